@@ -1,0 +1,9 @@
+"""The expected way for input to be refused: kept in quarantine with its reason."""
+
+
+class Rejected(Exception):
+    """Raised by an adapter for input it cannot turn into a post (not a bug: counted, kept)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason

@@ -1,0 +1,54 @@
+"""What the model (or a person) decided about a post."""
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import Index
+from sqlmodel import Field, SQLModel
+
+from models.fields import created_at_field, json_field
+
+
+class SetBy(StrEnum):
+    MODEL = "model"
+    PERSON = "person"
+
+
+class PostAnnotation(SQLModel):
+    """NLP output for one text, before it is stored: the record `nlp/` returns."""
+
+    is_signal: bool
+    signal_confidence: float
+    category_code: str | None = None
+    category_confidence: float = 0.0
+    topic_code: str | None = None
+    topic_confidence: float = 0.0
+    municipality_id: int | None = None
+    municipality_confidence: float = 0.0
+    municipality_span: str | None = None
+    reasons: dict[str, Any] = Field(default_factory=dict)  # matched cues, for highlighting
+
+
+class Annotation(SQLModel, table=True):
+    """One labelling of a post. The newest row with `is_current` is the one in force."""
+
+    __table_args__ = (Index("ix_annotation_post_current", "post_id", "is_current"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    post_id: int = Field(foreign_key="post.id")
+    is_signal: bool = True
+    signal_confidence: float = 1.0
+    category_code: str | None = Field(default=None, max_length=64, index=True)
+    category_confidence: float = 0.0
+    topic_code: str | None = Field(default=None, max_length=64, index=True)
+    topic_confidence: float = 0.0
+    municipality_id: int | None = Field(default=None, foreign_key="municipality.id", index=True)
+    municipality_confidence: float = 0.0
+    municipality_span: str | None = Field(default=None, max_length=300)
+    reasons: dict[str, Any] = json_field()
+    model_version_id: int | None = Field(default=None, foreign_key="modelversion.id")
+    set_by: str = Field(default=SetBy.MODEL, max_length=16)
+    user_id: int | None = Field(default=None, foreign_key="user.id")
+    is_current: bool = True
+    created_at: datetime = created_at_field()

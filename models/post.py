@@ -1,0 +1,113 @@
+"""Posts (signals): what the crawlers collected, with the raw payload they came from."""
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import field_validator
+from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from models.fields import json_field, utc_field
+
+
+class PostKind(StrEnum):
+    POST = "post"
+    COMMENT = "comment"
+    MESSAGE = "message"  # a Telegram channel or chat message
+    APPEAL = "appeal"  # a row of an imported appeals table
+
+
+class PipelineStage(StrEnum):
+    """How far a post has travelled: each stage job moves it one step, exactly once."""
+
+    INGESTED = "ingested"
+    ANNOTATED = "annotated"
+    TRIAGED = "triaged"
+
+
+class ReviewStatus(StrEnum):
+    PENDING = "pending"  # not triaged yet
+    AUTO_ACCEPTED = "auto_accepted"
+    NEEDS_REVIEW = "needs_review"
+    CONFIRMED = "confirmed"
+    CORRECTED = "corrected"
+    NOT_SIGNAL = "not_signal"  # kept and searchable, never deleted
+
+
+MAX_TEXT_CHARS = 100_000
+
+
+class PostBase(SQLModel):
+    external_id: str = Field(max_length=200)
+    kind: str = Field(default=PostKind.POST, max_length=16)
+    url: str | None = Field(default=None, max_length=2000)
+    author_id: str | None = Field(default=None, max_length=64)
+    signer_id: str | None = Field(default=None, max_length=64)
+    parent_external_id: str | None = Field(default=None, max_length=200)  # comment -> its post
+    published_at: datetime = utc_field(nullable=False, index=True)
+    edited_at: datetime | None = utc_field()
+    # Display text: markup made readable ("[club1|Администрация]" -> "Администрация").
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    # The text exactly as the source gave it.
+    text_original: str = Field(sa_column=Column(Text, nullable=False))
+    views: int | None = None
+    likes: int | None = None
+    reposts: int | None = None
+    comments: int | None = None
+    reactions: int | None = None
+    is_ad: bool = False
+    forwarded_from: str | None = Field(default=None, max_length=300)
+    repost_of: str | None = Field(default=None, max_length=200)
+    attachments: list[dict[str, Any]] = json_field(default_factory=list)
+    geo: dict[str, Any] | None = json_field(default_factory=lambda: None, nullable=True)
+    raw: dict[str, Any] = json_field()  # the vendor payload, purged after the retention period
+
+
+class PostCreate(PostBase):
+    """What a source adapter hands to the store: already in Otklik's own terms."""
+
+    @field_validator("text", "text_original")
+    @classmethod
+    def _text_fits(cls, value: str) -> str:
+        if "\x00" in value:
+            raise ValueError("text contains NUL bytes")
+        if len(value) > MAX_TEXT_CHARS:
+            raise ValueError(f"text has {len(value)} characters, more than {MAX_TEXT_CHARS}")
+        value.encode("utf-8")  # refuses lone surrogates
+        return value
+
+    @field_validator("published_at", "edited_at")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("timestamps must be timezone-aware")
+        return value
+
+
+class Post(PostBase, table=True):
+    __table_args__ = (
+        UniqueConstraint("source_id", "external_id", name="uq_post_source_external"),
+        Index("ix_post_review_queue", "review_status", "priority"),
+        Index("ix_post_stage", "stage"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    source_id: int = Field(foreign_key="source.id", index=True)
+    fetched_at: datetime = utc_field(nullable=False, default_now=True)
+    stage: str = Field(default=PipelineStage.INGESTED, max_length=16)
+    review_status: str = Field(default=ReviewStatus.PENDING, max_length=16)
+    priority: float = 0.0
+    # Lemmatised text: what SQLite's FTS5 index searches (PostgreSQL stems `text` itself).
+    search_lemmas: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    version: int = 1  # optimistic lock: every write checks and bumps it
+
+
+class PostPublic(PostBase):
+    id: int
+    source_id: int
+    fetched_at: datetime
+    stage: str
+    review_status: str
+    priority: float
+    version: int

@@ -1,0 +1,3 @@
+from otklik.cli import main
+
+main()

@@ -1,0 +1,34 @@
+"""The `otklik` command: subcommands grouped by stage."""
+
+import logging
+
+import typer
+
+from otklik.cli import db, demo, ingest, stats
+from otklik.settings import get_settings
+
+app = typer.Typer(
+    name="otklik",
+    help="Otklik: collect public posts, classify them, and track the reports they become.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+app.add_typer(db.app, name="db")
+app.add_typer(ingest.app, name="ingest")
+app.command("stats")(stats.stats)
+app.command("demo")(demo.demo)
+
+
+@app.callback()
+def _configure() -> None:
+    """Configure logging once for every subcommand."""
+    logging.basicConfig(
+        level=get_settings().log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+
+
+def main() -> None:
+    app()

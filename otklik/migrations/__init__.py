@@ -1,0 +1,1 @@
+"""Schema migrations (Alembic), generated from `SQLModel.metadata`."""

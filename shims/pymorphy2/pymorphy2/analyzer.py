@@ -1,0 +1,3 @@
+from pymorphy3.analyzer import MorphAnalyzer, Parse
+
+__all__ = ["MorphAnalyzer", "Parse"]

@@ -1,0 +1,53 @@
+import json
+from pathlib import Path
+
+import click
+import pytest
+import typer.main
+from typer.testing import CliRunner
+
+from otklik.cli import app
+
+runner = CliRunner()
+
+
+def _command_paths(command: click.Command, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    paths = [prefix]
+    if isinstance(command, click.Group):
+        for name, sub in command.commands.items():
+            paths.extend(_command_paths(sub, (*prefix, name)))
+    return paths
+
+
+COMMANDS = _command_paths(typer.main.get_command(app))
+
+
+@pytest.mark.parametrize("path", COMMANDS, ids=lambda p: " ".join(p) or "otklik")
+def test_every_command_has_help(path: tuple[str, ...]) -> None:
+    result = runner.invoke(app, [*path, "--help"])
+    assert result.exit_code == 0, result.output
+    assert "Usage:" in result.output
+    assert len(result.output.splitlines()) > 3
+
+
+def test_db_upgrade_then_stats_json(configured: str, tmp_path: Path) -> None:
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    second = runner.invoke(app, ["db", "upgrade"])
+    assert "already up to date" in second.output
+
+    path = tmp_path / "posts.jsonl"
+    path.write_text(
+        '{"external_id": "1", "text": "Нет света", "published_at": "2024-01-05T10:00:00Z"}\n'
+        "not json\n",
+        encoding="utf-8",
+    )
+    imported = runner.invoke(app, ["ingest", "jsonl", str(path)])
+    assert "new: 1, already known: 0, quarantined: 1" in imported.output
+
+    result = runner.invoke(app, ["stats", "--json"])
+    assert result.exit_code == 0, result.output
+    counts = json.loads(result.stdout.strip().splitlines()[-1])
+    assert counts["sources"] == 1
+    assert counts["posts"] == 1
+    assert counts["quarantined"] == 1
+    assert counts["reports_by_status"] == {}
