@@ -29,3 +29,7 @@ lint: $(STAMP)
 # Write a migration for model changes: make migration MESSAGE="add x to y"
 migration: $(STAMP)
 	$(BIN)/python -m otklik.devtools.new_migration "$(MESSAGE)"
+
+# End-to-end load on PostgreSQL + Redis with 1, 2 and 4 rq workers (figures: BENCHMARKS.md)
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.load --posts 600 --workers 1,2,4

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pydantic import ValidationError
 from sqlmodel import Session
 
-from ingest.rejection import Rejected
+from ingest.rejection import Rejected, Skipped
 from models.post import PostCreate
 from models.post_store import store_posts
 from models.quarantine import quarantine
@@ -20,6 +20,8 @@ class RawRecord:
 
     raw: bytes
     origin: str
+    # Set when the reader already knows the record is unusable (e.g. a truncated file's tail).
+    refused: str | None = None
 
 
 @dataclass
@@ -27,13 +29,21 @@ class ImportResult:
     new_ids: list[int] = field(default_factory=list)
     known: int = 0
     quarantined: int = 0
+    skipped: int = 0
 
     @property
     def new(self) -> int:
         return len(self.new_ids)
 
+    def add(self, other: "ImportResult") -> None:
+        self.new_ids.extend(other.new_ids)
+        self.known += other.known
+        self.quarantined += other.quarantined
+        self.skipped += other.skipped
+
     def summary(self) -> str:
-        return f"new: {self.new}, already known: {self.known}, quarantined: {self.quarantined}"
+        text = f"new: {self.new}, already known: {self.known}, quarantined: {self.quarantined}"
+        return f"{text}, skipped: {self.skipped}" if self.skipped else text
 
 
 Adapter = Callable[[bytes], list[PostCreate]]
@@ -58,12 +68,16 @@ def import_records(
     pending: list[PostCreate] = []
     for record in records:
         try:
+            if record.refused:
+                raise Rejected(record.refused)
             pending.extend(adapt(record.raw))
+        except Skipped:
+            result.skipped += 1
         except (Rejected, ValidationError, UnicodeDecodeError) as error:
             quarantine(
                 session,
                 stage="ingest",
-                reason=_reason(error),
+                reason=rejection_reason(error),
                 raw=record.raw,
                 source_id=source_id,
                 origin=record.origin,
@@ -91,7 +105,8 @@ def _flush(
     session.commit()
 
 
-def _reason(error: Exception) -> str:
+def rejection_reason(error: Exception) -> str:
+    """A readable reason for a refused record (our rejection, a validation error, bad bytes)."""
     if isinstance(error, Rejected):
         return error.reason
     if isinstance(error, ValidationError):

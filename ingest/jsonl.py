@@ -4,11 +4,11 @@ The minimal line is `{"external_id": "1", "text": "...", "published_at": "2024-0
 `text_original` defaults to `text`. Used for backfills and by tests and benchmarks.
 """
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 
 from ingest.batch import RawRecord
+from ingest.json_input import parse_json
 from ingest.rejection import Rejected
 from models.post import PostCreate
 
@@ -21,10 +21,7 @@ def read_lines(path: Path) -> Iterator[RawRecord]:
 
 
 def adapt_line(raw: bytes) -> list[PostCreate]:
-    try:
-        payload = json.loads(raw.decode("utf-8"))
-    except json.JSONDecodeError as error:
-        raise Rejected(f"invalid JSON: {error}") from error
+    payload = parse_json(raw)
     if not isinstance(payload, dict):
         raise Rejected(f"expected a JSON object, got {type(payload).__name__}")
     if not isinstance(payload.get("text"), str) or not payload["text"].strip():

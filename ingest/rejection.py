@@ -7,3 +7,14 @@ class Rejected(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+class Skipped(Exception):
+    """Raised for input that is expected and not a post (a service message, a deleted post).
+
+    Counted in `ImportResult.skipped`, never silently dropped, not quarantined.
+    """
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason

@@ -11,6 +11,7 @@ from models.crawl import CrawlCursor, CrawlRun, CrawlRunStatus
 from models.geo import Municipality, Settlement
 from models.incident import Incident, IncidentPost, IncidentStatus
 from models.learning import ModelStatus, ModelVersion, TrainingLabel
+from models.lease import Lease
 from models.post import PipelineStage, Post, PostCreate, PostKind, PostPublic, ReviewStatus
 from models.quarantine import QuarantineRecord
 from models.report import Report, ReportStatus
@@ -29,6 +30,7 @@ __all__ = [
     "Incident",
     "IncidentPost",
     "IncidentStatus",
+    "Lease",
     "ModelStatus",
     "ModelVersion",
     "Municipality",

@@ -23,6 +23,26 @@ class Settings(BaseSettings):
     model_dir: Path = VAR_DIR / "models"
     region_code: str = "57"
 
+    # Pipeline on rq (see otklik/pipeline.py, otklik/jobs.py, otklik/cron.py)
+    crawl_interval_hot_seconds: int = Field(default=60, ge=1)
+    crawl_interval_seconds: int = Field(default=600, ge=1)
+    crawl_lock_ttl_seconds: int = Field(default=900, ge=1)
+    pipeline_batch_size: int = Field(default=50, ge=1)
+    job_max_retries: int = Field(default=3, ge=1)
+    job_retry_interval_seconds: int = Field(default=10, ge=0)
+    pipeline_stall_seconds: int = Field(default=600, ge=0)
+
+    # Crawling VK and Telegram (see ingest/crawl.py)
+    vk_rps_delay: float = Field(default=0.34, ge=0)
+    vk_search_window_hours: int = Field(default=24, ge=1)
+    vk_search_lookback_days: int = Field(default=7, ge=1)
+    vk_comments_posts: int = Field(default=10, ge=1)
+    crawl_pages_per_run: int = Field(default=20, ge=1)
+    crawl_backoff_seconds: float = Field(default=60, ge=0)
+    crawl_backoff_max_seconds: float = Field(default=3600, ge=0)
+    telegram_messages_per_run: int = Field(default=2000, ge=1)
+    telegram_flood_wait_max_seconds: float = Field(default=60, ge=0)
+
     # Console
     dashboard_port: int = 8501
     session_ttl_minutes: int = 480
@@ -43,6 +63,16 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Yekaterinburg"
     workday_start_hour: int = Field(default=9, ge=0, le=23)
     workday_end_hour: int = Field(default=18, ge=1, le=24)
+
+    # Triage (see triage/thresholds.py, triage/sla_check.py)
+    triage_signal_accept: float = Field(default=0.8, ge=0, le=1)
+    triage_category_accept: float = Field(default=0.7, ge=0, le=1)
+    triage_topic_accept: float = Field(default=0.6, ge=0, le=1)
+    triage_municipality_accept: float = Field(default=0.7, ge=0, le=1)
+    triage_not_signal_below: float = Field(default=0.5, ge=0, le=1)
+    triage_group_similarity: float = Field(default=0.25, ge=0, le=2)
+    triage_group_window_hours: int = Field(default=72, ge=1)
+    sla_soon_due_hours: int = Field(default=8, ge=0)
 
     @model_validator(mode="after")
     def _workday_is_a_span(self) -> "Settings":

@@ -1,7 +1,7 @@
 import json
 from pathlib import Path
+from typing import Any
 
-import click
 import pytest
 import typer.main
 from typer.testing import CliRunner
@@ -11,15 +11,16 @@ from otklik.cli import app
 runner = CliRunner()
 
 
-def _command_paths(command: click.Command, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+def _command_paths(command: Any, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """Every command path; typer ships its own click, so walk `.commands` duck-typed."""
     paths = [prefix]
-    if isinstance(command, click.Group):
-        for name, sub in command.commands.items():
-            paths.extend(_command_paths(sub, (*prefix, name)))
+    for name, sub in getattr(command, "commands", {}).items():
+        paths.extend(_command_paths(sub, (*prefix, name)))
     return paths
 
 
 COMMANDS = _command_paths(typer.main.get_command(app))
+assert len(COMMANDS) > 10, "the command tree was not walked"
 
 
 @pytest.mark.parametrize("path", COMMANDS, ids=lambda p: " ".join(p) or "otklik")

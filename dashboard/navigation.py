@@ -1,0 +1,26 @@
+"""The console's pages: file, title, icon and the right needed to see it."""
+
+from typing import NamedTuple
+
+from triage.accounts import Right, has_right
+
+
+class PageSpec(NamedTuple):
+    path: str  # relative to dashboard/app.py; not "pages/", which Streamlit would auto-list
+    title: str
+    icon: str
+    right: Right
+
+
+PAGES = (
+    PageSpec("screens/queue.py", "Очередь", ":material/inbox:", Right.VIEW_QUEUE),
+    PageSpec("screens/incidents.py", "Инциденты", ":material/report:", Right.VIEW_INCIDENTS),
+    PageSpec("screens/reports.py", "Обращения", ":material/assignment:", Right.VIEW_REPORTS),
+    PageSpec("screens/analytics.py", "Аналитика", ":material/monitoring:", Right.VIEW_ANALYTICS),
+    PageSpec("screens/sources.py", "Источники", ":material/rss_feed:", Right.VIEW_SOURCES),
+    PageSpec("screens/model.py", "Модель", ":material/model_training:", Right.MANAGE_MODEL),
+)
+
+
+def pages_for(role: str) -> list[PageSpec]:
+    return [page for page in PAGES if has_right(role, page.right)]

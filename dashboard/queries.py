@@ -1,0 +1,101 @@
+"""Read-only, paginated look-ups the pages show and triage has no function for."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from models.annotation import Annotation
+from models.audit import AuditEvent
+from models.clock import now
+from models.incident import Incident, IncidentPost, IncidentStatus
+from models.post import Post
+from models.source import Source
+
+MAX_PAGE_SIZE = 200
+
+
+@dataclass(frozen=True)
+class IncidentFilters:
+    status: str | None = IncidentStatus.OPEN
+    category_code: str | None = None
+    municipality_id: int | None = None
+
+
+def incidents_page(
+    session: Session, *, filters: IncidentFilters, page: int, page_size: int
+) -> tuple[list[Incident], int]:
+    """One page of incidents, most urgent first, and how many match in all."""
+    statement = select(Incident)
+    if filters.status:
+        statement = statement.where(Incident.status == filters.status)
+    if filters.category_code:
+        statement = statement.where(Incident.category_code == filters.category_code)
+    if filters.municipality_id:
+        statement = statement.where(Incident.municipality_id == filters.municipality_id)
+    total = session.exec(select(func.count()).select_from(statement.subquery())).one()
+    size = min(page_size, MAX_PAGE_SIZE)
+    rows = session.exec(
+        statement.order_by(col(Incident.priority).desc(), col(Incident.last_post_at).desc())
+        .offset(page * size)
+        .limit(size)
+    )
+    return list(rows), int(total)
+
+
+def incident_posts(session: Session, *, incident_id: int, limit: int = 50) -> list[Post]:
+    """The newest posts of an incident."""
+    statement = (
+        select(Post)
+        .join(IncidentPost, col(IncidentPost.post_id) == col(Post.id))
+        .where(IncidentPost.incident_id == incident_id)
+        .order_by(col(Post.published_at).desc())
+        .limit(limit)
+    )
+    return list(session.exec(statement))
+
+
+def timeline(
+    session: Session, *, entity_type: str, entity_id: int, limit: int = 100
+) -> list[AuditEvent]:
+    """The audit events of one record, oldest first."""
+    statement = (
+        select(AuditEvent)
+        .where(AuditEvent.entity_type == entity_type, AuditEvent.entity_id == entity_id)
+        .order_by(col(AuditEvent.id))
+        .limit(limit)
+    )
+    return list(session.exec(statement))
+
+
+def sources_with_daily_posts(session: Session, *, limit: int = 500) -> list[tuple[Source, int]]:
+    """Sources with the number of posts each published in the last 24 hours."""
+    since = now() - timedelta(days=1)
+    recent = (
+        select(Post.source_id, func.count().label("day"))
+        .where(Post.published_at >= since)
+        .group_by(col(Post.source_id))
+        .subquery()
+    )
+    statement = (
+        select(Source, func.coalesce(recent.c.day, 0))
+        .outerjoin(recent, recent.c.source_id == col(Source.id))
+        .order_by(col(Source.name))
+        .limit(limit)
+    )
+    return [(source, int(day)) for source, day in session.exec(statement)]
+
+
+def posts_with_annotations(
+    session: Session, *, post_ids: list[int]
+) -> dict[int, tuple[Post, Annotation | None]]:
+    """The posts of one queue page with their current annotation (two queries in all)."""
+    posts = session.exec(select(Post).where(col(Post.id).in_(post_ids))).all()
+    annotations = session.exec(
+        select(Annotation).where(
+            col(Annotation.post_id).in_(post_ids), col(Annotation.is_current).is_(True)
+        )
+    ).all()
+    current = {annotation.post_id: annotation for annotation in annotations}
+    return {post.id or 0: (post, current.get(post.id or 0)) for post in posts}

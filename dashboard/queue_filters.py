@@ -1,0 +1,65 @@
+"""The queue's filter panel: widgets in, `triage.queue.QueueFilters` out."""
+
+from datetime import UTC, date, datetime, time, timedelta
+
+import streamlit as st
+
+from dashboard import resources, views
+from models.post import ReviewStatus
+from triage.queue import QueueFilters
+
+STATUSES = {
+    ReviewStatus.NEEDS_REVIEW: "ждут проверки",
+    ReviewStatus.AUTO_ACCEPTED: "приняты автоматически",
+    ReviewStatus.CONFIRMED: "подтверждены",
+    ReviewStatus.CORRECTED: "исправлены",
+    ReviewStatus.NOT_SIGNAL: "не сигналы",
+}
+
+
+def queue_filters() -> QueueFilters:
+    """Search text, status, sources, categories, places, confidence and date range."""
+    with st.expander("Фильтры и поиск", expanded=False):
+        text = st.text_input("Поиск по тексту", key="q_text")
+        left, right = st.columns(2)
+        status = left.selectbox("Статус", list(STATUSES), format_func=STATUSES.get, key="q_status")
+        source_ids = right.multiselect(
+            "Источники",
+            list(resources.sources()),
+            format_func=resources.sources().get,
+            key="q_sources",
+        )
+        categories = left.multiselect(
+            "Категории",
+            list(resources.categories()),
+            format_func=views.category_name,
+            key="q_categories",
+        )
+        places = right.multiselect(
+            "Муниципалитеты",
+            list(resources.municipalities()),
+            format_func=views.municipality_name,
+            key="q_places",
+        )
+        low, high = left.slider("Уверенность модели", 0.0, 1.0, (0.0, 1.0), 0.05, key="q_conf")
+        dates = right.date_input("Дата публикации", value=(), key="q_dates")
+    start, end = _span(dates)
+    return QueueFilters(
+        review_statuses=(status,),
+        source_ids=tuple(source_ids),
+        category_codes=tuple(categories),
+        municipality_ids=tuple(places),
+        min_confidence=low if low > 0 else None,
+        max_confidence=high if high < 1 else None,
+        published_from=datetime.combine(start, time(), UTC) if start else None,
+        published_to=datetime.combine(end, time(), UTC) + timedelta(days=1) if end else None,
+        text=text.strip() or None,
+    )
+
+
+def _span(dates: object) -> tuple[date | None, date | None]:
+    """A date_input value (one day, a range, or half a range) as (first, last)."""
+    if isinstance(dates, date):
+        return dates, dates
+    chosen = [*dates, None, None] if isinstance(dates, tuple | list) else [None, None]
+    return chosen[0], chosen[1]

@@ -1,0 +1,119 @@
+"""Shared handles of the console: the engine once per process, reference data with a TTL."""
+
+import streamlit as st
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from models.db import make_engine
+from models.geo import Municipality
+from models.source import Source
+from models.taxonomy import Category, Topic
+from nlp.lemmas import Lemmatizer
+from otklik.settings import Settings, get_settings
+from triage.calendar import WorkCalendar
+
+REFERENCE_TTL_SECONDS = 300
+
+
+def settings() -> Settings:
+    return get_settings()
+
+
+@st.cache_resource
+def _engine_for(url: str) -> Engine:
+    return make_engine(url)
+
+
+def engine() -> Engine:
+    """The engine of the configured database, built once per process."""
+    return _engine_for(settings().database_url)
+
+
+def session() -> Session:
+    return Session(engine(), expire_on_commit=False)
+
+
+@st.cache_data(ttl=REFERENCE_TTL_SECONDS, show_spinner=False)
+def _categories(url: str) -> dict[str, str]:
+    with Session(_engine_for(url)) as db:
+        rows = db.exec(select(Category).order_by(Category.position, Category.name))
+        return {row.code: row.name for row in rows}
+
+
+@st.cache_data(ttl=REFERENCE_TTL_SECONDS, show_spinner=False)
+def _topics(url: str) -> dict[str, tuple[str, str]]:
+    with Session(_engine_for(url)) as db:
+        rows = db.exec(select(Topic).order_by(Topic.position, Topic.name))
+        return {row.code: (row.category_code, row.name) for row in rows}
+
+
+@st.cache_data(ttl=REFERENCE_TTL_SECONDS, show_spinner=False)
+def _municipalities(url: str) -> dict[int, str]:
+    with Session(_engine_for(url)) as db:
+        rows = db.exec(select(Municipality).order_by(Municipality.name))
+        return {row.id: row.name for row in rows if row.id is not None}
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def _sources(url: str) -> dict[int, str]:
+    with Session(_engine_for(url)) as db:
+        rows = db.exec(select(Source).order_by(Source.name))
+        return {row.id: row.name for row in rows if row.id is not None}
+
+
+def categories() -> dict[str, str]:
+    """Category code -> name."""
+    return _categories(settings().database_url)
+
+
+def topics() -> dict[str, tuple[str, str]]:
+    """Topic code -> (category code, name)."""
+    return _topics(settings().database_url)
+
+
+def municipalities() -> dict[int, str]:
+    """Municipality id -> name."""
+    return _municipalities(settings().database_url)
+
+
+def sources() -> dict[int, str]:
+    """Source id -> name."""
+    return _sources(settings().database_url)
+
+
+@st.cache_resource
+def calendar() -> WorkCalendar:
+    """The working calendar of SLA deadlines, from settings."""
+    values = settings()
+    return WorkCalendar(
+        timezone=values.timezone,
+        start_hour=values.workday_start_hour,
+        end_hour=values.workday_end_hour,
+    )
+
+
+@st.cache_resource(show_spinner="Загрузка морфологии…")
+def lemmatizer() -> Lemmatizer:
+    """pymorphy3 with its word cache, loaded once per process."""
+    return Lemmatizer()
+
+
+def clear_reference_data() -> None:
+    """Forget cached reference data after the console itself changed it."""
+    _sources.clear()
+
+
+@st.cache_data(ttl=REFERENCE_TTL_SECONDS, show_spinner=False)
+def _municipality_points(url: str) -> dict[int, tuple[float, float]]:
+    with Session(_engine_for(url)) as db:
+        rows = db.exec(select(Municipality).where(col(Municipality.latitude).is_not(None)))
+        return {
+            row.id: (row.latitude, row.longitude)
+            for row in rows
+            if row.id is not None and row.latitude is not None and row.longitude is not None
+        }
+
+
+def municipality_points() -> dict[int, tuple[float, float]]:
+    """Municipality id -> (latitude, longitude), from the gazetteer."""
+    return _municipality_points(settings().database_url)

@@ -1,0 +1,101 @@
+"""Модель: the classifier versions, their metrics, and the learning loop (admins only)."""
+
+from typing import Any
+
+import streamlit as st
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from dashboard import auth, resources, views
+from models.learning import ModelStatus, ModelVersion, TrainingLabel
+from nlp.learning import LearningError, current_version, decide, retrain_candidate, rollback
+from triage.accounts import Right
+from triage.audit import record_event
+
+login = auth.require(Right.MANAGE_MODEL)
+st.title("Модель")
+
+with resources.session() as db:
+    versions = list(db.exec(select(ModelVersion).order_by(col(ModelVersion.id).desc()).limit(20)))
+    label_counts = dict(
+        db.exec(  # type: ignore[call-overload]
+            select(TrainingLabel.origin, func.count()).group_by(TrainingLabel.origin)
+        ).all()
+    )
+
+current = next((v for v in versions if v.status == ModelStatus.CURRENT), None)
+if current is None:
+    st.info("Продвинутой версии нет: работает исходная модель, обученная на примерах.")
+else:
+    st.subheader(f"Текущая версия: {current.name}")
+    views.show_metrics(current.metrics)
+
+st.subheader("Разметка для обучения")
+st.dataframe(
+    [{"Происхождение": origin, "Примеров": count} for origin, count in label_counts.items()],
+    hide_index=True,
+)
+st.subheader("Версии")
+st.dataframe(views.versions_table(versions), hide_index=True, width="stretch")
+
+
+def _audited(db: Session, action: str, version: ModelVersion | None, **after: Any) -> None:
+    record_event(
+        db,
+        actor=login.username,
+        user_id=login.user_id,
+        entity_type="model",
+        entity_id=(version.id or 0) if version else 0,
+        action=action,
+        before=None,
+        after={"name": version.name if version else None, **after},
+    )
+    db.commit()
+
+
+def _retrain(db: Session) -> str:
+    values = resources.settings()
+    candidate = retrain_candidate(
+        db,
+        model_dir=values.model_dir,
+        data_dir=values.data_dir,
+        lemmatizer=resources.lemmatizer(),
+    )
+    _audited(db, "retrain", candidate)
+    return candidate.name
+
+
+def _rollback(db: Session) -> str:
+    retired = current_version(db)
+    restored = rollback(db)
+    _audited(db, "rollback", retired, restored=restored.name if restored else None)
+    return restored.name if restored else "исходная модель"
+
+
+left, middle, right = st.columns(3)
+if left.button("Переобучить", key="model_retrain", help="Обучить кандидата на разметке"):
+    with st.spinner("Обучение…"), resources.session() as db:
+        try:
+            st.success(f"Обучен кандидат {_retrain(db)}.")
+        except LearningError as error:
+            st.error(f"Обучение невозможно: {error}")
+candidates = [v for v in versions if v.status == ModelStatus.CANDIDATE]
+if candidates:
+    chosen = middle.selectbox(
+        "Кандидат", candidates, format_func=lambda v: v.name, key="model_candidate"
+    )
+    if middle.button("Продвинуть, если не хуже", key="model_promote"):
+        with resources.session() as db:
+            decision = decide(db, candidate_id=chosen.id or 0)
+            _audited(
+                db, "promote" if decision.promoted else "reject", chosen, reason=decision.reason
+            )
+        (st.success if decision.promoted else st.warning)(
+            ("Версия продвинута: " if decision.promoted else "Версия отклонена: ") + decision.reason
+        )
+if current is not None and right.button("Откатить", key="model_rollback"):
+    with resources.session() as db:
+        try:
+            st.success(f"Откат выполнен, работает {_rollback(db)}.")
+        except LearningError as error:
+            st.error(f"Откат невозможен: {error}")

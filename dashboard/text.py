@@ -1,0 +1,36 @@
+"""Post text made safe for `st.markdown`: every markup character escaped, matches highlighted."""
+
+import re
+import string
+
+_PUNCTUATION = re.compile("([" + re.escape(string.punctuation) + "])")
+HIGHLIGHT_COLOURS = {"place": "blue", "cue": "orange"}
+
+
+def escape_markdown(text: str) -> str:
+    """Backslash-escape every ASCII punctuation mark, so user text renders as typed.
+
+    No link, image, HTML tag, LaTeX or Streamlit directive in a post can take effect.
+    """
+    return _PUNCTUATION.sub(r"\\\1", text).replace("\n", "  \n")
+
+
+def highlight(text: str, marks: dict[str, str]) -> str:
+    """Escaped markdown of `text` with each phrase in `marks` on its colour background.
+
+    `marks` maps a phrase to its kind ("place", "cue"); matching ignores case.
+    """
+    phrases = sorted((p for p in marks if p.strip()), key=len, reverse=True)
+    if not phrases:
+        return escape_markdown(text)
+    pattern = re.compile("|".join(re.escape(p) for p in phrases), re.IGNORECASE)
+    kinds = {p.lower(): kind for p, kind in marks.items()}
+    parts: list[str] = []
+    position = 0
+    for match in pattern.finditer(text):
+        parts.append(escape_markdown(text[position : match.start()]))
+        colour = HIGHLIGHT_COLOURS.get(kinds.get(match.group().lower(), "cue"), "orange")
+        parts.append(f":{colour}-background[{escape_markdown(match.group())}]")
+        position = match.end()
+    parts.append(escape_markdown(text[position:]))
+    return "".join(parts)

@@ -1,0 +1,270 @@
+"""Small formatting helpers shared by the pages: records in, display rows out."""
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import resources
+from models.annotation import Annotation
+from models.audit import AuditEvent
+from models.incident import Incident
+from models.learning import ModelVersion
+from models.post import Post
+from models.source import Source
+from triage.rating import MunicipalityRating
+from triage.report_list import ReportRow
+
+INCIDENT_STATUS_NAMES: dict[str | None, str] = {
+    "open": "открытые",
+    "reported": "переданы в обращения",
+    "closed": "закрытые",
+    "merged": "объединённые",
+    None: "все",
+}
+
+SOURCE_STATUS_NAMES = {
+    "ok": "работает",
+    "backing_off": "пауза (лимит)",
+    "broken": "ошибка доступа",
+    "gone": "недоступен",
+    "disabled": "отключён",
+}
+
+
+def local_time(moment: datetime | None) -> str:
+    """A UTC moment in the region's time zone (OTKLIK_TIMEZONE), "—" when unknown."""
+    if moment is None:
+        return "—"
+    zone = ZoneInfo(resources.settings().timezone)
+    return moment.astimezone(zone).strftime("%d.%m.%Y %H:%M")
+
+
+def sources_table(rows: list[Source]) -> list[dict[str, Any]]:
+    return [
+        {
+            "№": row.id,
+            "Название": row.name,
+            "Тип": row.kind,
+            "Цель": row.target,
+            "Включён": row.enabled,
+            "Состояние": SOURCE_STATUS_NAMES.get(row.status, row.status),
+            "Последний успех": local_time(row.last_success_at),
+            "Последняя ошибка": local_time(row.last_error_at),
+            "Текст ошибки": row.last_error or "",
+            "Собрано постов": row.posts_fetched,
+        }
+        for row in rows
+    ]
+
+
+MODEL_STATUS_NAMES = {
+    "candidate": "кандидат",
+    "current": "текущая",
+    "retired": "в архиве",
+    "rejected": "отклонена",
+}
+
+
+def versions_table(rows: list[ModelVersion]) -> list[dict[str, Any]]:
+    return [
+        {
+            "№": row.id,
+            "Версия": row.name,
+            "Статус": MODEL_STATUS_NAMES.get(row.status, row.status),
+            "Примеров": row.label_count,
+            "Создана": local_time(row.created_at),
+            "Проверочных": row.metrics.get("heldout"),
+        }
+        for row in rows
+    ]
+
+
+def show_metrics(metrics: dict[str, Any]) -> None:
+    """Held-out figures of a version: accuracy, macro F1 and coverage at each precision."""
+    rows = [
+        {
+            "Модель": MODEL_ROLE_NAMES.get(role, role),
+            "Задача": TASK_NAMES.get(task, task),
+            "Примеров": figures.get("n"),
+            "Точность": figures.get("accuracy"),
+            "Macro F1": figures.get("macro_f1"),
+            **{f"Покрытие при {p}": v for p, v in (figures.get("coverage") or {}).items()},
+        }
+        for role, tasks in metrics.items()
+        if isinstance(tasks, dict)
+        for task, figures in tasks.items()
+        if isinstance(figures, dict)
+    ]
+    if rows:
+        st.dataframe(pd.DataFrame(rows), hide_index=True)
+    else:
+        st.caption("Метрик нет.")
+
+
+MODEL_ROLE_NAMES = {"candidate": "эта версия", "current": "предыдущая"}
+TASK_NAMES = {"topic": "тема", "signal": "сигнал / не сигнал"}
+
+
+def incident_status(status: str | None) -> str:
+    return INCIDENT_STATUS_NAMES.get(status, str(status))
+
+
+def category_name(code: str | None) -> str:
+    return "все категории" if code is None else resources.categories().get(code, code)
+
+
+def topic_name(code: str | None) -> str:
+    return "—" if code is None else resources.topics().get(code, ("", code))[1]
+
+
+def municipality_name(municipality_id: int | None) -> str:
+    if municipality_id is None:
+        return "все муниципалитеты"
+    return resources.municipalities().get(municipality_id, f"№{municipality_id}")
+
+
+def incident_label(incident: Incident) -> str:
+    return f"№{incident.id}: {incident.title[:80]}"
+
+
+def incidents_table(rows: list[Incident]) -> list[dict[str, Any]]:
+    return [
+        {
+            "№": row.id,
+            "Заголовок": row.title,
+            "Статус": incident_status(row.status),
+            "Категория": category_name(row.category_code) if row.category_code else "—",
+            "Муниципалитет": municipality_name(row.municipality_id) if row.municipality_id else "—",
+            "Постов": row.post_count,
+            "Приоритет": round(row.priority, 2),
+            "Последний пост": local_time(row.last_post_at),
+        }
+        for row in rows
+    ]
+
+
+def reach(post: Post) -> str:
+    counters = [
+        ("просмотры", post.views),
+        ("лайки", post.likes),
+        ("репосты", post.reposts),
+        ("комментарии", post.comments),
+    ]
+    shown = [f"{name}: {value}" for name, value in counters if value is not None]
+    return ", ".join(shown) or "охват неизвестен"
+
+
+def marks(annotation: Annotation | None) -> dict[str, str]:
+    """Phrases to highlight: the matched place and the model's cue words."""
+    if annotation is None:
+        return {}
+    found: dict[str, str] = {}
+    cues = annotation.reasons.get("cues") or annotation.reasons.get("keywords") or []
+    for cue in cues if isinstance(cues, list) else []:
+        if isinstance(cue, str):
+            found[cue] = "cue"
+    if annotation.municipality_span:
+        found[annotation.municipality_span] = "place"
+    return found
+
+
+REPORT_STATUS_NAMES = {
+    "new": "новое",
+    "sent": "направлено",
+    "in_progress": "в работе",
+    "waiting_citizen": "ждём заявителя",
+    "answered": "дан ответ",
+    "resolved": "решено",
+    "rejected": "отклонено",
+    "duplicate": "дубликат",
+    "not_in_competence": "не в компетенции",
+    "reopened": "открыто снова",
+}
+
+
+def report_status(status: str) -> str:
+    return REPORT_STATUS_NAMES.get(status, status)
+
+
+def time_left(due_at: datetime | None, at: datetime) -> str:
+    """ "осталось 5 ч 10 мин" or "просрочено на 2 ч" ("—" without a deadline)."""
+    if due_at is None:
+        return "—"
+    seconds = int((due_at - at).total_seconds())
+    hours, minutes = divmod(abs(seconds) // 60, 60)
+    span = f"{hours} ч {minutes} мин" if hours else f"{minutes} мин"
+    return f"осталось {span}" if seconds >= 0 else f"просрочено на {span}"
+
+
+def timeline_table(events: list[AuditEvent]) -> list[dict[str, Any]]:
+    return [
+        {
+            "Когда": local_time(event.at),
+            "Кто": event.actor,
+            "Действие": event.action,
+            "Было": _compact(event.before),
+            "Стало": _compact(event.after),
+        }
+        for event in events
+    ]
+
+
+def _compact(values: dict[str, Any] | None) -> str:
+    if not values:
+        return ""
+    return "; ".join(f"{key}: {value}" for key, value in values.items())
+
+
+def reports_table(rows: list[ReportRow], *, at: datetime) -> Any:
+    """Reports with their time left; overdue rows in red."""
+    frame = pd.DataFrame(
+        [
+            {
+                "№": row.id,
+                "Проблема": row.title,
+                "Статус": report_status(row.status),
+                "Исполнитель": row.agency or "—",
+                "Муниципалитет": row.municipality or "—",
+                "Срок": local_time(row.due_at),
+                "Осталось": time_left(row.due_at, at) if row.status not in CLOSED else "—",
+                "Срочное": row.urgent,
+            }
+            for row in rows
+        ]
+    )
+    overdue = [row.overdue for row in rows]
+    return frame.style.apply(
+        lambda column: ["color: #c62828" if late else "" for late in overdue], axis=0
+    )
+
+
+CLOSED = {"resolved", "rejected", "duplicate", "not_in_competence"}
+
+
+def share(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0%}"
+
+
+def hours(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}"
+
+
+def rating_table(rows: list[MunicipalityRating]) -> list[dict[str, Any]]:
+    return [
+        {
+            "Место": row.rank if row.rank is not None else "—",
+            "Муниципалитет": row.name,
+            "Балл": round(row.score, 1),
+            "Обращений": row.reports,
+            "Решено": share(row.resolved_share),
+            "В срок": share(row.on_time_share),
+            "Сигналов": row.signals,
+            "На 10 тыс. жителей": round(row.signals_per_10k, 2)
+            if row.signals_per_10k is not None
+            else "—",
+        }
+        for row in rows
+    ]

@@ -1,0 +1,1 @@
+"""File importers: Telegram Desktop exports, saved VK responses, CSV tables."""

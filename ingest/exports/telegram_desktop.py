@@ -1,0 +1,138 @@
+"""Telegram Desktop's `result.json`: a single-chat export or a full-account one (`chats.list`).
+
+Each message becomes a post of one source (the file); its external id is `<chat id>_<message
+id>`. `text` is a string or a list of strings and entity objects; dates are read from
+`date_unixtime` (`date` has no zone). Service messages are counted as skipped, not posts.
+"""
+
+import re
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from functools import partial
+from itertools import groupby
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session
+
+from ingest.batch import ImportResult, RawRecord, import_records
+from ingest.exports.json_arrays import Damaged, Element, iter_arrays, read_text
+from ingest.json_input import parse_json
+from ingest.rejection import Rejected, Skipped
+from models.post import PostCreate, PostKind
+
+_CHAT_ID = re.compile(r'"id"\s*:\s*(-?\d+)')
+
+
+def import_telegram_export(
+    session: Session,
+    *,
+    source_id: int,
+    path: Path,
+    lemmatize: Callable[[str], str] | None = None,
+    on_record: Callable[[], None] | None = None,
+) -> ImportResult:
+    result = ImportResult()
+    for chat_id, records in groupby(read_export(path), key=lambda pair: pair[0]):
+        adapt = partial(adapt_export_message, chat_id=chat_id)
+        result.add(
+            import_records(
+                session,
+                source_id=source_id,
+                records=(record for _, record in records),
+                adapt=adapt,
+                lemmatize=lemmatize,
+                on_record=on_record,
+            )
+        )
+    return result
+
+
+def read_export(path: Path) -> Iterator[tuple[str, RawRecord]]:
+    """(chat id, message record) for every message of every chat in the file."""
+    text = read_text(path.read_bytes())
+    chat_id = "0"
+    for piece in iter_arrays(text, "messages"):
+        if isinstance(piece, Damaged):
+            origin = f"{path}@{piece.offset}"
+            yield chat_id, RawRecord(raw=piece.raw, origin=origin, refused=piece.reason)
+            continue
+        chat_id = _chat_id(piece, chat_id)
+        yield chat_id, RawRecord(raw=piece.raw, origin=f"{path}@{piece.offset}")
+
+
+def adapt_export_message(raw: bytes, *, chat_id: str) -> list[PostCreate]:
+    message = _object(raw)
+    if message.get("type") == "service":
+        raise Skipped("service message")
+    if message.get("type") != "message" or not isinstance(message.get("id"), int):
+        raise Rejected("not a Telegram export message (type/id missing)")
+    text = flatten_text(message.get("text", ""))
+    if not text.strip():
+        raise Skipped("message without text")
+    return [
+        PostCreate(
+            external_id=f"{chat_id}_{message['id']}",
+            kind=PostKind.MESSAGE,
+            author_id=_str_or_none(message.get("from_id")),
+            published_at=_unix(message, "date_unixtime"),
+            edited_at=_unix(message, "edited_unixtime") if "edited_unixtime" in message else None,
+            text=text,
+            text_original=text,
+            reactions=_reactions(message.get("reactions")),
+            forwarded_from=_str_or_none(message.get("forwarded_from")),
+            attachments=_attachments(message),
+            raw=message,
+        )
+    ]
+
+
+def flatten_text(value: Any) -> str:
+    """`text` as one string: a list mixes plain strings and `{"type", "text"}` entities."""
+    if isinstance(value, str):
+        return value
+    if not isinstance(value, list):
+        raise Rejected(f"text is neither a string nor a list: {type(value).__name__}")
+    parts = [part if isinstance(part, str) else _entity_text(part) for part in value]
+    return "".join(parts)
+
+
+def _entity_text(entity: Any) -> str:
+    if not isinstance(entity, dict) or not isinstance(entity.get("text"), str):
+        raise Rejected(f"malformed text entity: {entity!r}"[:300])
+    return str(entity["text"])
+
+
+def _object(raw: bytes) -> dict[str, Any]:
+    value = parse_json(raw)
+    if not isinstance(value, dict):
+        raise Rejected(f"expected a message object, got {type(value).__name__}")
+    return value
+
+
+def _unix(message: dict[str, Any], key: str) -> datetime:
+    value = message.get(key)
+    try:
+        return datetime.fromtimestamp(int(value), UTC)  # type: ignore[arg-type]
+    except (TypeError, ValueError, OverflowError) as error:
+        raise Rejected(f"{key} is not a unix time: {value!r}") from error
+
+
+def _reactions(value: Any) -> int | None:
+    if not isinstance(value, list):
+        return None
+    return sum(r.get("count", 0) for r in value if isinstance(r, dict)) or None
+
+
+def _attachments(message: dict[str, Any]) -> list[dict[str, Any]]:
+    kinds = ("photo", "file", "media_type", "poll", "location_information")
+    return [{"type": kind, kind: message[kind]} for kind in kinds if kind in message]
+
+
+def _str_or_none(value: Any) -> str | None:
+    return str(value)[:300] if value not in (None, "") else None
+
+
+def _chat_id(element: Element, previous: str) -> str:
+    ids = _CHAT_ID.findall(element.header)
+    return ids[-1] if ids else previous

@@ -1,0 +1,50 @@
+"""Saved VK responses: a `wall.get`, `newsfeed.search` or `wall.getComments` answer
+(with or without the `{"response": …}` envelope), or a JSON list of them."""
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from sqlmodel import Session
+
+from ingest.batch import ImportResult, RawRecord, import_records
+from ingest.exports.json_arrays import Damaged, iter_arrays, read_text
+from ingest.json_input import parse_json
+from ingest.vk.adapt import adapt_vk_comment, adapt_vk_post
+from models.post import PostCreate
+
+
+def import_vk_dump(
+    session: Session,
+    *,
+    source_id: int,
+    path: Path,
+    lemmatize: Callable[[str], str] | None = None,
+    on_record: Callable[[], None] | None = None,
+) -> ImportResult:
+    return import_records(
+        session,
+        source_id=source_id,
+        records=read_dump(path),
+        adapt=adapt_dump_item,
+        lemmatize=lemmatize,
+        on_record=on_record,
+    )
+
+
+def read_dump(path: Path) -> Iterator[RawRecord]:
+    text = read_text(path.read_bytes())
+    found = False
+    for piece in iter_arrays(text, "items"):
+        found = True
+        refused = piece.reason if isinstance(piece, Damaged) else None
+        yield RawRecord(raw=piece.raw, origin=f"{path}@{piece.offset}", refused=refused)
+    if not found:
+        reason = "no VK `items` array in the file: not a saved wall.get/newsfeed.search response"
+        yield RawRecord(raw=path.read_bytes(), origin=str(path), refused=reason)
+
+
+def adapt_dump_item(raw: bytes) -> list[PostCreate]:
+    item = parse_json(raw)
+    if isinstance(item, dict) and "post_id" in item:
+        return [adapt_vk_comment(item)]
+    return [adapt_vk_post(item)]

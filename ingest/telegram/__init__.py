@@ -1,0 +1,1 @@
+"""Telegram through Telethon: public channels and chats, incremental by message id."""

@@ -1,0 +1,68 @@
+"""Telethon messages adapted into `PostCreate`."""
+
+import json
+from datetime import datetime
+from typing import Any
+
+from telethon.tl.types import Message, MessageService, PeerChannel, PeerChat, PeerUser
+
+from ingest.rejection import Rejected, Skipped
+from models.post import PostCreate, PostKind
+
+
+def adapt_telegram_message(message: Any, *, channel: str) -> PostCreate:
+    if isinstance(message, MessageService):
+        raise Skipped("service message")
+    if not isinstance(message, Message):
+        raise Rejected(f"expected a Telegram message, got {type(message).__name__}")
+    text = message.message or ""
+    if not text.strip():
+        raise Skipped("message without text")
+    return PostCreate(
+        external_id=str(message.id),
+        kind=PostKind.MESSAGE,
+        url=f"https://t.me/{channel.lstrip('@')}/{message.id}",
+        author_id=_peer(message.from_id),
+        signer_id=(message.post_author or None) and message.post_author[:64],
+        published_at=_aware(message.date),
+        edited_at=_aware(message.edit_date) if message.edit_date else None,
+        text=text,
+        text_original=text,
+        views=message.views,
+        reposts=message.forwards,
+        comments=message.replies.replies if message.replies else None,
+        reactions=_reactions(message),
+        forwarded_from=_forwarded_from(message),
+        attachments=[{"type": type(message.media).__name__}] if message.media else [],
+        raw=json.loads(json.dumps(message.to_dict(), default=str)),
+    )
+
+
+def _aware(value: datetime | None) -> datetime:
+    if value is None:
+        raise Rejected("Telegram message without a date")
+    return value
+
+
+def _peer(peer: Any) -> str | None:
+    if isinstance(peer, PeerUser):
+        return f"user:{peer.user_id}"
+    if isinstance(peer, PeerChannel):
+        return f"channel:{peer.channel_id}"
+    if isinstance(peer, PeerChat):
+        return f"chat:{peer.chat_id}"
+    return None
+
+
+def _reactions(message: Message) -> int | None:
+    if not message.reactions:
+        return None
+    return sum(result.count for result in message.reactions.results)
+
+
+def _forwarded_from(message: Message) -> str | None:
+    header = message.fwd_from
+    if header is None:
+        return None
+    origin = header.from_name or _peer(header.from_id) or "unknown"
+    return f"{origin}/{header.channel_post}" if header.channel_post else origin

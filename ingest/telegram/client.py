@@ -1,0 +1,30 @@
+"""The slice of Telethon's client the crawler uses, and how to build the real one."""
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any, Protocol
+
+from telethon import TelegramClient
+
+
+class TelegramClientLike(Protocol):
+    """`telethon.TelegramClient` as the crawler sees it."""
+
+    async def connect(self) -> Any: ...
+
+    async def disconnect(self) -> Any: ...
+
+    async def is_user_authorized(self) -> bool: ...
+
+    def iter_messages(
+        self, entity: str, *, limit: int | None, min_id: int, reverse: bool
+    ) -> AsyncIterator[Any]: ...
+
+
+def make_telegram_client(*, api_id: int, api_hash: str, session_path: Path) -> TelegramClient:
+    """A Telethon client on a session file authorised once, interactively, with Telethon.
+
+    The crawler never logs in: an unauthorised session marks the source broken.
+    """
+    session_path.parent.mkdir(parents=True, exist_ok=True)
+    return TelegramClient(str(session_path), api_id, api_hash)

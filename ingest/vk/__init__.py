@@ -1,0 +1,1 @@
+"""VK through `vk_api`: walls, comments, search, community metadata, saved dumps."""

@@ -1,0 +1,104 @@
+"""VK payloads (posts, comments) adapted into `PostCreate`; nothing VK-shaped goes further."""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from ingest.rejection import Rejected, Skipped
+from ingest.vk.markup import readable
+from models.post import PostCreate, PostKind
+
+
+def adapt_vk_post(item: dict[str, Any]) -> PostCreate:
+    """A `wall.get` / `newsfeed.search` item. Deleted and text-less posts are skipped."""
+    _require(item, "id", "owner_id", "date")
+    if item.get("is_deleted") or item.get("deleted"):
+        raise Skipped("deleted post")
+    own = _text(item)
+    reposts = item.get("copy_history") or []
+    shown = own or (_text(reposts[0]) if reposts else "")
+    if not shown.strip():
+        raise Skipped("post without text")
+    owner, number = item["owner_id"], item["id"]
+    return PostCreate(
+        external_id=f"{owner}_{number}",
+        kind=PostKind.POST,
+        url=f"https://vk.com/wall{owner}_{number}",
+        author_id=_id(item.get("from_id")),
+        signer_id=_id(item.get("signer_id")),
+        published_at=_time(item["date"]),
+        edited_at=_time(item["edited"]) if item.get("edited") else None,
+        text=readable(shown),
+        text_original=own,
+        views=_count(item, "views"),
+        likes=_count(item, "likes"),
+        reposts=_count(item, "reposts"),
+        comments=_count(item, "comments"),
+        is_ad=bool(item.get("marked_as_ads")),
+        repost_of=f"{reposts[0].get('owner_id')}_{reposts[0].get('id')}" if reposts else None,
+        attachments=_attachments(item),
+        geo=item.get("geo"),
+        raw=item,
+    )
+
+
+def adapt_vk_comment(item: dict[str, Any]) -> PostCreate:
+    """A `wall.getComments` item; `owner_id` and `post_id` are part of the item in 5.199."""
+    _require(item, "id", "owner_id", "post_id", "date")
+    if item.get("deleted"):
+        raise Skipped("deleted comment")
+    own = _text(item)
+    if not own.strip():
+        raise Skipped("comment without text")
+    owner, post, number = item["owner_id"], item["post_id"], item["id"]
+    return PostCreate(
+        external_id=f"{owner}_{post}_{number}",
+        kind=PostKind.COMMENT,
+        url=f"https://vk.com/wall{owner}_{post}?reply={number}",
+        author_id=_id(item.get("from_id")),
+        parent_external_id=f"{owner}_{post}",
+        published_at=_time(item["date"]),
+        text=readable(own),
+        text_original=own,
+        likes=_count(item, "likes"),
+        attachments=_attachments(item),
+        raw=item,
+    )
+
+
+def _require(item: Any, *keys: str) -> None:
+    if not isinstance(item, dict):
+        raise Rejected(f"expected a VK object, got {type(item).__name__}")
+    missing = [key for key in keys if key not in item]
+    if missing:
+        raise Rejected(f"VK item without {', '.join(missing)}")
+    if not isinstance(item["date"], int) or isinstance(item["date"], bool):
+        raise Rejected(f"VK item date is not a unix time: {item['date']!r}")
+
+
+def _text(item: dict[str, Any]) -> str:
+    text = item.get("text", "")
+    if not isinstance(text, str):
+        raise Rejected(f"VK text is not a string: {type(text).__name__}")
+    return text
+
+
+def _time(value: int) -> datetime:
+    return datetime.fromtimestamp(value, UTC)
+
+
+def _id(value: Any) -> str | None:
+    return str(value) if value not in (None, 0) else None
+
+
+def _count(item: dict[str, Any], key: str) -> int | None:
+    value = item.get(key)
+    count = value.get("count") if isinstance(value, dict) else None
+    return count if isinstance(count, int) else None
+
+
+def _attachments(item: dict[str, Any]) -> list[dict[str, Any]]:
+    """Keep each attachment's type and its object (photo, video, link, poll, ...)."""
+    attachments = item.get("attachments") or []
+    if not isinstance(attachments, list):
+        raise Rejected("VK attachments is not a list")
+    return [attachment for attachment in attachments if isinstance(attachment, dict)]

@@ -1,0 +1,158 @@
+"""The category/topic and signal classifiers, trained together and saved as one artifact."""
+
+import json
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import joblib
+import numpy as np
+
+from nlp.calibrated import CalibratedSVM
+from nlp.features import TextFeatures, prepare
+from nlp.lemmas import Lemmatizer
+
+ARTIFACT = "model.joblib"
+META = "meta.json"
+NOT_SIGNAL = "not_signal"
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    label: str | None  # a topic code, or a category when there are no topics; None: not a signal
+    is_signal: bool = True
+
+
+@dataclass(frozen=True)
+class Prediction:
+    is_signal: bool
+    signal_confidence: float  # how sure the model is of `is_signal`, either way
+    category: str | None
+    category_confidence: float
+    topic: str | None
+    topic_confidence: float
+
+
+@dataclass
+class ClassifierBundle:
+    """Features + a label model (topics, with their categories) + a signal model."""
+
+    features: TextFeatures
+    labels: CalibratedSVM
+    signal: CalibratedSVM | None
+    topic_category: dict[str, str]  # topic -> category; empty when labels are categories
+    meta: dict[str, Any] = field(default_factory=dict)
+    # With topics: a model of the categories themselves. Its probabilities are averaged with
+    # the topic model's per-category sums (a better ranking: more coverage at 97% precision).
+    categories: CalibratedSVM | None = None
+
+    def predict(self, texts: Sequence[str], lemmatizer: Lemmatizer) -> list[Prediction]:
+        if not texts:
+            return []
+        matrix = self.features.transform(prepare(texts, lemmatizer))
+        label_probs = self.labels.predict_proba(matrix)
+        signal_probs = self._signal_probabilities(matrix)
+        category_probs = self._category_probabilities(matrix, label_probs)
+        return [
+            self._one(label_probs[i], signal_probs[i], category_probs[i]) for i in range(len(texts))
+        ]
+
+    def _category_probabilities(
+        self, matrix: Any, label_probs: np.ndarray
+    ) -> list[dict[str, float]]:
+        """Per text: category -> probability (empty dicts when labels are categories)."""
+        if not self.topic_category:
+            return [{} for _ in range(matrix.shape[0])]
+        names = sorted(set(self.topic_category.values()))
+        summed = np.zeros((matrix.shape[0], len(names)))
+        for j, label in enumerate(self.labels.classes_):
+            summed[:, names.index(self.topic_category[label])] += label_probs[:, j]
+        if self.categories is not None:
+            direct = np.zeros_like(summed)
+            direct_probs = self.categories.predict_proba(matrix)
+            for j, name in enumerate(self.categories.classes_):
+                direct[:, names.index(name)] = direct_probs[:, j]
+            summed = (summed + direct) / 2
+        return [dict(zip(names, row.tolist(), strict=True)) for row in summed]
+
+    def _signal_probabilities(self, matrix: Any) -> np.ndarray:
+        if self.signal is None:
+            return np.ones(matrix.shape[0])
+        column = list(self.signal.classes_).index("signal")
+        return self.signal.predict_proba(matrix)[:, column]
+
+    def _one(self, probs: np.ndarray, p_signal: float, by_category: dict[str, float]) -> Prediction:
+        classes = list(self.labels.classes_)
+        signal = bool(p_signal >= 0.5)
+        signal_confidence = round(float(p_signal if signal else 1 - p_signal), 4)
+        if not self.topic_category:
+            best = int(np.argmax(probs))
+            return Prediction(
+                signal, signal_confidence, classes[best], round(float(probs[best]), 4), None, 0.0
+            )
+        category = max(by_category, key=by_category.__getitem__)
+        inside = [i for i, label in enumerate(classes) if self.topic_category[label] == category]
+        topic_index = max(inside, key=lambda i: probs[i])
+        category_confidence = round(by_category[category], 4)
+        topic_confidence = round(min(float(probs[topic_index]), category_confidence), 4)
+        return Prediction(
+            signal, signal_confidence, category, category_confidence,
+            classes[topic_index], topic_confidence,
+        )  # fmt: skip
+
+    def save(self, directory: Path) -> Path:
+        directory.mkdir(parents=True, exist_ok=True)
+        joblib.dump(self, directory / ARTIFACT, compress=3)
+        (directory / META).write_text(json.dumps(self.meta, ensure_ascii=False, indent=2), "utf-8")
+        return directory
+
+
+def load_bundle(directory: Path) -> ClassifierBundle:
+    """A bundle written by `ClassifierBundle.save` (our own artifacts only: joblib is pickle)."""
+    path = directory / ARTIFACT
+    if not path.is_file():
+        raise FileNotFoundError(f"no model at {path}")
+    bundle = joblib.load(path)
+    if not isinstance(bundle, ClassifierBundle):
+        raise TypeError(f"{path} does not hold an Otklik classifier")
+    return bundle
+
+
+def train_bundle(
+    examples: Sequence[Example],
+    *,
+    lemmatizer: Lemmatizer,
+    topic_category: dict[str, str] | None = None,
+    signal_examples: Sequence[Example] = (),
+    meta: dict[str, Any] | None = None,
+) -> ClassifierBundle:
+    """Fit features on every text, a label model on signals, a signal model when both kinds exist.
+
+    `topic_category` maps each topic label to its category (then a topic implies its category);
+    pass None when the labels are categories themselves.
+    """
+    all_examples = [*examples, *signal_examples]
+    features = TextFeatures()
+    matrix = features.fit_transform(prepare([e.text for e in all_examples], lemmatizer))
+    labelled = [i for i, e in enumerate(all_examples) if e.is_signal and e.label]
+    labels = CalibratedSVM().fit(matrix[labelled], [all_examples[i].label for i in labelled])
+    flags = ["signal" if e.is_signal else NOT_SIGNAL for e in all_examples]
+    signal = CalibratedSVM().fit(matrix, flags) if len(set(flags)) == 2 else None
+    mapping = {label: topic_category[label] for label in labels.classes_} if topic_category else {}
+    categories = None
+    if mapping and len(set(mapping.values())) > 1:
+        category_labels = [mapping[all_examples[i].label or ""] for i in labelled]
+        categories = CalibratedSVM().fit(matrix[labelled], category_labels)
+    info = {"examples": len(all_examples), "classes": len(labels.classes_), **(meta or {})}
+    return ClassifierBundle(features, labels, signal, mapping, info, categories)
+
+
+def majority_categories(pairs: Sequence[tuple[str, str]]) -> dict[str, str]:
+    """topic -> its most frequent category in a corpus (ЦУР exports repeat both columns)."""
+    counts: dict[str, Counter[str]] = {}
+    for topic, category in pairs:
+        counts.setdefault(topic, Counter())[category] += 1
+    return {topic: counter.most_common(1)[0][0] for topic, counter in counts.items()}

@@ -1,0 +1,163 @@
+"""Lemmatised place-name patterns built from the gazetteer tables, matched against text."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from models.geo import Municipality, Settlement
+from nlp.lemmas import Lemmatizer
+from nlp.text import Token, words
+
+# Words that turn an adjective into a municipality name: "Чусовской округ", "Пермский р-н".
+TYPE_WORDS = frozenset(
+    {"район", "округ", "го", "мо", "городской", "муниципальный", "р-н", "р-на", "р-не", "мр"}
+)
+STREET_CUES = frozenset(
+    {"ул", "улица", "пр", "проспект", "пер", "переулок", "бульвар", "б-р", "шоссе", "наб",
+     "набережная", "пл", "площадь", "тракт", "проезд"}
+)  # fmt: skip
+_TYPE_NAME_WORDS = TYPE_WORDS | {"город", "зато", "посёлок", "поселок", "село", "деревня"}
+
+# How much a match of each kind is worth (the resolver's confidence before adjustments).
+KIND_SCORES = {"name": 0.95, "variant": 0.95, "center": 0.9, "settlement": 0.85, "adjective": 0.85}
+
+
+@dataclass(frozen=True, slots=True)
+class Pattern:
+    municipality_id: int
+    kind: str  # name, variant, center, settlement, adjective
+    label: str  # the gazetteer spelling
+    elements: tuple[frozenset[str], ...]  # acceptable lemmas per word
+    needs_capital: bool  # the name is also a common word ("Оса", "Чайковский")
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    pattern: Pattern
+    start: int  # character offsets in the text
+    stop: int
+    span: str
+
+    @property
+    def score(self) -> float:
+        return KIND_SCORES[self.pattern.kind]
+
+
+@dataclass
+class Place:
+    municipality_id: int
+    name: str
+    kind: str
+    latitude: float | None
+    longitude: float | None
+
+
+class Gazetteer:
+    """Patterns indexed by the lemmas of their first word."""
+
+    def __init__(self, lemmatizer: Lemmatizer, municipalities: dict[int, str]) -> None:
+        self.lemmatizer = lemmatizer
+        self.municipalities = municipalities  # id -> official name
+        self._index: dict[str, list[Pattern]] = defaultdict(list)
+        self.single_word_names: dict[str, Pattern] = {}
+
+    @classmethod
+    def from_session(
+        cls, session: Session, *, lemmatizer: Lemmatizer, region_code: str | None = None
+    ) -> "Gazetteer":
+        query = select(Municipality)
+        if region_code:
+            query = query.where(Municipality.region_code == region_code)
+        municipalities = list(session.exec(query))
+        ids = [m.id for m in municipalities if m.id is not None]
+        settlements = list(
+            session.exec(select(Settlement).where(Settlement.municipality_id.in_(ids)))
+        )  # type: ignore[union-attr]
+        gazetteer = cls(lemmatizer, {m.id or 0: m.name for m in municipalities})
+        for municipality in municipalities:
+            gazetteer.add_municipality(municipality)
+        for settlement in settlements:
+            for name in [settlement.name, *settlement.variants]:
+                gazetteer.add(settlement.municipality_id, "settlement", name)
+        return gazetteer
+
+    def add_municipality(self, municipality: Municipality) -> None:
+        mid = municipality.id or 0
+        self.add(mid, "name", municipality.name)
+        for variant in municipality.variants:
+            self.add(mid, "variant", variant)
+        if municipality.center:
+            self.add(mid, "center", municipality.center)
+        adjective = _leading_adjective(municipality.name)
+        if adjective:
+            self.add_adjective(mid, adjective, municipality.name)
+
+    def add(self, municipality_id: int, kind: str, name: str) -> None:
+        tokens = [t.text for t in words(name)]
+        if not tokens:
+            return
+        elements = tuple(self.lemmatizer.lemma_set(t) for t in tokens)
+        needs_capital = len(tokens) == 1 and self._is_common_word(tokens[0])
+        pattern = Pattern(municipality_id, kind, name, elements, needs_capital)
+        self._register(pattern)
+        if len(tokens) == 1 and kind in {"center", "settlement"}:
+            self.single_word_names.setdefault(self.lemmatizer.lemma(tokens[0]), pattern)
+
+    def add_adjective(self, municipality_id: int, adjective: str, label: str) -> None:
+        """ "Чусовской" followed by a type word: "Чусовской округ", "Чусовского района"."""
+        elements = (self.lemmatizer.lemma_set(adjective), TYPE_WORDS)
+        self._register(Pattern(municipality_id, "adjective", label, elements, False))
+
+    def _register(self, pattern: Pattern) -> None:
+        for lemma in pattern.elements[0]:
+            self._index[lemma].append(pattern)
+
+    def _is_common_word(self, word: str) -> bool:
+        """True when some reading is not a place name: "оса" (a wasp), "Чайковский" (a surname)."""
+        parses = self.lemmatizer.parses(word.lower())
+        known = [parse for parse in parses if self.lemmatizer.from_dictionary(parse)]
+        return any("Geox" not in parse.tag for parse in known)
+
+    def find(self, text: str, found: list[Token] | None = None) -> list[Match]:
+        """Every pattern occurrence in `text` (tokenised as `found`), overlapping ones included."""
+        found = words(text) if found is None else found
+        lemma_sets = [self.lemmatizer.lemma_set(t.text) for t in found]
+        matches: list[Match] = []
+        for i, lemmas in enumerate(lemma_sets):
+            for pattern in self._candidates(lemmas):
+                if _matches_at(pattern, found, lemma_sets, i):
+                    stop = found[i + len(pattern.elements) - 1].stop
+                    start = found[i].start
+                    matches.append(Match(pattern, start, stop, text[start:stop]))
+        return matches
+
+    def _candidates(self, lemmas: frozenset[str]) -> set[Pattern]:
+        out: set[Pattern] = set()
+        for lemma in lemmas:
+            out.update(self._index.get(lemma, ()))
+        return out
+
+
+def _matches_at(
+    pattern: Pattern, found: list[Token], lemma_sets: list[frozenset[str]], i: int
+) -> bool:
+    size = len(pattern.elements)
+    if i + size > len(found):
+        return False
+    for offset, element in enumerate(pattern.elements):
+        if not (element & lemma_sets[i + offset]):
+            return False
+    if pattern.needs_capital and not found[i].text[:1].isupper():
+        return False
+    previous = found[i - 1].text.lower().rstrip(".") if i else ""
+    return previous not in STREET_CUES
+
+
+def _leading_adjective(name: str) -> str | None:
+    """ "Чусовской городской округ" -> "Чусовской"; "ЗАТО Звёздный" -> None."""
+    parts = name.split()
+    adjective = len(parts) >= 2 and parts[0][-2:] in {"ий", "ой", "ый"}
+    if adjective and all(part.lower() in _TYPE_NAME_WORDS for part in parts[1:]):
+        return parts[0]
+    return None

@@ -1,0 +1,133 @@
+"""Import a region's gazetteer from an ОКТМО list and a city list (../shared/data formats).
+
+ОКТМО: a JSON object mapping "code(check digit)" to a name, e.g.
+`"57604000(2)": "Бардымский муниципальный район"`. Cities: a CSV with `city`, `oktmo`,
+`geo_lat`, `geo_lon` and `population` columns (the hflabs/city layout).
+"""
+
+import csv
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session, select
+
+from models.geo import Municipality, Settlement
+from nlp.reference import GazetteerEntry
+from nlp.seed import store_gazetteer
+
+_CODE = re.compile(r"^(\d{8})(?:\(\d\))?$")
+_HEADER_PREFIXES = (
+    "Муниципальные",
+    "Городские округа",
+    "Внутригородские",
+    "Сельские",
+    "Городские поселения",
+)
+
+
+class GazetteerImportError(ValueError):
+    """An input file is not in the expected format."""
+
+
+@dataclass
+class ImportSummary:
+    municipalities: int
+    settlements: int
+    already_known: int
+
+
+def read_oktmo(path: Path, region_code: str) -> list[Municipality]:
+    """Top-level municipal formations (districts, okrugs) of one region."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as error:
+        raise GazetteerImportError(f"cannot read ОКТМО file {path}: {error}") from error
+    if not isinstance(document, dict):
+        raise GazetteerImportError(f"{path} must map ОКТМО codes to names")
+    out = []
+    for key, name in document.items():
+        match = _CODE.match(str(key).strip())
+        if not match or not match.group(1).startswith(region_code):
+            continue
+        code = match.group(1)
+        if code[5:] == "000" and not code[2:5].endswith("00") and _is_formation(str(name)):
+            out.append(adapt_oktmo(code, " ".join(str(name).split()), region_code))
+    return out
+
+
+def _is_formation(name: str) -> bool:
+    return not name.startswith(_HEADER_PREFIXES)
+
+
+def adapt_oktmo(code: str, name: str, region_code: str) -> Municipality:
+    kind = "city_okrug" if code[2] == "7" else "municipal_district"
+    center = None
+    variants: list[str] = []
+    if name.startswith("город "):
+        center = name.removeprefix("город ")
+        variants.append(center)
+        name = f"{name} (городской округ)"
+    elif len(name.split()) == 1 and name[-2:] in {"ий", "ой", "ый"}:
+        name = f"{name} городской округ"
+    return Municipality(region_code=region_code, oktmo=code, name=name, kind=kind, center=center,
+                        variants=variants)  # fmt: skip
+
+
+def read_cities(path: Path, region_code: str) -> list[dict[str, Any]]:
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+    except OSError as error:
+        raise GazetteerImportError(f"cannot read city file {path}: {error}") from error
+    if rows and not {"city", "oktmo"} <= set(rows[0]):
+        raise GazetteerImportError(f"{path} lacks the `city` and `oktmo` columns")
+    return [row for row in rows if (row.get("oktmo") or "").startswith(region_code) and row["city"]]
+
+
+def import_region(
+    session: Session, *, oktmo_path: Path, cities_path: Path, region_code: str
+) -> ImportSummary:
+    """Add the region's municipalities and their cities; known ОКТМО codes are left alone."""
+    formations = read_oktmo(oktmo_path, region_code)
+    if not formations:
+        raise GazetteerImportError(
+            f"no municipal formations of region {region_code} in {oktmo_path}"
+        )
+    known = set(
+        session.exec(select(Municipality.oktmo).where(Municipality.region_code == region_code))
+    )
+    new = [m for m in formations if m.oktmo not in known]
+    by_prefix = {m.oktmo[:5]: m for m in formations if m.oktmo}
+    entries = {m.oktmo: GazetteerEntry(municipality=m) for m in new}
+    settlements = 0
+    for row in read_cities(cities_path, region_code):
+        owner = by_prefix.get(row["oktmo"][:5])
+        if owner is None or owner.oktmo not in entries:
+            continue
+        entries[owner.oktmo].settlements.append(adapt_city(row))
+        owner.center = owner.center or row["city"]
+        owner.latitude = owner.latitude or _float(row.get("geo_lat"))
+        owner.longitude = owner.longitude or _float(row.get("geo_lon"))
+        settlements += 1
+    store_gazetteer(session, entries=list(entries.values()))
+    session.commit()
+    return ImportSummary(len(new), settlements, len(formations) - len(new))
+
+
+def adapt_city(row: dict[str, str]) -> Settlement:
+    population = row.get("population") or ""
+    return Settlement(
+        municipality_id=0, name=row["city"], kind="город",
+        latitude=_float(row.get("geo_lat")), longitude=_float(row.get("geo_lon")),
+        population=int(population) if population.isdigit() else None,
+    )  # fmt: skip
+
+
+def _float(value: str | None) -> float | None:
+    try:
+        return float(value) if value else None
+    except ValueError:
+        return None

@@ -1,0 +1,162 @@
+"""The learning loop: moderators' labels -> candidate model -> compare -> promote or reject."""
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from models.clock import now
+from models.learning import ModelStatus, ModelVersion, TrainingLabel
+from nlp.classifier import ClassifierBundle, Example, load_bundle, train_bundle
+from nlp.coldstart import cold_start_bundle, seed_examples, topic_categories
+from nlp.lemmas import Lemmatizer
+from nlp.metrics import classification_report
+
+HOLDOUT_SHARE = 0.2
+MIN_HELDOUT = 5
+TOLERANCE = 0.0  # "not worse": the candidate may lose nothing on held-out labels
+
+
+class LearningError(RuntimeError):
+    """The loop cannot proceed (too few labels, nothing to roll back to)."""
+
+
+@dataclass(frozen=True)
+class Decision:
+    candidate: ModelVersion
+    promoted: bool
+    reason: str
+
+
+def label_examples(session: Session) -> list[tuple[int, Example]]:
+    labels = session.exec(select(TrainingLabel).order_by(col(TrainingLabel.id))).all()
+    return [
+        (label.id or 0, Example(label.text, label.topic_code or label.category_code,
+                                label.is_signal))
+        for label in labels
+        if not label.is_signal or label.topic_code or label.category_code
+    ]  # fmt: skip
+
+
+def is_heldout(label_id: int) -> bool:
+    """A stable split: a label stays on its side across retrains."""
+    digest = hashlib.sha256(str(label_id).encode()).digest()
+    return digest[0] < 256 * HOLDOUT_SHARE
+
+
+def evaluate_bundle(
+    bundle: ClassifierBundle, examples: list[Example], lemmatizer: Lemmatizer
+) -> dict[str, Any]:
+    predictions = bundle.predict([e.text for e in examples], lemmatizer)
+    signal_truth = ["signal" if e.is_signal else "not" for e in examples]
+    signal_pred = ["signal" if p.is_signal else "not" for p in predictions]
+    pairs = [(e, p) for e, p in zip(examples, predictions, strict=True) if e.is_signal and e.label]
+    topic = classification_report(
+        [e.label or "" for e, _ in pairs], [p.topic or p.category or "" for _, p in pairs],
+        [p.topic_confidence or p.category_confidence for _, p in pairs],
+    )  # fmt: skip
+    signal = classification_report(
+        signal_truth, signal_pred, [p.signal_confidence for p in predictions]
+    )
+    return {"topic": _summary(topic), "signal": _summary(signal)}
+
+
+def _summary(report: dict[str, Any]) -> dict[str, Any]:
+    return {key: report[key] for key in ("n", "accuracy", "macro_f1", "coverage")}
+
+
+def retrain_candidate(
+    session: Session, *, model_dir: Path, data_dir: Path, lemmatizer: Lemmatizer
+) -> ModelVersion:
+    """Train on seed examples + training-side labels; evaluate it and the current on held-out."""
+    labelled = label_examples(session)
+    train = [e for i, e in labelled if not is_heldout(i)]
+    heldout = [e for i, e in labelled if is_heldout(i)]
+    if len(heldout) < MIN_HELDOUT:
+        raise LearningError(f"{len(heldout)} held-out labels; need at least {MIN_HELDOUT}")
+    current = current_version(session)
+    name = f"model-{now():%Y%m%d-%H%M%S-%f}"
+    bundle = train_bundle(
+        [*seed_examples(data_dir), *train], lemmatizer=lemmatizer,
+        topic_category=topic_categories(data_dir), meta={"name": name, "labels": len(train)},
+    )  # fmt: skip
+    path = bundle.save(model_dir / name)
+    baseline = current_bundle(
+        session, model_dir=model_dir, data_dir=data_dir, lemmatizer=lemmatizer
+    )
+    metrics = {
+        "candidate": evaluate_bundle(bundle, heldout, lemmatizer),
+        "current": evaluate_bundle(baseline, heldout, lemmatizer),
+        "heldout": len(heldout),
+    }
+    version = ModelVersion(name=name, path=str(path), metrics=metrics, label_count=len(train),
+                           parent_id=current.id if current else None)  # fmt: skip
+    session.add(version)
+    session.commit()
+    return version
+
+
+def is_not_worse(metrics: dict[str, Any]) -> tuple[bool, str]:
+    if not {"candidate", "current"} <= set(metrics):  # e.g. trained by `otklik nlp train`
+        return False, "no comparison with the current model on held-out labels"
+    for part in ("topic", "signal"):
+        for figure in ("accuracy", "macro_f1"):
+            new = metrics["candidate"][part][figure]
+            old = metrics["current"][part][figure]
+            if new < old - TOLERANCE:
+                return False, f"{part} {figure} {new:.3f} < current {old:.3f}"
+    return True, "not worse than the current model on held-out labels"
+
+
+def decide(session: Session, *, candidate_id: int) -> Decision:
+    """Promote the candidate when it is not worse than the current model; else reject it."""
+    candidate = session.get(ModelVersion, candidate_id)
+    if candidate is None or candidate.status != ModelStatus.CANDIDATE:
+        raise LearningError(f"model version {candidate_id} is not a candidate")
+    promoted, reason = is_not_worse(candidate.metrics)
+    if promoted:
+        _make_current(session, candidate)
+    else:
+        candidate.status = ModelStatus.REJECTED
+        session.add(candidate)
+    session.commit()
+    return Decision(candidate, promoted, reason)
+
+
+def rollback(session: Session) -> ModelVersion | None:
+    """Retire the current model; its parent (or the cold-start model: None) takes over."""
+    current = current_version(session)
+    if current is None:
+        raise LearningError("no promoted model to roll back")
+    current.status = ModelStatus.RETIRED
+    session.add(current)
+    parent = session.get(ModelVersion, current.parent_id) if current.parent_id else None
+    if parent is not None:
+        _make_current(session, parent)
+    session.commit()
+    return parent
+
+
+def _make_current(session: Session, version: ModelVersion) -> None:
+    for old in session.exec(select(ModelVersion).where(ModelVersion.status == ModelStatus.CURRENT)):
+        old.status = ModelStatus.RETIRED
+        session.add(old)
+    version.status = ModelStatus.CURRENT
+    version.promoted_at = now()
+    session.add(version)
+
+
+def current_version(session: Session) -> ModelVersion | None:
+    statement = select(ModelVersion).where(ModelVersion.status == ModelStatus.CURRENT)
+    return session.exec(statement).first()
+
+
+def current_bundle(
+    session: Session, *, model_dir: Path, data_dir: Path, lemmatizer: Lemmatizer
+) -> ClassifierBundle:
+    current = current_version(session)
+    if current is not None:
+        return load_bundle(Path(current.path))
+    return cold_start_bundle(data_dir, cache_dir=model_dir, lemmatizer=lemmatizer)

@@ -1,0 +1,37 @@
+"""Build the annotator once from a session and plain settings values."""
+
+from pathlib import Path
+
+from sqlmodel import Session
+
+from nlp.annotator import Annotator
+from nlp.gazetteer import Gazetteer
+from nlp.learning import current_version
+from nlp.lemmas import Lemmatizer
+from nlp.ner import LocationTagger
+from nlp.seed import seed_reference_data
+
+
+def build_annotator(
+    session: Session,
+    *,
+    model_dir: Path,
+    data_dir: Path,
+    region_code: str,
+    model_path: Path | None = None,
+    use_ner: bool = True,
+    lemmatizer: Lemmatizer | None = None,
+) -> Annotator:
+    """The given model, else the promoted one, else cold start; the database's gazetteer."""
+    seed_reference_data(session, data_dir=data_dir, region_code=region_code)
+    gazetteer = Gazetteer.from_session(session, lemmatizer=lemmatizer or Lemmatizer())
+    version = None if model_path else current_version(session)
+    path = model_path or (Path(version.path) if version else None)
+    return Annotator.load(
+        path,
+        gazetteer=gazetteer,
+        data_dir=data_dir,
+        cache_dir=model_dir,
+        tagger=LocationTagger() if use_ner else None,
+        model_version_id=version.id if version else None,
+    )

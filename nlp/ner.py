@@ -1,0 +1,30 @@
+"""natasha's NER, adapted at once into our own small records (LOC spans only)."""
+
+from dataclasses import dataclass
+
+from natasha import Doc, NewsEmbedding, NewsNERTagger, Segmenter
+
+
+@dataclass(frozen=True, slots=True)
+class LocationSpan:
+    text: str
+    start: int
+    stop: int
+
+
+class LocationTagger:
+    """natasha's news NER model, loaded once (about a second) and passed in."""
+
+    def __init__(self) -> None:
+        self._segmenter = Segmenter()
+        self._tagger = NewsNERTagger(NewsEmbedding())
+
+    def locations(self, text: str) -> list[LocationSpan]:
+        doc = Doc(text)
+        doc.segment(self._segmenter)
+        doc.tag_ner(self._tagger)
+        return [adapt_span(span) for span in doc.spans if span.type == "LOC"]
+
+
+def adapt_span(span: object) -> LocationSpan:
+    return LocationSpan(span.text, span.start, span.stop)  # type: ignore[attr-defined]

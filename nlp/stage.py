@@ -1,0 +1,53 @@
+"""The NLP pipeline stage: annotate ingested posts, once each."""
+
+from sqlmodel import Session, select
+
+from models.annotation import Annotation, SetBy
+from models.post import PipelineStage, Post
+from models.source import Source
+from nlp.annotator import Annotator
+
+BATCH_SIZE = 200
+
+
+def annotate_posts(session: Session, *, annotator: Annotator, post_ids: list[int]) -> list[int]:
+    """Write one current model annotation per not-yet-annotated post; return the ids done now."""
+    done: list[int] = []
+    for start in range(0, len(post_ids), BATCH_SIZE):
+        done.extend(_annotate_batch(session, annotator, post_ids[start : start + BATCH_SIZE]))
+        session.commit()
+    return done
+
+
+def _annotate_batch(session: Session, annotator: Annotator, ids: list[int]) -> list[int]:
+    rows = session.exec(
+        select(Post, Source.municipality_id)
+        .join(Source, Source.id == Post.source_id)  # type: ignore[arg-type]
+        .where(Post.id.in_(ids), Post.stage == PipelineStage.INGESTED)  # type: ignore[union-attr]
+        .order_by(Post.id)  # type: ignore[arg-type]
+    ).all()
+    already = _annotated_ids(session, [post.id for post, _ in rows if post.id is not None])
+    todo = [(post, prior) for post, prior in rows if post.id not in already]
+    results = annotator.annotate([post.text for post, _ in todo], priors=[p for _, p in todo])
+    for (post, _), result in zip(todo, results, strict=True):
+        session.add(Annotation(post_id=post.id or 0, set_by=SetBy.MODEL,
+                               model_version_id=annotator.model_version_id,
+                               **result.model_dump()))  # fmt: skip
+        post.stage = PipelineStage.ANNOTATED
+        post.version += 1
+        session.add(post)
+    for post, _ in rows:
+        if post.id in already:  # annotated before (a retried job): only move the stage on
+            post.stage = PipelineStage.ANNOTATED
+            session.add(post)
+    return [post.id for post, _ in todo if post.id is not None]
+
+
+def _annotated_ids(session: Session, ids: list[int]) -> set[int]:
+    if not ids:
+        return set()
+    statement = select(Annotation.post_id).where(
+        Annotation.post_id.in_(ids),  # type: ignore[attr-defined]
+        Annotation.is_current == True,  # noqa: E712
+    )
+    return set(session.exec(statement).all())

@@ -1,0 +1,41 @@
+"""`otklik dashboard`: start the Streamlit console on the configured database."""
+
+import os
+import subprocess
+import sys
+
+import typer
+
+from otklik.paths import ROOT
+from otklik.settings import get_settings
+
+APP = ROOT / "dashboard" / "app.py"
+
+
+def streamlit_command(*, port: int, address: str) -> list[str]:
+    """The `streamlit run` command line of the console, headless."""
+    return [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(APP),
+        "--server.headless=true",
+        f"--server.port={port}",
+        f"--server.address={address}",
+        "--browser.gatherUsageStats=false",
+        "--server.fileWatcherType=none",
+        "--client.toolbarMode=minimal",
+    ]
+
+
+def dashboard(
+    port: int = typer.Option(None, "--port", help="Port (default: OTKLIK_DASHBOARD_PORT)."),
+    address: str = typer.Option("127.0.0.1", "--address", help="Interface to listen on."),
+) -> None:
+    """Start the console (Streamlit, headless) on the configured database."""
+    settings = get_settings()
+    env = {**os.environ, "OTKLIK_DATABASE_URL": settings.database_url}
+    command = streamlit_command(port=port or settings.dashboard_port, address=address)
+    typer.echo(f"console: http://{address}:{port or settings.dashboard_port}")
+    raise typer.Exit(subprocess.call(command, env=env, cwd=ROOT))

@@ -1,0 +1,67 @@
+"""`otklik geo …`: load a region's gazetteer and resolve texts to municipalities."""
+
+import json
+from pathlib import Path
+
+import typer
+from sqlmodel import Session
+
+from nlp.gazetteer import Gazetteer
+from nlp.geo_import import GazetteerImportError, import_region
+from nlp.lemmas import Lemmatizer
+from nlp.ner import LocationTagger
+from nlp.resolver import MunicipalityResolver
+from nlp.seed import seed_reference_data
+from otklik.runtime import get_engine
+from otklik.settings import get_settings
+
+app = typer.Typer(
+    help="The gazetteer: import regions, resolve municipalities.", no_args_is_help=True
+)
+
+
+@app.command("import")
+def geo_import(
+    oktmo: Path = typer.Option(..., exists=True, dir_okay=False, help="ОКТМО JSON: code -> name."),
+    cities: Path = typer.Option(..., exists=True, dir_okay=False, help="City CSV (hflabs/city)."),
+    region_code: str = typer.Option(..., help="ОКТМО region prefix, e.g. 38 = Курская область."),
+) -> None:
+    """Load a region's municipal formations and cities into the gazetteer."""
+    with Session(get_engine(), expire_on_commit=False) as session:
+        try:
+            summary = import_region(
+                session, oktmo_path=oktmo, cities_path=cities, region_code=region_code
+            )
+        except GazetteerImportError as error:
+            typer.echo(f"error: {error}", err=True)
+            raise typer.Exit(2) from error
+    typer.echo(
+        f"municipalities: {summary.municipalities}, cities: {summary.settlements}, "
+        f"already known: {summary.already_known}"
+    )
+
+
+@app.command("resolve")
+def geo_resolve(
+    text: str = typer.Argument(..., help="The text to resolve."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+) -> None:
+    """Print the municipality a text is about, the matched span and the confidence."""
+    settings = get_settings()
+    with Session(get_engine(), expire_on_commit=False) as session:
+        seed_reference_data(session, data_dir=settings.data_dir, region_code=settings.region_code)
+        gazetteer = Gazetteer.from_session(session, lemmatizer=Lemmatizer())
+    result = MunicipalityResolver(gazetteer, LocationTagger()).resolve(text)
+    payload = {
+        "municipality": result.municipality_name,
+        "municipality_id": result.municipality_id,
+        "span": result.span,
+        "confidence": result.confidence,
+        "method": result.method,
+    }
+    if as_json:
+        typer.echo(json.dumps(payload, ensure_ascii=False))
+    else:
+        typer.echo(
+            f"{result.municipality_name or 'unknown'}\t{result.span or '-'}\t{result.confidence}"
+        )

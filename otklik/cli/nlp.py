@@ -1,0 +1,193 @@
+"""`otklik nlp …`: train, evaluate and run the category/topic/signal classifier."""
+
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, TextIO
+
+import typer
+from sqlmodel import Session
+
+from models.clock import now
+from models.learning import ModelVersion
+from nlp.annotator import Annotator
+from nlp.classifier import ClassifierBundle, Example, load_bundle, train_bundle
+from nlp.coldstart import seed_examples
+from nlp.corpus import Corpus, CorpusError, read_corpus
+from nlp.lemmas import Lemmatizer
+from nlp.loading import build_annotator
+from nlp.metrics import classification_report
+from otklik.cli.progress import progress_bar
+from otklik.runtime import get_engine
+from otklik.settings import get_settings
+
+app = typer.Typer(help="Train, evaluate and run the classifier.", no_args_is_help=True)
+
+HOLDOUT_SHARE = 0.2
+ANNOTATE_BATCH = 256
+
+
+@app.command("train")
+def train(
+    corpus: Path = typer.Option(..., exists=True, dir_okay=False, help="CSV or XLSX corpus."),
+    text_column: str = typer.Option(..., help="Column with the text ('Текст инцидента')."),
+    label_column: str = typer.Option(..., help="Column with the category ('Группа тем')."),
+    topic_column: str = typer.Option(None, help="Column with the topic ('Тема'), optional."),
+    out: Path = typer.Option(None, help="Model directory (default: OTKLIK_MODEL_DIR/<name>)."),
+) -> None:
+    """Train a model on a labelled corpus; report held-out figures; register it as a candidate."""
+    data = _read(corpus, text_column, label_column, topic_column)
+    lemmatizer = Lemmatizer()
+    settings = get_settings()
+    name = f"{corpus.stem}-{now():%Y%m%d-%H%M%S}"
+    with progress_bar("training", total=3) as advance:
+        held = _holdout_metrics(data, lemmatizer)
+        advance()
+        bundle = _train(data, lemmatizer, settings.data_dir, {"name": name, "heldout": held})
+        advance()
+        directory = bundle.save(out or settings.model_dir / name)
+        advance()
+    with Session(get_engine()) as session:
+        session.add(ModelVersion(name=name, path=str(directory.resolve()), metrics=held,
+                                 label_count=len(data.texts)))  # fmt: skip
+        session.commit()
+    typer.echo(f"model written to {directory} (skipped rows without text or label: {data.skipped})")
+    typer.echo(json.dumps(held, ensure_ascii=False))
+
+
+@app.command("evaluate")
+def evaluate(
+    model: Path = typer.Option(..., exists=True, file_okay=False, help="A model directory."),
+    corpus: Path = typer.Option(..., exists=True, dir_okay=False, help="CSV or XLSX corpus."),
+    text_column: str = typer.Option(..., help="Column with the text."),
+    label_column: str = typer.Option(..., help="Column with the true label (category or topic)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as one JSON object."),
+) -> None:
+    """Accuracy, macro-F1, per-class precision/recall and coverage at 95/97/99% precision."""
+    data = _read(corpus, text_column, label_column, None)
+    bundle = load_bundle(model)
+    report = evaluate_corpus(bundle, data.texts, data.labels, Lemmatizer())
+    if as_json:
+        typer.echo(json.dumps(report, ensure_ascii=False))
+        return
+    typer.echo(f"n={report['n']} accuracy={report['accuracy']} macro-F1={report['macro_f1']}")
+    for target, share in report["coverage"].items():
+        typer.echo(f"coverage at {float(target):.0%} precision: {share:.1%}")
+    for label, row in report["per_class"].items():
+        typer.echo(f"  {label}: P={row['precision']} R={row['recall']} n={row['support']}")
+
+
+@app.command("annotate")
+def annotate(
+    input_path: Path = typer.Option(
+        ..., "--input", exists=True, dir_okay=False, help="JSON lines."
+    ),
+    model: Path = typer.Option(None, file_okay=False, help="Model directory (default: promoted)."),
+    output: Path = typer.Option(None, help="Output JSON lines (default: stdout)."),
+) -> None:
+    """Add is_signal, category, topic, municipality and their confidences to each JSON line."""
+    settings = get_settings()
+    with Session(get_engine(), expire_on_commit=False) as session:
+        annotator = build_annotator(
+            session, model_dir=settings.model_dir, data_dir=settings.data_dir,
+            region_code=settings.region_code, model_path=model,
+        )  # fmt: skip
+    sink = output.open("w", encoding="utf-8") if output else sys.stdout
+    errors = 0
+    try:
+        for batch in _batches(input_path):
+            errors += _annotate_batch(annotator, batch, sink)
+    finally:
+        if output:
+            sink.close()
+    if errors:
+        typer.echo(f"{errors} line(s) could not be read; see their `error` field", err=True)
+
+
+def evaluate_corpus(
+    bundle: ClassifierBundle, texts: list[str], labels: list[str], lemmatizer: Lemmatizer
+) -> dict[str, Any]:
+    predictions = bundle.predict(texts, lemmatizer)
+    by_topic = sum(label in bundle.topic_category for label in labels) > len(labels) / 2
+    predicted = [(p.topic if by_topic else p.category) or "" for p in predictions]
+    confidence = [p.topic_confidence if by_topic else p.category_confidence for p in predictions]
+    return classification_report(labels, predicted, confidence)
+
+
+def _read(path: Path, text: str, label: str, topic: str | None) -> Corpus:
+    try:
+        return read_corpus(path, text_column=text, label_column=label, topic_column=topic)
+    except CorpusError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from error
+
+
+def _train(
+    data: Corpus, lemmatizer: Lemmatizer, data_dir: Path, meta: dict[str, Any]
+) -> ClassifierBundle:
+    signal_only = [Example(e.text, None, e.is_signal) for e in seed_examples(data_dir)]
+    return train_bundle(
+        data.examples(), lemmatizer=lemmatizer, topic_category=data.topic_category(),
+        signal_examples=signal_only, meta=meta,
+    )  # fmt: skip
+
+
+def _holdout_metrics(data: Corpus, lemmatizer: Lemmatizer) -> dict[str, Any]:
+    """Train on 80%, report category (and topic) figures on the other 20%."""
+    cut = int(len(data.texts) * (1 - HOLDOUT_SHARE))
+    train_part = Corpus(data.texts[:cut], data.labels[:cut],
+                        data.topics[:cut] if data.topics else None, 0)  # fmt: skip
+    bundle = train_bundle(train_part.examples(), lemmatizer=lemmatizer,
+                          topic_category=train_part.topic_category())  # fmt: skip
+    predictions = bundle.predict(data.texts[cut:], lemmatizer)
+    report = classification_report(
+        data.labels[cut:], [p.category or "" for p in predictions],
+        [p.category_confidence for p in predictions],
+    )  # fmt: skip
+    report.pop("per_class")
+    return {"category": report}
+
+
+def _batches(path: Path) -> Iterator[list[tuple[int, str]]]:
+    batch: list[tuple[int, str]] = []
+    with path.open(encoding="utf-8", errors="replace") as handle:
+        for number, line in enumerate(handle, start=1):
+            if line.strip():
+                batch.append((number, line))
+            if len(batch) >= ANNOTATE_BATCH:
+                yield batch
+                batch = []
+    if batch:
+        yield batch
+
+
+def _annotate_batch(annotator: Annotator, batch: list[tuple[int, str]], sink: TextIO) -> int:
+    records: list[dict[str, Any]] = []
+    for number, line in batch:
+        records.append(_parse_line(number, line))
+    good = [r for r in records if "error" not in r]
+    results = annotator.annotate([r["text"] for r in good])
+    names = annotator.resolver.gazetteer.municipalities
+    for record, result in zip(good, results, strict=True):
+        record.update(
+            is_signal=result.is_signal, signal_confidence=result.signal_confidence,
+            category=result.category_code, category_confidence=result.category_confidence,
+            topic=result.topic_code, topic_confidence=result.topic_confidence,
+            municipality=names.get(result.municipality_id or -1),
+            municipality_confidence=result.municipality_confidence,
+            municipality_span=result.municipality_span,
+        )  # fmt: skip
+    for record in records:
+        sink.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return len(records) - len(good)
+
+
+def _parse_line(number: int, line: str) -> dict[str, Any]:
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as error:
+        return {"line": number, "error": f"invalid JSON: {error.msg}"}
+    if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+        return {"line": number, "error": "expected an object with a string `text`"}
+    return record

@@ -1,0 +1,89 @@
+"""Heavy objects the stages need, built once per process from settings and passed in.
+
+An NLP worker calls `annotator()` before its first job (`otklik worker` preloads it), so
+the model is loaded once per process, never per job.
+"""
+
+from functools import lru_cache
+from typing import Any
+
+from sqlmodel import Session
+
+from otklik.runtime import get_engine
+from otklik.settings import get_settings
+from otklik.stage_runs import TriageTools
+
+
+@lru_cache
+def annotator() -> Any:
+    """NLP's annotator, loaded once: the promoted model if any, else the cold-start one."""
+    from nlp.loading import build_annotator
+
+    settings = get_settings()
+    with Session(get_engine()) as session:
+        return build_annotator(
+            session,
+            model_dir=settings.model_dir,
+            data_dir=settings.data_dir,
+            region_code=settings.region_code,
+            lemmatizer=lemmatizer(),
+        )
+
+
+def current_annotator() -> Any:
+    """The loaded annotator, reloaded once when another model version has been promoted."""
+    from nlp.learning import current_version
+
+    loaded = annotator()
+    with Session(get_engine()) as session:
+        version = current_version(session)
+    if (version.id if version else None) != loaded.model_version_id:
+        annotator.cache_clear()
+        loaded = annotator()
+    return loaded
+
+
+@lru_cache
+def lemmatizer() -> Any:
+    from nlp.lemmas import Lemmatizer
+
+    return Lemmatizer()
+
+
+def lemmatize_text(text: str) -> str:
+    """What `store_posts(lemmatize=...)` fills `search_lemmas` with."""
+    return str(lemmatizer().lemmatize_text(text))
+
+
+@lru_cache
+def triage_tools() -> TriageTools:
+    from triage.thresholds import Thresholds
+
+    return TriageTools(thresholds=Thresholds(), calendar=calendar(), lemmatize=lemmatize_text)
+
+
+@lru_cache
+def clients() -> Any:
+    """How crawls reach VK and Telegram; built from the credentials and limits in settings."""
+    from otklik.cli.ingest import clients_from_settings
+
+    return clients_from_settings(get_settings())
+
+
+@lru_cache
+def calendar() -> Any:
+    """The working calendar SLA deadlines are counted in."""
+    from triage.calendar import WorkCalendar
+
+    settings = get_settings()
+    return WorkCalendar(
+        timezone=settings.timezone,
+        start_hour=settings.workday_start_hour,
+        end_hour=settings.workday_end_hour,
+    )
+
+
+def clear() -> None:
+    """Forget every loaded object (tests that change settings call this)."""
+    for loaded in (annotator, lemmatizer, triage_tools, clients, calendar):
+        loaded.cache_clear()

@@ -1,0 +1,138 @@
+"""A tiny Chrome DevTools Protocol client: enough to log in, click and take screenshots."""
+
+import base64
+import itertools
+import json
+import shutil
+import socket
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import websocket
+
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--window-size=1400,1000",
+)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for_http(url: str, *, timeout: float = 60) -> str:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                return str(response.read().decode())
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.3)
+
+
+class Browser:
+    """One page of a headless Chromium, driven over its DevTools websocket."""
+
+    def __init__(self, socket_url: str) -> None:
+        self._socket = websocket.create_connection(socket_url, timeout=30)
+        self._ids = itertools.count(1)
+
+    def call(self, method: str, **params: Any) -> dict[str, Any]:
+        message_id = next(self._ids)
+        self._socket.send(json.dumps({"id": message_id, "method": method, "params": params}))
+        while True:
+            reply = json.loads(self._socket.recv())
+            if reply.get("id") == message_id:
+                if "error" in reply:
+                    raise RuntimeError(f"{method}: {reply['error']}")
+                return dict(reply.get("result", {}))
+
+    def evaluate(self, expression: str) -> Any:
+        result = self.call("Runtime.evaluate", expression=expression, returnByValue=True)
+        return result.get("result", {}).get("value")
+
+    def open(self, url: str) -> None:
+        self.call("Page.navigate", url=url)
+
+    def wait_for(self, expression: str, *, timeout: float = 30) -> None:
+        """Poll a JavaScript condition until it is true (the first paint may be blank)."""
+        deadline = time.monotonic() + timeout
+        while not self.evaluate(expression):
+            if time.monotonic() > deadline:
+                text = self.evaluate("document.body ? document.body.innerText : ''")
+                raise TimeoutError(f"waited {timeout}s for {expression!r}; page: {text[:500]!r}")
+            time.sleep(0.3)
+
+    def wait_for_text(self, text: str, *, timeout: float = 30) -> None:
+        self.wait_for(
+            f"document.body && document.body.innerText.includes({json.dumps(text)})",
+            timeout=timeout,
+        )
+
+    def type_into(self, selector: str, text: str) -> None:
+        self.evaluate(f"document.querySelector({json.dumps(selector)}).focus()")
+        self.call("Input.insertText", text=text)
+
+    def click_text(self, selector: str, text: str) -> None:
+        found = self.evaluate(
+            f"(() => {{ const el = [...document.querySelectorAll({json.dumps(selector)})]"
+            f".find(e => e.innerText.trim().includes({json.dumps(text)}));"
+            " if (!el) return false; el.click(); return true; })()"
+        )
+        if not found:
+            raise LookupError(f"no {selector} with text {text!r}")
+
+    def screenshot(self, path: Path) -> None:
+        data = self.call("Page.captureScreenshot", format="png")["data"]
+        path.write_bytes(base64.b64decode(data))
+
+    def close(self) -> None:
+        self._socket.close()
+
+
+@contextmanager
+def chromium(profile_dir: Path) -> Iterator[Browser]:
+    """A fresh headless Chromium (its own profile) and a driver for its first tab."""
+    binary = shutil.which("chromium") or shutil.which("chromium-browser")
+    if binary is None:
+        raise RuntimeError("chromium is not installed: apt-get install -y chromium")
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            binary,
+            *CHROMIUM_FLAGS,
+            f"--remote-debugging-port={port}",
+            f"--user-data-dir={profile_dir}",
+            "about:blank",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        targets = json.loads(wait_for_http(f"http://127.0.0.1:{port}/json/list"))
+        page = next(t for t in targets if t["type"] == "page")
+        browser = Browser(page["webSocketDebuggerUrl"])
+        browser.call("Page.enable")
+        browser.call("Runtime.enable")
+        try:
+            yield browser
+        finally:
+            browser.close()
+    finally:
+        process.terminate()
+        process.wait(timeout=20)

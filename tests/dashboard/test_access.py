@@ -1,0 +1,93 @@
+"""Every page refuses anonymous sessions and roles without rights; logins expire."""
+
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session
+from streamlit.testing.v1 import AppTest
+
+from dashboard.navigation import PAGES
+from models.clock import frozen_at, now
+from tests.dashboard.conftest import DASHBOARD, TIMEOUT, log_in, texts
+from triage.accounts import deactivate_user, has_right
+
+# Access control does not depend on the database: SQLite keeps these tests quick.
+pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+
+PAGE_FILES = [page.path for page in PAGES]
+REFUSED = "Требуется вход в систему."
+NO_RIGHTS = "Нет доступа"
+
+
+@pytest.mark.parametrize("page", PAGE_FILES)
+def test_page_refuses_anonymous_session(configured: str, page: str) -> None:
+    app = AppTest.from_file(str(DASHBOARD / page), default_timeout=TIMEOUT).run()
+    assert not app.exception
+    assert [e.value for e in app.error] == [REFUSED]
+    assert len(app.main.children) <= 2  # the error, nothing of the page
+
+
+@pytest.mark.parametrize(
+    ("page", "role"),
+    [
+        (p.path, role)
+        for p in PAGES
+        for role in ("operator", "moderator")
+        if not has_right(role, p.right)
+    ],
+)
+def test_page_refuses_role_without_rights(
+    signed_in: Callable[[str], AppTest], page: str, role: str
+) -> None:
+    app = signed_in(role)
+    session = dict(app.session_state.to_dict())
+    direct = AppTest.from_file(str(DASHBOARD / page), default_timeout=TIMEOUT)
+    for key, value in session.items():
+        direct.session_state[key] = value
+    direct.run()
+    assert not direct.exception
+    assert any(NO_RIGHTS in e.value for e in direct.error)
+
+
+@pytest.mark.parametrize("role", ["operator", "moderator", "admin"])
+def test_navigation_offers_only_the_pages_of_the_role(
+    signed_in: Callable[[str], AppTest], role: str
+) -> None:
+    app = signed_in(role)
+    assert app.session_state["otklik_login"].role == role
+    for page in PAGES:
+        if has_right(role, page.right):
+            app.switch_page(page.path).run()
+            assert not app.exception, page.path
+            assert app.title[0].value == page.title
+        else:
+            with pytest.raises(ValueError, match="navigation page"):
+                app.switch_page(page.path)
+
+
+def test_wrong_password_is_refused(signed_in: Callable[[str], AppTest]) -> None:
+    app = log_in("admin", "не-тот-пароль")
+    assert "otklik_login" not in app.session_state
+    assert "Неверный логин или пароль." in texts(app)
+
+
+def test_session_expires(signed_in: Callable[[str], AppTest]) -> None:
+    app = signed_in("admin")
+    assert "otklik_login" in app.session_state
+    with frozen_at(now() + timedelta(minutes=481)):
+        app.run()
+    assert "otklik_login" not in app.session_state
+    assert "Сессия истекла" in texts(app)
+
+
+def test_deactivated_user_is_signed_out(
+    signed_in: Callable[[str], AppTest], engine: Engine
+) -> None:
+    app = signed_in("moderator")
+    with Session(engine) as session:
+        deactivate_user(session, username="moderator", actor="admin")
+    app.run()
+    assert "otklik_login" not in app.session_state
+    assert app.text_input(key="login_username") is not None

@@ -1,0 +1,74 @@
+"""The running console in a real headless Chromium: log in, open the main pages, screenshot."""
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.dashboard.browser import chromium, free_port, wait_for_http
+from tests.dashboard.conftest import PASSWORD
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+# Each page's title and a text that shows only once its content has been drawn.
+PAGES = {
+    "Очередь": "Подтвердить выбранные",
+    "Инциденты": "Создать обращение",
+    "Обращения": "Обращений с такими условиями нет",
+    "Аналитика": "Рейтинг муниципалитетов",
+    "Источники": "Новый источник",
+    "Модель": "Разметка для обучения",
+}
+
+
+@pytest.fixture
+def console(configured: str, seeded: dict[str, list[int]]) -> Iterator[str]:
+    """`otklik dashboard` on a free port against the seeded test database."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "otklik", "dashboard", "--port", str(port)],
+        env={**os.environ, "OTKLIK_DATABASE_URL": configured},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=ROOT,
+    )
+    try:
+        assert wait_for_http(f"http://127.0.0.1:{port}/_stcore/health", timeout=120) == "ok"
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_log_in_and_screenshot_the_main_pages(console: str, tmp_path: Path) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    with chromium(tmp_path / "profile") as browser:
+        browser.open(console)
+        browser.wait_for("document.querySelector('input[type=password]') !== null", timeout=60)
+        browser.screenshot(ARTIFACTS / "console-0-login.png")
+        browser.type_into("input[aria-label='Логин']", "admin")
+        browser.type_into("input[type=password]", PASSWORD)
+        browser.click_text("button", "Войти")
+        browser.wait_for_text("admin · администратор")
+        for number, (title, content) in enumerate(PAGES.items(), start=1):
+            browser.click_text("[data-testid=stSidebarNav] a", title)
+            browser.wait_for(
+                "(() => { const h = document.querySelector('h1');"
+                f" return h !== null && h.innerText.trim() === {title!r}; }})()"
+            )
+            browser.wait_for_text(content)
+            browser.wait_for("document.querySelector('[data-testid=stStatusWidget]') === null")
+            browser.wait_for(
+                "document.querySelectorAll('[data-testid=stSkeleton]').length === 0", timeout=15
+            )
+            time.sleep(1)  # lazily loaded widgets (inputs, checkboxes) paint a moment later
+            shot = ARTIFACTS / f"console-{number}-{title}.png"
+            browser.screenshot(shot)
+            assert shot.stat().st_size > 10_000
+            assert "Нет доступа" not in browser.evaluate("document.body.innerText")

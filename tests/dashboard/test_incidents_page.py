@@ -1,0 +1,72 @@
+"""Инциденты: browse incidents, merge, split, create a report."""
+
+from collections.abc import Callable
+
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+from streamlit.testing.v1 import AppTest
+
+from models.audit import AuditEvent
+from models.incident import Incident, IncidentStatus
+from models.report import Report
+from tests.dashboard.conftest import open_page
+
+
+def _incidents(engine: Engine) -> list[Incident]:
+    with Session(engine) as session:
+        return list(session.exec(select(Incident).order_by(col(Incident.id))))
+
+
+def test_create_report_from_an_incident(
+    signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]], engine: Engine
+) -> None:
+    app = open_page(signed_in("moderator"), "incidents")
+    assert not app.exception
+    incidents = _incidents(engine)
+    assert len(incidents) == 2  # the two pipe posts were grouped together
+    target = next(i for i in incidents if i.post_count == 2)
+    app.selectbox(key="inc_pick").select(target.id).run()
+    assert "Краснокамске" in "\n".join(m.value for m in app.markdown)
+    app.button(key="inc_create_report").click().run()
+    assert not app.exception
+    with Session(engine) as session:
+        report = session.exec(select(Report)).one()
+        assert report.incident_id == target.id
+        assert report.created_by is not None
+        assert session.get(Incident, target.id).status == IncidentStatus.REPORTED  # type: ignore[union-attr]
+        event = session.exec(select(AuditEvent).where(AuditEvent.entity_type == "report")).one()
+        assert (event.actor, event.action) == ("moderator", "create")
+
+
+def test_merge_then_split(
+    signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]], engine: Engine
+) -> None:
+    app = open_page(signed_in("admin"), "incidents")
+    first, second = _incidents(engine)
+    app.selectbox(key="inc_pick").select(first.id).run()
+    app.multiselect(key="inc_merge_ids").select(second.id).run()
+    app.button(key="inc_merge").click().run()
+    assert not app.exception
+    merged = {i.id: i for i in _incidents(engine)}
+    assert merged[second.id].status == IncidentStatus.MERGED
+    assert merged[first.id].post_count == 3
+
+    app.run()
+    app.selectbox(key="inc_pick").select(first.id).run()
+    post_id = seeded["posts"][2]
+    app.multiselect(key="inc_split_ids").select(post_id).run()
+    app.button(key="inc_split").click().run()
+    assert not app.exception
+    after = _incidents(engine)
+    assert len(after) == 3
+    assert after[-1].post_count == 1
+    assert {i.id: i for i in after}[first.id].post_count == 2
+
+
+def test_operator_sees_incidents_but_no_controls(
+    signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]]
+) -> None:
+    app = open_page(signed_in("operator"), "incidents")
+    assert not app.exception
+    assert len(app.dataframe) == 1
+    assert not [b for b in app.button if b.key == "inc_create_report"]

@@ -1,0 +1,137 @@
+"""Очередь: confirm, correct, not-a-signal, bulk decisions, filters — checked in the database."""
+
+from collections.abc import Callable
+
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+from streamlit.testing.v1 import AppTest
+
+from models.annotation import Annotation
+from models.audit import AuditEvent
+from models.incident import IncidentPost
+from models.learning import TrainingLabel
+from models.post import Post, ReviewStatus
+from tests.dashboard.conftest import open_page
+from triage.moderation import confirm_post
+
+
+def _status(engine: Engine, post_id: int) -> str:
+    with Session(engine) as session:
+        post = session.get(Post, post_id)
+        assert post is not None
+        return post.review_status
+
+
+def test_queue_lists_posts_with_highlights_and_escaped_text(
+    signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]]
+) -> None:
+    app = open_page(signed_in("moderator"), "queue")
+    assert not app.exception
+    assert "Найдено: 3." in app.caption[0].value
+    shown = "\n".join(m.value for m in app.markdown)
+    assert ":blue-background[Краснокамске]" in shown
+    assert ":orange-background[прорвало]" in shown
+    assert r"ул\. Ленина\:" in shown
+
+
+def test_confirm_one_post(
+    signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]], engine: Engine
+) -> None:
+    post_id = seeded["posts"][0]
+    app = open_page(signed_in("moderator"), "queue")
+    app.button(key=f"q_ok_{post_id}").click().run()
+    assert not app.exception
+    assert _status(engine, post_id) == ReviewStatus.CONFIRMED
+    assert "Найдено: 2." in app.caption[0].value
+    with Session(engine) as session:
+        event = session.exec(
+            select(AuditEvent).where(
+                AuditEvent.actor == "moderator", AuditEvent.entity_type == "post"
+            )
+        ).one()
+        assert (event.actor, event.action) == ("moderator", "review:confirmed")
+        assert event.user_id is not None
+        assert session.exec(select(TrainingLabel)).one().post_id == post_id
+
+
+def test_correct_a_category(
+    signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]], engine: Engine
+) -> None:
+    post_id = seeded["posts"][2]
+    app = open_page(signed_in("moderator"), "queue")
+    app.selectbox(key=f"q_cat_{post_id}").select("roads").run()
+    app.selectbox(key=f"q_topic_{post_id}").select("roads.pits").run()
+    app.button(key=f"q_fix_{post_id}").click().run()
+    assert not app.exception
+    assert _status(engine, post_id) == ReviewStatus.CORRECTED
+    with Session(engine) as session:
+        current = session.exec(
+            select(Annotation).where(Annotation.post_id == post_id, col(Annotation.is_current))
+        ).one()
+        assert (current.category_code, current.topic_code, current.set_by) == (
+            "roads",
+            "roads.pits",
+            "person",
+        )
+
+
+def test_bulk_not_signal_and_status_filter(
+    signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]], engine: Engine
+) -> None:
+    first, second, third = seeded["posts"]
+    app = open_page(signed_in("admin"), "queue")
+    app.checkbox(key=f"q_sel_{first}").check()
+    app.checkbox(key=f"q_sel_{third}").check()
+    app.button(key="q_bulk_no").click().run()
+    assert not app.exception
+    assert [_status(engine, i) for i in (first, second, third)] == [
+        ReviewStatus.NOT_SIGNAL,
+        ReviewStatus.NEEDS_REVIEW,
+        ReviewStatus.NOT_SIGNAL,
+    ]
+    app.selectbox(key="q_status").select(ReviewStatus.NOT_SIGNAL).run()
+    assert "Найдено: 2." in app.caption[0].value
+
+
+def test_filters_narrow_the_queue(
+    signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]]
+) -> None:
+    app = open_page(signed_in("moderator"), "queue")
+    app.text_input(key="q_text").input("света").run()
+    assert not app.exception
+    assert "Найдено: 1." in app.caption[0].value
+    app.text_input(key="q_text").input("").run()
+    app.slider(key="q_conf").set_range(0.55, 1.0).run()
+    assert "Найдено: 0." in app.caption[0].value
+
+
+def test_attach_a_post_to_another_incident(
+    signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]], engine: Engine
+) -> None:
+    pipe_post, _, light_post = seeded["posts"]
+    with Session(engine) as session:
+        pipe_incident = session.exec(
+            select(IncidentPost.incident_id).where(IncidentPost.post_id == pipe_post)
+        ).one()
+    app = open_page(signed_in("moderator"), "queue")
+    app.number_input(key=f"q_inc_{light_post}").set_value(pipe_incident).run()
+    app.button(key=f"q_attach_{light_post}").click().run()
+    assert not app.exception
+    with Session(engine) as session:
+        link = session.get(IncidentPost, light_post)
+        assert link is not None
+        assert (link.incident_id, link.attached_by) == (pipe_incident, "moderator")
+
+
+def test_a_stale_decision_is_refused_with_a_clear_message(
+    signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]], engine: Engine
+) -> None:
+    post_id = seeded["posts"][0]
+    app = open_page(signed_in("moderator"), "queue")
+    with Session(engine) as session:  # another moderator decides first
+        confirm_post(session, post_id=post_id, expected_version=1, actor="other", user_id=None)
+        session.commit()
+    app.button(key=f"q_no_{post_id}").click().run()
+    assert not app.exception
+    assert "другой пользователь" in app.error[0].value
+    assert _status(engine, post_id) == ReviewStatus.CONFIRMED

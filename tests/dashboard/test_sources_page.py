@@ -1,0 +1,64 @@
+"""Источники: health table, add a source, run one now (enqueued on the real Redis)."""
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from redis import Redis
+from rq import Queue
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+from streamlit.testing.v1 import AppTest
+
+from models.audit import AuditEvent
+from models.source import Source
+from otklik.settings import get_settings
+from tests.conftest import REDIS_URL
+from tests.dashboard.conftest import open_page
+
+
+@pytest.fixture
+def with_redis(redis_conn: Redis, monkeypatch: pytest.MonkeyPatch) -> Iterator[Redis]:
+    monkeypatch.setenv("OTKLIK_REDIS_URL", REDIS_URL)
+    get_settings.cache_clear()
+    yield redis_conn
+    get_settings.cache_clear()
+
+
+def test_add_a_source_then_run_it_now(
+    signed_in: Callable[[str], AppTest], engine: Engine, with_redis: Redis
+) -> None:
+    app = open_page(signed_in("operator"), "sources")
+    assert not app.exception
+    app.selectbox(key="src_kind").select("vk_wall")
+    app.text_input(key="src_target").input("-123456")
+    app.text_input(key="src_name").input("Администрация Перми")
+    app.button(key="src_add_submit").click().run()
+    assert not app.exception
+    with Session(engine) as session:
+        source = session.exec(select(Source)).one()
+        assert (source.kind, source.target, source.name) == (
+            "vk_wall",
+            "-123456",
+            "Администрация Перми",
+        )
+    assert "Администрация Перми" in set(app.dataframe[0].value["Название"])
+
+    app.button(key="src_run").click().run()
+    assert not app.exception
+    assert app.success[0].value == "Сбор поставлен в очередь."
+    jobs = Queue("crawl", connection=with_redis).jobs
+    assert [(job.func_name, job.args) for job in jobs] == [("otklik.jobs.crawl_job", (source.id,))]
+    with Session(engine) as session:
+        actions = [
+            e.action
+            for e in session.exec(select(AuditEvent).where(AuditEvent.entity_type == "source"))
+        ]
+    assert actions == ["create", "run_now"]
+
+
+def test_moderator_has_no_sources_page(
+    signed_in: Callable[[str], AppTest], console_users: dict[str, str]
+) -> None:
+    app = signed_in("moderator")
+    with pytest.raises(ValueError, match="navigation page"):
+        app.switch_page("screens/sources.py")

@@ -1,0 +1,113 @@
+import csv
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from nlp.annotator import Annotator
+from nlp.classifier import ClassifierBundle, Example, load_bundle, train_bundle
+from nlp.lemmas import Lemmatizer
+from nlp.metrics import coverage_at_precision
+
+# Texts written for these tests (not in data/seed_examples.csv).
+COLD_START = [
+    ("Третий день в квартире ледяные батареи, отопления нет", "housing", "housing_heating"),
+    ("На дороге возле школы глубокая яма, разбили колесо", "roads", "roads_potholes"),
+    ("Контейнеры переполнены, мусор не вывозили с понедельника", "waste", "waste_collection"),
+    ("Во дворе стая бродячих собак, дети боятся гулять", "animals", "animals_stray"),
+    ("Фонари на нашей улице не горят, темно вечером", "amenities", "amenities_lighting"),
+    ("Автобус номер 5 опять не пришёл по расписанию", "transport", "transport_schedule"),
+    ("В деревне отключили электричество ещё вчера", "electricity", "electricity_outage"),
+]
+
+
+@pytest.mark.parametrize(("text", "category", "topic"), COLD_START)
+def test_cold_start_classifies_sensibly(
+    annotator: Annotator, text: str, category: str, topic: str
+) -> None:
+    [result] = annotator.annotate([text])
+    assert result.is_signal
+    assert (result.category_code, result.topic_code) == (category, topic)
+
+
+NOISE = [
+    "Продаю детскую коляску, почти новая, недорого",
+    "Огромное спасибо дворникам за чистый двор!",
+    "Поздравляем учителей с профессиональным праздником!",
+]
+
+
+@pytest.mark.parametrize("text", NOISE)
+def test_cold_start_recognises_noise(annotator: Annotator, text: str) -> None:
+    [result] = annotator.annotate([text])
+    assert not result.is_signal
+
+
+def test_topic_implies_category(cold_bundle: ClassifierBundle, lemmatizer: Lemmatizer) -> None:
+    texts = [text for text, _, _ in COLD_START] + NOISE + ["непонятный текст без смысла"]
+    for prediction in cold_bundle.predict(texts, lemmatizer):
+        assert cold_bundle.topic_category[prediction.topic or ""] == prediction.category
+        assert prediction.topic_confidence <= prediction.category_confidence + 1e-9
+        assert 0.0 <= prediction.signal_confidence <= 1.0
+
+
+BAD_INPUT = ["", "   ", "😀🙏👍🔥", "https://vk.com/wall-1_1", "x" * 1_000_000,
+             "Hello, в Kungur нет света 🔥 αβγ 中文", "\u200b\u200d"]  # fmt: skip
+
+
+def test_bad_input_does_not_crash(annotator: Annotator) -> None:
+    results = annotator.annotate(BAD_INPUT)
+    assert len(results) == len(BAD_INPUT)
+    for text, result in zip(BAD_INPUT, results, strict=True):
+        if not text.strip() or text in {"😀🙏👍🔥", "https://vk.com/wall-1_1", "\u200b\u200d"}:
+            assert result.is_signal is False
+            assert result.reasons == {"no_words": True}
+    assert results[5].municipality_span == "Кунгур"
+
+
+def test_coverage_at_precision() -> None:
+    confidence = [0.9, 0.8, 0.7, 0.6]
+    assert coverage_at_precision(confidence, [True, True, False, True], 0.97) == 0.5
+    assert coverage_at_precision(confidence, [True, True, True, True], 0.97) == 1.0
+    assert coverage_at_precision(confidence, [False, True, True, True], 0.97) == 0.0
+    assert coverage_at_precision([], [], 0.97) == 0.0
+
+
+def _kursk(shared_data: Path) -> list[dict[str, str]]:
+    with (shared_data / "appeals" / "kursk_train.csv").open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_calibration_sanity_on_real_appeals(shared_data: Path, lemmatizer: Lemmatizer) -> None:
+    rows = _kursk(shared_data)
+    random.Random(1).shuffle(rows)
+    train, test = rows[:1200], rows[1200:1700]
+    bundle = train_bundle([Example(r["text"], r["category"]) for r in train], lemmatizer=lemmatizer)
+    predictions = bundle.predict([r["text"] for r in test], lemmatizer)
+    confidence = np.array([p.category_confidence for p in predictions])
+    correct = np.array(
+        [p.category == r["category"] for p, r in zip(predictions, test, strict=True)]
+    )
+    # Probabilities mean something: mean confidence is near accuracy, and the confident
+    # half is right more often than the rest.
+    assert abs(confidence.mean() - correct.mean()) < 0.12
+    high = confidence >= np.median(confidence)
+    assert correct[high].mean() > correct[~high].mean() + 0.1
+    assert correct.mean() > 0.6
+
+
+def test_save_and_load_round_trip(
+    cold_bundle: ClassifierBundle, lemmatizer: Lemmatizer, tmp_path: Path
+) -> None:
+    cold_bundle.save(tmp_path / "m")
+    loaded = load_bundle(tmp_path / "m")
+    texts = [text for text, _, _ in COLD_START]
+    assert loaded.predict(texts, lemmatizer) == cold_bundle.predict(texts, lemmatizer)
+    with pytest.raises(FileNotFoundError):
+        load_bundle(tmp_path / "missing")
+
+
+def test_training_needs_two_labels(lemmatizer: Lemmatizer) -> None:
+    with pytest.raises(ValueError, match="two distinct labels"):
+        train_bundle([Example("яма", "roads"), Example("ямы", "roads")], lemmatizer=lemmatizer)

@@ -1,0 +1,99 @@
+import csv
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from otklik.cli import app
+
+runner = CliRunner()
+
+ROWS = [
+    ("Нет горячей воды в доме", "ЖКХ", "Отсутствие горячей воды"),
+    ("Горячую воду отключили без предупреждения", "ЖКХ", "Отсутствие горячей воды"),
+    ("Из крана только холодная, горячей воды нет неделю", "ЖКХ", "Отсутствие горячей воды"),
+    ("Батареи холодные, отопления нет", "ЖКХ", "Отопление"),
+    ("В квартире холодно, отопление не дали", "ЖКХ", "Отопление"),
+    ("Отопление еле тёплое, дети мёрзнут", "ЖКХ", "Отопление"),
+    ("Яма на дороге у остановки", "Дороги", "Ямы"),
+    ("Глубокие ямы на проезжей части", "Дороги", "Ямы"),
+    ("Дорога вся в ямах и выбоинах", "Дороги", "Ямы"),
+    ("Светофор не работает на перекрёстке", "Дороги", "Светофоры"),
+    ("Сломан светофор возле школы", "Дороги", "Светофоры"),
+    ("Светофор мигает жёлтым целый день", "Дороги", "Светофоры"),
+]
+
+
+def _corpus(path: Path) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["Текст инцидента", "Группа тем", "Тема"])
+        writer.writerows(ROWS * 3)
+        writer.writerow(["", "ЖКХ", "Отопление"])  # no text: skipped and counted
+    return path
+
+
+def test_train_evaluate_annotate(configured: str, tmp_path: Path) -> None:
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    corpus = _corpus(tmp_path / "cur.csv")
+    out = tmp_path / "model"
+    trained = runner.invoke(app, ["nlp", "train", "--corpus", str(corpus),
+                                  "--text-column", "Текст инцидента",
+                                  "--label-column", "Группа тем", "--topic-column", "Тема",
+                                  "--out", str(out)])  # fmt: skip
+    assert trained.exit_code == 0, trained.output
+    assert "skipped rows without text or label: 1" in trained.output
+    assert (out / "model.joblib").is_file()
+
+    evaluated = runner.invoke(app, ["nlp", "evaluate", "--model", str(out), "--corpus", str(corpus),
+                                    "--text-column", "Текст инцидента", "--label-column", "Тема",
+                                    "--json"])  # fmt: skip
+    assert evaluated.exit_code == 0, evaluated.output
+    report = json.loads(evaluated.stdout.strip().splitlines()[-1])
+    assert report["n"] == len(ROWS) * 3
+    assert report["accuracy"] > 0.9
+    assert set(report["coverage"]) == {"0.95", "0.97", "0.99"}
+    assert set(report["per_class"]) == {"Отсутствие горячей воды", "Отопление", "Ямы", "Светофоры"}
+
+    lines = tmp_path / "in.jsonl"
+    lines.write_text(
+        '{"id": 1, "text": "В Лысьве яма на дороге у школы"}\nnot json\n{"id": 3, "text": "😀"}\n',
+        encoding="utf-8",
+    )
+    output = tmp_path / "out.jsonl"
+    annotated = runner.invoke(app, ["nlp", "annotate", "--input", str(lines), "--model", str(out),
+                                    "--output", str(output)])  # fmt: skip
+    assert annotated.exit_code == 0, annotated.output
+    first, bad, emoji = (json.loads(line) for line in output.read_text("utf-8").splitlines())
+    assert first["id"] == 1 and first["topic"] == "Ямы" and first["category"] == "Дороги"
+    assert first["municipality"] == "Лысьвенский городской округ"
+    assert first["municipality_span"] == "Лысьве"
+    assert bad == {"line": 2, "error": bad["error"]} and "invalid JSON" in bad["error"]
+    assert emoji["is_signal"] is False
+
+
+def test_train_refuses_unknown_column(configured: str, tmp_path: Path) -> None:
+    corpus = _corpus(tmp_path / "cur.csv")
+    result = runner.invoke(app, ["nlp", "train", "--corpus", str(corpus), "--text-column", "text",
+                                 "--label-column", "Группа тем"])  # fmt: skip
+    assert result.exit_code == 2
+    assert "no column(s) ['text']" in result.output
+
+
+def test_geo_import_and_resolve(configured: str, shared_data: Path) -> None:
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    gazetteer = shared_data / "gazetteer"
+    args = ["geo", "import", "--oktmo", str(gazetteer / "oktmo_municipal_formations_2019.json"),
+            "--cities", str(gazetteer / "hflabs_city.csv"), "--region-code", "38"]  # fmt: skip
+    first = runner.invoke(app, args)
+    assert first.exit_code == 0, first.output
+    assert "municipalities: 33, cities: 10, already known: 0" in first.output
+    assert "municipalities: 0, cities: 0, already known: 33" in runner.invoke(app, args).output
+
+    resolved = runner.invoke(app, ["geo", "resolve", "Администрация Льговского района", "--json"])
+    assert resolved.exit_code == 0, resolved.output
+    payload = json.loads(resolved.stdout.strip().splitlines()[-1])
+    assert payload["municipality"] == "Льговский муниципальный район"
+    assert payload["span"] == "Льговского района"
+    city = runner.invoke(app, ["geo", "resolve", "в Краснокамске нет воды"])
+    assert city.output.startswith("Краснокамский городской округ\tКраснокамске\t")

@@ -1,0 +1,106 @@
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, select
+
+from models.learning import ModelStatus, ModelVersion, TrainingLabel
+from nlp.learning import (
+    LearningError,
+    decide,
+    is_heldout,
+    is_not_worse,
+    retrain_candidate,
+    rollback,
+)
+from nlp.lemmas import Lemmatizer
+from otklik.paths import DATA_DIR
+
+
+def _figures(accuracy: float, f1: float) -> dict[str, object]:
+    return {"accuracy": accuracy, "macro_f1": f1}
+
+
+@pytest.mark.parametrize(
+    ("candidate", "current", "promoted"),
+    [
+        ((0.8, 0.7, 0.9, 0.9), (0.8, 0.7, 0.9, 0.9), True),  # equal is not worse
+        ((0.85, 0.75, 0.95, 0.9), (0.8, 0.7, 0.9, 0.9), True),
+        ((0.79, 0.75, 0.95, 0.95), (0.8, 0.7, 0.9, 0.9), False),  # topic accuracy lost
+        ((0.9, 0.9, 0.9, 0.85), (0.8, 0.7, 0.9, 0.9), False),  # signal macro-F1 lost
+    ],
+)
+def test_promote_only_if_not_worse(
+    candidate: tuple[float, ...], current: tuple[float, ...], promoted: bool
+) -> None:
+    def metrics(v: tuple[float, ...]) -> dict[str, object]:
+        return {"topic": _figures(v[0], v[1]), "signal": _figures(v[2], v[3])}
+
+    ok, reason = is_not_worse({"candidate": metrics(candidate), "current": metrics(current)})
+    assert ok is promoted
+    assert reason
+
+
+def test_no_comparison_is_no_promotion() -> None:
+    assert is_not_worse({"category": {"accuracy": 0.99}}) == (
+        False,
+        "no comparison with the current model on held-out labels",
+    )
+
+
+LABELS = [
+    ("Ледяные батареи в детской, отопление не включили", "housing_heating"),
+    ("Когда дадут тепло в дом на Советской? Холодно", "housing_heating"),
+    ("Огромная выбоина на перекрёстке, машины объезжают по встречке", "roads_potholes"),
+    ("Асфальт провалился, на дороге глубокая яма", "roads_potholes"),
+    ("Мусорку не вывозят, крысы бегают у баков", "waste_collection"),
+    ("Контейнер переполнен неделю, вывоза нет", "waste_collection"),
+    ("Света нет с ночи на всей улице", "electricity_outage"),
+    ("Электричество отключают каждый день без объявления", "electricity_outage"),
+]
+NOISE = ["Продам шкаф-купе, самовывоз", "Спасибо за праздник в парке!", "Всем хороших выходных"]
+
+
+def _add_labels(session: Session, copies: int) -> None:
+    for n in range(copies):
+        for text, topic in LABELS:
+            session.add(TrainingLabel(text=f"{text} ({n})", topic_code=topic,
+                                      category_code=topic.split("_")[0]))  # fmt: skip
+        for text in NOISE:
+            session.add(TrainingLabel(text=f"{text} ({n})", is_signal=False))
+    session.commit()
+
+
+def test_retrain_decide_and_roll_back(
+    session: Session, tmp_path: Path, lemmatizer: Lemmatizer
+) -> None:
+    with pytest.raises(LearningError):
+        retrain_candidate(session, model_dir=tmp_path, data_dir=DATA_DIR, lemmatizer=lemmatizer)
+    _add_labels(session, copies=8)
+    first = retrain_candidate(session, model_dir=tmp_path, data_dir=DATA_DIR, lemmatizer=lemmatizer)
+    assert first.status == ModelStatus.CANDIDATE and Path(first.path).is_dir()
+    heldout = first.metrics["heldout"]
+    assert heldout == sum(
+        is_heldout(label.id or 0) for label in session.exec(select(TrainingLabel))
+    )
+    assert set(first.metrics["candidate"]) == {"topic", "signal"}
+
+    decision = decide(session, candidate_id=first.id or 0)
+    # Trained on labels like the held-out ones, it beats the cold-start model.
+    assert decision.promoted, decision.reason
+    assert first.status == ModelStatus.CURRENT and first.promoted_at is not None
+    with pytest.raises(LearningError):
+        decide(session, candidate_id=first.id or 0)
+
+    second = retrain_candidate(
+        session, model_dir=tmp_path, data_dir=DATA_DIR, lemmatizer=lemmatizer
+    )
+    assert second.parent_id == first.id
+    # The same labels and seed: the candidate equals the current one, so it is not worse.
+    assert second.metrics["candidate"] == second.metrics["current"]
+    assert decide(session, candidate_id=second.id or 0).promoted
+    assert rollback(session) == first
+    statuses = {v.id: v.status for v in session.exec(select(ModelVersion))}
+    assert statuses == {first.id: ModelStatus.CURRENT, second.id: ModelStatus.RETIRED}
+    assert rollback(session) is None  # back to the cold-start model
+    with pytest.raises(LearningError):
+        rollback(session)

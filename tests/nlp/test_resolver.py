@@ -1,0 +1,96 @@
+import pytest
+
+from nlp.gazetteer import Gazetteer
+from nlp.resolver import MunicipalityResolver
+from tests.nlp.conftest import municipality_id
+
+CASES = [
+    # cases and declensions of town names
+    ("в Краснокамске прорвало трубу", "Краснокамский городской округ", "Краснокамске"),
+    ("из Березников пишут о ямах", "Березниковский городской округ", "Березников"),
+    ("Пермь, Мотовилихинский район, нет воды", "Пермский городской округ", "Пермь"),
+    ("жители Лысьвы жалуются на мусор", "Лысьвенский городской округ", "Лысьвы"),
+    ("под Кунгуром разбита дорога", "Кунгурский муниципальный округ", "Кунгуром"),
+    ("в Чусовом нет отопления", "Чусовской городской округ", "Чусовом"),
+    ("Соликамск: остановки не чистят", "Соликамский городской округ", "Соликамск"),
+    # adjectival forms with a type word
+    ("Чусовской округ без света", "Чусовской городской округ", "Чусовской округ"),
+    ("в Пермском районе не ходит автобус", "Пермский муниципальный округ", "Пермском районе"),
+    (
+        "администрация Добрянского городского округа молчит",
+        "Добрянский городской округ",
+        "Добрянского городского округа",
+    ),
+    ("Кудымкарский МО, свалка у дороги", "Кудымкарский муниципальный округ", "Кудымкарский МО"),
+    # settlements inside a municipality
+    ("в Полазне прорвало трубу", "Добрянский городской округ", "Полазне"),
+    ("пос. Ергач без воды", "Кунгурский муниципальный округ", "Ергач"),
+    ("в Кондратово нет остановки", "Пермский муниципальный округ", "Кондратово"),
+    # ambiguous names: a town that is also a common word or a surname
+    ("в городе Оса нет воды", "Осинский городской округ", "Оса"),
+    ("в Чайковском отключили свет", "Чайковский городской округ", "Чайковском"),
+    # typos and transliteration
+    ("в Краснокамкске яма", "Краснокамский городской округ", "Краснокамкске"),
+    ("Solikamsk: нет света", "Соликамский городской округ", "Соликамск"),
+    # lowercase, as people write in comments
+    ("в перми опять ямы", "Пермский городской округ", "перми"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected", "span"), CASES)
+def test_resolves_municipality(
+    resolver: MunicipalityResolver, text: str, expected: str, span: str
+) -> None:
+    result = resolver.resolve(text)
+    assert result.municipality_name == expected
+    assert result.span == span
+    assert 0.5 <= result.confidence <= 1.0
+
+
+NO_PLACE = [
+    "нет горячей воды третий день",
+    "оса укусила ребёнка на площадке",
+    "на ул. Чайковского огромная яма",
+    "Пермский край получит деньги на дороги",
+    "",
+    "😀😀😀",
+    "Привет, как дела?",
+]
+
+
+@pytest.mark.parametrize("text", NO_PLACE)
+def test_unknown_rather_than_a_guess(resolver: MunicipalityResolver, text: str) -> None:
+    result = resolver.resolve(text)
+    assert result.municipality_id is None
+    assert result.method == "unknown"
+    assert result.confidence == 0.0
+
+
+def test_source_prior_fills_in_and_confirms(
+    resolver: MunicipalityResolver, gazetteer: Gazetteer
+) -> None:
+    lysva = municipality_id(gazetteer, "Лысьвенский городской округ")
+    alone = resolver.resolve("нет горячей воды", prior_id=lysva)
+    assert (alone.municipality_id, alone.method, alone.span) == (lysva, "source", None)
+    assert alone.confidence < 0.9
+    confirmed = resolver.resolve("в Лысьве нет горячей воды", prior_id=lysva)
+    assert confirmed.confidence >= 0.97
+    other = resolver.resolve("в Краснокамске нет воды", prior_id=lysva)
+    assert other.municipality_name == "Краснокамский городской округ"
+
+
+def test_two_places_lower_confidence(resolver: MunicipalityResolver) -> None:
+    one = resolver.resolve("в Лысьве нет воды")
+    two = resolver.resolve("в Лысьве нет воды, в Кунгуре тоже")
+    assert two.municipality_name == "Лысьвенский городской округ"
+    assert two.confidence < one.confidence
+
+
+def test_ner_finds_a_misspelt_place_after_an_address_cue(resolver: MunicipalityResolver) -> None:
+    result = resolver.resolve("г. Соликаммск, ул. Северная, д. 5 — затопило подвал")
+    assert result.municipality_name == "Соликамский городской округ"
+
+
+def test_huge_text_resolves_quickly(resolver: MunicipalityResolver) -> None:
+    result = resolver.resolve("в Перми " + "яма " * 250_000)
+    assert result.municipality_name == "Пермский городской округ"

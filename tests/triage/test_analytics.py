@@ -1,0 +1,139 @@
+from datetime import timedelta
+
+import pytest
+from sqlmodel import Session
+
+from models.geo import Municipality
+from models.incident import Incident
+from models.report import Report
+from tests.triage import factories as f
+from triage.analytics import Dimension, Period, report_summary, top_topics, volumes
+from triage.rating import municipality_rating
+from triage.stage import triage_posts
+from triage.thresholds import Thresholds
+
+DAY = timedelta(days=1)
+SINCE, UNTIL = f.MONDAY - 30 * DAY, f.MONDAY + 30 * DAY
+
+
+def _posts(session: Session) -> tuple[int, int]:
+    perm = f.municipality(session, "Пермский городской округ", population=1_000_000)
+    kama = f.municipality(session, "Краснокамский городской округ", population=50_000)
+    vk, tg = f.source(session, "vk"), f.source(session, "tg", kind="telegram")
+    plan = [  # (source, municipality, category, topic, day offset, signal)
+        (vk, perm, "roads", "roads_potholes", 0, True),
+        (vk, perm, "roads", "roads_potholes", 1, True),
+        (tg, perm, "roads", "roads_potholes", 8, True),
+        (tg, kama, "housing", "housing_pipe_burst", 1, True),
+        (vk, kama, None, None, 2, False),  # not a signal: not counted
+    ]
+    ids = [
+        f.annotated_post(
+            session,
+            source_id=s,
+            municipality_id=m,
+            category=c,
+            topic=t,
+            is_signal=sig,
+            published_at=f.MONDAY + d * DAY,
+            text=f"Сообщение номер {i} про проблему на улице {i}",
+        )
+        for i, (s, m, c, t, d, sig) in enumerate(plan)
+    ]
+    session.commit()
+    triage_posts(session, post_ids=ids, thresholds=Thresholds())
+    return perm, kama
+
+
+def test_volumes_by_dimension_and_period(session: Session) -> None:
+    perm, kama = _posts(session)
+    weekly = volumes(session, by=Dimension.CATEGORY, period=Period.WEEK, since=SINCE, until=UNTIL)
+    assert [(r.period, r.key, r.count) for r in weekly] == [
+        ("2025-03-03", "housing", 1),
+        ("2025-03-03", "roads", 2),
+        ("2025-03-10", "roads", 1),
+    ]
+    by_place = volumes(
+        session, by=Dimension.MUNICIPALITY, period=Period.MONTH, since=SINCE, until=UNTIL
+    )
+    assert [(r.period, r.key, r.count) for r in by_place] == [
+        ("2025-03-01", str(perm), 3),
+        ("2025-03-01", str(kama), 1),
+    ]
+    daily = volumes(session, by=Dimension.SOURCE_KIND, period=Period.DAY, since=SINCE, until=UNTIL)
+    assert sum(r.count for r in daily if r.key == "telegram") == 2
+    assert next(r.period for r in daily) == "2025-03-03"
+
+
+def test_top_topics(session: Session) -> None:
+    _posts(session)
+    top = top_topics(session, since=SINCE, until=UNTIL, limit=1)
+    assert [(t.topic_code, t.count) for t in top] == [("roads_potholes", 3)]
+
+
+def _reports(
+    session: Session, municipality_id: int, specs: list[tuple[int | None, int | None, int]]
+) -> None:
+    """specs: (hours to first answer, hours to resolution, sla hours)."""
+    for answer, resolution, sla_hours in specs:
+        incident = Incident(title="x", municipality_id=municipality_id)
+        session.add(incident)
+        session.flush()
+        hour = timedelta(hours=1)
+        session.add(
+            Report(
+                incident_id=incident.id or 0,
+                municipality_id=municipality_id,
+                status="sent",
+                created_at=f.MONDAY,
+                due_at=f.MONDAY + sla_hours * hour,
+                sla_hours=sla_hours,
+                first_answer_at=None if answer is None else f.MONDAY + answer * hour,
+                resolved_at=None if resolution is None else f.MONDAY + resolution * hour,
+            )
+        )
+    session.commit()
+
+
+def test_report_summary_times_and_sla(session: Session) -> None:
+    perm = f.municipality(session, "Пермский городской округ")
+    _reports(
+        session, perm, [(2, 10, 8), (4, None, 8), (20, 30, 8), (None, None, 8), (None, None, 500)]
+    )
+    summary = report_summary(
+        session, since=SINCE, until=UNTIL, now=f.MONDAY + 48 * timedelta(hours=1)
+    )
+    assert (summary.total, summary.resolved, summary.answered) == (5, 2, 3)
+    assert summary.share_resolved == pytest.approx(0.4)
+    assert summary.mean_hours_to_first_answer == pytest.approx(26 / 3)
+    assert summary.median_hours_to_first_answer == pytest.approx(4)
+    assert summary.median_hours_to_resolution == pytest.approx(20)
+    # judged: 3 answered + 1 open past its deadline; met: the 2 answered in time
+    assert (summary.sla_judged, summary.sla_met) == (4, 2)
+    assert summary.sla_compliance == pytest.approx(0.5)
+
+
+def test_the_rating_shrinks_small_municipalities_toward_the_regional_mean(session: Session) -> None:
+    big = f.municipality(session, "Большой округ", population=200_000)
+    small = f.municipality(session, "Малый округ", population=5_000)
+    _reports(session, big, [(2, 5, 8)] * 14 + [(20, None, 8)] * 6)  # 70% resolved on time
+    _reports(session, small, [(1, 2, 8)] * 2)  # 2 of 2: perfect, but only two
+    rows = {
+        r.name: r
+        for r in municipality_rating(
+            session, since=SINCE, until=UNTIL, min_reports=5, prior_reports=10
+        )
+    }
+    regional = (14 + 2) / 22
+    assert rows["Малый округ"].resolved_share == pytest.approx((2 + 10 * regional) / 12)
+    assert rows["Малый округ"].resolved_share < 1.0
+    assert rows["Большой округ"].rated and rows["Большой округ"].rank == 1
+    assert not rows["Малый округ"].rated and rows["Малый округ"].rank is None
+    assert session.get(Municipality, small) is not None
+
+
+def test_the_rating_gives_signals_per_capita(session: Session) -> None:
+    perm, kama = _posts(session)
+    rows = {r.municipality_id: r for r in municipality_rating(session, since=SINCE, until=UNTIL)}
+    assert (rows[perm].signals, rows[perm].signals_per_10k) == (3, 0.03)
+    assert (rows[kama].signals, rows[kama].signals_per_10k) == (1, 0.2)

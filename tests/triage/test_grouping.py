@@ -1,0 +1,231 @@
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+from sqlmodel import Session
+
+from models.audit import AuditEvent
+from models.clock import frozen_at
+from models.incident import Incident, IncidentPost
+from models.post import Post, ReviewStatus
+from tests.triage import factories as f
+from triage.stage import triage_posts
+from triage.thresholds import Thresholds
+
+T = Thresholds()
+
+
+def _incident_of(session: Session, post_id: int) -> int:
+    link = session.get(IncidentPost, post_id)
+    assert link is not None
+    return link.incident_id
+
+
+def _setup(session: Session) -> tuple[int, int, int, int]:
+    perm = f.municipality(session, "Пермский городской округ")
+    kama = f.municipality(session, "Краснокамский городской округ")
+    vk = f.source(session, "vk")
+    tg = f.source(session, "tg", kind="telegram")
+    return perm, kama, vk, tg
+
+
+def test_the_same_problem_reworded_in_two_sources_is_one_incident(
+    session: Session, lemmatize: Callable[[str], str] | None
+) -> None:
+    perm, _, vk, tg = _setup(session)
+    first = f.annotated_post(
+        session,
+        source_id=vk,
+        municipality_id=perm,
+        text="На улице Ленина 5 прорвало трубу, вода хлещет прямо во двор",
+    )
+    second = f.annotated_post(
+        session,
+        source_id=tg,
+        municipality_id=perm,
+        published_at=f.MONDAY + timedelta(hours=3),
+        text="ул. Ленина, д. 5 — авария на трубопроводе, из трубы течет вода уже второй день",
+    )
+    session.commit()
+
+    assert triage_posts(session, post_ids=[first, second], thresholds=T, lemmatize=lemmatize) == [
+        first,
+        second,
+    ]
+
+    assert _incident_of(session, first) == _incident_of(session, second)
+    link = session.get_one(IncidentPost, second)
+    assert link.reason["rule"] == "text+place"
+    assert link.reason["same_address"] is True
+    assert link.reason["closest_post_id"] == first
+    incident = session.get_one(Incident, link.incident_id)
+    assert incident.post_count == 2
+
+
+def test_different_problems_on_the_same_street_stay_apart(
+    session: Session, lemmatize: Callable[[str], str] | None
+) -> None:
+    perm, _, vk, tg = _setup(session)
+    pipe = f.annotated_post(
+        session,
+        source_id=vk,
+        municipality_id=perm,
+        text="На улице Ленина 5 прорвало трубу, вода хлещет прямо во двор",
+    )
+    lights = f.annotated_post(
+        session,
+        source_id=tg,
+        municipality_id=perm,
+        category="housing",
+        text="На улице Ленина 5 не горят фонари, вечером во дворе темно",
+    )
+    session.commit()
+
+    triage_posts(session, post_ids=[pipe, lights], thresholds=T, lemmatize=lemmatize)
+
+    assert _incident_of(session, pipe) != _incident_of(session, lights)
+
+
+def test_the_same_problem_in_two_towns_stays_apart(
+    session: Session, lemmatize: Callable[[str], str] | None
+) -> None:
+    perm, kama, vk, tg = _setup(session)
+    text = "На улице Ленина 5 прорвало трубу, вода хлещет прямо во двор"
+    in_perm = f.annotated_post(session, source_id=vk, municipality_id=perm, text=text)
+    in_kama = f.annotated_post(session, source_id=tg, municipality_id=kama, text=text)
+    session.commit()
+
+    triage_posts(session, post_ids=[in_perm, in_kama], thresholds=T, lemmatize=lemmatize)
+
+    assert _incident_of(session, in_perm) != _incident_of(session, in_kama)
+
+
+def test_posts_outside_the_time_window_start_a_new_incident(session: Session) -> None:
+    perm, _, vk, _ = _setup(session)
+    text = "На улице Ленина 5 прорвало трубу, вода хлещет прямо во двор"
+    old = f.annotated_post(session, source_id=vk, municipality_id=perm, text=text)
+    late = f.annotated_post(
+        session,
+        source_id=vk,
+        municipality_id=perm,
+        text=text,
+        published_at=f.MONDAY + timedelta(hours=T.group_window_hours + 1),
+    )
+    session.commit()
+
+    with frozen_at(f.MONDAY):
+        triage_posts(session, post_ids=[old], thresholds=T)
+    with frozen_at(f.MONDAY + timedelta(hours=T.group_window_hours + 1)):
+        triage_posts(session, post_ids=[late], thresholds=T)
+
+    assert _incident_of(session, old) != _incident_of(session, late)
+
+
+def test_a_comment_joins_the_incident_of_its_post(session: Session) -> None:
+    perm, _, vk, _ = _setup(session)
+    parent = f.annotated_post(
+        session,
+        source_id=vk,
+        municipality_id=perm,
+        external_id="-1_10",
+        text="На улице Ленина 5 прорвало трубу, вода хлещет прямо во двор",
+    )
+    comment = f.annotated_post(
+        session,
+        source_id=vk,
+        municipality_id=perm,
+        parent_external_id="-1_10",
+        text="У нас тоже самое, кошмар!",
+    )
+    session.commit()
+
+    triage_posts(session, post_ids=[parent, comment], thresholds=T)
+
+    assert _incident_of(session, comment) == _incident_of(session, parent)
+    assert session.get_one(IncidentPost, comment).reason == {
+        "rule": "thread",
+        "parent_post_id": parent,
+    }
+
+
+def test_triage_sorts_posts_by_confidence_and_is_idempotent(session: Session) -> None:
+    perm, _, vk, _ = _setup(session)
+    sure = f.annotated_post(
+        session,
+        source_id=vk,
+        municipality_id=perm,
+        confidence=0.95,
+        text="Прорвало трубу на улице Мира 3",
+    )
+    unsure = f.annotated_post(
+        session,
+        source_id=vk,
+        municipality_id=perm,
+        confidence=0.55,
+        text="Что-то с трубой на улице Мира 9",
+    )
+    noise = f.annotated_post(
+        session,
+        source_id=vk,
+        municipality_id=None,
+        is_signal=False,
+        confidence=0.9,
+        category=None,
+        topic=None,
+        text="Продам диван, недорого",
+    )
+    session.commit()
+
+    assert triage_posts(session, post_ids=[sure, unsure, noise], thresholds=T) == [
+        sure,
+        unsure,
+        noise,
+    ]
+    assert triage_posts(session, post_ids=[sure, unsure, noise], thresholds=T) == []
+
+    statuses = {p: session.get_one(Post, p).review_status for p in (sure, unsure, noise)}
+    assert statuses == {
+        sure: ReviewStatus.AUTO_ACCEPTED,
+        unsure: ReviewStatus.NEEDS_REVIEW,
+        noise: ReviewStatus.NOT_SIGNAL,
+    }
+    assert session.get(IncidentPost, noise) is None  # kept, but not grouped
+    assert session.get_one(Post, noise).stage == "triaged"
+    events = (
+        session.execute(select(AuditEvent.entity_id).where(AuditEvent.action == "triage"))
+        .scalars()
+        .all()
+    )
+    assert sorted(events) == sorted([sure, unsure, noise])
+
+
+@pytest.mark.parametrize(
+    ("text", "urgent"),
+    [
+        ("Третий день нет отопления в доме, дети мерзнут", True),
+        ("Пожар в подъезде, задымление!", True),
+        ("ДТП на перекрестке, светофор не работает", True),
+        ("Просим покрасить лавочки во дворе", False),
+    ],
+)
+def test_urgent_posts_get_higher_priority(session: Session, text: str, urgent: bool) -> None:
+    perm, _, vk, _ = _setup(session)
+    calm = f.annotated_post(
+        session,
+        source_id=vk,
+        municipality_id=perm,
+        text="Просим покрасить забор у школы",
+        category="amenities",
+    )
+    other = f.annotated_post(
+        session, source_id=vk, municipality_id=perm, text=text, category="roads"
+    )
+    session.commit()
+
+    with frozen_at(f.MONDAY):
+        triage_posts(session, post_ids=[calm, other], thresholds=T)
+
+    calm_priority = session.get_one(Post, calm).priority
+    other_priority = session.get_one(Post, other).priority
+    assert (other_priority > calm_priority + 2) is urgent

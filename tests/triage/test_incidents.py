@@ -1,0 +1,138 @@
+import pytest
+from sqlalchemy import select
+from sqlmodel import Session
+
+from models.audit import AuditEvent
+from models.incident import Incident, IncidentPost, IncidentStatus
+from tests.triage import factories as f
+from triage.errors import ConflictError, TriageError
+from triage.incidents import member_ids, merge_incidents, move_post, split_incident
+from triage.stage import triage_posts
+from triage.thresholds import Thresholds
+
+TEXTS = [
+    "На улице Ленина 5 прорвало трубу, вода хлещет прямо во двор",
+    "Огромная яма на дороге по улице Мира 12, машины бьют колеса",
+    "В сквере на улице Гагарина сломаны качели, дети могут пострадать",
+]
+
+
+def _three_incidents(session: Session) -> list[Incident]:
+    perm = f.municipality(session, "Пермский городской округ")
+    vk = f.source(session)
+    ids = [f.annotated_post(session, source_id=vk, municipality_id=perm, text=t) for t in TEXTS]
+    session.commit()
+    triage_posts(session, post_ids=ids, thresholds=Thresholds())
+    incidents = [session.get_one(IncidentPost, p).incident_id for p in ids]
+    assert len(set(incidents)) == 3
+    return [session.get_one(Incident, i) for i in incidents]
+
+
+def test_merge_moves_posts_and_records_why(session: Session) -> None:
+    target, source, _ = _three_incidents(session)
+    merge_incidents(
+        session,
+        target_id=target.id or 0,
+        source_ids=[source.id or 0],
+        actor="anna",
+        user_id=None,
+        expected_versions={target.id or 0: target.version, source.id or 0: source.version},
+    )
+    session.commit()
+
+    assert len(member_ids(session, incident_id=target.id or 0)) == 2
+    session.refresh(source)
+    assert (source.status, source.merged_into_id, source.post_count) == (
+        IncidentStatus.MERGED,
+        target.id,
+        0,
+    )
+    moved = session.execute(
+        select(IncidentPost).where(IncidentPost.reason["rule"].as_string() == "merge")
+    ).scalar_one()
+    assert moved.reason["from_incident_id"] == source.id and moved.attached_by == "anna"
+    assert (
+        session.execute(select(AuditEvent).where(AuditEvent.action == "merge"))
+        .scalar_one()
+        .entity_id
+        == source.id
+    )
+
+
+def test_merge_with_a_stale_version_is_a_conflict(session: Session) -> None:
+    target, source, _ = _three_incidents(session)
+    with pytest.raises(ConflictError):
+        merge_incidents(
+            session,
+            target_id=target.id or 0,
+            source_ids=[source.id or 0],
+            actor="anna",
+            user_id=None,
+            expected_versions={target.id or 0: target.version + 5, source.id or 0: source.version},
+        )
+
+
+def test_split_takes_posts_into_a_new_incident(session: Session) -> None:
+    target, source, third = _three_incidents(session)
+    for other in (source, third):
+        session.refresh(target)
+        merge_incidents(
+            session,
+            target_id=target.id or 0,
+            source_ids=[other.id or 0],
+            actor="anna",
+            user_id=None,
+            expected_versions={target.id or 0: target.version, other.id or 0: other.version},
+        )
+        session.commit()
+    members = sorted(member_ids(session, incident_id=target.id or 0))
+    session.refresh(target)
+
+    new = split_incident(
+        session,
+        incident_id=target.id or 0,
+        post_ids=members[1:],
+        actor="anna",
+        user_id=None,
+        expected_version=target.version,
+    )
+    session.commit()
+
+    assert sorted(member_ids(session, incident_id=new.id or 0)) == members[1:]
+    assert member_ids(session, incident_id=target.id or 0) == members[:1]
+    assert session.get_one(IncidentPost, members[1]).reason == {
+        "rule": "split",
+        "from_incident_id": target.id,
+    }
+    session.refresh(target)
+    with pytest.raises(TriageError, match="some, but not all"):
+        split_incident(
+            session,
+            incident_id=target.id or 0,
+            post_ids=members[:1],
+            actor="anna",
+            user_id=None,
+            expected_version=target.version,
+        )
+
+
+def test_a_moderator_attaches_a_post_by_hand(session: Session) -> None:
+    target, source, _ = _three_incidents(session)
+    post_id = member_ids(session, incident_id=source.id or 0)[0]
+    move_post(
+        session,
+        post_id=post_id,
+        incident_id=target.id or 0,
+        actor="anna",
+        user_id=None,
+        expected_version=target.version,
+    )
+    session.commit()
+    link = session.get_one(IncidentPost, post_id)
+    assert (link.incident_id, link.reason, link.attached_by) == (
+        target.id,
+        {"rule": "moderator"},
+        "anna",
+    )
+    session.refresh(source)
+    assert source.post_count == 0

@@ -1,0 +1,105 @@
+from datetime import timedelta
+
+from sqlmodel import Session
+
+from models.clock import frozen_at
+from models.post import ReviewStatus
+from tests.triage import factories as f
+from triage.queue import QueueFilters, review_queue
+from triage.stage import triage_posts
+from triage.thresholds import Thresholds
+
+
+def _queue(session: Session) -> dict[str, int]:
+    perm = f.municipality(session, "Пермский городской округ")
+    kama = f.municipality(session, "Краснокамский городской округ")
+    vk = f.source(session, "vk")
+    tg = f.source(session, "tg", kind="telegram")
+    ids = {
+        "fire": f.annotated_post(
+            session,
+            source_id=vk,
+            municipality_id=perm,
+            confidence=0.6,
+            category="safety",
+            text="Пожар в подъезде дома на улице Мира 3",
+        ),
+        "bench": f.annotated_post(
+            session,
+            source_id=tg,
+            municipality_id=kama,
+            confidence=0.4,
+            category="amenities",
+            published_at=f.MONDAY + timedelta(days=1),
+            text="Сломана скамейка в сквере на улице Гагарина",
+        ),
+        "pit": f.annotated_post(
+            session,
+            source_id=vk,
+            municipality_id=kama,
+            confidence=0.65,
+            category="roads",
+            published_at=f.MONDAY + timedelta(days=2),
+            text="Огромная яма на дороге по улице Шоссейной 7",
+        ),
+        "sure": f.annotated_post(
+            session,
+            source_id=vk,
+            municipality_id=perm,
+            confidence=0.95,
+            text="Прорвало трубу в подвале на улице Кирова 1",
+        ),
+    }
+    session.commit()
+    with frozen_at(f.MONDAY + timedelta(days=2)):
+        triage_posts(session, post_ids=list(ids.values()), thresholds=Thresholds())
+    return ids | {"perm": perm, "kama": kama, "tg": tg}
+
+
+def test_the_queue_shows_posts_to_review_highest_priority_first(session: Session) -> None:
+    ids = _queue(session)
+    page = review_queue(session, filters=QueueFilters(), page=1, page_size=10)
+    assert next(item.post_id for item in page.items) == ids["fire"]
+    assert {item.post_id for item in page.items} == {ids["fire"], ids["bench"], ids["pit"]}
+    assert page.total == 3
+    priorities = [item.priority for item in page.items]
+    assert priorities == sorted(priorities, reverse=True)
+    assert all(item.incident_id is not None for item in page.items)
+
+
+def test_the_queue_pages(session: Session) -> None:
+    _queue(session)
+    first = review_queue(session, filters=QueueFilters(), page=1, page_size=2)
+    second = review_queue(session, filters=QueueFilters(), page=2, page_size=2)
+    assert (first.total, first.pages, len(first.items), len(second.items)) == (3, 2, 2, 1)
+    assert not {i.post_id for i in first.items} & {i.post_id for i in second.items}
+
+
+def test_the_queue_filters(session: Session) -> None:
+    ids = _queue(session)
+
+    def ids_for(**kwargs: object) -> set[int]:
+        page = review_queue(session, filters=QueueFilters(**kwargs), page=1, page_size=50)  # type: ignore[arg-type]
+        return {item.post_id for item in page.items}
+
+    assert ids_for(municipality_ids=(ids["kama"],)) == {ids["bench"], ids["pit"]}
+    assert ids_for(source_ids=(ids["tg"],)) == {ids["bench"]}
+    assert ids_for(source_kinds=("telegram",)) == {ids["bench"]}
+    assert ids_for(category_codes=("roads",)) == {ids["pit"]}
+    assert ids_for(min_confidence=0.5, max_confidence=0.62) == {ids["fire"]}
+    assert ids_for(
+        published_from=f.MONDAY + timedelta(hours=12),
+        published_to=f.MONDAY + timedelta(days=1, hours=12),
+    ) == {ids["bench"]}
+    assert ids_for(text="яма") == {ids["pit"]}
+    assert ids_for(review_statuses=(ReviewStatus.AUTO_ACCEPTED,)) == {ids["sure"]}
+
+
+def test_the_count_stops_at_the_cap_and_says_so(session: Session) -> None:
+    _queue(session)
+    exact = review_queue(session, filters=QueueFilters(), page_size=1)
+    capped = review_queue(session, filters=QueueFilters(), page_size=1, count_cap=2)
+
+    assert (exact.total, exact.total_is_exact) == (3, True)
+    assert (capped.total, capped.total_is_exact) == (2, False)
+    assert [item.post_id for item in capped.items] == [item.post_id for item in exact.items]

@@ -1,0 +1,163 @@
+"""Console users: argon2id password hashes, roles, and what each role may do."""
+
+from enum import StrEnum
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlmodel import Session, select
+
+from models.clock import now
+from models.user import Role, User
+from triage.audit import record_event
+
+MIN_PASSWORD_LENGTH = 8
+_HASHER = PasswordHasher()  # argon2id with the library's maintained parameters
+# Verified when the username is unknown, so a wrong name costs as much time as a wrong password.
+_DUMMY_HASH = _HASHER.hash("not-a-password-of-anyone")
+
+
+class AccountError(ValueError):
+    """A user cannot be created or changed as asked (the message says why)."""
+
+
+class Right(StrEnum):
+    """What a console user may see or do; `RIGHTS` grants them per role."""
+
+    VIEW_QUEUE = "view_queue"
+    REVIEW_POSTS = "review_posts"  # confirm, correct, not-a-signal, attach to an incident
+    VIEW_INCIDENTS = "view_incidents"
+    EDIT_INCIDENTS = "edit_incidents"  # merge, split, create a report
+    VIEW_REPORTS = "view_reports"
+    HANDLE_REPORTS = "handle_reports"  # change status, write the answer
+    VIEW_ANALYTICS = "view_analytics"
+    VIEW_SOURCES = "view_sources"
+    MANAGE_SOURCES = "manage_sources"  # add, disable, run now
+    MANAGE_MODEL = "manage_model"  # the Модель page: retrain, promote, rollback
+
+
+RIGHTS: dict[Role, frozenset[Right]] = {
+    # ЦУР operators track reports with agencies and look after the sources.
+    Role.OPERATOR: frozenset(
+        {
+            Right.VIEW_INCIDENTS,
+            Right.VIEW_REPORTS,
+            Right.HANDLE_REPORTS,
+            Right.VIEW_ANALYTICS,
+            Right.VIEW_SOURCES,
+            Right.MANAGE_SOURCES,
+        }
+    ),
+    # Moderators clear the review queue and turn incidents into reports.
+    Role.MODERATOR: frozenset(
+        {
+            Right.VIEW_QUEUE,
+            Right.REVIEW_POSTS,
+            Right.VIEW_INCIDENTS,
+            Right.EDIT_INCIDENTS,
+            Right.VIEW_REPORTS,
+            Right.VIEW_ANALYTICS,
+        }
+    ),
+    Role.ADMIN: frozenset(Right),
+}
+
+
+def has_right(role: str, right: Right) -> bool:
+    """Whether `role` grants `right`; an unknown role grants nothing."""
+    try:
+        return right in RIGHTS[Role(role)]
+    except ValueError:
+        return False
+
+
+def hash_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+    return _HASHER.hash(password)
+
+
+def get_user(session: Session, *, username: str) -> User | None:
+    return session.exec(select(User).where(User.username == username)).first()
+
+
+def create_user(
+    session: Session, *, username: str, password: str, role: str, actor: str = "system"
+) -> User:
+    """Add an active user with an argon2id hash of `password`; audited, commits."""
+    username = username.strip()
+    if not username:
+        raise AccountError("the username is empty")
+    if role not in set(Role):
+        raise AccountError(f"unknown role {role!r}: one of {', '.join(Role)}")
+    if get_user(session, username=username) is not None:
+        raise AccountError(f"user {username!r} already exists")
+    user = User(username=username, password_hash=hash_password(password), role=role)
+    session.add(user)
+    session.flush()
+    _audit(session, actor=actor, user=user, action="create", before=None)
+    session.commit()
+    session.refresh(user)
+    return user
+
+
+def authenticate(session: Session, *, username: str, password: str) -> User | None:
+    """The active user with these credentials (last login stamped), or None."""
+    user = get_user(session, username=username.strip())
+    if user is None or not user.active:
+        _verify(_DUMMY_HASH, password)
+        return None
+    if not _verify(user.password_hash, password):
+        return None
+    if _HASHER.check_needs_rehash(user.password_hash):
+        user.password_hash = _HASHER.hash(password)
+    user.last_login_at = now()
+    session.add(user)
+    _audit(session, actor=user.username, user=user, action="login", before=None)
+    session.commit()
+    session.refresh(user)
+    return user
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _HASHER.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def active_user(session: Session, *, user_id: int) -> User | None:
+    """The user behind a console session, if it still exists and is active."""
+    user = session.get(User, user_id)
+    return user if user is not None and user.active else None
+
+
+def deactivate_user(session: Session, *, username: str, actor: str = "system") -> User:
+    """Switch a user off (kept for the audit trail, never deleted); audited, commits."""
+    user = get_user(session, username=username)
+    if user is None:
+        raise AccountError(f"no user {username!r}")
+    user.active = False
+    _audit(session, actor=actor, user=user, action="deactivate", before={"active": True})
+    session.add(user)
+    session.commit()
+    session.refresh(user)
+    return user
+
+
+def list_users(session: Session) -> list[User]:
+    return list(session.exec(select(User).order_by(User.username)))
+
+
+def _audit(
+    session: Session, *, actor: str, user: User, action: str, before: dict[str, object] | None
+) -> None:
+    record_event(
+        session,
+        actor=actor,
+        user_id=user.id if actor == user.username else None,
+        entity_type="user",
+        entity_id=user.id or 0,
+        action=action,
+        before=before,
+        after={"username": user.username, "role": user.role, "active": user.active},
+    )

@@ -1,0 +1,215 @@
+"""Analytics for the console: volumes, top topics, answer times, SLA, municipality rating.
+
+Everything is an SQL aggregate returning a few small rows; no table is loaded whole.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.sql import ColumnElement, Select
+from sqlmodel import Session
+
+from models.annotation import Annotation
+from models.post import Post, ReviewStatus
+from models.report import Report, ReportStatus
+from models.source import Source
+from models.taxonomy import Topic
+
+SIGNAL_STATUSES = (
+    ReviewStatus.AUTO_ACCEPTED,
+    ReviewStatus.NEEDS_REVIEW,
+    ReviewStatus.CONFIRMED,
+    ReviewStatus.CORRECTED,
+)
+
+
+class Dimension(StrEnum):
+    CATEGORY = "category"
+    TOPIC = "topic"
+    MUNICIPALITY = "municipality"
+    SOURCE = "source"
+    SOURCE_KIND = "source_kind"
+
+
+class Period(StrEnum):
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+
+
+@dataclass(frozen=True)
+class VolumeRow:
+    period: str  # the bucket's first day, "2025-03-03"
+    key: str | None
+    count: int
+
+
+@dataclass(frozen=True)
+class TopicCount:
+    topic_code: str
+    name: str | None
+    count: int
+
+
+@dataclass(frozen=True)
+class ReportSummary:
+    total: int
+    resolved: int
+    share_resolved: float | None
+    answered: int
+    mean_hours_to_first_answer: float | None
+    median_hours_to_first_answer: float | None
+    mean_hours_to_resolution: float | None
+    median_hours_to_resolution: float | None
+    sla_judged: int  # answered, or still open past the deadline
+    sla_met: int
+    sla_compliance: float | None
+
+
+def volumes(
+    session: Session, *, by: Dimension, period: Period, since: datetime, until: datetime
+) -> list[VolumeRow]:
+    """Signal posts per period and per `by` value, oldest period first."""
+    dialect = session.get_bind().dialect.name
+    bucket = _bucket(Post.published_at, period, dialect).label("bucket")
+    key = _dimension(by).label("key")
+    statement = _signals(select(bucket, key, func.count()), since, until)
+    if by in (Dimension.SOURCE, Dimension.SOURCE_KIND):
+        statement = statement.join(Source, Source.id == Post.source_id)
+    rows = session.execute(statement.group_by(bucket, key).order_by(bucket, key)).all()
+    return [VolumeRow(str(b), None if k is None else str(k), c) for b, k, c in rows]
+
+
+def top_topics(
+    session: Session, *, since: datetime, until: datetime, limit: int = 10
+) -> list[TopicCount]:
+    statement = _signals(select(Annotation.topic_code, Topic.name, func.count()), since, until)
+    rows = session.execute(
+        statement.outerjoin(Topic, Topic.code == Annotation.topic_code)
+        .where(Annotation.topic_code.is_not(None))  # type: ignore[union-attr]
+        .group_by(Annotation.topic_code, Topic.name)
+        .order_by(func.count().desc(), Annotation.topic_code)
+        .limit(limit)
+    ).all()
+    return [TopicCount(code, name, count) for code, name, count in rows]
+
+
+def report_summary(
+    session: Session,
+    *,
+    since: datetime,
+    until: datetime,
+    now: datetime,
+    municipality_id: int | None = None,
+) -> ReportSummary:
+    """Share resolved, answer and resolution times (hours), SLA compliance, for reports
+    created in [since, until)."""
+    where = [Report.created_at >= since, Report.created_at < until]  # type: ignore[operator]
+    if municipality_id is not None:
+        where.append(Report.municipality_id == municipality_id)  # type: ignore[arg-type]
+    dialect = session.get_bind().dialect.name
+    answer = _hours(Report.created_at, Report.first_answer_at, dialect)
+    resolution = _hours(Report.created_at, Report.resolved_at, dialect)
+    judged, met = _sla_counts(now)
+    total, resolved, answered, mean_answer, mean_resolution, judged_n, met_n = session.execute(
+        select(
+            func.count(),
+            func.count(Report.resolved_at),
+            func.count(Report.first_answer_at),
+            func.avg(answer),
+            func.avg(resolution),
+            func.sum(judged),
+            func.sum(met),
+        ).where(*where)
+    ).one()
+    return ReportSummary(
+        total=total,
+        resolved=resolved,
+        share_resolved=_share(resolved, total),
+        answered=answered,
+        mean_hours_to_first_answer=_float(mean_answer),
+        median_hours_to_first_answer=_median(session, answer, where),
+        mean_hours_to_resolution=_float(mean_resolution),
+        median_hours_to_resolution=_median(session, resolution, where),
+        sla_judged=int(judged_n or 0),
+        sla_met=int(met_n or 0),
+        sla_compliance=_share(int(met_n or 0), int(judged_n or 0)),
+    )
+
+
+def _signals(statement: Select, since: datetime, until: datetime) -> Select:
+    return (
+        statement.select_from(Post)
+        .join(Annotation, and_(Annotation.post_id == Post.id, Annotation.is_current.is_(True)))  # type: ignore[attr-defined]
+        .where(Post.review_status.in_(SIGNAL_STATUSES))  # type: ignore[attr-defined]
+        .where(Post.published_at >= since, Post.published_at < until)  # type: ignore[operator]
+    )
+
+
+def _dimension(by: Dimension) -> Any:
+    return {
+        Dimension.CATEGORY: Annotation.category_code,
+        Dimension.TOPIC: Annotation.topic_code,
+        Dimension.MUNICIPALITY: Annotation.municipality_id,
+        Dimension.SOURCE: Source.name,
+        Dimension.SOURCE_KIND: Source.kind,
+    }[by]
+
+
+def _bucket(column: Any, period: Period, dialect: str) -> ColumnElement[Any]:
+    if dialect == "postgresql":
+        truncated = func.date_trunc(period.value, func.timezone("UTC", column))
+        return func.to_char(truncated, "YYYY-MM-DD")
+    if period == Period.DAY:
+        return func.strftime("%Y-%m-%d", column)
+    if period == Period.MONTH:
+        return func.strftime("%Y-%m-01", column)
+    return func.date(column, "-6 days", "weekday 1")  # the Monday on or before
+
+
+def _hours(start: Any, end: Any, dialect: str) -> ColumnElement[Any]:
+    if dialect == "postgresql":
+        return func.extract("epoch", end - start) / 3600.0
+    return (func.julianday(end) - func.julianday(start)) * 24.0
+
+
+def _sla_counts(now: datetime) -> tuple[Any, Any]:
+    answered_on_time = and_(
+        Report.first_answer_at.is_not(None), Report.first_answer_at <= Report.due_at
+    )  # type: ignore[union-attr,operator]
+    open_overdue = and_(
+        Report.first_answer_at.is_(None),  # type: ignore[union-attr]
+        Report.status.not_in(
+            (
+                ReportStatus.REJECTED,
+                ReportStatus.DUPLICATE,  # type: ignore[attr-defined]
+                ReportStatus.NOT_IN_COMPETENCE,
+            )
+        ),
+        Report.due_at < now,  # type: ignore[operator]
+    )
+    judged = case((Report.first_answer_at.is_not(None), 1), (open_overdue, 1), else_=0)  # type: ignore[union-attr]
+    met = case((answered_on_time, 1), else_=0)
+    return judged, met
+
+
+def _median(session: Session, value: ColumnElement[Any], where: list[Any]) -> float | None:
+    """The median by two indexed look-ups (no percentile function on SQLite)."""
+    present = [*where, value.is_not(None)]
+    count = session.execute(select(func.count()).where(*present)).scalar_one()
+    if count == 0:
+        return None
+    ordered = select(value).where(*present).order_by(value)
+    middle = session.execute(ordered.offset((count - 1) // 2).limit(2 - count % 2)).scalars().all()
+    return float(sum(middle) / len(middle))
+
+
+def _share(part: int, whole: int) -> float | None:
+    return None if whole == 0 else part / whole
+
+
+def _float(value: Any) -> float | None:
+    return None if value is None else float(value)

@@ -1,0 +1,126 @@
+"""The report state machine: which status may follow which, and what each move records."""
+
+from datetime import datetime
+
+from sqlmodel import Session
+
+from models.clock import now
+from models.incident import Incident, IncidentStatus
+from models.report import Report, ReportStatus
+from triage import sla
+from triage.audit import record_event, snapshot
+from triage.calendar import WorkCalendar
+from triage.errors import InvalidTransition
+from triage.locking import claim, load
+
+S = ReportStatus
+TRANSITIONS: dict[str, frozenset[str]] = {
+    S.NEW: frozenset({S.SENT, S.REJECTED, S.DUPLICATE, S.NOT_IN_COMPETENCE}),
+    S.SENT: frozenset(
+        {S.IN_PROGRESS, S.WAITING_CITIZEN, S.ANSWERED, S.REJECTED, S.DUPLICATE, S.NOT_IN_COMPETENCE}
+    ),
+    S.IN_PROGRESS: frozenset({S.WAITING_CITIZEN, S.ANSWERED, S.REJECTED, S.NOT_IN_COMPETENCE}),
+    S.WAITING_CITIZEN: frozenset({S.SENT, S.IN_PROGRESS, S.ANSWERED, S.REJECTED}),
+    S.ANSWERED: frozenset({S.RESOLVED, S.IN_PROGRESS, S.REOPENED}),
+    S.RESOLVED: frozenset({S.REOPENED}),
+    S.REOPENED: frozenset(
+        {S.SENT, S.IN_PROGRESS, S.ANSWERED, S.REJECTED, S.DUPLICATE, S.NOT_IN_COMPETENCE}
+    ),
+    S.REJECTED: frozenset(),
+    S.DUPLICATE: frozenset(),
+    S.NOT_IN_COMPETENCE: frozenset(),
+}
+FINAL = frozenset({S.RESOLVED, S.REJECTED, S.DUPLICATE, S.NOT_IN_COMPETENCE})
+AUDITED_FIELDS = (
+    "status",
+    "due_at",
+    "paused_at",
+    "paused_seconds",
+    "sent_at",
+    "first_answer_at",
+    "resolved_at",
+)
+
+
+def can_transition(current: str, target: str) -> bool:
+    return target in TRANSITIONS.get(current, frozenset())
+
+
+def change_status(
+    session: Session,
+    *,
+    report_id: int,
+    status: str,
+    actor: str,
+    user_id: int | None,
+    expected_version: int,
+    calendar: WorkCalendar,
+) -> Report:
+    """Move a report to `status`, or raise `InvalidTransition`. The caller commits."""
+    report = load(session, Report, report_id)
+    if not can_transition(report.status, status):
+        raise InvalidTransition(report_id, report.status, status)
+    claim(session, report, expected_version=expected_version)
+    apply_transition(
+        session, report, status=status, actor=actor, user_id=user_id, calendar=calendar
+    )
+    return report
+
+
+def apply_transition(
+    session: Session,
+    report: Report,
+    *,
+    status: str,
+    actor: str,
+    user_id: int | None,
+    calendar: WorkCalendar,
+) -> None:
+    """Apply a validated move: timestamps, the SLA clock, the incident's status, the audit."""
+    before = snapshot(report, AUDITED_FIELDS)
+    at = now()
+    _leave(report, calendar, at=at)
+    _enter(report, status, calendar, at=at)
+    report.status = status
+    report.updated_at = at
+    _sync_incident(session, report, at=at)
+    session.add(report)
+    record_event(
+        session,
+        actor=actor,
+        user_id=user_id,
+        entity_type="report",
+        entity_id=report.id or 0,
+        action=f"status:{status}",
+        before=before,
+        after=snapshot(report, AUDITED_FIELDS),
+    )
+
+
+def _leave(report: Report, calendar: WorkCalendar, *, at: datetime) -> None:
+    if report.status == S.WAITING_CITIZEN:
+        sla.resume(report, calendar, at=at)
+
+
+def _enter(report: Report, status: str, calendar: WorkCalendar, *, at: datetime) -> None:
+    if status == S.SENT and report.sent_at is None:
+        report.sent_at = at
+    elif status == S.WAITING_CITIZEN:
+        sla.pause(report, at=at)
+    elif status == S.ANSWERED and report.first_answer_at is None:
+        report.first_answer_at = at
+    elif status == S.RESOLVED:
+        report.resolved_at = at
+    elif status == S.REOPENED:
+        report.resolved_at = None
+        sla.restart(report, calendar, at=at)
+
+
+def _sync_incident(session: Session, report: Report, *, at: datetime) -> None:
+    incident = session.get(Incident, report.incident_id)
+    if incident is None:
+        return
+    closed = report.status in FINAL
+    incident.status = IncidentStatus.CLOSED if closed else IncidentStatus.REPORTED
+    incident.updated_at = at
+    session.add(incident)

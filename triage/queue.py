@@ -1,0 +1,184 @@
+"""The review queue: annotated posts for moderators, highest priority first, one page at a time."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.sql import Select
+from sqlmodel import Session
+
+from models.annotation import Annotation
+from models.incident import IncidentPost
+from models.post import Post, ReviewStatus
+from models.search import post_search_filter
+from models.source import Source
+
+MAX_PAGE_SIZE = 500
+# Counting stops here: an exact count of 300,000 waiting posts costs a second at 1M posts
+# (BENCHMARKS.md), and "more than 10,000" tells a moderator as much.
+COUNT_CAP = 10_000
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    """Empty fields filter nothing. Confidence is the lowest of category/topic/municipality."""
+
+    review_statuses: tuple[str, ...] = (ReviewStatus.NEEDS_REVIEW,)
+    source_ids: tuple[int, ...] = ()
+    source_kinds: tuple[str, ...] = ()
+    category_codes: tuple[str, ...] = ()
+    topic_codes: tuple[str, ...] = ()
+    municipality_ids: tuple[int, ...] = ()
+    min_confidence: float | None = None
+    max_confidence: float | None = None
+    published_from: datetime | None = None
+    published_to: datetime | None = None
+    text: str | None = None
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    post_id: int
+    version: int
+    text: str
+    url: str | None
+    published_at: datetime
+    source_id: int
+    source_name: str
+    source_kind: str
+    review_status: str
+    priority: float
+    is_signal: bool | None
+    category_code: str | None
+    topic_code: str | None
+    municipality_id: int | None
+    confidence: float | None
+    incident_id: int | None
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    items: list[QueueItem]
+    total: int
+    page: int
+    page_size: int
+    filters: QueueFilters = field(default_factory=QueueFilters)
+    total_is_exact: bool = True  # False: `total` is the count cap, and more posts match
+
+    @property
+    def pages(self) -> int:
+        return max((self.total + self.page_size - 1) // self.page_size, 1)
+
+
+def review_queue(
+    session: Session,
+    *,
+    filters: QueueFilters,
+    page: int = 1,
+    page_size: int = 50,
+    lemmatize: Callable[[str], str] = str.lower,
+    count_cap: int = COUNT_CAP,
+) -> QueuePage:
+    """One page of the queue (pages count from 1). `lemmatize` serves SQLite's text search.
+
+    `total` is exact up to `count_cap`; past it the count stops and `total_is_exact` is False.
+    """
+    page = max(page, 1)
+    page_size = min(max(page_size, 1), MAX_PAGE_SIZE)
+    confidence = _confidence()
+    base = _filtered(
+        select(Post.id)
+        .join(Source, Source.id == Post.source_id)
+        .outerjoin(Annotation, _current_annotation()),
+        filters,
+        confidence,
+        dialect=session.get_bind().dialect.name,
+        lemmatize=lemmatize,
+    )
+    counted = session.execute(
+        select(func.count()).select_from(base.limit(count_cap + 1).subquery())
+    ).scalar_one()
+    rows = session.execute(
+        base.with_only_columns(*_columns(confidence))
+        .outerjoin(IncidentPost, IncidentPost.post_id == Post.id)
+        .order_by(Post.priority.desc(), Post.published_at.desc(), Post.id.desc())  # type: ignore[attr-defined,union-attr]
+        .offset((page - 1) * page_size)
+        .limit(page_size)
+    ).all()
+    items = [QueueItem(*row) for row in rows]
+    exact = counted <= count_cap
+    return QueuePage(items, min(counted, count_cap), page, page_size, filters, exact)
+
+
+def _current_annotation() -> object:
+    return and_(Annotation.post_id == Post.id, Annotation.is_current.is_(True))  # type: ignore[attr-defined]
+
+
+def _confidence() -> object:
+    lowest = case(
+        (
+            Annotation.category_confidence < Annotation.topic_confidence,
+            Annotation.category_confidence,
+        ),
+        else_=Annotation.topic_confidence,
+    )
+    return case(
+        (Annotation.municipality_confidence < lowest, Annotation.municipality_confidence),
+        else_=lowest,
+    )
+
+
+def _columns(confidence: object) -> list[object]:
+    return [
+        Post.id,
+        Post.version,
+        Post.text,
+        Post.url,
+        Post.published_at,
+        Post.source_id,
+        Source.name,
+        Source.kind,
+        Post.review_status,
+        Post.priority,
+        Annotation.is_signal,
+        Annotation.category_code,
+        Annotation.topic_code,
+        Annotation.municipality_id,
+        confidence,
+        IncidentPost.incident_id,
+    ]
+
+
+def _filtered(
+    statement: Select,
+    filters: QueueFilters,
+    confidence: object,
+    *,
+    dialect: str,
+    lemmatize: Callable[[str], str],
+) -> Select:
+    conditions: list[tuple[Any, Callable[[], Any]]] = [
+        (filters.review_statuses, lambda: Post.review_status.in_(filters.review_statuses)),  # type: ignore[attr-defined]
+        (filters.source_ids, lambda: Post.source_id.in_(filters.source_ids)),  # type: ignore[attr-defined]
+        (filters.source_kinds, lambda: Source.kind.in_(filters.source_kinds)),  # type: ignore[attr-defined]
+        (filters.category_codes, lambda: Annotation.category_code.in_(filters.category_codes)),  # type: ignore[union-attr]
+        (filters.topic_codes, lambda: Annotation.topic_code.in_(filters.topic_codes)),  # type: ignore[union-attr]
+        (
+            filters.municipality_ids,
+            lambda: Annotation.municipality_id.in_(filters.municipality_ids),
+        ),  # type: ignore[union-attr]
+        (filters.min_confidence is not None, lambda: confidence >= filters.min_confidence),  # type: ignore[operator]
+        (filters.max_confidence is not None, lambda: confidence <= filters.max_confidence),  # type: ignore[operator]
+        (filters.published_from is not None, lambda: Post.published_at >= filters.published_from),  # type: ignore[operator]
+        (filters.published_to is not None, lambda: Post.published_at < filters.published_to),  # type: ignore[operator]
+    ]
+    for active, condition in conditions:
+        if active:
+            statement = statement.where(condition())
+    if filters.text and filters.text.strip():
+        statement = post_search_filter(
+            statement, query=filters.text, dialect=dialect, lemmatize=lemmatize
+        )
+    return statement

@@ -1,0 +1,129 @@
+"""A municipality rating that is fair to small municipalities.
+
+Each municipality's shares (resolved, answered on time) are shrunk toward the regional
+share with the weight of `prior_reports` imaginary average reports (empirical Bayes), so
+two lucky reports cannot top the table; below `min_reports` a municipality is listed but
+not ranked. Where the population is known, signals per 10,000 people are given too.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, case, func, select
+from sqlmodel import Session
+
+from models.annotation import Annotation
+from models.geo import Municipality
+from models.post import Post
+from models.report import Report
+from triage.analytics import SIGNAL_STATUSES
+
+
+@dataclass(frozen=True)
+class MunicipalityRating:
+    municipality_id: int
+    name: str
+    reports: int
+    resolved: int
+    on_time: int
+    score: float  # 0..100, shrunk toward the regional mean
+    resolved_share: float
+    on_time_share: float
+    signals: int
+    signals_per_10k: float | None
+    rated: bool  # enough reports to be ranked
+    rank: int | None
+
+
+def municipality_rating(
+    session: Session,
+    *,
+    since: datetime,
+    until: datetime,
+    min_reports: int = 5,
+    prior_reports: float = 10.0,
+) -> list[MunicipalityRating]:
+    counts = _report_counts(session, since, until)
+    signals = _signal_counts(session, since, until)
+    total = sum(c["reports"] for c in counts.values())
+    regional_resolved = _ratio(sum(c["resolved"] for c in counts.values()), total)
+    regional_on_time = _ratio(sum(c["on_time"] for c in counts.values()), total)
+    rows = []
+    for municipality in session.execute(select(Municipality)).scalars():
+        c = counts.get(municipality.id, {"reports": 0, "resolved": 0, "on_time": 0})
+        resolved = _shrink(c["resolved"], c["reports"], regional_resolved, prior_reports)
+        on_time = _shrink(c["on_time"], c["reports"], regional_on_time, prior_reports)
+        n_signals = signals.get(municipality.id, 0)
+        rows.append(
+            MunicipalityRating(
+                municipality_id=municipality.id or 0,
+                name=municipality.name,
+                reports=c["reports"],
+                resolved=c["resolved"],
+                on_time=c["on_time"],
+                score=round(100 * (resolved + on_time) / 2, 1),
+                resolved_share=resolved,
+                on_time_share=on_time,
+                signals=n_signals,
+                signals_per_10k=(
+                    round(n_signals * 10_000 / municipality.population, 2)
+                    if municipality.population
+                    else None
+                ),
+                rated=c["reports"] >= min_reports,
+                rank=None,
+            )
+        )
+    return _ranked(rows)
+
+
+def _report_counts(session: Session, since: datetime, until: datetime) -> dict[int, dict[str, int]]:
+    on_time = case(
+        (
+            and_(
+                Report.first_answer_at.is_not(None),  # type: ignore[union-attr]
+                Report.first_answer_at <= Report.due_at,
+            ),
+            1,
+        ),
+        else_=0,
+    )  # type: ignore[operator]
+    rows = session.execute(
+        select(
+            Report.municipality_id, func.count(), func.count(Report.resolved_at), func.sum(on_time)
+        )
+        .where(Report.created_at >= since, Report.created_at < until)  # type: ignore[operator]
+        .where(Report.municipality_id.is_not(None))  # type: ignore[union-attr]
+        .group_by(Report.municipality_id)
+    ).all()
+    return {m: {"reports": n, "resolved": r, "on_time": int(t or 0)} for m, n, r, t in rows}
+
+
+def _signal_counts(session: Session, since: datetime, until: datetime) -> dict[int, int]:
+    rows = session.execute(
+        select(Annotation.municipality_id, func.count())
+        .join(Post, Post.id == Annotation.post_id)
+        .where(Annotation.is_current.is_(True), Annotation.municipality_id.is_not(None))  # type: ignore[attr-defined,union-attr]
+        .where(Post.review_status.in_(SIGNAL_STATUSES))  # type: ignore[attr-defined]
+        .where(Post.published_at >= since, Post.published_at < until)  # type: ignore[operator]
+        .group_by(Annotation.municipality_id)
+    ).all()
+    return {m: n for m, n in rows}
+
+
+def _shrink(hits: int, n: int, regional: float, prior: float) -> float:
+    return (hits + prior * regional) / (n + prior) if n + prior > 0 else regional
+
+
+def _ratio(part: int, whole: int) -> float:
+    return part / whole if whole else 0.0
+
+
+def _ranked(rows: list[MunicipalityRating]) -> list[MunicipalityRating]:
+    rated = sorted((r for r in rows if r.rated), key=lambda r: (-r.score, r.name))
+    unrated = sorted((r for r in rows if not r.rated), key=lambda r: (-r.reports, r.name))
+    result: list[Any] = [
+        MunicipalityRating(**{**r.__dict__, "rank": i}) for i, r in enumerate(rated, start=1)
+    ]
+    return result + unrated

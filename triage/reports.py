@@ -1,0 +1,179 @@
+"""Reports: created from an incident, addressed to an agency, answered for the citizen."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from models.clock import now
+from models.incident import Incident, IncidentStatus
+from models.report import Report, ReportStatus
+from models.taxonomy import Topic
+from triage import sla
+from triage.audit import record_event, snapshot
+from triage.calendar import WorkCalendar
+from triage.errors import TriageError
+from triage.locking import claim, load
+from triage.routing import suggest_agency
+
+DEFAULT_SLA_HOURS = 40
+REPORT_FIELDS = (
+    "status",
+    "agency_id",
+    "topic_code",
+    "municipality_id",
+    "urgent",
+    "sla_hours",
+    "due_at",
+)
+CLOSED_STATUSES = (
+    ReportStatus.RESOLVED,
+    ReportStatus.REJECTED,
+    ReportStatus.DUPLICATE,
+    ReportStatus.NOT_IN_COMPETENCE,
+)
+
+
+@dataclass(frozen=True)
+class SlaTerms:
+    hours: int
+    urgent: bool
+
+
+def sla_terms(session: Session, *, topic_code: str | None) -> SlaTerms:
+    topic = session.get(Topic, topic_code) if topic_code else None
+    if topic is None:
+        return SlaTerms(DEFAULT_SLA_HOURS, False)
+    return SlaTerms(topic.sla_hours, topic.urgent)
+
+
+def create_report(
+    session: Session,
+    *,
+    incident_id: int,
+    expected_version: int,
+    actor: str,
+    user_id: int | None,
+    calendar: WorkCalendar,
+    agency_id: int | None = None,
+) -> Report:
+    """Turn an incident into a report; the agency defaults to the routing suggestion."""
+    incident = load(session, Incident, incident_id)
+    claim(session, incident, expected_version=expected_version)
+    if _open_report(session, incident_id=incident_id) is not None:
+        raise TriageError(f"incident {incident_id} already has an open report")
+    if agency_id is None:
+        suggestion = suggest_agency(
+            session,
+            topic_code=incident.topic_code,
+            category_code=incident.category_code,
+            municipality_id=incident.municipality_id,
+        )
+        agency_id = suggestion.agency_id if suggestion else None
+    terms = sla_terms(session, topic_code=incident.topic_code)
+    created = now()
+    report = Report(
+        incident_id=incident_id,
+        agency_id=agency_id,
+        topic_code=incident.topic_code,
+        municipality_id=incident.municipality_id,
+        urgent=terms.urgent,
+        sla_hours=terms.hours,
+        due_at=sla.deadline(calendar, start=created, hours=terms.hours, urgent=terms.urgent),
+        created_by=user_id,
+        created_at=created,
+        updated_at=created,
+    )
+    session.add(report)
+    incident.status = IncidentStatus.REPORTED
+    incident.updated_at = created
+    session.add(incident)
+    session.flush()
+    record_event(
+        session,
+        actor=actor,
+        user_id=user_id,
+        entity_type="report",
+        entity_id=report.id or 0,
+        action="create",
+        before=None,
+        after={**snapshot(report, REPORT_FIELDS), "incident_id": incident_id},
+    )
+    return report
+
+
+def set_agency(
+    session: Session,
+    *,
+    report_id: int,
+    agency_id: int,
+    expected_version: int,
+    actor: str,
+    user_id: int | None,
+) -> Report:
+    report = load(session, Report, report_id)
+    claim(session, report, expected_version=expected_version)
+    before = {"agency_id": report.agency_id}
+    report.agency_id = agency_id
+    report.updated_at = now()
+    session.add(report)
+    record_event(
+        session,
+        actor=actor,
+        user_id=user_id,
+        entity_type="report",
+        entity_id=report_id,
+        action="set_agency",
+        before=before,
+        after={"agency_id": agency_id},
+    )
+    return report
+
+
+def set_answer(
+    session: Session,
+    *,
+    report_id: int,
+    text: str,
+    expected_version: int,
+    actor: str,
+    user_id: int | None,
+) -> Report:
+    """Store the answer for the citizen (what gets published back where the post came from)."""
+    if not text.strip():
+        raise TriageError("the answer text is empty")
+    report = load(session, Report, report_id)
+    claim(session, report, expected_version=expected_version)
+    before = {"answer_text": report.answer_text}
+    report.answer_text = text.strip()
+    report.updated_at = now()
+    session.add(report)
+    record_event(
+        session,
+        actor=actor,
+        user_id=user_id,
+        entity_type="report",
+        entity_id=report_id,
+        action="set_answer",
+        before=before,
+        after={"answer_text": report.answer_text},
+    )
+    return report
+
+
+def _open_report(session: Session, *, incident_id: int) -> Report | None:
+    return session.execute(
+        select(Report)
+        .where(Report.incident_id == incident_id, Report.status.not_in(CLOSED_STATUSES))  # type: ignore[attr-defined]
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def is_overdue(report: Report, *, at: datetime) -> bool:
+    return (
+        report.status in sla.CLOCK_RUNNING
+        and report.paused_at is None
+        and report.due_at is not None
+        and report.due_at < at
+    )

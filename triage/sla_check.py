@@ -1,0 +1,76 @@
+"""The scheduled SLA check: overdue and soon-due reports, escalation of the overdue."""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from models.clock import now
+from models.report import Report
+from triage import sla
+from triage.audit import record_event
+
+MAX_ESCALATION = 3
+
+
+@dataclass
+class SlaCheck:
+    overdue: list[int] = field(default_factory=list)
+    soon_due: list[int] = field(default_factory=list)
+    escalated: list[int] = field(default_factory=list)
+
+
+def sla_check(session: Session, *, soon_hours: int = 8) -> SlaCheck:
+    """Find overdue / soon-due reports (most urgent first) and escalate the overdue. Commits.
+
+    The escalation level grows with how many SLA periods a report is overdue (1 once the
+    deadline passes, 2 after one more period, at most 3); each rise is an audit event.
+    """
+    at = now()
+    result = SlaCheck()
+    statement = (
+        select(Report)
+        .where(Report.status.in_(sla.CLOCK_RUNNING))  # type: ignore[attr-defined]
+        .where(Report.paused_at.is_(None))  # type: ignore[union-attr]
+        .where(Report.due_at.is_not(None), Report.due_at < at + timedelta(hours=soon_hours))  # type: ignore[union-attr,operator]
+        .order_by(Report.due_at)
+    )
+    for report in session.execute(statement).scalars():
+        assert report.due_at is not None
+        if report.due_at >= at:
+            result.soon_due.append(report.id or 0)
+            continue
+        result.overdue.append(report.id or 0)
+        if _escalate(session, report, level=escalation_level(report, at=at)):
+            result.escalated.append(report.id or 0)
+    session.commit()
+    return result
+
+
+def escalation_level(report: Report, *, at: datetime) -> int:
+    assert report.due_at is not None
+    period = max(report.sla_hours, 1) * 3600
+    overdue = (at - report.due_at).total_seconds()
+    return min(1 + int(overdue // period), MAX_ESCALATION)
+
+
+def _escalate(session: Session, report: Report, *, level: int) -> bool:
+    if level <= report.escalation_level:
+        return False
+    before = {"escalation_level": report.escalation_level}
+    report.escalation_level = level
+    report.escalated_at = now()
+    report.version += 1
+    session.add(report)
+    record_event(
+        session,
+        actor="system",
+        user_id=None,
+        entity_type="report",
+        entity_id=report.id or 0,
+        action="escalate",
+        before=before,
+        after={"escalation_level": level, "due_at": report.due_at},
+    )
+    return True

@@ -1,0 +1,206 @@
+"""The triage stage: review status, incident grouping, priority, reopen — for annotated posts."""
+
+from collections.abc import Callable
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from models.annotation import Annotation
+from models.clock import now
+from models.incident import Incident, IncidentPost
+from models.post import PipelineStage, Post, ReviewStatus
+from models.report import Report, ReportStatus
+from triage.address import find_address
+from triage.audit import record_event
+from triage.calendar import WorkCalendar
+from triage.grouping import find_match
+from triage.incidents import attach_post, create_incident
+from triage.lifecycle import apply_transition
+from triage.priority import Reach, priority_score, urgency_cues
+from triage.thresholds import Thresholds
+
+SYSTEM = "system"
+
+
+def triage_posts(
+    session: Session,
+    *,
+    post_ids: list[int],
+    thresholds: Thresholds,
+    calendar: WorkCalendar | None = None,
+    lemmatize: Callable[[str], str] | None = None,
+) -> list[int]:
+    """Triage the annotated posts among `post_ids`; returns the ids triaged now. Commits."""
+    done: list[int] = []
+    for post_id in post_ids:
+        post = session.get(Post, post_id)
+        if post is None or post.stage != PipelineStage.ANNOTATED:
+            continue
+        annotation = current_annotation(session, post_id=post_id)
+        triage_post(
+            session,
+            post=post,
+            annotation=annotation,
+            thresholds=thresholds,
+            calendar=calendar or WorkCalendar(),
+            lemmatize=lemmatize,
+        )
+        session.commit()
+        done.append(post_id)
+    return done
+
+
+def triage_post(
+    session: Session,
+    *,
+    post: Post,
+    annotation: Annotation | None,
+    thresholds: Thresholds,
+    calendar: WorkCalendar,
+    lemmatize: Callable[[str], str] | None,
+) -> None:
+    status = review_status(annotation, thresholds)
+    post.review_status = status
+    post.stage = PipelineStage.TRIAGED
+    cues = urgency_cues(post.text)
+    reporters = 1
+    if status != ReviewStatus.NOT_SIGNAL:
+        incident = _group(
+            session, post=post, annotation=annotation, thresholds=thresholds, lemmatize=lemmatize
+        )
+        reporters = incident.post_count
+        _reopen_if_resolved(session, incident=incident, post=post, calendar=calendar)
+    post.priority = priority_score(
+        cues=cues,
+        reach=_reach(post),
+        reporters=reporters,
+        published_at=post.published_at,
+        now=now(),
+    )
+    if status != ReviewStatus.NOT_SIGNAL:
+        incident.priority = max(incident.priority, post.priority)
+        session.add(incident)
+    session.add(post)
+    record_event(
+        session,
+        actor=SYSTEM,
+        user_id=None,
+        entity_type="post",
+        entity_id=post.id or 0,
+        action="triage",
+        before={"review_status": ReviewStatus.PENDING},
+        after={"review_status": status, "priority": post.priority, "urgency_cues": cues},
+    )
+
+
+def review_status(annotation: Annotation | None, thresholds: Thresholds) -> str:
+    if annotation is None:
+        return ReviewStatus.NEEDS_REVIEW
+    if not annotation.is_signal:
+        if annotation.signal_confidence >= thresholds.not_signal_below:
+            return ReviewStatus.NOT_SIGNAL
+        return ReviewStatus.NEEDS_REVIEW
+    confident = (
+        annotation.signal_confidence >= thresholds.signal_accept
+        and annotation.category_confidence >= thresholds.category_accept
+        and annotation.topic_confidence >= thresholds.topic_accept
+        and annotation.municipality_confidence >= thresholds.municipality_accept
+        and annotation.municipality_id is not None
+    )
+    return ReviewStatus.AUTO_ACCEPTED if confident else ReviewStatus.NEEDS_REVIEW
+
+
+def current_annotation(session: Session, *, post_id: int) -> Annotation | None:
+    return session.execute(
+        select(Annotation)
+        .where(Annotation.post_id == post_id, Annotation.is_current.is_(True))  # type: ignore[attr-defined]
+        .order_by(Annotation.id.desc())  # type: ignore[union-attr]
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def _group(
+    session: Session,
+    *,
+    post: Post,
+    annotation: Annotation | None,
+    thresholds: Thresholds,
+    lemmatize: Callable[[str], str] | None,
+) -> Incident:
+    existing = session.get(IncidentPost, post.id)
+    if existing is not None:
+        return session.get_one(Incident, existing.incident_id)
+    match = find_match(
+        session, post=post, annotation=annotation, thresholds=thresholds, lemmatize=lemmatize
+    )
+    if match is None:
+        address = find_address(post.text)
+        incident = create_incident(
+            session, post=post, annotation=annotation, address=address, actor=SYSTEM
+        )
+        reason = {
+            "rule": "new_incident",
+            "address": address,
+            "municipality_id": incident.municipality_id,
+        }
+        attach_post(
+            session,
+            incident=incident,
+            post=post,
+            reason=reason,
+            similarity=None,
+            attached_by=SYSTEM,
+        )
+        return incident
+    incident = session.get_one(Incident, match.incident_id)
+    attach_post(
+        session,
+        incident=incident,
+        post=post,
+        reason=match.reason,
+        similarity=match.similarity,
+        attached_by=SYSTEM,
+    )
+    return incident
+
+
+def _reopen_if_resolved(
+    session: Session, *, incident: Incident, post: Post, calendar: WorkCalendar
+) -> None:
+    """A fresh complaint on a resolved report is evidence the problem is back."""
+    reports = session.execute(
+        select(Report).where(
+            Report.incident_id == incident.id, Report.status == ReportStatus.RESOLVED
+        )
+    ).scalars()
+    for report in reports:
+        if report.resolved_at is not None and post.published_at <= report.resolved_at:
+            continue
+        report.version += 1
+        apply_transition(
+            session,
+            report,
+            status=ReportStatus.REOPENED,
+            actor=SYSTEM,
+            user_id=None,
+            calendar=calendar,
+        )
+        record_event(
+            session,
+            actor=SYSTEM,
+            user_id=None,
+            entity_type="report",
+            entity_id=report.id or 0,
+            action="reopen_evidence",
+            before=None,
+            after={"post_id": post.id},
+        )
+
+
+def _reach(post: Post) -> Reach:
+    return Reach(
+        views=post.views or 0,
+        likes=post.likes or 0,
+        reposts=post.reposts or 0,
+        comments=post.comments or 0,
+    )
