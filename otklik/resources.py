@@ -57,9 +57,11 @@ def lemmatize_text(text: str) -> str:
 
 @lru_cache
 def triage_tools() -> TriageTools:
-    from triage.thresholds import Thresholds
+    """Triage's thresholds (`OTKLIK_TRIAGE_*`), calendar and lemmatiser."""
+    from otklik.cli.triage import thresholds_from_settings
 
-    return TriageTools(thresholds=Thresholds(), calendar=calendar(), lemmatize=lemmatize_text)
+    thresholds = thresholds_from_settings(get_settings())
+    return TriageTools(thresholds=thresholds, calendar=calendar(), lemmatize=lemmatize_text)
 
 
 @lru_cache
@@ -73,14 +75,9 @@ def clients() -> Any:
 @lru_cache
 def calendar() -> Any:
     """The working calendar SLA deadlines are counted in."""
-    from triage.calendar import WorkCalendar
+    from otklik.cli.triage import calendar_from_settings
 
-    settings = get_settings()
-    return WorkCalendar(
-        timezone=settings.timezone,
-        start_hour=settings.workday_start_hour,
-        end_hour=settings.workday_end_hour,
-    )
+    return calendar_from_settings(get_settings())
 
 
 def clear() -> None:
