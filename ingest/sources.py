@@ -2,7 +2,7 @@
 
 from sqlmodel import Session, select
 
-from models.source import Source, SourceCreate
+from models.source import Source, SourceCreate, SourceStatus
 
 
 def get_or_create_source(session: Session, *, source: SourceCreate) -> Source:
@@ -16,3 +16,21 @@ def get_or_create_source(session: Session, *, source: SourceCreate) -> Source:
     session.add(created)
     session.flush()
     return created
+
+
+def set_source_enabled(session: Session, *, source_id: int, enabled: bool) -> Source | None:
+    """Switch a source off (its posts stay) or on again, clearing its failure state.
+
+    Enabling is how an operator brings back a source after fixing its token (broken) or
+    after a wall reopened (gone). Returns None for an unknown id. The caller commits.
+    """
+    source = session.get(Source, source_id)
+    if source is None:
+        return None
+    source.enabled = enabled
+    source.status = SourceStatus.OK if enabled else SourceStatus.DISABLED
+    if enabled:
+        source.retry_after = None
+        source.consecutive_failures = 0
+    session.add(source)
+    return source

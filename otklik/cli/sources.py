@@ -4,10 +4,10 @@ import typer
 from sqlmodel import Session, select
 
 from ingest.failures import SourceFailure
-from ingest.sources import get_or_create_source
+from ingest.sources import get_or_create_source, set_source_enabled
 from ingest.vk.client import make_vk_api
 from ingest.vk.groups import get_group
-from models.source import Source, SourceCreate, SourceKind, SourceStatus
+from models.source import Source, SourceCreate, SourceKind
 from otklik.runtime import get_engine
 from otklik.settings import get_settings
 
@@ -71,16 +71,7 @@ def disable(
     source_id: int = typer.Argument(..., help="The source's id (see `sources list`)."),
 ) -> None:
     """Stop crawling a source; its posts stay."""
-    with Session(get_engine()) as session:
-        source = session.get(Source, source_id)
-        if source is None:
-            typer.echo(f"no source with id {source_id}", err=True)
-            raise typer.Exit(1)
-        source.enabled = False
-        source.status = SourceStatus.DISABLED
-        session.add(source)
-        session.commit()
-        typer.echo(f"source {source_id} disabled")
+    _set_enabled(source_id, enabled=False)
 
 
 @app.command("enable")
@@ -88,18 +79,16 @@ def enable(
     source_id: int = typer.Argument(..., help="The source's id (see `sources list`)."),
 ) -> None:
     """Crawl a source again: after `disable`, a fixed token (broken) or a reopened wall (gone)."""
+    _set_enabled(source_id, enabled=True)
+
+
+def _set_enabled(source_id: int, *, enabled: bool) -> None:
     with Session(get_engine()) as session:
-        source = session.get(Source, source_id)
-        if source is None:
+        if set_source_enabled(session, source_id=source_id, enabled=enabled) is None:
             typer.echo(f"no source with id {source_id}", err=True)
             raise typer.Exit(1)
-        source.enabled = True
-        source.status = SourceStatus.OK
-        source.retry_after = None
-        source.consecutive_failures = 0
-        session.add(source)
         session.commit()
-        typer.echo(f"source {source_id} enabled")
+    typer.echo(f"source {source_id} {'enabled' if enabled else 'disabled'}")
 
 
 def _line(source: Source) -> str:
