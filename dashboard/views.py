@@ -105,7 +105,7 @@ def show_metrics(metrics: dict[str, Any]) -> None:
 
 
 MODEL_ROLE_NAMES = {"candidate": "эта версия", "current": "предыдущая"}
-TASK_NAMES = {"topic": "тема", "signal": "сигнал / не сигнал"}
+TASK_NAMES = {"category": "категория", "topic": "тема", "signal": "сигнал / не сигнал"}
 
 
 def incident_status(status: str | None) -> str:

@@ -12,7 +12,7 @@ from models.learning import ModelStatus, ModelVersion, TrainingLabel
 from nlp.classifier import ClassifierBundle, Example, load_bundle, train_bundle
 from nlp.coldstart import cold_start_bundle, seed_examples, topic_categories
 from nlp.lemmas import Lemmatizer
-from nlp.metrics import classification_report
+from nlp.metrics import classification_report, confusion
 
 HOLDOUT_SHARE = 0.2
 MIN_HELDOUT = 5
@@ -60,7 +60,17 @@ def evaluate_bundle(
     signal = classification_report(
         signal_truth, signal_pred, [p.signal_confidence for p in predictions]
     )
-    return {"topic": _summary(topic), "signal": _summary(signal)}
+    category_truth = [bundle.topic_category.get(e.label or "", e.label or "") for e, _ in pairs]
+    category_pred = [p.category or "" for _, p in pairs]
+    category = classification_report(
+        category_truth, category_pred, [p.category_confidence for _, p in pairs]
+    )
+    return {
+        "topic": _summary(topic),
+        "signal": _summary(signal),
+        "category": _summary(category),
+        "confusion": confusion(category_truth, category_pred),
+    }
 
 
 def _summary(report: dict[str, Any]) -> dict[str, Any]:
@@ -86,10 +96,14 @@ def retrain_candidate(
     baseline = current_bundle(
         session, model_dir=model_dir, data_dir=data_dir, lemmatizer=lemmatizer
     )
+    candidate = evaluate_bundle(bundle, heldout, lemmatizer)
+    compared = evaluate_bundle(baseline, heldout, lemmatizer)
+    compared.pop("confusion")
     metrics = {
-        "candidate": evaluate_bundle(bundle, heldout, lemmatizer),
-        "current": evaluate_bundle(baseline, heldout, lemmatizer),
+        "candidate": candidate,
+        "current": compared,
         "heldout": len(heldout),
+        "confusion": candidate.pop("confusion"),  # the candidate's, by category
     }
     version = ModelVersion(name=name, path=str(path), metrics=metrics, label_count=len(train),
                            parent_id=current.id if current else None)  # fmt: skip

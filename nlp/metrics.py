@@ -1,9 +1,15 @@
-"""Evaluation figures: accuracy, macro-F1, per-class precision/recall, coverage at precision."""
+"""Evaluation figures: accuracy, macro-F1, per-class figures, coverage, confusion matrix."""
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
-from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
+from sklearn.metrics import (
+    accuracy_score,
+    confusion_matrix,
+    f1_score,
+    precision_recall_fscore_support,
+)
 
 PRECISION_TARGETS = (0.95, 0.97, 0.99)
 
@@ -46,3 +52,12 @@ def classification_report(
             for label, p, r, s in zip(labels, precision, recall, support, strict=True)
         },
     }
+
+
+def confusion(truth: Sequence[str], predicted: Sequence[str]) -> dict[str, list[Any]]:
+    """Rows: true label, columns: predicted label, both over the sorted union of labels."""
+    labels = sorted(set(truth) | set(predicted))
+    if not labels:
+        return {"labels": [], "matrix": []}
+    matrix = confusion_matrix(truth, predicted, labels=labels)
+    return {"labels": labels, "matrix": [[int(cell) for cell in row] for row in matrix]}

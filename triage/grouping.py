@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlmodel import Session
 
 from models.annotation import Annotation
@@ -41,8 +41,18 @@ def find_match(
         return thread
     address = find_address(post.text)
     best: Match | None = None
-    for incident in _candidates(session, post=post, annotation=annotation, thresholds=thresholds):
-        match = _score(session, incident, post=post, address=address, lemmatize=lemmatize)
+    candidates = _candidates(session, post=post, annotation=annotation, thresholds=thresholds)
+    places = {incident.id: _place(address, incident) for incident in candidates}
+    members = _members(session, [i for i, place in places.items() if place is not False], post)
+    for incident in candidates:
+        match = _score(
+            incident,
+            place=places[incident.id],
+            members=members.get(incident.id, []),
+            post=post,
+            address=address,
+            lemmatize=lemmatize,
+        )
         if match is None or (match.similarity or 0) < thresholds.group_similarity:
             continue
         if best is None or (match.similarity or 0) > (best.similarity or 0):
@@ -66,11 +76,13 @@ def _thread_match(session: Session, *, post: Post) -> Match | None:
 
 def _candidates(
     session: Session, *, post: Post, annotation: Annotation | None, thresholds: Thresholds
-) -> list[Incident]:
+) -> list[Any]:
+    """The recent incidents of the post's place and category: just the columns scoring reads
+    (id, address, municipality_id), not whole ORM objects."""
     cutoff = post.published_at - timedelta(hours=thresholds.group_window_hours)
     municipality_id = annotation.municipality_id if annotation else None
     statement = (
-        select(Incident)
+        select(Incident.id, Incident.address, Incident.municipality_id)  # type: ignore[call-overload]
         .where(Incident.status != IncidentStatus.MERGED)
         .where(
             or_(
@@ -91,28 +103,56 @@ def _candidates(
         statement = statement.where(
             or_(Incident.category_code == category, Incident.category_code.is_(None))  # type: ignore[union-attr]
         )
-    return list(session.execute(statement).scalars())
+    return list(session.execute(statement).all())
+
+
+def _place(address: str | None, incident: Any) -> bool | None:
+    """Whether the post and the incident are at the same address; False rules it out."""
+    place = same_place(address, incident.address)
+    if place is None and incident.municipality_id is None:
+        return False
+    return place
+
+
+def _members(session: Session, incident_ids: list[int], post: Post) -> dict[int, list[Any]]:
+    """The latest `MEMBERS_COMPARED` posts (id, text) of each incident, in one query."""
+    if not incident_ids:
+        return {}
+    rank = (
+        func.row_number()
+        .over(
+            partition_by=IncidentPost.incident_id,
+            order_by=Post.published_at.desc(),  # type: ignore[attr-defined]
+        )
+        .label("rank")
+    )
+    ranked = (
+        select(IncidentPost.incident_id, Post.id, Post.text, rank)
+        .join(Post, Post.id == IncidentPost.post_id)
+        .where(IncidentPost.incident_id.in_(incident_ids), Post.id != post.id)  # type: ignore[attr-defined]
+        .subquery()
+    )
+    rows = session.execute(
+        select(ranked.c.incident_id, ranked.c.id, ranked.c.text).where(
+            ranked.c.rank <= MEMBERS_COMPARED
+        )
+    ).all()
+    members: dict[int, list[Any]] = {}
+    for incident_id, post_id, text in rows:
+        members.setdefault(incident_id, []).append((post_id, text))
+    return members
 
 
 def _score(
-    session: Session,
-    incident: Incident,
+    incident: Any,
     *,
+    place: bool | None,
+    members: list[Any],
     post: Post,
     address: str | None,
     lemmatize: Callable[[str], str] | None,
 ) -> Match | None:
-    place = same_place(address, incident.address)
-    if place is False or (place is None and incident.municipality_id is None):
-        return None
-    members = session.execute(
-        select(Post.id, Post.text)
-        .join(IncidentPost, IncidentPost.post_id == Post.id)
-        .where(IncidentPost.incident_id == incident.id, Post.id != post.id)
-        .order_by(Post.published_at.desc())  # type: ignore[attr-defined]
-        .limit(MEMBERS_COMPARED)
-    ).all()
-    if not members:
+    if place is False or not members:
         return None
     cosine, closest = max(
         (text_similarity(post.text, text, lemmatize), pid) for pid, text in members

@@ -8,6 +8,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable
+from functools import lru_cache
 
 from triage.address import strip_addresses
 
@@ -58,6 +59,19 @@ def cosine(left: Counter[str], right: Counter[str]) -> float:
 
 def text_similarity(left: str, right: str, lemmatize: Callable[[str], str] | None = None) -> float:
     """Cosine of the character-trigram profiles of two texts' content words (0..1)."""
-    return cosine(
-        char_grams(content_words(left, lemmatize)), char_grams(content_words(right, lemmatize))
+    left_grams, left_norm = _profile(left, lemmatize)
+    right_grams, right_norm = _profile(right, lemmatize)
+    if not left_grams or not right_grams:
+        return 0.0
+    dot = sum(
+        count * right_grams[gram] for gram, count in left_grams.items() if gram in right_grams
     )
+    return dot / (left_norm * right_norm)
+
+
+@lru_cache(maxsize=8192)
+def _profile(text: str, lemmatize: Callable[[str], str] | None) -> tuple[Counter[str], float]:
+    """A text's trigram profile and its norm, cached: grouping compares the same member
+    texts again and again, and lemmatizing is the costly part (callers never mutate it)."""
+    grams = char_grams(content_words(text, lemmatize))
+    return grams, math.sqrt(sum(c * c for c in grams.values()))

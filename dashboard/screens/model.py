@@ -2,6 +2,7 @@
 
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -29,6 +30,32 @@ if current is None:
 else:
     st.subheader(f"Текущая версия: {current.name}")
     views.show_metrics(current.metrics)
+
+
+def _show_confusion(version: ModelVersion) -> None:
+    """Rows: the true category, columns: the predicted one, on the version's held-out labels."""
+    stored = version.metrics.get("confusion")
+    if not stored or not stored.get("labels"):
+        st.caption(f"Для версии {version.name} матрица ошибок не сохранена.")
+        return
+    names = [views.category_name(code) if code else "—" for code in stored["labels"]]
+    st.caption("Матрица ошибок по категориям (отложенная выборка)")
+    st.dataframe(
+        pd.DataFrame(stored["matrix"], index=names, columns=names).rename_axis(
+            "Истинная \\ предсказанная"
+        ),
+    )
+
+
+if versions:
+    shown = st.selectbox(
+        "Версия для матрицы ошибок",
+        versions,
+        index=versions.index(current) if current else 0,
+        format_func=lambda v: v.name,
+        key="model_confusion_version",
+    )
+    _show_confusion(shown)
 
 st.subheader("Разметка для обучения")
 st.dataframe(

@@ -1,14 +1,16 @@
-"""Источники: crawl sources with their health; add one, run one now."""
+"""Источники: crawl sources with their health; add one, run one now, switch one off or on."""
 
 import streamlit as st
+from sqlmodel import Session
 
-from dashboard import auth, resources, views
+from dashboard import actions, auth, resources, views
 from dashboard.crawling import crawl_now
 from dashboard.queries import sources_with_daily_posts
-from ingest.sources import get_or_create_source
-from models.source import SourceCreate, SourceKind
+from ingest.sources import get_or_create_source, set_source_enabled
+from models.source import Source, SourceCreate, SourceKind
 from triage.accounts import Right, has_right
 from triage.audit import record_event
+from triage.errors import NotFound
 
 CRAWLED = [SourceKind.VK_WALL, SourceKind.VK_COMMENTS, SourceKind.VK_SEARCH, SourceKind.TELEGRAM]
 KIND_NAMES = {
@@ -19,6 +21,38 @@ KIND_NAMES = {
 }
 
 login = auth.require(Right.VIEW_SOURCES)
+
+
+def _switch(db: Session, *, source_id: int, enabled: bool) -> Source:
+    """Switch a source off or on, audited in the same transaction (perform() commits)."""
+    known = db.get(Source, source_id)
+    if known is None:
+        raise NotFound("source", source_id)
+    before = {"enabled": known.enabled, "status": known.status}
+    source = set_source_enabled(db, source_id=source_id, enabled=enabled)
+    if source is None:
+        raise NotFound("source", source_id)
+    record_event(
+        db,
+        actor=login.username,
+        user_id=login.user_id,
+        entity_type="source",
+        entity_id=source_id,
+        action="enable" if enabled else "disable",
+        before=before,
+        after={"enabled": source.enabled, "status": source.status},
+    )
+    return source
+
+
+def _on_switch(source_id: int, enabled: bool) -> None:
+    """The callback of «Выключить»/«Включить»: runs before the table is drawn again."""
+    actions.perform(
+        lambda db: _switch(db, source_id=source_id, enabled=enabled),
+        done=f"Источник {'включён' if enabled else 'выключен'}.",
+    )
+
+
 st.title("Источники")
 
 with resources.session() as db:
@@ -33,6 +67,26 @@ else:
 
 if not has_right(login.role, Right.MANAGE_SOURCES):
     st.stop()
+
+everything = {source.id: source for source, _ in rows}
+if everything:
+    st.markdown("**Включить или выключить**")
+    picked = st.selectbox(
+        "Источник",
+        list(everything),
+        format_func=lambda i: (
+            f"{everything[i].name} ({'вкл.' if everything[i].enabled else 'выкл.'})"
+        ),
+        key="src_switch_pick",
+    )
+    turn_on = not everything[picked].enabled
+    st.button(
+        "Включить" if turn_on else "Выключить",
+        key="src_switch",
+        on_click=_on_switch,
+        args=(picked or 0, turn_on),
+        help="Выключенный источник не собирается; его посты остаются.",
+    )
 
 names = {source.id: source.name for source, _ in rows if source.enabled}
 if names:

@@ -9,7 +9,8 @@ from streamlit.testing.v1 import AppTest
 
 from models.audit import AuditEvent
 from models.learning import ModelStatus, ModelVersion
-from tests.dashboard.conftest import open_page
+from models.taxonomy import Category
+from tests.dashboard.conftest import open_page, texts
 
 
 def _figures(accuracy: float) -> dict[str, Any]:
@@ -69,3 +70,33 @@ def test_retrain_with_too_few_labels_says_why(
     app.button(key="model_retrain").click().run()
     assert not app.exception
     assert "Обучение невозможно" in app.error[0].value
+
+
+def test_confusion_matrix_of_a_version_or_a_note_without_one(
+    signed_in: Callable[[str], AppTest], console_users: dict[str, str], engine: Engine
+) -> None:
+    confusion = {"labels": ["roads", "waste"], "matrix": [[3, 1], [0, 4]]}
+    with Session(engine) as session:
+        session.add(Category(code="roads", name="Дороги"))
+        session.add(ModelVersion(name="old", path="/nowhere/old", metrics=_metrics(0.7, 0.7)))
+        session.add(
+            ModelVersion(
+                name="v1",
+                path="/nowhere/v1",
+                status=ModelStatus.CURRENT,
+                metrics={**_metrics(0.8, 0.7), "confusion": confusion},
+            )
+        )
+        session.commit()
+
+    app = open_page(signed_in("admin"), "model")
+    assert not app.exception
+    assert "Матрица ошибок по категориям (отложенная выборка)" in texts(app)
+    shown = next(frame.value for frame in app.dataframe if "Дороги" in list(frame.value.index))
+    assert list(shown.index) == ["Дороги", "waste"]  # a name when the taxonomy has it
+    assert list(shown.columns) == ["Дороги", "waste"]
+    assert shown.to_numpy().tolist() == [[3, 1], [0, 4]]
+
+    app.selectbox(key="model_confusion_version").select_index(1).run()
+    assert not app.exception
+    assert "Для версии old матрица ошибок не сохранена." in texts(app)

@@ -6,7 +6,7 @@ import pytest
 from redis import Redis
 from rq import Queue
 from sqlalchemy import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 from streamlit.testing.v1 import AppTest
 
 from models.audit import AuditEvent
@@ -62,3 +62,44 @@ def test_moderator_has_no_sources_page(
     app = signed_in("moderator")
     with pytest.raises(ValueError, match="navigation page"):
         app.switch_page("screens/sources.py")
+
+
+def test_disable_then_enable_a_source_audited(
+    signed_in: Callable[[str], AppTest], console_users: dict[str, str], engine: Engine
+) -> None:
+    with Session(engine) as session:
+        source = Source(kind="vk_wall", name="Администрация Перми", target="-123456")
+        session.add(source)
+        session.commit()
+        source_id = source.id
+
+    app = open_page(signed_in("operator"), "sources")
+    assert not app.exception
+    assert app.button(key="src_switch").label == "Выключить"
+    app.button(key="src_switch").click().run()
+    assert not app.exception
+    with Session(engine) as session:
+        stored = session.get(Source, source_id)
+        assert stored is not None
+        assert (stored.enabled, stored.status) == (False, "disabled")
+    assert list(app.dataframe[0].value["Включён"]) == [False]
+    assert app.button(key="src_switch").label == "Включить"
+
+    app.button(key="src_switch").click().run()
+    assert not app.exception
+    with Session(engine) as session:
+        stored = session.get(Source, source_id)
+        assert stored is not None
+        assert (stored.enabled, stored.status) == (True, "ok")
+        events = session.exec(
+            select(AuditEvent)
+            .where(AuditEvent.entity_type == "source")
+            .order_by(col(AuditEvent.id))
+        ).all()
+    assert [(e.actor, e.entity_id, e.action) for e in events] == [
+        ("operator", source_id, "disable"),
+        ("operator", source_id, "enable"),
+    ]
+    assert events[0].before == {"enabled": True, "status": "ok"}
+    assert events[0].after == {"enabled": False, "status": "disabled"}
+    assert events[1].after == {"enabled": True, "status": "ok"}

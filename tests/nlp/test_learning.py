@@ -1,4 +1,5 @@
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlmodel import Session, select
@@ -13,6 +14,7 @@ from nlp.learning import (
     rollback,
 )
 from nlp.lemmas import Lemmatizer
+from nlp.metrics import confusion
 from otklik.paths import DATA_DIR
 
 
@@ -82,7 +84,8 @@ def test_retrain_decide_and_roll_back(
     assert heldout == sum(
         is_heldout(label.id or 0) for label in session.exec(select(TrainingLabel))
     )
-    assert set(first.metrics["candidate"]) == {"topic", "signal"}
+    assert set(first.metrics["candidate"]) == {"topic", "signal", "category"}
+    _check_confusion(first.metrics, session)
 
     decision = decide(session, candidate_id=first.id or 0)
     # Trained on labels like the held-out ones, it beats the cold-start model.
@@ -104,3 +107,28 @@ def test_retrain_decide_and_roll_back(
     assert rollback(session) is None  # back to the cold-start model
     with pytest.raises(LearningError):
         rollback(session)
+
+
+def _check_confusion(metrics: dict[str, Any], session: Session) -> None:
+    """The category confusion matrix covers every held-out labelled signal, once."""
+    confusion = metrics["confusion"]
+    labels, matrix = confusion["labels"], confusion["matrix"]
+    assert len(matrix) == len(labels) and all(len(row) == len(labels) for row in matrix)
+    total = sum(map(sum, matrix))
+    heldout_signals = sum(
+        is_heldout(label.id or 0)
+        for label in session.exec(select(TrainingLabel))
+        if label.is_signal and (label.topic_code or label.category_code)
+    )
+    assert total == heldout_signals == metrics["candidate"]["category"]["n"] > 0
+    diagonal = sum(matrix[i][i] for i in range(len(labels)))
+    assert round(diagonal / total, 4) == metrics["candidate"]["category"]["accuracy"]
+    assert "confusion" not in metrics["current"]
+    topics = {label.topic_code for label in session.exec(select(TrainingLabel))} - {None}
+    assert not topics & set(labels)  # category codes, not topic codes
+
+
+def test_confusion_rows_are_truth_and_columns_prediction() -> None:
+    confusion_of = confusion(["a", "a", "b", "c"], ["a", "b", "b", "a"])
+    assert confusion_of == {"labels": ["a", "b", "c"], "matrix": [[1, 1, 0], [0, 1, 0], [1, 0, 0]]}
+    assert confusion([], []) == {"labels": [], "matrix": []}
