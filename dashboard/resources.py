@@ -10,6 +10,7 @@ from models.source import Source
 from models.taxonomy import Category, Topic
 from nlp.lemmas import Lemmatizer
 from otklik.settings import Settings, get_settings
+from otklik.wiring import calendar_from_settings
 from triage.calendar import WorkCalendar
 
 REFERENCE_TTL_SECONDS = 300
@@ -84,12 +85,7 @@ def sources() -> dict[int, str]:
 @st.cache_resource
 def calendar() -> WorkCalendar:
     """The working calendar of SLA deadlines, from settings."""
-    values = settings()
-    return WorkCalendar(
-        timezone=values.timezone,
-        start_hour=values.workday_start_hour,
-        end_hour=values.workday_end_hour,
-    )
+    return calendar_from_settings(settings())
 
 
 @st.cache_resource(show_spinner="Загрузка морфологии…")

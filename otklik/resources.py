@@ -12,6 +12,7 @@ from sqlmodel import Session
 from otklik.runtime import get_engine
 from otklik.settings import get_settings
 from otklik.stage_runs import TriageTools
+from otklik.wiring import calendar_from_settings, clients_from_settings, thresholds_from_settings
 
 
 @lru_cache
@@ -58,8 +59,6 @@ def lemmatize_text(text: str) -> str:
 @lru_cache
 def triage_tools() -> TriageTools:
     """Triage's thresholds (`OTKLIK_TRIAGE_*`), calendar and lemmatiser."""
-    from otklik.cli.triage import thresholds_from_settings
-
     thresholds = thresholds_from_settings(get_settings())
     return TriageTools(thresholds=thresholds, calendar=calendar(), lemmatize=lemmatize_text)
 
@@ -67,16 +66,12 @@ def triage_tools() -> TriageTools:
 @lru_cache
 def clients() -> Any:
     """How crawls reach VK and Telegram; built from the credentials and limits in settings."""
-    from otklik.cli.ingest import clients_from_settings
-
     return clients_from_settings(get_settings())
 
 
 @lru_cache
 def calendar() -> Any:
     """The working calendar SLA deadlines are counted in."""
-    from otklik.cli.triage import calendar_from_settings
-
     return calendar_from_settings(get_settings())
 
 

@@ -9,7 +9,6 @@ from sqlmodel import Session
 
 from ingest import jsonl
 from ingest.batch import ImportResult, import_records
-from ingest.clients import Clients, CrawlLimits, make_clients
 from ingest.crawl import CrawlOutcome, NotCrawlable, crawl_source
 from ingest.exports.csv_table import ColumnMapping, import_csv
 from ingest.exports.telegram_desktop import import_telegram_export
@@ -18,7 +17,8 @@ from ingest.sources import get_or_create_source
 from models.source import Source, SourceCreate, SourceKind
 from otklik.cli.progress import progress_bar
 from otklik.runtime import get_engine
-from otklik.settings import Settings, get_settings
+from otklik.settings import get_settings
+from otklik.wiring import clients_from_settings
 
 app = typer.Typer(help="Import posts from files and crawl sources.", no_args_is_help=True)
 
@@ -158,33 +158,6 @@ def _crawl(kind: SourceKind, target: str, *, annotate: bool) -> None:
             typer.echo(str(error), err=True)
             raise typer.Exit(1) from error
     _report_crawl(outcome, annotate=annotate)
-
-
-def clients_from_settings(settings: Settings) -> Clients:
-    """The crawl clients and limits the settings describe (credentials stay secret)."""
-    return make_clients(
-        vk_token=settings.vk_token.get_secret_value() if settings.vk_token else None,
-        vk_rps_delay=settings.vk_rps_delay,
-        telegram_api_id=settings.telegram_api_id,
-        telegram_api_hash=(
-            settings.telegram_api_hash.get_secret_value() if settings.telegram_api_hash else None
-        ),
-        telegram_session=settings.telegram_session,
-        limits=limits_from_settings(settings),
-    )
-
-
-def limits_from_settings(settings: Settings) -> CrawlLimits:
-    return CrawlLimits(
-        pages_per_run=settings.crawl_pages_per_run,
-        telegram_messages_per_run=settings.telegram_messages_per_run,
-        flood_wait_max_seconds=settings.telegram_flood_wait_max_seconds,
-        backoff_seconds=settings.crawl_backoff_seconds,
-        backoff_max_seconds=settings.crawl_backoff_max_seconds,
-        search_window_seconds=settings.vk_search_window_hours * 3600,
-        search_lookback_seconds=settings.vk_search_lookback_days * 86400,
-        comments_posts=settings.vk_comments_posts,
-    )
 
 
 def _file_source(session: Session, kind: SourceKind, path: Path, name: str | None) -> Source:

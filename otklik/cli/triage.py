@@ -10,37 +10,15 @@ from models.post import PipelineStage, Post
 from otklik import resources
 from otklik.cli.progress import progress_bar
 from otklik.runtime import get_engine
-from otklik.settings import Settings, get_settings
-from triage.calendar import WorkCalendar
+from otklik.settings import get_settings
+from otklik.wiring import calendar_from_settings, thresholds_from_settings
 from triage.routing import load_agencies
 from triage.sla_check import sla_check
 from triage.stage import triage_posts
-from triage.thresholds import Thresholds
 
 app = typer.Typer(help="Triage posts into incidents, check SLA deadlines.", no_args_is_help=True)
 
 BATCH = 200
-
-
-def thresholds_from_settings(settings: Settings) -> Thresholds:
-    """The triage thresholds configured in `OTKLIK_TRIAGE_*`."""
-    return Thresholds(
-        signal_accept=settings.triage_signal_accept,
-        category_accept=settings.triage_category_accept,
-        topic_accept=settings.triage_topic_accept,
-        municipality_accept=settings.triage_municipality_accept,
-        not_signal_below=settings.triage_not_signal_below,
-        group_similarity=settings.triage_group_similarity,
-        group_window_hours=settings.triage_group_window_hours,
-    )
-
-
-def calendar_from_settings(settings: Settings) -> WorkCalendar:
-    return WorkCalendar(
-        timezone=settings.timezone,
-        start_hour=settings.workday_start_hour,
-        end_hour=settings.workday_end_hour,
-    )
 
 
 @app.command("run")

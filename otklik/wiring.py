@@ -1,0 +1,58 @@
+"""Settings turned into the objects the stages take: the one place each is built from values.
+
+The stages never read settings; the CLI, the rq jobs and the console call these.
+"""
+
+from ingest.clients import Clients, CrawlLimits, make_clients
+from otklik.settings import Settings
+from triage.calendar import WorkCalendar
+from triage.thresholds import Thresholds
+
+
+def thresholds_from_settings(settings: Settings) -> Thresholds:
+    """The triage thresholds configured in `OTKLIK_TRIAGE_*`."""
+    return Thresholds(
+        signal_accept=settings.triage_signal_accept,
+        category_accept=settings.triage_category_accept,
+        topic_accept=settings.triage_topic_accept,
+        municipality_accept=settings.triage_municipality_accept,
+        not_signal_below=settings.triage_not_signal_below,
+        group_similarity=settings.triage_group_similarity,
+        group_window_hours=settings.triage_group_window_hours,
+    )
+
+
+def calendar_from_settings(settings: Settings) -> WorkCalendar:
+    """The working calendar SLA deadlines are counted in."""
+    return WorkCalendar(
+        timezone=settings.timezone,
+        start_hour=settings.workday_start_hour,
+        end_hour=settings.workday_end_hour,
+    )
+
+
+def clients_from_settings(settings: Settings) -> Clients:
+    """The crawl clients and limits the settings describe (credentials stay secret)."""
+    return make_clients(
+        vk_token=settings.vk_token.get_secret_value() if settings.vk_token else None,
+        vk_rps_delay=settings.vk_rps_delay,
+        telegram_api_id=settings.telegram_api_id,
+        telegram_api_hash=(
+            settings.telegram_api_hash.get_secret_value() if settings.telegram_api_hash else None
+        ),
+        telegram_session=settings.telegram_session,
+        limits=limits_from_settings(settings),
+    )
+
+
+def limits_from_settings(settings: Settings) -> CrawlLimits:
+    return CrawlLimits(
+        pages_per_run=settings.crawl_pages_per_run,
+        telegram_messages_per_run=settings.telegram_messages_per_run,
+        flood_wait_max_seconds=settings.telegram_flood_wait_max_seconds,
+        backoff_seconds=settings.crawl_backoff_seconds,
+        backoff_max_seconds=settings.crawl_backoff_max_seconds,
+        search_window_seconds=settings.vk_search_window_hours * 3600,
+        search_lookback_seconds=settings.vk_search_lookback_days * 86400,
+        comments_posts=settings.vk_comments_posts,
+    )
