@@ -9,7 +9,7 @@ from pathlib import Path
 import vk_api
 
 from ingest.telegram.client import TelegramClientLike, make_telegram_client
-from ingest.vk.client import make_vk_api
+from ingest.vk.client import VK_API_URL, make_vk_api
 
 
 @dataclass(frozen=True)
@@ -38,13 +38,18 @@ def make_clients(
     *,
     vk_token: str | None,
     vk_rps_delay: float,
+    vk_api_url: str = VK_API_URL,
     telegram_api_id: int | None,
     telegram_api_hash: str | None,
     telegram_session: Path,
     limits: CrawlLimits,
 ) -> Clients:
     """Clients from settings values; a service without credentials is left out (None)."""
-    vk = partial(make_vk_api, token=vk_token, rps_delay=vk_rps_delay) if vk_token else None
+    vk = (
+        partial(make_vk_api, token=vk_token, rps_delay=vk_rps_delay, api_url=vk_api_url)
+        if vk_token
+        else None
+    )
     telegram = (
         partial(
             make_telegram_client,

@@ -4,9 +4,13 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlmodel import Field, SQLModel
+from sqlalchemy import update
+from sqlmodel import Field, Session, SQLModel
 
+from models.clock import now
 from models.fields import created_at_field, json_field, utc_field
+
+ABANDONED_REASON = "the crawl stopped without finishing: worker killed or lost"
 
 
 class CrawlCursor(SQLModel, table=True):
@@ -26,6 +30,7 @@ class CrawlRunStatus(StrEnum):
     OK = "ok"
     FAILED = "failed"
     RATE_LIMITED = "rate_limited"
+    ABANDONED = "abandoned"  # still "running" when the next crawl of the source started
 
 
 class CrawlRun(SQLModel, table=True):
@@ -38,3 +43,19 @@ class CrawlRun(SQLModel, table=True):
     known: int = 0
     quarantined: int = 0
     error: str | None = None
+
+
+def close_abandoned_runs(session: Session, *, source_id: int) -> int:
+    """Close the source's runs still marked running: abandoned, finished now, with the reason.
+
+    Call only while holding the source's crawl lock: then no other crawl of the source can
+    be alive, so a run still "running" belongs to a crawl that died (SIGKILL, lost machine).
+    The caller commits; returns how many runs were closed.
+    """
+    result = session.execute(
+        update(CrawlRun)
+        .where(CrawlRun.source_id == source_id, CrawlRun.status == CrawlRunStatus.RUNNING)  # type: ignore[arg-type]
+        .values(status=CrawlRunStatus.ABANDONED, finished_at=now(), error=ABANDONED_REASON)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]

@@ -1,4 +1,4 @@
-"""A linear SVM whose scores become probabilities through a fitted softmax temperature."""
+"""A linear model whose scores become probabilities through a fitted softmax temperature."""
 
 import warnings
 from collections.abc import Sequence
@@ -6,21 +6,34 @@ from collections.abc import Sequence
 import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import minimize_scalar
+from sklearn.linear_model import SGDClassifier
 from sklearn.svm import LinearSVC
 
 MIN_CALIBRATION_ROWS = 40
 CALIBRATION_SHARE = 0.2
+# The logistic-loss model: lightly regularised, a fixed number of passes (repeatable).
+SGD_ALPHA = 1e-5
+SGD_EPOCHS = 10
 
 
 class CalibratedSVM:
-    """LinearSVC + temperature scaling fitted on a held-out slice of the training data."""
+    """A linear model + temperature scaling fitted on a held-out slice of the training data.
 
-    def __init__(self, *, c: float = 0.5, seed: int = 0) -> None:
+    `kind` "svm": a class-balanced LinearSVC; "logistic": a class-balanced logistic-loss
+    linear model trained by SGD. Either one's scores are scaled by the same fitted temperature.
+    """
+
+    kind = "svm"  # models pickled before `kind` existed are SVMs
+
+    def __init__(self, *, c: float = 0.5, seed: int = 0, kind: str = "svm") -> None:
+        if kind not in ("svm", "logistic"):
+            raise ValueError(f"unknown model kind {kind!r}")
+        self.kind = kind
         self.c = c
         self.seed = seed
         self.temperature = 0.3
         self.classes_: np.ndarray = np.array([])
-        self._svm: LinearSVC | None = None
+        self._svm: LinearSVC | SGDClassifier | None = None
 
     def fit(self, features: sp.csr_matrix, labels: Sequence[str]) -> "CalibratedSVM":
         y = np.asarray(labels)
@@ -36,7 +49,12 @@ class CalibratedSVM:
         assert self._svm is not None, "fit the model first"
         return _softmax(_scores(self._svm, features) / self.temperature)
 
-    def _new_svm(self) -> "_QuietSVC":
+    def _new_svm(self) -> LinearSVC | SGDClassifier:
+        if self.kind == "logistic":
+            return SGDClassifier(
+                loss="log_loss", alpha=SGD_ALPHA, max_iter=SGD_EPOCHS, tol=None,
+                class_weight="balanced", random_state=self.seed,
+            )  # fmt: skip
         return _QuietSVC(C=self.c, class_weight="balanced", random_state=self.seed)
 
     def _fit_temperature(self, features: sp.csr_matrix, y: np.ndarray) -> float:
@@ -70,7 +88,7 @@ class _QuietSVC(LinearSVC):
             return super().fit(*args, **kwargs)  # type: ignore[arg-type]
 
 
-def _scores(svm: LinearSVC, features: sp.csr_matrix) -> np.ndarray:
+def _scores(svm: LinearSVC | SGDClassifier, features: sp.csr_matrix) -> np.ndarray:
     scores = svm.decision_function(features)
     if scores.ndim == 1:  # binary: one margin; make it two symmetric columns
         scores = np.column_stack([-scores, scores]) / 2

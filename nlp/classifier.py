@@ -11,10 +11,13 @@ import joblib
 import numpy as np
 
 from nlp.calibrated import CalibratedSVM
+from nlp.ensemble import LinearEnsemble
 from nlp.features import TextFeatures, prepare
 from nlp.lemmas import Lemmatizer
 
 ARTIFACT = "model.joblib"
+# Bumped when training changes what a model is, so cached cold-start models are rebuilt.
+MODEL_FORMAT = "2-ensemble"
 META = "meta.json"
 NOT_SIGNAL = "not_signal"
 
@@ -41,13 +44,13 @@ class ClassifierBundle:
     """Features + a label model (topics, with their categories) + a signal model."""
 
     features: TextFeatures
-    labels: CalibratedSVM
+    labels: LinearEnsemble | CalibratedSVM  # bundles saved before the ensemble hold an SVM
     signal: CalibratedSVM | None
     topic_category: dict[str, str]  # topic -> category; empty when labels are categories
     meta: dict[str, Any] = field(default_factory=dict)
     # With topics: a model of the categories themselves. Its probabilities are averaged with
     # the topic model's per-category sums (a better ranking: more coverage at 97% precision).
-    categories: CalibratedSVM | None = None
+    categories: LinearEnsemble | CalibratedSVM | None = None
 
     def predict(self, texts: Sequence[str], lemmatizer: Lemmatizer) -> list[Prediction]:
         if not texts:
@@ -90,17 +93,20 @@ class ClassifierBundle:
         signal_confidence = round(float(p_signal if signal else 1 - p_signal), 4)
         if not self.topic_category:
             best = int(np.argmax(probs))
-            return Prediction(
-                signal, signal_confidence, classes[best], round(float(probs[best]), 4), None, 0.0
-            )
-        category = max(by_category, key=by_category.__getitem__)
-        inside = [i for i, label in enumerate(classes) if self.topic_category[label] == category]
-        topic_index = max(inside, key=lambda i: probs[i])
+            confidence = round(float(probs[best]), 4)
+            return Prediction(signal, signal_confidence, str(classes[best]), confidence, None, 0.0)
+        # Topic and category decided together: the topic with the best product of its own
+        # probability and its category's. Choosing the category first and the topic inside
+        # it loses topics whose category is a close second (measured: BENCHMARKS.md).
+        joint = [float(probs[i]) * by_category[self.topic_category[label]]
+                 for i, label in enumerate(classes)]  # fmt: skip
+        topic_index = int(np.argmax(joint))
+        topic = str(classes[topic_index])
+        category = self.topic_category[topic]
         category_confidence = round(by_category[category], 4)
         topic_confidence = round(min(float(probs[topic_index]), category_confidence), 4)
         return Prediction(
-            signal, signal_confidence, category, category_confidence,
-            classes[topic_index], topic_confidence,
+            signal, signal_confidence, category, category_confidence, topic, topic_confidence,
         )  # fmt: skip
 
     def save(self, directory: Path) -> Path:
@@ -138,14 +144,14 @@ def train_bundle(
     features = TextFeatures()
     matrix = features.fit_transform(prepare([e.text for e in all_examples], lemmatizer))
     labelled = [i for i, e in enumerate(all_examples) if e.is_signal and e.label]
-    labels = CalibratedSVM().fit(matrix[labelled], [all_examples[i].label for i in labelled])
+    labels = LinearEnsemble().fit(matrix[labelled], [all_examples[i].label for i in labelled])
     flags = ["signal" if e.is_signal else NOT_SIGNAL for e in all_examples]
     signal = CalibratedSVM().fit(matrix, flags) if len(set(flags)) == 2 else None
     mapping = {label: topic_category[label] for label in labels.classes_} if topic_category else {}
     categories = None
     if mapping and len(set(mapping.values())) > 1:
         category_labels = [mapping[all_examples[i].label or ""] for i in labelled]
-        categories = CalibratedSVM().fit(matrix[labelled], category_labels)
+        categories = LinearEnsemble().fit(matrix[labelled], category_labels)
     info = {"examples": len(all_examples), "classes": len(labels.classes_), **(meta or {})}
     return ClassifierBundle(features, labels, signal, mapping, info, categories)
 

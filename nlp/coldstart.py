@@ -4,7 +4,14 @@ import csv
 import hashlib
 from pathlib import Path
 
-from nlp.classifier import NOT_SIGNAL, ClassifierBundle, Example, load_bundle, train_bundle
+from nlp.classifier import (
+    MODEL_FORMAT,
+    NOT_SIGNAL,
+    ClassifierBundle,
+    Example,
+    load_bundle,
+    train_bundle,
+)
 from nlp.lemmas import Lemmatizer
 from nlp.reference import SEED_EXAMPLES_FILE, load_taxonomy
 
@@ -43,7 +50,7 @@ def cold_start_bundle(
 
 
 def _fingerprint(data_dir: Path) -> str:
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(MODEL_FORMAT.encode())
     for name in (SEED_EXAMPLES_FILE, "taxonomy.json"):
         digest.update((data_dir / name).read_bytes())
     return digest.hexdigest()[:12]

@@ -1,7 +1,10 @@
 """Lemmatised place-name patterns built from the gazetteer tables, matched against text."""
 
+import difflib
+import math
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sqlmodel import Session, select
 
@@ -61,6 +64,9 @@ class Gazetteer:
         self.municipalities = municipalities  # id -> official name
         self._index: dict[str, list[Pattern]] = defaultdict(list)
         self.single_word_names: dict[str, Pattern] = {}
+        self._names_by_length: dict[int, list[str]] = defaultdict(list)
+        # Posts repeat their capitalised words ("Здравствуйте", street names): cache the look-up.
+        self.closest_name = lru_cache(maxsize=100_000)(self._closest_name)
 
     @classmethod
     def from_session(
@@ -102,7 +108,27 @@ class Gazetteer:
         pattern = Pattern(municipality_id, kind, name, elements, needs_capital)
         self._register(pattern)
         if len(tokens) == 1 and kind in {"center", "settlement"}:
-            self.single_word_names.setdefault(self.lemmatizer.lemma(tokens[0]), pattern)
+            self._add_single_word(self.lemmatizer.lemma(tokens[0]), pattern)
+
+    def _add_single_word(self, lemma: str, pattern: Pattern) -> None:
+        if lemma not in self.single_word_names:
+            self.single_word_names[lemma] = pattern
+            self._names_by_length[len(lemma)].append(lemma)
+            self.closest_name.cache_clear()
+
+    def _closest_name(self, lemma: str, cutoff: float) -> Pattern | None:
+        """The single-word place name most like `lemma` (difflib ratio >= cutoff), if any.
+
+        Only names of a length that can reach the cutoff are compared: difflib's ratio is at
+        most 2 * min(len) / (len(a) + len(b)), so the answer is `get_close_matches`' own.
+        """
+        size = len(lemma)
+        shortest = math.floor(size * cutoff / (2 - cutoff))
+        longest = math.ceil(size * (2 - cutoff) / cutoff)
+        lengths = range(shortest, longest + 1)
+        names = [name for length in lengths for name in self._names_by_length.get(length, ())]
+        close = difflib.get_close_matches(lemma, names, n=1, cutoff=cutoff)
+        return self.single_word_names[close[0]] if close else None
 
     def add_adjective(self, municipality_id: int, adjective: str, label: str) -> None:
         """ "Чусовской" followed by a type word: "Чусовской округ", "Чусовского района"."""

@@ -174,3 +174,70 @@ def current_bundle(
     if current is not None:
         return load_bundle(Path(current.path))
     return cold_start_bundle(data_dir, cache_dir=model_dir, lemmatizer=lemmatizer)
+
+
+def retrain_and_decide(
+    session: Session, *, model_dir: Path, data_dir: Path, lemmatizer: Lemmatizer
+) -> Decision:
+    """The nightly loop: a candidate from moderators' labels, promoted only if not worse."""
+    candidate = retrain_candidate(
+        session, model_dir=model_dir, data_dir=data_dir, lemmatizer=lemmatizer
+    )
+    return decide(session, candidate_id=candidate.id or 0)
+
+
+def promote(
+    session: Session,
+    *,
+    version_id: int,
+    force: bool,
+    model_dir: Path,
+    data_dir: Path,
+    lemmatizer: Lemmatizer,
+) -> Decision:
+    """Make a stored version current if it is not worse than the current model (or if forced).
+
+    A refusal changes nothing: the version keeps its status.
+    """
+    version = session.get(ModelVersion, version_id)
+    if version is None:
+        raise LearningError(f"no model version {version_id}")
+    if version.status == ModelStatus.CURRENT:
+        raise LearningError(f"model version {version_id} is already current")
+    promoted, reason = compare_with_current(
+        session, version, model_dir=model_dir, data_dir=data_dir, lemmatizer=lemmatizer
+    )
+    if force and not promoted:
+        promoted, reason = True, f"forced, although {reason}"
+    if promoted:
+        _make_current(session, version)
+        session.commit()
+    return Decision(version, promoted, reason)
+
+
+def compare_with_current(
+    session: Session,
+    version: ModelVersion,
+    *,
+    model_dir: Path,
+    data_dir: Path,
+    lemmatizer: Lemmatizer,
+) -> tuple[bool, str]:
+    """Is `version` not worse than the model current now, on the held-out labels?
+
+    Its stored comparison holds while the model it was compared with is still current;
+    otherwise both are evaluated again on today's held-out labels.
+    """
+    current = current_version(session)
+    if version.parent_id == (current.id if current else None):
+        return is_not_worse(version.metrics)
+    heldout = [e for i, e in label_examples(session) if is_heldout(i)]
+    if len(heldout) < MIN_HELDOUT:
+        return False, f"{len(heldout)} held-out labels to compare on; need at least {MIN_HELDOUT}"
+    baseline = current_bundle(
+        session, model_dir=model_dir, data_dir=data_dir, lemmatizer=lemmatizer
+    )
+    return is_not_worse({
+        "candidate": evaluate_bundle(load_bundle(Path(version.path)), heldout, lemmatizer),
+        "current": evaluate_bundle(baseline, heldout, lemmatizer),
+    })  # fmt: skip

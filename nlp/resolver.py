@@ -1,6 +1,5 @@
 """Which municipality a text is about: the gazetteer leads, NER and the source only help."""
 
-import difflib
 import itertools
 import re
 from dataclasses import dataclass, field
@@ -87,16 +86,15 @@ class MunicipalityResolver:
 
     def _fuzzy(self, found: list[Token]) -> Resolution | None:
         """A capitalised word within a letter or two of a town: "Краснокамкске"."""
-        names = self.gazetteer.single_word_names
         for previous, token in itertools.pairwise(found):
             if previous.text.lower().rstrip(".") in STREET_CUES:
                 continue
             if len(token.text) < 5 or not token.text[:1].isupper():
                 continue
             lemma = self.gazetteer.lemmatizer.lemma(token.text)
-            close = difflib.get_close_matches(lemma, names, n=1, cutoff=FUZZY_CUTOFF)
-            if close:
-                mid = names[close[0]].municipality_id
+            close = self.gazetteer.closest_name(lemma, FUZZY_CUTOFF)
+            if close is not None:
+                mid = close.municipality_id
                 return self._resolution(mid, token.text, FUZZY_CONFIDENCE, "fuzzy", {})
         return None
 

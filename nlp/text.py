@@ -2,9 +2,10 @@
 
 import html
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
-from razdel import tokenize
+from razdel.segmenters.punct import DASHES, ENDINGS
+from razdel.segmenters.tokenize import ATOM, SMILE
 
 _TAG = re.compile(r"<[^>]{0,200}>")
 _VK_MENTION = re.compile(r"\[(?:id|club|public|event)\d+\|([^\]]{0,200})\]")
@@ -36,16 +37,81 @@ def _split_hashtag(tag: str) -> str:
     return _TAG_WORD_SPLIT.sub(" ", tag.replace("_", " "))
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):  # a tuple: built once per word of every post, so cheap to make
     text: str
     start: int
     stop: int
 
 
+# razdel's smallest unit: a run of Cyrillic, Latin or digits, or one other character.
+_Atom = tuple[int, int, str, str]  # start, stop, kind (RU, LAT, INT, PUNCT, OTHER), text
+_SPECIAL = frozenset({"PUNCT", "OTHER"})  # a join needs one of these kinds next to the split
+
+
 def tokens(text: str) -> list[Token]:
-    """razdel tokens of `text` with their character offsets."""
-    return [Token(t.text, t.start, t.stop) for t in tokenize(text)]
+    """razdel's tokens of `text` with their character offsets.
+
+    The same atoms and join rules as `razdel.tokenize`, without its per-split objects:
+    about twice as fast, and the tokens are identical (tests/nlp/test_text.py checks).
+    """
+    atoms: list[_Atom] = [(m.start(), m.end(), m.lastgroup or "", m.group())
+                          for m in ATOM.finditer(text)]  # fmt: skip
+    if not atoms:
+        return []
+    out: list[Token] = []
+    start, stop, _, buffer = atoms[0]
+    previous_kind = atoms[0][2]
+    for i in range(1, len(atoms)):
+        atom_start, atom_stop, kind, atom_text = atoms[i]
+        touching = atom_start == stop and (kind in _SPECIAL or previous_kind in _SPECIAL)
+        if touching and _joins(atoms, i, buffer):
+            buffer += atom_text
+        else:
+            out.append(Token(buffer, start, stop))
+            start, buffer = atom_start, atom_text
+        stop, previous_kind = atom_stop, kind
+    out.append(Token(buffer, start, stop))
+    return out
+
+
+def _joins(atoms: list[_Atom], i: int, buffer: str) -> bool:
+    """razdel's rules for two touching atoms (dash, underscore, float, fraction, punct, other)."""
+    left, right = atoms[i - 1], atoms[i]
+    for delimiters, kinds in _AROUND_RULES:
+        pair = _around(atoms, i, delimiters)
+        if pair is not None and kinds(pair[0][2], pair[1][2]):
+            return True
+    if left[2] == "PUNCT" and right[2] == "PUNCT":
+        if SMILE.match(buffer + right[3]) or (left[3] in ENDINGS and right[3] in ENDINGS):
+            return True
+        if left[3] + right[3] in ("--", "**"):
+            return True
+    if left[2] == "OTHER" and right[2] in _LETTERS_OR_OTHER:
+        return True
+    if left[2] in _LETTERS_OR_OTHER and right[2] == "OTHER":
+        return True
+    return left[3].lower() == "yahoo" and right[3] == "!"
+
+
+def _around(atoms: list[_Atom], i: int, delimiters: str) -> tuple[_Atom, _Atom] | None:
+    """The atoms either side of a delimiter atom at i - 1 ("cho-|to") or at i ("cho|-to")."""
+    if atoms[i - 1][3] in delimiters:
+        return (atoms[i - 2], atoms[i]) if i >= 2 else None
+    if atoms[i][3] in delimiters:
+        return (atoms[i - 1], atoms[i + 1]) if i + 1 < len(atoms) else None
+    return None
+
+
+def _not_punct(left: str, right: str) -> bool:
+    return left != "PUNCT" and right != "PUNCT"
+
+
+def _both_int(left: str, right: str) -> bool:
+    return left == right == "INT"
+
+
+_LETTERS_OR_OTHER = ("OTHER", "RU", "LAT")
+_AROUND_RULES = ((DASHES, _not_punct), ("_", _not_punct), (".,", _both_int), ("/\\", _both_int))
 
 
 def words(text: str) -> list[Token]:

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Engine, or_
 from sqlmodel import Session, select
 
+from models.crawl import close_abandoned_runs
 from models.source import Source, SourceKind, SourceStatus
 from otklik.crawl_guard import CrawlGuard
 from otklik.pipeline import Pipeline, Progress
@@ -66,6 +67,9 @@ def run_crawl(
         if not acquired:
             return CrawlReport(source_id=source_id, ran=False)
         with Session(engine, expire_on_commit=False) as session:
+            # Holding the lock, no other crawl of the source is alive: a run still "running"
+            # died with its worker. Committed with the new run's row.
+            close_abandoned_runs(session, source_id=source_id)
             outcome = crawl_source(
                 session, source_id=source_id, clients=clients, lemmatize=lemmatize
             )

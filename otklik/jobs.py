@@ -57,8 +57,14 @@ def annotate_job(post_ids: list[int]) -> dict[str, Any]:
 
 
 def triage_job(post_ids: list[int]) -> dict[str, Any]:
-    triaged = triage_batch(get_engine(), tools=resources.triage_tools(), post_ids=post_ids)
-    return {"triaged": len(triaged)}
+    """Triage a batch; on the last attempt a post that still crashes triage is quarantined."""
+    outcome = triage_batch(
+        get_engine(),
+        tools=resources.triage_tools(),
+        post_ids=post_ids,
+        isolate_failures=_last_attempt(),
+    )
+    return {"triaged": len(outcome.triaged), "quarantined": outcome.quarantined}
 
 
 def schedule_due_crawls() -> list[int]:
@@ -117,12 +123,12 @@ def purge_retention_job() -> int:
 
 def retrain_job() -> dict[str, Any]:
     """Train a candidate on the moderators' labels; promote it only if it is not worse."""
-    from nlp.learning import LearningError, decide, retrain_candidate
+    from nlp.learning import LearningError, retrain_and_decide
 
     settings = get_settings()
     with Session(get_engine()) as session:
         try:
-            candidate = retrain_candidate(
+            decision = retrain_and_decide(
                 session,
                 model_dir=settings.model_dir,
                 data_dir=settings.data_dir,
@@ -130,7 +136,6 @@ def retrain_job() -> dict[str, Any]:
             )
         except LearningError as error:  # too few labels yet: expected, not a failure
             return {"trained": False, "reason": str(error)}
-        decision = decide(session, candidate_id=candidate.id or 0)
     return {"trained": True, "promoted": decision.promoted, "reason": decision.reason}
 
 

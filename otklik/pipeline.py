@@ -66,14 +66,19 @@ class InProcessPipeline:
             )
             progress.annotated += len(outcome.annotated)
             progress.quarantined += len(outcome.quarantined)
-            progress.triaged += self.after_annotate(outcome.ready_for_triage).triaged
+            triaged = self.after_annotate(outcome.ready_for_triage)
+            progress.triaged += triaged.triaged
+            progress.quarantined += triaged.quarantined
         return progress
 
     def after_annotate(self, post_ids: Sequence[int]) -> Progress:
         progress = Progress()
         for batch in batches(post_ids, self.batch_size):
-            triaged = triage_batch(self.engine, tools=self.triage_tools(), post_ids=batch)
-            progress.triaged += len(triaged)
+            outcome = triage_batch(
+                self.engine, tools=self.triage_tools(), post_ids=batch, isolate_failures=True
+            )
+            progress.triaged += len(outcome.triaged)
+            progress.quarantined += len(outcome.quarantined)
         return progress
 
 
@@ -158,7 +163,7 @@ def resume_stalled(pipeline: Pipeline, engine: Engine, *, fetched_before: dateti
     return Progress(
         annotated=first.annotated,
         triaged=first.triaged + second.triaged,
-        quarantined=first.quarantined,
+        quarantined=first.quarantined + second.quarantined,
         jobs=first.jobs + second.jobs,
     )
 

@@ -34,6 +34,7 @@ class Settings(BaseSettings):
 
     # Crawling VK and Telegram (see ingest/crawl.py)
     vk_rps_delay: float = Field(default=0.34, ge=0)
+    vk_api_url: str = Field(default="https://api.vk.ru", pattern=r"^https?://")
     vk_search_window_hours: int = Field(default=24, ge=1)
     vk_search_lookback_days: int = Field(default=7, ge=1)
     vk_comments_posts: int = Field(default=10, ge=1)

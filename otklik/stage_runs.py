@@ -1,10 +1,11 @@
 """One batch of posts through one stage: the same code for rq jobs and the in-process path.
 
 Each function takes post ids, opens its own session, calls the stage function (NLP's
-`annotate_posts`, TRIAGE's `triage_posts`) and commits. A post's `stage` column makes the
-run idempotent: posts already past the stage are left alone, so a retried or duplicated
-batch changes nothing twice. On PostgreSQL the rows are claimed with
-`FOR UPDATE SKIP LOCKED`, so two workers handed the same ids never annotate a post twice.
+`annotate_posts`, TRIAGE's `triage_annotated`) and commits the whole batch at once. A post's
+`stage` column makes the run idempotent: posts already past the stage are left alone, so a
+retried or duplicated batch changes nothing twice. On PostgreSQL the rows are claimed with
+`FOR UPDATE SKIP LOCKED`, so two workers handed the same ids never process a post twice.
+A batch that fails is run again post by post, so one poison post never blocks the others.
 """
 
 import traceback
@@ -12,15 +13,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine, exists, select
+from sqlalchemy import Engine, exists, select, text
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlmodel import Session
 
+from models.annotation import Annotation
 from models.post import PipelineStage, Post
 from models.quarantine import QuarantineRecord, quarantine
 
 # Losing the database or its connection is not the post's fault: retry, never quarantine.
 INFRASTRUCTURE_ERRORS: tuple[type[BaseException], ...] = (OperationalError, InterfaceError)
+# First key of the two-key PostgreSQL advisory locks that serialize grouping per municipality.
+GROUPING_LOCK_SPACE = 7_001
 
 
 @dataclass(frozen=True)
@@ -62,24 +66,42 @@ def annotate_batch(
     return outcome
 
 
-def triage_batch(engine: Engine, *, tools: TriageTools, post_ids: Sequence[int]) -> list[int]:
-    """Triage the annotated posts of the batch, one transaction per post; the ids triaged now."""
-    from triage.stage import triage_posts
+@dataclass
+class TriageOutcome:
+    triaged: list[int] = field(default_factory=list)
+    quarantined: list[int] = field(default_factory=list)
 
-    triaged: list[int] = []
-    for post_id in sorted(set(post_ids)):
-        with Session(engine, expire_on_commit=False) as session:
-            if not _claim(session, [post_id], PipelineStage.ANNOTATED):
-                continue
-            triaged += triage_posts(
-                session,
-                post_ids=[post_id],
-                thresholds=tools.thresholds,
-                calendar=tools.calendar,
-                lemmatize=tools.lemmatize,
-            )
-            session.commit()
-    return triaged
+
+def triage_batch(
+    engine: Engine, *, tools: TriageTools, post_ids: Sequence[int], isolate_failures: bool
+) -> TriageOutcome:
+    """Triage the batch in one transaction; if it fails, post by post.
+
+    The per-post fallback runs when the batch raises a bug or loses a deadlock to another
+    worker: every post that does not crash is triaged, in its own transaction. A post that
+    crashes is quarantined with its traceback when `isolate_failures` is set (the last
+    attempt); before that its error fails the job once the others are done, so rq retries it.
+    """
+    outcome = TriageOutcome()
+    try:
+        outcome.triaged = _triage(engine, tools, post_ids)
+        return outcome
+    except INFRASTRUCTURE_ERRORS as error:
+        if not _lost_to_another_transaction(error):
+            raise
+    except Exception:
+        pass  # isolated below: the one post at fault shows its own error
+    crashes = [_triage_alone(engine, tools, post_id, outcome) for post_id in sorted(set(post_ids))]
+    first_crash = next((crash for crash in crashes if crash is not None), None)
+    if first_crash is None:
+        return outcome
+    if not isolate_failures:
+        raise first_crash
+    for post_id, crash in zip(sorted(set(post_ids)), crashes, strict=True):
+        if crash is not None:
+            quarantine_post(engine, post_id=post_id, stage="triage", error=crash)
+            outcome.quarantined.append(post_id)
+    return outcome
 
 
 def posts_at_stage(engine: Engine, post_ids: Sequence[int], stage: PipelineStage) -> list[int]:
@@ -112,6 +134,43 @@ def _annotate_alone(engine: Engine, annotator: Any, post_id: int, outcome: Annot
     except Exception as error:
         quarantine_post(engine, post_id=post_id, stage="nlp", error=error)
         outcome.quarantined.append(post_id)
+
+
+def _triage(engine: Engine, tools: TriageTools, post_ids: Sequence[int]) -> list[int]:
+    """Claim the annotated posts, triage them and commit, all in one transaction."""
+    from triage.stage import triage_annotated
+
+    with Session(engine, expire_on_commit=False) as session:
+        claimed = _claim(session, post_ids, PipelineStage.ANNOTATED)
+        if not claimed:
+            return []
+        _lock_grouping(session, claimed)
+        triaged = [
+            post_id
+            for post_id in claimed
+            if triage_annotated(
+                session,
+                post_id=post_id,
+                thresholds=tools.thresholds,
+                calendar=tools.calendar,
+                lemmatize=tools.lemmatize,
+            )
+        ]
+        session.commit()
+    return triaged
+
+
+def _triage_alone(
+    engine: Engine, tools: TriageTools, post_id: int, outcome: TriageOutcome
+) -> Exception | None:
+    """Triage one post in its own transaction; the bug it raised, if any."""
+    try:
+        outcome.triaged.extend(_triage(engine, tools, [post_id]))
+    except INFRASTRUCTURE_ERRORS:
+        raise
+    except Exception as error:
+        return error
+    return None
 
 
 def quarantine_post(engine: Engine, *, post_id: int, stage: str, error: BaseException) -> None:
@@ -148,3 +207,37 @@ def _claim(session: Session, post_ids: Sequence[int], stage: PipelineStage) -> l
     if session.get_bind().dialect.name == "postgresql":
         statement = statement.with_for_update(skip_locked=True, of=Post)  # type: ignore[arg-type]
     return [int(post_id) for post_id in session.execute(statement).scalars()]
+
+
+def _lock_grouping(session: Session, post_ids: Sequence[int]) -> None:
+    """On PostgreSQL, hold the grouping lock of every municipality of the batch until commit.
+
+    Grouping compares a post only with the incidents of its own municipality (or, with none,
+    with those of none), so two workers never group posts of one municipality at the same
+    time: neither misses an incident the other just opened (no duplicate incidents), and
+    they do not update the same incident rows in opposite orders. The locks are taken in
+    one order, so their waits cannot form a cycle. (A comment joins its parent's incident
+    wherever it is; a deadlock that causes is caught by `triage_batch`.)
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return  # SQLite runs one write transaction at a time anyway
+    rows = session.execute(
+        select(Annotation.post_id, Annotation.municipality_id).where(
+            Annotation.post_id.in_(post_ids),  # type: ignore[attr-defined]
+            Annotation.is_current.is_(True),  # type: ignore[attr-defined]
+        )
+    ).all()
+    keys = {municipality or 0 for _, municipality in rows}
+    if len({post_id for post_id, _ in rows}) < len(set(post_ids)):
+        keys.add(0)  # a post without an annotation is grouped as one with no municipality
+    for key in sorted(keys):
+        session.execute(
+            text("SELECT pg_advisory_xact_lock(:space, :key)"),
+            {"space": GROUPING_LOCK_SPACE, "key": key},
+        )
+
+
+def _lost_to_another_transaction(error: BaseException) -> bool:
+    """A deadlock or serialization failure (SQLSTATE class 40): retrying right away is right."""
+    sqlstate = getattr(getattr(error, "orig", None), "sqlstate", None) or ""
+    return sqlstate.startswith("40")

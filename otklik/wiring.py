@@ -36,6 +36,7 @@ def clients_from_settings(settings: Settings) -> Clients:
     return make_clients(
         vk_token=settings.vk_token.get_secret_value() if settings.vk_token else None,
         vk_rps_delay=settings.vk_rps_delay,
+        vk_api_url=settings.vk_api_url,
         telegram_api_id=settings.telegram_api_id,
         telegram_api_hash=(
             settings.telegram_api_hash.get_secret_value() if settings.telegram_api_hash else None

@@ -1,4 +1,6 @@
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -6,7 +8,7 @@ import pytest
 import typer.main
 from typer.testing import CliRunner
 
-from otklik.cli import app
+from otklik.cli import OtklikGroup, app
 
 runner = CliRunner()
 
@@ -52,3 +54,41 @@ def test_db_upgrade_then_stats_json(configured: str, tmp_path: Path) -> None:
     assert counts["posts"] == 1
     assert counts["quarantined"] == 1
     assert counts["reports_by_status"] == {}
+
+
+@pytest.mark.parametrize("name", list(OtklikGroup.lazy_commands))
+def test_listed_help_is_the_commands_own(name: str) -> None:
+    """`otklik --help` prints the stored line; it must be what the command itself says."""
+    root = typer.main.get_command(app)
+    command = root.commands[name]  # imports the module
+    assert command.help is not None
+    assert command.help.split("\n\n")[0] == OtklikGroup.lazy_commands[name].help
+
+
+def test_help_and_one_command_import_only_that_command() -> None:
+    """`otklik --help` imports no subcommand; `otklik nlp --help` not the other commands."""
+    probe = (
+        "import json, sys\n"
+        "from otklik.cli import main\n"
+        "sys.argv = ['otklik', *sys.argv[1:]]\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(json.dumps(sorted(sys.modules)), file=sys.stderr)\n"
+    )
+
+    def imported(*args: str) -> set[str]:
+        done = subprocess.run(
+            [sys.executable, "-c", probe, *args], capture_output=True, text=True, check=True
+        )
+        return set(json.loads(done.stderr.strip().splitlines()[-1]))
+
+    others = {f"otklik.cli.{name}" for name in ("ingest", "demo", "sources", "worker", "users")}
+    heavy = {"sklearn", "natasha", "telethon", "vk_api", "rq", "alembic", "streamlit"}
+    bare = imported("--help")
+    assert {m for m in bare if m.startswith("otklik.cli.")} == {"otklik.cli.lazy"}
+    assert not bare & heavy
+    nlp = imported("nlp", "--help")
+    assert {"otklik.cli.nlp", "sklearn", "natasha"} <= nlp
+    assert not nlp & (others | {"telethon", "vk_api", "rq", "alembic", "streamlit"})

@@ -30,24 +30,38 @@ def triage_posts(
     calendar: WorkCalendar | None = None,
     lemmatize: Callable[[str], str] | None = None,
 ) -> list[int]:
-    """Triage the annotated posts among `post_ids`; returns the ids triaged now. Commits."""
+    """Triage the annotated posts among `post_ids`; returns the ids triaged now. Commits each."""
     done: list[int] = []
     for post_id in post_ids:
-        post = session.get(Post, post_id)
-        if post is None or post.stage != PipelineStage.ANNOTATED:
-            continue
-        annotation = current_annotation(session, post_id=post_id)
-        triage_post(
-            session,
-            post=post,
-            annotation=annotation,
-            thresholds=thresholds,
-            calendar=calendar or WorkCalendar(),
-            lemmatize=lemmatize,
-        )
-        session.commit()
-        done.append(post_id)
+        if triage_annotated(
+            session, post_id=post_id, thresholds=thresholds, calendar=calendar, lemmatize=lemmatize
+        ):
+            session.commit()
+            done.append(post_id)
     return done
+
+
+def triage_annotated(
+    session: Session,
+    *,
+    post_id: int,
+    thresholds: Thresholds,
+    calendar: WorkCalendar | None = None,
+    lemmatize: Callable[[str], str] | None = None,
+) -> bool:
+    """Triage the post if it is annotated, in the session's transaction (the caller commits)."""
+    post = session.get(Post, post_id)
+    if post is None or post.stage != PipelineStage.ANNOTATED:
+        return False
+    triage_post(
+        session,
+        post=post,
+        annotation=current_annotation(session, post_id=post_id),
+        thresholds=thresholds,
+        calendar=calendar or WorkCalendar(),
+        lemmatize=lemmatize,
+    )
+    return True
 
 
 def triage_post(

@@ -5,12 +5,14 @@ from typing import Any
 import requests
 import vk_api
 from jconfig.memory import MemoryConfig
+from requests.adapters import HTTPAdapter
 from vk_api.exceptions import ApiError, ApiHttpError
 from vk_api.requests_pool import VkRequestsPool
 
 from ingest.failures import FailureKind, SourceFailure
 
 VK_API_VERSION = "5.199"
+VK_API_URL = "https://api.vk.ru"  # where vk_api sends every method call; it cannot be changed
 RATE_LIMIT_CODES = frozenset({6, 9, 29})
 BROKEN_CODES = frozenset({5})
 GONE_CODES = frozenset({15, 18, 30})
@@ -18,16 +20,38 @@ TOO_MANY_RPS_CODE = 6
 
 
 def make_vk_api(
-    *, token: str, rps_delay: float, session: requests.Session | None = None
+    *,
+    token: str,
+    rps_delay: float,
+    session: requests.Session | None = None,
+    api_url: str = VK_API_URL,
 ) -> vk_api.VkApi:
     """A token client that keeps nothing on disk and lets rate-limit errors reach us.
 
     vk_api retries error 6 forever on its own; Otklik backs off with jitter instead.
+    Another `api_url` (a proxy, a local fake VK) receives the calls meant for VK's own.
     """
+    if api_url.rstrip("/") != VK_API_URL:
+        session = session or requests.Session()
+        session.mount(f"{VK_API_URL}/", RebasedAdapter(api_url))
     vk = vk_api.VkApi(token=token, api_version=VK_API_VERSION, session=session, config=MemoryConfig)
     vk.RPS_DELAY = rps_delay
     vk.error_handlers.pop(TOO_MANY_RPS_CODE, None)
     return vk
+
+
+class RebasedAdapter(HTTPAdapter):
+    """Sends the requests vk_api addresses to https://api.vk.ru/... to `base` instead."""
+
+    def __init__(self, base: str) -> None:
+        super().__init__()
+        self.base = base.rstrip("/")
+
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+        url = request.url or ""
+        if url.startswith(VK_API_URL):
+            request.url = self.base + url[len(VK_API_URL) :]
+        return super().send(request, **kwargs)
 
 
 def call(vk: vk_api.VkApi, method: str, values: dict[str, Any]) -> Any:

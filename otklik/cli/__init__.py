@@ -1,47 +1,75 @@
 """The `otklik` command: subcommands grouped by stage."""
 
 import logging
+from collections.abc import Mapping
+from typing import ClassVar
 
 import typer
 
-from otklik.cli import (
-    dashboard,
-    db,
-    demo,
-    geo,
-    ingest,
-    nlp,
-    privacy,
-    reports,
-    sources,
-    stats,
-    triage,
-    users,
-    worker,
-)
+from otklik.cli.lazy import LazyCommand, LazyGroup
 from otklik.settings import get_settings
+
+
+class OtklikGroup(LazyGroup):
+    """Each subcommand's module (and its libraries) is imported only when that command runs."""
+
+    lazy_commands: ClassVar[Mapping[str, LazyCommand]] = {
+        "stats": LazyCommand(
+            "otklik.cli.stats:stats",
+            "Print counts of sources, posts, annotations, incidents and reports by status.",
+        ),
+        "demo": LazyCommand(
+            "otklik.cli.demo:demo",
+            "Create the database, load the bundled demo posts through the pipeline, "
+            "start the console.",
+        ),
+        "dashboard": LazyCommand(
+            "otklik.cli.dashboard:dashboard",
+            "Start the console (Streamlit, headless) on the configured database.",
+        ),
+        "worker": LazyCommand(
+            "otklik.cli.worker:worker",
+            "Run one rq worker (with rq's scheduler, so delayed retries run) on the chosen queues.",
+        ),
+        "scheduler": LazyCommand(
+            "otklik.cli.worker:scheduler",
+            "Run the rq cron scheduler with Otklik's schedule (otklik/cron.py).",
+        ),
+        "db": LazyCommand("otklik.cli.db:app", "Create and migrate the database schema."),
+        "ingest": LazyCommand(
+            "otklik.cli.ingest:app", "Import posts from files and crawl sources."
+        ),
+        "nlp": LazyCommand(
+            "otklik.cli.nlp:app", "Train, evaluate and run the classifier; manage its versions."
+        ),
+        "geo": LazyCommand(
+            "otklik.cli.geo:app", "The gazetteer: import regions, resolve municipalities."
+        ),
+        "sources": LazyCommand(
+            "otklik.cli.sources:app", "Register, list, disable and re-enable crawl sources."
+        ),
+        "triage": LazyCommand(
+            "otklik.cli.triage:app", "Triage posts into incidents, check SLA deadlines."
+        ),
+        "reports": LazyCommand(
+            "otklik.cli.reports:app", "List, show and export reports to agencies."
+        ),
+        "users": LazyCommand("otklik.cli.users:app", "Create, list and deactivate console users."),
+        "privacy": LazyCommand(
+            "otklik.cli.privacy:app",
+            "Personal data: retention purge, export and erasure (152-ФЗ).",
+        ),
+    }
+
 
 app = typer.Typer(
     name="otklik",
     help="Otklik: collect public posts, classify them, and track the reports they become.",
+    cls=OtklikGroup,
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
 )
-app.add_typer(db.app, name="db")
-app.add_typer(ingest.app, name="ingest")
-app.add_typer(nlp.app, name="nlp")
-app.add_typer(geo.app, name="geo")
-app.add_typer(sources.app, name="sources")
-app.add_typer(triage.app, name="triage")
-app.add_typer(reports.app, name="reports")
-app.command("stats")(stats.stats)
-app.command("demo")(demo.demo)
-app.add_typer(users.app, name="users")
-app.command("dashboard")(dashboard.dashboard)
-app.add_typer(privacy.app, name="privacy")
-app.command("worker")(worker.worker)
-app.command("scheduler")(worker.scheduler)
 
 
 @app.callback()

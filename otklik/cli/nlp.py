@@ -1,4 +1,7 @@
-"""`otklik nlp …`: train, evaluate and run the category/topic/signal classifier."""
+"""`otklik nlp …`: train, evaluate and run the category/topic/signal classifier.
+
+The learning-loop commands (versions, retrain, promote, rollback) live in `model_versions`.
+"""
 
 import json
 import sys
@@ -17,12 +20,16 @@ from nlp.coldstart import seed_examples
 from nlp.corpus import Corpus, CorpusError, read_corpus
 from nlp.lemmas import Lemmatizer
 from nlp.loading import build_annotator
-from nlp.metrics import classification_report
+from nlp.metrics import classification_report, confusion
+from otklik.cli import model_versions
 from otklik.cli.progress import progress_bar
 from otklik.runtime import get_engine
 from otklik.settings import get_settings
 
-app = typer.Typer(help="Train, evaluate and run the classifier.", no_args_is_help=True)
+app = typer.Typer(
+    help="Train, evaluate and run the classifier; manage its versions.", no_args_is_help=True
+)
+app.add_typer(model_versions.app)  # no name: its commands sit beside these
 
 HOLDOUT_SHARE = 0.2
 ANNOTATE_BATCH = 256
@@ -134,19 +141,25 @@ def _train(
 
 
 def _holdout_metrics(data: Corpus, lemmatizer: Lemmatizer) -> dict[str, Any]:
-    """Train on 80%, report category (and topic) figures on the other 20%."""
+    """Train on 80%, report category figures and their confusion matrix on the other 20%.
+
+    The shape of `retrain_candidate`'s metrics (without a comparison with a current model),
+    so the console shows the figures and the matrix of a CLI-trained version too.
+    """
     cut = int(len(data.texts) * (1 - HOLDOUT_SHARE))
     train_part = Corpus(data.texts[:cut], data.labels[:cut],
                         data.topics[:cut] if data.topics else None, 0)  # fmt: skip
     bundle = train_bundle(train_part.examples(), lemmatizer=lemmatizer,
                           topic_category=train_part.topic_category())  # fmt: skip
     predictions = bundle.predict(data.texts[cut:], lemmatizer)
-    report = classification_report(
-        data.labels[cut:], [p.category or "" for p in predictions],
-        [p.category_confidence for p in predictions],
-    )  # fmt: skip
+    truth, predicted = data.labels[cut:], [p.category or "" for p in predictions]
+    report = classification_report(truth, predicted, [p.category_confidence for p in predictions])
     report.pop("per_class")
-    return {"category": report}
+    return {
+        "candidate": {"category": report},
+        "heldout": len(truth),
+        "confusion": confusion(truth, predicted),
+    }
 
 
 def _batches(path: Path) -> Iterator[list[tuple[int, str]]]:

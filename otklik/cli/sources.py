@@ -117,7 +117,11 @@ def _community_name(owner_id: str) -> str | None:
     settings = get_settings()
     if not owner_id.startswith("-") or settings.vk_token is None:
         return None
-    vk = make_vk_api(token=settings.vk_token.get_secret_value(), rps_delay=settings.vk_rps_delay)
+    vk = make_vk_api(
+        token=settings.vk_token.get_secret_value(),
+        rps_delay=settings.vk_rps_delay,
+        api_url=settings.vk_api_url,
+    )
     try:
         return get_group(vk, group=owner_id).name
     except SourceFailure as failure:

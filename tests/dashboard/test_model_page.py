@@ -1,15 +1,18 @@
 """Модель: promote a candidate that is not worse, then roll back; both audited."""
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 from streamlit.testing.v1 import AppTest
+from typer.testing import CliRunner
 
 from models.audit import AuditEvent
 from models.learning import ModelStatus, ModelVersion
 from models.taxonomy import Category
+from otklik.cli import app as cli
 from tests.dashboard.conftest import open_page, texts
 
 
@@ -100,3 +103,22 @@ def test_confusion_matrix_of_a_version_or_a_note_without_one(
     app.selectbox(key="model_confusion_version").select_index(1).run()
     assert not app.exception
     assert "Для версии old матрица ошибок не сохранена." in texts(app)
+
+
+def test_a_model_trained_by_the_cli_shows_its_confusion_matrix(
+    signed_in: Callable[[str], AppTest], console_users: dict[str, str], tmp_path: Path
+) -> None:
+    from tests.nlp.test_cli import _corpus
+
+    trained = CliRunner().invoke(cli, ["nlp", "train", "--corpus", str(_corpus(tmp_path / "c.csv")),
+                                       "--text-column", "Текст инцидента",
+                                       "--label-column", "Группа тем"])  # fmt: skip
+    assert trained.exit_code == 0, trained.output
+
+    app = open_page(signed_in("admin"), "model")
+    assert not app.exception
+    assert "Матрица ошибок по категориям (отложенная выборка)" in texts(app)
+    assert "матрица ошибок не сохранена" not in texts(app)
+    shown = next(frame.value for frame in app.dataframe if "ЖКХ" in list(frame.value.index))
+    assert set(shown.index) <= {"ЖКХ", "Дороги"} and list(shown.columns) == list(shown.index)
+    assert int(shown.to_numpy().sum()) > 0

@@ -2,12 +2,18 @@
 
 Only the network is faked; `vk_api.VkApi` builds the requests, posts them to
 https://api.vk.ru/method/<name> and parses the answers exactly as it does in production.
+`serve_vk` puts the same fake behind a real local HTTP server, for a crawl that runs in
+another process (a worker pointed at it through `OTKLIK_VK_API_URL`).
 """
 
 import json
 import re
-from collections.abc import Callable
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -67,6 +73,10 @@ class FakeVk:
     def _answer(self, request: PreparedRequest) -> tuple[int, dict[str, str], str]:
         method = METHOD_URL.match(request.url or "").group("method")  # type: ignore[union-attr]
         body = request.body if isinstance(request.body, str) else (request.body or b"").decode()
+        return self.answer(method, body)
+
+    def answer(self, method: str, body: str) -> tuple[int, dict[str, str], str]:
+        """Status, headers and JSON text for one API call (its form-encoded body)."""
         values = {key: value[0] for key, value in parse_qs(body).items()}
         self.calls.append((method, values))
         number = len(self.calls)
@@ -140,3 +150,47 @@ class FakeVk:
 def _error(code: int, method: str, values: dict[str, str]) -> dict[str, Any]:
     params = [{"key": "method", "value": method}, {"key": "v", "value": values.get("v", "")}]
     return {"error_code": code, "error_msg": ERROR_MESSAGES[code], "request_params": params}
+
+
+class _VkHttpServer(ThreadingHTTPServer):
+    block_on_close = False  # a request a test holds back must not hang the shutdown
+    fake: FakeVk
+    delay: float
+
+
+class _VkHandler(BaseHTTPRequestHandler):
+    server: _VkHttpServer
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length", 0))
+        body = self.rfile.read(length).decode()
+        time.sleep(self.server.delay)
+        status, headers, text = self.server.fake.answer(self.path.rsplit("/", 1)[-1], body)
+        payload = text.encode()
+        try:
+            self.send_response(status)
+            for name, value in {"Content-Type": "application/json", **headers}.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+        except (BrokenPipeError, ConnectionResetError):
+            return  # the client was killed while its request was held: nobody to answer
+
+    def log_message(self, format: str, *args: object) -> None:
+        return
+
+
+@contextmanager
+def serve_vk(fake: FakeVk, *, delay: float = 0.0) -> Iterator[str]:
+    """`fake` on 127.0.0.1 over HTTP, each answer `delay` seconds late; yields the base URL
+    (what `OTKLIK_VK_API_URL` takes: calls arrive as POST <base>/method/<name>)."""
+    server = _VkHttpServer(("127.0.0.1", 0), _VkHandler)
+    server.fake, server.delay = fake, delay
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()

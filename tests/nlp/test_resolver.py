@@ -1,7 +1,12 @@
+import difflib
+
 import pytest
+from threadpoolctl import threadpool_info
 
 from nlp.gazetteer import Gazetteer
-from nlp.resolver import MunicipalityResolver
+from nlp.lemmas import Lemmatizer
+from nlp.ner import LocationTagger
+from nlp.resolver import FUZZY_CUTOFF, MunicipalityResolver
 from tests.nlp.conftest import municipality_id
 
 CASES = [
@@ -94,3 +99,30 @@ def test_ner_finds_a_misspelt_place_after_an_address_cue(resolver: MunicipalityR
 def test_huge_text_resolves_quickly(resolver: MunicipalityResolver) -> None:
     result = resolver.resolve("в Перми " + "яма " * 250_000)
     assert result.municipality_name == "Пермский городской округ"
+
+
+FUZZY_WORDS = ["краснокамкск", "соликаммск", "полазна", "кунгурр", "яма", "пермь", "здравствуйте"]
+
+
+@pytest.mark.parametrize("word", FUZZY_WORDS)
+def test_closest_name_is_difflibs_over_every_name(gazetteer: Gazetteer, word: str) -> None:
+    names = gazetteer.single_word_names
+    expected = difflib.get_close_matches(word, names, n=1, cutoff=FUZZY_CUTOFF)
+    found = gazetteer.closest_name(word, FUZZY_CUTOFF)
+    assert found == (names[expected[0]] if expected else None)
+
+
+def test_closest_name_sees_names_added_later(lemmatizer: Lemmatizer) -> None:
+    gazetteer = Gazetteer(lemmatizer, {1: "Тестовый округ", 2: "Другой округ"})
+    gazetteer.add(1, "settlement", "Заозерье")
+    assert gazetteer.closest_name("заозерьи", FUZZY_CUTOFF) is not None
+    assert gazetteer.closest_name("белогорка", FUZZY_CUTOFF) is None
+    gazetteer.add(2, "settlement", "Белогорка")
+    found = gazetteer.closest_name("белогорка", FUZZY_CUTOFF)
+    assert found is not None and found.municipality_id == 2
+
+
+def test_ner_leaves_blas_threads_as_it_found_them(tagger: LocationTagger) -> None:
+    before = [pool["num_threads"] for pool in threadpool_info()]
+    assert tagger.locations("Сломана лавка в деревне Ивановка Пермского края")
+    assert [pool["num_threads"] for pool in threadpool_info()] == before

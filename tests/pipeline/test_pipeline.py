@@ -74,7 +74,7 @@ def test_duplicated_and_retried_jobs_change_nothing_twice(seeded: Engine, on_red
     again = jobs.annotate_job(ids)
     assert (first["annotated"], again["annotated"]) == (len(ids), 0)
     _drain(on_redis)  # two triage jobs for the same ids were enqueued
-    assert jobs.triage_job(ids) == {"triaged": 0}
+    assert jobs.triage_job(ids) == {"triaged": 0, "quarantined": []}
     assert _stages(seeded) == {PipelineStage.TRIAGED: len(ids)}
     assert _annotations_per_post(seeded) == {1}
 
