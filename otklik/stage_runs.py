@@ -1,11 +1,12 @@
 """One batch of posts through one stage: the same code for rq jobs and the in-process path.
 
 Each function takes post ids, opens its own session, calls the stage function (NLP's
-`annotate_posts`, TRIAGE's `triage_annotated`) and commits the whole batch at once. A post's
-`stage` column makes the run idempotent: posts already past the stage are left alone, so a
-retried or duplicated batch changes nothing twice. On PostgreSQL the rows are claimed with
-`FOR UPDATE SKIP LOCKED`, so two workers handed the same ids never process a post twice.
-A batch that fails is run again post by post, so one poison post never blocks the others.
+`annotate_posts`, TRIAGE's `triage_annotated`) and commits: annotation a whole batch at
+once, triage one post at a time. A post's `stage` column makes the run idempotent: posts
+already past the stage are left alone, so a retried or duplicated batch changes nothing
+twice. On PostgreSQL the rows are claimed with `FOR UPDATE SKIP LOCKED`, so two workers
+handed the same ids never process a post twice. A failing annotation batch is run again
+post by post, so one poison post never blocks the others.
 """
 
 import traceback
@@ -75,29 +76,25 @@ class TriageOutcome:
 def triage_batch(
     engine: Engine, *, tools: TriageTools, post_ids: Sequence[int], isolate_failures: bool
 ) -> TriageOutcome:
-    """Triage the batch in one transaction; if it fails, post by post.
+    """Triage the batch post by post, each post in its own short transaction.
 
-    The per-post fallback runs when the batch raises a bug or loses a deadlock to another
-    worker: every post that does not crash is triaged, in its own transaction. A post that
-    crashes is quarantined with its traceback when `isolate_failures` is set (the last
-    attempt); before that its error fails the job once the others are done, so rq retries it.
+    One transaction per post, not per batch: each holds its municipality's grouping lock
+    (see `_lock_grouping`) only while one post is grouped, so two workers interleave. A
+    whole-batch transaction was measured and rejected: holding the locks for a batch of 50
+    serialised the workers (BENCHMARKS.md, Scale: p95 latency 2.2 s per post vs 27 s per
+    batch). A post that crashes is quarantined with its traceback when `isolate_failures` is
+    set (the last attempt); before that its error fails the job once the others are done,
+    so rq retries it.
     """
     outcome = TriageOutcome()
-    try:
-        outcome.triaged = _triage(engine, tools, post_ids)
-        return outcome
-    except INFRASTRUCTURE_ERRORS as error:
-        if not _lost_to_another_transaction(error):
-            raise
-    except Exception:
-        pass  # isolated below: the one post at fault shows its own error
-    crashes = [_triage_alone(engine, tools, post_id, outcome) for post_id in sorted(set(post_ids))]
+    unique = sorted(set(post_ids))
+    crashes = [_triage_alone(engine, tools, post_id, outcome) for post_id in unique]
     first_crash = next((crash for crash in crashes if crash is not None), None)
     if first_crash is None:
         return outcome
     if not isolate_failures:
         raise first_crash
-    for post_id, crash in zip(sorted(set(post_ids)), crashes, strict=True):
+    for post_id, crash in zip(unique, crashes, strict=True):
         if crash is not None:
             quarantine_post(engine, post_id=post_id, stage="triage", error=crash)
             outcome.quarantined.append(post_id)
@@ -210,14 +207,14 @@ def _claim(session: Session, post_ids: Sequence[int], stage: PipelineStage) -> l
 
 
 def _lock_grouping(session: Session, post_ids: Sequence[int]) -> None:
-    """On PostgreSQL, hold the grouping lock of every municipality of the batch until commit.
+    """On PostgreSQL, hold the grouping lock of the posts' municipalities until commit.
 
     Grouping compares a post only with the incidents of its own municipality (or, with none,
     with those of none), so two workers never group posts of one municipality at the same
     time: neither misses an incident the other just opened (no duplicate incidents), and
     they do not update the same incident rows in opposite orders. The locks are taken in
     one order, so their waits cannot form a cycle. (A comment joins its parent's incident
-    wherever it is; a deadlock that causes is caught by `triage_batch`.)
+    wherever it is; a deadlock that causes fails the job, and rq retries it.)
     """
     if session.get_bind().dialect.name != "postgresql":
         return  # SQLite runs one write transaction at a time anyway
@@ -235,9 +232,3 @@ def _lock_grouping(session: Session, post_ids: Sequence[int]) -> None:
             text("SELECT pg_advisory_xact_lock(:space, :key)"),
             {"space": GROUPING_LOCK_SPACE, "key": key},
         )
-
-
-def _lost_to_another_transaction(error: BaseException) -> bool:
-    """A deadlock or serialization failure (SQLSTATE class 40): retrying right away is right."""
-    sqlstate = getattr(getattr(error, "orig", None), "sqlstate", None) or ""
-    return sqlstate.startswith("40")

@@ -1,7 +1,6 @@
 """`otklik dashboard`: start the Streamlit console on the configured database."""
 
 import os
-import subprocess
 import sys
 
 import typer
@@ -38,4 +37,8 @@ def dashboard(
     env = {**os.environ, "OTKLIK_DATABASE_URL": settings.database_url}
     command = streamlit_command(port=port or settings.dashboard_port, address=address)
     typer.echo(f"console: http://{address}:{port or settings.dashboard_port}")
-    raise typer.Exit(subprocess.call(command, env=env, cwd=ROOT))
+    sys.stdout.flush()
+    # Become the console rather than wait on it: a stop signal (a service manager, Ctrl+C,
+    # a test's terminate) then reaches Streamlit itself, and no orphaned server is left.
+    os.chdir(ROOT)
+    os.execve(command[0], command, env)
