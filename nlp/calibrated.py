@@ -41,7 +41,7 @@ class CalibratedSVM:
             raise ValueError("training needs at least two distinct labels")
         if len(y) >= MIN_CALIBRATION_ROWS:
             self.temperature = self._fit_temperature(features, y)
-        self._svm = self._new_svm().fit(features, y)
+        self._svm = self._new_model().fit(features, y)
         self.classes_ = self._svm.classes_
         return self
 
@@ -49,7 +49,7 @@ class CalibratedSVM:
         assert self._svm is not None, "fit the model first"
         return _softmax(_scores(self._svm, features) / self.temperature)
 
-    def _new_svm(self) -> LinearSVC | SGDClassifier:
+    def _new_model(self) -> LinearSVC | SGDClassifier:
         if self.kind == "logistic":
             return SGDClassifier(
                 loss="log_loss", alpha=SGD_ALPHA, max_iter=SGD_EPOCHS, tol=None,
@@ -63,7 +63,7 @@ class CalibratedSVM:
         fit_rows, held_rows = order[:cut], order[cut:]
         if len(set(y[fit_rows])) < 2:
             return self.temperature
-        svm = self._new_svm().fit(features[fit_rows], y[fit_rows])
+        svm = self._new_model().fit(features[fit_rows], y[fit_rows])
         scores = _scores(svm, features[held_rows])
         known = np.isin(y[held_rows], svm.classes_)
         if not known.any():

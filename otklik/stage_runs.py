@@ -133,36 +133,26 @@ def _annotate_alone(engine: Engine, annotator: Any, post_id: int, outcome: Annot
         outcome.quarantined.append(post_id)
 
 
-def _triage(engine: Engine, tools: TriageTools, post_ids: Sequence[int]) -> list[int]:
-    """Claim the annotated posts, triage them and commit, all in one transaction."""
+def _triage_alone(
+    engine: Engine, tools: TriageTools, post_id: int, outcome: TriageOutcome
+) -> Exception | None:
+    """Claim, lock, triage and commit one post in its own transaction; the bug it raised."""
     from triage.stage import triage_annotated
 
-    with Session(engine, expire_on_commit=False) as session:
-        claimed = _claim(session, post_ids, PipelineStage.ANNOTATED)
-        if not claimed:
-            return []
-        _lock_grouping(session, claimed)
-        triaged = [
-            post_id
-            for post_id in claimed
+    try:
+        with Session(engine, expire_on_commit=False) as session:
+            if not _claim(session, [post_id], PipelineStage.ANNOTATED):
+                return None
+            _lock_grouping(session, [post_id])
             if triage_annotated(
                 session,
                 post_id=post_id,
                 thresholds=tools.thresholds,
                 calendar=tools.calendar,
                 lemmatize=tools.lemmatize,
-            )
-        ]
-        session.commit()
-    return triaged
-
-
-def _triage_alone(
-    engine: Engine, tools: TriageTools, post_id: int, outcome: TriageOutcome
-) -> Exception | None:
-    """Triage one post in its own transaction; the bug it raised, if any."""
-    try:
-        outcome.triaged.extend(_triage(engine, tools, [post_id]))
+            ):
+                session.commit()
+                outcome.triaged.append(post_id)
     except INFRASTRUCTURE_ERRORS:
         raise
     except Exception as error:
