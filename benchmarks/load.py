@@ -47,6 +47,7 @@ from sqlalchemy import Engine, select, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
+from benchmarks import cpu
 from ingest.clients import Clients, CrawlLimits
 from ingest.sources import get_or_create_source
 from ingest.vk.client import make_vk_api
@@ -215,10 +216,11 @@ def clients_for(server: FakeVk) -> Clients:
 
 
 @contextmanager
-def own_redis(url: str | None) -> Iterator[str]:
-    """The given Redis, or a throw-away redis-server on a free port (nothing else is flushed)."""
+def own_redis(url: str | None) -> Iterator[tuple[str, int | None]]:
+    """The given Redis, or a throw-away redis-server on a free port (nothing else is flushed);
+    with the server's pid when it is our own (for its CPU figure)."""
     if url:
-        yield url
+        yield url, None
         return
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -237,7 +239,7 @@ def own_redis(url: str | None) -> Iterator[str]:
                     client.ping()
                     break
                 time.sleep(0.1)
-            yield own
+            yield own, server.pid
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -351,6 +353,7 @@ def run_rq(
     rate: float | None,
     env: dict[str, str],
     tag: str,
+    redis_pid: int | None,
 ) -> dict[str, Any]:
     """One measured run on rq with `workers` worker processes."""
     redis.flushdb()
@@ -366,6 +369,8 @@ def run_rq(
         pipeline = RqPipeline(connection=redis, batch_size=get_settings().pipeline_batch_size)
         seen: dict[int, float] = {}
         fetched = 0
+        pids = [proc.pid for proc in procs]
+        cpu_before = cpu.sample(pids, redis_pid)
         start = time.time()
         next_crawl = 0.0
         while len(seen) < total:
@@ -379,6 +384,7 @@ def run_rq(
             if len(seen) == triaged_since_ids:
                 time.sleep(0.2)
         elapsed = time.time() - start
+        used = cpu.sample(pids, redis_pid).minus(cpu_before)
     finally:
         for proc in procs:
             proc.terminate()
@@ -393,6 +399,7 @@ def run_rq(
         "posts_per_second": round(total / elapsed, 1),
         "latency_median_s": round(statistics.median(latencies), 2),
         "latency_p95_s": round(latencies[int(len(latencies) * 0.95) - 1], 2),
+        "cpu_ms_per_post": used.per_post_ms(total),
     }
 
 
@@ -404,16 +411,19 @@ def run_in_process(engine: Engine, server: FakeVk, *, posts: int, sources: int) 
     pipeline = InProcessPipeline(
         engine=engine, annotator=resources.annotator, triage_tools=resources.triage_tools
     )
+    cpu_before = cpu.sample([], None)
     start = time.time()
     crawl_all(
         engine, source_ids, clients_for(server), database_guard(engine, ttl_seconds=600), pipeline
     )
     elapsed = time.time() - start
+    used = cpu.sample([], None).minus(cpu_before)
     return {
         "workers": "in-process",
         "posts": total,
         "seconds": round(elapsed, 1),
         "posts_per_second": round(total / elapsed, 1),
+        "cpu_ms_per_post": used.per_post_ms(total),
     }
 
 
@@ -440,11 +450,11 @@ def main() -> None:
         help="Redis URL (flushed!); default: a redis-server of its own on a free port",
     )
     args = parser.parse_args()
-    with own_redis(args.redis) as redis_url:
-        measure(args, redis_url)
+    with own_redis(args.redis) as (redis_url, redis_pid):
+        measure(args, redis_url, redis_pid)
 
 
-def measure(args: argparse.Namespace, redis_url: str) -> None:
+def measure(args: argparse.Namespace, redis_url: str, redis_pid: int | None) -> None:
     """Each run on a fresh, seeded database, so no run pays for the posts of the one before."""
     url = fresh_database(args.postgres, DATABASE)
     env = {
@@ -467,7 +477,7 @@ def measure(args: argparse.Namespace, redis_url: str) -> None:
             with fresh_engine(args.postgres) as engine:
                 result = run_rq(engine, server, redis, workers=count, posts=args.posts,
                                 sources=args.sources, rate=None, env=env,
-                                tag=f"max{count}")  # fmt: skip
+                                tag=f"max{count}", redis_pid=redis_pid)  # fmt: skip
             results.append(result)
             print(json.dumps(result), flush=True)
         best = max(results[1:], key=lambda r: r["posts_per_second"])
@@ -475,7 +485,7 @@ def measure(args: argparse.Namespace, redis_url: str) -> None:
         with fresh_engine(args.postgres) as engine:
             latency = run_rq(engine, server, redis, workers=best["workers"],
                              posts=int(rate * args.latency_seconds), sources=args.sources,
-                             rate=rate, env=env, tag="latency")  # fmt: skip
+                             rate=rate, env=env, tag="latency", redis_pid=redis_pid)  # fmt: skip
         print(json.dumps(latency), flush=True)
     print(f"measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC", flush=True)
 

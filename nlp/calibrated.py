@@ -34,6 +34,8 @@ class CalibratedSVM:
         self.temperature = 0.3
         self.classes_: np.ndarray = np.array([])
         self._svm: LinearSVC | SGDClassifier | None = None
+        self._weights: np.ndarray | None = None
+        self._intercept: np.ndarray | None = None
 
     def fit(self, features: sp.csr_matrix, labels: Sequence[str]) -> "CalibratedSVM":
         y = np.asarray(labels)
@@ -42,12 +44,36 @@ class CalibratedSVM:
         if len(y) >= MIN_CALIBRATION_ROWS:
             self.temperature = self._fit_temperature(features, y)
         self._svm = self._new_model().fit(features, y)
+        self._weights = None
         self.classes_ = self._svm.classes_
         return self
 
     def predict_proba(self, features: sp.csr_matrix) -> np.ndarray:
         assert self._svm is not None, "fit the model first"
-        return _softmax(_scores(self._svm, features) / self.temperature)
+        return _softmax(self._decision(features) / self.temperature)
+
+    def _decision(self, features: sp.csr_matrix) -> np.ndarray:
+        """The model's decision scores, from weights laid out for a sparse × dense product.
+
+        scikit-learn computes `features @ coef_.T`; the transpose is not contiguous, so scipy
+        copies the whole weight matrix (classes × features) on every call: about 15 ms per
+        batch for the cold-start topic model, whatever the batch size. The contiguous copy is
+        made once, on first use after fitting or loading (it is not pickled).
+        """
+        if self._weights is None:
+            assert self._svm is not None, "fit the model first"
+            self._weights = np.ascontiguousarray(self._svm.coef_.T)
+            self._intercept = np.asarray(self._svm.intercept_)
+        scores = np.asarray(features @ self._weights) + self._intercept
+        if scores.shape[1] == 1:  # binary: one margin; make it two symmetric columns
+            scores = np.column_stack([-scores[:, 0], scores[:, 0]]) / 2
+        return scores
+
+    def __getstate__(self) -> dict[str, object]:
+        return {**self.__dict__, "_weights": None, "_intercept": None}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update({"_weights": None, "_intercept": None, **state})
 
     def _new_model(self) -> LinearSVC | SGDClassifier:
         if self.kind == "logistic":

@@ -1,7 +1,7 @@
 """One batch of posts through one stage: the same code for rq jobs and the in-process path.
 
 Each function takes post ids, opens its own session, calls the stage function (NLP's
-`annotate_posts`, TRIAGE's `triage_annotated`) and commits: annotation a whole batch at
+`annotate_posts`, TRIAGE's `triage_post`) and commits: annotation a whole batch at
 once, triage one post at a time. A post's `stage` column makes the run idempotent: posts
 already past the stage are left alone, so a retried or duplicated batch changes nothing
 twice. On PostgreSQL the rows are claimed with `FOR UPDATE SKIP LOCKED`, so two workers
@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine, exists, select, text
+from sqlalchemy import Connection, Engine, Select, exists, select, text
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlmodel import Session
 
@@ -88,7 +88,8 @@ def triage_batch(
     """
     outcome = TriageOutcome()
     unique = sorted(set(post_ids))
-    crashes = [_triage_alone(engine, tools, post_id, outcome) for post_id in unique]
+    with engine.connect() as connection:  # one connection (and one pre-ping) for the batch
+        crashes = [_triage_alone(connection, tools, post_id, outcome) for post_id in unique]
     first_crash = next((crash for crash in crashes if crash is not None), None)
     if first_crash is None:
         return outcome
@@ -134,25 +135,29 @@ def _annotate_alone(engine: Engine, annotator: Any, post_id: int, outcome: Annot
 
 
 def _triage_alone(
-    engine: Engine, tools: TriageTools, post_id: int, outcome: TriageOutcome
+    connection: Connection, tools: TriageTools, post_id: int, outcome: TriageOutcome
 ) -> Exception | None:
     """Claim, lock, triage and commit one post in its own transaction; the bug it raised."""
-    from triage.stage import triage_annotated
+    from triage.calendar import WorkCalendar
+    from triage.stage import current_annotation, triage_post
 
     try:
-        with Session(engine, expire_on_commit=False) as session:
-            if not _claim(session, [post_id], PipelineStage.ANNOTATED):
+        with Session(connection, expire_on_commit=False) as session:
+            post = _claim_post(session, post_id, PipelineStage.ANNOTATED)
+            if post is None:
                 return None
-            _lock_grouping(session, [post_id])
-            if triage_annotated(
+            annotation = current_annotation(session, post_id=post_id)
+            _lock_grouping(session, annotation)
+            triage_post(
                 session,
-                post_id=post_id,
+                post=post,
+                annotation=annotation,
                 thresholds=tools.thresholds,
-                calendar=tools.calendar,
+                calendar=tools.calendar or WorkCalendar(),
                 lemmatize=tools.lemmatize,
-            ):
-                session.commit()
-                outcome.triaged.append(post_id)
+            )
+            session.commit()
+            outcome.triaged.append(post_id)
     except INFRASTRUCTURE_ERRORS:
         raise
     except Exception as error:
@@ -182,43 +187,46 @@ def _claim(session: Session, post_ids: Sequence[int], stage: PipelineStage) -> l
     """The ids still at `stage` and not quarantined, locked for this transaction on PostgreSQL."""
     if not post_ids:
         return []
+    statement = _claimable(session, select(Post.id), sorted(set(post_ids)), stage)
+    return [int(post_id) for post_id in session.execute(statement).scalars()]
+
+
+def _claim_post(session: Session, post_id: int, stage: PipelineStage) -> Post | None:
+    """The post itself if it is still at `stage` and not quarantined, locked like `_claim`."""
+    statement = _claimable(session, select(Post), [post_id], stage)
+    return session.execute(statement).scalar_one_or_none()
+
+
+def _claimable(
+    session: Session, statement: Select[Any], post_ids: Sequence[int], stage: PipelineStage
+) -> Select[Any]:
     quarantined = exists().where(
         QuarantineRecord.post_id == Post.id,  # type: ignore[arg-type]
         QuarantineRecord.resolved.is_(False),  # type: ignore[attr-defined]
     )
-    statement = (
-        select(Post.id)
-        .where(Post.id.in_(sorted(set(post_ids))), Post.stage == stage, ~quarantined)  # type: ignore[union-attr]
-        .order_by(Post.id)  # type: ignore[arg-type]
-    )
+    statement = statement.where(
+        Post.id.in_(post_ids),  # type: ignore[union-attr]
+        Post.stage == stage,
+        ~quarantined,
+    ).order_by(Post.id)  # type: ignore[arg-type]
     if session.get_bind().dialect.name == "postgresql":
         statement = statement.with_for_update(skip_locked=True, of=Post)  # type: ignore[arg-type]
-    return [int(post_id) for post_id in session.execute(statement).scalars()]
+    return statement
 
 
-def _lock_grouping(session: Session, post_ids: Sequence[int]) -> None:
-    """On PostgreSQL, hold the grouping lock of the posts' municipalities until commit.
+def _lock_grouping(session: Session, annotation: Annotation | None) -> None:
+    """On PostgreSQL, hold the grouping lock of the post's municipality until commit.
 
     Grouping compares a post only with the incidents of its own municipality (or, with none,
     with those of none), so two workers never group posts of one municipality at the same
     time: neither misses an incident the other just opened (no duplicate incidents), and
-    they do not update the same incident rows in opposite orders. The locks are taken in
-    one order, so their waits cannot form a cycle. (A comment joins its parent's incident
-    wherever it is; a deadlock that causes fails the job, and rq retries it.)
+    they do not update the same incident rows in opposite orders. (A comment joins its
+    parent's incident wherever it is; a deadlock that causes fails the job, and rq retries.)
     """
     if session.get_bind().dialect.name != "postgresql":
         return  # SQLite runs one write transaction at a time anyway
-    rows = session.execute(
-        select(Annotation.post_id, Annotation.municipality_id).where(
-            Annotation.post_id.in_(post_ids),  # type: ignore[attr-defined]
-            Annotation.is_current.is_(True),  # type: ignore[attr-defined]
-        )
-    ).all()
-    keys = {municipality or 0 for _, municipality in rows}
-    if len({post_id for post_id, _ in rows}) < len(set(post_ids)):
-        keys.add(0)  # a post without an annotation is grouped as one with no municipality
-    for key in sorted(keys):
-        session.execute(
-            text("SELECT pg_advisory_xact_lock(:space, :key)"),
-            {"space": GROUPING_LOCK_SPACE, "key": key},
-        )
+    key = annotation.municipality_id if annotation and annotation.municipality_id else 0
+    session.execute(
+        text("SELECT pg_advisory_xact_lock(:space, :key)"),
+        {"space": GROUPING_LOCK_SPACE, "key": key},
+    )

@@ -1,9 +1,10 @@
 """Incidents: create, attach posts (with the reason), merge and split."""
 
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session
 
 from models.annotation import Annotation
@@ -19,15 +20,27 @@ TITLE_CHARS = 120
 
 
 def create_incident(
-    session: Session, *, post: Post, annotation: Annotation | None, address: str | None, actor: str
+    session: Session,
+    *,
+    post: Post,
+    annotation: Annotation | None,
+    address: str | None,
+    reason: dict[str, Any],
+    actor: str,
+    priority: float = 0.0,
 ) -> Incident:
-    """A new open incident seeded from one post (the post is attached by the caller)."""
+    """A new open incident seeded from one post, which becomes its first member with `reason`.
+
+    The post must belong to no incident yet (use `attach_post` to move one).
+    """
     incident = Incident(
         title=_title(post.text),
         category_code=annotation.category_code if annotation else None,
         topic_code=annotation.topic_code if annotation else None,
         municipality_id=annotation.municipality_id if annotation else None,
         address=address,
+        post_count=1,
+        priority=priority,
         first_post_at=post.published_at,
         last_post_at=post.published_at,
     )
@@ -43,6 +56,8 @@ def create_incident(
         before=None,
         after=snapshot(incident, (*INCIDENT_FIELDS, "municipality_id", "address")),
     )
+    _link(session, incident=incident, post=post, previous=None, link=None, reason=reason,
+          similarity=None, attached_by=actor, user_id=None)  # fmt: skip
     return incident
 
 
@@ -58,7 +73,57 @@ def attach_post(
 ) -> IncidentPost:
     """Make `post` a member of `incident` (moving it out of any other), recording why."""
     link = session.get(IncidentPost, post.id)
+    return _attach(session, incident=incident, post=post, link=link, reason=reason,
+                   similarity=similarity, attached_by=attached_by, user_id=user_id)  # fmt: skip
+
+
+def join_incident(
+    session: Session,
+    *,
+    incident: Incident,
+    post: Post,
+    reason: dict[str, Any],
+    similarity: float | None,
+    attached_by: str,
+) -> IncidentPost:
+    """`attach_post` for a post the caller knows belongs to no incident (saves a lookup)."""
+    return _attach(session, incident=incident, post=post, link=None, reason=reason,
+                   similarity=similarity, attached_by=attached_by, user_id=None)  # fmt: skip
+
+
+def _attach(
+    session: Session,
+    *,
+    incident: Incident,
+    post: Post,
+    link: IncidentPost | None,
+    reason: dict[str, Any],
+    similarity: float | None,
+    attached_by: str,
+    user_id: int | None,
+) -> IncidentPost:
     previous = link.incident_id if link else None
+    link = _link(session, incident=incident, post=post, previous=previous, link=link,
+                 reason=reason, similarity=similarity, attached_by=attached_by,
+                 user_id=user_id)  # fmt: skip
+    session.flush()
+    refresh_counts(session, incident_ids=[i for i in (previous, incident.id) if i is not None])
+    return link
+
+
+def _link(
+    session: Session,
+    *,
+    incident: Incident,
+    post: Post,
+    previous: int | None,
+    link: IncidentPost | None,
+    reason: dict[str, Any],
+    similarity: float | None,
+    attached_by: str,
+    user_id: int | None,
+) -> IncidentPost:
+    """Point the post's membership at `incident` and audit it (counts are the caller's)."""
     if link is None:
         link = IncidentPost(post_id=post.id or 0, incident_id=incident.id or 0)
     link.incident_id = incident.id or 0
@@ -67,9 +132,6 @@ def attach_post(
     link.attached_by = attached_by
     link.attached_at = now()
     session.add(link)
-    session.flush()
-    _touch(incident, post.published_at)
-    refresh_counts(session, incident_ids=[i for i in (previous, incident.id) if i is not None])
     record_event(
         session,
         actor=attached_by,
@@ -184,21 +246,41 @@ def member_ids(session: Session, *, incident_id: int) -> list[int]:
 
 
 def refresh_counts(session: Session, *, incident_ids: list[int]) -> None:
-    """Recount members and the first/last post times from the database."""
+    """Recount members and the first/last post times in the database, one statement each.
+
+    The counts are computed inside the UPDATE, so they are the database's own; the values
+    it returns are set on a loaded incident as already saved (no second write).
+    """
     for incident_id in incident_ids:
-        incident = session.get(Incident, incident_id)
-        if incident is None:
+        members = select(IncidentPost.post_id).where(IncidentPost.incident_id == incident_id)
+        of_members = Post.id.in_(members.scalar_subquery())  # type: ignore[union-attr]
+        row = session.execute(
+            update(Incident)
+            .where(Incident.id == incident_id)  # type: ignore[arg-type]
+            .values(
+                post_count=select(func.count()).select_from(members.subquery()).scalar_subquery(),
+                first_post_at=select(func.min(Post.published_at))
+                .where(of_members)
+                .scalar_subquery(),
+                last_post_at=select(func.max(Post.published_at))
+                .where(of_members)
+                .scalar_subquery(),
+                updated_at=now(),
+            )
+            .returning(
+                Incident.post_count,
+                Incident.first_post_at,
+                Incident.last_post_at,
+                Incident.updated_at,
+            )
+            .execution_options(synchronize_session=False)
+        ).one_or_none()
+        loaded = session.identity_map.get(identity_key(Incident, incident_id))
+        if row is None or loaded is None:
             continue
-        count, first, last = session.execute(
-            select(func.count(), func.min(Post.published_at), func.max(Post.published_at))
-            .select_from(IncidentPost)
-            .join(Post, Post.id == IncidentPost.post_id)
-            .where(IncidentPost.incident_id == incident_id)
-        ).one()
-        incident.post_count = count
-        incident.first_post_at = first
-        incident.last_post_at = last
-        session.add(incident)
+        for name, value in zip(("post_count", "first_post_at", "last_post_at", "updated_at"),
+                               row, strict=True):  # fmt: skip
+            set_committed_value(loaded, name, value)
 
 
 def _fold(
@@ -234,12 +316,6 @@ def _fold(
         before=before,
         after=snapshot(source, INCIDENT_FIELDS),
     )
-
-
-def _touch(incident: Incident, published_at: datetime) -> None:
-    incident.updated_at = now()
-    if incident.last_post_at is None or published_at > incident.last_post_at:
-        incident.last_post_at = published_at
 
 
 def _title(text: str) -> str:

@@ -14,7 +14,7 @@ from triage.address import find_address
 from triage.audit import record_event
 from triage.calendar import WorkCalendar
 from triage.grouping import find_match
-from triage.incidents import attach_post, create_incident
+from triage.incidents import create_incident, join_incident
 from triage.lifecycle import apply_transition
 from triage.priority import Reach, priority_score, urgency_cues
 from triage.thresholds import Thresholds
@@ -74,26 +74,28 @@ def triage_post(
     lemmatize: Callable[[str], str] | None,
 ) -> None:
     status = review_status(annotation, thresholds)
+    cues = urgency_cues(post.text)
+    at = now()
+
+    def priority(reporters: int) -> float:
+        return priority_score(
+            cues=cues, reach=_reach(post), reporters=reporters, published_at=post.published_at,
+            now=at,
+        )  # fmt: skip
+
+    post_priority = priority(1)
+    if status != ReviewStatus.NOT_SIGNAL:
+        incident, created = _group(session, post=post, annotation=annotation,
+                                   thresholds=thresholds, lemmatize=lemmatize,
+                                   priority=post_priority)  # fmt: skip
+        if not created:
+            post_priority = priority(incident.post_count)
+            incident.priority = max(incident.priority, post_priority)
+            _reopen_if_resolved(session, incident=incident, post=post, calendar=calendar)
+    # The post's own columns change last, so they are written in one UPDATE at commit.
+    post.priority = post_priority
     post.review_status = status
     post.stage = PipelineStage.TRIAGED
-    cues = urgency_cues(post.text)
-    reporters = 1
-    if status != ReviewStatus.NOT_SIGNAL:
-        incident = _group(
-            session, post=post, annotation=annotation, thresholds=thresholds, lemmatize=lemmatize
-        )
-        reporters = incident.post_count
-        _reopen_if_resolved(session, incident=incident, post=post, calendar=calendar)
-    post.priority = priority_score(
-        cues=cues,
-        reach=_reach(post),
-        reporters=reporters,
-        published_at=post.published_at,
-        now=now(),
-    )
-    if status != ReviewStatus.NOT_SIGNAL:
-        incident.priority = max(incident.priority, post.priority)
-        session.add(incident)
     session.add(post)
     record_event(
         session,
@@ -140,34 +142,24 @@ def _group(
     annotation: Annotation | None,
     thresholds: Thresholds,
     lemmatize: Callable[[str], str] | None,
-) -> Incident:
+    priority: float,
+) -> tuple[Incident, bool]:
+    """The post's incident, and whether it was created for this post."""
     existing = session.get(IncidentPost, post.id)
     if existing is not None:
-        return session.get_one(Incident, existing.incident_id)
+        return session.get_one(Incident, existing.incident_id), False
     match = find_match(
         session, post=post, annotation=annotation, thresholds=thresholds, lemmatize=lemmatize
     )
     if match is None:
         address = find_address(post.text)
-        incident = create_incident(
-            session, post=post, annotation=annotation, address=address, actor=SYSTEM
-        )
-        reason = {
-            "rule": "new_incident",
-            "address": address,
-            "municipality_id": incident.municipality_id,
-        }
-        attach_post(
-            session,
-            incident=incident,
-            post=post,
-            reason=reason,
-            similarity=None,
-            attached_by=SYSTEM,
-        )
-        return incident
+        municipality_id = annotation.municipality_id if annotation else None
+        reason = {"rule": "new_incident", "address": address, "municipality_id": municipality_id}
+        incident = create_incident(session, post=post, annotation=annotation, address=address,
+                                   reason=reason, actor=SYSTEM, priority=priority)  # fmt: skip
+        return incident, True
     incident = session.get_one(Incident, match.incident_id)
-    attach_post(
+    join_incident(
         session,
         incident=incident,
         post=post,
@@ -175,7 +167,7 @@ def _group(
         similarity=match.similarity,
         attached_by=SYSTEM,
     )
-    return incident
+    return incident, False
 
 
 def _reopen_if_resolved(

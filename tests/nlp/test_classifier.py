@@ -1,4 +1,5 @@
 import csv
+import pickle
 import random
 from pathlib import Path
 
@@ -6,7 +7,10 @@ import numpy as np
 import pytest
 
 from nlp.annotator import Annotator
+from nlp.calibrated import _scores
 from nlp.classifier import ClassifierBundle, Example, load_bundle, train_bundle
+from nlp.ensemble import LinearEnsemble
+from nlp.features import prepare
 from nlp.lemmas import Lemmatizer
 from nlp.metrics import coverage_at_precision
 
@@ -111,3 +115,17 @@ def test_save_and_load_round_trip(
 def test_training_needs_two_labels(lemmatizer: Lemmatizer) -> None:
     with pytest.raises(ValueError, match="two distinct labels"):
         train_bundle([Example("яма", "roads"), Example("ямы", "roads")], lemmatizer=lemmatizer)
+
+
+def test_scores_match_scikit_learn_and_weights_are_not_saved(
+    cold_bundle: ClassifierBundle, lemmatizer: Lemmatizer
+) -> None:
+    """The contiguous weight copy gives scikit-learn's own decision scores, bit for bit,
+    and is rebuilt after loading rather than stored twice in the artifact."""
+    texts = [text for text, _, _ in COLD_START]
+    matrix = cold_bundle.features.transform(prepare(texts, lemmatizer))
+    assert isinstance(cold_bundle.labels, LinearEnsemble)
+    for model in (cold_bundle.labels.svm, cold_bundle.labels.logistic, cold_bundle.signal):
+        assert model is not None
+        assert np.array_equal(model._decision(matrix), _scores(model._svm, matrix))
+        assert pickle.loads(pickle.dumps(model))._weights is None
