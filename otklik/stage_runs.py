@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Select, exists, select, text
+from sqlalchemy import Connection, Engine, Select, and_, exists, select, text
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlmodel import Session
 
@@ -139,14 +139,14 @@ def _triage_alone(
 ) -> Exception | None:
     """Claim, lock, triage and commit one post in its own transaction; the bug it raised."""
     from triage.calendar import WorkCalendar
-    from triage.stage import current_annotation, triage_post
+    from triage.stage import triage_post
 
     try:
         with Session(connection, expire_on_commit=False) as session:
-            post = _claim_post(session, post_id, PipelineStage.ANNOTATED)
-            if post is None:
+            claimed = _claim_for_triage(session, post_id)
+            if claimed is None:
                 return None
-            annotation = current_annotation(session, post_id=post_id)
+            post, annotation = claimed
             _lock_grouping(session, annotation)
             triage_post(
                 session,
@@ -191,10 +191,19 @@ def _claim(session: Session, post_ids: Sequence[int], stage: PipelineStage) -> l
     return [int(post_id) for post_id in session.execute(statement).scalars()]
 
 
-def _claim_post(session: Session, post_id: int, stage: PipelineStage) -> Post | None:
-    """The post itself if it is still at `stage` and not quarantined, locked like `_claim`."""
-    statement = _claimable(session, select(Post), [post_id], stage)
-    return session.execute(statement).scalar_one_or_none()
+def _claim_for_triage(session: Session, post_id: int) -> tuple[Post, Annotation | None] | None:
+    """The annotated post, locked like `_claim`, with its current annotation (one query)."""
+    statement = _claimable(
+        session,
+        select(Post, Annotation).outerjoin(
+            Annotation,
+            and_(Annotation.post_id == Post.id, Annotation.is_current.is_(True)),  # type: ignore[attr-defined]
+        ),
+        [post_id],
+        PipelineStage.ANNOTATED,
+    ).order_by(Annotation.id.desc())  # type: ignore[union-attr]
+    row = session.execute(statement.limit(1)).first()
+    return None if row is None else (row[0], row[1])
 
 
 def _claimable(
