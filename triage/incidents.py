@@ -11,6 +11,7 @@ from models.annotation import Annotation
 from models.clock import now
 from models.incident import Incident, IncidentPost, IncidentStatus
 from models.post import Post
+from models.report import Report
 from triage.audit import record_event, snapshot
 from triage.errors import TriageError
 from triage.locking import claim, load
@@ -299,11 +300,15 @@ def _fold(
             attached_by=actor,
             user_id=user_id,
         )
+    moved = _move_reports(session, source=source, target=target, actor=actor, user_id=user_id)
     source.status = IncidentStatus.MERGED
     source.merged_into_id = target.id
     source.updated_at = now()
     target.priority = max(target.priority, source.priority)
+    if moved and target.status == IncidentStatus.OPEN:
+        target.status = IncidentStatus.REPORTED
     session.add(source)
+    session.add(target)
     session.flush()
     refresh_counts(session, incident_ids=[source.id or 0, target.id or 0])
     record_event(
@@ -316,6 +321,35 @@ def _fold(
         before=before,
         after=snapshot(source, INCIDENT_FIELDS),
     )
+
+
+def _move_reports(
+    session: Session, *, source: Incident, target: Incident, actor: str, user_id: int | None
+) -> int:
+    """The source's reports follow its posts to the target, each move audited; how many.
+
+    Nothing is closed on the operator's behalf: if both incidents had an open report, the
+    target now has two, and one of them can be marked a duplicate.
+    """
+    reports = session.execute(select(Report).where(Report.incident_id == source.id)).scalars()
+    count = 0
+    for report in reports:
+        report.incident_id = target.id or 0
+        report.version += 1
+        report.updated_at = now()
+        session.add(report)
+        record_event(
+            session,
+            actor=actor,
+            user_id=user_id,
+            entity_type="report",
+            entity_id=report.id or 0,
+            action="move",
+            before={"incident_id": source.id},
+            after={"incident_id": target.id, "reason": "merge"},
+        )
+        count += 1
+    return count
 
 
 def _title(text: str) -> str:

@@ -4,9 +4,12 @@ from sqlmodel import Session
 
 from models.audit import AuditEvent
 from models.incident import Incident, IncidentPost, IncidentStatus
+from models.report import Report
 from tests.triage import factories as f
+from triage.calendar import WorkCalendar
 from triage.errors import ConflictError, TriageError
 from triage.incidents import member_ids, merge_incidents, move_post, split_incident
+from triage.reports import create_report
 from triage.stage import triage_posts
 from triage.thresholds import Thresholds
 
@@ -136,3 +139,42 @@ def test_a_moderator_attaches_a_post_by_hand(session: Session) -> None:
     )
     session.refresh(source)
     assert source.post_count == 0
+
+
+def test_merge_moves_the_source_reports_to_the_target(session: Session) -> None:
+    target, source, _ = _three_incidents(session)
+    report = create_report(
+        session,
+        incident_id=source.id or 0,
+        expected_version=source.version,
+        actor="anna",
+        user_id=None,
+        calendar=WorkCalendar(),
+    )
+    session.commit()
+    report_version = report.version
+    assert target.status == IncidentStatus.OPEN
+
+    merge_incidents(
+        session,
+        target_id=target.id or 0,
+        source_ids=[source.id or 0],
+        actor="boris",
+        user_id=None,
+        expected_versions={target.id or 0: target.version, source.id or 0: source.version},
+    )
+    session.commit()
+
+    session.refresh(report)
+    session.refresh(target)
+    assert report.incident_id == target.id
+    assert report.version == report_version + 1  # a stale edit of the report now conflicts
+    assert target.status == IncidentStatus.REPORTED
+    move = session.execute(
+        select(AuditEvent).where(AuditEvent.entity_type == "report", AuditEvent.action == "move")
+    ).scalar_one()
+    assert (move.entity_id, move.actor) == (report.id, "boris")
+    assert move.before == {"incident_id": source.id}
+    assert move.after == {"incident_id": target.id, "reason": "merge"}
+    remaining = session.execute(select(Report).where(Report.incident_id == source.id)).all()
+    assert remaining == []
