@@ -36,7 +36,7 @@ class CrawlRunStatus(StrEnum):
 class CrawlRun(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     source_id: int | None = Field(default=None, foreign_key="source.id", index=True)
-    started_at: datetime = created_at_field()
+    started_at: datetime = utc_field(nullable=False, index=True, default_now=True)
     finished_at: datetime | None = utc_field()
     status: str = Field(default=CrawlRunStatus.RUNNING, max_length=32)
     new: int = 0

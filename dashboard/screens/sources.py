@@ -1,9 +1,9 @@
-"""Источники: crawl sources with their health; add one, run one now, switch one off or on."""
+"""Источники: crawl sources with their health and crawl history; add, run now, switch off/on."""
 
 import streamlit as st
 from sqlmodel import Session
 
-from dashboard import actions, auth, resources, views
+from dashboard import actions, auth, resources, run_history, views
 from dashboard.crawling import crawl_now
 from dashboard.queries import sources_with_daily_posts
 from ingest.sources import get_or_create_source, set_source_enabled
@@ -64,6 +64,9 @@ if rows:
     st.dataframe(table, hide_index=True, width="stretch")
 else:
     st.info("Источников пока нет.")
+
+if rows:
+    run_history.show({source.id or 0: source.name for source, _ in rows})
 
 if not has_right(login.role, Right.MANAGE_SOURCES):
     st.stop()
