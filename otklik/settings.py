@@ -14,7 +14,10 @@ from otklik.paths import DATA_DIR, VAR_DIR
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="OTKLIK_", env_file=".env", extra="ignore")
+    # An empty value (`OTKLIK_TELEGRAM_API_ID=` in .env) means "not set", not a parse error.
+    model_config = SettingsConfigDict(
+        env_prefix="OTKLIK_", env_file=".env", extra="ignore", env_ignore_empty=True
+    )
 
     # Storage and queues
     database_url: str = f"sqlite:///{VAR_DIR / 'otklik.db'}"

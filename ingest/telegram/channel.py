@@ -68,7 +68,10 @@ async def _crawl(
     try:
         await client.connect()
         if not await client.is_user_authorized():
-            raise SourceFailure(FailureKind.BROKEN, "the Telegram session file is not authorised")
+            raise SourceFailure(
+                FailureKind.BROKEN,
+                "the Telegram session file is not authorised (otklik ingest telegram-login)",
+            )
         await _read_with_flood_waits(client, channel, min_id, limit, bound, sleep, emit)
     except GONE_ERRORS as error:
         raise SourceFailure(FailureKind.GONE, f"{channel}: {error}") from error

@@ -22,7 +22,7 @@ class TelegramClientLike(Protocol):
 
 
 def make_telegram_client(*, api_id: int, api_hash: str, session_path: Path) -> TelegramClient:
-    """A Telethon client on a session file authorised once, interactively, with Telethon.
+    """A Telethon client on a session file authorised once with `otklik ingest telegram-login`.
 
     The crawler never logs in: an unauthorised session marks the source broken.
     """

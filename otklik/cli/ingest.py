@@ -14,6 +14,14 @@ from ingest.exports.csv_table import ColumnMapping, import_csv
 from ingest.exports.telegram_desktop import import_telegram_export
 from ingest.exports.vk_dump import import_vk_dump
 from ingest.sources import get_or_create_source
+from ingest.telegram.client import make_telegram_client
+from ingest.telegram.login import (
+    MAX_CODE_ATTEMPTS,
+    LoginFailed,
+    LoginPrompts,
+    log_in,
+    restrict_session_file,
+)
 from models.source import Source, SourceCreate, SourceKind
 from otklik.cli.progress import progress_bar
 from otklik.runtime import get_engine
@@ -142,6 +150,57 @@ def ingest_telegram(
 ) -> None:
     """Crawl a Telegram channel once, from the last message seen."""
     _crawl(SourceKind.TELEGRAM, channel.lstrip("@"), annotate=annotate)
+
+
+@app.command("telegram-login")
+def ingest_telegram_login(
+    phone: str = typer.Option(
+        None, "--phone", help="The account's phone, e.g. +79991234567 (prompted if left out)."
+    ),
+) -> None:
+    """Authorise the Telegram session file the crawler uses (phone, code, 2FA password).
+
+    Uses OTKLIK_TELEGRAM_API_ID, OTKLIK_TELEGRAM_API_HASH and OTKLIK_TELEGRAM_SESSION. A
+    session that is already authorised is only reported. Otherwise Telegram sends a code to
+    the account; type it (hidden; three attempts), then the two-step verification password if
+    the account has one (hidden). The session file is left readable by its owner only (0600).
+    Run it again whenever the crawler reports the session as not authorised.
+    """
+    settings = get_settings()
+    api_hash = settings.telegram_api_hash.get_secret_value() if settings.telegram_api_hash else ""
+    if not (settings.telegram_api_id and api_hash):
+        typer.echo(
+            "error: set OTKLIK_TELEGRAM_API_ID and OTKLIK_TELEGRAM_API_HASH "
+            "(from my.telegram.org, API development tools)",
+            err=True,
+        )
+        raise typer.Exit(1)
+    client = make_telegram_client(
+        api_id=settings.telegram_api_id, api_hash=api_hash, session_path=settings.telegram_session
+    )
+    try:
+        result = log_in(client, phone=phone, prompts=_TERMINAL_PROMPTS)
+    except LoginFailed as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(1) from error
+    finally:
+        path = restrict_session_file(settings.telegram_session)
+    state = "already authorised" if result.already_authorised else "authorised"
+    typer.echo(f"{path}: {state} as {result.account.describe()}")
+
+
+def _prompt_code(attempt: int) -> str:
+    if attempt == 1:
+        return typer.prompt("Code Telegram sent to the account", hide_input=True)
+    label = f"Wrong code; try again ({attempt} of {MAX_CODE_ATTEMPTS})"
+    return typer.prompt(label, hide_input=True)
+
+
+_TERMINAL_PROMPTS = LoginPrompts(
+    phone=lambda: typer.prompt("Phone, e.g. +79991234567"),
+    code=_prompt_code,
+    password=lambda: typer.prompt("Two-step verification password", hide_input=True),
+)
 
 
 def _crawl(kind: SourceKind, target: str, *, annotate: bool) -> None:

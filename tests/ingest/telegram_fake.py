@@ -1,7 +1,8 @@
-"""A fake Telegram client with Telethon's interface, serving real Telethon message objects.
+"""Fake Telegram clients with Telethon's interface, serving real Telethon objects.
 
-It honours `iter_messages`' `min_id`, `reverse` and `limit`, and can raise Telethon's real
-`FloodWaitError` after a given number of messages.
+`FakeTelegramClient` honours `iter_messages`' `min_id`, `reverse` and `limit`, and can raise
+Telethon's real `FloodWaitError` after a given number of messages. `FakeTelegramLogin` is one
+account behind `send_code_request` / `sign_in` / `get_me`, raising Telethon's real errors.
 """
 
 from collections.abc import AsyncIterator
@@ -9,7 +10,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from telethon.errors import FloodWaitError
+from telethon.errors import (
+    FloodWaitError,
+    PasswordHashInvalidError,
+    PhoneCodeInvalidError,
+    SessionPasswordNeededError,
+)
 from telethon.tl.types import (
     Message,
     MessageActionPinMessage,
@@ -21,6 +27,7 @@ from telethon.tl.types import (
     PeerUser,
     ReactionCount,
     ReactionEmoji,
+    User,
 )
 
 CHANNEL_ID = 1_500_000_001
@@ -107,3 +114,64 @@ class FakeTelegramClient:
                 raise FloodWaitError(request=None, capture=self.flood_after.pop(self.served))
             self.served += 1
             yield item
+
+
+def account() -> User:
+    return User(id=777_000_123, first_name="Ольга", username="olga_cur", phone="79991234567")
+
+
+@dataclass
+class FakeTelegramLogin:
+    """One account: the code Telegram sends, and a two-step password if it has one."""
+
+    code: str = "24680"
+    password: str | None = None
+    authorised: bool = False
+    flood_wait: int | None = None  # seconds send_code_request asks to wait
+    user: User = field(default_factory=account)
+    codes_sent_to: list[str] = field(default_factory=list)
+    connected: bool = False
+    password_needed: bool = False
+
+    async def connect(self) -> None:
+        self.connected = True
+
+    async def disconnect(self) -> None:
+        self.connected = False
+
+    async def is_user_authorized(self) -> bool:
+        return self.authorised
+
+    async def send_code_request(self, phone: str) -> None:
+        assert self.connected, "send_code_request before connect()"
+        if self.flood_wait is not None:
+            raise FloodWaitError(request=None, capture=self.flood_wait)
+        self.codes_sent_to.append(phone)
+
+    async def sign_in(
+        self, phone: str | None = None, code: str | None = None, *, password: str | None = None
+    ) -> User:
+        assert self.connected, "sign_in before connect()"
+        if code is not None:
+            return self._check_code(phone, code)
+        assert self.password_needed, "a password before SessionPasswordNeededError"
+        if password != self.password:
+            raise PasswordHashInvalidError(request=None)
+        return self._signed_in()
+
+    async def get_me(self) -> User | None:
+        return self.user if self.authorised else None
+
+    def _check_code(self, phone: str | None, code: str) -> User:
+        if phone not in self.codes_sent_to:
+            raise ValueError("You also need to provide a phone_code_hash.")  # as Telethon
+        if code != self.code:
+            raise PhoneCodeInvalidError(request=None)
+        if self.password is not None:
+            self.password_needed = True
+            raise SessionPasswordNeededError(request=None)
+        return self._signed_in()
+
+    def _signed_in(self) -> User:
+        self.authorised = True
+        return self.user
