@@ -18,12 +18,15 @@ def escape_markdown(text: str) -> str:
 def highlight(text: str, marks: dict[str, str]) -> str:
     """Escaped markdown of `text` with each phrase in `marks` on its colour background.
 
-    `marks` maps a phrase to its kind ("place", "cue"); matching ignores case.
+    `marks` maps a phrase to its kind ("place", "cue"); matching ignores case and takes
+    whole words only.
     """
     phrases = sorted((p for p in marks if p.strip()), key=len, reverse=True)
     if not phrases:
         return escape_markdown(text)
-    pattern = re.compile("|".join(re.escape(p) for p in phrases), re.IGNORECASE)
+    # whole words only: the cue "нет" must not light up the middle of "планета"
+    alternatives = "|".join(re.escape(p) for p in phrases)
+    pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
     kinds = {p.lower(): kind for p, kind in marks.items()}
     parts: list[str] = []
     position = 0

@@ -7,10 +7,13 @@ from pathlib import Path
 from models.annotation import PostAnnotation
 from nlp.classifier import ClassifierBundle, Prediction, load_bundle
 from nlp.coldstart import cold_start_bundle
+from nlp.cues import cue_words as cues_in_text
 from nlp.gazetteer import Gazetteer
 from nlp.ner import LocationTagger
 from nlp.resolver import MunicipalityResolver, Resolution
 from nlp.text import clean_text, has_letters
+
+MAX_CUE_CHARS = 3_000  # the classifier reads no further (nlp.features.MAX_FEATURE_CHARS)
 
 
 @dataclass
@@ -45,15 +48,28 @@ class Annotator:
         priors = priors if priors is not None else [None] * len(texts)
         has_words = [has_letters(clean_text(text[:4000])) for text in texts]
         readable = [text for text, ok in zip(texts, has_words, strict=True) if ok]
-        predictions = iter(self.bundle.predict(readable, self.resolver.gazetteer.lemmatizer))
+        lemmatizer = self.resolver.gazetteer.lemmatizer
+        predictions = iter(self.bundle.predict(readable, lemmatizer))
         out = []
         for text, ok, prior in zip(texts, has_words, priors, strict=True):
             place = self.resolver.resolve(text, prior_id=prior)
-            out.append(_annotation(next(predictions), place) if ok else _wordless(place))
+            if not ok:
+                out.append(_wordless(place))
+                continue
+            prediction = next(predictions)
+            reasons = _place_reasons(place)
+            if prediction.is_signal and prediction.cues:
+                # what the console highlights: the post's own words behind its topic
+                reasons["cues"] = cues_in_text(text[:MAX_CUE_CHARS], prediction.cues, lemmatizer)
+                reasons["cue_lemmas"] = list(prediction.cues)
+            out.append(_annotation(prediction, place, reasons))
         return out
 
 
-def _annotation(prediction: Prediction, place: Resolution) -> PostAnnotation:
+def _annotation(
+    prediction: Prediction, place: Resolution, reasons: dict[str, object]
+) -> PostAnnotation:
+    fields = _place_fields(place) | {"reasons": reasons}
     return PostAnnotation(
         is_signal=prediction.is_signal,
         signal_confidence=prediction.signal_confidence,
@@ -61,7 +77,7 @@ def _annotation(prediction: Prediction, place: Resolution) -> PostAnnotation:
         category_confidence=prediction.category_confidence,
         topic_code=prediction.topic,
         topic_confidence=prediction.topic_confidence,
-        **_place_fields(place),
+        **fields,
     )
 
 
@@ -79,5 +95,9 @@ def _place_fields(place: Resolution) -> dict[str, object]:
         "municipality_id": place.municipality_id,
         "municipality_confidence": place.confidence,
         "municipality_span": place.span[:300] if place.span else None,
-        "reasons": {"municipality_method": place.method},
+        "reasons": _place_reasons(place),
     }
+
+
+def _place_reasons(place: Resolution) -> dict[str, object]:
+    return {"municipality_method": place.method}

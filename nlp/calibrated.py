@@ -60,14 +60,19 @@ class CalibratedSVM:
         batch for the cold-start topic model, whatever the batch size. The contiguous copy is
         made once, on first use after fitting or loading (it is not pickled).
         """
-        if self._weights is None:
-            assert self._svm is not None, "fit the model first"
-            self._weights = np.ascontiguousarray(self._svm.coef_.T)
-            self._intercept = np.asarray(self._svm.intercept_)
-        scores = np.asarray(features @ self._weights) + self._intercept
+        weights, intercept = self.weights()
+        scores = np.asarray(features @ weights) + intercept
         if scores.shape[1] == 1:  # binary: one margin; make it two symmetric columns
             scores = np.column_stack([-scores[:, 0], scores[:, 0]]) / 2
         return scores
+
+    def weights(self) -> tuple[np.ndarray, np.ndarray]:
+        """(features × classes weights, C-contiguous; the intercepts), built on first use."""
+        if self._weights is None or self._intercept is None:
+            assert self._svm is not None, "fit the model first"
+            self._weights = np.ascontiguousarray(self._svm.coef_.T)
+            self._intercept = np.asarray(self._svm.intercept_)
+        return self._weights, self._intercept
 
     def __getstate__(self) -> dict[str, object]:
         return {**self.__dict__, "_weights": None, "_intercept": None}

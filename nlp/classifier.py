@@ -3,7 +3,7 @@
 import json
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +11,7 @@ import joblib
 import numpy as np
 
 from nlp.calibrated import CalibratedSVM
+from nlp.cues import label_cues
 from nlp.ensemble import LinearEnsemble
 from nlp.features import TextFeatures, prepare
 from nlp.lemmas import Lemmatizer
@@ -37,6 +38,7 @@ class Prediction:
     category_confidence: float
     topic: str | None
     topic_confidence: float
+    cues: tuple[str, ...] = ()  # the lemma n-grams that pushed the chosen label most
 
 
 @dataclass
@@ -59,9 +61,25 @@ class ClassifierBundle:
         label_probs = self.labels.predict_proba(matrix)
         signal_probs = self._signal_probabilities(matrix)
         category_probs = self._category_probabilities(matrix, label_probs)
-        return [
+        predictions = [
             self._one(label_probs[i], signal_probs[i], category_probs[i]) for i in range(len(texts))
         ]
+        return self._with_cues(matrix, predictions)
+
+    def _with_cues(self, matrix: Any, predictions: list[Prediction]) -> list[Prediction]:
+        """Each prediction with the lemma n-grams that pushed its label most."""
+        members = self.labels.members if isinstance(self.labels, LinearEnsemble) else [self.labels]
+        columns = {label: i for i, label in enumerate(self.labels.classes_)}
+        names = self.features.word_names()
+        out = []
+        for row, prediction in enumerate(predictions):
+            label = prediction.topic if self.topic_category else prediction.category
+            if label not in columns:
+                out.append(prediction)
+                continue
+            cues = label_cues(matrix, row, members=members, column=columns[label], names=names)
+            out.append(replace(prediction, cues=tuple(cues)))
+        return out
 
     def _category_probabilities(
         self, matrix: Any, label_probs: np.ndarray

@@ -30,6 +30,10 @@ class LinearEnsemble:
         self.classes_ = self.svm.classes_
         return self
 
+    @property
+    def members(self) -> list[CalibratedSVM]:
+        return [self.svm, self.logistic]
+
     def predict_proba(self, features: sp.csr_matrix) -> np.ndarray:
         svm = self.svm.predict_proba(features)
         logistic = self.logistic.predict_proba(features)

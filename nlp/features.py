@@ -2,6 +2,7 @@
 
 from collections.abc import Sequence
 
+import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -29,9 +30,21 @@ class TextFeatures:
             analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True,
             max_features=max_char_features,
         )  # fmt: skip
+        self._word_names: np.ndarray | None = None
+
+    def word_names(self) -> np.ndarray:
+        """The lemma n-grams of the first columns, in column order (built once, not pickled)."""
+        names = getattr(self, "_word_names", None)
+        if names is None:
+            names = self._word_names = self.words.get_feature_names_out()
+        return names
+
+    def __getstate__(self) -> dict[str, object]:
+        return {key: value for key, value in self.__dict__.items() if key != "_word_names"}
 
     def fit_transform(self, prepared: Sequence[tuple[str, str]]) -> sp.csr_matrix:
         lemmas, cleaned = zip(*prepared, strict=True)
+        self._word_names = None
         return sp.hstack(
             [self.words.fit_transform(lemmas), self.chars.fit_transform(cleaned)]
         ).tocsr()

@@ -28,3 +28,9 @@ def test_highlight_marks_place_and_cues_and_escapes_the_rest() -> None:
 
 def test_highlight_escapes_inside_a_match() -> None:
     assert highlight("ул. Ленина", {"ул. Ленина": "place"}) == r":blue-background[ул\. Ленина]"
+
+
+def test_highlight_takes_whole_words_only() -> None:
+    assert highlight("На планете нет воды", {"нет": "cue", "на": "cue"}) == (
+        ":orange-background[На] планете :orange-background[нет] воды"
+    )

@@ -129,3 +129,20 @@ def test_scores_match_scikit_learn_and_weights_are_not_saved(
         assert model is not None
         assert np.array_equal(model._decision(matrix), _scores(model._svm, matrix))
         assert pickle.loads(pickle.dumps(model))._weights is None
+
+
+def test_signals_carry_the_words_behind_their_topic(
+    annotator: Annotator, cold_bundle: ClassifierBundle, lemmatizer: Lemmatizer
+) -> None:
+    text = "Огромная яма на дороге по улице Ленина, машины бьют колёса"
+    result = annotator.annotate([text])[0]
+    cues = result.reasons["cues"]
+    assert "яма" in cues and all(word in text for word in cues)
+    assert any("яма" in cue for cue in result.reasons["cue_lemmas"])
+    # the cue is causal: without the word the model is less sure of the same topic
+    topic = cold_bundle.predict([text], lemmatizer)[0]
+    without = cold_bundle.predict([text.replace("яма", "")], lemmatizer)[0]
+    assert topic.topic == result.topic_code
+    assert without.topic != topic.topic or without.topic_confidence < topic.topic_confidence
+    noise = annotator.annotate(["Продаю диван недорого, самовывоз"])[0]
+    assert not noise.is_signal and "cues" not in noise.reasons
