@@ -283,12 +283,14 @@ def add_walls(
     return ids
 
 
-def start_workers(count: int, env: dict[str, str]) -> list[subprocess.Popen[bytes]]:
+def start_workers(
+    count: int, env: dict[str, str], queues: str = "nlp,triage"
+) -> list[subprocess.Popen[bytes]]:
     code = (
         "import os; from otklik.queues import parse_queue_names; "
         "from otklik.worker import run_worker; "
         "run_worker(redis_url=os.environ['OTKLIK_REDIS_URL'], "
-        "queues=parse_queue_names('nlp,triage'), burst=False, name=None)"
+        f"queues=parse_queue_names({queues!r}), burst=False, name=None)"
     )
     return [
         subprocess.Popen(
@@ -354,10 +356,11 @@ def run_rq(
     env: dict[str, str],
     tag: str,
     redis_pid: int | None,
+    queues: str,
 ) -> dict[str, Any]:
     """One measured run on rq with `workers` worker processes."""
     redis.flushdb()
-    procs = start_workers(workers, env)
+    procs = start_workers(workers, env, queues)
     try:
         wait_for_workers(redis, workers)
         source_ids = add_walls(
@@ -433,6 +436,9 @@ def main() -> None:
     parser.add_argument("--sources", type=int, default=12)
     parser.add_argument("--workers", default="1,2,4")
     parser.add_argument(
+        "--queues", default="triage,nlp", help="the workers' queues, in priority order"
+    )
+    parser.add_argument(
         "--latency-seconds",
         type=int,
         default=40,
@@ -477,7 +483,8 @@ def measure(args: argparse.Namespace, redis_url: str, redis_pid: int | None) -> 
             with fresh_engine(args.postgres) as engine:
                 result = run_rq(engine, server, redis, workers=count, posts=args.posts,
                                 sources=args.sources, rate=None, env=env,
-                                tag=f"max{count}", redis_pid=redis_pid)  # fmt: skip
+                                tag=f"max{count}", redis_pid=redis_pid,
+                                queues=args.queues)  # fmt: skip
             results.append(result)
             print(json.dumps(result), flush=True)
         best = max(results[1:], key=lambda r: r["posts_per_second"])
@@ -485,7 +492,8 @@ def measure(args: argparse.Namespace, redis_url: str, redis_pid: int | None) -> 
         with fresh_engine(args.postgres) as engine:
             latency = run_rq(engine, server, redis, workers=best["workers"],
                              posts=int(rate * args.latency_seconds), sources=args.sources,
-                             rate=rate, env=env, tag="latency", redis_pid=redis_pid)  # fmt: skip
+                             rate=rate, env=env, tag="latency", redis_pid=redis_pid,
+                             queues=args.queues)  # fmt: skip
         print(json.dumps(latency), flush=True)
     print(f"measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC", flush=True)
 
