@@ -25,13 +25,14 @@ def label_cues(
     matrix: sp.csr_matrix,
     row: int,
     *,
-    members: Sequence[CalibratedSVM],
+    members: Sequence[tuple[CalibratedSVM, float]],
     column: int,
     names: np.ndarray,
 ) -> list[str]:
     """Up to `MAX_CUES` lemma n-grams of `row` that raise label `column` the most.
 
-    `names` are the word features' names; they are the first `len(names)` columns.
+    `members` are the label model's members with their weights in the ensemble; `names` are
+    the word features' names, which are the first `len(names)` columns.
     """
     start, end = matrix.indptr[row], matrix.indptr[row + 1]
     columns = matrix.indices[start:end]
@@ -41,13 +42,13 @@ def label_cues(
     if not len(columns):
         return []
     push = np.zeros(len(columns))
-    for member in members:
+    for member, share in members:
         weights, _ = member.weights()
         if weights.shape[1] == 1:  # binary: one margin, split ± between the two labels
             label_weights = weights[columns, 0] * (0.5 if column == 1 else -0.5)
         else:
             label_weights = weights[columns, column]
-        push += values * label_weights / member.temperature
+        push += share * values * label_weights / member.temperature
     best = np.argsort(-push, kind="stable")[:MAX_CUES]
     return [str(names[columns[k]]) for k in best if push[k] > 0]
 
