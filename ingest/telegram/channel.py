@@ -19,6 +19,9 @@ from ingest.telegram.client import TelegramClientLike
 
 PAGE_SIZE = 100
 MAX_FLOOD_SLEEPS = 3
+# Network trouble, so the source backs off and is crawled again later: refused, reset or timed
+# out (OSError) or dropped mid-read (asyncio.IncompleteReadError is an EOFError).
+NETWORK_ERRORS: tuple[type[BaseException], ...] = (OSError, EOFError)
 GONE_ERRORS = (
     errors.ChannelPrivateError,
     errors.ChannelInvalidError,
@@ -77,8 +80,9 @@ async def _crawl(
         raise SourceFailure(FailureKind.GONE, f"{channel}: {error}") from error
     except BROKEN_ERRORS as error:
         raise SourceFailure(FailureKind.BROKEN, f"Telegram session: {error}") from error
-    except (ConnectionError, OSError) as error:
-        raise SourceFailure(FailureKind.TRANSIENT, f"{channel}: {error}") from error
+    except NETWORK_ERRORS as error:
+        reason = str(error) or type(error).__name__
+        raise SourceFailure(FailureKind.TRANSIENT, f"{channel}: {reason}") from error
     finally:
         await client.disconnect()
 

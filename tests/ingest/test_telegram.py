@@ -1,7 +1,9 @@
 """Telegram channel crawls through a fake client with Telethon's interface and errors."""
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlmodel import Session, select
 from telethon.errors import ChannelPrivateError
 
@@ -122,3 +124,21 @@ def test_unauthorised_session_and_private_channel(session: Session, slept: list[
     private.channel = "closed_chat"
     result = crawl_source(session, source_id=other.id or 0, clients=clients_for(private, slept))
     assert result.status == SourceStatus.GONE
+
+
+@pytest.mark.parametrize(
+    "error",
+    [asyncio.IncompleteReadError(b"", 8), ConnectionResetError("reset"), TimeoutError()],
+    ids=["dropped mid-read", "reset", "timeout"],
+)
+def test_network_trouble_backs_the_source_off(
+    session: Session, slept: list[float], error: Exception
+) -> None:
+    fake = channel_with(3)
+    fake.error = error
+    source = add_source(session, kind=SourceKind.TELEGRAM, target=CHANNEL)
+    outcome = crawl_source(session, source_id=source.id or 0, clients=clients_for(fake, slept))
+    assert outcome.status == SourceStatus.BACKING_OFF
+    assert not fake.connected
+    session.refresh(source)
+    assert source.last_error and CHANNEL in source.last_error
