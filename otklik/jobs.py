@@ -107,7 +107,9 @@ def sla_check_job() -> Any:
     from triage.sla_check import sla_check
 
     with Session(get_engine()) as session:
-        result = sla_check(session, soon_hours=get_settings().sla_soon_due_hours)
+        result = sla_check(
+            session, soon_hours=get_settings().sla_soon_due_hours, calendar=resources.calendar()
+        )
         session.commit()
     return result
 

@@ -10,6 +10,7 @@ from models.clock import now
 from models.report import Report
 from triage import sla
 from triage.audit import record_event
+from triage.calendar import WorkCalendar
 
 MAX_ESCALATION = 3
 
@@ -21,37 +22,51 @@ class SlaCheck:
     escalated: list[int] = field(default_factory=list)
 
 
-def sla_check(session: Session, *, soon_hours: int = 8) -> SlaCheck:
+def sla_check(
+    session: Session, *, soon_hours: int = 8, calendar: WorkCalendar | None = None
+) -> SlaCheck:
     """Find overdue / soon-due reports (most urgent first) and escalate the overdue. Commits.
 
-    The escalation level grows with how many SLA periods a report is overdue (1 once the
-    deadline passes, 2 after one more period, at most 3); each rise is an audit event.
+    Time is counted as the SLA counts it (`triage.sla.elapsed_seconds`): working hours of
+    `calendar`, calendar hours for urgent reports. "Soon due" means at most `soon_hours` of
+    that time left; the escalation level grows with how many SLA periods a report is overdue
+    (1 once the deadline passes, 2 after one more period, at most 3); each rise is an audit
+    event.
     """
+    calendar = calendar or WorkCalendar()
     at = now()
+    soon_seconds = soon_hours * 3600
+    # The latest deadline that can be soon due: working hours can stretch over a weekend.
+    horizon = max(
+        at + timedelta(seconds=soon_seconds), calendar.add_working_seconds(at, soon_seconds)
+    )
     result = SlaCheck()
     statement = (
         select(Report)
         .where(Report.status.in_(sla.CLOCK_RUNNING))  # type: ignore[attr-defined]
         .where(Report.paused_at.is_(None))  # type: ignore[union-attr]
-        .where(Report.due_at.is_not(None), Report.due_at < at + timedelta(hours=soon_hours))  # type: ignore[union-attr,operator]
+        .where(Report.due_at.is_not(None), Report.due_at <= horizon)  # type: ignore[union-attr,operator]
         .order_by(Report.due_at)
     )
     for report in session.execute(statement).scalars():
         assert report.due_at is not None
         if report.due_at >= at:
-            result.soon_due.append(report.id or 0)
+            left = sla.elapsed_seconds(calendar, start=at, end=report.due_at, urgent=report.urgent)
+            if left <= soon_seconds:
+                result.soon_due.append(report.id or 0)
             continue
         result.overdue.append(report.id or 0)
-        if _escalate(session, report, level=escalation_level(report, at=at)):
+        level = escalation_level(report, at=at, calendar=calendar)
+        if _escalate(session, report, level=level):
             result.escalated.append(report.id or 0)
     session.commit()
     return result
 
 
-def escalation_level(report: Report, *, at: datetime) -> int:
+def escalation_level(report: Report, *, at: datetime, calendar: WorkCalendar) -> int:
     assert report.due_at is not None
     period = max(report.sla_hours, 1) * 3600
-    overdue = (at - report.due_at).total_seconds()
+    overdue = sla.elapsed_seconds(calendar, start=report.due_at, end=at, urgent=report.urgent)
     return min(1 + int(overdue // period), MAX_ESCALATION)
 
 

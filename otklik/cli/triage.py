@@ -58,10 +58,14 @@ def sla_check_command() -> None:
     """List overdue and soon-due reports and escalate the overdue (run it on a schedule)."""
     settings = get_settings()
     with Session(get_engine(), expire_on_commit=False) as session:
-        result = sla_check(session, soon_hours=settings.sla_soon_due_hours)
+        result = sla_check(
+            session,
+            soon_hours=settings.sla_soon_due_hours,
+            calendar=calendar_from_settings(settings),
+        )
     typer.echo(f"overdue: {len(result.overdue)} {_ids(result.overdue)}")
     typer.echo(
-        f"soon due (within {settings.sla_soon_due_hours} h): {len(result.soon_due)} "
+        f"soon due (within {settings.sla_soon_due_hours} SLA hours): {len(result.soon_due)} "
         f"{_ids(result.soon_due)}"
     )
     typer.echo(f"escalated now: {len(result.escalated)} {_ids(result.escalated)}")

@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlmodel import Session
@@ -16,7 +16,13 @@ CAL = WorkCalendar()
 
 
 def _report(
-    session: Session, *, due_in_hours: float, sla_hours: int = 8, paused: bool = False
+    session: Session,
+    *,
+    due_in_hours: float,
+    sla_hours: int = 8,
+    paused: bool = False,
+    urgent: bool = False,
+    at: datetime = f.MONDAY,
 ) -> int:
     incident = Incident(title="x")
     session.add(incident)
@@ -25,7 +31,8 @@ def _report(
         incident_id=incident.id or 0,
         status="sent",
         sla_hours=sla_hours,
-        due_at=f.MONDAY + timedelta(hours=due_in_hours),
+        urgent=urgent,
+        due_at=at + timedelta(hours=due_in_hours),
         paused_at=f.MONDAY if paused else None,
     )
     session.add(report)
@@ -35,7 +42,7 @@ def _report(
 
 def test_overdue_and_soon_due_reports_surface_and_the_overdue_escalate(session: Session) -> None:
     late = _report(session, due_in_hours=-1)
-    very_late = _report(session, due_in_hours=-20)
+    very_late = _report(session, due_in_hours=-20, urgent=True)  # calendar hours
     soon = _report(session, due_in_hours=3)
     later = _report(session, due_in_hours=30)
     paused = _report(session, due_in_hours=-5, paused=True)
@@ -48,7 +55,7 @@ def test_overdue_and_soon_due_reports_surface_and_the_overdue_escalate(session: 
     assert set(result.escalated) == {late, very_late}
     assert {later, paused}.isdisjoint(result.overdue + result.soon_due)
     levels = {r: session.get_one(Report, r).escalation_level for r in (late, very_late)}
-    assert levels == {late: 1, very_late: 3}  # 20 h over an 8 h SLA: level 1 + 2 periods
+    assert levels == {late: 1, very_late: 3}  # 20 h over an urgent 8 h SLA: 1 + 2 periods
 
     with frozen_at(f.MONDAY + timedelta(minutes=5)):
         again = sla_check(session, soon_hours=8)
@@ -69,3 +76,25 @@ def test_report_lists_put_overdue_then_soon_due_first(session: Session) -> None:
     assert [r.id for r in rows] == [late, paused, soon, later]
     assert [r.overdue for r in rows] == [True, False, False, False]
     assert [r.id for r in list_reports(session, now=f.MONDAY, overdue_only=True)] == [late]
+
+
+def test_overdue_and_soon_due_count_working_hours(session: Session) -> None:
+    """A normal report's time runs in working hours (9–18 in Perm), an urgent one's always."""
+    friday_17 = f.MONDAY - timedelta(days=3) + timedelta(hours=6)  # Friday 17:00 in Perm
+    weekend_late = _report(session, due_in_hours=0, at=friday_17)
+    urgent_late = _report(session, due_in_hours=0, at=friday_17, urgent=True)
+    # due Tuesday 12:00 in Perm: 10 working hours away on Monday 11:00, not soon
+    tuesday = _report(session, due_in_hours=25, sla_hours=40)
+
+    with frozen_at(f.MONDAY):  # Monday 11:00: 66 calendar hours, 3 working hours later
+        result = sla_check(session, soon_hours=8, calendar=CAL)
+
+    levels = {r: session.get_one(Report, r).escalation_level for r in (weekend_late, urgent_late)}
+    assert levels == {weekend_late: 1, urgent_late: 3}
+    assert tuesday not in result.soon_due + result.overdue
+
+    friday_16 = friday_17 - timedelta(hours=1)
+    monday_12 = _report(session, due_in_hours=1, at=f.MONDAY)  # Monday 12:00 in Perm
+    with frozen_at(friday_16):  # 3 working hours before Monday 12:00, 68 calendar hours
+        weekend = sla_check(session, soon_hours=8, calendar=CAL)
+    assert monday_12 in weekend.soon_due
