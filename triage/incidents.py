@@ -57,8 +57,8 @@ def create_incident(
         before=None,
         after=snapshot(incident, (*INCIDENT_FIELDS, "municipality_id", "address")),
     )
-    _link(session, incident=incident, post=post, previous=None, link=None, reason=reason,
-          similarity=None, attached_by=actor, user_id=None)  # fmt: skip
+    _link(session, incident=incident, post=post, link=None, reason=reason, similarity=None,
+          attached_by=actor, user_id=None)  # fmt: skip
     return incident
 
 
@@ -104,9 +104,8 @@ def _attach(
     user_id: int | None,
 ) -> IncidentPost:
     previous = link.incident_id if link else None
-    link = _link(session, incident=incident, post=post, previous=previous, link=link,
-                 reason=reason, similarity=similarity, attached_by=attached_by,
-                 user_id=user_id)  # fmt: skip
+    link = _link(session, incident=incident, post=post, link=link, reason=reason,
+                 similarity=similarity, attached_by=attached_by, user_id=user_id)  # fmt: skip
     session.flush()
     refresh_counts(session, incident_ids=[i for i in (previous, incident.id) if i is not None])
     return link
@@ -117,7 +116,6 @@ def _link(
     *,
     incident: Incident,
     post: Post,
-    previous: int | None,
     link: IncidentPost | None,
     reason: dict[str, Any],
     similarity: float | None,
@@ -125,6 +123,7 @@ def _link(
     user_id: int | None,
 ) -> IncidentPost:
     """Point the post's membership at `incident` and audit it (counts are the caller's)."""
+    previous = link.incident_id if link else None
     if link is None:
         link = IncidentPost(post_id=post.id or 0, incident_id=incident.id or 0)
     link.incident_id = incident.id or 0
