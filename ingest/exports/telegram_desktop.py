@@ -16,7 +16,7 @@ from typing import Any
 from sqlmodel import Session
 
 from ingest.batch import ImportResult, RawRecord, import_records
-from ingest.exports.json_arrays import Damaged, Element, iter_arrays, read_text
+from ingest.exports.json_arrays import Damaged, Element, iter_arrays
 from ingest.json_input import parse_json
 from ingest.rejection import Rejected, Skipped
 from models.post import PostCreate, PostKind
@@ -49,16 +49,16 @@ def import_telegram_export(
 
 
 def read_export(path: Path) -> Iterator[tuple[str, RawRecord]]:
-    """(chat id, message record) for every message of every chat in the file."""
-    text = read_text(path.read_bytes())
+    """(chat id, message record) for every message of every chat in the file, streamed."""
     chat_id = "0"
-    for piece in iter_arrays(text, "messages"):
-        if isinstance(piece, Damaged):
+    with path.open("rb") as stream:
+        for piece in iter_arrays(stream, "messages"):
             origin = f"{path}@{piece.offset}"
-            yield chat_id, RawRecord(raw=piece.raw, origin=origin, refused=piece.reason)
-            continue
-        chat_id = _chat_id(piece, chat_id)
-        yield chat_id, RawRecord(raw=piece.raw, origin=f"{path}@{piece.offset}")
+            if isinstance(piece, Damaged):
+                yield chat_id, RawRecord(raw=piece.raw, origin=origin, refused=piece.reason)
+                continue
+            chat_id = _chat_id(piece, chat_id)
+            yield chat_id, RawRecord(raw=piece.raw, origin=origin)
 
 
 def adapt_export_message(raw: bytes, *, chat_id: str) -> list[PostCreate]:

@@ -7,7 +7,7 @@ from pathlib import Path
 from sqlmodel import Session
 
 from ingest.batch import ImportResult, RawRecord, import_records
-from ingest.exports.json_arrays import Damaged, iter_arrays, read_text
+from ingest.exports.json_arrays import Damaged, iter_arrays
 from ingest.json_input import parse_json
 from ingest.vk.adapt import adapt_vk_comment, adapt_vk_post
 from models.post import PostCreate
@@ -32,12 +32,13 @@ def import_vk_dump(
 
 
 def read_dump(path: Path) -> Iterator[RawRecord]:
-    text = read_text(path.read_bytes())
+    """Every item of every `items` array in the file, streamed."""
     found = False
-    for piece in iter_arrays(text, "items"):
-        found = True
-        refused = piece.reason if isinstance(piece, Damaged) else None
-        yield RawRecord(raw=piece.raw, origin=f"{path}@{piece.offset}", refused=refused)
+    with path.open("rb") as stream:
+        for piece in iter_arrays(stream, "items"):
+            found = True
+            refused = piece.reason if isinstance(piece, Damaged) else None
+            yield RawRecord(raw=piece.raw, origin=f"{path}@{piece.offset}", refused=refused)
     if not found:
         reason = "no VK `items` array in the file: not a saved wall.get/newsfeed.search response"
         yield RawRecord(raw=path.read_bytes(), origin=str(path), refused=reason)
