@@ -62,6 +62,12 @@ class Annotator:
                 # what the console highlights: the post's own words behind its topic
                 reasons["cues"] = cues_in_text(text[:MAX_CUE_CHARS], prediction.cues, lemmatizer)
                 reasons["cue_lemmas"] = list(prediction.cues)
+            if prediction.is_signal and prediction.alternatives:
+                # the console offers them as one-click corrections of the topic
+                reasons["alternatives"] = [
+                    {"topic": topic, "category": category, "confidence": share}
+                    for topic, category, share in prediction.alternatives
+                ]
             out.append(_annotation(prediction, place, reasons))
         return out
 

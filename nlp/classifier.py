@@ -2,7 +2,7 @@
 
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -18,8 +18,13 @@ from nlp.lemmas import Lemmatizer
 
 ARTIFACT = "model.joblib"
 # Bumped when training changes what a model is, so cached cold-start models are rebuilt.
-MODEL_FORMAT = "3-topics-svm-nb"
+MODEL_FORMAT = "4-label-names"
 META = "meta.json"
+# Runner-up topics offered to moderators as one-click corrections: with two, the right topic
+# is among the three shown for about 90% of SPb posts (the first alone: 75%; BENCHMARKS.md).
+# Always two, however small their shares: even below 0.1% they hold the right topic for one
+# SPb post in 200, and a confident post rarely reaches a moderator anyway.
+ALTERNATIVES = 2
 NOT_SIGNAL = "not_signal"
 
 
@@ -38,7 +43,9 @@ class Prediction:
     category_confidence: float
     topic: str | None
     topic_confidence: float
-    cues: tuple[str, ...] = ()  # the lemma n-grams that pushed the chosen label most
+    cues: tuple[str, ...] = ()  # a signal's lemma n-grams that pushed its label most
+    # The runner-up topics, best first: (topic, its category, its share of the joint scores).
+    alternatives: tuple[tuple[str, str, float], ...] = ()
 
 
 @dataclass
@@ -67,7 +74,7 @@ class ClassifierBundle:
         return self._with_cues(matrix, predictions)
 
     def _with_cues(self, matrix: Any, predictions: list[Prediction]) -> list[Prediction]:
-        """Each prediction with the lemma n-grams that pushed its label most."""
+        """Each signal's prediction with the lemma n-grams that pushed its label most."""
         labels = self.labels
         if isinstance(labels, LinearEnsemble):
             members = labels.weighted_members()
@@ -78,7 +85,7 @@ class ClassifierBundle:
         out = []
         for row, prediction in enumerate(predictions):
             label = prediction.topic if self.topic_category else prediction.category
-            if label not in columns:
+            if not prediction.is_signal or label not in columns:  # only signals show cues
                 out.append(prediction)
                 continue
             cues = label_cues(matrix, row, members=members, column=columns[label], names=names)
@@ -120,19 +127,24 @@ class ClassifierBundle:
         # Topic and category decided together: the topic with the best product of its own
         # probability and its category's. Choosing the category first and the topic inside
         # it loses topics whose category is a close second (measured: BENCHMARKS.md).
-        joint = [float(probs[i]) * by_category[self.topic_category[label]]
-                 for i, label in enumerate(classes)]  # fmt: skip
-        topic_index = int(np.argmax(joint))
-        topic = str(classes[topic_index])
+        joint = probs * np.array([by_category[self.topic_category[label]] for label in classes])
+        # The topics' shares of all the topics' joint scores. The chosen topic's share is its
+        # confidence: it ranks correct topics first better than the smaller of the two
+        # probabilities (BENCHMARKS.md, "NLP"). Not rounded: on small corpora one post in
+        # seven is above 0.99995, and rounding would tie them all at 1.0 (Kursk coverage at
+        # 97%: 0.077 unrounded, 0.025 rounded).
+        shares = joint / (float(joint.sum()) or 1.0)
+        ranked = np.argsort(-shares, kind="stable")[: ALTERNATIVES + 1]
+        topic = str(classes[ranked[0]])
         category = self.topic_category[topic]
         category_confidence = round(by_category[category], 4)
-        # The chosen topic's share of all the topics' joint scores: ranks correct topics
-        # first better than the smaller of the two probabilities (BENCHMARKS.md, "NLP").
-        # Not rounded: on small corpora one post in seven is above 0.99995, and rounding
-        # would tie them all at 1.0 (Kursk coverage at 97%: 0.077 unrounded, 0.025 rounded).
-        topic_confidence = float(joint[topic_index] / (sum(joint) or 1.0))
+        alternatives = tuple(
+            (str(classes[i]), self.topic_category[classes[i]], round(float(shares[i]), 4))
+            for i in ranked[1:]
+        )
         return Prediction(
-            signal, signal_confidence, category, category_confidence, topic, topic_confidence,
+            signal, signal_confidence, category, category_confidence, topic,
+            float(shares[ranked[0]]), alternatives=alternatives,
         )  # fmt: skip
 
     def save(self, directory: Path) -> Path:
@@ -160,29 +172,46 @@ def train_bundle(
     topic_category: dict[str, str] | None = None,
     signal_examples: Sequence[Example] = (),
     meta: dict[str, Any] | None = None,
+    label_names: Mapping[str, str] | None = None,
 ) -> ClassifierBundle:
     """Fit features on every text, a label model on signals, a signal model when both kinds exist.
 
     `topic_category` maps each topic label to its category (then a topic implies its category);
-    pass None when the labels are categories themselves.
+    pass None when the labels are categories themselves. `label_names` gives labels their
+    wording (a taxonomy topic's name); see `name_examples`.
     """
     all_examples = [*examples, *signal_examples]
+    named = name_examples(examples, label_names or {})
     features = TextFeatures()
-    matrix = features.fit_transform(prepare([e.text for e in all_examples], lemmatizer))
-    labelled = [i for i, e in enumerate(all_examples) if e.is_signal and e.label]
+    rows = [*all_examples, *named]
+    matrix = features.fit_transform(prepare([e.text for e in rows], lemmatizer))
+    label_rows = [i for i, e in enumerate(rows) if e.is_signal and e.label]
     preset = "topics" if topic_category else "labels"
     labels = LinearEnsemble(preset=preset).fit(
-        matrix[labelled], [all_examples[i].label for i in labelled]
+        matrix[label_rows], [rows[i].label for i in label_rows]
     )
+    labelled = [i for i in label_rows if i < len(all_examples)]  # posts, without the names
     flags = ["signal" if e.is_signal else NOT_SIGNAL for e in all_examples]
-    signal = CalibratedSVM().fit(matrix, flags) if len(set(flags)) == 2 else None
+    posts = matrix[: len(all_examples)]
+    signal = CalibratedSVM().fit(posts, flags) if len(set(flags)) == 2 else None
     mapping = {label: topic_category[label] for label in labels.classes_} if topic_category else {}
     categories = None
     if mapping and len(set(mapping.values())) > 1:
         category_labels = [mapping[all_examples[i].label or ""] for i in labelled]
         categories = LinearEnsemble().fit(matrix[labelled], category_labels)
-    info = {"examples": len(all_examples), "classes": len(labels.classes_), **(meta or {})}
+    info = {"examples": len(all_examples), "label_names": len(named),
+            "classes": len(labels.classes_), **(meta or {})}  # fmt: skip
     return ClassifierBundle(features, labels, signal, mapping, info, categories)
+
+
+def name_examples(examples: Sequence[Example], names: Mapping[str, str]) -> list[Example]:
+    """One more example of each label, its name: for the label model only, not the signal or
+    category models. A rare topic's name often holds the words its posts use ("Ямы и выбоины
+    на дороге"); measured: Kursk topic accuracy +1.1 points and macro-F1 +2.8 (BENCHMARKS.md).
+    Only labels that have posts: a name alone is no evidence of how people write about it."""
+    present = {e.label for e in examples if e.is_signal and e.label}
+    return [Example(name, label) for label, name in sorted(names.items())
+            if label in present and name.strip()]  # fmt: skip
 
 
 def majority_categories(pairs: Sequence[tuple[str, str]]) -> dict[str, str]:

@@ -13,7 +13,7 @@ from nlp.classifier import (
     train_bundle,
 )
 from nlp.lemmas import Lemmatizer
-from nlp.reference import SEED_EXAMPLES_FILE, load_taxonomy
+from nlp.reference import SEED_EXAMPLES_FILE, load_taxonomy, topic_wordings
 
 
 def seed_examples(data_dir: Path) -> list[Example]:
@@ -43,6 +43,7 @@ def cold_start_bundle(
         seed_examples(data_dir),
         lemmatizer=lemmatizer,
         topic_category=topic_categories(data_dir),
+        label_names=topic_wordings(data_dir),
         meta={"name": directory.name, "origin": "seed"},
     )
     bundle.save(directory)

@@ -1,5 +1,7 @@
 """Labelled corpora from CSV or XLSX files with named columns (ЦУР exports included)."""
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,6 +13,7 @@ from nlp.classifier import Example, majority_categories
 CUR_TEXT = "Текст инцидента"
 CUR_CATEGORY = "Группа тем"
 CUR_TOPIC = "Тема"
+_CODE = re.compile(r"[A-Za-z0-9_.:\-]+")  # an identifier, not a wording
 
 
 class CorpusError(ValueError):
@@ -28,10 +31,21 @@ class Corpus:
         labels = self.topics if self.topics is not None else self.labels
         return [Example(text, label) for text, label in zip(self.texts, labels, strict=True)]
 
+    def label_names(self) -> dict[str, str]:
+        """The labels that are wordings, as their own names (see `readable_names`)."""
+        return readable_names(self.topics if self.topics is not None else self.labels)
+
     def topic_category(self) -> dict[str, str] | None:
         if self.topics is None:
             return None
         return majority_categories(list(zip(self.topics, self.labels, strict=True)))
+
+
+def readable_names(labels: Iterable[str]) -> dict[str, str]:
+    """label -> itself, for labels that are wordings («Ямы на дороге», «Благоустройство»), not
+    codes or numbers ("roads_potholes", "12"): a ЦУР export's «Тема» names its topic."""
+    return {label: label for label in set(labels) if not _CODE.fullmatch(label)
+            and any(char.isalpha() for char in label)}  # fmt: skip
 
 
 def read_corpus(

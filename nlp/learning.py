@@ -13,6 +13,7 @@ from nlp.classifier import ClassifierBundle, Example, load_bundle, train_bundle
 from nlp.coldstart import cold_start_bundle, seed_examples, topic_categories
 from nlp.lemmas import Lemmatizer
 from nlp.metrics import classification_report, confusion
+from nlp.reference import topic_wordings
 
 HOLDOUT_SHARE = 0.2
 MIN_HELDOUT = 5
@@ -90,7 +91,8 @@ def retrain_candidate(
     name = f"model-{now():%Y%m%d-%H%M%S-%f}"
     bundle = train_bundle(
         [*seed_examples(data_dir), *train], lemmatizer=lemmatizer,
-        topic_category=topic_categories(data_dir), meta={"name": name, "labels": len(train)},
+        topic_category=topic_categories(data_dir), label_names=topic_wordings(data_dir),
+        meta={"name": name, "labels": len(train)},
     )  # fmt: skip
     path = bundle.save(model_dir / name)
     baseline = current_bundle(

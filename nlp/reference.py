@@ -31,6 +31,17 @@ def load_taxonomy(data_dir: Path) -> tuple[list[Category], list[Topic]]:
     return categories, topics
 
 
+def topic_wordings(data_dir: Path) -> dict[str, str]:
+    """topic code -> its name, and the rubricator theme it stands for when that reads
+    differently: the words the classifier learns as one more example of the topic."""
+    wordings = {}
+    for item in _read_json(data_dir / TAXONOMY_FILE).get("categories", []):
+        for topic in item.get("topics", []):
+            parts = dict.fromkeys([topic["name"], topic.get("rubricator") or topic["name"]])
+            wordings[topic["code"]] = ". ".join(parts)
+    return wordings
+
+
 def adapt_topic(item: dict[str, Any], category_code: str, position: int) -> Topic:
     return Topic(
         code=item["code"],

@@ -93,7 +93,33 @@ def _attach(post_id: int) -> None:
     )
 
 
-def _controls(item: QueueItem) -> None:
+def _alternatives(item: QueueItem, annotation: Annotation | None) -> None:
+    """The model's runner-up topics as one-click corrections (topics still in the taxonomy)."""
+    offered = (annotation.reasons or {}).get("alternatives", []) if annotation else []
+    known = resources.topics()
+    offered = [a for a in offered if known.get(a.get("topic"), (None,))[0] == a.get("category")]
+    if not offered:
+        return
+    columns = st.columns([1] + [2] * len(offered))
+    columns[0].caption("Или тема:")
+    for number, (column, alternative) in enumerate(zip(columns[1:], offered, strict=True)):
+        name = views.topic_name(alternative["topic"])
+        decision = Decision(
+            post_id=item.post_id,
+            expected_version=item.version,
+            category_code=alternative["category"],
+            topic_code=alternative["topic"],
+        )
+        column.button(
+            f"{name} ({alternative['confidence']:.2f})",
+            key=f"q_alt_{item.post_id}_{number}",
+            help="Исправить тему на этот вариант модели (муниципалитет не меняется)",
+            on_click=_decide,
+            args=([decision], f"Тема исправлена: {name}."),
+        )
+
+
+def _controls(item: QueueItem, annotation: Annotation | None) -> None:
     """Decision buttons of one post (each a callback carrying the version shown)."""
     ok, no = st.columns(2)
     confirm = [Decision(post_id=item.post_id, expected_version=item.version)]
@@ -107,6 +133,7 @@ def _controls(item: QueueItem) -> None:
         on_click=_decide,
         args=(reject, "Отмечено как не сигнал."),
     )
+    _alternatives(item, annotation)
     with st.expander("Исправить или прикрепить"):
         left, middle, right = st.columns(3)
         categories = list(resources.categories())
@@ -194,4 +221,4 @@ for item in queue.items:
     widgets.post_card(post, annotation)
     st.caption(_suggestion(item, annotation))
     if can_review:
-        _controls(item)
+        _controls(item, annotation)

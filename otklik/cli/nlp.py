@@ -136,7 +136,7 @@ def _train(
     signal_only = [Example(e.text, None, e.is_signal) for e in seed_examples(data_dir)]
     return train_bundle(
         data.examples(), lemmatizer=lemmatizer, topic_category=data.topic_category(),
-        signal_examples=signal_only, meta=meta,
+        signal_examples=signal_only, meta=meta, label_names=data.label_names(),
     )  # fmt: skip
 
 
@@ -150,7 +150,8 @@ def _holdout_metrics(data: Corpus, lemmatizer: Lemmatizer) -> dict[str, Any]:
     train_part = Corpus(data.texts[:cut], data.labels[:cut],
                         data.topics[:cut] if data.topics else None, 0)  # fmt: skip
     bundle = train_bundle(train_part.examples(), lemmatizer=lemmatizer,
-                          topic_category=train_part.topic_category())  # fmt: skip
+                          topic_category=train_part.topic_category(),
+                          label_names=train_part.label_names())  # fmt: skip
     predictions = bundle.predict(data.texts[cut:], lemmatizer)
     truth, predicted = data.labels[cut:], [p.category or "" for p in predictions]
     report = classification_report(truth, predicted, [p.category_confidence for p in predictions])
@@ -190,6 +191,7 @@ def _annotate_batch(annotator: Annotator, batch: list[tuple[int, str]], sink: Te
             municipality=names.get(result.municipality_id or -1),
             municipality_confidence=result.municipality_confidence,
             municipality_span=result.municipality_span,
+            topic_alternatives=(result.reasons or {}).get("alternatives", []),
         )  # fmt: skip
     for record in records:
         sink.write(json.dumps(record, ensure_ascii=False) + "\n")

@@ -128,7 +128,15 @@ def seeded(
         ).new_ids
         places = [krasnokamsk.id, krasnokamsk.id, chusovoy.id]
         topics = [("zhkh", "zhkh.water"), ("zhkh", "zhkh.water"), ("zhkh", "zhkh.power")]
-        for post_id, place, (category, topic) in zip(ids, places, topics, strict=True):
+        # the third post's runner-up topics: one in the taxonomy, one no longer in it
+        alternatives = [{"topic": "roads.pits", "category": "roads", "confidence": 0.31},
+                        {"topic": "zhkh.gone", "category": "zhkh", "confidence": 0.12}]  # fmt: skip
+        for number, (post_id, place, (category, topic)) in enumerate(
+            zip(ids, places, topics, strict=True)
+        ):
+            reasons = {"cues": ["прорвало", "нет света"]}
+            if number == 2:
+                reasons["alternatives"] = alternatives
             session.add(
                 Annotation(
                     post_id=post_id,
@@ -140,7 +148,7 @@ def seeded(
                     municipality_id=place,
                     municipality_confidence=0.9,
                     municipality_span="Краснокамске" if place == krasnokamsk.id else "Чусовом",
-                    reasons={"cues": ["прорвало", "нет света"]},
+                    reasons=reasons,
                 )
             )
             post = session.get(Post, post_id)

@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from models.annotation import Annotation
 from models.audit import AuditEvent
+from models.geo import Municipality
 from models.incident import IncidentPost
 from models.learning import TrainingLabel
 from models.post import Post, ReviewStatus
@@ -73,6 +74,30 @@ def test_correct_a_category(
             "roads.pits",
             "person",
         )
+
+
+def test_a_runner_up_topic_is_one_click(
+    signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]], engine: Engine
+) -> None:
+    post_id = seeded["posts"][2]
+    app = open_page(signed_in("moderator"), "queue")
+    offered = [b for b in app.button if str(b.key).startswith(f"q_alt_{post_id}_")]
+    assert [b.label for b in offered] == ["Ямы на дорогах (0.31)"]  # not the removed topic
+    assert not any(str(b.key).startswith(f"q_alt_{seeded['posts'][0]}_") for b in app.button)
+    offered[0].click().run()
+    assert not app.exception
+    assert _status(engine, post_id) == ReviewStatus.CORRECTED
+    with Session(engine) as session:
+        current = session.exec(
+            select(Annotation).where(Annotation.post_id == post_id, col(Annotation.is_current))
+        ).one()
+        assert (current.category_code, current.topic_code, current.set_by) == (
+            "roads", "roads.pits", "person",
+        )  # fmt: skip
+        place = session.get(Municipality, current.municipality_id)
+        assert place is not None and place.name == "Чусовской городской округ"  # the model's
+        label = session.exec(select(TrainingLabel)).one()
+        assert (label.post_id, label.topic_code) == (post_id, "roads.pits")
 
 
 def test_bulk_not_signal_and_status_filter(

@@ -154,6 +154,8 @@ def test_signals_carry_the_words_behind_their_topic(
     assert without.topic != topic.topic or without.topic_confidence < topic.topic_confidence
     noise = annotator.annotate(["Продаю диван недорого, самовывоз"])[0]
     assert not noise.is_signal and "cues" not in noise.reasons
+    [not_signal] = cold_bundle.predict(["Продаю диван недорого, самовывоз"], lemmatizer)
+    assert not not_signal.is_signal and not_signal.cues == ()  # not computed for non-signals
 
 
 def test_an_ensemble_saved_before_presets_still_loads(
@@ -170,3 +172,27 @@ def test_an_ensemble_saved_before_presets_still_loads(
     expected = (svm.predict_proba(matrix) + logistic.predict_proba(matrix)) / 2
     assert np.allclose(old.predict_proba(matrix), expected)
     assert np.allclose(categories.predict_proba(matrix), expected)
+
+
+def test_runner_up_topics_are_offered_best_first(
+    annotator: Annotator, cold_bundle: ClassifierBundle, lemmatizer: Lemmatizer
+) -> None:
+    """Two problems in one post: the second is the first alternative, with its category."""
+    text = "Нет горячей воды и батареи холодные"
+    [prediction] = cold_bundle.predict([text], lemmatizer)
+    topics = [prediction.topic, *(topic for topic, _, _ in prediction.alternatives)]
+    assert {"housing_hot_water", "housing_heating"} == set(topics[:2])
+    shares = [prediction.topic_confidence, *(share for _, _, share in prediction.alternatives)]
+    assert shares == sorted(shares, reverse=True) and sum(shares) <= 1.0 + 1e-9
+    for topic, category, _ in prediction.alternatives:
+        assert cold_bundle.topic_category[topic] == category
+    [stored] = annotator.annotate([text])
+    assert stored.reasons["alternatives"][0] == {
+        "topic": prediction.alternatives[0][0],
+        "category": prediction.alternatives[0][1],
+        "confidence": prediction.alternatives[0][2],
+    }
+    # a post that leaves little doubt still offers two, with small shares
+    [sure] = cold_bundle.predict(["Мусор во дворе не вывозят, контейнеры переполнены"], lemmatizer)
+    assert len(sure.alternatives) == 2 and sure.topic not in {t for t, _, _ in sure.alternatives}
+    assert all(share < 0.05 < sure.topic_confidence for _, _, share in sure.alternatives)

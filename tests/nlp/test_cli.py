@@ -68,8 +68,9 @@ def test_train_evaluate_annotate(configured: str, tmp_path: Path) -> None:
     assert first["id"] == 1 and first["topic"] == "Ямы" and first["category"] == "Дороги"
     assert first["municipality"] == "Лысьвенский городской округ"
     assert first["municipality_span"] == "Лысьве"
+    assert isinstance(first["topic_alternatives"], list)  # runner-ups: tests/nlp/test_classifier
     assert bad == {"line": 2, "error": bad["error"]} and "invalid JSON" in bad["error"]
-    assert emoji["is_signal"] is False
+    assert emoji["is_signal"] is False and emoji["topic_alternatives"] == []
 
 
 def test_train_refuses_unknown_column(configured: str, tmp_path: Path) -> None:
