@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 
 from models.clock import now
 from models.learning import ModelStatus, ModelVersion, TrainingLabel
+from models.taxonomy import Topic
 from nlp.classifier import ClassifierBundle, Example, load_bundle, train_bundle
 from nlp.coldstart import cold_start_bundle, seed_examples, topic_categories
 from nlp.lemmas import Lemmatizer
@@ -89,9 +90,10 @@ def retrain_candidate(
         raise LearningError(f"{len(heldout)} held-out labels; need at least {MIN_HELDOUT}")
     current = current_version(session)
     name = f"model-{now():%Y%m%d-%H%M%S-%f}"
+    topic_category, wordings = _taxonomy(session, data_dir)
     bundle = train_bundle(
         [*seed_examples(data_dir), *train], lemmatizer=lemmatizer,
-        topic_category=topic_categories(data_dir), label_names=topic_wordings(data_dir),
+        topic_category=topic_category, label_names=wordings,
         meta={"name": name, "labels": len(train)},
     )  # fmt: skip
     path = bundle.save(model_dir / name)
@@ -112,6 +114,14 @@ def retrain_candidate(
     session.add(version)
     session.commit()
     return version
+
+
+def _taxonomy(session: Session, data_dir: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """(topic -> category, topic -> wording) as operators left the rubricator in the database
+    (moved, renamed and added topics included), over the file's for topics it lacks."""
+    topics = session.exec(select(Topic)).all()
+    topic_category = topic_categories(data_dir) | {t.code: t.category_code for t in topics}
+    return topic_category, topic_wordings(data_dir, {t.code: t.name for t in topics})
 
 
 def is_not_worse(metrics: dict[str, Any]) -> tuple[bool, str]:

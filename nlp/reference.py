@@ -1,6 +1,7 @@
 """The project's own reference files in `data/`: the taxonomy and the default gazetteer."""
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,13 +32,18 @@ def load_taxonomy(data_dir: Path) -> tuple[list[Category], list[Topic]]:
     return categories, topics
 
 
-def topic_wordings(data_dir: Path) -> dict[str, str]:
+def topic_wordings(data_dir: Path, names: Mapping[str, str] | None = None) -> dict[str, str]:
     """topic code -> its name, and the rubricator theme it stands for when that reads
-    differently: the words the classifier learns as one more example of the topic."""
-    wordings = {}
+    differently: the words the classifier learns as one more example of the topic.
+
+    `names` (the database's, as operators edited them) override the file's names and add
+    topics the file lacks; the file's rubricator themes are kept."""
+    names = names or {}
+    wordings = dict(names)
     for item in _read_json(data_dir / TAXONOMY_FILE).get("categories", []):
         for topic in item.get("topics", []):
-            parts = dict.fromkeys([topic["name"], topic.get("rubricator") or topic["name"]])
+            name = names.get(topic["code"], topic["name"])
+            parts = dict.fromkeys([name, topic.get("rubricator") or name])
             wordings[topic["code"]] = ". ".join(parts)
     return wordings
 

@@ -89,7 +89,9 @@ def triage_batch(
     outcome = TriageOutcome()
     unique = sorted(set(post_ids))
     with engine.connect() as connection:  # one connection (and one pre-ping) for the batch
-        crashes = [_triage_alone(connection, tools, post_id, outcome) for post_id in unique]
+        retired = _inactive_topics(connection)
+        crashes = [_triage_alone(connection, tools, post_id, outcome, retired)
+                   for post_id in unique]  # fmt: skip
     first_crash = next((crash for crash in crashes if crash is not None), None)
     if first_crash is None:
         return outcome
@@ -134,8 +136,21 @@ def _annotate_alone(engine: Engine, annotator: Any, post_id: int, outcome: Annot
         outcome.quarantined.append(post_id)
 
 
+def _inactive_topics(connection: Connection) -> frozenset[str]:
+    from triage.stage import inactive_topics
+
+    with Session(connection) as session:
+        retired = inactive_topics(session)
+        session.commit()  # ends the read's transaction: each post then has its own
+    return retired
+
+
 def _triage_alone(
-    connection: Connection, tools: TriageTools, post_id: int, outcome: TriageOutcome
+    connection: Connection,
+    tools: TriageTools,
+    post_id: int,
+    outcome: TriageOutcome,
+    retired_topics: frozenset[str] = frozenset(),
 ) -> Exception | None:
     """Claim, lock, triage and commit one post in its own transaction; the bug it raised."""
     from triage.calendar import WorkCalendar
@@ -155,6 +170,7 @@ def _triage_alone(
                 thresholds=tools.thresholds,
                 calendar=tools.calendar or WorkCalendar(),
                 lemmatize=tools.lemmatize,
+                retired_topics=retired_topics,
             )
             session.commit()
             outcome.triaged.append(post_id)

@@ -10,6 +10,7 @@ from models.clock import now
 from models.incident import Incident, IncidentPost
 from models.post import PipelineStage, Post, ReviewStatus
 from models.report import Report, ReportStatus
+from models.taxonomy import Topic
 from triage.address import find_address
 from triage.audit import record_event
 from triage.calendar import WorkCalendar
@@ -32,10 +33,12 @@ def triage_posts(
 ) -> list[int]:
     """Triage the annotated posts among `post_ids`; returns the ids triaged now. Commits each."""
     done: list[int] = []
+    retired = inactive_topics(session)
     for post_id in post_ids:
         if triage_annotated(
-            session, post_id=post_id, thresholds=thresholds, calendar=calendar, lemmatize=lemmatize
-        ):
+            session, post_id=post_id, thresholds=thresholds, calendar=calendar,
+            lemmatize=lemmatize, retired_topics=retired,
+        ):  # fmt: skip
             session.commit()
             done.append(post_id)
     return done
@@ -48,6 +51,7 @@ def triage_annotated(
     thresholds: Thresholds,
     calendar: WorkCalendar | None = None,
     lemmatize: Callable[[str], str] | None = None,
+    retired_topics: frozenset[str] = frozenset(),
 ) -> bool:
     """Triage the post if it is annotated, in the session's transaction (the caller commits)."""
     post = session.get(Post, post_id)
@@ -60,6 +64,7 @@ def triage_annotated(
         thresholds=thresholds,
         calendar=calendar or WorkCalendar(),
         lemmatize=lemmatize,
+        retired_topics=retired_topics,
     )
     return True
 
@@ -72,8 +77,9 @@ def triage_post(
     thresholds: Thresholds,
     calendar: WorkCalendar,
     lemmatize: Callable[[str], str] | None,
+    retired_topics: frozenset[str] = frozenset(),
 ) -> None:
-    status = review_status(annotation, thresholds)
+    status = review_status(annotation, thresholds, retired_topics=retired_topics)
     cues = urgency_cues(post.text)
     at = now()
 
@@ -109,7 +115,20 @@ def triage_post(
     )
 
 
-def review_status(annotation: Annotation | None, thresholds: Thresholds) -> str:
+def inactive_topics(session: Session) -> frozenset[str]:
+    """Topics operators deactivated (`triage.taxonomy`); read once per batch."""
+    rows = session.execute(select(Topic.code).where(Topic.active.is_(False)))  # type: ignore[attr-defined]
+    return frozenset(rows.scalars())
+
+
+def review_status(
+    annotation: Annotation | None,
+    thresholds: Thresholds,
+    *,
+    retired_topics: frozenset[str] = frozenset(),
+) -> str:
+    """A model's topic that operators have since deactivated is never auto-accepted: until
+    the next retrain the model still knows it, and a moderator picks a current one."""
     if annotation is None:
         return ReviewStatus.NEEDS_REVIEW
     if not annotation.is_signal:
@@ -122,6 +141,7 @@ def review_status(annotation: Annotation | None, thresholds: Thresholds) -> str:
         and annotation.topic_confidence >= thresholds.topic_accept
         and annotation.municipality_confidence >= thresholds.municipality_accept
         and annotation.municipality_id is not None
+        and annotation.topic_code not in retired_topics
     )
     return ReviewStatus.AUTO_ACCEPTED if confident else ReviewStatus.NEEDS_REVIEW
 

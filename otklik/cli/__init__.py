@@ -45,6 +45,10 @@ class OtklikGroup(LazyGroup):
         "geo": LazyCommand(
             "otklik.cli.geo:app", "The gazetteer: import regions, resolve municipalities."
         ),
+        "taxonomy": LazyCommand(
+            "otklik.cli.taxonomy:app",
+            "The rubricator: list, export and import categories and topics.",
+        ),
         "sources": LazyCommand(
             "otklik.cli.sources:app", "Register, list, disable and re-enable crawl sources."
         ),

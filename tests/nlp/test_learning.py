@@ -5,6 +5,7 @@ import pytest
 from sqlmodel import Session, select
 
 from models.learning import ModelStatus, ModelVersion, TrainingLabel
+from nlp.classifier import load_bundle
 from nlp.learning import (
     LearningError,
     decide,
@@ -15,7 +16,9 @@ from nlp.learning import (
 )
 from nlp.lemmas import Lemmatizer
 from nlp.metrics import confusion
+from nlp.seed import seed_reference_data
 from otklik.paths import DATA_DIR
+from triage.taxonomy import add_topic, update_topic
 
 
 def _figures(accuracy: float, f1: float) -> dict[str, object]:
@@ -132,3 +135,36 @@ def test_confusion_rows_are_truth_and_columns_prediction() -> None:
     confusion_of = confusion(["a", "a", "b", "c"], ["a", "b", "b", "a"])
     assert confusion_of == {"labels": ["a", "b", "c"], "matrix": [[1, 1, 0], [0, 1, 0], [1, 0, 0]]}
     assert confusion([], []) == {"labels": [], "matrix": []}
+
+
+def test_retraining_learns_the_rubricator_as_operators_edited_it(
+    session: Session, tmp_path: Path, lemmatizer: Lemmatizer
+) -> None:
+    """A topic added and one renamed in the database (not in data/taxonomy.json) are learned."""
+    seed_reference_data(session, data_dir=DATA_DIR, region_code="57")
+    new = {"code": "roads_noise_screens", "category_code": "roads", "sla_hours": 80,
+           "name": "Шумозащитные экраны вдоль дороги"}  # fmt: skip
+    add_topic(session, values=new, actor="admin", user_id=None)
+    update_topic(session, code="roads_potholes", changes={"name": "Кракелюры асфальта"}, actor="admin",
+                 user_id=None)  # fmt: skip
+    session.commit()
+    screens = ["Вдоль трассы под окнами грохот, нужна защита от шума",
+               "Панели вдоль объездной разбиты, шум от фур не даёт спать",
+               "Обещали поставить ограждение от шума у дома 5 и не поставили",
+               "Когда установят заграждение от шума на развязке?"]  # fmt: skip
+    for n in range(6):
+        for text in screens:
+            session.add(TrainingLabel(text=f"{text} ({n})", topic_code="roads_noise_screens",
+                                      category_code="roads"))  # fmt: skip
+    _add_labels(session, copies=4)
+    version = retrain_candidate(
+        session, model_dir=tmp_path, data_dir=DATA_DIR, lemmatizer=lemmatizer
+    )
+    bundle = load_bundle(Path(version.path))
+    assert bundle.topic_category["roads_noise_screens"] == "roads"
+    # every topic with posts has its wording, the added one too: its name alone says "экраны"
+    assert bundle.meta["label_names"] == len(bundle.labels.classes_)
+    [prediction] = bundle.predict(["шумозащитные экраны"], lemmatizer)
+    assert (prediction.topic, prediction.category) == ("roads_noise_screens", "roads")
+    [renamed] = bundle.predict(["кракелюры"], lemmatizer)
+    assert renamed.topic == "roads_potholes"
