@@ -23,6 +23,13 @@ def _status(engine: Engine, post_id: int) -> str:
         return post.review_status
 
 
+def _current(engine: Engine, post_id: int) -> Annotation:
+    with Session(engine, expire_on_commit=False) as session:
+        return session.exec(
+            select(Annotation).where(Annotation.post_id == post_id, col(Annotation.is_current))
+        ).one()
+
+
 def test_queue_lists_posts_with_highlights_and_escaped_text(
     signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]]
 ) -> None:
@@ -65,15 +72,10 @@ def test_correct_a_category(
     app.button(key=f"q_fix_{post_id}").click().run()
     assert not app.exception
     assert _status(engine, post_id) == ReviewStatus.CORRECTED
-    with Session(engine) as session:
-        current = session.exec(
-            select(Annotation).where(Annotation.post_id == post_id, col(Annotation.is_current))
-        ).one()
-        assert (current.category_code, current.topic_code, current.set_by) == (
-            "roads",
-            "roads.pits",
-            "person",
-        )
+    current = _current(engine, post_id)
+    assert (current.category_code, current.topic_code, current.set_by) == (
+        "roads", "roads.pits", "person",
+    )  # fmt: skip
 
 
 def test_a_runner_up_topic_is_one_click(
@@ -87,13 +89,11 @@ def test_a_runner_up_topic_is_one_click(
     offered[0].click().run()
     assert not app.exception
     assert _status(engine, post_id) == ReviewStatus.CORRECTED
+    current = _current(engine, post_id)
+    assert (current.category_code, current.topic_code, current.set_by) == (
+        "roads", "roads.pits", "person",
+    )  # fmt: skip
     with Session(engine) as session:
-        current = session.exec(
-            select(Annotation).where(Annotation.post_id == post_id, col(Annotation.is_current))
-        ).one()
-        assert (current.category_code, current.topic_code, current.set_by) == (
-            "roads", "roads.pits", "person",
-        )  # fmt: skip
         place = session.get(Municipality, current.municipality_id)
         assert place is not None and place.name == "Чусовской городской округ"  # the model's
         label = session.exec(select(TrainingLabel)).one()
