@@ -19,6 +19,7 @@ PAGES = (
     PageSpec("screens/analytics.py", "Аналитика", ":material/monitoring:", Right.VIEW_ANALYTICS),
     PageSpec("screens/sources.py", "Источники", ":material/rss_feed:", Right.VIEW_SOURCES),
     PageSpec("screens/model.py", "Модель", ":material/model_training:", Right.MANAGE_MODEL),
+    PageSpec("screens/taxonomy.py", "Рубрикатор", ":material/category:", Right.MANAGE_TAXONOMY),
 )
 
 

@@ -49,6 +49,14 @@ def _topics(url: str) -> dict[str, tuple[str, str]]:
 
 
 @st.cache_data(ttl=REFERENCE_TTL_SECONDS, show_spinner=False)
+def _inactive(url: str) -> frozenset[str]:
+    with Session(_engine_for(url)) as db:
+        categories = db.exec(select(Category.code).where(col(Category.active).is_(False)))
+        topics = db.exec(select(Topic.code).where(col(Topic.active).is_(False)))
+        return frozenset([*categories, *topics])
+
+
+@st.cache_data(ttl=REFERENCE_TTL_SECONDS, show_spinner=False)
 def _municipalities(url: str) -> dict[int, str]:
     with Session(_engine_for(url)) as db:
         rows = db.exec(select(Municipality).order_by(Municipality.name))
@@ -70,6 +78,20 @@ def categories() -> dict[str, str]:
 def topics() -> dict[str, tuple[str, str]]:
     """Topic code -> (category code, name)."""
     return _topics(settings().database_url)
+
+
+def offered_topics() -> dict[str, tuple[str, str]]:
+    """What moderators may choose: active topics of active categories, code -> (category,
+    name). Deactivated ones keep their names in `topics()` for history."""
+    inactive = _inactive(settings().database_url)
+    return {code: (category, name) for code, (category, name) in topics().items()
+            if code not in inactive and category not in inactive}  # fmt: skip
+
+
+def offered_categories() -> dict[str, str]:
+    """Active categories that have an active topic, code -> name."""
+    used = {category for category, _ in offered_topics().values()}
+    return {code: name for code, name in categories().items() if code in used}
 
 
 def municipalities() -> dict[int, str]:
@@ -95,8 +117,12 @@ def lemmatizer() -> Lemmatizer:
 
 
 def clear_reference_data() -> None:
-    """Forget cached reference data after the console itself changed it."""
+    """Forget cached reference data after the console itself changed it (this process's
+    cache: every page of every session sees the change at its next run)."""
     _sources.clear()
+    _categories.clear()
+    _topics.clear()
+    _inactive.clear()
 
 
 @st.cache_data(ttl=REFERENCE_TTL_SECONDS, show_spinner=False)

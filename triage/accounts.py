@@ -33,6 +33,7 @@ class Right(StrEnum):
     VIEW_SOURCES = "view_sources"
     MANAGE_SOURCES = "manage_sources"  # add, disable, run now
     MANAGE_MODEL = "manage_model"  # the Модель page: retrain, promote, rollback
+    MANAGE_TAXONOMY = "manage_taxonomy"  # the Рубрикатор page: edit categories and topics
 
 
 RIGHTS: dict[Role, frozenset[Right]] = {

@@ -87,7 +87,7 @@ def update_topic(
 ) -> Topic:
     """Change a topic's editable fields; `expected` are the values the editor saw (a stale
     edit, one someone else changed meanwhile, is refused). The caller commits."""
-    topic = session.get(Topic, code)
+    topic = session.get(Topic, code, with_for_update=True)  # two saves at once: one waits
     if topic is None:
         raise TaxonomyError([f"topic {code} does not exist"])
     unknown = set(changes) - set(EDITABLE_TOPIC_FIELDS)
@@ -167,7 +167,7 @@ def import_taxonomy(
 ) -> TaxonomyImport:
     """Add and update categories and topics from a file; with `replace`, deactivate those the
     file leaves out. Validates the whole file first: any problem and nothing is applied.
-    The caller commits."""
+    New items take the file's order; existing ones keep their place. The caller commits."""
     categories, topics = _parse(document)
     result = TaxonomyImport()
     for position, item in enumerate(categories):
@@ -207,9 +207,17 @@ def _parse(document: Mapping[str, Any]) -> tuple[list[dict[str, Any]], list[dict
         name = item.get("name")
         if not isinstance(name, str) or not name.strip():
             problems.append(f"{where} ({code}): the name is empty")
+        elif len(name.strip()) > 300:
+            problems.append(f"{where} ({code}): the name is longer than 300 characters")
+        if not isinstance(item.get("active", True), bool):
+            problems.append(f"{where} ({code}): active must be true or false")
         categories.append({"code": code, "name": str(name or "").strip(),
                            "active": item.get("active", True)})  # fmt: skip
-        for position, topic in enumerate(item.get("topics") or [], start=0):
+        listed = item.get("topics", [])
+        if not isinstance(listed, list):
+            problems.append(f"{where} ({code}): topics must be a list")
+            continue
+        for position, topic in enumerate(listed):
             topic_where = f"{where} ({code}) topic #{position + 1}"
             if not isinstance(topic, Mapping):
                 problems.append(f"{topic_where}: not an object")
@@ -269,7 +277,8 @@ def _upsert(
         return
     before = snapshot(record, fields)
     for name, value in values.items():
-        setattr(record, name, value)
+        if name != "position":  # a file's order places new items; the console's order stays
+            setattr(record, name, value)
     after = snapshot(record, fields)
     if after == before:
         result.unchanged += 1

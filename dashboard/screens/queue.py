@@ -94,9 +94,9 @@ def _attach(post_id: int) -> None:
 
 
 def _alternatives(item: QueueItem, annotation: Annotation | None) -> None:
-    """The model's runner-up topics as one-click corrections (topics still in the taxonomy)."""
+    """The model's runner-up topics as one-click corrections (active topics only)."""
     offered = (annotation.reasons or {}).get("alternatives", []) if annotation else []
-    known = resources.topics()
+    known = resources.offered_topics()
     offered = [a for a in offered if known.get(a.get("topic"), (None,))[0] == a.get("category")]
     if not offered:
         return
@@ -136,7 +136,7 @@ def _controls(item: QueueItem, annotation: Annotation | None) -> None:
     _alternatives(item, annotation)
     with st.expander("Исправить или прикрепить"):
         left, middle, right = st.columns(3)
-        categories = list(resources.categories())
+        categories = list(resources.offered_categories())
         category = left.selectbox(
             "Категория",
             categories,
@@ -144,7 +144,8 @@ def _controls(item: QueueItem, annotation: Annotation | None) -> None:
             index=_index(categories, item.category_code),
             key=f"q_cat_{item.post_id}",
         )
-        topics = [code for code, (cat, _) in resources.topics().items() if cat == category]
+        offered = resources.offered_topics().items()
+        topics = [code for code, (cat, _) in offered if cat == category]
         middle.selectbox(
             "Тема",
             topics,

@@ -65,6 +65,9 @@ def test_duplicate_username_is_refused(session: Session) -> None:
         (Role.MODERATOR, Right.MANAGE_MODEL, False),
         (Role.MODERATOR, Right.MANAGE_SOURCES, False),
         (Role.ADMIN, Right.MANAGE_MODEL, True),
+        (Role.OPERATOR, Right.MANAGE_TAXONOMY, False),
+        (Role.MODERATOR, Right.MANAGE_TAXONOMY, False),
+        (Role.ADMIN, Right.MANAGE_TAXONOMY, True),
         ("root", Right.VIEW_ANALYTICS, False),
     ],
 )

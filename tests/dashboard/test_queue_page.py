@@ -12,6 +12,7 @@ from models.geo import Municipality
 from models.incident import IncidentPost
 from models.learning import TrainingLabel
 from models.post import Post, ReviewStatus
+from models.taxonomy import Topic
 from tests.dashboard.conftest import open_page
 from triage.moderation import confirm_post
 
@@ -160,3 +161,19 @@ def test_a_stale_decision_is_refused_with_a_clear_message(
     assert not app.exception
     assert "другой пользователь" in app.error[0].value
     assert _status(engine, post_id) == ReviewStatus.CONFIRMED
+
+
+def test_deactivated_topics_are_not_offered(
+    signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]], engine: Engine
+) -> None:
+    with Session(engine) as session:
+        pits = session.get(Topic, "roads.pits")
+        assert pits is not None
+        pits.active = False
+        session.add(pits)
+        session.commit()
+    post_id = seeded["posts"][2]
+    app = open_page(signed_in("moderator"), "queue")
+    assert not [b for b in app.button if str(b.key).startswith(f"q_alt_{post_id}_")]
+    assert app.selectbox(key=f"q_cat_{post_id}").options == ["ЖКХ"]  # roads has none left
+    assert app.selectbox(key=f"q_topic_{post_id}").options == ["Водоснабжение", "Электроснабжение"]

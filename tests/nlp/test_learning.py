@@ -145,8 +145,8 @@ def test_retraining_learns_the_rubricator_as_operators_edited_it(
     new = {"code": "roads_noise_screens", "category_code": "roads", "sla_hours": 80,
            "name": "Шумозащитные экраны вдоль дороги"}  # fmt: skip
     add_topic(session, values=new, actor="admin", user_id=None)
-    update_topic(session, code="roads_potholes", changes={"name": "Кракелюры асфальта"}, actor="admin",
-                 user_id=None)  # fmt: skip
+    renamed = {"name": "Кракелюры асфальта"}
+    update_topic(session, code="roads_potholes", changes=renamed, actor="admin", user_id=None)
     session.commit()
     screens = ["Вдоль трассы под окнами грохот, нужна защита от шума",
                "Панели вдоль объездной разбиты, шум от фур не даёт спать",

@@ -214,3 +214,21 @@ def test_a_deactivated_topic_is_never_auto_accepted(session: Session, engine: En
         retired_by_worker: ReviewStatus.NEEDS_REVIEW,
         current_by_worker: ReviewStatus.AUTO_ACCEPTED,
     }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("category", "reason"),
+    [
+        ({"active": "yes"}, "active must be true or false"),
+        ({"topics": 5}, "topics must be a list"),
+        ({"name": "Д" * 301}, "longer than 300 characters"),
+    ],
+)
+def test_a_category_s_values_are_checked_before_the_database(
+    session: Session, category: dict[str, Any], reason: str
+) -> None:
+    item = {"code": "roads", "name": "Дороги",
+            "topics": [{"code": "roads_potholes", "name": "Ямы"}]} | category  # fmt: skip
+    with pytest.raises(TaxonomyError, match=reason):
+        import_taxonomy(session, {"format": FORMAT, "categories": [item]}, replace=False,
+                        actor="admin", user_id=None)  # fmt: skip
