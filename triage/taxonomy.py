@@ -25,6 +25,7 @@ FORMAT = "otklik-taxonomy/1"
 TOPIC_FIELDS = ("code", "category_code", "name", "sla_hours", "urgent", "agency_type", "active")
 CATEGORY_FIELDS = ("code", "name", "active")
 EDITABLE_TOPIC_FIELDS = ("name", "sla_hours", "urgent", "agency_type", "active", "category_code")
+EDITABLE_CATEGORY_FIELDS = ("name", "active")
 MAX_SLA_HOURS = 2_000  # a year of working hours: more is a typo
 _CODE = re.compile(r"^[a-z0-9][a-z0-9_.\-]{0,63}$")
 _AGENCY_TYPE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
@@ -90,27 +91,99 @@ def update_topic(
     topic = session.get(Topic, code, with_for_update=True)  # two saves at once: one waits
     if topic is None:
         raise TaxonomyError([f"topic {code} does not exist"])
-    unknown = set(changes) - set(EDITABLE_TOPIC_FIELDS)
-    problems = [f"topic {code}: {name} cannot be edited" for name in sorted(unknown)]
-    problems += validate_topic_values(changes, where=f"topic {code}")
+    problems = validate_topic_values(changes, where=f"topic {code}")
     if "category_code" in changes and session.get(Category, changes["category_code"]) is None:
         problems.append(f"topic {code}: category {changes['category_code']} does not exist")
+    _update(session, topic, "topic", changes, expected, problems, actor=actor, user_id=user_id)
+    return topic
+
+
+def update_category(
+    session: Session,
+    *,
+    code: str,
+    changes: Mapping[str, Any],
+    expected: Mapping[str, Any] | None = None,
+    actor: str,
+    user_id: int | None,
+) -> Category:
+    """Rename a category or (de)activate it, as `update_topic` does for topics."""
+    category = session.get(Category, code, with_for_update=True)
+    if category is None:
+        raise TaxonomyError([f"category {code} does not exist"])
+    problems = validate_category_values(changes, where=f"category {code}")
+    _update(session, category, "category", changes, expected, problems, actor=actor,
+            user_id=user_id)  # fmt: skip
+    return category
+
+
+def validate_category_values(values: Mapping[str, Any], *, where: str) -> list[str]:
+    problems = []
+    if "name" in values:
+        name = values["name"]
+        if not isinstance(name, str) or not name.strip():
+            problems.append(f"{where}: the name is empty")
+        elif len(name.strip()) > 300:
+            problems.append(f"{where}: the name is longer than 300 characters")
+    if "active" in values and not isinstance(values["active"], bool):
+        problems.append(f"{where}: active must be true or false")
+    return problems
+
+
+def add_category(
+    session: Session, *, values: Mapping[str, Any], actor: str, user_id: int | None
+) -> Category:
+    """A new category (`code`, `name`), placed last. The caller commits."""
+    code = str(values.get("code", ""))
+    problems = [] if _CODE.match(code) else [_bad_code("category", code)]
+    if session.get(Category, code) is not None:
+        problems.append(f"category {code} already exists")
+    name = values.get("name", "")
+    problems += validate_category_values({"name": name}, where=f"category {code}")
+    if problems:
+        raise TaxonomyError(problems)
+    position = max((c.position for c in session.exec(select(Category))), default=-1) + 1
+    category = Category(code=code, name=str(name).strip(), position=position)
+    session.add(category)
+    _audit(session, "category", "create", None, snapshot(category, CATEGORY_FIELDS), actor=actor,
+           user_id=user_id)  # fmt: skip
+    return category
+
+
+def _update(
+    session: Session,
+    record: Category | Topic,
+    kind: str,
+    changes: Mapping[str, Any],
+    expected: Mapping[str, Any] | None,
+    problems: list[str],
+    *,
+    actor: str,
+    user_id: int | None,
+) -> None:
+    """Apply checked `changes` to a locked record, refusing unknown fields and stale edits."""
+    code = record.code
+    editable, fields = (
+        (EDITABLE_TOPIC_FIELDS, TOPIC_FIELDS) if kind == "topic"
+        else (EDITABLE_CATEGORY_FIELDS, CATEGORY_FIELDS)
+    )  # fmt: skip
+    problems = [f"{kind} {code}: {name} cannot be edited"
+                for name in sorted(set(changes) - set(editable))] + problems  # fmt: skip
     for name, seen in (expected or {}).items():
-        if getattr(topic, name) != seen:
+        if getattr(record, name) != seen:
             problems.append(
-                f"topic {code}: {name} was changed by someone else (you saw {seen!r}, it is now "
-                f"{getattr(topic, name)!r}); reload and try again"
+                f"{kind} {code}: {name} was changed by someone else (you saw {seen!r}, it is "
+                f"now {getattr(record, name)!r}); reload and try again"
             )
     if problems:
         raise TaxonomyError(problems)
-    before = snapshot(topic, TOPIC_FIELDS)
+    before = snapshot(record, fields)
     for name, value in changes.items():
-        setattr(topic, name, value.strip() if isinstance(value, str) else value)
-    after = snapshot(topic, TOPIC_FIELDS)
+        setattr(record, name, value.strip() if isinstance(value, str) else value)
+    after = snapshot(record, fields)
     if after != before:
-        session.add(topic)
-        _audit(session, "topic", "update", before, after, actor=actor, user_id=user_id)
-    return topic
+        session.add(record)
+        _audit(session, kind, "update", before, after, actor=actor, user_id=user_id)
 
 
 def add_topic(
@@ -205,14 +278,9 @@ def _parse(document: Mapping[str, Any]) -> tuple[list[dict[str, Any]], list[dict
         code = str(item.get("code", ""))
         problems += _code_problems("category", code, seen, where)
         name = item.get("name")
-        if not isinstance(name, str) or not name.strip():
-            problems.append(f"{where} ({code}): the name is empty")
-        elif len(name.strip()) > 300:
-            problems.append(f"{where} ({code}): the name is longer than 300 characters")
-        if not isinstance(item.get("active", True), bool):
-            problems.append(f"{where} ({code}): active must be true or false")
-        categories.append({"code": code, "name": str(name or "").strip(),
-                           "active": item.get("active", True)})  # fmt: skip
+        values = {"name": name, "active": item.get("active", True)}
+        problems += validate_category_values(values, where=f"{where} ({code})")
+        categories.append({"code": code, **values, "name": str(name or "").strip()})
         listed = item.get("topics", [])
         if not isinstance(listed, list):
             problems.append(f"{where} ({code}): topics must be a list")

@@ -22,12 +22,15 @@ from triage.taxonomy import (
     MAX_SLA_HOURS,
     TaxonomyError,
     TaxonomyImport,
+    add_category,
     add_topic,
     import_taxonomy,
+    update_category,
     update_topic,
 )
 
-EDITED = ("name", "sla_hours", "urgent", "agency_type", "active")  # the table's editable columns
+# the table's editable columns (category_code: a topic moved to another category)
+EDITED = ("name", "sla_hours", "urgent", "agency_type", "active", "category_code")
 DEFAULT_AGENCY_TYPE = "municipal_administration"
 SHOWN = "tax_shown"  # (category code, rows) the table was drawn from
 GENERATION = "tax_generation"  # bumped after every change: a fresh table, no leftover edits
@@ -170,6 +173,37 @@ def _add(category: str) -> None:
             chosen[key] = ""
 
 
+def _save_category(category: Category, suffix: str) -> None:
+    """«Сохранить категорию»: its name and activity, checked against the values shown."""
+    chosen = st.session_state
+    changes = {"name": chosen.get(f"tax_cat_name_{suffix}") or "",
+               "active": bool(chosen.get(f"tax_cat_on_{suffix}"))}  # fmt: skip
+
+    def apply(db: Session) -> None:
+        update_category(db, code=category.code, changes=changes,
+                        expected={"name": category.name, "active": category.active},
+                        actor=login.username, user_id=login.user_id)  # fmt: skip
+
+    if _commit(apply, section="category", refused="Категория не сохранена:"):
+        _say("category", "success", "Категория сохранена.")
+
+
+def _add_category() -> None:
+    """«Добавить категорию»: a new, empty category; then it is the one shown."""
+    chosen = st.session_state
+    values = {"code": str(chosen.get("tax_newcat_code") or "").strip(),
+              "name": chosen.get("tax_newcat_name") or ""}  # fmt: skip
+    if _commit(
+        lambda db: add_category(db, values=values, actor=login.username, user_id=login.user_id),
+        section="new_category",
+        refused="Категория не добавлена:",
+    ):
+        _say("new_category", "success", f"Категория {escape_markdown(values['code'])} добавлена.")
+        chosen["tax_category"] = values["code"]
+        for key in ("tax_newcat_code", "tax_newcat_name"):
+            chosen[key] = ""
+
+
 def _import() -> None:
     """«Импортировать»: the uploaded file, validated as a whole by the core, or nothing."""
     uploaded = st.session_state.get("tax_import_file")
@@ -220,6 +254,18 @@ else:
     )
 
 if category is not None:
+    chosen_category = categories[category]
+    # keyed by category and generation: another category, or a saved one, shows its own values
+    suffix = f"{category}_{st.session_state.get(GENERATION, 0)}"
+    with st.form(f"tax_cat_{suffix}"):
+        name_column, active_column = st.columns([3, 1])
+        name_column.text_input(
+            "Название категории", chosen_category.name, key=f"tax_cat_name_{suffix}"
+        )
+        active_column.checkbox("Активна", chosen_category.active, key=f"tax_cat_on_{suffix}")
+        st.form_submit_button("Сохранить категорию", key="tax_cat_save",
+                              on_click=_save_category, args=(chosen_category, suffix))  # fmt: skip
+    _show_message("category")
     editor_key = f"tax_topics_{category}_{st.session_state.get(GENERATION, 0)}"
     pending = (st.session_state.get(editor_key) or {}).get("edited_rows")
     shown = st.session_state.get(SHOWN)
@@ -254,6 +300,12 @@ if category is not None:
                     "Тип исполнителя", options=options, required=True
                 ),
                 "active": st.column_config.CheckboxColumn("Активна"),
+                "category_code": st.column_config.SelectboxColumn(
+                    "Категория",
+                    options=list(categories),
+                    required=True,
+                    help="Перенести тему в другую категорию (код категории)",
+                ),
             },
         )
         st.caption(
@@ -303,6 +355,19 @@ if category is not None:
             "Добавить тему", key="tax_add_submit", on_click=_add, args=(category,)
         )
     _show_message("add")
+
+with st.expander("Новая категория"):
+    with st.form("tax_newcat"):
+        code_column, name_column = st.columns(2)
+        code_column.text_input(
+            "Код",
+            key="tax_newcat_code",
+            help="Латиница, цифры, «_», «.», «-»; не меняется после создания",
+        )
+        name_column.text_input("Название", key="tax_newcat_name")
+        st.form_submit_button("Добавить категорию", key="tax_newcat_submit",
+                              on_click=_add_category)  # fmt: skip
+    _show_message("new_category")
 
 with st.expander("Экспорт и импорт"):
     with resources.session() as db:

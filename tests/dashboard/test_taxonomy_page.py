@@ -347,3 +347,56 @@ def test_an_empty_rubricator_is_filled_from_the_default_file(
     ]
     assert app.selectbox(key="tax_category").value == "roads"
     assert "roads_potholes" in list(app.data_editor[0].value["code"])
+
+
+def _labelled(widgets: Any, label: str) -> Any:
+    [widget] = [w for w in widgets if w.label == label]
+    return widget
+
+
+def _category(engine: Engine, code: str) -> Category:
+    with Session(engine) as session:
+        category = session.get(Category, code)
+        assert category is not None
+        return category
+
+
+def test_rename_and_deactivate_a_category_add_one_and_move_a_topic(
+    signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]], engine: Engine
+) -> None:
+    app = _page(signed_in)
+    app.selectbox(key="tax_category").select("roads").run()
+    assert _labelled(app.text_input, "Название категории").value == "Дороги"
+    _labelled(app.text_input, "Название категории").input("Дороги и мосты")
+    _labelled(app.checkbox, "Активна").uncheck()
+    app.button(key="tax_cat_save").click().run()
+    assert not app.exception
+    assert _successes(app) == ["Категория сохранена."]
+    roads = _category(engine, "roads")
+    assert (roads.name, roads.active) == ("Дороги и мосты", False)
+    assert "Дороги и мосты (roads) (неактивна)" in app.selectbox(key="tax_category").options
+
+    _labelled(app.text_input, "Название категории").input("   ")  # refused, nothing saved
+    app.button(key="tax_cat_save").click().run()
+    assert "the name is empty" in _errors(app)
+    assert _category(engine, "roads").name == "Дороги и мосты"
+
+    app.text_input(key="tax_newcat_code").input("noise")
+    app.text_input(key="tax_newcat_name").input("Шум")
+    app.button(key="tax_newcat_submit").click().run()
+    assert not app.exception
+    assert _successes(app) == ["Категория noise добавлена."]
+    assert _category(engine, "noise").name == "Шум"
+    assert app.selectbox(key="tax_category").value == "noise"  # shown at once, still empty
+    assert not app.data_editor
+
+    app.selectbox(key="tax_category").select("roads").run()
+    _edit(app, {"roads.pits": {"category_code": "noise"}})
+    app.button(key="tax_save").click().run()
+    assert not app.exception
+    assert _topic(engine, "roads.pits").category_code == "noise"
+    with Session(engine) as session:
+        actions = [e.action for e in session.exec(
+            select(AuditEvent).where(AuditEvent.entity_type == "category")
+        )]  # fmt: skip
+    assert sorted(actions) == ["create", "update"]

@@ -17,9 +17,11 @@ from otklik.paths import DATA_DIR
 from triage.taxonomy import (
     FORMAT,
     TaxonomyError,
+    add_category,
     add_topic,
     export_taxonomy,
     import_taxonomy,
+    update_category,
     update_topic,
 )
 
@@ -232,3 +234,33 @@ def test_a_category_s_values_are_checked_before_the_database(
     with pytest.raises(TaxonomyError, match=reason):
         import_taxonomy(session, {"format": FORMAT, "categories": [item]}, replace=False,
                         actor="admin", user_id=None)  # fmt: skip
+
+
+def test_rename_deactivate_and_add_a_category(session: Session) -> None:
+    _imported(session)
+    update_category(session, code="roads", changes={"name": " Дороги и мосты ", "active": False},
+                    expected={"name": "Дороги"}, actor="admin", user_id=None)  # fmt: skip
+    session.commit()
+    roads = session.get(Category, "roads")
+    assert roads is not None and (roads.name, roads.active) == ("Дороги и мосты", False)
+    event = session.exec(select(AuditEvent).order_by(col(AuditEvent.id).desc())).first()
+    assert event is not None and (event.entity_type, event.action) == ("category", "update")
+    assert event.before == {"code": "roads", "name": "Дороги", "active": True}
+    for changes, expected, reason in [
+        ({"name": ""}, None, "the name is empty"),
+        ({"active": 1}, None, "active must be true or false"),
+        ({"position": 3}, None, "position cannot be edited"),
+        ({"name": "X"}, {"name": "Дороги"}, "changed by someone else"),
+    ]:
+        with pytest.raises(TaxonomyError, match=reason):
+            update_category(session, code="roads", changes=changes, expected=expected,
+                            actor="admin", user_id=None)  # fmt: skip
+    added = add_category(session, values={"code": "noise", "name": "Шум"}, actor="admin",
+                         user_id=None)  # fmt: skip
+    session.commit()
+    assert added.position == max(c.position for c in session.exec(select(Category)))
+    with pytest.raises(TaxonomyError, match="already exists"):
+        add_category(session, values={"code": "noise", "name": "Шум"}, actor="a", user_id=None)
+    moved = update_topic(session, code="roads_potholes", changes={"category_code": "noise"},
+                         actor="admin", user_id=None)  # fmt: skip
+    assert moved.category_code == "noise"
