@@ -2,15 +2,15 @@
 
 from collections.abc import Callable
 
-from sqlalchemy import select
-from sqlmodel import Session
+from sqlalchemy import or_, select
+from sqlmodel import Session, col
 
 from models.annotation import Annotation
 from models.clock import now
 from models.incident import Incident, IncidentPost
 from models.post import PipelineStage, Post, ReviewStatus
 from models.report import Report, ReportStatus
-from models.taxonomy import Topic
+from models.taxonomy import Category, Topic
 from triage.address import find_address
 from triage.audit import record_event
 from triage.calendar import WorkCalendar
@@ -116,8 +116,13 @@ def triage_post(
 
 
 def inactive_topics(session: Session) -> frozenset[str]:
-    """Topics operators deactivated (`triage.taxonomy`); read once per batch."""
-    rows = session.execute(select(Topic.code).where(Topic.active.is_(False)))  # type: ignore[attr-defined]
+    """Topics operators deactivated, or whose category they did (`triage.taxonomy`); read
+    once per batch."""
+    rows = session.execute(
+        select(Topic.code)
+        .join(Category, col(Category.code) == col(Topic.category_code))
+        .where(or_(col(Topic.active).is_(False), col(Category.active).is_(False)))
+    )
     return frozenset(rows.scalars())
 
 

@@ -193,6 +193,8 @@ def test_a_deactivated_topic_is_never_auto_accepted(session: Session, engine: En
     place, source = f.municipality(session, "Пермский городской округ"), f.source(session)
     update_topic(session, code="roads_potholes", changes={"active": False}, actor="admin",
                  user_id=None)  # fmt: skip
+    update_category(session, code="housing", changes={"active": False}, actor="admin",
+                    user_id=None)  # fmt: skip
 
     def post(topic: str, category: str, text: str) -> int:
         return f.annotated_post(session, source_id=source, municipality_id=place, text=text,
@@ -200,8 +202,10 @@ def test_a_deactivated_topic_is_never_auto_accepted(session: Session, engine: En
 
     retired = post("roads_potholes", "roads", "Яма на Ленина 5")
     current = post("amenities_lighting", "amenities", "Не горит фонарь на Мира 3")
+    in_retired_category = post("housing_pipe_burst", "housing", "Прорвало трубу на Мира 7")
     session.commit()
-    triage_posts(session, post_ids=[retired, current], thresholds=Thresholds())
+    triage_posts(session, post_ids=[retired, current, in_retired_category],
+                 thresholds=Thresholds())  # fmt: skip
     retired_by_worker = post("roads_potholes", "roads", "Яма на Советской 8")
     current_by_worker = post("amenities_lighting", "amenities", "Темно на Сибирской 2")
     session.commit()
@@ -210,9 +214,11 @@ def test_a_deactivated_topic_is_never_auto_accepted(session: Session, engine: En
                         isolate_failures=True)  # fmt: skip
     assert sorted(done.triaged) == sorted(ids)
     session.expire_all()
-    statuses = {p: session.get_one(Post, p).review_status for p in (retired, current, *ids)}
+    posts = (retired, current, in_retired_category, *ids)
+    statuses = {p: session.get_one(Post, p).review_status for p in posts}
     assert statuses == {
         retired: ReviewStatus.NEEDS_REVIEW, current: ReviewStatus.AUTO_ACCEPTED,
+        in_retired_category: ReviewStatus.NEEDS_REVIEW,
         retired_by_worker: ReviewStatus.NEEDS_REVIEW,
         current_by_worker: ReviewStatus.AUTO_ACCEPTED,
     }  # fmt: skip
