@@ -49,13 +49,7 @@ class TaxonomyImport:
 
 def validate_topic_values(values: Mapping[str, Any], *, where: str) -> list[str]:
     """Problems with a topic's editable values (those present), each prefixed by `where`."""
-    problems = []
-    if "name" in values:
-        name = values["name"]
-        if not isinstance(name, str) or not name.strip():
-            problems.append(f"{where}: the name is empty")
-        elif len(name) > 500:
-            problems.append(f"{where}: the name is longer than 500 characters")
+    problems = _name_and_flags(values, where=where, longest=500)
     if "sla_hours" in values:
         hours = values["sla_hours"]
         if isinstance(hours, bool) or not isinstance(hours, int):
@@ -64,9 +58,6 @@ def validate_topic_values(values: Mapping[str, Any], *, where: str) -> list[str]
             problems.append(
                 f"{where}: sla_hours must be between 1 and {MAX_SLA_HOURS}, not {hours}"
             )
-    for flag in ("urgent", "active"):
-        if flag in values and not isinstance(values[flag], bool):
-            problems.append(f"{where}: {flag} must be true or false, not {values[flag]!r}")
     if "agency_type" in values:
         agency_type = values["agency_type"]
         if not isinstance(agency_type, str) or not _AGENCY_TYPE.match(agency_type):
@@ -118,15 +109,22 @@ def update_category(
 
 
 def validate_category_values(values: Mapping[str, Any], *, where: str) -> list[str]:
+    """Problems with a category's editable values (those present), each prefixed by `where`."""
+    return _name_and_flags(values, where=where, longest=300)
+
+
+def _name_and_flags(values: Mapping[str, Any], *, where: str, longest: int) -> list[str]:
+    """A name that is not blank and fits its column; `urgent` and `active` true or false."""
     problems = []
     if "name" in values:
         name = values["name"]
         if not isinstance(name, str) or not name.strip():
             problems.append(f"{where}: the name is empty")
-        elif len(name.strip()) > 300:
-            problems.append(f"{where}: the name is longer than 300 characters")
-    if "active" in values and not isinstance(values["active"], bool):
-        problems.append(f"{where}: active must be true or false")
+        elif len(name.strip()) > longest:
+            problems.append(f"{where}: the name is longer than {longest} characters")
+    for flag in ("urgent", "active"):
+        if flag in values and not isinstance(values[flag], bool):
+            problems.append(f"{where}: {flag} must be true or false, not {values[flag]!r}")
     return problems
 
 
