@@ -12,6 +12,7 @@ from nlp.lemmas import Lemmatizer
 from otklik.settings import Settings, get_settings
 from otklik.wiring import calendar_from_settings
 from triage.calendar import WorkCalendar
+from triage.taxonomy import retired_topics
 
 REFERENCE_TTL_SECONDS = 300
 
@@ -49,11 +50,9 @@ def _topics(url: str) -> dict[str, tuple[str, str]]:
 
 
 @st.cache_data(ttl=REFERENCE_TTL_SECONDS, show_spinner=False)
-def _inactive(url: str) -> frozenset[str]:
+def _retired(url: str) -> frozenset[str]:
     with Session(_engine_for(url)) as db:
-        categories = db.exec(select(Category.code).where(col(Category.active).is_(False)))
-        topics = db.exec(select(Topic.code).where(col(Topic.active).is_(False)))
-        return frozenset([*categories, *topics])
+        return retired_topics(db)
 
 
 @st.cache_data(ttl=REFERENCE_TTL_SECONDS, show_spinner=False)
@@ -83,9 +82,8 @@ def topics() -> dict[str, tuple[str, str]]:
 def offered_topics() -> dict[str, tuple[str, str]]:
     """What moderators may choose: active topics of active categories, code -> (category,
     name). Deactivated ones keep their names in `topics()` for history."""
-    inactive = _inactive(settings().database_url)
-    return {code: (category, name) for code, (category, name) in topics().items()
-            if code not in inactive and category not in inactive}  # fmt: skip
+    retired = _retired(settings().database_url)
+    return {code: topic for code, topic in topics().items() if code not in retired}
 
 
 def offered_categories() -> dict[str, str]:
@@ -122,7 +120,7 @@ def clear_reference_data() -> None:
     _sources.clear()
     _categories.clear()
     _topics.clear()
-    _inactive.clear()
+    _retired.clear()
 
 
 @st.cache_data(ttl=REFERENCE_TTL_SECONDS, show_spinner=False)

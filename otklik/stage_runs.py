@@ -89,7 +89,7 @@ def triage_batch(
     outcome = TriageOutcome()
     unique = sorted(set(post_ids))
     with engine.connect() as connection:  # one connection (and one pre-ping) for the batch
-        retired = _inactive_topics(connection)
+        retired = _retired_topics(connection)
         crashes = [_triage_alone(connection, tools, post_id, outcome, retired)
                    for post_id in unique]  # fmt: skip
     first_crash = next((crash for crash in crashes if crash is not None), None)
@@ -136,11 +136,11 @@ def _annotate_alone(engine: Engine, annotator: Any, post_id: int, outcome: Annot
         outcome.quarantined.append(post_id)
 
 
-def _inactive_topics(connection: Connection) -> frozenset[str]:
-    from triage.stage import inactive_topics
+def _retired_topics(connection: Connection) -> frozenset[str]:
+    from triage.taxonomy import retired_topics
 
     with Session(connection) as session:
-        retired = inactive_topics(session)
+        retired = retired_topics(session)
         session.commit()  # ends the read's transaction: each post then has its own
     return retired
 

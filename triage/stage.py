@@ -2,15 +2,14 @@
 
 from collections.abc import Callable
 
-from sqlalchemy import or_, select
-from sqlmodel import Session, col
+from sqlalchemy import select
+from sqlmodel import Session
 
 from models.annotation import Annotation
 from models.clock import now
 from models.incident import Incident, IncidentPost
 from models.post import PipelineStage, Post, ReviewStatus
 from models.report import Report, ReportStatus
-from models.taxonomy import Category, Topic
 from triage.address import find_address
 from triage.audit import record_event
 from triage.calendar import WorkCalendar
@@ -18,6 +17,7 @@ from triage.grouping import find_match
 from triage.incidents import create_incident, join_incident
 from triage.lifecycle import apply_transition
 from triage.priority import Reach, priority_score, urgency_cues
+from triage.taxonomy import retired_topics
 from triage.thresholds import Thresholds
 
 SYSTEM = "system"
@@ -33,7 +33,7 @@ def triage_posts(
 ) -> list[int]:
     """Triage the annotated posts among `post_ids`; returns the ids triaged now. Commits each."""
     done: list[int] = []
-    retired = inactive_topics(session)
+    retired = retired_topics(session)  # read once per batch
     for post_id in post_ids:
         if triage_annotated(
             session, post_id=post_id, thresholds=thresholds, calendar=calendar,
@@ -113,17 +113,6 @@ def triage_post(
         before={"review_status": ReviewStatus.PENDING},
         after={"review_status": status, "priority": post.priority, "urgency_cues": cues},
     )
-
-
-def inactive_topics(session: Session) -> frozenset[str]:
-    """Topics operators deactivated, or whose category they did (`triage.taxonomy`); read
-    once per batch."""
-    rows = session.execute(
-        select(Topic.code)
-        .join(Category, col(Category.code) == col(Topic.category_code))
-        .where(or_(col(Topic.active).is_(False), col(Category.active).is_(False)))
-    )
-    return frozenset(rows.scalars())
 
 
 def review_status(

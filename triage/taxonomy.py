@@ -15,7 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlalchemy import or_
+from sqlmodel import Session, col, select
 
 from models.taxonomy import Category, Topic
 from triage.audit import record_event, snapshot
@@ -210,6 +211,16 @@ def add_topic(
     _audit(session, "topic", "create", None, snapshot(topic, TOPIC_FIELDS), actor=actor,
            user_id=user_id)  # fmt: skip
     return topic
+
+
+def retired_topics(session: Session) -> frozenset[str]:
+    """Topics no longer offered: deactivated, or in a deactivated category."""
+    rows = session.exec(
+        select(Topic.code)
+        .join(Category, col(Category.code) == col(Topic.category_code))
+        .where(or_(col(Topic.active).is_(False), col(Category.active).is_(False)))
+    )
+    return frozenset(rows)
 
 
 def export_taxonomy(session: Session) -> dict[str, Any]:
