@@ -6,22 +6,25 @@ the stages (`ingest`, `nlp`, `triage`, `dashboard`).
 
 from models.agency import Agency, RoutingRule
 from models.annotation import Annotation, PostAnnotation, SetBy
+from models.api_token import ApiToken
 from models.audit import AuditEvent
 from models.crawl import CrawlCursor, CrawlRun, CrawlRunStatus
 from models.geo import Municipality, Settlement
 from models.incident import Incident, IncidentPost, IncidentStatus
 from models.learning import ModelStatus, ModelVersion, TrainingLabel
 from models.lease import Lease
+from models.notification import Notification
 from models.post import PipelineStage, Post, PostCreate, PostKind, PostPublic, ReviewStatus
 from models.quarantine import QuarantineRecord
 from models.report import Report, ReportStatus
 from models.source import Source, SourceCreate, SourceKind, SourceStatus
 from models.taxonomy import Category, Topic
-from models.user import Role, User
+from models.user import Role, User, UserMunicipality
 
 __all__ = [
     "Agency",
     "Annotation",
+    "ApiToken",
     "AuditEvent",
     "Category",
     "CrawlCursor",
@@ -34,6 +37,7 @@ __all__ = [
     "ModelStatus",
     "ModelVersion",
     "Municipality",
+    "Notification",
     "PipelineStage",
     "Post",
     "PostAnnotation",
@@ -55,4 +59,5 @@ __all__ = [
     "Topic",
     "TrainingLabel",
     "User",
+    "UserMunicipality",
 ]

@@ -10,6 +10,10 @@ class Agency(SQLModel, table=True):
     municipality_id: int | None = Field(default=None, foreign_key="municipality.id")
     contact: str | None = Field(default=None, max_length=300)
     active: bool = True
+    # Notifications (otklik/notify): e-mail and a signed webhook, each optional.
+    email: str | None = Field(default=None, max_length=300)
+    webhook_url: str | None = Field(default=None, max_length=500)
+    webhook_secret: str | None = Field(default=None, max_length=200)  # else the global one
 
 
 class RoutingRule(SQLModel, table=True):

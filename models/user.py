@@ -22,3 +22,11 @@ class User(SQLModel, table=True):
     active: bool = True
     created_at: datetime = created_at_field()
     last_login_at: datetime | None = utc_field()
+    email: str | None = Field(default=None, max_length=300)  # where notifications go
+
+
+class UserMunicipality(SQLModel, table=True):
+    """A municipality a user is scoped to; a user with none is regional and sees everything."""
+
+    user_id: int = Field(foreign_key="user.id", primary_key=True)
+    municipality_id: int = Field(foreign_key="municipality.id", primary_key=True)
