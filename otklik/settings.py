@@ -78,6 +78,23 @@ class Settings(BaseSettings):
     triage_group_window_hours: int = Field(default=72, ge=1)
     sla_soon_due_hours: int = Field(default=8, ge=0)
 
+    # HTTP API (see otklik/api, `otklik api`)
+    api_host: str = "127.0.0.1"
+    api_port: int = Field(default=8000, ge=1, le=65535)
+    api_rate_limit_per_minute: int = Field(default=120, ge=1)
+
+    # Notifications (see otklik/notify.py): e-mail over SMTP and signed webhooks
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = False
+    smtp_from: str = "otklik@localhost"
+    webhook_secret: SecretStr | None = None
+    webhook_timeout_seconds: float = Field(default=10, gt=0)
+    notify_max_attempts: int = Field(default=5, ge=1)
+    notify_retry_seconds: int = Field(default=30, ge=1)
+
     @model_validator(mode="after")
     def _workday_is_a_span(self) -> "Settings":
         if self.workday_end_hour <= self.workday_start_hour:

@@ -15,6 +15,7 @@ from models.report import Report
 from triage.audit import record_event, snapshot
 from triage.errors import TriageError
 from triage.locking import claim, load
+from triage.scope import EVERYWHERE, Scope, require_municipality_scope
 
 INCIDENT_FIELDS = ("status", "post_count", "merged_into_id", "title", "priority")
 TITLE_CHARS = 120
@@ -153,9 +154,10 @@ def move_post(
     actor: str,
     user_id: int | None,
     expected_version: int,
+    scope: Scope = EVERYWHERE,
 ) -> IncidentPost:
     """A moderator attaches a post to another incident (optimistic lock on the incident)."""
-    incident = load(session, Incident, incident_id)
+    incident = load_incident_in_scope(session, incident_id=incident_id, scope=scope)
     claim(session, incident, expected_version=expected_version)
     post = load(session, Post, post_id)
     return attach_post(
@@ -177,14 +179,15 @@ def merge_incidents(
     actor: str,
     user_id: int | None,
     expected_versions: dict[int, int],
+    scope: Scope = EVERYWHERE,
 ) -> Incident:
     """Fold the source incidents into the target; their posts keep why they moved."""
-    target = load(session, Incident, target_id)
+    target = load_incident_in_scope(session, incident_id=target_id, scope=scope)
     claim(session, target, expected_version=expected_versions[target_id])
     for source_id in source_ids:
         if source_id == target_id:
             raise TriageError("an incident cannot be merged into itself")
-        source = load(session, Incident, source_id)
+        source = load_incident_in_scope(session, incident_id=source_id, scope=scope)
         claim(session, source, expected_version=expected_versions[source_id])
         _fold(session, source=source, target=target, actor=actor, user_id=user_id)
     return target
@@ -198,9 +201,10 @@ def split_incident(
     actor: str,
     user_id: int | None,
     expected_version: int,
+    scope: Scope = EVERYWHERE,
 ) -> Incident:
     """Move `post_ids` out of an incident into a new one."""
-    incident = load(session, Incident, incident_id)
+    incident = load_incident_in_scope(session, incident_id=incident_id, scope=scope)
     claim(session, incident, expected_version=expected_version)
     members = set(member_ids(session, incident_id=incident_id))
     if not post_ids or not set(post_ids) <= members or set(post_ids) == members:
@@ -238,6 +242,16 @@ def split_incident(
             user_id=user_id,
         )
     return new
+
+
+def load_incident_in_scope(session: Session, *, incident_id: int, scope: Scope) -> Incident:
+    """The incident, or `NotFound` / `OutOfScope` when `scope` does not cover it."""
+    incident = load(session, Incident, incident_id)
+    require_municipality_scope(
+        scope, entity_type="incident", entity_id=incident_id,
+        municipality_id=incident.municipality_id,
+    )  # fmt: skip
+    return incident
 
 
 def member_ids(session: Session, *, incident_id: int) -> list[int]:

@@ -12,6 +12,7 @@ from triage.audit import record_event, snapshot
 from triage.calendar import WorkCalendar
 from triage.errors import InvalidTransition
 from triage.locking import claim, load
+from triage.scope import EVERYWHERE, Scope, require_report_scope
 
 S = ReportStatus
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -55,9 +56,15 @@ def change_status(
     user_id: int | None,
     expected_version: int,
     calendar: WorkCalendar,
+    scope: Scope = EVERYWHERE,
 ) -> Report:
-    """Move a report to `status`, or raise `InvalidTransition`. The caller commits."""
+    """Move a report to `status`, or raise `InvalidTransition` (`OutOfScope` for a report
+    outside `scope`). The caller commits."""
     report = load(session, Report, report_id)
+    require_report_scope(
+        scope, report_id=report_id, municipality_id=report.municipality_id,
+        agency_id=report.agency_id,
+    )  # fmt: skip
     if not can_transition(report.status, status):
         raise InvalidTransition(report_id, report.status, status)
     claim(session, report, expected_version=expected_version)

@@ -5,6 +5,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import case, select
+from sqlalchemy.sql import Select
 from sqlmodel import Session
 
 from models.agency import Agency
@@ -14,6 +15,7 @@ from models.post import Post
 from models.report import Report
 from models.source import Source
 from triage import sla
+from triage.scope import EVERYWHERE, Scope
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,10 @@ class ReportRow:
     resolved_at: datetime | None
     answer_text: str | None
     version: int
+    updated_at: datetime | None = None
+    address: str | None = None
+    agency_id: int | None = None
+    municipality_id: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -63,12 +69,20 @@ def list_reports(
     report_id: int | None = None,
     limit: int = 100,
     offset: int = 0,
+    scope: Scope = EVERYWHERE,
+    report_ids: tuple[int, ...] = (),
+    topic_codes: tuple[str, ...] = (),
+    created_from: datetime | None = None,
+    created_to: datetime | None = None,
 ) -> list[ReportRow]:
-    """Open reports past their deadline first, then by deadline; closed ones last."""
+    """Open reports past their deadline first, then by deadline; closed ones last.
+
+    Only the reports `scope` covers: its municipalities, its agency's.
+    """
     running = Report.status.in_(sla.CLOCK_RUNNING)  # type: ignore[attr-defined]
     overdue = running & Report.paused_at.is_(None) & (Report.due_at < now)  # type: ignore[union-attr,operator]
     statement = (
-        select(Report, Incident.title, Agency.name, Municipality.name, overdue)
+        select(Report, Incident.title, Agency.name, Municipality.name, overdue, Incident.address)
         .join(Incident, Incident.id == Report.incident_id)
         .outerjoin(Agency, Agency.id == Report.agency_id)
         .outerjoin(Municipality, Municipality.id == Report.municipality_id)
@@ -84,11 +98,31 @@ def list_reports(
         statement = statement.where(overdue)
     if report_id is not None:
         statement = statement.where(Report.id == report_id)
+    if report_ids:
+        statement = statement.where(Report.id.in_(report_ids))  # type: ignore[union-attr]
+    if topic_codes:
+        statement = statement.where(Report.topic_code.in_(topic_codes))  # type: ignore[union-attr]
+    if created_from is not None:
+        statement = statement.where(Report.created_at >= created_from)  # type: ignore[operator]
+    if created_to is not None:
+        statement = statement.where(Report.created_at < created_to)  # type: ignore[operator]
+    statement = scoped_reports(statement, scope)
     return [_row(*row) for row in session.execute(statement).all()]
 
 
-def get_report_row(session: Session, *, report_id: int, now: datetime) -> ReportRow | None:
-    rows = list_reports(session, now=now, report_id=report_id, limit=1)
+def scoped_reports(statement: Select, scope: Scope) -> Select:
+    """`statement` (over `Report`) narrowed to the reports `scope` covers."""
+    if scope.agency_id is not None:
+        statement = statement.where(Report.agency_id == scope.agency_id)
+    if scope.municipality_ids is not None:
+        statement = statement.where(Report.municipality_id.in_(scope.municipality_ids))  # type: ignore[union-attr]
+    return statement
+
+
+def get_report_row(
+    session: Session, *, report_id: int, now: datetime, scope: Scope = EVERYWHERE
+) -> ReportRow | None:
+    rows = list_reports(session, now=now, report_id=report_id, limit=1, scope=scope)
     return rows[0] if rows else None
 
 
@@ -118,7 +152,12 @@ def answers_for_publishing(
 
 
 def _row(
-    report: Report, title: str, agency: str | None, municipality: str | None, overdue: bool
+    report: Report,
+    title: str,
+    agency: str | None,
+    municipality: str | None,
+    overdue: bool,
+    address: str | None,
 ) -> ReportRow:
     return ReportRow(
         id=report.id or 0,
@@ -138,4 +177,8 @@ def _row(
         resolved_at=report.resolved_at,
         answer_text=report.answer_text,
         version=report.version,
+        updated_at=report.updated_at,
+        address=address,
+        agency_id=report.agency_id,
+        municipality_id=report.municipality_id,
     )

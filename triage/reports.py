@@ -16,6 +16,12 @@ from triage.calendar import WorkCalendar
 from triage.errors import TriageError
 from triage.locking import claim, load
 from triage.routing import suggest_agency
+from triage.scope import (
+    EVERYWHERE,
+    Scope,
+    require_municipality_scope,
+    require_report_scope,
+)
 
 DEFAULT_SLA_HOURS = 40
 REPORT_FIELDS = (
@@ -57,9 +63,14 @@ def create_report(
     user_id: int | None,
     calendar: WorkCalendar,
     agency_id: int | None = None,
+    scope: Scope = EVERYWHERE,
 ) -> Report:
     """Turn an incident into a report; the agency defaults to the routing suggestion."""
     incident = load(session, Incident, incident_id)
+    require_municipality_scope(
+        scope, entity_type="incident", entity_id=incident_id,
+        municipality_id=incident.municipality_id,
+    )  # fmt: skip
     claim(session, incident, expected_version=expected_version)
     if _open_report(session, incident_id=incident_id) is not None:
         raise TriageError(f"incident {incident_id} already has an open report")
@@ -111,8 +122,9 @@ def set_agency(
     expected_version: int,
     actor: str,
     user_id: int | None,
+    scope: Scope = EVERYWHERE,
 ) -> Report:
-    report = load(session, Report, report_id)
+    report = _load_in_scope(session, report_id=report_id, scope=scope)
     claim(session, report, expected_version=expected_version)
     before = {"agency_id": report.agency_id}
     report.agency_id = agency_id
@@ -139,11 +151,12 @@ def set_answer(
     expected_version: int,
     actor: str,
     user_id: int | None,
+    scope: Scope = EVERYWHERE,
 ) -> Report:
     """Store the answer for the citizen (what gets published back where the post came from)."""
     if not text.strip():
         raise TriageError("the answer text is empty")
-    report = load(session, Report, report_id)
+    report = _load_in_scope(session, report_id=report_id, scope=scope)
     claim(session, report, expected_version=expected_version)
     before = {"answer_text": report.answer_text}
     report.answer_text = text.strip()
@@ -159,6 +172,15 @@ def set_answer(
         before=before,
         after={"answer_text": report.answer_text},
     )
+    return report
+
+
+def _load_in_scope(session: Session, *, report_id: int, scope: Scope) -> Report:
+    report = load(session, Report, report_id)
+    require_report_scope(
+        scope, report_id=report_id, municipality_id=report.municipality_id,
+        agency_id=report.agency_id,
+    )  # fmt: skip
     return report
 
 

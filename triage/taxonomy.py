@@ -388,3 +388,19 @@ def _audit(
 ) -> None:
     record_event(session, actor=actor, user_id=user_id, entity_type=kind, entity_id=0,
                  action=action, before=before, after=after)  # fmt: skip
+
+
+def offered_topics(session: Session) -> list[tuple[Topic, Category]]:
+    """Active topics of active categories with their category, in the rubricator's order."""
+    rows = session.exec(
+        select(Topic, Category)
+        .join(Category, col(Category.code) == col(Topic.category_code))
+        .where(col(Topic.active).is_(True), col(Category.active).is_(True))
+        .order_by(col(Category.position), col(Category.code), col(Topic.position), col(Topic.code))
+    )
+    return [(topic, category) for topic, category in rows]
+
+
+def topic_names(session: Session) -> dict[str, str]:
+    """Every topic's name by code, retired ones included (old reports still carry them)."""
+    return {topic.code: topic.name for topic in session.exec(select(Topic))}
