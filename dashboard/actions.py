@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from dashboard import resources
 from triage.errors import ConflictError, InvalidTransition, NotFound, TriageError
+from triage.scope import OutOfScope
 
 Result = TypeVar("Result")
 
@@ -32,6 +33,8 @@ def refusal_message(error: TriageError) -> str:
         return "Запись уже изменил другой пользователь. Обновите страницу и повторите."
     if isinstance(error, InvalidTransition):
         return f"Нельзя перевести обращение из статуса «{error.current}» в «{error.target}»."
+    if isinstance(error, OutOfScope):
+        return "Нет доступа: запись относится к другой территории."
     if isinstance(error, NotFound):
         return "Запись не найдена: возможно, её уже удалили или объединили."
     return f"Действие отклонено: {error}"

@@ -1,6 +1,6 @@
 """Console logins: who is signed in, for how long, and the guard every page calls first."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 import streamlit as st
@@ -9,6 +9,7 @@ from dashboard import resources
 from models.clock import now
 from models.user import Role
 from triage.accounts import Right, active_user, authenticate, has_right
+from triage.scope import EVERYWHERE, Scope, user_scope
 
 LOGIN_KEY = "otklik_login"
 EXPIRED_KEY = "otklik_login_expired"
@@ -26,6 +27,7 @@ class Login:
     username: str
     role: str
     started_at: datetime
+    scope: Scope = EVERYWHERE  # the user's territory, read again on every page run
 
 
 def sign_in(*, username: str, password: str) -> Login | None:
@@ -45,7 +47,10 @@ def sign_out() -> None:
 
 
 def current_login() -> Login | None:
-    """The session's login if it has not expired and its user is still active in that role."""
+    """The session's login if it has not expired and its user is still active in that role.
+
+    Its `scope` is the user's territory as stored now: a scope change applies at the next click.
+    """
     login = st.session_state.get(LOGIN_KEY)
     if not isinstance(login, Login):
         return None
@@ -56,10 +61,11 @@ def current_login() -> Login | None:
         return None
     with resources.session() as db:
         user = active_user(db, user_id=login.user_id)
+        scope = user_scope(db, user_id=login.user_id) if user is not None else EVERYWHERE
     if user is None or user.role != login.role:
         sign_out()
         return None
-    return login
+    return replace(login, scope=scope)
 
 
 def require(right: Right) -> Login:

@@ -12,6 +12,7 @@ from models.clock import now
 from models.incident import Incident, IncidentPost, IncidentStatus
 from models.post import Post
 from models.source import Source
+from triage.scope import EVERYWHERE, Scope
 
 MAX_PAGE_SIZE = 200
 
@@ -24,10 +25,19 @@ class IncidentFilters:
 
 
 def incidents_page(
-    session: Session, *, filters: IncidentFilters, page: int, page_size: int
+    session: Session,
+    *,
+    filters: IncidentFilters,
+    page: int,
+    page_size: int,
+    scope: Scope = EVERYWHERE,
 ) -> tuple[list[Incident], int]:
-    """One page of incidents, most urgent first, and how many match in all."""
+    """One page of incidents `scope` covers, most urgent first, and how many match in all."""
     statement = select(Incident)
+    if scope.agency_id is not None:
+        statement = statement.where(col(Incident.id).is_(None))
+    if scope.municipality_ids is not None:
+        statement = statement.where(col(Incident.municipality_id).in_(scope.municipality_ids))
     if filters.status:
         statement = statement.where(Incident.status == filters.status)
     if filters.category_code:

@@ -16,6 +16,7 @@ from models.post import Post
 from models.source import Source
 from triage.rating import MunicipalityRating
 from triage.report_list import ReportRow
+from triage.scope import Scope
 
 INCIDENT_STATUS_NAMES: dict[str | None, str] = {
     "open": "открытые",
@@ -124,6 +125,11 @@ def municipality_name(municipality_id: int | None) -> str:
     if municipality_id is None:
         return "все муниципалитеты"
     return resources.municipalities().get(municipality_id, f"№{municipality_id}")
+
+
+def scoped_municipalities(scope: Scope) -> list[int]:
+    """The municipalities a user may filter by: their own, or all for regional staff."""
+    return [i for i in resources.municipalities() if scope.covers_municipality(i)]
 
 
 def incident_label(incident: Incident) -> str:

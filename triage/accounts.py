@@ -9,6 +9,8 @@ from sqlmodel import Session, select
 from models.clock import now
 from models.user import Role, User
 from triage.audit import record_event
+from triage.errors import TriageError
+from triage.scope import set_user_municipalities
 
 MIN_PASSWORD_LENGTH = 8
 _HASHER = PasswordHasher()  # argon2id with the library's maintained parameters
@@ -82,9 +84,18 @@ def get_user(session: Session, *, username: str) -> User | None:
 
 
 def create_user(
-    session: Session, *, username: str, password: str, role: str, actor: str = "system"
+    session: Session,
+    *,
+    username: str,
+    password: str,
+    role: str,
+    actor: str = "system",
+    municipality_ids: list[int] | None = None,
 ) -> User:
-    """Add an active user with an argon2id hash of `password`; audited, commits."""
+    """Add an active user with an argon2id hash of `password`; audited, commits.
+
+    `municipality_ids` scopes the user to those territories (none: regional, sees all).
+    """
     username = username.strip()
     if not username:
         raise AccountError("the username is empty")
@@ -96,6 +107,8 @@ def create_user(
     session.add(user)
     session.flush()
     _audit(session, actor=actor, user=user, action="create", before=None)
+    if municipality_ids:
+        _scope(session, user=user, municipality_ids=municipality_ids, actor=actor)
     session.commit()
     session.refresh(user)
     return user
@@ -143,6 +156,28 @@ def deactivate_user(session: Session, *, username: str, actor: str = "system") -
     session.commit()
     session.refresh(user)
     return user
+
+
+def set_user_scope(
+    session: Session, *, username: str, municipality_ids: list[int], actor: str = "system"
+) -> list[int]:
+    """Scope a user to exactly these municipalities (none: regional); audited, commits."""
+    user = get_user(session, username=username)
+    if user is None:
+        raise AccountError(f"no user {username!r}")
+    scoped = _scope(session, user=user, municipality_ids=municipality_ids, actor=actor)
+    session.commit()
+    return scoped
+
+
+def _scope(session: Session, *, user: User, municipality_ids: list[int], actor: str) -> list[int]:
+    try:
+        return set_user_municipalities(
+            session, user=user, municipality_ids=municipality_ids, actor=actor
+        )
+    except TriageError as error:
+        session.rollback()
+        raise AccountError(str(error)) from error
 
 
 def list_users(session: Session) -> list[User]:

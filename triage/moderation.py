@@ -16,6 +16,7 @@ from models.post import Post, ReviewStatus
 from triage.audit import record_event
 from triage.incidents import refresh_counts
 from triage.locking import claim, load
+from triage.scope import EVERYWHERE, Scope, require_municipality_scope
 from triage.stage import current_annotation
 
 LABEL_FIELDS = ("is_signal", "category_code", "topic_code", "municipality_id")
@@ -39,11 +40,27 @@ class Decision:
         )
 
 
-def review_post(session: Session, *, decision: Decision, actor: str, user_id: int | None) -> Post:
-    """Apply one decision (confirm / correct / not a signal). The caller commits."""
+def review_post(
+    session: Session,
+    *,
+    decision: Decision,
+    actor: str,
+    user_id: int | None,
+    scope: Scope = EVERYWHERE,
+) -> Post:
+    """Apply one decision (confirm / correct / not a signal). The caller commits.
+
+    A post outside `scope` (by its current municipality) is refused with `OutOfScope`.
+    """
     post = load(session, Post, decision.post_id)
-    claim(session, post, expected_version=decision.expected_version)
     old = current_annotation(session, post_id=post.id or 0)
+    require_municipality_scope(
+        scope,
+        entity_type="post",
+        entity_id=post.id or 0,
+        municipality_id=old.municipality_id if old else None,
+    )
+    claim(session, post, expected_version=decision.expected_version)
     labels = _labels(decision, old)
     status = _status(decision, old, labels)
     before = {"review_status": post.review_status, **_as_dict(old)}
@@ -67,12 +84,17 @@ def review_post(session: Session, *, decision: Decision, actor: str, user_id: in
 
 
 def review_posts(
-    session: Session, *, decisions: list[Decision], actor: str, user_id: int | None
+    session: Session,
+    *,
+    decisions: list[Decision],
+    actor: str,
+    user_id: int | None,
+    scope: Scope = EVERYWHERE,
 ) -> list[Post]:
     """Bulk review: all decisions apply, or none (a conflict on any raises). Commits."""
     try:
         posts = [
-            review_post(session, decision=decision, actor=actor, user_id=user_id)
+            review_post(session, decision=decision, actor=actor, user_id=user_id, scope=scope)
             for decision in decisions
         ]
     except BaseException:

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, false, func, select
 from sqlalchemy.sql import Select
 from sqlmodel import Session
 
@@ -14,6 +14,7 @@ from models.incident import IncidentPost
 from models.post import Post, ReviewStatus
 from models.search import post_search_filter
 from models.source import Source
+from triage.scope import EVERYWHERE, Scope
 
 MAX_PAGE_SIZE = 500
 # Counting stops here: an exact count of 300,000 waiting posts costs a second at 1M posts
@@ -80,8 +81,12 @@ def review_queue(
     page_size: int = 50,
     lemmatize: Callable[[str], str] = str.lower,
     count_cap: int = COUNT_CAP,
+    scope: Scope = EVERYWHERE,
 ) -> QueuePage:
     """One page of the queue (pages count from 1). `lemmatize` serves SQLite's text search.
+
+    Only posts whose current municipality `scope` covers (a municipal user never sees a post
+    without one, nor an agency's token any).
 
     `total` is exact up to `count_cap`; past it the count stops and `total_is_exact` is False.
     """
@@ -97,6 +102,7 @@ def review_queue(
         dialect=session.get_bind().dialect.name,
         lemmatize=lemmatize,
     )
+    base = scoped_posts(base, scope)
     counted = session.execute(
         select(func.count()).select_from(base.limit(count_cap + 1).subquery())
     ).scalar_one()
@@ -110,6 +116,15 @@ def review_queue(
     items = [QueueItem(*row) for row in rows]
     exact = counted <= count_cap
     return QueuePage(items, min(counted, count_cap), page, page_size, filters, exact)
+
+
+def scoped_posts(statement: Select, scope: Scope) -> Select:
+    """`statement` (over posts joined to their current annotation) narrowed to `scope`."""
+    if scope.agency_id is not None:
+        return statement.where(false())
+    if scope.municipality_ids is not None:
+        return statement.where(Annotation.municipality_id.in_(scope.municipality_ids))  # type: ignore[union-attr]
+    return statement
 
 
 def _current_annotation() -> object:

@@ -24,14 +24,16 @@ category = middle.selectbox(
 )
 municipality = right.selectbox(
     "Муниципалитет",
-    [None, *resources.municipalities()],
+    [None, *views.scoped_municipalities(login.scope)],
     format_func=views.municipality_name,
     key="inc_mun",
 )
 filters = IncidentFilters(status=status, category_code=category, municipality_id=municipality)
 page = widgets.page_number("inc_page")
 with resources.session() as db:
-    incidents, total = incidents_page(db, filters=filters, page=page, page_size=PAGE_SIZE)
+    incidents, total = incidents_page(
+        db, filters=filters, page=page, page_size=PAGE_SIZE, scope=login.scope
+    )
 st.caption(f"Найдено: {total}. Страница {page + 1} из {max(1, -(-total // PAGE_SIZE))}.")
 if not incidents:
     st.info("Инцидентов с такими условиями нет.")
@@ -67,6 +69,7 @@ def _create_report(incident_id: int, version: int) -> None:
             actor=login.username,
             user_id=login.user_id,
             calendar=resources.calendar(),
+            scope=login.scope,
         ),
         done="Обращение создано.",
     )
@@ -82,6 +85,7 @@ def _merge(target_id: int, versions: dict[int, int]) -> None:
             actor=login.username,
             user_id=login.user_id,
             expected_versions=versions,
+            scope=login.scope,
         ),
         done="Инциденты объединены.",
     )
@@ -98,6 +102,7 @@ def _split(incident_id: int, version: int) -> None:
             actor=login.username,
             user_id=login.user_id,
             expected_version=version,
+            scope=login.scope,
         ),
         done="Создан новый инцидент.",
     )

@@ -37,7 +37,11 @@ def _decide(decisions: list[Decision], done: str) -> None:
     """A button callback: runs before the page is drawn again, with the versions on screen."""
     actions.perform(
         lambda db: review_posts(
-            db, decisions=decisions, actor=login.username, user_id=login.user_id
+            db,
+            decisions=decisions,
+            actor=login.username,
+            user_id=login.user_id,
+            scope=login.scope,
         ),
         done=done,
     )
@@ -88,6 +92,7 @@ def _attach(post_id: int) -> None:
             actor=login.username,
             user_id=login.user_id,
             expected_version=incident.version,
+            scope=login.scope,
         ),
         done=f"Пост прикреплён к инциденту №{incident_id}.",
     )
@@ -188,6 +193,7 @@ with resources.session() as db:
         page=page,
         page_size=PAGE_SIZE,
         lemmatize=resources.lemmatizer().lemmatize_text,
+        scope=login.scope,
     )
     details = posts_with_annotations(db, post_ids=[item.post_id for item in queue.items])
 found = f"{queue.total}" if queue.total_is_exact else f"более {queue.total:,}".replace(",", " ")

@@ -32,6 +32,7 @@ def _all_rows(moment: datetime) -> list[ReportRow]:
             municipality_id=st.session_state.get("rep_mun"),
             overdue_only=bool(st.session_state.get("rep_overdue")),
             limit=EXPORT_LIMIT,
+            scope=login.scope,
         )
 
 
@@ -41,7 +42,7 @@ statuses = left.multiselect(
 )
 municipality = middle.selectbox(
     "Муниципалитет",
-    [None, *resources.municipalities()],
+    [None, *views.scoped_municipalities(login.scope)],
     format_func=views.municipality_name,
     key="rep_mun",
 )
@@ -57,6 +58,7 @@ with resources.session() as db:
         overdue_only=overdue_only,
         limit=PAGE_SIZE,
         offset=page * PAGE_SIZE,
+        scope=login.scope,
     )
 if not rows:
     st.info("Обращений с такими условиями нет.")
@@ -105,6 +107,7 @@ def _change_status(report_id: int, version: int) -> None:
             user_id=login.user_id,
             expected_version=version,
             calendar=resources.calendar(),
+            scope=login.scope,
         ),
         done=f"Статус: {views.report_status(target)}.",
     )
@@ -119,6 +122,7 @@ def _save_answer(report_id: int, version: int) -> None:
             expected_version=version,
             actor=login.username,
             user_id=login.user_id,
+            scope=login.scope,
         ),
         done="Ответ сохранён.",
     )

@@ -5,9 +5,22 @@ from sqlmodel import Session
 
 from models.user import Role
 from otklik.runtime import get_engine
-from triage.accounts import AccountError, create_user, deactivate_user, list_users
+from triage.accounts import (
+    AccountError,
+    create_user,
+    deactivate_user,
+    list_users,
+    set_user_scope,
+)
+from triage.errors import TriageError
+from triage.scope import municipality_ids_by_name, user_municipality_ids
 
 app = typer.Typer(help="Create, list and deactivate console users.", no_args_is_help=True)
+
+MUNICIPALITY_HELP = (
+    "A municipality (name or id) the user is scoped to; repeat for several. "
+    "Without one the user is regional and sees every territory."
+)
 
 
 @app.command("add")
@@ -23,15 +36,43 @@ def add(
         confirmation_prompt=True,
         help="The password (prompted, never echoed, when not given; or OTKLIK_NEW_USER_PASSWORD).",
     ),
+    municipality: list[str] = typer.Option(None, "--municipality", help=MUNICIPALITY_HELP),
 ) -> None:
-    """Create a console user with an argon2id-hashed password."""
+    """Create a console user with an argon2id-hashed password (and territory, if given)."""
     with Session(get_engine()) as session:
         try:
-            user = create_user(session, username=username, password=password, role=role)
-        except AccountError as error:
+            ids = municipality_ids_by_name(session, names=municipality or [])
+            user = create_user(
+                session, username=username, password=password, role=role, municipality_ids=ids
+            )
+        except (AccountError, TriageError) as error:
             typer.echo(f"error: {error}", err=True)
             raise typer.Exit(1) from error
-    typer.echo(f"user {user.username} created, role {user.role}")
+    territory = f", {len(ids)} municipalities" if ids else ", regional"
+    typer.echo(f"user {user.username} created, role {user.role}{territory}")
+
+
+@app.command("scope")
+def scope(
+    username: str = typer.Argument(..., help="The login name."),
+    municipality: list[str] = typer.Option(None, "--municipality", help=MUNICIPALITY_HELP),
+    regional: bool = typer.Option(
+        False, "--regional", help="Remove every municipality: the user sees the whole region."
+    ),
+    actor: str = typer.Option("cli", "--actor", help="Who changes it (for the audit log)."),
+) -> None:
+    """Change the municipalities a user is scoped to (audited)."""
+    if bool(municipality) == regional:
+        typer.echo("error: give --municipality (one or more) or --regional", err=True)
+        raise typer.Exit(2)
+    with Session(get_engine()) as session:
+        try:
+            ids = municipality_ids_by_name(session, names=municipality or [])
+            set_user_scope(session, username=username, municipality_ids=ids, actor=actor)
+        except (AccountError, TriageError) as error:
+            typer.echo(f"error: {error}", err=True)
+            raise typer.Exit(1) from error
+    typer.echo(f"user {username}: " + (f"municipalities {ids}" if ids else "regional"))
 
 
 @app.command("list")
@@ -41,7 +82,9 @@ def list_command() -> None:
         for user in list_users(session):
             state = "active" if user.active else "deactivated"
             last = user.last_login_at.isoformat(timespec="minutes") if user.last_login_at else "-"
-            typer.echo(f"{user.username}\t{user.role}\t{state}\tlast login {last}")
+            ids = user_municipality_ids(session, user_id=user.id or 0)
+            territory = "municipalities " + ",".join(map(str, ids)) if ids else "regional"
+            typer.echo(f"{user.username}\t{user.role}\t{state}\t{territory}\tlast login {last}")
 
 
 @app.command("deactivate")
