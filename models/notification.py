@@ -23,6 +23,7 @@ class Channel(StrEnum):
 
 class DeliveryStatus(StrEnum):
     PENDING = "pending"
+    QUEUED = "queued"  # handed to an rq job, which delivers and retries it
     SENT = "sent"
     FAILED = "failed"  # gave up after the last attempt
 

@@ -19,6 +19,8 @@ _settings = get_settings()
 
 cron.register(jobs.schedule_due_crawls, queue_name=QueueName.MAINTENANCE, interval=MINUTE)
 cron.register(jobs.sla_check_job, queue_name=QueueName.MAINTENANCE, interval=5 * MINUTE)
+# Reports created in the console wait in the outbox until this hands them to delivery jobs.
+cron.register(jobs.dispatch_notifications_job, queue_name=QueueName.MAINTENANCE, interval=MINUTE)
 cron.register(
     jobs.resume_stalled_job,
     queue_name=QueueName.MAINTENANCE,

@@ -103,14 +103,17 @@ def resume_stalled_job(stall_seconds: int | None = None) -> dict[str, int]:
 
 
 def sla_check_job() -> Any:
-    """Escalate reports past their deadline (TRIAGE's SLA engine)."""
+    """Escalate reports past their deadline (TRIAGE's SLA engine), tell who must know."""
+    from triage.notifications import record_deadline_notices
     from triage.sla_check import sla_check
 
     with Session(get_engine()) as session:
         result = sla_check(
             session, soon_hours=get_settings().sla_soon_due_hours, calendar=resources.calendar()
         )
+        record_deadline_notices(session, soon_due=result.soon_due, overdue=result.overdue)
         session.commit()
+    dispatch_notifications_job()
     return result
 
 
@@ -160,3 +163,46 @@ def _last_attempt() -> bool:
     """True outside rq, and on the attempt after which rq will not retry again."""
     job = get_current_job()
     return job is None or not job.retries_left
+
+
+# Notifications (otklik/notify.py): the outbox is handed to one rq job per delivery.
+
+
+def dispatch_notifications_job() -> list[int]:
+    """Enqueue a delivery job, retried with a doubling backoff, for each pending outbox row."""
+    from rq import Retry
+
+    from otklik.notify import dispatch
+    from otklik.queues import QueueName, get_queue
+    from otklik.wiring import notify_retry_intervals
+
+    settings = get_settings()
+    queue = get_queue(QueueName.MAINTENANCE, connection=_connection())
+    intervals = notify_retry_intervals(settings)
+    retry = Retry(max=len(intervals), interval=intervals) if intervals else None
+
+    def enqueue(notification_id: int) -> None:
+        queue.enqueue(
+            deliver_notification_job,
+            notification_id,
+            retry=retry,
+            description=f"notify {notification_id}",
+        )
+
+    with Session(get_engine()) as session:
+        return dispatch(session, enqueue=enqueue)
+
+
+def deliver_notification_job(notification_id: int) -> str:
+    """Send one outbox row (never one already sent); a failure raises so rq retries it."""
+    from otklik.notify import deliver
+    from otklik.wiring import senders_from_settings
+
+    settings = get_settings()
+    with Session(get_engine()) as session:
+        return deliver(
+            session,
+            notification_id=notification_id,
+            senders=senders_from_settings(settings),
+            max_attempts=settings.notify_max_attempts,
+        )

@@ -93,7 +93,7 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     webhook_timeout_seconds: float = Field(default=10, gt=0)
     notify_max_attempts: int = Field(default=5, ge=1)
-    notify_retry_seconds: int = Field(default=30, ge=1)
+    notify_retry_seconds: int = Field(default=30, ge=0)
 
     @model_validator(mode="after")
     def _workday_is_a_span(self) -> "Settings":

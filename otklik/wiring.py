@@ -4,6 +4,7 @@ The stages never read settings; the CLI, the rq jobs and the console call these.
 """
 
 from ingest.clients import Clients, CrawlLimits, make_clients
+from otklik.notify import Senders, SmtpSender, WebhookSender
 from otklik.settings import Settings
 from triage.calendar import WorkCalendar
 from triage.thresholds import Thresholds
@@ -57,3 +58,26 @@ def limits_from_settings(settings: Settings) -> CrawlLimits:
         search_lookback_seconds=settings.vk_search_lookback_days * 86400,
         comments_posts=settings.vk_comments_posts,
     )
+
+
+def senders_from_settings(settings: Settings) -> Senders:
+    """The notification senders: SMTP (`OTKLIK_SMTP_*`) and signed webhooks."""
+    password = settings.smtp_password.get_secret_value() if settings.smtp_password else None
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+    return Senders(
+        email=SmtpSender(
+            host=settings.smtp_host,
+            port=settings.smtp_port,
+            sender=settings.smtp_from,
+            username=settings.smtp_username,
+            password=password,
+            starttls=settings.smtp_starttls,
+        ),
+        webhook=WebhookSender(timeout=settings.webhook_timeout_seconds),
+        global_secret=secret,
+    )
+
+
+def notify_retry_intervals(settings: Settings) -> list[int]:
+    """rq's waits between a notification's attempts: doubling from `notify_retry_seconds`."""
+    return [settings.notify_retry_seconds * 2**i for i in range(settings.notify_max_attempts - 1)]

@@ -1,5 +1,6 @@
 """Two territories, each with an agency, an incident and a report: for scope and API tests."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlmodel import Session
@@ -24,7 +25,12 @@ class World:
     kungur_report: int
 
 
-def build_world(session: Session) -> World:
+Prepare = Callable[[Session, dict[str, int]], None]
+
+
+def build_world(session: Session, prepare: Prepare | None = None) -> World:
+    """`prepare(session, ids)` runs before the reports are created (ids of the territories
+    and agencies: "perm", "kungur", "perm_agency", "kungur_agency")."""
     f.taxonomy(session)
     perm = f.municipality(session, "Пермский городской округ")
     kungur = f.municipality(session, "Кунгурский муниципальный округ")
@@ -56,6 +62,14 @@ def build_world(session: Session) -> World:
     ]
     session.add_all(incidents)
     session.flush()
+    if prepare is not None:
+        ids = {
+            "perm": perm,
+            "kungur": kungur,
+            "perm_agency": agencies[0].id or 0,
+            "kungur_agency": agencies[1].id or 0,
+        }
+        prepare(session, ids)
     reports: list[Report] = []
     for incident, agency in zip(incidents, agencies, strict=True):
         reports.append(

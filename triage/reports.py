@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from models.clock import now
 from models.incident import Incident, IncidentStatus
+from models.notification import NoticeKind
 from models.report import Report, ReportStatus
 from models.taxonomy import Topic
 from triage import sla
@@ -15,6 +16,7 @@ from triage.audit import record_event, snapshot
 from triage.calendar import WorkCalendar
 from triage.errors import TriageError
 from triage.locking import claim, load
+from triage.notifications import record_report_notice
 from triage.routing import suggest_agency
 from triage.scope import (
     EVERYWHERE,
@@ -111,6 +113,8 @@ def create_report(
         before=None,
         after={**snapshot(report, REPORT_FIELDS), "incident_id": incident_id},
     )
+    # The outbox row is written with the report, so no creation goes untold (or told twice).
+    record_report_notice(session, report=report, kind=NoticeKind.CREATED)
     return report
 
 

@@ -63,6 +63,10 @@ class OtklikGroup(LazyGroup):
             "otklik.cli.privacy:app",
             "Personal data: retention purge, export and erasure (152-ФЗ).",
         ),
+        "notify": LazyCommand(
+            "otklik.cli.notify:app",
+            "Send pending notifications and show the outbox (e-mail, signed webhooks).",
+        ),
         "api": LazyCommand(
             "otklik.cli.api:app",
             "Serve the HTTP API (Open311 GeoReport v2); issue and revoke agencies' tokens.",

@@ -12,6 +12,7 @@ from otklik.cli.progress import progress_bar
 from otklik.runtime import get_engine
 from otklik.settings import get_settings
 from otklik.wiring import calendar_from_settings, thresholds_from_settings
+from triage.notifications import record_deadline_notices
 from triage.routing import load_agencies
 from triage.sla_check import sla_check
 from triage.stage import triage_posts
@@ -63,12 +64,15 @@ def sla_check_command() -> None:
             soon_hours=settings.sla_soon_due_hours,
             calendar=calendar_from_settings(settings),
         )
+        notices = record_deadline_notices(session, soon_due=result.soon_due, overdue=result.overdue)
+        session.commit()
     typer.echo(f"overdue: {len(result.overdue)} {_ids(result.overdue)}")
     typer.echo(
         f"soon due (within {settings.sla_soon_due_hours} SLA hours): {len(result.soon_due)} "
         f"{_ids(result.soon_due)}"
     )
     typer.echo(f"escalated now: {len(result.escalated)} {_ids(result.escalated)}")
+    typer.echo(f"notifications recorded: {len(notices)} (sent by `otklik notify send` or rq)")
 
 
 @app.command("load-agencies")
