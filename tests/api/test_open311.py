@@ -78,6 +78,8 @@ def test_requests_need_a_token_and_refuse_unknown_ones(api: Api) -> None:
     assert wrong.status_code == 401
     assert wrong.json()[0]["reason"] == "token_invalid"
     assert "Токен" in wrong.json()[0]["description"]
+    by_parameter = api.get("/requests.json", api_key=api.perm_token)  # Open311's own way
+    assert by_parameter.status_code == 200 and len(by_parameter.json()) == 1
 
 
 def test_an_agency_sees_only_its_own_reports(api: Api) -> None:
