@@ -4,7 +4,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, select
+from sqlalchemy import case, func, select
 from sqlalchemy.sql import Select
 from sqlmodel import Session
 
@@ -108,6 +108,18 @@ def list_reports(
         statement = statement.where(Report.created_at < created_to)  # type: ignore[operator]
     statement = scoped_reports(statement, scope)
     return [_row(*row) for row in session.execute(statement).all()]
+
+
+def overdue_count(session: Session, *, now: datetime, scope: Scope = EVERYWHERE) -> int:
+    """How many reports `scope` covers are past their deadline (e.g. a sidebar counter)."""
+    running = Report.status.in_(sla.CLOCK_RUNNING)  # type: ignore[attr-defined]
+    statement = scoped_reports(
+        select(func.count())
+        .select_from(Report)
+        .where(running, Report.paused_at.is_(None), Report.due_at < now),  # type: ignore[union-attr,operator]
+        scope,
+    )
+    return int(session.execute(statement).scalar_one())
 
 
 def scoped_reports(statement: Select, scope: Scope) -> Select:
