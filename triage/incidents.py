@@ -158,8 +158,20 @@ def move_post(
 ) -> IncidentPost:
     """A moderator attaches a post to another incident (optimistic lock on the incident)."""
     incident = load_incident_in_scope(session, incident_id=incident_id, scope=scope)
-    claim(session, incident, expected_version=expected_version)
     post = load(session, Post, post_id)
+    annotation = session.execute(
+        select(Annotation.municipality_id).where(
+            Annotation.post_id == post_id,
+            Annotation.is_current.is_(True),  # type: ignore[attr-defined]
+        )
+    ).first()
+    require_municipality_scope(
+        scope,
+        entity_type="post",
+        entity_id=post_id,
+        municipality_id=annotation[0] if annotation else None,
+    )
+    claim(session, incident, expected_version=expected_version)
     return attach_post(
         session,
         incident=incident,

@@ -232,3 +232,36 @@ def test_rq_delivers_with_retries_and_never_twice(
     assert len(receiver.requests) == 2
     get_settings.cache_clear()
     assert now()  # the clock was not left frozen
+
+
+@pytest.mark.redis
+def test_the_sla_check_job_tells_of_overdue_reports(
+    configured: str,
+    engine: Engine,
+    redis_conn: Redis,
+    receiver: Receiver,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("OTKLIK_REDIS_URL", REDIS_URL)
+    get_settings.cache_clear()
+    with Session(engine, expire_on_commit=False) as session:
+        world = build_world(session, _contacts(receiver))  # type: ignore[arg-type]
+        report = session.get(Report, world.perm_report)
+        assert report is not None and report.due_at is not None
+        due = report.due_at
+    with frozen_at(due + timedelta(minutes=5)):
+        jobs.sla_check_job()
+        queue = Queue("maintenance", connection=redis_conn)
+        SimpleWorker([queue], connection=redis_conn).work(burst=True, with_scheduler=False)
+    events = [json.loads(r.body)["event"] for r in receiver.requests]
+    assert sorted(events) == ["report_created", "report_overdue"]
+    with Session(engine) as session:
+        overdue = session.exec(
+            select(Notification).where(Notification.kind == NoticeKind.OVERDUE)
+        ).all()
+    # no SMTP server is configured here: the e-mails fail for good, the webhook went out
+    assert {(r.channel, r.status) for r in overdue} == {
+        ("webhook", DeliveryStatus.SENT),
+        ("email", DeliveryStatus.FAILED),
+    }
+    get_settings.cache_clear()

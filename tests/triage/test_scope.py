@@ -12,7 +12,7 @@ from tests.scope_world import World, build_world
 from tests.triage import factories as f
 from triage.accounts import AccountError, create_user, set_user_scope
 from triage.calendar import WorkCalendar
-from triage.incidents import merge_incidents, split_incident
+from triage.incidents import merge_incidents, move_post, split_incident
 from triage.lifecycle import change_status
 from triage.moderation import Decision, review_post
 from triage.queue import QueueFilters, review_queue
@@ -158,6 +158,16 @@ def test_a_post_outside_the_scope_cannot_be_reviewed(session: Session, world: Wo
             decision=Decision(post_id=post, expected_version=1),
             actor="perm",
             user_id=None,
+            scope=_perm(world),
+        )
+    with pytest.raises(OutOfScope):  # nor pulled into an incident of one's own territory
+        move_post(
+            session,
+            post_id=post,
+            incident_id=world.perm_incident,
+            actor="perm",
+            user_id=None,
+            expected_version=2,
             scope=_perm(world),
         )
     reviewed = review_post(
