@@ -232,3 +232,6 @@ def test_unknown_paths_answer_in_russian_json(api: Api) -> None:
     response = api.get("/nothing.json")
     assert response.status_code == 404
     assert response.json()[0]["reason"] == "no_such_path"
+    create = api.post("/requests.json", {"service_code": "roads_potholes"}, token=api.perm_token)
+    assert create.status_code == 405
+    assert create.json()[0]["reason"] == "method_not_allowed"
