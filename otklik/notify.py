@@ -182,10 +182,17 @@ def deliver(session: Session, *, notification_id: int, senders: Senders, max_att
     return row.status
 
 
-def deliver_pending(session: Session, *, senders: Senders, max_attempts: int) -> dict[str, int]:
-    """In-process delivery of every pending row, one attempt each; counts by outcome."""
+def deliver_pending(
+    session: Session, *, senders: Senders, max_attempts: int, include_queued: bool = False
+) -> dict[str, int]:
+    """In-process delivery of every pending row, one attempt each; counts by outcome.
+
+    `include_queued` also takes rows handed to rq jobs, for when Redis lost its queue; a row
+    sent meanwhile by its job is skipped (on PostgreSQL the row lock keeps them apart).
+    """
     counts = {"sent": 0, "failed": 0, "retry": 0}
-    for notification_id in pending_notifications(session):
+    ids = pending_notifications(session, include_queued=include_queued)
+    for notification_id in ids:
         try:
             status = deliver(
                 session, notification_id=notification_id, senders=senders, max_attempts=max_attempts

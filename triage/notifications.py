@@ -103,10 +103,14 @@ def responsible_operators(session: Session, *, municipality_id: int | None) -> l
     ]
 
 
-def pending_notifications(session: Session, *, limit: int = 500) -> list[int]:
+def pending_notifications(
+    session: Session, *, limit: int = 500, include_queued: bool = False
+) -> list[int]:
+    """Rows waiting for delivery; `include_queued` adds those handed to rq jobs (lost ones)."""
+    statuses = [DeliveryStatus.PENDING, *([DeliveryStatus.QUEUED] if include_queued else [])]
     statement = (
         select(Notification.id)
-        .where(Notification.status == DeliveryStatus.PENDING)
+        .where(Notification.status.in_(statuses))  # type: ignore[attr-defined]
         .order_by(Notification.id)
         .limit(limit)
     )

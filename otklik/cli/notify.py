@@ -17,7 +17,13 @@ app = typer.Typer(
 
 
 @app.command("send")
-def send() -> None:
+def send(
+    include_queued: bool = typer.Option(
+        False,
+        "--include-queued",
+        help="Also deliver rows handed to rq jobs (when Redis lost its queue); never twice.",
+    ),
+) -> None:
     """Deliver every pending notification now, in this process (one attempt each).
 
     With OTKLIK_REDIS_URL set the scheduler does this every minute through rq, with retries;
@@ -29,6 +35,7 @@ def send() -> None:
             session,
             senders=senders_from_settings(settings),
             max_attempts=settings.notify_max_attempts,
+            include_queued=include_queued,
         )
     typer.echo(
         f"sent: {counts['sent']}, failed for good: {counts['failed']}, to retry: {counts['retry']}"

@@ -265,3 +265,38 @@ def test_the_sla_check_job_tells_of_overdue_reports(
         ("email", DeliveryStatus.FAILED),
     }
     get_settings.cache_clear()
+
+
+def test_notify_cli_sends_rows_rq_lost(
+    configured: str,
+    engine: Engine,
+    receiver: Receiver,
+    mailbox: tuple[Mailbox, int],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from typer.testing import CliRunner
+
+    from otklik.cli import app
+
+    box, port = mailbox
+    monkeypatch.setenv("OTKLIK_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("OTKLIK_SMTP_PORT", str(port))
+    get_settings.cache_clear()
+    with Session(engine, expire_on_commit=False) as session:
+        world = build_world(session, _contacts(receiver))  # type: ignore[arg-type]
+        lost = _rows(session, world.perm_report)[0]
+        lost.status = DeliveryStatus.QUEUED  # handed to an rq job that Redis then lost
+        session.add(lost)
+        session.commit()
+    runner = CliRunner()
+    first = runner.invoke(app, ["notify", "send"])
+    assert first.exit_code == 0, first.output
+    assert "sent: 5," in first.output
+    second = runner.invoke(app, ["notify", "send", "--include-queued"])
+    assert "sent: 1," in second.output
+    third = runner.invoke(app, ["notify", "send", "--include-queued"])
+    assert "sent: 0," in third.output
+    assert len(box.messages) + len(receiver.requests) == 6
+    listed = runner.invoke(app, ["notify", "list"]).output
+    assert "sent: 6" in listed and lost.event_id in listed
+    get_settings.cache_clear()
