@@ -13,6 +13,7 @@ from models.incident import Incident, IncidentPost, IncidentStatus
 from models.learning import ModelStatus, ModelVersion, TrainingLabel
 from models.lease import Lease
 from models.post import PipelineStage, Post, PostCreate, PostKind, PostPublic, ReviewStatus
+from models.publication import Publication, PublicationStatus
 from models.quarantine import QuarantineRecord
 from models.report import Report, ReportStatus
 from models.source import Source, SourceCreate, SourceKind, SourceStatus
@@ -40,6 +41,8 @@ __all__ = [
     "PostCreate",
     "PostKind",
     "PostPublic",
+    "Publication",
+    "PublicationStatus",
     "QuarantineRecord",
     "Report",
     "ReportStatus",

@@ -141,6 +141,25 @@ def retrain_job() -> dict[str, Any]:
     return {"trained": True, "promoted": decision.promoted, "reason": decision.reason}
 
 
+class PublishNotYet(Exception):
+    """A publication the network refused for now (captcha, flood, an outage): rq retries it."""
+
+
+def publish_job(publication_id: int) -> dict[str, Any]:
+    """Deliver one publication; a refusal worth retrying fails the job until rq gives up."""
+    from models.publication import RETRIED
+    from triage.publishing import deliver
+
+    with Session(get_engine()) as session:
+        publication = deliver(
+            session, publication_id=publication_id, publisher=resources.answer_writers()
+        )
+        status, detail = publication.status, publication.detail
+    if status in RETRIED and not _last_attempt():
+        raise PublishNotYet(f"publication {publication_id}: {status} ({detail})")
+    return {"status": status}
+
+
 def _connection() -> Redis:
     """The running job's own Redis connection; outside a worker, the configured one."""
     job = get_current_job()

@@ -145,8 +145,10 @@ def set_answer(
         raise TriageError("the answer text is empty")
     report = load(session, Report, report_id)
     claim(session, report, expected_version=expected_version)
-    before = {"answer_text": report.answer_text}
+    before = {"answer_text": report.answer_text, "answer_revision": report.answer_revision}
     report.answer_text = text.strip()
+    report.answer_revision += 1
+    report.answer_superseded_at = None
     report.updated_at = now()
     session.add(report)
     record_event(
@@ -157,7 +159,7 @@ def set_answer(
         entity_id=report_id,
         action="set_answer",
         before=before,
-        after={"answer_text": report.answer_text},
+        after={"answer_text": report.answer_text, "answer_revision": report.answer_revision},
     )
     return report
 
