@@ -61,7 +61,8 @@ class VkAnswerWriter:
             values["comment_id"] = place.comment_id
         response = _call(self._vk(place), "wall.getComments", values)
         for item in response.get("items", []) if isinstance(response, dict) else []:
-            if marker in str(item.get("text", "")):
+            ours = place.owner_id > 0 or item.get("from_id") == place.owner_id  # the community
+            if ours and marker in str(item.get("text", "")):
                 return _reply(place, int(item["id"]))
         return None
 

@@ -318,3 +318,20 @@ def test_a_superseded_answer_is_never_published(
     with pytest.raises(TriageError, match="reopened"):
         _request(session, places, writers)
     assert telegram.sent == []
+
+
+def test_a_resident_quoting_the_marker_is_not_taken_for_our_comment(
+    session: Session, places: Places, writers: AnswerWriters, fake_vk: WritableFakeVk
+) -> None:
+    requested = _request(session, places, writers)
+    wall_id = requested[places.wall_post].id or 0
+    fake_vk.create_errors.append(9)
+    assert deliver(session, publication_id=wall_id, publisher=writers).status == "flood_control"
+    quote = {"id": 400, "from_id": 55, "date": 1_717_000_000, "owner_id": OWNER, "post_id": 7,
+             "text": f"Опять отписка {marker_for(places.report_id, 1)}"}  # fmt: skip
+    fake_vk.comments[(OWNER, 7)] = [quote]
+
+    published = deliver(session, publication_id=wall_id, publisher=writers)
+
+    assert published.status == PublicationStatus.PUBLISHED and published.external_id != "-100_7_400"
+    assert len(fake_vk.created()) == 2 and fake_vk.method_calls("wall.getComments")
