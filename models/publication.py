@@ -32,6 +32,7 @@ RETRIED = frozenset(
     {PublicationStatus.RETRYING, PublicationStatus.CAPTCHA, PublicationStatus.FLOOD_CONTROL}
 )
 OPEN = frozenset({PublicationStatus.PENDING, *RETRIED})
+CLAIM_SECONDS = 300  # longer than any one attempt (Telethon sleeps short flood waits itself)
 
 
 class Publication(SQLModel, table=True):
@@ -53,6 +54,9 @@ class Publication(SQLModel, table=True):
     external_id: str | None = Field(default=None, max_length=200)  # the comment / message id
     url: str | None = Field(default=None, max_length=2000)
     attempts: int = 0
+    # Set while an attempt talks to the network (a lease): no other attempt starts before it
+    # ends or, after a crash, before `CLAIM_SECONDS` have passed.
+    claimed_at: datetime | None = utc_field()
     requested_by: str = Field(max_length=100)
     requested_by_user_id: int | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = created_at_field()

@@ -147,7 +147,7 @@ class PublishNotYet(Exception):
 
 def publish_job(publication_id: int) -> dict[str, Any]:
     """Deliver one publication; a refusal worth retrying fails the job until rq gives up."""
-    from models.publication import RETRIED
+    from models.publication import OPEN
     from triage.publishing import deliver
 
     with Session(get_engine()) as session:
@@ -155,7 +155,7 @@ def publish_job(publication_id: int) -> dict[str, Any]:
             session, publication_id=publication_id, publisher=resources.answer_writers()
         )
         status, detail = publication.status, publication.detail
-    if status in RETRIED and not _last_attempt():
+    if status in OPEN and not _last_attempt():  # refused for now, or another attempt's lease
         raise PublishNotYet(f"publication {publication_id}: {status} ({detail})")
     return {"status": status}
 

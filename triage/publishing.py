@@ -4,8 +4,9 @@ The guarantee: at most one comment per (post, report, answer revision), as long 
 network shows our own comments back when asked. It rests on three things:
 - a `Publication` row is written (and committed) before anything is sent; the unique key
   (post, report, revision) makes a second request reuse it;
-- every attempt is claimed by an atomic `attempts + 1` on that row and committed before the
-  network call, so two workers never send the same publication at once;
+- every attempt is claimed by an atomic `attempts + 1` that also takes a lease
+  (`claimed_at`, `CLAIM_SECONDS`), committed before the network call, so no second attempt
+  (a double click, a retry) talks to the network while one is under way;
 - an attempt after the first (the previous one may have posted and crashed before recording)
   first asks the network for a comment under the post carrying the publication's marker; if
   there is one, that comment is recorded and nothing is sent again.
@@ -15,15 +16,17 @@ Nothing superseded is ever sent: each attempt re-reads the report and gives up (
 """
 
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Protocol
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlmodel import Session
 
 from models.clock import now
 from models.incident import IncidentPost
 from models.post import Post
 from models.publication import (
+    CLAIM_SECONDS,
     OPEN,
     Publication,
     PublicationStatus,
@@ -119,13 +122,14 @@ def deliver(session: Session, *, publication_id: int, publisher: AnswerPublisher
     if report.answer_revision != publication.answer_revision or current_answer(report) is None:
         return _finish(session, publication, PublicationStatus.SUPERSEDED, "the answer changed")
     target = _target(session, publication.post_id)
+    earlier = publication.attempts > 0  # it may have posted, then died before recording
+    if not _claim_attempt(session, publication):
+        session.refresh(publication)  # another attempt holds the lease: leave it to it
+        return publication
     try:
-        found = publisher.find(target, marker=publication.marker) if publication.attempts else None
+        found = publisher.find(target, marker=publication.marker) if earlier else None
         if found is not None:
             return _published(session, publication, found, recovered=True)
-        if not _claim_attempt(session, publication):
-            session.refresh(publication)  # another worker holds this attempt: leave it to it
-            return publication
         reply = publisher.publish(target, message=publication.message)
         return _published(session, publication, reply)
     except PublishRefused as refused:
@@ -222,19 +226,27 @@ def _supersede_older(session: Session, report: Report) -> None:
 
 
 def _claim_attempt(session: Session, publication: Publication) -> bool:
-    """Count this attempt in the database first; another worker's claim makes ours fail."""
-    seen = publication.attempts
+    """Count this attempt and take the lease, in the database, before any network call.
+
+    Fails when another attempt counted first or holds an unexpired lease (a double click,
+    a retry while the first attempt is still sending)."""
+    seen, at = publication.attempts, now()
+    expired = at - timedelta(seconds=CLAIM_SECONDS)
     claimed = session.execute(
         update(Publication)
-        .where(Publication.id == publication.id, Publication.attempts == seen)
-        .values(attempts=seen + 1, updated_at=now())
+        .where(
+            Publication.id == publication.id,
+            Publication.attempts == seen,
+            or_(Publication.claimed_at.is_(None), Publication.claimed_at < expired),  # type: ignore[union-attr,operator]
+        )
+        .values(attempts=seen + 1, claimed_at=at, updated_at=at)
         .execution_options(synchronize_session=False)
     )
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
         session.rollback()
         return False
     session.commit()
-    publication.attempts = seen + 1
+    session.refresh(publication)  # the counted attempt and the lease, as stored
     return True
 
 
@@ -251,7 +263,7 @@ def _finish(
     session: Session, publication: Publication, status: PublicationStatus, detail: str | None
 ) -> Publication:
     publication.status, publication.detail = status, detail[:1000] if detail else None
-    publication.updated_at = now()
+    publication.updated_at, publication.claimed_at = now(), None
     session.add(publication)
     record_event(
         session, actor="system", user_id=None, entity_type="report",

@@ -3,7 +3,7 @@ shaped fake Telegram client; the real database (SQLite and PostgreSQL)."""
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -18,9 +18,10 @@ from ingest.telegram.publish import TelegramAnswerWriter
 from ingest.vk.client import make_vk_api
 from ingest.vk.publish import VkAnswerWriter
 from models.audit import AuditEvent
+from models.clock import frozen_at, now
 from models.incident import Incident, IncidentPost
 from models.post import Post, PostKind
-from models.publication import RETRIED, Publication, PublicationStatus
+from models.publication import CLAIM_SECONDS, RETRIED, Publication, PublicationStatus
 from models.report import Report
 from models.source import Source, SourceKind, SourceStatus
 from tests.ingest.publish_fakes import FakeTelegramWriter, Killed, WritableFakeVk
@@ -200,12 +201,18 @@ def test_a_crash_between_posting_and_recording_does_not_post_twice(
     session.rollback()
     assert _statuses(session, places.report_id)[places.wall_post] == PublicationStatus.PENDING
 
-    _deliver_all(session, requested, writers)  # the retry after the crash
+    _deliver_all(session, requested, writers)  # at once: the dead attempt's lease still holds
+    assert len(fake_vk.created()) == 2 and telegram.searched == []
+    assert _statuses(session, places.report_id)[places.wall_post] == PublicationStatus.PENDING
+
+    with frozen_at(now() + timedelta(seconds=CLAIM_SECONDS + 1)):
+        _deliver_all(session, requested, writers)  # the retry after the lease ran out
 
     assert [c.get("reply_to_comment") for c in fake_vk.created()] == [None, "31"]
     assert len(telegram.sent) == 1 and telegram.searched == [{"reply_to": 12, "search": None}]
     wall = session.get_one(Publication, requested[places.wall_post].id)
-    assert (wall.status, wall.external_id, wall.attempts) == ("published", f"{OWNER}_7_501", 1)
+    assert (wall.status, wall.external_id, wall.attempts) == ("published", f"{OWNER}_7_501", 2)
+    assert wall.claimed_at is None
     assert "interrupted" in (wall.detail or "")
     channel = session.get_one(Publication, requested[places.channel_post].id)
     assert (channel.status, channel.external_id) == ("published", "12/9001")

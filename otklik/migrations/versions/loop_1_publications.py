@@ -54,6 +54,7 @@ def upgrade() -> None:
         sa.Column("external_id", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
         sa.Column("url", sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=True),
         sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("claimed_at", models.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("requested_by", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
         sa.Column("requested_by_user_id", sa.Integer(), nullable=True),
         sa.Column("created_at", models.types.UTCDateTime(timezone=True), nullable=False),
