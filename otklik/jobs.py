@@ -160,6 +160,13 @@ def publish_job(publication_id: int) -> dict[str, Any]:
     return {"status": status}
 
 
+def resume_publications_job() -> int:
+    """Re-enqueue open publications nothing has touched for an hour (lost or killed jobs)."""
+    from otklik.publishing import resume_publications
+
+    return resume_publications(get_engine(), connection=_connection(), settings=get_settings())
+
+
 def _connection() -> Redis:
     """The running job's own Redis connection; outside a worker, the configured one."""
     job = get_current_job()

@@ -6,11 +6,14 @@ without Redis it is delivered at once, and asking again retries what is still op
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 
+from redis import Redis
 from rq import Retry
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from models.clock import now
 from models.publication import Publication
 from otklik.queues import QueueName, get_queue, redis_connection
 from otklik.settings import Settings
@@ -20,9 +23,11 @@ from triage.publishing import (
     open_publications,
     report_publications,
     request_publication,
+    stalled_publications,
 )
 
 PUBLISH_JOB = "otklik.jobs.publish_job"
+STALL_SECONDS = 3600  # longer than the longest default backoff (60 s doubled 4 times)
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,19 @@ def publish_report(
             if p.answer_revision == revision
         ]
     return PublishOutcome(current, len(waiting) if settings.redis_url else 0)
+
+
+def resume_publications(engine: Engine, *, connection: Redis, settings: Settings) -> int:
+    """Enqueue again the open publications a lost job or a killed worker left behind."""
+    with Session(engine) as session:
+        stalled = stalled_publications(
+            session, idle_before=now() - timedelta(seconds=STALL_SECONDS)
+        )
+    queue = get_queue(QueueName.PUBLISH, connection=connection)
+    for publication_id in stalled:
+        queue.enqueue(PUBLISH_JOB, publication_id, retry=publish_retry(settings),
+                      description=f"publish {publication_id} (resumed)")  # fmt: skip
+    return len(stalled)
 
 
 def publish_retry(settings: Settings) -> Retry | None:

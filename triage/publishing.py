@@ -16,7 +16,7 @@ Nothing superseded is ever sent: each attempt re-reads the report and gives up (
 """
 
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from sqlalchemy import or_, select, update
@@ -134,6 +134,25 @@ def deliver(session: Session, *, publication_id: int, publisher: AnswerPublisher
         return _published(session, publication, reply)
     except PublishRefused as refused:
         return _finish(session, publication, refused.status, refused.message)
+
+
+def stalled_publications(
+    session: Session, *, idle_before: datetime, limit: int = 1000
+) -> list[int]:
+    """Open publications untouched since `idle_before` and not held by a live attempt: what a
+    lost job or a killed worker left behind."""
+    expired = now() - timedelta(seconds=CLAIM_SECONDS)
+    statement = (
+        select(Publication.id)
+        .where(
+            Publication.status.in_(OPEN),  # type: ignore[attr-defined]
+            Publication.updated_at < idle_before,
+            or_(Publication.claimed_at.is_(None), Publication.claimed_at < expired),  # type: ignore[union-attr,operator]
+        )
+        .order_by(Publication.id)
+        .limit(limit)
+    )
+    return [int(publication_id) for publication_id in session.execute(statement).scalars()]
 
 
 def open_publications(publications: Sequence[Publication]) -> list[int]:

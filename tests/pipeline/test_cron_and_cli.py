@@ -17,6 +17,7 @@ def test_the_cron_config_schedules_crawls_sla_sweep_purge_and_retraining(redis_c
         "schedule_due_crawls",
         "sla_check_job",
         "resume_stalled_job",
+        "resume_publications_job",
         "purge_retention_job",
         "retrain_job",
     }

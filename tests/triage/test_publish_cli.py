@@ -2,7 +2,7 @@
 
 import csv
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -12,6 +12,7 @@ from rq import Queue, SimpleWorker
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
+from models.clock import frozen_at, now
 from models.db import make_engine
 from models.incident import Incident, IncidentPost
 from models.post import Post, PostKind
@@ -20,6 +21,7 @@ from models.report import Report
 from models.source import Source, SourceKind
 from otklik import resources
 from otklik.cli import app
+from otklik.jobs import resume_publications_job
 from otklik.queues import QueueName
 from otklik.settings import get_settings
 from tests.conftest import REDIS_URL
@@ -150,3 +152,24 @@ def test_publish_on_rq_is_retried_with_backoff_until_vk_takes_it(
     assert publication.status == PublicationStatus.PUBLISHED
     assert publication.attempts == 3 and len(fake_vk.created()) == 3
     assert len(fake_vk.method_calls("wall.getComments")) == 2  # checked before each retry
+
+
+def test_a_publication_whose_job_was_lost_is_enqueued_again(
+    publishing: str, fake_vk: WritableFakeVk, monkeypatch: pytest.MonkeyPatch, redis_conn: Redis
+) -> None:
+    monkeypatch.setenv("OTKLIK_REDIS_URL", REDIS_URL)
+    get_settings.cache_clear()
+    with Session(make_engine(publishing)) as session:
+        report_id = _report(session, number=11, moves=("answer:Яму заделали.",))
+    assert "queued: 1" in runner.invoke(app, ["reports", "publish", str(report_id)]).output
+    redis_conn.flushdb()  # Redis restarted without persistence: the job is gone
+
+    assert resume_publications_job() == 0  # an hour has not passed: its backoff may still run
+    with frozen_at(now() + timedelta(hours=2)):
+        assert resume_publications_job() == 1
+    SimpleWorker([Queue(QueueName.PUBLISH, connection=redis_conn)], connection=redis_conn).work(
+        burst=True, with_scheduler=False
+    )
+    with Session(make_engine(publishing)) as session:
+        assert session.exec(select(Publication)).one().status == PublicationStatus.PUBLISHED
+    assert len(fake_vk.created()) == 1
