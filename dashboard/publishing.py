@@ -4,7 +4,10 @@ A self-contained block for the report page: `publish_block(report_id, ...)`. Its
 keyed by the report's id, so a confirmation never carries over to another report.
 """
 
+import logging
+
 import streamlit as st
+from redis.exceptions import RedisError
 from sqlmodel import Session
 
 from dashboard import resources, views
@@ -14,8 +17,9 @@ from models.report import Report, current_answer
 from otklik.publishing import publish_report
 from otklik.wiring import answer_writers_from_settings
 from triage.errors import TriageError
-from triage.publishing import report_publications
+from triage.publishing import NothingToPublish, report_publications
 
+log = logging.getLogger(__name__)
 STATUS_NAMES = {
     "pending": "ожидает отправки",
     "published": "опубликован",
@@ -27,6 +31,11 @@ STATUS_NAMES = {
     "no_credentials": "нет ключа доступа",
     "failed": "отклонено сетью",
     "superseded": "ответ устарел",
+}
+REFUSALS = {
+    "no_answer": "У обращения нет ответа: сначала сохраните ответ.",
+    "superseded": "Обращение открыто снова: прежний ответ не публикуется. Напишите новый.",
+    "no_posts": "У обращения нет постов, под которыми можно ответить.",
 }
 NETWORK_NAMES = {"vk": "ВКонтакте", "telegram": "Telegram", "none": "—"}
 
@@ -78,8 +87,15 @@ def _publish(report_id: int, asking: str, username: str, user_id: int | None) ->
             resources.engine(), report_id=report_id, actor=username, user_id=user_id,
             publisher=answer_writers_from_settings(settings), settings=settings,
         )  # fmt: skip
+    except NothingToPublish as error:
+        st.error(REFUSALS[error.reason])
+        return
     except TriageError as error:
         st.error(refusal_message(error))
+        return
+    except RedisError:
+        log.exception("publishing report %s: the queue is unreachable", report_id)
+        st.error("Очередь задач недоступна: ответ не отправлен. Повторите позже.")
         return
     done = sum(p.status == "published" for p in outcome.publications)
     queued = f", в очереди: {outcome.queued}" if outcome.queued else ""

@@ -54,6 +54,22 @@ RETRYABLE_ON_REQUEST = frozenset(
 )
 
 
+NOTHING_TO_PUBLISH = {
+    "no_answer": "has no answer",
+    "superseded": "was reopened; write a new answer",
+    "no_posts": "has no posts to answer under",
+}
+
+
+class NothingToPublish(TriageError):
+    """The report has no current answer, or no posts to put it under."""
+
+    def __init__(self, report_id: int, reason: str) -> None:
+        super().__init__(f"report {report_id} {NOTHING_TO_PUBLISH[reason]}")
+        self.report_id = report_id
+        self.reason = reason
+
+
 class AnswerPublisher(Protocol):
     """The networks' write side, as triage sees it (built by the composition root)."""
 
@@ -91,11 +107,10 @@ def request_publication(
     report = load(session, Report, report_id)
     answer = current_answer(report)
     if answer is None:
-        reason = "was reopened; write a new answer" if report.answer_text else "has no answer"
-        raise TriageError(f"report {report_id} {reason}")
+        raise NothingToPublish(report_id, "superseded" if report.answer_text else "no_answer")
     places = _places(session, report)
     if not places:
-        raise TriageError(f"report {report_id} has no posts to answer under")
+        raise NothingToPublish(report_id, "no_posts")
     _supersede_older(session, report)
     publications = [
         _publication(session, report, answer, post, target, publisher, actor, user_id)

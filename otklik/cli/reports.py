@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import typer
+from redis.exceptions import RedisError
 from sqlmodel import Session
 
 from models.clock import now
@@ -92,6 +93,9 @@ def publish_command(report_id: int = typer.Argument(..., help="The report's id."
         )  # fmt: skip
     except TriageError as error:
         typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(1) from error
+    except RedisError as error:
+        typer.echo(f"error: cannot reach Redis to queue the publications ({error})", err=True)
         raise typer.Exit(1) from error
     for publication in outcome.publications:
         where = publication.url or publication.external_id or "-"

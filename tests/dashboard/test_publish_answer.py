@@ -12,11 +12,13 @@ from streamlit.testing.v1 import AppTest
 from models.incident import Incident, IncidentPost
 from models.post import Post
 from models.publication import Publication
+from models.report import Report
 from otklik.settings import get_settings
 from tests.dashboard.conftest import open_page
 from tests.ingest.publish_fakes import WritableFakeVk
 from triage.calendar import WorkCalendar
-from triage.reports import create_report
+from triage.lifecycle import change_status
+from triage.reports import create_report, set_answer
 
 TOKEN = "vk1.a.console-community-token"
 
@@ -88,3 +90,27 @@ def test_publish_asks_first_then_posts_under_each_post(
     app.button(key=f"pub_yes_{report_id}").click().run()  # again: nothing posted twice
     assert len(fake_vk.created()) == len(post_ids)
     assert TOKEN not in "\n".join(str(e.value) for e in app.markdown)
+
+
+def test_a_reopened_report_offers_no_publishing_of_its_old_answer(
+    signed_in: Callable[[str], AppTest],
+    seeded: dict[str, list[int]],
+    engine: Engine,
+    fake_vk: WritableFakeVk,
+) -> None:
+    report_id, _ = _report_on_vk_posts(engine)
+    with Session(engine) as session:
+        set_answer(session, report_id=report_id, text="Старый ответ.", expected_version=1,
+                   actor="operator", user_id=None)  # fmt: skip
+        for status in ("sent", "answered", "reopened"):
+            version = session.get_one(Report, report_id).version
+            change_status(session, report_id=report_id, status=status, actor="operator",
+                          user_id=None, expected_version=version,
+                          calendar=WorkCalendar())  # fmt: skip
+        session.commit()
+    app = open_page(signed_in("operator"), "reports")
+    app.selectbox(key="rep_pick").select(report_id).run()
+    assert not app.exception
+    assert f"pub_ask_{report_id}" not in _keys(app)
+    assert "прежний ответ не публикуется" in "\n".join(c.value for c in app.caption)
+    assert fake_vk.created() == []
