@@ -74,8 +74,9 @@ class TelegramAnswerWriter:
             if mode == "comment_to":
                 found = client.iter_messages(target.source_target, reply_to=post_id,
                                              limit=FIND_DEPTH)  # fmt: skip
-            else:
-                found = client.iter_messages(target.source_target, search=marker, limit=FIND_DEPTH)
+            else:  # our own recent messages: no reliance on Telegram's word search
+                found = client.iter_messages(target.source_target, from_user="me",
+                                             limit=FIND_DEPTH)  # fmt: skip
             async for message in found:
                 answers = mode == "comment_to" or _replied_to(message) == post_id
                 if answers and marker in (message.message or ""):

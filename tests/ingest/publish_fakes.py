@@ -112,6 +112,7 @@ class FakeTelegramWriter:
             date=datetime(2024, 6, 1, 12, tzinfo=UTC),
             message=message,
             reply_to=MessageReplyHeader(reply_to_msg_id=parent),
+            out=True,  # sent by this account
         )
         if comment_to is not None:
             self.replies.setdefault(comment_to, []).append(sent)
@@ -128,14 +129,14 @@ class FakeTelegramWriter:
         *,
         limit: int | None = None,
         reply_to: int | None = None,
-        search: str | None = None,
+        from_user: str | None = None,
     ) -> AsyncIterator[Message]:
         assert self.connected and entity == self.entity
-        self.searched.append({"reply_to": reply_to, "search": search})
-        if reply_to is not None:  # Telethon ignores `search` with `reply_to`
+        self.searched.append({"reply_to": reply_to, "from_user": from_user})
+        if reply_to is not None:  # the discussion thread of a channel post
             chosen = list(self.replies.get(reply_to, []))
         else:
-            chosen = [m for m in self.chat if search is None or search in (m.message or "")]
+            chosen = [m for m in self.chat if from_user is None or m.out == (from_user == "me")]
         return self._serve(list(reversed(chosen))[:limit])
 
     async def _serve(self, chosen: list[Message]) -> AsyncIterator[Message]:

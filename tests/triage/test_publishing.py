@@ -209,7 +209,7 @@ def test_a_crash_between_posting_and_recording_does_not_post_twice(
         _deliver_all(session, requested, writers)  # the retry after the lease ran out
 
     assert [c.get("reply_to_comment") for c in fake_vk.created()] == [None, "31"]
-    assert len(telegram.sent) == 1 and telegram.searched == [{"reply_to": 12, "search": None}]
+    assert len(telegram.sent) == 1 and telegram.searched == [{"reply_to": 12, "from_user": None}]
     wall = session.get_one(Publication, requested[places.wall_post].id)
     assert (wall.status, wall.external_id, wall.attempts) == ("published", f"{OWNER}_7_501", 2)
     assert wall.claimed_at is None
@@ -288,12 +288,21 @@ def test_a_channel_without_discussion_and_a_chat_message(
     requested = _request(session, places, writers)
     assert requested[places.channel_post].status == PublicationStatus.NOT_SUPPORTED
     assert "no discussion" in (requested[places.channel_post].detail or "")
-    deliver(session, publication_id=requested[chat.id or 0].id or 0, publisher=writers)
+    chat_id = requested[chat.id or 0].id or 0
+    telegram.die_after_send = True
+    with pytest.raises(Killed):
+        deliver(session, publication_id=chat_id, publisher=writers)
+    session.rollback()
+    marker = marker_for(places.report_id, 1)
+    telegram.chat.insert(0, Message(id=8000, peer_id=PeerChannel(1), message=f"Цитирую: {marker}",
+                                    date=post.published_at, out=False))  # a resident  # fmt: skip
+    with frozen_at(now() + timedelta(seconds=CLAIM_SECONDS + 1)):
+        recovered = deliver(session, publication_id=chat_id, publisher=writers)
+
+    assert len(telegram.sent) == 1
     assert telegram.sent[0]["reply_to"] == 40 and telegram.sent[0]["comment_to"] is None
-    assert (
-        session.get_one(Publication, requested[chat.id or 0].id).url
-        == f"https://t.me/{CHANNEL}/9001"
-    )
+    assert telegram.searched == [{"reply_to": None, "from_user": "me"}]
+    assert (recovered.status, recovered.url) == ("published", f"https://t.me/{CHANNEL}/9001")
 
 
 def test_a_superseded_answer_is_never_published(
