@@ -13,7 +13,6 @@ from ingest.crawl import CrawlOutcome, NotCrawlable, crawl_source
 from ingest.exports.csv_table import ColumnMapping, import_csv
 from ingest.exports.table import (
     TableError,
-    TableMapping,
     check_mapping,
     import_table,
     is_workbook,
@@ -164,11 +163,11 @@ def ingest_table(
     """
     zone = ZoneInfo(timezone or get_settings().timezone)
     try:
-        mapping = parse_mapping(pairs or [])
-        table_preflight(path, mapping)
+        header = table_preflight(path, pairs or [])
     except TableError as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(2) from error
+    mapping = parse_mapping(pairs or [])
     with Session(get_engine()) as session:
         source = _file_source(session, SourceKind.CSV, path, source_name)
         with progress_bar(f"importing {path.name}") as advance:
@@ -181,14 +180,24 @@ def ingest_table(
         if names:
             listed = ", ".join(f"{name!r} ({count})" for name, count in names.most_common())
             typer.echo(f"unknown {kind} names: {listed}")
+    unmapped = [column for column in header if column not in mapping.columns().values()]
+    if unmapped:
+        listed = ", ".join(repr(column) for column in unmapped)
+        typer.echo(f"columns not mapped (kept in each post's raw row only): {listed}")
     report(imported.result, annotate=annotate)
 
 
-def table_preflight(path: Path, mapping: TableMapping) -> None:
-    """Check the file and the mapping before anything is stored."""
+def table_preflight(path: Path, pairs: list[str]) -> list[str]:
+    """Check the file and the mapping before anything is stored; the file's columns."""
     table = read_table(path)
     try:
+        try:
+            mapping = parse_mapping(pairs)
+        except TableError as error:
+            columns = ", ".join(repr(column) for column in table.header)
+            raise TableError(f"{error}. {path.name} has the columns: {columns}") from error
         check_mapping(table, mapping, name=path.name)
+        return table.header
     finally:
         table.close()
 

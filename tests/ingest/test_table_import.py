@@ -76,6 +76,7 @@ def test_an_xlsx_export_becomes_posts_places_and_labels(
     assert "training labels: 3, posts placed: 3" in result.output
     assert "unknown topic names: 'Неизвестная тема' (1)" in result.output
     assert "unknown municipality names: 'Несуществующий округ' (1)" in result.output
+    assert "columns not mapped" not in result.output  # all six are mapped
 
     with Session(engine) as session:
         posts = {p.external_id: p for p in session.exec(select(Post)).all()}
@@ -114,9 +115,12 @@ def test_csv_exports_in_either_encoding_and_separator(
         writer = csv.writer(handle, delimiter=delimiter)
         writer.writerow(HEADER)
         writer.writerows([(*row[:2], "01.06.2024 10:00", *row[3:]) for row in GOOD])
-    result = runner.invoke(app, ["ingest", "table", str(path), *MAP, "--no-annotate"])
+    without_group = [pair for pair in MAP if not pair.startswith("category=")]
+    result = runner.invoke(app, ["ingest", "table", str(path), *without_group, "--no-annotate"])
     assert result.exit_code == 0, result.output
-    assert "new: 3" in result.output and "training labels: 3" in result.output
+    assert "new: 3" in result.output  # the group unmapped: the unknown topic's row has no label
+    assert "training labels: 2" in result.output
+    assert "columns not mapped (kept in each post's raw row only): 'Группа тем'" in result.output
     with Session(engine) as session:
         texts = {p.text for p in session.exec(select(Post)).all()}
     assert "Прорвало трубу на Ленина, 5" in texts
@@ -133,6 +137,9 @@ def test_misspelled_columns_are_listed_with_the_real_ones_never_raw_bytes(
     assert "Its columns: 'Номер', 'Текст инцидента', 'Дата создания'" in result.output
     unknown = runner.invoke(app, ["ingest", "table", str(path), "--map", "txt=Тема"])
     assert unknown.exit_code == 2 and "unknown field; known: text, date" in unknown.output
+    unmapped = runner.invoke(app, ["ingest", "table", str(path), "--map", "topic=Тема"])
+    assert unmapped.exit_code == 2 and "--map needs text and date" in unmapped.output
+    assert "has the columns: 'Номер', 'Текст инцидента'" in unmapped.output
 
     old = runner.invoke(app, ["ingest", "csv", str(path), "--text-column", "Текст инцидента",
                               "--date-column", "Дата создания"])  # fmt: skip
