@@ -36,6 +36,7 @@ REFUSALS = {
     "no_answer": "У обращения нет ответа: сначала сохраните ответ.",
     "superseded": "Обращение открыто снова: прежний ответ не публикуется. Напишите новый.",
     "no_posts": "У обращения нет постов, под которыми можно ответить.",
+    "changed": "Ответ изменился, пока вы подтверждали публикацию: проверьте его и повторите.",
 }
 NETWORK_NAMES = {"vk": "ВКонтакте", "telegram": "Telegram", "none": "—"}
 
@@ -59,7 +60,7 @@ def publish_block(report_id: int, *, username: str, user_id: int | None) -> None
     if rows:
         st.markdown("**Публикация ответа**")
         st.dataframe(_table(rows), hide_index=True, width="stretch")
-    asking = f"pub_confirm_{report_id}"
+    asking = f"pub_confirm_{report_id}_{report.answer_revision}"  # a new answer asks again
     if not st.session_state.get(asking):
         st.button("Опубликовать ответ", key=f"pub_ask_{report_id}", on_click=_ask, args=(asking,))
         return
@@ -67,7 +68,8 @@ def publish_block(report_id: int, *, username: str, user_id: int | None) -> None
                "Опубликовать?")  # fmt: skip
     yes, no = st.columns(2)
     yes.button("Да, опубликовать", key=f"pub_yes_{report_id}", type="primary",
-               on_click=_publish, args=(report_id, asking, username, user_id))  # fmt: skip
+               on_click=_publish,
+               args=(report_id, report.answer_revision, asking, username, user_id))  # fmt: skip
     no.button("Отмена", key=f"pub_no_{report_id}", on_click=_cancel, args=(asking,))
 
 
@@ -79,13 +81,16 @@ def _cancel(asking: str) -> None:
     st.session_state[asking] = False
 
 
-def _publish(report_id: int, asking: str, username: str, user_id: int | None) -> None:
+def _publish(
+    report_id: int, revision: int, asking: str, username: str, user_id: int | None
+) -> None:
     st.session_state[asking] = False
     settings = resources.settings()
     try:
         outcome = publish_report(
             resources.engine(), report_id=report_id, actor=username, user_id=user_id,
             publisher=answer_writers_from_settings(settings), settings=settings,
+            answer_revision=revision,
         )  # fmt: skip
     except NothingToPublish as error:
         st.error(REFUSALS[error.reason])

@@ -44,12 +44,15 @@ def publish_report(
     user_id: int | None,
     publisher: AnswerPublisher,
     settings: Settings,
+    answer_revision: int | None = None,
 ) -> PublishOutcome:
-    """Record one publication per post (raises `TriageError` without a current answer)."""
+    """Record one publication per post (raises `TriageError` without a current answer, or
+    when the answer is no longer the confirmed `answer_revision`)."""
     with Session(engine, expire_on_commit=False) as session:
         requested = request_publication(
-            session, report_id=report_id, publisher=publisher, actor=actor, user_id=user_id
-        )
+            session, report_id=report_id, publisher=publisher, actor=actor, user_id=user_id,
+            answer_revision=answer_revision,
+        )  # fmt: skip
         session.commit()
         revision = requested[0].answer_revision
         waiting = open_publications(requested)

@@ -58,6 +58,7 @@ NOTHING_TO_PUBLISH = {
     "no_answer": "has no answer",
     "superseded": "was reopened; write a new answer",
     "no_posts": "has no posts to answer under",
+    "changed": "has a newer answer than the one confirmed",
 }
 
 
@@ -100,14 +101,18 @@ def request_publication(
     publisher: AnswerPublisher,
     actor: str,
     user_id: int | None,
+    answer_revision: int | None = None,
 ) -> list[Publication]:
     """One publication per post of the report's incident for its current answer (reused if
     already requested); posts no network can answer are recorded as `not_supported`.
+    With `answer_revision` (the answer the user confirmed), a newer answer is refused.
     The caller commits, then delivers the open ones (`deliver`)."""
     report = load(session, Report, report_id)
     answer = current_answer(report)
     if answer is None:
         raise NothingToPublish(report_id, "superseded" if report.answer_text else "no_answer")
+    if answer_revision is not None and answer_revision != report.answer_revision:
+        raise NothingToPublish(report_id, "changed")
     places = _places(session, report)
     if not places:
         raise NothingToPublish(report_id, "no_posts")

@@ -28,7 +28,13 @@ from tests.ingest.publish_fakes import FakeTelegramWriter, Killed, WritableFakeV
 from triage.calendar import WorkCalendar
 from triage.errors import TriageError
 from triage.lifecycle import change_status
-from triage.publishing import deliver, marker_for, open_publications, request_publication
+from triage.publishing import (
+    NothingToPublish,
+    deliver,
+    marker_for,
+    open_publications,
+    request_publication,
+)
 from triage.reports import set_answer
 
 OWNER = -100
@@ -317,6 +323,10 @@ def test_a_superseded_answer_is_never_published(
     stale = deliver(session, publication_id=requested[places.wall_post].id or 0, publisher=writers)
     assert stale.status == PublicationStatus.SUPERSEDED and fake_vk.created() == []
 
+    with pytest.raises(NothingToPublish, match="newer answer"):  # confirmed answer 1, now 2
+        request_publication(session, report_id=places.report_id, publisher=writers,
+                            actor="anna", user_id=None, answer_revision=1)  # fmt: skip
+    session.rollback()
     fresh = _request(session, places, writers)
     assert {p.answer_revision for p in fresh.values()} == {2}
     assert _statuses(session, places.report_id)  # the old revision's open rows are closed
