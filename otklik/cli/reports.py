@@ -13,6 +13,7 @@ from otklik.settings import get_settings
 from otklik.wiring import answer_writers_from_settings
 from triage.errors import TriageError
 from triage.export import ExportFormat, column_names, export_rows
+from triage.publishing import report_publications
 from triage.report_list import (
     PublishRow,
     ReportRow,
@@ -45,14 +46,24 @@ def list_command(
 
 @app.command("show")
 def show_command(report_id: int = typer.Argument(..., help="The report's id.")) -> None:
-    """Every field of one report, with its answer text."""
-    with Session(get_engine()) as session:
+    """Every field of one report, with its answer text and where it was published."""
+    with Session(get_engine(), expire_on_commit=False) as session:
         row = get_report_row(session, report_id=report_id, now=now())
+        publications = report_publications(session, report_id=report_id)
     if row is None:
         typer.echo(f"report {report_id} does not exist", err=True)
         raise typer.Exit(1)
     for key, value in row.as_dict().items():
         typer.echo(f"{key}: {value if value is not None else '-'}")
+    for publication in publications:
+        when = (
+            publication.published_at.isoformat(timespec="minutes")
+            if publication.published_at
+            else "-"
+        )
+        typer.echo(f"publication: answer {publication.answer_revision}, post "
+                   f"{publication.post_id} [{publication.network}] {publication.status} "
+                   f"{publication.url or '-'} at {when} by {publication.requested_by}")  # fmt: skip
 
 
 @app.command("export")

@@ -124,6 +124,10 @@ def test_publish_in_process_prints_where_and_never_the_token(
     assert result.exit_code == 0, result.output
     assert "published https://vk.com/wall-100_7?reply=501" in result.output
     assert TOKEN not in result.output
+    shown = runner.invoke(app, ["reports", "show", str(answered)])
+    assert "publication: answer 1, post" in shown.output
+    assert "[vk] published https://vk.com/wall-100_7?reply=501 at 20" in shown.output
+    assert shown.output.rstrip().endswith("by cli")
     again = runner.invoke(app, ["reports", "publish", str(answered)])
     assert "published" in again.output and len(fake_vk.created()) == 1
 
