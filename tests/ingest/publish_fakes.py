@@ -19,6 +19,8 @@ CREATE_ERRORS = {
     5: "User authorization failed: invalid access_token (4).",
     9: "Flood control",
     14: "Captcha needed",
+    10: "Internal server error",
+    100: "One of the parameters specified was missing or invalid: message is too long",
     212: "Access to post comments denied",
 }
 DISCUSSION_ID = 1_600_000_002

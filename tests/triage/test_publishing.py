@@ -231,6 +231,8 @@ def test_a_crash_between_posting_and_recording_does_not_post_twice(
         (9, PublicationStatus.FLOOD_CONTROL),
         (212, PublicationStatus.COMMENTS_CLOSED),
         (5, PublicationStatus.NO_CREDENTIALS),
+        (10, PublicationStatus.RETRYING),
+        (100, PublicationStatus.FAILED),
     ],
 )
 def test_vk_refusals_have_their_status_and_leave_the_crawl_source_alone(
@@ -260,6 +262,8 @@ def test_telegram_refusals_and_posts_it_cannot_answer(
 ) -> None:
     requested = _request(session, places, writers)
     channel_id = requested[places.channel_post].id or 0
+    telegram.send_errors.append(ConnectionResetError("Connection reset by peer"))
+    assert deliver(session, publication_id=channel_id, publisher=writers).status == "retrying"
     telegram.send_errors.append(FloodWaitError(request=None, capture=30))
     assert deliver(session, publication_id=channel_id, publisher=writers).status == "flood_control"
     telegram.send_errors.append(ChatWriteForbiddenError(request=None))
