@@ -300,7 +300,13 @@ def _header(values: Any, path: Path) -> list[str]:
         raise TableError(f"{path.name} has no header row")
     if any(not name.isprintable() for name in header):
         raise TableError(f"{path.name}: the first row is not a header of column names")
-    return [name or f"column {index + 1}" for index, name in enumerate(header)]
+    named = [name or f"column {index + 1}" for index, name in enumerate(header)]
+    seen: dict[str, int] = {}
+    for index, name in enumerate(named):  # a repeated name keeps every column: "Тема (2)"
+        seen[name] = seen.get(name, 0) + 1
+        if seen[name] > 1:
+            named[index] = f"{name} ({seen[name]})"
+    return named
 
 
 def _text(value: Any) -> str:

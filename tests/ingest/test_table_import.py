@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
+from ingest.exports.table import read_table
 from models.annotation import Annotation, SetBy
 from models.geo import Municipality
 from models.learning import ModelVersion, TrainingLabel
@@ -172,3 +173,16 @@ def test_nlp_train_reads_the_same_export_through_the_same_map(
 
     wrong = runner.invoke(app, ["nlp", "train", "--corpus", str(path), "--map", "text=Текст"])
     assert wrong.exit_code == 2 and "category=" in wrong.output
+
+
+def test_repeated_and_blank_header_names_keep_every_column(configured: str, tmp_path: Path) -> None:
+    header = ["Текст инцидента", "", "Дата создания", "Тема", "Тема"]
+    path = _xlsx(tmp_path / "odd.xlsx", [("Яма", "x", "01.06.2024", "Ямы", "Дороги")], header)
+    table = read_table(path)
+    try:
+        assert table.header == ["Текст инцидента", "column 2", "Дата создания", "Тема", "Тема (2)"]
+        assert next(cells for _, cells in table.rows) == dict(
+            zip(table.header, ["Яма", "x", "01.06.2024", "Ямы", "Дороги"], strict=True)
+        )
+    finally:
+        table.close()
