@@ -11,6 +11,7 @@ from datetime import timedelta
 from redis import Redis
 from rq import Retry
 from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from models.clock import now
@@ -48,14 +49,9 @@ def publish_report(
 ) -> PublishOutcome:
     """Record one publication per post (raises `TriageError` without a current answer, or
     when the answer is no longer the confirmed `answer_revision`)."""
-    with Session(engine, expire_on_commit=False) as session:
-        requested = request_publication(
-            session, report_id=report_id, publisher=publisher, actor=actor, user_id=user_id,
-            answer_revision=answer_revision,
-        )  # fmt: skip
-        session.commit()
-        revision = requested[0].answer_revision
-        waiting = open_publications(requested)
+    requested = _request(engine, report_id, publisher, actor, user_id, answer_revision)
+    revision = requested[0].answer_revision
+    waiting = open_publications(requested)
     if settings.redis_url:
         queue = get_queue(QueueName.PUBLISH, connection=redis_connection(settings.redis_url))
         for publication_id in waiting:
@@ -72,6 +68,30 @@ def publish_report(
             if p.answer_revision == revision
         ]
     return PublishOutcome(current, len(waiting) if settings.redis_url else 0)
+
+
+def _request(
+    engine: Engine,
+    report_id: int,
+    publisher: AnswerPublisher,
+    actor: str,
+    user_id: int | None,
+    answer_revision: int | None,
+) -> list[Publication]:
+    """Request once; if a simultaneous request inserted the same rows first, reuse them."""
+    for attempt in range(2):
+        with Session(engine, expire_on_commit=False) as session:
+            try:
+                requested = request_publication(
+                    session, report_id=report_id, publisher=publisher, actor=actor,
+                    user_id=user_id, answer_revision=answer_revision,
+                )  # fmt: skip
+                session.commit()
+                return requested
+            except IntegrityError:
+                if attempt:
+                    raise
+    raise AssertionError("unreachable")
 
 
 def resume_publications(engine: Engine, *, connection: Redis, settings: Settings) -> int:
