@@ -66,6 +66,8 @@ def test_publish_from_the_report_page(
             browser.click_text("button", "Опубликовать ответ")
             browser.wait_for_text("Опубликовать?")
             assert fake.created() == []  # nothing before the confirmation
+            browser.wait_for_text("Да, опубликовать")  # the buttons paint after the warning
+            browser.wait_for("document.querySelector('[data-testid=stStatusWidget]') === null")
             browser.click_text("button", "Да, опубликовать")
             browser.wait_for_text(f"Опубликовано: {len(post_ids)} из {len(post_ids)}", timeout=60)
             assert TOKEN not in browser.evaluate("document.body.innerText")
