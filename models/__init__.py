@@ -15,6 +15,7 @@ from models.learning import ModelStatus, ModelVersion, TrainingLabel
 from models.lease import Lease
 from models.notification import Notification
 from models.post import PipelineStage, Post, PostCreate, PostKind, PostPublic, ReviewStatus
+from models.publication import Publication, PublicationStatus
 from models.quarantine import QuarantineRecord
 from models.report import Report, ReportStatus
 from models.source import Source, SourceCreate, SourceKind, SourceStatus
@@ -44,6 +45,8 @@ __all__ = [
     "PostCreate",
     "PostKind",
     "PostPublic",
+    "Publication",
+    "PublicationStatus",
     "QuarantineRecord",
     "Report",
     "ReportStatus",

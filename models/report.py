@@ -42,7 +42,18 @@ class Report(SQLModel, table=True):
     escalation_level: int = 0
     escalated_at: datetime | None = utc_field()
     answer_text: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    # Bumped by every new answer: a publication names the revision it carries.
+    answer_revision: int = 0
+    # Set when the report is reopened: the answer on file no longer holds until a new one.
+    answer_superseded_at: datetime | None = utc_field()
     created_by: int | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = created_at_field()
     updated_at: datetime = created_at_field()
     version: int = 1
+
+
+def current_answer(report: Report) -> str | None:
+    """The answer that holds now: none before the first, none after a reopening until a new one."""
+    if report.answer_text is None or report.answer_superseded_at is not None:
+        return None
+    return report.answer_text

@@ -26,5 +26,6 @@ cron.register(
     queue_name=QueueName.MAINTENANCE,
     interval=max(MINUTE, _settings.pipeline_stall_seconds // 2),
 )
+cron.register(jobs.resume_publications_job, queue_name=QueueName.MAINTENANCE, interval=HOUR // 4)
 cron.register(jobs.purge_retention_job, queue_name=QueueName.MAINTENANCE, interval=DAY)
 cron.register(jobs.retrain_job, queue_name=QueueName.MAINTENANCE, cron="30 3 * * *")

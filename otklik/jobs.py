@@ -144,6 +144,32 @@ def retrain_job() -> dict[str, Any]:
     return {"trained": True, "promoted": decision.promoted, "reason": decision.reason}
 
 
+class PublishNotYet(Exception):
+    """A publication the network refused for now (captcha, flood, an outage): rq retries it."""
+
+
+def publish_job(publication_id: int) -> dict[str, Any]:
+    """Deliver one publication; a refusal worth retrying fails the job until rq gives up."""
+    from models.publication import OPEN
+    from triage.publishing import deliver
+
+    with Session(get_engine()) as session:
+        publication = deliver(
+            session, publication_id=publication_id, publisher=resources.answer_writers()
+        )
+        status, detail = publication.status, publication.detail
+    if status in OPEN and not _last_attempt():  # refused for now, or another attempt's lease
+        raise PublishNotYet(f"publication {publication_id}: {status} ({detail})")
+    return {"status": status}
+
+
+def resume_publications_job() -> int:
+    """Re-enqueue open publications nothing has touched for an hour (lost or killed jobs)."""
+    from otklik.publishing import resume_publications
+
+    return resume_publications(get_engine(), connection=_connection(), settings=get_settings())
+
+
 def _connection() -> Redis:
     """The running job's own Redis connection; outside a worker, the configured one."""
     job = get_current_job()

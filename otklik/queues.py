@@ -11,6 +11,7 @@ class QueueName(StrEnum):
     NLP = "nlp"
     TRIAGE = "triage"
     MAINTENANCE = "maintenance"
+    PUBLISH = "publish"  # answers posted back to VK and Telegram
 
 
 ALL_QUEUES: tuple[QueueName, ...] = tuple(QueueName)

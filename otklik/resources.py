@@ -12,7 +12,12 @@ from sqlmodel import Session
 from otklik.runtime import get_engine
 from otklik.settings import get_settings
 from otklik.stage_runs import TriageTools
-from otklik.wiring import calendar_from_settings, clients_from_settings, thresholds_from_settings
+from otklik.wiring import (
+    answer_writers_from_settings,
+    calendar_from_settings,
+    clients_from_settings,
+    thresholds_from_settings,
+)
 
 
 @lru_cache
@@ -75,7 +80,13 @@ def calendar() -> Any:
     return calendar_from_settings(get_settings())
 
 
+@lru_cache
+def answer_writers() -> Any:
+    """The VK and Telegram answer writers (`triage.publishing.AnswerPublisher`)."""
+    return answer_writers_from_settings(get_settings())
+
+
 def clear() -> None:
     """Forget every loaded object (tests that change settings call this)."""
-    for loaded in (annotator, lemmatizer, triage_tools, clients, calendar):
+    for loaded in (annotator, lemmatizer, triage_tools, clients, calendar, answer_writers):
         loaded.cache_clear()

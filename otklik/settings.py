@@ -63,6 +63,11 @@ class Settings(BaseSettings):
     telegram_api_hash: SecretStr | None = None
     telegram_session: Path = VAR_DIR / "telegram.session"
 
+    # Publishing answers back (see triage/publishing.py): community tokens by VK wall owner id
+    vk_publish_tokens: dict[str, SecretStr] = Field(default_factory=dict)
+    publish_max_retries: int = Field(default=5, ge=0)
+    publish_retry_interval_seconds: int = Field(default=60, ge=0)
+
     # Working calendar for SLA deadlines
     timezone: str = "Asia/Yekaterinburg"
     workday_start_hour: int = Field(default=9, ge=0, le=23)

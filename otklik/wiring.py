@@ -3,7 +3,14 @@
 The stages never read settings; the CLI, the rq jobs and the console call these.
 """
 
+from functools import partial
+
 from ingest.clients import Clients, CrawlLimits, make_clients
+from ingest.publish import AnswerWriters
+from ingest.telegram.client import make_telegram_client
+from ingest.telegram.publish import TelegramAnswerWriter
+from ingest.vk.client import make_vk_api
+from ingest.vk.publish import VkAnswerWriter
 from otklik.notify import Senders, SmtpSender, WebhookSender
 from otklik.settings import Settings
 from triage.calendar import WorkCalendar
@@ -81,3 +88,31 @@ def senders_from_settings(settings: Settings) -> Senders:
 def notify_retry_intervals(settings: Settings) -> list[int]:
     """rq's waits between a notification's attempts: doubling from `notify_retry_seconds`."""
     return [settings.notify_retry_seconds * 2**i for i in range(settings.notify_max_attempts - 1)]
+
+
+def answer_writers_from_settings(settings: Settings) -> AnswerWriters:
+    """What `triage.publishing` publishes answers through: community tokens for VK walls
+    (`OTKLIK_VK_PUBLISH_TOKENS`), the crawler's Telegram session for Telegram."""
+    tokens = {
+        owner: token.get_secret_value() for owner, token in settings.vk_publish_tokens.items()
+    }
+    vk = VkAnswerWriter(
+        tokens=tokens,
+        make_vk=lambda token: make_vk_api(
+            token=token, rps_delay=settings.vk_rps_delay, api_url=settings.vk_api_url
+        ),
+    )
+    api_hash = settings.telegram_api_hash.get_secret_value() if settings.telegram_api_hash else None
+    telegram = (
+        TelegramAnswerWriter(
+            make_client=partial(
+                make_telegram_client,
+                api_id=settings.telegram_api_id,
+                api_hash=api_hash,
+                session_path=settings.telegram_session,
+            )
+        )
+        if settings.telegram_api_id and api_hash
+        else None
+    )
+    return AnswerWriters(vk=vk if tokens else None, telegram=telegram)

@@ -40,6 +40,7 @@ AUDITED_FIELDS = (
     "sent_at",
     "first_answer_at",
     "resolved_at",
+    "answer_superseded_at",
 )
 
 
@@ -120,6 +121,8 @@ def _enter(report: Report, status: str, calendar: WorkCalendar, *, at: datetime)
         report.resolved_at = at
     elif status == S.REOPENED:
         report.resolved_at = None
+        if report.answer_text is not None:  # the answer did not hold: never publish it again
+            report.answer_superseded_at = at
         sla.restart(report, calendar, at=at)
 
 

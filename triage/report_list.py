@@ -139,9 +139,15 @@ def get_report_row(
 
 
 def answers_for_publishing(
-    session: Session, *, report_ids: list[int] | None = None
+    session: Session,
+    *,
+    report_ids: list[int] | None = None,
+    statuses: tuple[str, ...] = (),
 ) -> list[PublishRow]:
-    """Every (report with an answer) x (post of its incident): where to publish the answer."""
+    """Every (report with a current answer) x (post of its incident): where to publish it.
+
+    An answer a reopening superseded is left out (see `models.report.current_answer`).
+    """
     statement = (
         select(
             Report.id,
@@ -155,9 +161,14 @@ def answers_for_publishing(
         .join(IncidentPost, IncidentPost.incident_id == Report.incident_id)
         .join(Post, Post.id == IncidentPost.post_id)
         .join(Source, Source.id == Post.source_id)
-        .where(Report.answer_text.is_not(None))  # type: ignore[union-attr]
+        .where(
+            Report.answer_text.is_not(None),  # type: ignore[union-attr]
+            Report.answer_superseded_at.is_(None),  # type: ignore[union-attr]
+        )
         .order_by(Report.id, Post.id)
     )
+    if statuses:
+        statement = statement.where(Report.status.in_(statuses))  # type: ignore[attr-defined]
     if report_ids is not None:
         statement = statement.where(Report.id.in_(report_ids))  # type: ignore[union-attr]
     return [PublishRow(*row) for row in session.execute(statement).all()]

@@ -162,8 +162,10 @@ def set_answer(
         raise TriageError("the answer text is empty")
     report = _load_in_scope(session, report_id=report_id, scope=scope)
     claim(session, report, expected_version=expected_version)
-    before = {"answer_text": report.answer_text}
+    before = {"answer_text": report.answer_text, "answer_revision": report.answer_revision}
     report.answer_text = text.strip()
+    report.answer_revision += 1
+    report.answer_superseded_at = None
     report.updated_at = now()
     session.add(report)
     record_event(
@@ -174,7 +176,7 @@ def set_answer(
         entity_id=report_id,
         action="set_answer",
         before=before,
-        after={"answer_text": report.answer_text},
+        after={"answer_text": report.answer_text, "answer_revision": report.answer_revision},
     )
     return report
 

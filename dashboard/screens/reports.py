@@ -5,6 +5,7 @@ from datetime import datetime
 import streamlit as st
 
 from dashboard import actions, auth, resources, views, widgets
+from dashboard.publishing import publish_block
 from dashboard.queries import timeline
 from dashboard.text import escape_markdown
 from models.clock import now
@@ -136,3 +137,4 @@ if following:
     )
 st.text_area("Ответ заявителю", value=report.answer_text or "", key="rep_answer")
 st.button("Сохранить ответ", key="rep_save_answer", on_click=_save_answer, args=shown)
+publish_block(report_id, username=login.username, user_id=login.user_id)

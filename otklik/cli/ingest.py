@@ -11,6 +11,14 @@ from ingest import jsonl
 from ingest.batch import ImportResult, import_records
 from ingest.crawl import CrawlOutcome, NotCrawlable, crawl_source
 from ingest.exports.csv_table import ColumnMapping, import_csv
+from ingest.exports.table import (
+    TableError,
+    check_mapping,
+    import_table,
+    is_workbook,
+    parse_mapping,
+    read_table,
+)
 from ingest.exports.telegram_desktop import import_telegram_export
 from ingest.exports.vk_dump import import_vk_dump
 from ingest.sources import get_or_create_source
@@ -27,6 +35,7 @@ from otklik.cli.progress import progress_bar
 from otklik.runtime import get_engine
 from otklik.settings import get_settings
 from otklik.wiring import clients_from_settings
+from triage.imported_labels import Names, apply_imported_labels
 
 app = typer.Typer(help="Import posts from files and crawl sources.", no_args_is_help=True)
 
@@ -100,6 +109,11 @@ def ingest_csv(
     annotate: bool = ANNOTATE,
 ) -> None:
     """Import a CSV table through a column mapping (appeals, spreadsheet exports)."""
+    if is_workbook(path):
+        typer.echo(
+            f"error: {path.name} is an XLSX workbook, not CSV; use `otklik ingest table`", err=True
+        )
+        raise typer.Exit(2)
     columns = ColumnMapping(
         text=text_column, date=date_column, id=id_column, author=author_column, url=url_column
     )
@@ -121,6 +135,71 @@ def ingest_csv(
                 typer.echo(str(error), err=True)
                 raise typer.Exit(1) from error
     report(result, annotate=annotate)
+
+
+MAP_HELP = (
+    'Then field="Column" pairs: text and date, and any of id, author, url, municipality, '
+    "topic, category."
+)
+
+
+@app.command("table")
+def ingest_table(
+    path: Path = typer.Argument(..., exists=True, dir_okay=False, help="An .xlsx or .csv file."),
+    pairs: list[str] = typer.Argument(None, help='field="Column" pairs (after --map).'),
+    _map: bool = typer.Option(False, "--map", help=MAP_HELP),
+    timezone: str = typer.Option(
+        None, "--timezone", help="Zone of dates without one (default: OTKLIK_TIMEZONE)."
+    ),
+    source_name: str = typer.Option(None, "--source", help="Source name (default: file name)."),
+    annotate: bool = ANNOTATE,
+) -> None:
+    """Import a ЦУР export (XLSX or CSV): posts, their places and the operators' labels.
+
+    Example: otklik ingest table cur_export.xlsx --map text="Текст инцидента"
+    date="Дата создания" municipality="Муниципалитет" topic="Тема" category="Группа тем".
+    A mapped municipality sets the post's place; a mapped topic and group (by name, as in
+    the rubricator) become training labels. Unknown names are listed; bad rows quarantined.
+    """
+    zone = ZoneInfo(timezone or get_settings().timezone)
+    try:
+        header = table_preflight(path, pairs or [])
+    except TableError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from error
+    mapping = parse_mapping(pairs or [])
+    with Session(get_engine()) as session:
+        source = _file_source(session, SourceKind.CSV, path, source_name)
+        with progress_bar(f"importing {path.name}") as advance:
+            imported = import_table(session, source_id=source.id or 0, path=path,
+                                    mapping=mapping, timezone=zone, on_record=advance)  # fmt: skip
+        outcome = apply_imported_labels(session, labels=imported.labels, names=Names.load(session))
+        session.commit()
+    typer.echo(f"training labels: {outcome.labelled}, posts placed: {outcome.placed}")
+    for kind, names in outcome.unknown.items():
+        if names:
+            listed = ", ".join(f"{name!r} ({count})" for name, count in names.most_common())
+            typer.echo(f"unknown {kind} names: {listed}")
+    unmapped = [column for column in header if column not in mapping.columns().values()]
+    if unmapped:
+        listed = ", ".join(repr(column) for column in unmapped)
+        typer.echo(f"columns not mapped (kept in each post's raw row only): {listed}")
+    report(imported.result, annotate=annotate)
+
+
+def table_preflight(path: Path, pairs: list[str]) -> list[str]:
+    """Check the file and the mapping before anything is stored; the file's columns."""
+    table = read_table(path)
+    try:
+        try:
+            mapping = parse_mapping(pairs)
+        except TableError as error:
+            columns = ", ".join(repr(column) for column in table.header)
+            raise TableError(f"{error}. {path.name} has the columns: {columns}") from error
+        check_mapping(table, mapping, name=path.name)
+        return table.header
+    finally:
+        table.close()
 
 
 @app.command("vk-wall")

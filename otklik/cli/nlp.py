@@ -5,13 +5,20 @@ The learning-loop commands (versions, retrain, promote, rollback) live in `model
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
 import typer
 from sqlmodel import Session
 
+from ingest.exports.table import (
+    TableError,
+    TableMapping,
+    check_mapping,
+    parse_mapping,
+    read_table,
+)
 from models.clock import now
 from models.learning import ModelVersion
 from nlp.annotator import Annotator
@@ -22,7 +29,7 @@ from nlp.lemmas import Lemmatizer
 from nlp.loading import build_annotator
 from nlp.metrics import classification_report, confusion
 from otklik.cli import model_versions
-from otklik.cli.progress import progress_bar
+from otklik.cli.progress import Advance, progress_bar
 from otklik.runtime import get_engine
 from otklik.settings import get_settings
 
@@ -38,13 +45,29 @@ ANNOTATE_BATCH = 256
 @app.command("train")
 def train(
     corpus: Path = typer.Option(..., exists=True, dir_okay=False, help="CSV or XLSX corpus."),
-    text_column: str = typer.Option(..., help="Column with the text ('Текст инцидента')."),
-    label_column: str = typer.Option(..., help="Column with the category ('Группа тем')."),
+    text_column: str = typer.Option(None, help="Column with the text ('Текст инцидента')."),
+    label_column: str = typer.Option(None, help="Column with the category ('Группа тем')."),
     topic_column: str = typer.Option(None, help="Column with the topic ('Тема'), optional."),
     out: Path = typer.Option(None, help="Model directory (default: OTKLIK_MODEL_DIR/<name>)."),
+    pairs: list[str] = typer.Argument(None, help='field="Column" pairs (after --map).'),
+    _map: bool = typer.Option(
+        False,
+        "--map",
+        help='Instead of the --*-column options, as `otklik ingest table`: text="…" and '
+        'category="…" and/or topic="…"; XLSX is streamed.',
+    ),
 ) -> None:
-    """Train a model on a labelled corpus; report held-out figures; register it as a candidate."""
-    data = _read(corpus, text_column, label_column, topic_column)
+    """Train a model on a labelled corpus; report held-out figures; register it as a candidate.
+
+    Example: otklik nlp train --corpus cur_export.xlsx --map text="Текст инцидента"
+    category="Группа тем" topic="Тема".
+    """
+    data = (
+        _read_mapped(corpus, pairs)
+        if pairs
+        else _read(corpus, _required(text_column, "--text-column"),
+                   _required(label_column, "--label-column"), topic_column)
+    )  # fmt: skip
     lemmatizer = Lemmatizer()
     settings = get_settings()
     name = f"{corpus.stem}-{now():%Y%m%d-%H%M%S}"
@@ -128,6 +151,55 @@ def _read(path: Path, text: str, label: str, topic: str | None) -> Corpus:
     except CorpusError as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(2) from error
+
+
+def _required(value: str | None, option: str) -> str:
+    if not value:
+        typer.echo(f'error: give {option} (or --map field="Column" pairs)', err=True)
+        raise typer.Exit(2)
+    return value
+
+
+def _read_mapped(path: Path, pairs: list[str]) -> Corpus:
+    """The corpus through `--map`, read as `otklik ingest table` reads (XLSX streamed)."""
+    try:
+        mapping = parse_mapping(pairs, required=("text",))
+        if not (mapping.category or mapping.topic):
+            raise TableError('--map needs category="…" or topic="…" to train on')
+        table = read_table(path)
+        try:
+            check_mapping(table, mapping, name=path.name)
+            with progress_bar(f"reading {path.name}") as advance:
+                return corpus_from_rows(table.rows, mapping, advance)
+        finally:
+            table.close()
+    except TableError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from error
+
+
+def corpus_from_rows(
+    rows: Iterable[tuple[int, dict[str, str] | str]], mapping: TableMapping, advance: Advance
+) -> Corpus:
+    """Texts with their group (or topic) and topic; rows without text or label are counted."""
+    texts: list[str] = []
+    labels: list[str] = []
+    topics: list[str] = []
+    skipped = 0
+    label_column = mapping.category or mapping.topic or ""
+    for _, cells in rows:
+        advance()
+        row = cells if isinstance(cells, dict) else {}
+        text, label = row.get(mapping.text, ""), row.get(label_column, "")
+        topic = row.get(mapping.topic, "") if mapping.topic else label
+        if not (text.strip() and label.strip() and topic.strip()):
+            skipped += 1
+            continue
+        texts.append(text)
+        labels.append(label.strip())
+        topics.append(topic.strip())
+    with_topics = bool(mapping.topic and mapping.category)
+    return Corpus(texts, labels, topics if with_topics else None, skipped)
 
 
 def _train(

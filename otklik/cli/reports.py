@@ -1,13 +1,19 @@
-"""`otklik reports …`: list, show and export the tracked reports."""
+"""`otklik reports …`: list, show, export the tracked reports and publish their answers."""
 
 from pathlib import Path
 
 import typer
+from redis.exceptions import RedisError
 from sqlmodel import Session
 
 from models.clock import now
+from otklik.publishing import publish_report
 from otklik.runtime import get_engine
+from otklik.settings import get_settings
+from otklik.wiring import answer_writers_from_settings
+from triage.errors import TriageError
 from triage.export import ExportFormat, column_names, export_rows
+from triage.publishing import report_publications
 from triage.report_list import (
     PublishRow,
     ReportRow,
@@ -40,14 +46,24 @@ def list_command(
 
 @app.command("show")
 def show_command(report_id: int = typer.Argument(..., help="The report's id.")) -> None:
-    """Every field of one report, with its answer text."""
-    with Session(get_engine()) as session:
+    """Every field of one report, with its answer text and where it was published."""
+    with Session(get_engine(), expire_on_commit=False) as session:
         row = get_report_row(session, report_id=report_id, now=now())
+        publications = report_publications(session, report_id=report_id)
     if row is None:
         typer.echo(f"report {report_id} does not exist", err=True)
         raise typer.Exit(1)
     for key, value in row.as_dict().items():
         typer.echo(f"{key}: {value if value is not None else '-'}")
+    for publication in publications:
+        when = (
+            publication.published_at.isoformat(timespec="minutes")
+            if publication.published_at
+            else "-"
+        )
+        typer.echo(f"publication: answer {publication.answer_revision}, post "
+                   f"{publication.post_id} [{publication.network}] {publication.status} "
+                   f"{publication.url or '-'} at {when} by {publication.requested_by}")  # fmt: skip
 
 
 @app.command("export")
@@ -62,10 +78,40 @@ def export_command(
     """Write reports (or their answers, ready to publish where the posts came from)."""
     with Session(get_engine()) as session:
         if answers:
-            rows: list[ReportRow] | list[PublishRow] = answers_for_publishing(session)
+            rows: list[ReportRow] | list[PublishRow] = answers_for_publishing(
+                session, statuses=tuple(status or ())
+            )
             columns = column_names(PublishRow)
         else:
             rows = list_reports(session, now=now(), statuses=tuple(status or ()), limit=10**9)
             columns = column_names(ReportRow)
     written = export_rows(rows, columns=columns, path=out, fmt=fmt)
     typer.echo(f"wrote {written} rows to {out}")
+
+
+@app.command("publish")
+def publish_command(report_id: int = typer.Argument(..., help="The report's id.")) -> None:
+    """Post the report's current answer under each of its posts (VK, Telegram), once each.
+
+    With OTKLIK_REDIS_URL the posts are queued on the `publish` queue and retried with
+    backoff; without it they are sent now (run the command again to retry what is left).
+    """
+    settings = get_settings()
+    try:
+        outcome = publish_report(
+            get_engine(), report_id=report_id, actor="cli", user_id=None,
+            publisher=answer_writers_from_settings(settings), settings=settings,
+        )  # fmt: skip
+    except TriageError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(1) from error
+    except RedisError as error:
+        typer.echo(f"error: cannot reach Redis to queue the publications ({error})", err=True)
+        raise typer.Exit(1) from error
+    for publication in outcome.publications:
+        where = publication.url or publication.external_id or "-"
+        detail = f" ({publication.detail})" if publication.detail else ""
+        typer.echo(f"post {publication.post_id} [{publication.network}]: "
+                   f"{publication.status} {where}{detail}")  # fmt: skip
+    if outcome.queued:
+        typer.echo(f"queued: {outcome.queued} on the publish queue")

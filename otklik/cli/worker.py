@@ -12,7 +12,7 @@ def worker(
         ",".join(ALL_QUEUES),
         "--queues",
         "-q",
-        help="Comma-separated queues, in priority order: crawl, nlp, triage, maintenance.",
+        help="Comma-separated queues, in priority order: crawl, nlp, triage, maintenance, publish.",
     ),
     burst: bool = typer.Option(False, "--burst", help="Quit when the queues are empty."),
     name: str = typer.Option(None, "--name", help="Worker name (default: a random id)."),

@@ -18,6 +18,7 @@ def test_the_cron_config_schedules_crawls_sla_sweep_purge_and_retraining(redis_c
         "sla_check_job",
         "dispatch_notifications_job",
         "resume_stalled_job",
+        "resume_publications_job",
         "purge_retention_job",
         "retrain_job",
     }

@@ -1,0 +1,79 @@
+"""«Опубликовать ответ» in the running console, in a real headless Chromium, against a fake
+VK served over HTTP (the console process reaches it through `OTKLIK_VK_API_URL`)."""
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from models.publication import Publication
+from tests.dashboard.browser import chromium, free_port, wait_for_http
+from tests.dashboard.conftest import PASSWORD
+from tests.dashboard.test_publish_answer import TOKEN, _report_on_vk_posts
+from tests.ingest.publish_fakes import WritableFakeVk
+from tests.ingest.vk_fake import serve_vk
+from triage.reports import set_answer
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def fake_vk_url() -> Iterator[tuple[WritableFakeVk, str]]:
+    fake = WritableFakeVk()
+    with serve_vk(fake) as url:
+        yield fake, url
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_publish_from_the_report_page(
+    configured: str,
+    seeded: dict[str, list[int]],
+    engine: Engine,
+    fake_vk_url: tuple[WritableFakeVk, str],
+    tmp_path: Path,
+) -> None:
+    fake, url = fake_vk_url
+    report_id, post_ids = _report_on_vk_posts(engine)
+    with Session(engine) as session:
+        set_answer(session, report_id=report_id, text="Трубу заменили, вода есть.",
+                   expected_version=1, actor="operator", user_id=None)  # fmt: skip
+        session.commit()
+    port = free_port()
+    tokens = f'{{"-1": "{TOKEN}"}}'
+    env = {**os.environ, "OTKLIK_DATABASE_URL": configured, "OTKLIK_VK_API_URL": url,
+           "OTKLIK_VK_RPS_DELAY": "0", "OTKLIK_VK_PUBLISH_TOKENS": tokens}  # fmt: skip
+    env.pop("OTKLIK_REDIS_URL", None)
+    process = subprocess.Popen([sys.executable, "-m", "otklik", "dashboard", "--port", str(port)],
+                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               cwd=ROOT)  # fmt: skip
+    try:
+        assert wait_for_http(f"http://127.0.0.1:{port}/_stcore/health", timeout=120) == "ok"
+        with chromium(tmp_path / "profile") as browser:
+            browser.open(f"http://127.0.0.1:{port}/")
+            browser.wait_for("document.querySelector('input[type=password]') !== null", timeout=60)
+            browser.type_into("input[aria-label='Логин']", "operator")
+            browser.type_into("input[type=password]", PASSWORD)
+            browser.click_text("button", "Войти")
+            browser.wait_for_text("operator")
+            browser.click_text("[data-testid=stSidebarNav] a", "Обращения")
+            browser.wait_for_text("Опубликовать ответ", timeout=60)
+            browser.click_text("button", "Опубликовать ответ")
+            browser.wait_for_text("Опубликовать?")
+            assert fake.created() == []  # nothing before the confirmation
+            browser.wait_for_text("Да, опубликовать")  # the buttons paint after the warning
+            browser.wait_for("document.querySelector('[data-testid=stStatusWidget]') === null")
+            browser.click_text("button", "Да, опубликовать")
+            browser.wait_for_text(f"Опубликовано: {len(post_ids)} из {len(post_ids)}", timeout=60)
+            assert TOKEN not in browser.evaluate("document.body.innerText")
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+    assert len(fake.created()) == len(post_ids)
+    with Session(engine) as session:
+        assert {p.status for p in session.exec(select(Publication)).all()} == {"published"}

@@ -1,0 +1,179 @@
+"""`otklik reports publish` in-process and on rq, and the answers export's selection."""
+
+import csv
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import responses
+from redis import Redis
+from rq import Queue, SimpleWorker
+from sqlmodel import Session, select
+from typer.testing import CliRunner
+
+from models.clock import frozen_at, now
+from models.db import make_engine
+from models.incident import Incident, IncidentPost
+from models.post import Post, PostKind
+from models.publication import Publication, PublicationStatus
+from models.report import Report
+from models.source import Source, SourceKind
+from otklik import resources
+from otklik.cli import app
+from otklik.jobs import resume_publications_job
+from otklik.queues import QueueName
+from otklik.settings import get_settings
+from tests.conftest import REDIS_URL
+from tests.ingest.publish_fakes import WritableFakeVk
+from triage.calendar import WorkCalendar
+from triage.lifecycle import change_status
+from triage.reports import set_answer
+
+runner = CliRunner()
+TOKEN = "vk1.a.never-printed-token"
+
+
+@pytest.fixture
+def fake_vk() -> Iterator[WritableFakeVk]:
+    fake = WritableFakeVk()
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        fake.install(mock)
+        yield fake
+
+
+@pytest.fixture
+def publishing(configured: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    monkeypatch.setenv("OTKLIK_VK_PUBLISH_TOKENS", f'{{"-100": "{TOKEN}"}}')
+    monkeypatch.setenv("OTKLIK_VK_RPS_DELAY", "0")
+    monkeypatch.setenv("OTKLIK_PUBLISH_RETRY_INTERVAL_SECONDS", "0")
+    get_settings.cache_clear()
+    resources.clear()
+    yield configured
+    resources.clear()
+
+
+def _report(session: Session, *, number: int, moves: tuple[str, ...]) -> int:
+    source = session.exec(select(Source).where(Source.kind == SourceKind.VK_WALL)).first()
+    if source is None:
+        source = Source(kind=SourceKind.VK_WALL, name="-100", target="-100")
+        session.add(source)
+        session.flush()
+    post = Post(source_id=source.id or 0, external_id=f"-100_{number}", kind=PostKind.POST,
+                text="яма", text_original="яма", published_at=datetime(2024, 6, 1, tzinfo=UTC),
+                url=f"https://vk.com/wall-100_{number}", raw={"id": number})  # fmt: skip
+    incident = Incident(title=f"Яма №{number}")
+    session.add_all([post, incident])
+    session.flush()
+    session.add(IncidentPost(post_id=post.id or 0, incident_id=incident.id or 0))
+    report = Report(incident_id=incident.id or 0)
+    session.add(report)
+    session.flush()
+    report_id = report.id or 0
+    for move in moves:
+        version = session.get_one(Report, report_id).version
+        if move.startswith("answer:"):
+            set_answer(session, report_id=report_id, text=move[7:], expected_version=version,
+                       actor="anna", user_id=None)  # fmt: skip
+        else:
+            change_status(session, report_id=report_id, status=move, actor="anna", user_id=None,
+                          expected_version=version, calendar=WorkCalendar())  # fmt: skip
+    session.commit()
+    return report_id
+
+
+def _export(tmp_path: Path, *args: str) -> list[tuple[str, str]]:
+    out = tmp_path / "answers.csv"
+    result = runner.invoke(app, ["reports", "export", "--answers", "--out", str(out), *args])
+    assert result.exit_code == 0, result.output
+    with out.open(encoding="utf-8-sig") as file:
+        return [(row["report_id"], row["answer_text"]) for row in csv.DictReader(file)]
+
+
+def test_the_answers_export_takes_current_answers_and_honours_the_status(
+    configured: str, tmp_path: Path
+) -> None:
+    with Session(make_engine(configured)) as session:
+        done = _report(session, number=1,
+                       moves=("answer:Яму заделали.", "sent", "answered", "resolved"))  # fmt: skip
+        reopened = _report(session, number=2,
+                           moves=("answer:Старый ответ.", "sent", "answered", "resolved",
+                                  "reopened"))  # fmt: skip
+        working = _report(session, number=3, moves=("answer:Выехала бригада.",))
+
+    assert _export(tmp_path, "--status", "resolved") == [(str(done), "Яму заделали.")]
+    assert _export(tmp_path, "--status", "reopened") == []  # its answer did not hold
+    assert _export(tmp_path) == [(str(done), "Яму заделали."), (str(working), "Выехала бригада.")]
+
+    with Session(make_engine(configured)) as session:
+        version = session.get_one(Report, reopened).version
+        set_answer(session, report_id=reopened, text="Новый ответ.", expected_version=version,
+                   actor="anna", user_id=None)  # fmt: skip
+        session.commit()
+    assert _export(tmp_path, "--status", "reopened") == [(str(reopened), "Новый ответ.")]
+
+
+def test_publish_in_process_prints_where_and_never_the_token(
+    publishing: str, fake_vk: WritableFakeVk
+) -> None:
+    with Session(make_engine(publishing)) as session:
+        answered = _report(session, number=7, moves=("answer:Яму заделали.",))
+        silent = _report(session, number=8, moves=())
+
+    result = runner.invoke(app, ["reports", "publish", str(answered)])
+    assert result.exit_code == 0, result.output
+    assert "published https://vk.com/wall-100_7?reply=501" in result.output
+    assert TOKEN not in result.output
+    shown = runner.invoke(app, ["reports", "show", str(answered)])
+    assert "publication: answer 1, post" in shown.output
+    assert "[vk] published https://vk.com/wall-100_7?reply=501 at 20" in shown.output
+    assert shown.output.rstrip().endswith("by cli")
+    again = runner.invoke(app, ["reports", "publish", str(answered)])
+    assert "published" in again.output and len(fake_vk.created()) == 1
+
+    refused = runner.invoke(app, ["reports", "publish", str(silent)])
+    assert refused.exit_code == 1 and "has no answer" in refused.output
+    assert "Traceback" not in refused.output
+
+
+def test_publish_on_rq_is_retried_with_backoff_until_vk_takes_it(
+    publishing: str, fake_vk: WritableFakeVk, monkeypatch: pytest.MonkeyPatch, redis_conn: Redis
+) -> None:
+    monkeypatch.setenv("OTKLIK_REDIS_URL", REDIS_URL)
+    get_settings.cache_clear()
+    with Session(make_engine(publishing)) as session:
+        report_id = _report(session, number=9, moves=("answer:Яму заделали.",))
+    fake_vk.create_errors.extend([14, 9])  # a captcha, then flood control, then it goes through
+
+    queued = runner.invoke(app, ["reports", "publish", str(report_id)])
+    assert queued.exit_code == 0, queued.output
+    assert "pending" in queued.output and "queued: 1" in queued.output
+    queue = Queue(QueueName.PUBLISH, connection=redis_conn)
+    SimpleWorker([queue], connection=redis_conn).work(burst=True, with_scheduler=False)
+
+    with Session(make_engine(publishing)) as session:
+        publication = session.exec(select(Publication)).one()
+    assert publication.status == PublicationStatus.PUBLISHED
+    assert publication.attempts == 3 and len(fake_vk.created()) == 3
+    assert len(fake_vk.method_calls("wall.getComments")) == 2  # checked before each retry
+
+
+def test_a_publication_whose_job_was_lost_is_enqueued_again(
+    publishing: str, fake_vk: WritableFakeVk, monkeypatch: pytest.MonkeyPatch, redis_conn: Redis
+) -> None:
+    monkeypatch.setenv("OTKLIK_REDIS_URL", REDIS_URL)
+    get_settings.cache_clear()
+    with Session(make_engine(publishing)) as session:
+        report_id = _report(session, number=11, moves=("answer:Яму заделали.",))
+    assert "queued: 1" in runner.invoke(app, ["reports", "publish", str(report_id)]).output
+    redis_conn.flushdb()  # Redis restarted without persistence: the job is gone
+
+    assert resume_publications_job() == 0  # an hour has not passed: its backoff may still run
+    with frozen_at(now() + timedelta(hours=2)):
+        assert resume_publications_job() == 1
+    SimpleWorker([Queue(QueueName.PUBLISH, connection=redis_conn)], connection=redis_conn).work(
+        burst=True, with_scheduler=False
+    )
+    with Session(make_engine(publishing)) as session:
+        assert session.exec(select(Publication)).one().status == PublicationStatus.PUBLISHED
+    assert len(fake_vk.created()) == 1
