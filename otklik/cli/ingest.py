@@ -39,6 +39,7 @@ ANNOTATE = typer.Option(
 def ingest_jsonl(
     path: Path = typer.Argument(..., exists=True, dir_okay=False, help="A .jsonl file."),
     source_name: str = typer.Option(None, "--source", help="Source name (default: file name)."),
+    annotate: bool = ANNOTATE,
 ) -> None:
     """Import Otklik's own JSON-lines format: one post object per line."""
     with Session(get_engine()) as session:
@@ -51,7 +52,7 @@ def ingest_jsonl(
                 adapt=jsonl.adapt_line,
                 on_record=advance,
             )
-    report(result)
+    report(result, annotate=annotate)
 
 
 @app.command("telegram-export")
