@@ -75,12 +75,39 @@ def test_vk_wall_crawl_command(
     assert "status: broken" in broken.output and broken.exit_code == 1
 
 
-def test_crawl_without_credentials_is_a_clear_error(configured: str) -> None:
+def test_a_cli_crawl_waits_for_no_one_and_never_runs_twice(
+    configured: str, fake_vk: FakeVk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another crawl of the source holds its lock: the CLI crawl makes no request."""
+    from models.db import make_engine
+    from otklik.crawl_guard import database_guard
+    from otklik.settings import get_settings
+
+    assert runner.invoke(app, ["sources", "add", "vk_wall", "--", "-7"]).exit_code == 0
+    monkeypatch.setenv("OTKLIK_VK_TOKEN", "vk1.a.secret-token")
+    monkeypatch.setenv("OTKLIK_VK_RPS_DELAY", "0")
+    get_settings.cache_clear()
+    fake_vk.walls[-7] = [vk_post(-7, n, 1_700_000_000 + n, f"Пост {n}") for n in (3, 2, 1)]
+    engine = make_engine(configured)
+    with database_guard(engine, ttl_seconds=600)(1) as acquired:
+        assert acquired
+        result = runner.invoke(app, ["ingest", "vk-wall", "--owner-id", "-7", "--no-annotate"])
+    engine.dispose()
+    assert result.exit_code == 1 and "already being crawled" in result.output
+    assert fake_vk.calls == []
+    after = runner.invoke(app, ["ingest", "vk-wall", "--owner-id", "-7", "--no-annotate"])
+    assert "new: 3" in after.output, after.output
+
+
+def test_crawl_without_credentials_is_a_configuration_error(configured: str) -> None:
+    """A missing setting says so; it is not the source's health (the source stays ok)."""
+    assert runner.invoke(app, ["sources", "add", "telegram", "perm"]).exit_code == 0
     result = runner.invoke(app, ["ingest", "telegram", "--channel", "@perm", "--no-annotate"])
     assert result.exit_code == 1
-    assert "status: broken" in result.output and "OTKLIK_TELEGRAM_API" in result.output
+    assert "OTKLIK_TELEGRAM_API" in result.output and "Traceback" not in result.output
     listed = runner.invoke(app, ["sources", "list"])
-    assert "last_error=broken: no Telegram credentials" in listed.output
+    assert "status=ok" in listed.output and "broken" not in listed.output
+    assert "last_error" not in listed.output
 
 
 def test_sources_add_names_a_community_from_groups_get_by_id(
