@@ -1,13 +1,15 @@
 """`otklik reports …`: list, show and export the tracked reports."""
 
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import typer
 from sqlmodel import Session
 
 from models.clock import now
 from otklik.runtime import get_engine
-from triage.export import ExportFormat, column_names, export_rows
+from otklik.settings import get_settings
+from triage.export import ExportFormat, column_names, export_rows, topic_names
 from triage.report_list import (
     PublishRow,
     ReportRow,
@@ -61,11 +63,13 @@ def export_command(
 ) -> None:
     """Write reports (or their answers, ready to publish where the posts came from)."""
     with Session(get_engine()) as session:
+        names = topic_names(session)
         if answers:
             rows: list[ReportRow] | list[PublishRow] = answers_for_publishing(session)
             columns = column_names(PublishRow)
         else:
             rows = list_reports(session, now=now(), statuses=tuple(status or ()), limit=10**9)
             columns = column_names(ReportRow)
-    written = export_rows(rows, columns=columns, path=out, fmt=fmt)
+    zone = ZoneInfo(get_settings().timezone)
+    written = export_rows(rows, columns=columns, path=out, fmt=fmt, zone=zone, topic_names=names)
     typer.echo(f"wrote {written} rows to {out}")
