@@ -16,7 +16,9 @@ from triage.audit import record_event, snapshot
 from triage.errors import TriageError
 from triage.locking import claim, load
 
-INCIDENT_FIELDS = ("status", "post_count", "merged_into_id", "title", "priority")
+# Audited fields. Never the title: it is a post's text, and the append-only audit log must
+# hold no personal data an erasure (152-ФЗ) would have to rewrite.
+INCIDENT_FIELDS = ("status", "post_count", "merged_into_id", "priority")
 TITLE_CHARS = 120
 
 
