@@ -44,6 +44,7 @@ def train(
     out: Path = typer.Option(None, help="Model directory (default: OTKLIK_MODEL_DIR/<name>)."),
 ) -> None:
     """Train a model on a labelled corpus; report held-out figures; register it as a candidate."""
+    engine = get_engine()  # a database that is not ready says so before the training
     data = _read(corpus, text_column, label_column, topic_column)
     lemmatizer = Lemmatizer()
     settings = get_settings()
@@ -55,7 +56,7 @@ def train(
         advance()
         directory = bundle.save(out or settings.model_dir / name)
         advance()
-    with Session(get_engine()) as session:
+    with Session(engine) as session:
         session.add(ModelVersion(name=name, path=str(directory.resolve()), metrics=held,
                                  label_count=len(data.texts)))  # fmt: skip
         session.commit()
