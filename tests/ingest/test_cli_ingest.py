@@ -126,3 +126,50 @@ def test_sources_add_names_a_community_from_groups_get_by_id(
 
     assert "vk_wall -123 (Администрация Кунгура)" in added.output, added.output
     assert gone.exit_code == 1 and "deleted" in gone.output
+
+
+def test_ingest_jsonl_sends_posts_on_to_nlp_unless_told_not_to(
+    configured: str, tmp_path: Path
+) -> None:
+    from sqlmodel import Session, select
+
+    from models.db import make_engine
+    from models.post import PipelineStage, Post
+
+    engine = make_engine(configured)
+    kept = tmp_path / "kept.jsonl"
+    kept.write_text(
+        '{"external_id": "k1", "text": "Прорвало трубу", "published_at": "2024-01-05T10:00:00Z"}\n'
+    )
+    sent = tmp_path / "sent.jsonl"
+    sent.write_text(
+        '{"external_id": "s1", "text": "Прорвало трубу", "published_at": "2024-01-05T10:00:00Z"}\n'
+    )
+    stopped = runner.invoke(app, ["ingest", "jsonl", str(kept), "--no-annotate"])
+    forwarded = runner.invoke(app, ["ingest", "jsonl", str(sent)])
+    assert stopped.exit_code == 0 and "sent on" not in stopped.output
+    assert forwarded.exit_code == 0, forwarded.output
+    assert "sent on" in forwarded.output
+    with Session(engine) as session:
+        stages = dict(session.exec(select(Post.external_id, Post.stage)).all())
+    engine.dispose()
+    assert stages["k1"] == PipelineStage.INGESTED
+    assert stages["s1"] != PipelineStage.INGESTED
+
+
+def test_sources_add_takes_a_negative_id_with_options_after_it(configured: str) -> None:
+    """The README's form: `sources add vk_wall -300 --interval 60` (no `--` needed)."""
+    from sqlmodel import Session, select
+
+    from models.db import make_engine
+    from models.source import Source
+
+    first = runner.invoke(app, ["sources", "add", "vk_wall", "-300", "--interval", "60"])
+    assert first.exit_code == 0, first.output
+    second = runner.invoke(app, ["sources", "add", "vk_comments", "--interval", "90", "--", "-7"])
+    assert second.exit_code == 0, second.output
+    engine = make_engine(configured)
+    with Session(engine) as session:
+        stored = session.exec(select(Source.target, Source.interval_seconds)).all()
+    engine.dispose()
+    assert sorted(stored) == [("-300", 60), ("-7", 90)]
