@@ -9,8 +9,8 @@ from models.incident import Incident
 from models.report import Report
 from tests.triage import factories as f
 from triage.calendar import WorkCalendar
-from triage.report_list import list_reports
 from triage.lifecycle import change_status
+from triage.report_list import list_reports
 from triage.sla_check import _escalate, sla_check
 
 CAL = WorkCalendar()
