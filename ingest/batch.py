@@ -93,7 +93,12 @@ def import_records(
 # What the database says about one row it cannot take (a value out of its range, a byte it
 # cannot store). A lost connection or a full disk is not the row's fault: it propagates.
 _ROW_REFUSALS = (exc.DataError, exc.IntegrityError, exc.StatementError)
-_NOT_THE_ROW = (exc.OperationalError, exc.InterfaceError, exc.InternalError)
+_NOT_THE_ROW = (
+    exc.OperationalError,
+    exc.InterfaceError,
+    exc.InternalError,
+    exc.ProgrammingError,  # a bug in our SQL, not the row
+)
 
 
 def _flush(
