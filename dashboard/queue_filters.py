@@ -6,6 +6,7 @@ import streamlit as st
 
 from dashboard import resources, views
 from models.post import ReviewStatus
+from models.search import MAX_QUERY_CHARS, clean_query
 from triage.queue import QueueFilters
 
 STATUSES = {
@@ -20,7 +21,7 @@ STATUSES = {
 def queue_filters() -> QueueFilters:
     """Search text, status, sources, categories, places, confidence and date range."""
     with st.expander("Фильтры и поиск", expanded=False):
-        text = st.text_input("Поиск по тексту", key="q_text")
+        text = st.text_input("Поиск по тексту", key="q_text", max_chars=MAX_QUERY_CHARS)
         left, right = st.columns(2)
         status = left.selectbox("Статус", list(STATUSES), format_func=STATUSES.get, key="q_status")
         source_ids = right.multiselect(
@@ -53,7 +54,7 @@ def queue_filters() -> QueueFilters:
         max_confidence=high if high < 1 else None,
         published_from=datetime.combine(start, time(), UTC) if start else None,
         published_to=datetime.combine(end, time(), UTC) + timedelta(days=1) if end else None,
-        text=text.strip() or None,
+        text=clean_query(text) or None,
     )
 
 

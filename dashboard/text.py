@@ -4,15 +4,21 @@ import re
 import string
 
 _PUNCTUATION = re.compile("([" + re.escape(string.punctuation) + "])")
+# GFM turns bare URLs and e-mail addresses into links after the escapes are undone, so
+# escaping cannot stop it: an invisible word joiner breaks the patterns it looks for.
+WORD_JOINER = "\u2060"
+_AUTOLINK_STARTS = re.compile(r"(?i)(?<=https:)(?=//)|(?<=http:)(?=//)|(?<=www)(?=\.)|(?=@)")
 HIGHLIGHT_COLOURS = {"place": "blue", "cue": "orange"}
 
 
 def escape_markdown(text: str) -> str:
     """Backslash-escape every ASCII punctuation mark, so user text renders as typed.
 
-    No link, image, HTML tag, LaTeX or Streamlit directive in a post can take effect.
+    No link, image, HTML tag, LaTeX or Streamlit directive in a post can take effect, nor a
+    bare URL or e-mail address (a word joiner breaks them; the text reads the same).
     """
-    return _PUNCTUATION.sub(r"\\\1", text).replace("\n", "  \n")
+    unlinked = _AUTOLINK_STARTS.sub(WORD_JOINER, text)
+    return _PUNCTUATION.sub(r"\\\1", unlinked).replace("\n", "  \n")
 
 
 def highlight(text: str, marks: dict[str, str]) -> str:

@@ -4,6 +4,7 @@ import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import streamlit as st
 
@@ -44,7 +45,12 @@ def export_buttons(rows: Callable[[], Sequence[Any]], *, file_stem: str) -> None
             with tempfile.TemporaryDirectory() as folder:
                 path = Path(folder) / f"{file_stem}.{fmt}"
                 count = export_rows(
-                    records, columns=column_names(type(records[0])), path=path, fmt=fmt
+                    records,
+                    columns=column_names(type(records[0])),
+                    path=path,
+                    fmt=fmt,
+                    zone=ZoneInfo(resources.settings().timezone),
+                    topic_names={code: name for code, (_, name) in resources.topics().items()},
                 )
                 data = path.read_bytes()
             st.session_state["export_file"] = (path.name, data, count)

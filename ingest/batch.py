@@ -4,6 +4,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from pydantic import ValidationError
+from sqlalchemy import exc
 from sqlmodel import Session
 
 from ingest.rejection import Rejected, Skipped
@@ -61,48 +62,99 @@ def import_records(
     """Adapt and store every record, committing every `COMMIT_EVERY` posts.
 
     A record the adapter refuses (`Rejected`, or a `PostCreate` that fails validation) is
-    quarantined with its raw bytes; the rest of the stream carries on. Any other exception
-    is a bug and propagates.
+    quarantined with its raw bytes; the rest of the stream carries on. When the database
+    still refuses a batch, it is stored again record by record and the refused record is
+    quarantined with the database's reason. Any other exception is a bug and propagates.
     """
     result = ImportResult()
-    pending: list[PostCreate] = []
+    pending: list[tuple[RawRecord, list[PostCreate]]] = []
+    waiting = 0
     for record in records:
         try:
             if record.refused:
                 raise Rejected(record.refused)
-            pending.extend(adapt(record.raw))
+            posts = adapt(record.raw)
+            pending.append((record, posts))
+            waiting += len(posts)
         except Skipped:
             result.skipped += 1
         except (Rejected, ValidationError, UnicodeDecodeError) as error:
-            quarantine(
-                session,
-                stage="ingest",
-                reason=rejection_reason(error),
-                raw=record.raw,
-                source_id=source_id,
-                origin=record.origin,
-            )
+            _quarantine(session, source_id, record, rejection_reason(error))
             result.quarantined += 1
-        if len(pending) >= COMMIT_EVERY:
+        if waiting >= COMMIT_EVERY:
             _flush(session, source_id, pending, lemmatize, result)
+            waiting = 0
         if on_record:
             on_record()
     _flush(session, source_id, pending, lemmatize, result)
     return result
 
 
+# What the database says about one row it cannot take (a value out of its range, a byte it
+# cannot store). A lost connection or a full disk is not the row's fault: it propagates.
+_ROW_REFUSALS = (exc.DataError, exc.IntegrityError, exc.StatementError)
+_NOT_THE_ROW = (
+    exc.OperationalError,
+    exc.InterfaceError,
+    exc.InternalError,
+    exc.ProgrammingError,  # a bug in our SQL, not the row
+)
+
+
 def _flush(
     session: Session,
     source_id: int,
-    pending: list[PostCreate],
+    pending: list[tuple[RawRecord, list[PostCreate]]],
     lemmatize: Callable[[str], str] | None,
     result: ImportResult,
 ) -> None:
-    stored = store_posts(session, source_id=source_id, posts=pending, lemmatize=lemmatize)
-    result.new_ids.extend(stored.new_ids)
-    result.known += stored.known
+    posts = [post for _, record_posts in pending for post in record_posts]
+    try:
+        with session.begin_nested():
+            stored = store_posts(session, source_id=source_id, posts=posts, lemmatize=lemmatize)
+    except _ROW_REFUSALS as error:
+        if isinstance(error, _NOT_THE_ROW):
+            raise
+        _store_one_by_one(session, source_id, pending, lemmatize, result)
+    else:
+        result.new_ids.extend(stored.new_ids)
+        result.known += stored.known
     pending.clear()
     session.commit()
+
+
+def _store_one_by_one(
+    session: Session,
+    source_id: int,
+    pending: list[tuple[RawRecord, list[PostCreate]]],
+    lemmatize: Callable[[str], str] | None,
+    result: ImportResult,
+) -> None:
+    """Each record in a savepoint of its own: the one the database refuses is quarantined."""
+    for record, posts in pending:
+        try:
+            with session.begin_nested():
+                stored = store_posts(session, source_id=source_id, posts=posts, lemmatize=lemmatize)
+        except _ROW_REFUSALS as error:
+            if isinstance(error, _NOT_THE_ROW):
+                raise
+            reason = f"refused by the database: {error.orig or error}"
+            _quarantine(session, source_id, record, reason.splitlines()[0])
+            result.quarantined += 1
+        else:
+            result.new_ids.extend(stored.new_ids)
+            result.known += stored.known
+
+
+def _quarantine(session: Session, source_id: int, record: RawRecord, reason: str) -> None:
+    quarantine(
+        session,
+        stage="ingest",
+        reason=reason,
+        raw=record.raw,
+        source_id=source_id,
+        origin=record.origin,
+    )
 
 
 def rejection_reason(error: Exception) -> str:

@@ -64,6 +64,11 @@ class NotCrawlable(Exception):
     """The source is not something `crawl_source` can crawl (a file import, or no client)."""
 
 
+class NotConfigured(NotCrawlable):
+    """The client for this kind of source is not configured (no token, no credentials): a
+    setting to fix, not the source's health, which is left as it was."""
+
+
 def crawl_source(
     session: Session,
     *,
@@ -85,6 +90,7 @@ def crawl_source(
         return CrawlOutcome(status=source.status if source.enabled else SourceStatus.DISABLED)
     if source.retry_after and source.retry_after > now():
         return CrawlOutcome(status=SourceStatus.BACKING_OFF, retry_after=source.retry_after)
+    _check_configured(source, clients)
     run = _start_run(session, source_id)
     outcome = CrawlOutcome()
     emit = _committer(session, source_id, lemmatize, outcome)
@@ -95,19 +101,30 @@ def crawl_source(
         session.rollback()
         _fail(session, source, run, failure, clients, outcome)
         return outcome
+    except Exception as error:  # a bug or a database error: recorded, then raised
+        session.rollback()
+        crashed = SourceFailure(FailureKind.TRANSIENT, f"crawl crashed: {error!r}"[:900])
+        _fail(session, source, run, crashed, clients, outcome)
+        raise
     record_success(source, fetched=len(outcome.new_ids))
     _finish(session, source, run, CrawlRunStatus.OK, outcome)
     return outcome
+
+
+def _check_configured(source: Source, clients: Clients) -> None:
+    if source.kind == SourceKind.TELEGRAM and clients.telegram is None:
+        raise NotConfigured(
+            "no Telegram credentials: set OTKLIK_TELEGRAM_API_ID and OTKLIK_TELEGRAM_API_HASH"
+        )
+    if source.kind != SourceKind.TELEGRAM and clients.vk is None:
+        raise NotConfigured("no VK token: set OTKLIK_VK_TOKEN")
 
 
 def _crawler(source: Source, clients: Clients) -> Crawler:
     """The vendor crawl for this source, with everything but the cursor and the sink bound."""
     limits = clients.limits
     if source.kind == SourceKind.TELEGRAM:
-        if clients.telegram is None:
-            raise SourceFailure(
-                FailureKind.BROKEN, "no Telegram credentials (OTKLIK_TELEGRAM_API_*)"
-            )
+        assert clients.telegram is not None  # _check_configured
         return partial(
             crawl_channel,
             clients.telegram(),
@@ -116,8 +133,7 @@ def _crawler(source: Source, clients: Clients) -> Crawler:
             flood_wait_max_seconds=limits.flood_wait_max_seconds,
             sleep=clients.sleep,
         )
-    if clients.vk is None:
-        raise SourceFailure(FailureKind.BROKEN, "no VK token (OTKLIK_VK_TOKEN)")
+    assert clients.vk is not None  # _check_configured
     vk = clients.vk()
     if source.kind == SourceKind.VK_WALL:
         return partial(crawl_wall, vk, owner_id=int(source.target), max_pages=limits.pages_per_run)

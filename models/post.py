@@ -1,6 +1,7 @@
 """Posts (signals): what the crawlers collected, with the raw payload they came from."""
 
-from datetime import datetime
+import math
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -36,6 +37,11 @@ class ReviewStatus(StrEnum):
 
 
 MAX_TEXT_CHARS = 100_000
+# What a stored post may carry: both databases take it, whatever the vendor sent.
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(2100, 1, 1, tzinfo=UTC)
+MAX_COUNT = 2**31 - 1  # counts are INTEGER columns
+MAX_JSON_DEPTH = 64
 
 
 class PostBase(SQLModel):
@@ -80,9 +86,63 @@ class PostCreate(PostBase):
     @field_validator("published_at", "edited_at")
     @classmethod
     def _aware(cls, value: datetime | None) -> datetime | None:
-        if value is not None and value.tzinfo is None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
             raise ValueError("timestamps must be timezone-aware")
+        if not EARLIEST <= value < LATEST:
+            raise ValueError(f"{value.isoformat()} is outside {EARLIEST.year}–{LATEST.year}")
         return value
+
+    @field_validator(
+        "external_id", "kind", "url", "author_id", "signer_id", "parent_external_id",
+        "forwarded_from", "repost_of",
+    )  # fmt: skip
+    @classmethod
+    def _storable_string(cls, value: str | None) -> str | None:
+        if value is not None:
+            check_storable_string(value)
+        return value
+
+    @field_validator("views", "likes", "reposts", "comments", "reactions")
+    @classmethod
+    def _count_fits(cls, value: int | None) -> int | None:
+        if value is not None and not 0 <= value <= MAX_COUNT:
+            raise ValueError(f"count {value} is outside 0–{MAX_COUNT}")
+        return value
+
+    @field_validator("attachments", "geo", "raw")
+    @classmethod
+    def _storable_json(cls, value: Any) -> Any:
+        check_storable_json(value)
+        return value
+
+
+def check_storable_string(value: str) -> None:
+    """Refuse what a database column cannot hold: NUL characters, lone surrogates."""
+    if "\x00" in value:
+        raise ValueError("contains a NUL character")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise ValueError(f"not valid Unicode: {error.reason}") from error
+
+
+def check_storable_json(value: Any, depth: int = 0) -> None:
+    """Refuse JSON that JSONB or SQLite's JSON would refuse, or that nests absurdly deep."""
+    if depth > MAX_JSON_DEPTH:
+        raise ValueError(f"JSON nested deeper than {MAX_JSON_DEPTH} levels")
+    if isinstance(value, str):
+        check_storable_string(value)
+    elif isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"JSON number {value} is not finite")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            check_storable_string(str(key))
+            check_storable_json(item, depth + 1)
+    elif isinstance(value, list):
+        for item in value:
+            check_storable_json(item, depth + 1)
 
 
 class Post(PostBase, table=True):

@@ -2,15 +2,24 @@
 
 from pathlib import Path
 
+from sqlalchemy import text
 from sqlmodel import Session, func, select
 
 from models.geo import Municipality
 from models.taxonomy import Category
 from nlp.reference import GazetteerEntry, load_gazetteer, load_taxonomy
 
+# pg_advisory_xact_lock key of the seeding ("otklik seed" as a number).
+SEED_LOCK_KEY = 0x6F746B6C_73656564
+
 
 def seed_reference_data(session: Session, *, data_dir: Path, region_code: str) -> dict[str, int]:
-    """Load the taxonomy and the gazetteer when absent; return how many rows were added."""
+    """Load the taxonomy and the gazetteer when absent; return how many rows were added.
+
+    Under a database lock held to the commit, so two workers starting on a fresh database
+    seed it once: the second waits, then finds the data there and adds nothing.
+    """
+    _lock_for_seeding(session)
     added = {"categories": 0, "topics": 0, "municipalities": 0}
     if not _count(session, Category):
         categories, topics = load_taxonomy(data_dir)
@@ -24,6 +33,17 @@ def seed_reference_data(session: Session, *, data_dir: Path, region_code: str) -
         added["municipalities"] = len(entries)
     session.commit()
     return added
+
+
+def _lock_for_seeding(session: Session) -> None:
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SEED_LOCK_KEY})
+        return
+    # SQLite: the write lock now, before counting (a read snapshot taken first goes stale).
+    dbapi = connection.connection.dbapi_connection
+    if connection.dialect.name == "sqlite" and not dbapi.in_transaction:  # type: ignore[union-attr]
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def store_gazetteer(session: Session, *, entries: list[GazetteerEntry]) -> None:

@@ -55,3 +55,10 @@ def database_guard(engine: Engine, *, ttl_seconds: int) -> CrawlGuard:
                     release_lease(session, name=name, holder=holder)
 
     return guard
+
+
+def guard_for(*, redis_url: str | None, engine: Engine, ttl_seconds: int) -> CrawlGuard:
+    """The lock the deployment's crawls take: Redis when configured, else the database."""
+    if redis_url:
+        return redis_guard(Redis.from_url(redis_url), ttl_seconds=ttl_seconds)
+    return database_guard(engine, ttl_seconds=ttl_seconds)

@@ -86,10 +86,21 @@ def schedule_due_crawls() -> list[int]:
         }
     for source_id, interval in intervals.items():
         # One enqueue per interval, however many schedulers run: an atomic SET NX with a TTL.
-        if connection.set(f"otklik:crawl-due:{source_id}", "1", nx=True, ex=interval):
+        # The marker expires a little before the interval ends: written a moment after this
+        # tick, it would otherwise outlive the next tick and 60 s would become 120 s.
+        if connection.set(f"otklik:crawl-due:{source_id}", "1", nx=True, ex=_marker_ttl(interval)):
             pipeline.enqueue_crawl(source_id)
             due.append(source_id)
     return due
+
+
+DUE_MARKER_SLACK_SECONDS = 5
+
+
+def _marker_ttl(interval: int) -> int:
+    return (
+        interval - DUE_MARKER_SLACK_SECONDS if interval > 2 * DUE_MARKER_SLACK_SECONDS else interval
+    )
 
 
 def resume_stalled_job(stall_seconds: int | None = None) -> dict[str, int]:

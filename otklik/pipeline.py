@@ -20,6 +20,7 @@ from rq import Queue, Retry
 from sqlalchemy import Engine, exists, select
 from sqlmodel import Session
 
+from models.clock import now
 from models.post import PipelineStage, Post
 from models.quarantine import QuarantineRecord
 from otklik import resources
@@ -31,6 +32,7 @@ ANNOTATE_JOB = "otklik.jobs.annotate_job"
 TRIAGE_JOB = "otklik.jobs.triage_job"
 CRAWL_JOB = "otklik.jobs.crawl_job"
 STALLED_LIMIT = 20_000
+QUEUED_AT_KEY = "otklik:queued-at"  # sorted set: post id -> when it was last enqueued
 
 
 @dataclass
@@ -47,6 +49,8 @@ class Pipeline(Protocol):
     def after_ingest(self, post_ids: Sequence[int]) -> Progress: ...
 
     def after_annotate(self, post_ids: Sequence[int]) -> Progress: ...
+
+    def queued_since(self, post_ids: Sequence[int], since: datetime) -> set[int]: ...
 
 
 @dataclass
@@ -81,6 +85,9 @@ class InProcessPipeline:
             progress.quarantined += len(outcome.quarantined)
         return progress
 
+    def queued_since(self, post_ids: Sequence[int], since: datetime) -> set[int]:
+        return set()  # nothing waits in a queue: a batch runs when it is submitted
+
 
 @dataclass
 class RqPipeline:
@@ -100,11 +107,25 @@ class RqPipeline:
         queue = get_queue(QueueName.CRAWL, connection=self.connection)
         queue.enqueue(CRAWL_JOB, source_id, retry=self.retry, description=f"crawl {source_id}")
 
+    def queued_since(self, post_ids: Sequence[int], since: datetime) -> set[int]:
+        """The posts enqueued at or after `since` (kept beside the queues: lost with them)."""
+        found: set[int] = set()
+        for batch in batches(post_ids, 1000):
+            scores = self.connection.zmscore(QUEUED_AT_KEY, [str(i) for i in batch])
+            cutoff = since.timestamp()
+            found.update(i for i, at in zip(batch, scores, strict=True) if at and at >= cutoff)
+        return found
+
+    def forget_queued_before(self, moment: datetime) -> None:
+        self.connection.zremrangebyscore(QUEUED_AT_KEY, "-inf", f"({moment.timestamp()}")
+
     def _enqueue(self, name: QueueName, job: str, post_ids: Sequence[int]) -> Progress:
         queue: Queue = get_queue(name, connection=self.connection)
         progress = Progress()
         for batch in batches(post_ids, self.batch_size):
             queue.enqueue(job, batch, retry=self.retry, description=f"{job} x{len(batch)}")
+            at = now().timestamp()
+            self.connection.zadd(QUEUED_AT_KEY, {str(post_id): at for post_id in batch})
             progress.jobs += 1
         return progress
 
@@ -155,9 +176,23 @@ def stalled_posts(
 
 
 def resume_stalled(pipeline: Pipeline, engine: Engine, *, fetched_before: datetime) -> Progress:
-    """Resubmit what a lost queue or a killed worker left behind; stages skip finished posts."""
-    waiting = stalled_posts(engine, stage=PipelineStage.INGESTED, fetched_before=fetched_before)
-    annotated = stalled_posts(engine, stage=PipelineStage.ANNOTATED, fetched_before=fetched_before)
+    """Resubmit what a lost queue or a killed worker left behind; stages skip finished posts.
+
+    A post is stalled when it was fetched and last queued before `fetched_before`: a backlog
+    queued since is only waiting.
+    """
+    waiting = _not_queued_since(
+        pipeline,
+        stalled_posts(engine, stage=PipelineStage.INGESTED, fetched_before=fetched_before),
+        fetched_before,
+    )
+    annotated = _not_queued_since(
+        pipeline,
+        stalled_posts(engine, stage=PipelineStage.ANNOTATED, fetched_before=fetched_before),
+        fetched_before,
+    )
+    if isinstance(pipeline, RqPipeline):
+        pipeline.forget_queued_before(fetched_before)  # older marks say no more than none
     first = pipeline.after_ingest(waiting)
     second = pipeline.after_annotate(annotated)
     return Progress(
@@ -166,6 +201,11 @@ def resume_stalled(pipeline: Pipeline, engine: Engine, *, fetched_before: dateti
         quarantined=first.quarantined + second.quarantined,
         jobs=first.jobs + second.jobs,
     )
+
+
+def _not_queued_since(pipeline: Pipeline, post_ids: list[int], since: datetime) -> list[int]:
+    recent = pipeline.queued_since(post_ids, since)
+    return [post_id for post_id in post_ids if post_id not in recent]
 
 
 def batches(ids: Sequence[int], size: int) -> Iterator[list[int]]:

@@ -7,9 +7,17 @@
   and moderators' decisions) as one JSON document.
 - Erase: the author's posts lose the text, the author and signer ids, the URL, attachments,
   geo and raw payload; the rows stay (marked) so incidents and reports keep their counts.
-  Each erasure is written to the audit log without the erased data.
+  An incident titled from an erased post is retitled from another member post (or marked
+  erased), so the reports and their export lose the text too; quarantined input the author
+  sent loses its raw bytes. Each erasure is written to the audit log without the erased data
+  (the log itself refers to posts and incidents by id and never copies their text).
+- Export covers the same places: posts, their incidents, the audit events about them and
+  the quarantined input the author sent.
 """
 
+import json
+import re
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -17,14 +25,19 @@ from sqlalchemy import Text, cast, or_, update
 from sqlmodel import Session, select
 
 from models.annotation import Annotation
+from models.audit import AuditEvent
 from models.clock import now
-from models.incident import IncidentPost
+from models.incident import Incident, IncidentPost
 from models.learning import TrainingLabel
 from models.post import Post
 from models.quarantine import QuarantineRecord
 from triage.audit import record_event
 
 ERASED_TEXT = "[удалено по запросу субъекта персональных данных]"
+ERASED_TITLE = "[заголовок удалён по запросу субъекта персональных данных]"
+TITLE_CHARS = 120
+# Where a vendor payload (VK, Telegram, our JSON lines) names its author.
+AUTHOR_KEYS = ("author_id", "from_id", "signer_id")
 EMPTY_JSON = "{}"
 
 
@@ -56,30 +69,132 @@ def author_posts(session: Session, *, author_id: str) -> list[Post]:
 def export_author(session: Session, *, author_id: str) -> dict[str, Any]:
     """Everything stored about `author_id`, JSON-ready (a subject access request)."""
     posts = author_posts(session, author_id=author_id)
+    incidents = _incidents_of(session, [post.id or 0 for post in posts])
     return {
         "author_id": author_id,
         "exported_at": now().isoformat(),
         "posts": [_exported_post(session, post) for post in posts],
+        "incidents": [
+            incident.model_dump(mode="json", include={"id", "title", "status", "created_at"})
+            for incident in incidents
+        ],
+        "audit_events": [
+            event.model_dump(mode="json")
+            for event in _audit_events(session, posts=posts, incidents=incidents)
+        ],
+        "quarantined": [
+            {
+                **record.model_dump(mode="json", include={"id", "stage", "reason", "origin"}),
+                "created_at": record.created_at.isoformat(),
+                "raw": record.raw.decode("utf-8", errors="replace"),
+            }
+            for record in _quarantined_from(session, author_id=author_id)
+        ],
     }
 
 
 def erase_author(session: Session, *, author_id: str, actor: str, user_id: int | None) -> int:
     """Erase the author's personal data from their posts; commits. How many posts were erased."""
     posts = author_posts(session, author_id=author_id)
+    incidents = _incidents_of(session, [post.id or 0 for post in posts])
     for post in posts:
         _erase_post(session, post)
-        record_event(
-            session,
-            actor=actor,
-            user_id=user_id,
-            entity_type="post",
-            entity_id=post.id or 0,
-            action="erase_personal_data",
-            before=None,
-            after={"erased": True},
-        )
+        _audit_erasure(session, actor, user_id, "post", post.id or 0)
+    session.flush()
+    for incident in incidents:
+        if _retitle(session, incident):
+            _audit_erasure(session, actor, user_id, "incident", incident.id or 0)
+    for record in _quarantined_from(session, author_id=author_id):
+        record.raw = b""
+        session.add(record)
     session.commit()
     return len(posts)
+
+
+def _audit_erasure(
+    session: Session, actor: str, user_id: int | None, entity_type: str, entity_id: int
+) -> None:
+    record_event(
+        session,
+        actor=actor,
+        user_id=user_id,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        action="erase_personal_data",
+        before=None,
+        after={"erased": True},
+    )
+
+
+def _incidents_of(session: Session, post_ids: list[int]) -> list[Incident]:
+    statement = (
+        select(Incident)
+        .join(IncidentPost, IncidentPost.incident_id == Incident.id)  # type: ignore[arg-type]
+        .where(IncidentPost.post_id.in_(post_ids))  # type: ignore[attr-defined]
+        .distinct()
+        .order_by(Incident.id)  # type: ignore[arg-type]
+    )
+    return list(session.exec(statement))
+
+
+def _retitle(session: Session, incident: Incident) -> bool:
+    """Title the incident from its earliest member post that is not erased; True if changed."""
+    statement = (
+        select(Post.text)
+        .join(IncidentPost, IncidentPost.post_id == Post.id)  # type: ignore[arg-type]
+        .where(IncidentPost.incident_id == incident.id, Post.text != ERASED_TEXT)  # type: ignore[arg-type]
+        .order_by(Post.published_at, Post.id)  # type: ignore[arg-type]
+    )
+    texts = session.exec(statement).all()
+    title = _title(texts[0]) if texts else ERASED_TITLE
+    if title == incident.title:
+        return False
+    incident.title = title
+    incident.version += 1
+    session.add(incident)
+    return True
+
+
+def _title(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= TITLE_CHARS else flat[: TITLE_CHARS - 1] + "…"
+
+
+def _audit_events(
+    session: Session, *, posts: list[Post], incidents: list[Incident]
+) -> list[AuditEvent]:
+    post_ids = [post.id for post in posts]
+    incident_ids = [incident.id for incident in incidents]
+    statement = select(AuditEvent).where(
+        or_(
+            (AuditEvent.entity_type == "post") & AuditEvent.entity_id.in_(post_ids),  # type: ignore[attr-defined]
+            (AuditEvent.entity_type == "incident") & AuditEvent.entity_id.in_(incident_ids),  # type: ignore[attr-defined]
+        )
+    )
+    return list(session.exec(statement.order_by(AuditEvent.id)))  # type: ignore[arg-type]
+
+
+def _quarantined_from(session: Session, *, author_id: str) -> Iterator[QuarantineRecord]:
+    """Quarantined input whose payload names `author_id` as its author."""
+    statement = select(QuarantineRecord).where(QuarantineRecord.raw != b"")  # type: ignore[arg-type]
+    for record in session.exec(statement.order_by(QuarantineRecord.id)).all():  # type: ignore[arg-type]
+        if _names_author(record.raw, author_id):
+            yield record
+
+
+def _names_author(raw: bytes, author_id: str) -> bool:
+    text = raw.decode("utf-8", errors="replace")
+    if author_id not in text:
+        return False
+    try:
+        payload = json.loads(text)
+    except (ValueError, RecursionError):
+        payload = None
+    if isinstance(payload, dict):
+        return any(str(payload.get(key)) == author_id for key in AUTHOR_KEYS)
+    keys = "|".join(AUTHOR_KEYS)
+    pattern = rf'"(?:{keys})"\s*:\s*"?{re.escape(author_id)}"?\s*[,}}]'
+    return re.search(pattern, text) is not None
 
 
 def _erase_post(session: Session, post: Post) -> None:

@@ -1,6 +1,9 @@
 """The rq worker and cron scheduler processes: what `otklik worker` and `otklik scheduler` run."""
 
+import ctypes
 import logging
+import os
+import signal
 
 from rq import SimpleWorker
 from rq.cron import CronScheduler
@@ -28,7 +31,26 @@ def run_worker(*, redis_url: str, queues: list[QueueName], burst: bool, name: st
         name=name,
     )
     log.info("worker %s serving %s", worker.name, ", ".join(queues))
+    os.register_at_fork(after_in_child=_die_with_parent)  # rq's scheduler is a forked child
     worker.work(burst=burst, with_scheduler=True)
+
+
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """In a forked child: receive SIGTERM when the parent dies, even by SIGKILL (Linux).
+
+    rq's scheduler child stops on SIGTERM; without this it outlived a killed worker.
+    """
+    parent = os.getppid()
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):  # not Linux: nothing to arm
+        return
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os.kill(os.getpid(), signal.SIGTERM)
 
 
 def run_scheduler(*, redis_url: str) -> None:

@@ -44,7 +44,7 @@ def test_db_upgrade_then_stats_json(configured: str, tmp_path: Path) -> None:
         "not json\n",
         encoding="utf-8",
     )
-    imported = runner.invoke(app, ["ingest", "jsonl", str(path)])
+    imported = runner.invoke(app, ["ingest", "jsonl", str(path), "--no-annotate"])
     assert "new: 1, already known: 0, quarantined: 1" in imported.output
 
     result = runner.invoke(app, ["stats", "--json"])

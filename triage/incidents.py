@@ -17,7 +17,9 @@ from triage.errors import TriageError
 from triage.locking import claim, load
 from triage.scope import EVERYWHERE, Scope, require_municipality_scope
 
-INCIDENT_FIELDS = ("status", "post_count", "merged_into_id", "title", "priority")
+# Audited fields. Never the title: it is a post's text, and the append-only audit log must
+# hold no personal data an erasure (152-ФЗ) would have to rewrite.
+INCIDENT_FIELDS = ("status", "post_count", "merged_into_id", "priority")
 TITLE_CHARS = 120
 
 

@@ -11,6 +11,8 @@ from models.report import Report
 from triage import sla
 from triage.audit import record_event
 from triage.calendar import WorkCalendar
+from triage.errors import ConflictError
+from triage.locking import claim
 
 MAX_ESCALATION = 3
 
@@ -71,12 +73,18 @@ def escalation_level(report: Report, *, at: datetime, calendar: WorkCalendar) ->
 
 
 def _escalate(session: Session, report: Report, *, level: int) -> bool:
+    """Raise the level, claiming the version read like any other write: a report changed
+    since it was read is left for the next check (no lost update, no version reused)."""
     if level <= report.escalation_level:
+        return False
+    try:
+        claim(session, report, expected_version=report.version)
+    except ConflictError:
+        session.expire(report)
         return False
     before = {"escalation_level": report.escalation_level}
     report.escalation_level = level
     report.escalated_at = now()
-    report.version += 1
     session.add(report)
     record_event(
         session,

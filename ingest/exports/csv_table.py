@@ -9,6 +9,7 @@ import csv
 import hashlib
 import json
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from pathlib import Path
@@ -20,6 +21,9 @@ from ingest.rejection import Rejected
 from models.post import PostCreate, PostKind
 
 DATE_FORMATS = ("%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y")
+# Cells up to this size are read (and refused later if a field cannot hold them); a row
+# with a bigger cell is refused by the reader itself, by its line number.
+CELL_LIMIT = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -57,14 +61,35 @@ def import_csv(
 
 def read_rows(path: Path, *, columns: ColumnMapping, delimiter: str) -> Iterator[RawRecord]:
     """Each row as a JSON object of its cells; a header missing a mapped column is an error."""
-    with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as handle:
+    with (
+        _cell_limit(CELL_LIMIT),
+        path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as handle,
+    ):
         reader = csv.DictReader(handle, delimiter=delimiter)
         missing = _missing_columns(reader.fieldnames or [], columns)
         if missing:
             raise ValueError(f"{path}: no column {', '.join(missing)} in {reader.fieldnames}")
-        for row in reader:
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as error:
+                reason = f"unreadable CSV row: {error}"
+                origin = f"{path}:{reader.line_num}"
+                yield RawRecord(raw=reason.encode(), origin=origin, refused=reason)
+                continue
             raw = json.dumps(row, ensure_ascii=False).encode("utf-8", errors="surrogateescape")
             yield RawRecord(raw=raw, origin=f"{path}:{reader.line_num}")
+
+
+@contextmanager
+def _cell_limit(limit: int) -> Iterator[None]:
+    previous = csv.field_size_limit(limit)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
 
 
 def adapt_csv_row(raw: bytes, *, columns: ColumnMapping, timezone: tzinfo) -> PostCreate:
@@ -105,8 +130,10 @@ def _russian_date(value: str) -> datetime:
 
 
 def _cell(row: dict[str, str], column: str | None) -> str | None:
+    """A cell's value, whole: one too long for its field is refused, never cut (cutting ids
+    merged distinct rows)."""
     value = row.get(column) if column else None
-    return value.strip()[:200] if value and value.strip() else None
+    return value.strip() if isinstance(value, str) and value.strip() else None
 
 
 def _row_hash(published: datetime, text: str) -> str:

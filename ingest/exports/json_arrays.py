@@ -5,7 +5,8 @@ window of decoded text is kept, the unconsumed tail plus the next chunk, grown a
 for an element larger than the window. Each element is decoded on its own
 (`json.JSONDecoder.raw_decode`), so a file truncated or broken in the middle still yields
 every element before the damage; the rest of the file comes back as one `Damaged` piece
-with its raw bytes, for quarantine.
+with its raw bytes, for quarantine. An element nested too deeply to decode is one `Damaged`
+piece of its own, and the elements after it are read on.
 
 Offsets are character offsets into the decoded file (after the BOM; an undecodable byte
 counts as one character), as decoding the whole file at once numbered them. The damaged
@@ -39,7 +40,7 @@ class Element:
 
 @dataclass(frozen=True)
 class Damaged:
-    raw: bytes  # everything from `offset` to the end of the file
+    raw: bytes  # one element nested too deeply, or everything from `offset` to the file's end
     offset: int  # character offset in the file
     reason: str
 
@@ -121,9 +122,19 @@ def _elements(
             yield _damaged(window, position, f"invalid JSON at character {at}: {error.msg}")
             return -1
         except RecursionError:
+            end = _value_end(window.text, position)
+            if end is None and not window.ended:
+                window.advance(position)
+                position = 0
+                continue
             at = window.start + position
-            yield _damaged(window, position, f"JSON nested too deeply at character {at}")
-            return -1
+            if end is None:
+                yield _damaged(window, position, f"JSON nested too deeply at character {at}")
+                return -1
+            raw = _bytes(window.text[position:end])
+            yield Damaged(raw=raw, offset=at, reason=f"JSON nested too deeply at character {at}")
+            position = end
+            continue
         if len(window.text) - end < _LOOKAHEAD and not window.ended:  # `1.5e` may go on
             window.advance(position)
             position = 0
@@ -131,6 +142,29 @@ def _elements(
         raw = _bytes(window.text[position:end])
         yield Element(value=value, raw=raw, offset=window.start + position, header=header)
         position = end
+
+
+_BRACKET_OR_QUOTE = re.compile(r'[\[\]{}"]')
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+
+
+def _value_end(text: str, position: int) -> int | None:
+    """Where the array or object starting at `position` ends, by counting its brackets
+    outside strings (no recursion); None when `text` ends first."""
+    depth = 0
+    while match := _BRACKET_OR_QUOTE.search(text, position):
+        char = match.group()
+        if char == '"':
+            string = _STRING.match(text, match.start())
+            if string is None:
+                return None
+            position = string.end()
+            continue
+        depth += 1 if char in "[{" else -1
+        position = match.end()
+        if depth == 0:
+            return position
+    return None
 
 
 def _maybe_cut(error: json.JSONDecodeError, length: int) -> bool:

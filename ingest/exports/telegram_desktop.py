@@ -114,14 +114,17 @@ def _unix(message: dict[str, Any], key: str) -> datetime:
     value = message.get(key)
     try:
         return datetime.fromtimestamp(int(value), UTC)  # type: ignore[arg-type]
-    except (TypeError, ValueError, OverflowError) as error:
-        raise Rejected(f"{key} is not a unix time: {value!r}") from error
+    except (TypeError, ValueError, OverflowError, OSError) as error:
+        raise Rejected(f"{key} is not a unix time: {value!r}"[:300]) from error
 
 
 def _reactions(value: Any) -> int | None:
     if not isinstance(value, list):
         return None
-    return sum(r.get("count", 0) for r in value if isinstance(r, dict)) or None
+    counts = [r.get("count", 0) for r in value if isinstance(r, dict)]
+    if not all(isinstance(count, int) and not isinstance(count, bool) for count in counts):
+        raise Rejected("reactions[].count is not a number")
+    return sum(counts) or None  # type: ignore[arg-type]
 
 
 def _attachments(message: dict[str, Any]) -> list[dict[str, Any]]:

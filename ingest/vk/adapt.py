@@ -14,7 +14,7 @@ def adapt_vk_post(item: dict[str, Any]) -> PostCreate:
     if item.get("is_deleted") or item.get("deleted"):
         raise Skipped("deleted post")
     own = _text(item)
-    reposts = item.get("copy_history") or []
+    reposts = _reposts(item)
     shown = own or (_text(reposts[0]) if reposts else "")
     if not shown.strip():
         raise Skipped("post without text")
@@ -82,8 +82,20 @@ def _text(item: dict[str, Any]) -> str:
     return text
 
 
-def _time(value: int) -> datetime:
-    return datetime.fromtimestamp(value, UTC)
+def _time(value: Any) -> datetime:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise Rejected(f"VK time is not a unix time: {value!r}"[:300])
+    try:
+        return datetime.fromtimestamp(value, UTC)
+    except (ValueError, OverflowError, OSError) as error:
+        raise Rejected(f"VK time out of range: {value}"[:300]) from error
+
+
+def _reposts(item: dict[str, Any]) -> list[dict[str, Any]]:
+    reposts = item.get("copy_history") or []
+    if not isinstance(reposts, list) or not all(isinstance(r, dict) for r in reposts):
+        raise Rejected("VK copy_history is not a list of posts")
+    return reposts
 
 
 def _id(value: Any) -> str | None:

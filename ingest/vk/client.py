@@ -80,10 +80,23 @@ def call_pool(
         raise translate(error) from error
     except (ApiHttpError, requests.RequestException) as error:
         raise SourceFailure(FailureKind.TRANSIENT, f"execute {method}: {error}") from error
-    return [r.result if r.ok else _failure(method, r.error) for r in results]
+    except (TypeError, KeyError, IndexError, StopIteration) as error:  # e.g. "response": null
+        message = f"execute {method}: malformed answer ({type(error).__name__}: {error})"
+        raise SourceFailure(FailureKind.TRANSIENT, message) from error
+    return [_pool_result(method, r) for r in results]
 
 
-def _failure(method: str, error: dict[str, Any]) -> SourceFailure:
+def _pool_result(method: str, result: Any) -> Any:
+    if result.ok:
+        return result.result
+    if not result.ready:
+        return SourceFailure(FailureKind.TRANSIENT, f"{method}: no answer in the execute reply")
+    return _failure(method, result.error)
+
+
+def _failure(method: str, error: Any) -> SourceFailure:
+    if not isinstance(error, dict):
+        return SourceFailure(FailureKind.TRANSIENT, f"{method}: malformed VK error {error!r}")
     code, message = error.get("error_code"), error.get("error_msg", "")
     return translate_code(
         code if isinstance(code, int) else 0, f"{method}: VK error [{code}] {message}"

@@ -2,9 +2,10 @@
 
 import logging
 from collections.abc import Mapping
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import typer
+from typer import _click as click
 
 from otklik.cli.lazy import LazyCommand, LazyGroup
 from otklik.settings import get_settings
@@ -72,6 +73,16 @@ class OtklikGroup(LazyGroup):
             "Serve the HTTP API (Open311 GeoReport v2); issue and revoke agencies' tokens.",
         ),
     }
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """A database whose schema is behind is one line on screen, not a traceback."""
+        from otklik.runtime import SchemaBehind
+
+        try:
+            return super().invoke(ctx)
+        except SchemaBehind as error:
+            typer.echo(f"error: {error}", err=True)
+            raise typer.Exit(1) from error
 
 
 app = typer.Typer(

@@ -1,10 +1,12 @@
 """`otklik ingest …`: bring posts in from files and crawlers."""
 
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import typer
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from ingest import jsonl
@@ -30,13 +32,16 @@ from ingest.telegram.login import (
     log_in,
     restrict_session_file,
 )
+from models.crawl import close_abandoned_runs
 from models.source import Source, SourceCreate, SourceKind
 from otklik.cli.progress import progress_bar
+from otklik.crawl_guard import guard_for
 from otklik.runtime import get_engine
-from otklik.settings import get_settings
+from otklik.settings import Settings, get_settings
 from otklik.wiring import clients_from_settings
 from triage.imported_labels import Names, apply_imported_labels
 
+log = logging.getLogger(__name__)
 app = typer.Typer(help="Import posts from files and crawl sources.", no_args_is_help=True)
 
 ANNOTATE = typer.Option(
@@ -48,6 +53,7 @@ ANNOTATE = typer.Option(
 def ingest_jsonl(
     path: Path = typer.Argument(..., exists=True, dir_okay=False, help="A .jsonl file."),
     source_name: str = typer.Option(None, "--source", help="Source name (default: file name)."),
+    annotate: bool = ANNOTATE,
 ) -> None:
     """Import Otklik's own JSON-lines format: one post object per line."""
     with Session(get_engine()) as session:
@@ -60,7 +66,7 @@ def ingest_jsonl(
                 adapt=jsonl.adapt_line,
                 on_record=advance,
             )
-    report(result)
+    report(result, annotate=annotate)
 
 
 @app.command("telegram-export")
@@ -283,19 +289,38 @@ _TERMINAL_PROMPTS = LoginPrompts(
 
 
 def _crawl(kind: SourceKind, target: str, *, annotate: bool) -> None:
-    with Session(get_engine(), expire_on_commit=False) as session:
+    """One crawl under the source's lock (the one the workers take), like a crawl job."""
+    settings, engine = get_settings(), get_engine()
+    with Session(engine, expire_on_commit=False) as session:
         source = get_or_create_source(
             session, source=SourceCreate(kind=kind, name=target, target=target)
         )
         session.commit()
-        try:
-            outcome = crawl_source(
-                session, source_id=source.id or 0, clients=clients_from_settings(get_settings())
-            )
-        except NotCrawlable as error:
-            typer.echo(str(error), err=True)
-            raise typer.Exit(1) from error
+        source_id = source.id or 0
+        guard = guard_for(
+            redis_url=settings.redis_url,
+            engine=engine,
+            ttl_seconds=settings.crawl_lock_ttl_seconds,
+        )
+        with guard(source_id) as acquired:
+            if not acquired:
+                typer.echo(f"error: source {source_id} is already being crawled", err=True)
+                raise typer.Exit(1)
+            close_abandoned_runs(session, source_id=source_id)
+            outcome = _crawl_once(session, source_id, settings)
     _report_crawl(outcome, annotate=annotate)
+
+
+def _crawl_once(session: Session, source_id: int, settings: Settings) -> CrawlOutcome:
+    try:
+        return crawl_source(session, source_id=source_id, clients=clients_from_settings(settings))
+    except NotCrawlable as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(1) from error
+    except SQLAlchemyError as error:  # the run and the source already say so, where possible
+        log.exception("crawl of source %s failed on a database error", source_id)
+        typer.echo(f"error: database error: {str(error).splitlines()[0]}", err=True)
+        raise typer.Exit(1) from error
 
 
 def _file_source(session: Session, kind: SourceKind, path: Path, name: str | None) -> Source:

@@ -62,6 +62,7 @@ def train(
     Example: otklik nlp train --corpus cur_export.xlsx --map text="Текст инцидента"
     category="Группа тем" topic="Тема".
     """
+    engine = get_engine()  # a database that is not ready says so before the training
     data = (
         _read_mapped(corpus, pairs)
         if pairs
@@ -78,7 +79,7 @@ def train(
         advance()
         directory = bundle.save(out or settings.model_dir / name)
         advance()
-    with Session(get_engine()) as session:
+    with Session(engine) as session:
         session.add(ModelVersion(name=name, path=str(directory.resolve()), metrics=held,
                                  label_count=len(data.texts)))  # fmt: skip
         session.commit()

@@ -1,6 +1,7 @@
 """`otklik reports …`: list, show, export the tracked reports and publish their answers."""
 
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import typer
 from redis.exceptions import RedisError
@@ -12,7 +13,7 @@ from otklik.runtime import get_engine
 from otklik.settings import get_settings
 from otklik.wiring import answer_writers_from_settings
 from triage.errors import TriageError
-from triage.export import ExportFormat, column_names, export_rows
+from triage.export import ExportFormat, column_names, export_rows, topic_names
 from triage.publishing import report_publications
 from triage.report_list import (
     PublishRow,
@@ -77,6 +78,7 @@ def export_command(
 ) -> None:
     """Write reports (or their answers, ready to publish where the posts came from)."""
     with Session(get_engine()) as session:
+        names = topic_names(session)
         if answers:
             rows: list[ReportRow] | list[PublishRow] = answers_for_publishing(
                 session, statuses=tuple(status or ())
@@ -85,7 +87,8 @@ def export_command(
         else:
             rows = list_reports(session, now=now(), statuses=tuple(status or ()), limit=10**9)
             columns = column_names(ReportRow)
-    written = export_rows(rows, columns=columns, path=out, fmt=fmt)
+    zone = ZoneInfo(get_settings().timezone)
+    written = export_rows(rows, columns=columns, path=out, fmt=fmt, zone=zone, topic_names=names)
     typer.echo(f"wrote {written} rows to {out}")
 
 

@@ -16,12 +16,13 @@ app = typer.Typer(help="Register, list, disable and re-enable crawl sources.", n
 CRAWLED = [SourceKind.VK_WALL, SourceKind.VK_COMMENTS, SourceKind.VK_SEARCH, SourceKind.TELEGRAM]
 
 
-@app.command("add")
+# A negative VK id (`-300`) is the target, not an unknown option: options may follow it.
+@app.command("add", context_settings={"ignore_unknown_options": True})
 def add(
     kind: SourceKind = typer.Argument(..., help="vk_wall, vk_comments, vk_search or telegram."),
     target: str = typer.Argument(
         ...,
-        help="VK owner id (club123 or `-- -123` for a community, id5 for a user), "
+        help="VK owner id (club123 or -123 for a community, id5 for a user), "
         "a search query, or a Telegram channel.",
     ),
     name: str = typer.Option(None, "--name", help="Display name (default: the target)."),

@@ -87,15 +87,15 @@ def test_export_honours_the_filters(
     name, data, count = app.session_state["export_file"]
     assert name.endswith(".csv") and count == 1
     lines = data.decode("utf-8-sig").splitlines()
-    assert lines[0].startswith("id,status,incident_id,title")
-    assert lines[1].startswith(f"{report.id},new,{report.incident_id},")
+    assert lines[0].startswith("№,Статус,Инцидент,Заголовок")
+    assert lines[1].startswith(f"{report.id},новое,{report.incident_id},")
 
     app.radio(key="export_fmt").set_value("xlsx").run()
     app.button(key="export_prepare").click().run()
     name, data, count = app.session_state["export_file"]
     sheet = load_workbook(BytesIO(data)).active
     assert name.endswith(".xlsx")
-    assert [cell.value for cell in sheet[2]][:3] == [report.id, "new", report.incident_id]
+    assert [cell.value for cell in sheet[2]][:3] == [report.id, "новое", report.incident_id]
 
     app.multiselect(key="rep_statuses").select("resolved").run()
     assert "Обращений с такими условиями нет." in app.info[0].value

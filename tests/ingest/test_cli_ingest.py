@@ -75,12 +75,39 @@ def test_vk_wall_crawl_command(
     assert "status: broken" in broken.output and broken.exit_code == 1
 
 
-def test_crawl_without_credentials_is_a_clear_error(configured: str) -> None:
+def test_a_cli_crawl_waits_for_no_one_and_never_runs_twice(
+    configured: str, fake_vk: FakeVk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another crawl of the source holds its lock: the CLI crawl makes no request."""
+    from models.db import make_engine
+    from otklik.crawl_guard import database_guard
+    from otklik.settings import get_settings
+
+    assert runner.invoke(app, ["sources", "add", "vk_wall", "--", "-7"]).exit_code == 0
+    monkeypatch.setenv("OTKLIK_VK_TOKEN", "vk1.a.secret-token")
+    monkeypatch.setenv("OTKLIK_VK_RPS_DELAY", "0")
+    get_settings.cache_clear()
+    fake_vk.walls[-7] = [vk_post(-7, n, 1_700_000_000 + n, f"Пост {n}") for n in (3, 2, 1)]
+    engine = make_engine(configured)
+    with database_guard(engine, ttl_seconds=600)(1) as acquired:
+        assert acquired
+        result = runner.invoke(app, ["ingest", "vk-wall", "--owner-id", "-7", "--no-annotate"])
+    engine.dispose()
+    assert result.exit_code == 1 and "already being crawled" in result.output
+    assert fake_vk.calls == []
+    after = runner.invoke(app, ["ingest", "vk-wall", "--owner-id", "-7", "--no-annotate"])
+    assert "new: 3" in after.output, after.output
+
+
+def test_crawl_without_credentials_is_a_configuration_error(configured: str) -> None:
+    """A missing setting says so; it is not the source's health (the source stays ok)."""
+    assert runner.invoke(app, ["sources", "add", "telegram", "perm"]).exit_code == 0
     result = runner.invoke(app, ["ingest", "telegram", "--channel", "@perm", "--no-annotate"])
     assert result.exit_code == 1
-    assert "status: broken" in result.output and "OTKLIK_TELEGRAM_API" in result.output
+    assert "OTKLIK_TELEGRAM_API" in result.output and "Traceback" not in result.output
     listed = runner.invoke(app, ["sources", "list"])
-    assert "last_error=broken: no Telegram credentials" in listed.output
+    assert "status=ok" in listed.output and "broken" not in listed.output
+    assert "last_error" not in listed.output
 
 
 def test_sources_add_names_a_community_from_groups_get_by_id(
@@ -99,3 +126,50 @@ def test_sources_add_names_a_community_from_groups_get_by_id(
 
     assert "vk_wall -123 (Администрация Кунгура)" in added.output, added.output
     assert gone.exit_code == 1 and "deleted" in gone.output
+
+
+def test_ingest_jsonl_sends_posts_on_to_nlp_unless_told_not_to(
+    configured: str, tmp_path: Path
+) -> None:
+    from sqlmodel import Session, select
+
+    from models.db import make_engine
+    from models.post import PipelineStage, Post
+
+    engine = make_engine(configured)
+    kept = tmp_path / "kept.jsonl"
+    kept.write_text(
+        '{"external_id": "k1", "text": "Прорвало трубу", "published_at": "2024-01-05T10:00:00Z"}\n'
+    )
+    sent = tmp_path / "sent.jsonl"
+    sent.write_text(
+        '{"external_id": "s1", "text": "Прорвало трубу", "published_at": "2024-01-05T10:00:00Z"}\n'
+    )
+    stopped = runner.invoke(app, ["ingest", "jsonl", str(kept), "--no-annotate"])
+    forwarded = runner.invoke(app, ["ingest", "jsonl", str(sent)])
+    assert stopped.exit_code == 0 and "sent on" not in stopped.output
+    assert forwarded.exit_code == 0, forwarded.output
+    assert "sent on" in forwarded.output
+    with Session(engine) as session:
+        stages = dict(session.exec(select(Post.external_id, Post.stage)).all())
+    engine.dispose()
+    assert stages["k1"] == PipelineStage.INGESTED
+    assert stages["s1"] != PipelineStage.INGESTED
+
+
+def test_sources_add_takes_a_negative_id_with_options_after_it(configured: str) -> None:
+    """The README's form: `sources add vk_wall -300 --interval 60` (no `--` needed)."""
+    from sqlmodel import Session, select
+
+    from models.db import make_engine
+    from models.source import Source
+
+    first = runner.invoke(app, ["sources", "add", "vk_wall", "-300", "--interval", "60"])
+    assert first.exit_code == 0, first.output
+    second = runner.invoke(app, ["sources", "add", "vk_comments", "--interval", "90", "--", "-7"])
+    assert second.exit_code == 0, second.output
+    engine = make_engine(configured)
+    with Session(engine) as session:
+        stored = session.exec(select(Source.target, Source.interval_seconds)).all()
+    engine.dispose()
+    assert sorted(stored) == [("-300", 60), ("-7", 90)]

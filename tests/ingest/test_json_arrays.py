@@ -207,11 +207,12 @@ def test_invalid_json_mid_array_returns_the_rest_of_the_file() -> None:
 
 def test_nesting_too_deep_across_chunks() -> None:
     nested = "[" * 100_000 + "]" * 100_000
-    raw = ('{"messages": [{"id": 1}, ' + nested + "]}").encode()
-    first, damaged = iter_arrays(io.BytesIO(raw), "messages", chunk_size=64)
+    raw = ('{"messages": [{"id": 1}, ' + nested + ', {"id": 3}]}').encode()
+    first, damaged, third = iter_arrays(io.BytesIO(raw), "messages", chunk_size=64)
     assert first.value == {"id": 1}  # type: ignore[union-attr]
     assert isinstance(damaged, Damaged) and "nested too deeply" in damaged.reason
-    assert damaged.raw == (nested + "]}").encode()
+    assert damaged.raw == nested.encode()  # only that element; the array is read on
+    assert third.value == {"id": 3}  # type: ignore[union-attr]
 
 
 def test_the_file_is_read_chunk_by_chunk() -> None:

@@ -12,6 +12,7 @@ from ingest.failures import SourceFailure
 from ingest.vk.client import make_vk_api
 from ingest.vk.groups import get_group
 from models.clock import frozen_at
+from models.crawl import CrawlRun, CrawlRunStatus
 from models.post import Post, PostKind
 from models.source import SourceKind, SourceStatus
 from tests.ingest.conftest import add_source
@@ -184,3 +185,21 @@ def test_search_resumes_from_the_committed_next_from(
     assert resumed.status == SourceStatus.OK and len(resumed.new_ids) == 250
     assert fake_vk.method_calls("newsfeed.search")[3].get("start_from") == "200"
     assert len(set(session.exec(select(Post.external_id)))) == 450
+
+
+def test_an_execute_answer_of_null_is_a_failed_run_not_a_crash(
+    session: Session, fake_vk: FakeVk, clients: Clients
+) -> None:
+    owner = -42
+    fake_vk.walls[owner] = [vk_post(owner, 1, 1_717_000_000, "Пост", comments={"count": 2})]
+    fake_vk.execute_null = True
+    source = add_source(session, kind=SourceKind.VK_COMMENTS, target=str(owner))
+
+    outcome = crawl_source(session, source_id=source.id or 0, clients=clients)
+
+    assert outcome.status == SourceStatus.BACKING_OFF
+    assert outcome.error is not None and "execute" in outcome.error
+    run = session.exec(select(CrawlRun).where(CrawlRun.source_id == source.id)).one()
+    assert run.status == CrawlRunStatus.FAILED and run.finished_at is not None
+    session.refresh(source)
+    assert source.last_error is not None and "execute" in source.last_error

@@ -240,3 +240,22 @@ def test_killed_in_the_middle_of_a_page_loses_nothing(
     crawl(session, source, clients)
     ids = stored(session)
     assert len(ids) == len(set(ids)) and set(ids) == expected_ids()
+
+
+def test_a_crash_mid_crawl_leaves_no_run_running_and_records_the_error(
+    session: Session, fake_vk: FakeVk, clients: Clients
+) -> None:
+    fake_vk.walls[OWNER] = [vk_post(OWNER, n, START + n, f"Пост {n}") for n in (3, 2, 1)]
+    source = add_source(session, kind=SourceKind.VK_WALL, target=str(OWNER))
+
+    def broken_lemmatize(text: str) -> str:
+        raise RuntimeError("lemmatizer crashed")
+
+    with pytest.raises(RuntimeError):
+        crawl_source(session, source_id=source.id or 0, clients=clients, lemmatize=broken_lemmatize)
+
+    run = session.exec(select(CrawlRun).where(CrawlRun.source_id == source.id)).one()
+    assert run.status == "failed" and run.finished_at is not None
+    assert run.error is not None and "lemmatizer crashed" in run.error
+    session.refresh(source)
+    assert source.last_error is not None and "lemmatizer crashed" in source.last_error

@@ -66,6 +66,7 @@ class FakeVk:
     post_errors: dict[int, int] = field(default_factory=dict)  # post id -> getComments error
     calls: list[tuple[str, dict[str, str]]] = field(default_factory=list)
     on_call: Callable[[int], None] | None = None  # lets a test kill the crawl at call n
+    execute_null: bool = False  # `execute` answers {"response": null}, as VK sometimes does
 
     def install(self, mock: responses.RequestsMock) -> None:
         mock.add_callback(responses.POST, METHOD_URL, callback=self._answer)
@@ -84,6 +85,8 @@ class FakeVk:
             self.on_call(number)
         if number in self.errors:
             return 200, {}, json.dumps({"error": _error(self.errors[number], method, values)})
+        if method == "execute" and self.execute_null:
+            return 200, {"Content-Type": "application/json"}, json.dumps({"response": None})
         if method == "execute":
             return 200, {"Content-Type": "application/json"}, json.dumps(self._execute(values))
         payload = getattr(self, "_" + method.replace(".", "_"))(values)

@@ -1,3 +1,5 @@
+from datetime import UTC, datetime
+
 import pytest
 from redis import Redis
 from rq import Queue, SimpleWorker
@@ -5,6 +7,7 @@ from sqlalchemy import Engine, func, select
 from sqlmodel import Session
 
 from models.annotation import Annotation
+from models.clock import frozen_at
 from models.post import PipelineStage, Post, ReviewStatus
 from otklik import jobs, resources
 from otklik.pipeline import InProcessPipeline, RqPipeline, configured_pipeline, forward_new_posts
@@ -94,3 +97,19 @@ def test_stalled_posts_are_picked_up_again(seeded: Engine, on_redis: Redis) -> N
 @pytest.fixture(autouse=True)
 def _fresh_resources() -> None:
     resources.triage_tools.cache_clear()
+
+
+def test_the_sweep_leaves_a_backlog_that_is_only_waiting(seeded: Engine, on_redis: Redis) -> None:
+    """Posts fetched long ago but queued just now are waiting, not stalled: the sweep keys on
+    when a post was last queued, so it enqueues nothing until the queue is really lost."""
+    with frozen_at(datetime(2024, 1, 1, tzinfo=UTC)), Session(seeded) as session:
+        ids = store(session, source_id=make_source(session), texts=COMPLAINTS * 20)
+    forward_new_posts(ids)  # a backlog: nobody works the queue yet
+    queued = Queue(QueueName.NLP, connection=on_redis).count
+
+    sweeps = [jobs.resume_stalled_job(stall_seconds=600) for _ in range(3)]
+
+    assert sweeps == [{"jobs": 0}] * 3
+    assert Queue(QueueName.NLP, connection=on_redis).count == queued
+    on_redis.flushdb()  # now the queue is lost: everything comes back
+    assert jobs.resume_stalled_job(stall_seconds=600)["jobs"] == queued

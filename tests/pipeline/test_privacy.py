@@ -6,6 +6,7 @@ from typer.testing import CliRunner
 
 from models.audit import AuditEvent
 from models.clock import frozen_at
+from models.incident import Incident
 from models.post import Post
 from models.post_store import store_posts
 from models.quarantine import QuarantineRecord, quarantine
@@ -13,6 +14,11 @@ from otklik import privacy
 from otklik.cli import app
 from otklik.runtime import get_engine
 from tests.pipeline.helpers import make_source, post
+from tests.triage import factories as f
+from triage.calendar import WorkCalendar
+from triage.incidents import create_incident
+from triage.report_list import list_reports
+from triage.reports import create_report
 
 runner = CliRunner()
 LONG_AGO = datetime(2024, 1, 1, tzinfo=UTC)
@@ -102,3 +108,63 @@ def test_privacy_commands(configured: str, tmp_path) -> None:
 
     result = runner.invoke(app, ["privacy", "erase", "7", "--yes"])
     assert "posts erased: 1" in result.output
+
+
+PHONE = "89001234567"
+
+
+def _incident_from_author(session: Session) -> tuple[int, int]:
+    """An incident (and its report) raised by author 7's post, which names a phone."""
+    source_id = f.source(session)
+    post_id = f.annotated_post(
+        session, source_id=source_id, text=f"Прорвало трубу, звоните {PHONE}", municipality_id=None
+    )
+    stored = session.get_one(Post, post_id)
+    stored.author_id = "7"
+    incident = create_incident(
+        session, post=stored, annotation=None, address=None, reason={}, actor="triage"
+    )
+    session.commit()
+    return post_id, incident.id or 0
+
+
+def _quarantine_of(session: Session, author: int) -> None:
+    raw = json.dumps({"from_id": author, "text": f"звоните {PHONE}", "date": "x"})
+    quarantine(session, stage="ingest", reason="VK item date is not a unix time", raw=raw)
+    session.commit()
+
+
+def test_erase_reaches_incident_titles_audit_quarantine_and_reports(session: Session) -> None:
+    f.taxonomy(session)
+    _, incident_id = _incident_from_author(session)
+    _quarantine_of(session, 7)
+    _quarantine_of(session, 8)
+    report = create_report(
+        session,
+        incident_id=incident_id,
+        expected_version=session.get_one(Incident, incident_id).version,
+        actor="anna",
+        user_id=None,
+        calendar=WorkCalendar(),
+    )
+    session.commit()
+
+    document = privacy.export_author(session, author_id="7")
+    assert [item["id"] for item in document["incidents"]] == [incident_id]
+    assert PHONE in document["incidents"][0]["title"]
+    assert len(document["quarantined"]) == 1 and PHONE in document["quarantined"][0]["raw"]
+    assert {event["entity_type"] for event in document["audit_events"]} >= {"post", "incident"}
+
+    privacy.erase_author(session, author_id="7", actor="operator", user_id=None)
+
+    session.expire_all()
+    assert PHONE not in session.get_one(Incident, incident_id).title
+    events = session.exec(select(AuditEvent)).all()
+    logged = [json.dumps([e.before, e.after], ensure_ascii=False) for e in events]
+    assert not [text for text in logged if PHONE in text]
+    raws = session.exec(select(QuarantineRecord.raw).order_by(QuarantineRecord.id)).all()
+    assert raws[0] == b"" and b'"from_id": 8' in raws[1]
+    (row,) = list_reports(session, now=TODAY, report_id=report.id)
+    assert PHONE not in row.title
+    after = privacy.export_author(session, author_id="7")
+    assert (after["posts"], after["quarantined"]) == ([], [])

@@ -80,7 +80,7 @@ def test_triage_run_then_reports_list_show_export_and_sla_check(
         == 0
     )
     rows = list(csv.DictReader(out_csv.open(encoding="utf-8-sig")))
-    assert [(r["id"], r["answer_text"]) for r in rows] == [(str(report_id), "Яму заделали.")]
+    assert [(r["№"], r["Ответ"]) for r in rows] == [(str(report_id), "Яму заделали.")]
     out_xlsx = tmp_path / "answers.xlsx"
     exported = runner.invoke(
         app, ["reports", "export", "--format", "xlsx", "--answers", "--out", str(out_xlsx)]
@@ -89,7 +89,7 @@ def test_triage_run_then_reports_list_show_export_and_sla_check(
     sheet = load_workbook(out_xlsx).active
     assert sheet is not None
     header, first = list(sheet.iter_rows(values_only=True))
-    assert dict(zip(header, first, strict=True))["post_external_id"] == "-1_5"
+    assert dict(zip(header, first, strict=True))["Идентификатор поста"] == "-1_5"
 
     # the report was created in 2025, so by today's clock it is long overdue
     checked = runner.invoke(app, ["triage", "sla-check"])

@@ -1,9 +1,12 @@
+import time
 from datetime import timedelta
 
+import pytest
 from sqlmodel import Session
 
 from models.clock import frozen_at
 from models.post import ReviewStatus
+from models.search import MAX_QUERY_CHARS, MAX_QUERY_WORDS, clean_query
 from tests.triage import factories as f
 from triage.queue import QueueFilters, review_queue
 from triage.stage import triage_posts
@@ -103,3 +106,32 @@ def test_the_count_stops_at_the_cap_and_says_so(session: Session) -> None:
     assert (exact.total, exact.total_is_exact) == (3, True)
     assert (capped.total, capped.total_is_exact) == (2, False)
     assert [item.post_id for item in capped.items] == [item.post_id for item in exact.items]
+
+
+def test_search_survives_control_characters_and_huge_queries(session: Session) -> None:
+    ids = _queue(session)
+
+    def ids_for(text: str) -> set[int]:
+        page = review_queue(session, filters=QueueFilters(text=text), page=1, page_size=50)
+        return {item.post_id for item in page.items}
+
+    assert ids_for("я\x00ма") == {ids["pit"]}  # NUL: PostgreSQL refuses it in a query
+    assert ids_for("\x07яма\x1b") == {ids["pit"]}
+    started = time.perf_counter()
+    ids_for("яма " + "слово " * 200_000)  # 1.2 MB: cut to the limit, answered at once
+    assert ids_for(" ".join(["дорога"] * 10_000)) == ids_for("дорога")
+    assert time.perf_counter() - started < 5
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("я\x00ма", "яма"),
+        ("\x1b[31mяма\x07", "[31mяма"),
+        ("  яма \t\n на  дороге ", "яма на дороге"),
+        ("а" * 1000, "а" * MAX_QUERY_CHARS),
+        (" ".join(["слово"] * 100), " ".join(["слово"] * MAX_QUERY_WORDS)),
+    ],
+)
+def test_clean_query(query: str, expected: str) -> None:
+    assert clean_query(query) == expected

@@ -1,6 +1,6 @@
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlmodel import Session
 
 from models.audit import AuditEvent
@@ -9,8 +9,9 @@ from models.incident import Incident
 from models.report import Report
 from tests.triage import factories as f
 from triage.calendar import WorkCalendar
+from triage.lifecycle import change_status
 from triage.report_list import list_reports
-from triage.sla_check import sla_check
+from triage.sla_check import _escalate, sla_check
 
 CAL = WorkCalendar()
 
@@ -98,3 +99,33 @@ def test_overdue_and_soon_due_count_working_hours(session: Session) -> None:
     with frozen_at(friday_16):  # 3 working hours before Monday 12:00, 68 calendar hours
         weekend = sla_check(session, soon_hours=8, calendar=CAL)
     assert monday_12 in weekend.soon_due
+
+
+def test_an_escalation_racing_an_operator_never_reuses_a_version(engine: Engine) -> None:
+    """The SLA check read the report; an operator changed it meanwhile; the escalation must
+    not write a version the operator's change already had (a lost update)."""
+    with Session(engine, expire_on_commit=False) as setup:
+        f.taxonomy(setup)
+        report_id = _report(setup, due_in_hours=-20, at=f.MONDAY)
+    checker = Session(engine, expire_on_commit=False)
+    stale = checker.get_one(Report, report_id)
+    with Session(engine) as operator:
+        change_status(
+            operator,
+            report_id=report_id,
+            status="in_progress",
+            actor="anna",
+            user_id=None,
+            expected_version=stale.version,
+            calendar=CAL,
+        )
+        operator.commit()
+    with frozen_at(f.MONDAY + timedelta(days=3)):
+        _escalate(checker, stale, level=1)
+    checker.commit()
+    checker.close()
+    with Session(engine) as after:
+        report = after.get_one(Report, report_id)
+        # Either the escalation saw the change and stood back, or it advanced the version.
+        assert report.version == 3 if report.escalation_level == 1 else report.version == 2
+        assert report.status == "in_progress"
