@@ -87,7 +87,7 @@ def _export(tmp_path: Path, *args: str) -> list[tuple[str, str]]:
     result = runner.invoke(app, ["reports", "export", "--answers", "--out", str(out), *args])
     assert result.exit_code == 0, result.output
     with out.open(encoding="utf-8-sig") as file:
-        return [(row["report_id"], row["answer_text"]) for row in csv.DictReader(file)]
+        return [(row["Обращение"], row["Ответ"]) for row in csv.DictReader(file)]
 
 
 def test_the_answers_export_takes_current_answers_and_honours_the_status(
