@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import streamlit as st
 
-from dashboard import resources
+from dashboard import names, resources
 from models.annotation import Annotation
 from models.audit import AuditEvent
 from models.incident import Incident
@@ -47,7 +47,7 @@ def sources_table(rows: list[Source]) -> list[dict[str, Any]]:
         {
             "№": row.id,
             "Название": row.name,
-            "Тип": row.kind,
+            "Тип": names.source_kind(row.kind),
             "Цель": row.target,
             "Включён": row.enabled,
             "Состояние": SOURCE_STATUS_NAMES.get(row.status, row.status),
@@ -219,28 +219,31 @@ def _compact(values: dict[str, Any] | None) -> str:
 
 
 def reports_table(rows: list[ReportRow], *, at: datetime) -> Any:
-    """Reports with their time left; overdue rows in red."""
+    """Reports with their time left first (it fits a narrow screen); overdue rows in red."""
     frame = pd.DataFrame(
         [
             {
                 "№": row.id,
-                "Проблема": row.title,
+                "Осталось": time_left(row.due_at, at) if row.status in RUNNING else "—",
+                "Срок": local_time(row.due_at) if row.status in RUNNING else "—",
                 "Статус": report_status(row.status),
+                "Проблема": row.title,
                 "Исполнитель": row.agency or "—",
                 "Муниципалитет": row.municipality or "—",
-                "Срок": local_time(row.due_at),
-                "Осталось": time_left(row.due_at, at) if row.status not in CLOSED else "—",
-                "Срочное": row.urgent,
+                "Срочное": "да" if row.urgent else "",
             }
             for row in rows
         ]
     )
     overdue = [row.overdue for row in rows]
     return frame.style.apply(
-        lambda column: ["color: #c62828" if late else "" for late in overdue], axis=0
+        lambda column: [OVERDUE_STYLE if late else "" for late in overdue], axis=0
     )
 
 
+OVERDUE_STYLE = "background-color: #ffebee; color: #b71c1c"
+# the agency owes an answer and the clock runs (not paused waiting for the citizen)
+RUNNING = frozenset({"new", "sent", "in_progress", "reopened"})
 CLOSED = {"resolved", "rejected", "duplicate", "not_in_competence"}
 
 

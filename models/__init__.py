@@ -12,6 +12,7 @@ from models.geo import Municipality, Settlement
 from models.incident import Incident, IncidentPost, IncidentStatus
 from models.learning import ModelStatus, ModelVersion, TrainingLabel
 from models.lease import Lease
+from models.login import ConsoleSession, LoginFailure
 from models.post import PipelineStage, Post, PostCreate, PostKind, PostPublic, ReviewStatus
 from models.quarantine import QuarantineRecord
 from models.report import Report, ReportStatus
@@ -24,6 +25,7 @@ __all__ = [
     "Annotation",
     "AuditEvent",
     "Category",
+    "ConsoleSession",
     "CrawlCursor",
     "CrawlRun",
     "CrawlRunStatus",
@@ -31,6 +33,7 @@ __all__ = [
     "IncidentPost",
     "IncidentStatus",
     "Lease",
+    "LoginFailure",
     "ModelStatus",
     "ModelVersion",
     "Municipality",

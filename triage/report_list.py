@@ -1,7 +1,7 @@
 """Reports as rows for lists and exports: overdue and soon-due first."""
 
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import case, select
@@ -60,11 +60,15 @@ def list_reports(
     statuses: tuple[str, ...] = (),
     municipality_id: int | None = None,
     overdue_only: bool = False,
+    due_within: timedelta | None = None,
     report_id: int | None = None,
     limit: int = 100,
     offset: int = 0,
 ) -> list[ReportRow]:
-    """Open reports past their deadline first, then by deadline; closed ones last."""
+    """Open reports past their deadline first, then by deadline; closed ones last.
+
+    `due_within`: only running reports not yet overdue whose deadline is that close.
+    """
     running = Report.status.in_(sla.CLOCK_RUNNING)  # type: ignore[attr-defined]
     overdue = running & Report.paused_at.is_(None) & (Report.due_at < now)  # type: ignore[union-attr,operator]
     statement = (
@@ -82,6 +86,9 @@ def list_reports(
         statement = statement.where(Report.municipality_id == municipality_id)
     if overdue_only:
         statement = statement.where(overdue)
+    if due_within is not None:
+        soon = Report.due_at < now + due_within  # type: ignore[operator]
+        statement = statement.where(running, Report.paused_at.is_(None), ~overdue, soon)  # type: ignore[union-attr]
     if report_id is not None:
         statement = statement.where(Report.id == report_id)
     return [_row(*row) for row in session.execute(statement).all()]

@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlmodel import Session
 
+from models.agency import Agency
 from models.clock import now
 from models.incident import Incident, IncidentStatus
 from models.report import Report, ReportStatus
@@ -13,7 +14,7 @@ from models.taxonomy import Topic
 from triage import sla
 from triage.audit import record_event, snapshot
 from triage.calendar import WorkCalendar
-from triage.errors import TriageError
+from triage.errors import NotFound, TriageError
 from triage.locking import claim, load
 from triage.routing import suggest_agency
 
@@ -61,7 +62,7 @@ def create_report(
     """Turn an incident into a report; the agency defaults to the routing suggestion."""
     incident = load(session, Incident, incident_id)
     claim(session, incident, expected_version=expected_version)
-    if _open_report(session, incident_id=incident_id) is not None:
+    if open_report(session, incident_id=incident_id) is not None:
         raise TriageError(f"incident {incident_id} already has an open report")
     if agency_id is None:
         suggestion = suggest_agency(
@@ -112,6 +113,9 @@ def set_agency(
     actor: str,
     user_id: int | None,
 ) -> Report:
+    agency = session.get(Agency, agency_id)
+    if agency is None or not agency.active:
+        raise NotFound("agency", agency_id)
     report = load(session, Report, report_id)
     claim(session, report, expected_version=expected_version)
     before = {"agency_id": report.agency_id}
@@ -162,7 +166,7 @@ def set_answer(
     return report
 
 
-def _open_report(session: Session, *, incident_id: int) -> Report | None:
+def open_report(session: Session, *, incident_id: int) -> Report | None:
     return session.execute(
         select(Report)
         .where(Report.incident_id == incident_id, Report.status.not_in(CLOSED_STATUSES))  # type: ignore[attr-defined]

@@ -73,7 +73,10 @@ def _refresh() -> None:
 
 
 def _commit(action: Callable[[Session], Any], *, section: str, refused: str) -> bool:
-    """Run `action` in one transaction and commit; a TaxonomyError is said, nothing kept."""
+    """Run `action` in one transaction and commit; a TaxonomyError is said, nothing kept.
+    Nothing runs unless the login is still live and may edit the rubricator."""
+    if auth.allowed(Right.MANAGE_TAXONOMY) is None:
+        return False
     with resources.session() as db:
         try:
             action(db)
@@ -147,7 +150,7 @@ def _save(editor_key: str) -> None:
         return
     with resources.session() as db:
         stale = _rows(db, category) != shown
-    if stale:
+    if stale and "table" in st.session_state.get(MESSAGES, {}):
         kind, text = st.session_state[MESSAGES]["table"]
         _say("table", kind, text + "\n\n" + STALE)
 

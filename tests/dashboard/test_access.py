@@ -63,6 +63,8 @@ def test_navigation_offers_only_the_pages_of_the_role(
             assert not app.exception, page.path
             assert app.title[0].value == page.title
         else:
+            # the page's file is not registered; its address says «Нет доступа» in Russian
+            # (a refusal without a file: see test_console_browser.py)
             with pytest.raises(ValueError, match="navigation page"):
                 app.switch_page(page.path)
 

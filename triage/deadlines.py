@@ -1,0 +1,36 @@
+"""How many open reports are past their deadline, or about to be: the shift's counter."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import case, func
+from sqlmodel import Session, col, select
+
+from models.report import Report
+from triage import sla
+
+DUE_SOON = timedelta(hours=4)
+
+
+@dataclass(frozen=True)
+class DeadlineCounts:
+    overdue: int
+    due_soon: int  # not yet overdue, due within `soon`
+
+
+def deadline_counts(
+    session: Session, *, now: datetime, soon: timedelta = DUE_SOON
+) -> DeadlineCounts:
+    """Counts over reports whose SLA clock is running (not paused, not closed)."""
+    due = col(Report.due_at)
+    overdue, due_soon = session.exec(
+        select(
+            func.coalesce(func.sum(case((due < now, 1), else_=0)), 0),
+            func.coalesce(func.sum(case(((due >= now) & (due < now + soon), 1), else_=0)), 0),
+        ).where(
+            col(Report.status).in_(sla.CLOCK_RUNNING),
+            col(Report.paused_at).is_(None),
+            due.is_not(None),
+        )
+    ).one()
+    return DeadlineCounts(int(overdue), int(due_soon))
