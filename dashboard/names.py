@@ -60,6 +60,12 @@ POST_KIND_NAMES = {
     PostKind.APPEAL: "обращение из таблицы",
 }
 
+LABEL_ORIGIN_NAMES = {
+    "moderator": "решения модераторов",
+    "seed": "исходные примеры",
+    "import": "импортированная разметка",
+}
+
 ACTOR_NAMES = {"system": "система", "model": "модель", "anonymous": "неизвестный"}
 
 
@@ -78,3 +84,7 @@ def review_status(code: str) -> str:
 
 def actor(name: str) -> str:
     return ACTOR_NAMES.get(name, name)
+
+
+def label_origin(code: str) -> str:
+    return LABEL_ORIGIN_NAMES.get(code, "другая разметка")

@@ -76,7 +76,7 @@ def versions_table(rows: list[ModelVersion]) -> list[dict[str, Any]]:
             "Статус": MODEL_STATUS_NAMES.get(row.status, row.status),
             "Примеров": row.label_count,
             "Создана": local_time(row.created_at),
-            "Проверочных": row.metrics.get("heldout"),
+            "Проверочных": row.metrics.get("heldout") or "—",
         }
         for row in rows
     ]
@@ -90,7 +90,7 @@ def show_metrics(metrics: dict[str, Any]) -> None:
             "Задача": TASK_NAMES.get(task, task),
             "Примеров": figures.get("n"),
             "Точность": figures.get("accuracy"),
-            "Macro F1": figures.get("macro_f1"),
+            "Макро-F1": figures.get("macro_f1"),
             **{f"Покрытие при {p}": v for p, v in (figures.get("coverage") or {}).items()},
         }
         for role, tasks in metrics.items()
