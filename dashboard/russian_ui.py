@@ -30,6 +30,9 @@ PATTERNS = {
     r"^(\d+(?:\.\d+)?)\s*([KMG]?B) per file": "до $1 $2 на файл",
     r"^Select (\d+) matches$": "Выбрать найденные ($1)",
     r"^Add: (.*)$": "Добавить: $1",
+    r"^(You have requested page|The page that you have requested).*main page\.$": (
+        "Такой страницы нет. Открыта главная страница."
+    ),
 }
 
 _SCRIPT = """

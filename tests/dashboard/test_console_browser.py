@@ -194,11 +194,15 @@ def test_no_page_speaks_english_or_python(
                 f" return h !== null && h.innerText.trim() === {json.dumps(title)}; }})()"
             )
             browser.settle()
+            _open_every_expander(browser)
             lists = _open_every_multiselect(browser)
             if title == "Обращения":  # the status list opened, its bulk action in Russian
                 assert any("Выбрать все" in text for text in lists), lists
             found[title] = _foreign(browser)
             _shot(browser, f"{role}-{title}")
+        browser.open(console + "no-such-page")  # Streamlit's own «Page not found» dialog
+        browser.wait_for_text("Такой страницы нет", timeout=60)
+        found["no-such-page"] = _foreign(browser)
         for address, shown in (
             (f"reports?report={first}", f"Обращение №{first}"),
             (f"incidents?incident={_incident_of(engine, first)}", "постов:"),
@@ -214,6 +218,15 @@ def test_no_page_speaks_english_or_python(
 
 def _incident_of(engine: Engine, report_id: int) -> int:
     return _stored(engine, report_id).incident_id
+
+
+def _open_every_expander(browser: Browser) -> None:
+    """Unfold every expander, so what it holds (an uploader, a form) is read too."""
+    browser.evaluate(
+        "document.querySelectorAll('[data-testid=stExpander] details').forEach(d => {"
+        " if (!d.open) d.querySelector('summary').click(); })"
+    )
+    browser.settle()
 
 
 def _open_every_multiselect(browser: Browser) -> list[str]:
