@@ -61,6 +61,7 @@ def refusal_message(error: TriageError) -> str:
 REFUSALS = {
     "already has an open report": "У этого инцидента уже есть открытое обращение.",
     "answer text is empty": "Ответ пуст: напишите текст ответа.",
+    "no posts left to report": "В инциденте не осталось постов: обращение не создаётся.",
     "merged into itself": "Инцидент нельзя объединить с самим собой.",
     "some, but not all": "Для разделения выберите часть постов инцидента, но не все.",
 }

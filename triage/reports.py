@@ -64,6 +64,8 @@ def create_report(
     claim(session, incident, expected_version=expected_version)
     if open_report(session, incident_id=incident_id) is not None:
         raise TriageError(f"incident {incident_id} already has an open report")
+    if incident.post_count == 0:
+        raise TriageError(f"incident {incident_id} has no posts left to report")
     if agency_id is None:
         suggestion = suggest_agency(
             session,

@@ -277,3 +277,18 @@ def test_routing_suggests_from_the_table_and_the_topic(session: Session) -> None
         .all()
     )
     assert actions == ["create", "delete"]
+
+
+def test_an_incident_without_posts_gets_no_report(session: Session) -> None:
+    empty = Incident(title="все посты оказались не сигналами", post_count=0)
+    session.add(empty)
+    session.commit()
+    with pytest.raises(TriageError, match="no posts left"):
+        create_report(
+            session,
+            incident_id=empty.id or 0,
+            expected_version=empty.version,
+            actor="anna",
+            user_id=None,
+            calendar=CAL,
+        )
