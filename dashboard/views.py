@@ -190,12 +190,17 @@ def report_status(status: str) -> str:
 
 
 def time_left(due_at: datetime | None, at: datetime) -> str:
-    """ "осталось 5 ч 10 мин" or "просрочено на 2 ч" ("—" without a deadline)."""
+    """ "осталось 5 ч 10 мин", "осталось 6 дн 18 ч" or "просрочено на 2 ч 5 мин" ("—"
+    without a deadline)."""
     if due_at is None:
         return "—"
     seconds = int((due_at - at).total_seconds())
     hours, minutes = divmod(abs(seconds) // 60, 60)
-    span = f"{hours} ч {minutes} мин" if hours else f"{minutes} мин"
+    days, hours = divmod(hours, 24)
+    if days:
+        span = f"{days} дн {hours} ч"
+    else:
+        span = f"{hours} ч {minutes} мин" if hours else f"{minutes} мин"
     return f"осталось {span}" if seconds >= 0 else f"просрочено на {span}"
 
 

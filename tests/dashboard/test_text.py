@@ -1,5 +1,8 @@
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
+from dashboard import views
 from dashboard.text import escape_markdown, highlight
 
 
@@ -34,3 +37,18 @@ def test_highlight_takes_whole_words_only() -> None:
     assert highlight("На планете нет воды", {"нет": "cue", "на": "cue"}) == (
         ":orange-background[На] планете :orange-background[нет] воды"
     )
+
+
+@pytest.mark.parametrize(
+    ("minutes", "shown"),
+    [
+        (45, "осталось 45 мин"),
+        (5 * 60 + 10, "осталось 5 ч 10 мин"),
+        (162 * 60 + 41, "осталось 6 дн 18 ч"),
+        (-(2 * 60 + 5), "просрочено на 2 ч 5 мин"),
+        (-(3 * 24 * 60 + 60), "просрочено на 3 дн 1 ч"),
+    ],
+)
+def test_time_left_reads_in_days_when_long(minutes: int, shown: str) -> None:
+    at = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+    assert views.time_left(at + timedelta(minutes=minutes), at) == shown
