@@ -1,20 +1,31 @@
-"""Run a stage function for the signed-in user: commit on success, say why on refusal."""
+"""Run a stage function for the signed-in user: check the login, commit, say why on refusal."""
 
+import logging
 from collections.abc import Callable
 from typing import TypeVar
 
 import streamlit as st
 from sqlmodel import Session
 
-from dashboard import resources
+from dashboard import auth, resources
+from triage.accounts import Right
 from triage.errors import ConflictError, InvalidTransition, NotFound, TriageError
 from triage.scope import OutOfScope
 
 Result = TypeVar("Result")
+log = logging.getLogger(__name__)
 
 
-def perform(action: Callable[[Session], Result], *, done: str) -> Result | None:
-    """Call `action(session)`, commit, show `done`; a triage refusal becomes an error message."""
+def perform(
+    action: Callable[[Session], Result], *, done: str, right: Right | None = None
+) -> Result | None:
+    """Call `action(session)` and commit, if the login is still live and grants `right`.
+
+    A triage refusal becomes a Russian message; any other failure is logged with its
+    traceback and said in Russian, never shown as a traceback.
+    """
+    if auth.allowed(right) is None:
+        return None
     with resources.session() as db:
         try:
             result = action(db)
@@ -22,6 +33,11 @@ def perform(action: Callable[[Session], Result], *, done: str) -> Result | None:
         except TriageError as error:
             db.rollback()
             st.error(refusal_message(error))
+            return None
+        except Exception:
+            db.rollback()
+            log.exception("console action failed")
+            st.error("Действие не выполнено из-за внутренней ошибки. Подробности — в журнале.")
             return None
     st.toast(done)
     st.session_state["otklik_last_action"] = done
@@ -32,9 +48,23 @@ def refusal_message(error: TriageError) -> str:
     if isinstance(error, ConflictError):
         return "Запись уже изменил другой пользователь. Обновите страницу и повторите."
     if isinstance(error, InvalidTransition):
-        return f"Нельзя перевести обращение из статуса «{error.current}» в «{error.target}»."
+        return "Такой переход статуса невозможен: обновите страницу."
     if isinstance(error, OutOfScope):
         return "Нет доступа: запись относится к другой территории."
     if isinstance(error, NotFound):
         return "Запись не найдена: возможно, её уже удалили или объединили."
-    return f"Действие отклонено: {error}"
+    text = str(error)
+    for fragment, message in REFUSALS.items():
+        if fragment in text:
+            return message
+    return "Действие отклонено: обновите страницу и повторите."
+
+
+# Triage refusals without a class of their own, told apart by their (English) wording.
+REFUSALS = {
+    "already has an open report": "У этого инцидента уже есть открытое обращение.",
+    "answer text is empty": "Ответ пуст: напишите текст ответа.",
+    "no posts left to report": "В инциденте не осталось постов: обращение не создаётся.",
+    "merged into itself": "Инцидент нельзя объединить с самим собой.",
+    "some, but not all": "Для разделения выберите часть постов инцидента, но не все.",
+}

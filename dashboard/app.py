@@ -2,20 +2,39 @@
 
 import streamlit as st
 
-from dashboard import auth
-from dashboard.navigation import pages_for
-from dashboard.text import escape_markdown
+from dashboard import auth, russian_ui, sidebar
+from dashboard.navigation import PAGES, pages_for
 
 st.set_page_config(page_title="Отклик", page_icon=":material/campaign:", layout="wide")
+russian_ui.install()
+
+
+def _no_access() -> None:
+    st.error("Нет доступа: у вашей роли нет прав на эту страницу.")
+
 
 login = auth.current_login()
 if login is None:
-    page = st.navigation([st.Page("screens/login.py", title="Вход", icon=":material/login:")])
+    # Every address answers with the login form, so a link or F5 opens its page after login.
+    login_page = st.Page("screens/login.py", title="Вход", icon=":material/login:", default=True)
+    hidden = [
+        st.Page("screens/login.py", title="Вход", url_path=p.url_path, visibility="hidden")
+        for p in PAGES
+    ]
+    page = st.navigation([login_page, *hidden])
 else:
     allowed = pages_for(login.role)
-    page = st.navigation([st.Page(p.path, title=p.title, icon=p.icon) for p in allowed])
-    with st.sidebar:
-        name = escape_markdown(login.username)
-        st.caption(f"{name} · {auth.ROLE_NAMES.get(login.role, login.role)}")
-        st.button("Выйти", on_click=auth.sign_out, key="sign_out")
+    shown = [
+        st.Page(p.path, title=p.title, icon=p.icon, visibility="visible" if p.visible else "hidden")
+        for p in allowed
+    ]
+    refused = [
+        st.Page(_no_access, title=p.title, url_path=p.url_path, visibility="hidden")
+        for p in PAGES
+        if p not in allowed
+    ]
+    page = st.navigation([*shown, *refused])
+    sidebar.show(login)
+auth.write_cookie()
+auth.show_notice()
 page.run()

@@ -1,5 +1,6 @@
 """The console's pages: file, title, icon and the right needed to see it."""
 
+from pathlib import Path
 from typing import NamedTuple
 
 from triage.accounts import Right, has_right
@@ -10,6 +11,12 @@ class PageSpec(NamedTuple):
     title: str
     icon: str
     right: Right
+    visible: bool = True  # False: reached by links only (one post), not listed in the sidebar
+
+    @property
+    def url_path(self) -> str:
+        """The page's address (`/reports`), the same before and after login."""
+        return Path(self.path).stem
 
 
 PAGES = (
@@ -20,6 +27,7 @@ PAGES = (
     PageSpec("screens/sources.py", "Источники", ":material/rss_feed:", Right.VIEW_SOURCES),
     PageSpec("screens/model.py", "Модель", ":material/model_training:", Right.MANAGE_MODEL),
     PageSpec("screens/taxonomy.py", "Рубрикатор", ":material/category:", Right.MANAGE_TAXONOMY),
+    PageSpec("screens/post.py", "Пост", ":material/article:", Right.VIEW_INCIDENTS, False),
 )
 
 

@@ -4,6 +4,7 @@ import streamlit as st
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from models.agency import Agency
 from models.db import make_engine
 from models.geo import Municipality
 from models.source import Source
@@ -69,6 +70,34 @@ def _sources(url: str) -> dict[int, str]:
         return {row.id: row.name for row in rows if row.id is not None}
 
 
+@st.cache_data(ttl=60, show_spinner=False)
+def _source_kinds(url: str) -> dict[int, str]:
+    with Session(_engine_for(url)) as db:
+        return {row.id: row.kind for row in db.exec(select(Source)) if row.id is not None}
+
+
+@st.cache_data(ttl=REFERENCE_TTL_SECONDS, show_spinner=False)
+def _agencies(url: str) -> dict[int, tuple[str, bool]]:
+    with Session(_engine_for(url)) as db:
+        rows = db.exec(select(Agency).order_by(Agency.name))
+        return {row.id: (row.name, row.active) for row in rows if row.id is not None}
+
+
+def source_kinds() -> dict[int, str]:
+    """Source id -> kind (vk_wall, telegram…)."""
+    return _source_kinds(settings().database_url)
+
+
+def agencies() -> dict[int, str]:
+    """Agency id -> name, every agency (history names old ones too)."""
+    return {i: name for i, (name, _) in _agencies(settings().database_url).items()}
+
+
+def active_agencies() -> dict[int, str]:
+    """Agency id -> name of the agencies a report may be sent to, by name."""
+    return {i: name for i, (name, on) in _agencies(settings().database_url).items() if on}
+
+
 def categories() -> dict[str, str]:
     """Category code -> name."""
     return _categories(settings().database_url)
@@ -118,6 +147,8 @@ def clear_reference_data() -> None:
     """Forget cached reference data after the console itself changed it (this process's
     cache: every page of every session sees the change at its next run)."""
     _sources.clear()
+    _source_kinds.clear()
+    _agencies.clear()
     _categories.clear()
     _topics.clear()
     _retired.clear()

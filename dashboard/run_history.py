@@ -20,7 +20,6 @@ RUN_STATUS_NAMES: dict[str, str] = {
     CrawlRunStatus.ABANDONED: "прерван",
 }
 ERROR_NAMES = {ABANDONED_REASON: "обход не завершился: процесс сбора остановлен или потерян"}
-SHARE = st.column_config.NumberColumn(format="percent")
 
 
 def run_status(status: str) -> str:
@@ -65,7 +64,8 @@ def runs_table(
 
 
 def summary_table(names: dict[int, str], summaries: dict[int, RunSummary]) -> list[dict[str, Any]]:
-    """One row per source; a source without runs shows zeros, itself a sign to look at."""
+    """One row per source; a source without runs shows zeros, itself a sign to look at (and
+    "—" for its failure share: a blank cell would read «None»)."""
     empty = WindowFigures(runs=0, sick=0, new=0)
     rows = []
     for source_id, name in names.items():
@@ -75,10 +75,10 @@ def summary_table(names: dict[int, str], summaries: dict[int, RunSummary]) -> li
             {
                 "Источник": name,
                 "Обходов за 24 ч": day.runs,
-                "Сбоев за 24 ч": day.sick_share,
+                "Сбоев за 24 ч": views.share(day.sick_share),
                 "Новых постов за 24 ч": day.new,
                 "Обходов за 7 дней": week.runs,
-                "Сбоев за 7 дней": week.sick_share,
+                "Сбоев за 7 дней": views.share(week.sick_share),
                 "Новых постов за 7 дней": week.new,
             }
         )
@@ -109,7 +109,6 @@ def show(names: dict[int, str]) -> None:
         summary_table(names, summaries),
         hide_index=True,
         width="stretch",
-        column_config={"Сбоев за 24 ч": SHARE, "Сбоев за 7 дней": SHARE},
     )
     picked = st.selectbox(
         "Обходы источника",

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import streamlit as st
 
-from dashboard import resources
+from dashboard import names, resources
 from models.annotation import Annotation
 from models.audit import AuditEvent
 from models.incident import Incident
@@ -48,7 +48,7 @@ def sources_table(rows: list[Source]) -> list[dict[str, Any]]:
         {
             "№": row.id,
             "Название": row.name,
-            "Тип": row.kind,
+            "Тип": names.source_kind(row.kind),
             "Цель": row.target,
             "Включён": row.enabled,
             "Состояние": SOURCE_STATUS_NAMES.get(row.status, row.status),
@@ -77,7 +77,7 @@ def versions_table(rows: list[ModelVersion]) -> list[dict[str, Any]]:
             "Статус": MODEL_STATUS_NAMES.get(row.status, row.status),
             "Примеров": row.label_count,
             "Создана": local_time(row.created_at),
-            "Проверочных": row.metrics.get("heldout"),
+            "Проверочных": row.metrics.get("heldout") or "—",
         }
         for row in rows
     ]
@@ -91,7 +91,7 @@ def show_metrics(metrics: dict[str, Any]) -> None:
             "Задача": TASK_NAMES.get(task, task),
             "Примеров": figures.get("n"),
             "Точность": figures.get("accuracy"),
-            "Macro F1": figures.get("macro_f1"),
+            "Макро-F1": figures.get("macro_f1"),
             **{f"Покрытие при {p}": v for p, v in (figures.get("coverage") or {}).items()},
         }
         for role, tasks in metrics.items()
@@ -196,12 +196,17 @@ def report_status(status: str) -> str:
 
 
 def time_left(due_at: datetime | None, at: datetime) -> str:
-    """ "осталось 5 ч 10 мин" or "просрочено на 2 ч" ("—" without a deadline)."""
+    """ "осталось 5 ч 10 мин", "осталось 6 дн 18 ч" or "просрочено на 2 ч 5 мин" ("—"
+    without a deadline)."""
     if due_at is None:
         return "—"
     seconds = int((due_at - at).total_seconds())
     hours, minutes = divmod(abs(seconds) // 60, 60)
-    span = f"{hours} ч {minutes} мин" if hours else f"{minutes} мин"
+    days, hours = divmod(hours, 24)
+    if days:
+        span = f"{days} дн {hours} ч"
+    else:
+        span = f"{hours} ч {minutes} мин" if hours else f"{minutes} мин"
     return f"осталось {span}" if seconds >= 0 else f"просрочено на {span}"
 
 
@@ -225,28 +230,31 @@ def _compact(values: dict[str, Any] | None) -> str:
 
 
 def reports_table(rows: list[ReportRow], *, at: datetime) -> Any:
-    """Reports with their time left; overdue rows in red."""
+    """Reports with their time left first (it fits a narrow screen); overdue rows in red."""
     frame = pd.DataFrame(
         [
             {
                 "№": row.id,
-                "Проблема": row.title,
+                "Осталось": time_left(row.due_at, at) if row.status in RUNNING else "—",
+                "Срок": local_time(row.due_at) if row.status in RUNNING else "—",
                 "Статус": report_status(row.status),
+                "Проблема": row.title,
                 "Исполнитель": row.agency or "—",
                 "Муниципалитет": row.municipality or "—",
-                "Срок": local_time(row.due_at),
-                "Осталось": time_left(row.due_at, at) if row.status not in CLOSED else "—",
-                "Срочное": row.urgent,
+                "Срочное": "да" if row.urgent else "",
             }
             for row in rows
         ]
     )
     overdue = [row.overdue for row in rows]
     return frame.style.apply(
-        lambda column: ["color: #c62828" if late else "" for late in overdue], axis=0
+        lambda column: [OVERDUE_STYLE if late else "" for late in overdue], axis=0
     )
 
 
+OVERDUE_STYLE = "background-color: #ffebee; color: #b71c1c"
+# the agency owes an answer and the clock runs (not paused waiting for the citizen)
+RUNNING = frozenset({"new", "sent", "in_progress", "reopened"})
 CLOSED = {"resolved", "rejected", "duplicate", "not_in_competence"}
 
 

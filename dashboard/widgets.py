@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import streamlit as st
 
-from dashboard import resources, views
+from dashboard import links, resources, views
 from dashboard.text import escape_markdown, highlight
 from models.annotation import Annotation
 from models.post import Post
@@ -20,17 +20,23 @@ def page_number(key: str) -> int:
     return int(st.number_input("Страница", min_value=1, value=1, step=1, key=key)) - 1
 
 
-def post_card(post: Post, annotation: Annotation | None = None) -> None:
-    """A post with its place and the model's cues highlighted; text always escaped."""
+def post_card(post: Post, annotation: Annotation | None = None, *, linked: bool = False) -> None:
+    """A post with its place and the model's cues highlighted; text always escaped.
+
+    `linked`: the number opens the post's own page (its address can be shared)."""
     with st.container(border=True):
         source = resources.sources().get(post.source_id, f"источник №{post.source_id}")
         published = views.local_time(post.published_at)
-        st.caption(
-            f"пост №{post.id} · {escape_markdown(source)} · {published} · {views.reach(post)}"
-        )
+        number = f"пост №{post.id}"
+        if linked:
+            number = f"[{number}](post?id={post.id})"
+        st.caption(f"{number} · {escape_markdown(source)} · {published} · {views.reach(post)}")
         st.markdown(highlight(post.text, views.marks(annotation)))
-        if post.url and post.url.startswith(("https://", "http://")):
-            st.link_button("Открыть оригинал", post.url)
+        url = links.original_url(post, source_kind=resources.source_kinds().get(post.source_id))
+        if url:
+            st.link_button("Открыть оригинал", url)
+        else:
+            st.caption("Ссылки на оригинал нет: пост загружен из файла.")
 
 
 def export_buttons(rows: Callable[[], Sequence[Any]], *, file_stem: str) -> None:

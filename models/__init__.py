@@ -13,6 +13,7 @@ from models.geo import Municipality, Settlement
 from models.incident import Incident, IncidentPost, IncidentStatus
 from models.learning import ModelStatus, ModelVersion, TrainingLabel
 from models.lease import Lease
+from models.login import ConsoleSession, LoginFailure
 from models.notification import Notification
 from models.post import PipelineStage, Post, PostCreate, PostKind, PostPublic, ReviewStatus
 from models.publication import Publication, PublicationStatus
@@ -28,6 +29,7 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "Category",
+    "ConsoleSession",
     "CrawlCursor",
     "CrawlRun",
     "CrawlRunStatus",
@@ -35,6 +37,7 @@ __all__ = [
     "IncidentPost",
     "IncidentStatus",
     "Lease",
+    "LoginFailure",
     "ModelStatus",
     "ModelVersion",
     "Municipality",

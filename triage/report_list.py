@@ -1,10 +1,10 @@
 """Reports as rows for lists and exports: overdue and soon-due first."""
 
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, select
 from sqlalchemy.sql import Select
 from sqlmodel import Session
 
@@ -66,6 +66,7 @@ def list_reports(
     statuses: tuple[str, ...] = (),
     municipality_id: int | None = None,
     overdue_only: bool = False,
+    due_within: timedelta | None = None,
     report_id: int | None = None,
     limit: int = 100,
     offset: int = 0,
@@ -78,6 +79,7 @@ def list_reports(
     """Open reports past their deadline first, then by deadline; closed ones last.
 
     Only the reports `scope` covers: its municipalities, its agency's.
+    `due_within`: only running reports not yet overdue whose deadline is that close.
     """
     running = Report.status.in_(sla.CLOCK_RUNNING)  # type: ignore[attr-defined]
     overdue = running & Report.paused_at.is_(None) & (Report.due_at < now)  # type: ignore[union-attr,operator]
@@ -96,6 +98,9 @@ def list_reports(
         statement = statement.where(Report.municipality_id == municipality_id)
     if overdue_only:
         statement = statement.where(overdue)
+    if due_within is not None:
+        soon = Report.due_at < now + due_within  # type: ignore[operator]
+        statement = statement.where(running, Report.paused_at.is_(None), ~overdue, soon)  # type: ignore[union-attr]
     if report_id is not None:
         statement = statement.where(Report.id == report_id)
     if report_ids:
@@ -108,18 +113,6 @@ def list_reports(
         statement = statement.where(Report.created_at < created_to)  # type: ignore[operator]
     statement = scoped_reports(statement, scope)
     return [_row(*row) for row in session.execute(statement).all()]
-
-
-def overdue_count(session: Session, *, now: datetime, scope: Scope = EVERYWHERE) -> int:
-    """How many reports `scope` covers are past their deadline (e.g. a sidebar counter)."""
-    running = Report.status.in_(sla.CLOCK_RUNNING)  # type: ignore[attr-defined]
-    statement = scoped_reports(
-        select(func.count())
-        .select_from(Report)
-        .where(running, Report.paused_at.is_(None), Report.due_at < now),  # type: ignore[union-attr,operator]
-        scope,
-    )
-    return int(session.execute(statement).scalar_one())
 
 
 def scoped_reports(statement: Select, scope: Scope) -> Select:

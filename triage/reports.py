@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlmodel import Session
 
+from models.agency import Agency
 from models.clock import now
 from models.incident import Incident, IncidentStatus
 from models.notification import NoticeKind
@@ -14,7 +15,7 @@ from models.taxonomy import Topic
 from triage import sla
 from triage.audit import record_event, snapshot
 from triage.calendar import WorkCalendar
-from triage.errors import TriageError
+from triage.errors import NotFound, TriageError
 from triage.locking import claim, load
 from triage.notifications import record_report_notice
 from triage.routing import suggest_agency
@@ -74,8 +75,10 @@ def create_report(
         municipality_id=incident.municipality_id,
     )  # fmt: skip
     claim(session, incident, expected_version=expected_version)
-    if _open_report(session, incident_id=incident_id) is not None:
+    if open_report(session, incident_id=incident_id) is not None:
         raise TriageError(f"incident {incident_id} already has an open report")
+    if incident.post_count == 0:
+        raise TriageError(f"incident {incident_id} has no posts left to report")
     if agency_id is None:
         suggestion = suggest_agency(
             session,
@@ -128,6 +131,9 @@ def set_agency(
     user_id: int | None,
     scope: Scope = EVERYWHERE,
 ) -> Report:
+    agency = session.get(Agency, agency_id)
+    if agency is None or not agency.active:
+        raise NotFound("agency", agency_id)
     report = _load_in_scope(session, report_id=report_id, scope=scope)
     claim(session, report, expected_version=expected_version)
     before = {"agency_id": report.agency_id}
@@ -190,7 +196,7 @@ def _load_in_scope(session: Session, *, report_id: int, scope: Scope) -> Report:
     return report
 
 
-def _open_report(session: Session, *, incident_id: int) -> Report | None:
+def open_report(session: Session, *, incident_id: int) -> Report | None:
     return session.execute(
         select(Report)
         .where(Report.incident_id == incident_id, Report.status.not_in(CLOSED_STATUSES))  # type: ignore[attr-defined]

@@ -5,15 +5,37 @@ import streamlit as st
 from dashboard import actions, auth, resources, views, widgets
 from dashboard.queries import IncidentFilters, incident_posts, incidents_page
 from dashboard.text import escape_markdown
-from models.incident import Incident
+from models.incident import Incident, IncidentStatus
 from triage.accounts import Right, has_right
 from triage.incidents import merge_incidents, split_incident
-from triage.reports import create_report
+from triage.reports import create_report, open_report
 
 PAGE_SIZE = 25
 
+CREATED = "inc_created_report"  # the report a click just created: opened next
+MERGE_CONFIRM = "inc_merge_confirm"  # (target id, versions, source ids) waiting for «Да»
+
 login = auth.require(Right.VIEW_INCIDENTS)
+if (created := st.session_state.pop(CREATED, None)) is not None:
+    st.switch_page("screens/reports.py", query_params={"report": str(created)})
 st.title("Инциденты")
+
+
+def _picked(key: str) -> None:
+    """Make the picked incident the one shown, and its address the page's (?incident=N)."""
+    picked = st.session_state.get(key)
+    if picked is None:
+        st.query_params.pop("incident", None)
+    else:
+        st.query_params["incident"] = str(picked)
+
+
+def _chosen_incident() -> int | None:
+    try:
+        return int(st.query_params.get("incident", ""))
+    except ValueError:
+        return None
+
 
 left, middle, right = st.columns(3)
 status = left.selectbox(
@@ -35,25 +57,51 @@ with resources.session() as db:
         db, filters=filters, page=page, page_size=PAGE_SIZE, scope=login.scope
     )
 st.caption(f"Найдено: {total}. Страница {page + 1} из {max(1, -(-total // PAGE_SIZE))}.")
-if not incidents:
+if incidents:
+    st.dataframe(views.incidents_table(incidents), hide_index=True, width="stretch")
+else:
     st.info("Инцидентов с такими условиями нет.")
-    st.stop()
-st.dataframe(views.incidents_table(incidents), hide_index=True, width="stretch")
 
 by_id = {incident.id: incident for incident in incidents}
-chosen_id = st.selectbox(
-    "Инцидент", list(by_id), format_func=lambda i: views.incident_label(by_id[i]), key="inc_pick"
+chosen_id = _chosen_incident()
+if chosen_id is not None and chosen_id not in by_id:
+    with resources.session() as db:
+        linked = db.get(Incident, chosen_id)
+    if linked is None:
+        st.warning(f"Инцидент №{chosen_id} не найден.")
+        chosen_id = None
+    else:
+        by_id[chosen_id] = linked
+st.selectbox(
+    "Инцидент",
+    list(by_id),
+    index=list(by_id).index(chosen_id) if chosen_id in by_id else None,
+    format_func=lambda i: views.incident_label(by_id[i]),
+    placeholder="выберите инцидент из списка",
+    key=f"inc_pick_{chosen_id}",
+    on_change=_picked,
+    args=(f"inc_pick_{chosen_id}",),
 )
+if chosen_id is None:
+    st.stop()
 incident: Incident = by_id[chosen_id]
 st.subheader(escape_markdown(incident.title))
 st.caption(
-    f"{views.category_name(incident.category_code)} · "
+    f"{views.incident_status(incident.status)} · {views.category_name(incident.category_code)} · "
     f"{views.municipality_name(incident.municipality_id)} · постов: {incident.post_count}"
 )
 with resources.session() as db:
     posts = incident_posts(db, incident_id=chosen_id)
+    report = open_report(db, incident_id=chosen_id)
+if report is not None:
+    st.page_link(
+        "screens/reports.py",
+        label=f"Обращение №{report.id}: {views.report_status(report.status)}",
+        icon=":material/assignment:",
+        query_params={"report": str(report.id)},
+    )
 for post in posts:
-    widgets.post_card(post)
+    widgets.post_card(post, linked=True)
 
 if not has_right(login.role, Right.EDIT_INCIDENTS):
     st.stop()
@@ -61,7 +109,7 @@ if not has_right(login.role, Right.EDIT_INCIDENTS):
 
 def _create_report(incident_id: int, version: int) -> None:
     """Callbacks carry the versions on screen: a change made meanwhile is a conflict."""
-    actions.perform(
+    created = actions.perform(
         lambda db: create_report(
             db,
             incident_id=incident_id,
@@ -72,11 +120,14 @@ def _create_report(incident_id: int, version: int) -> None:
             scope=login.scope,
         ),
         done="Обращение создано.",
+        right=Right.EDIT_INCIDENTS,
     )
+    if created is not None:
+        st.session_state[CREATED] = created.id
 
 
-def _merge(target_id: int, versions: dict[int, int]) -> None:
-    sources = st.session_state["inc_merge_ids"]
+def _merge(target_id: int, versions: dict[int, int], sources: list[int]) -> None:
+    st.session_state.pop(MERGE_CONFIRM, None)
     actions.perform(
         lambda db: merge_incidents(
             db,
@@ -88,12 +139,12 @@ def _merge(target_id: int, versions: dict[int, int]) -> None:
             scope=login.scope,
         ),
         done="Инциденты объединены.",
+        right=Right.EDIT_INCIDENTS,
     )
-    st.session_state["inc_merge_ids"] = []
 
 
-def _split(incident_id: int, version: int) -> None:
-    post_ids = st.session_state["inc_split_ids"]
+def _split(incident_id: int, version: int, key: str) -> None:
+    post_ids = st.session_state.get(key) or []
     actions.perform(
         lambda db: split_incident(
             db,
@@ -105,40 +156,63 @@ def _split(incident_id: int, version: int) -> None:
             scope=login.scope,
         ),
         done="Создан новый инцидент.",
+        right=Right.EDIT_INCIDENTS,
     )
-    st.session_state["inc_split_ids"] = []
 
 
-st.button(
-    "Создать обращение",
-    key="inc_create_report",
-    type="primary",
-    on_click=_create_report,
-    args=(chosen_id, incident.version),
-)
+if incident.status != IncidentStatus.OPEN or report is not None:
+    st.caption("Обращение по инциденту можно создать, пока инцидент открыт и без обращения.")
+elif incident.post_count == 0:
+    st.caption("В инциденте не осталось постов: обращение по нему не создаётся.")
+else:
+    st.button(
+        "Создать обращение",
+        key=f"inc_create_report_{chosen_id}",
+        type="primary",
+        on_click=_create_report,
+        args=(chosen_id, incident.version),
+    )
+
+merge_key = f"inc_merge_ids_{chosen_id}"
 merge_ids = st.multiselect(
     "Присоединить к этому инциденту",
     [i for i in by_id if i != chosen_id],
     format_func=lambda i: views.incident_label(by_id[i]),
-    key="inc_merge_ids",
+    placeholder="выберите инциденты",
+    key=merge_key,
 )
+versions = {i: by_id[i].version for i in [chosen_id, *merge_ids]}
 st.button(
     "Объединить",
-    key="inc_merge",
+    key=f"inc_merge_{chosen_id}",
     disabled=not merge_ids,
-    on_click=_merge,
-    args=(chosen_id, {i: incident.version for i, incident in by_id.items()}),
+    on_click=st.session_state.__setitem__,
+    args=(MERGE_CONFIRM, (chosen_id, versions, list(merge_ids))),
 )
+pending = st.session_state.get(MERGE_CONFIRM)
+if pending and pending[0] == chosen_id:
+    joined = ", ".join(f"№{i}" for i in pending[2])
+    st.warning(
+        f"Инциденты {joined} будут присоединены к №{chosen_id}; это не отменить. Продолжить?"
+    )
+    yes, no = st.columns(2)
+    yes.button("Да, объединить", key=f"inc_merge_yes_{chosen_id}", type="primary",
+               on_click=_merge, args=pending)  # fmt: skip
+    no.button("Отмена", key=f"inc_merge_no_{chosen_id}", on_click=st.session_state.pop,
+              args=(MERGE_CONFIRM, None))  # fmt: skip
+
+split_key = f"inc_split_ids_{chosen_id}"
 split_ids = st.multiselect(
     "Выделить посты в новый инцидент",
     [p.id for p in posts],
     format_func=lambda i: f"пост №{i}",
-    key="inc_split_ids",
+    placeholder="выберите посты",
+    key=split_key,
 )
 st.button(
     "Разделить",
-    key="inc_split",
+    key=f"inc_split_{chosen_id}",
     disabled=not split_ids,
     on_click=_split,
-    args=(chosen_id, incident.version),
+    args=(chosen_id, incident.version, split_key),
 )

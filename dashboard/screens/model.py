@@ -7,7 +7,7 @@ import streamlit as st
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from dashboard import auth, resources, views
+from dashboard import auth, names, resources, views
 from models.learning import ModelStatus, ModelVersion, TrainingLabel
 from nlp.learning import LearningError, current_version, decide, retrain_candidate, rollback
 from triage.accounts import Right
@@ -59,7 +59,10 @@ if versions:
 
 st.subheader("Разметка для обучения")
 st.dataframe(
-    [{"Происхождение": origin, "Примеров": count} for origin, count in label_counts.items()],
+    [
+        {"Происхождение": names.label_origin(origin), "Примеров": count}
+        for origin, count in label_counts.items()
+    ],
     hide_index=True,
 )
 st.subheader("Версии")

@@ -1,104 +1,198 @@
-"""Обращения: reports with deadlines, the detail timeline, status changes, the answer."""
+"""Обращения: reports with deadlines; one report (`?report=N`) with its posts, agency,
+history, status and answer."""
 
 from datetime import datetime
 
 import streamlit as st
 
-from dashboard import actions, auth, resources, views, widgets
+from dashboard import actions, auth, history, resources, views, widgets
 from dashboard.publishing import publish_block
-from dashboard.queries import timeline
+from dashboard.queries import incident_posts, timeline
 from dashboard.text import escape_markdown
 from models.clock import now
 from models.incident import Incident
 from models.report import Report
 from triage.accounts import Right, has_right
-from triage.lifecycle import TRANSITIONS, change_status
+from triage.deadlines import DUE_SOON
+from triage.lifecycle import FINAL, TRANSITIONS, change_status
 from triage.report_list import ReportRow, list_reports
-from triage.reports import is_overdue, set_answer
+from triage.reports import is_overdue, set_agency, set_answer
+from triage.routing import suggest_agency
+from triage.sla import CLOCK_RUNNING
 
 PAGE_SIZE = 25
 EXPORT_LIMIT = 100_000
+POSTS_SHOWN = 20
+CONFIRM = "rep_confirm"  # (report id, version, final status) waiting for «Да»
+DUE_FILTERS = {None: "любой", "overdue": "просроченные", "soon": "срок истекает"}
 
 login = auth.require(Right.VIEW_REPORTS)
+can_handle = has_right(login.role, Right.HANDLE_REPORTS)
 st.title("Обращения")
 
+# the sidebar counter links here with ?due=overdue|soon: the filter takes it over once
+if "due" in st.query_params:
+    due_link = st.query_params.pop("due")
+    st.session_state["rep_due"] = due_link if due_link in DUE_FILTERS else None
 
-def _all_rows(moment: datetime) -> list[ReportRow]:
-    """Every report matching the filters on screen, for the export."""
+
+def _filtered_rows(moment: datetime, *, limit: int, offset: int = 0) -> list[ReportRow]:
+    """Reports matching the filters on screen (the list and its export)."""
+    due = st.session_state.get("rep_due")
     with resources.session() as db:
         return list_reports(
             db,
             now=moment,
             statuses=tuple(st.session_state.get("rep_statuses") or ()),
             municipality_id=st.session_state.get("rep_mun"),
-            overdue_only=bool(st.session_state.get("rep_overdue")),
-            limit=EXPORT_LIMIT,
+            overdue_only=due == "overdue",
+            due_within=DUE_SOON if due == "soon" else None,
+            limit=limit,
+            offset=offset,
             scope=login.scope,
         )
 
 
+def _open(report_id: int | None) -> None:
+    """Make `report_id` the report shown, and its address the page's (?report=N)."""
+    if report_id is None:
+        st.query_params.pop("report", None)
+    else:
+        st.query_params["report"] = str(report_id)
+
+
+def _picked(key: str) -> None:
+    _open(st.session_state.get(key))
+
+
+def _chosen_report() -> int | None:
+    try:
+        return int(st.query_params.get("report", ""))
+    except ValueError:
+        return None
+
+
 left, middle, right = st.columns(3)
-statuses = left.multiselect(
-    "Статусы", list(views.REPORT_STATUS_NAMES), format_func=views.report_status, key="rep_statuses"
+left.multiselect(
+    "Статусы",
+    list(views.REPORT_STATUS_NAMES),
+    format_func=views.report_status,
+    placeholder="все статусы",
+    key="rep_statuses",
 )
-municipality = middle.selectbox(
+middle.selectbox(
     "Муниципалитет",
     [None, *views.scoped_municipalities(login.scope)],
     format_func=views.municipality_name,
     key="rep_mun",
 )
-overdue_only = right.checkbox("Только просроченные", key="rep_overdue")
+right.selectbox("Срок", list(DUE_FILTERS), format_func=DUE_FILTERS.__getitem__, key="rep_due")
 page = widgets.page_number("rep_page")
 moment = now()
-with resources.session() as db:
-    rows = list_reports(
-        db,
-        now=moment,
-        statuses=tuple(statuses),
-        municipality_id=municipality,
-        overdue_only=overdue_only,
-        limit=PAGE_SIZE,
-        offset=page * PAGE_SIZE,
-        scope=login.scope,
+rows = _filtered_rows(moment, limit=PAGE_SIZE, offset=page * PAGE_SIZE)
+if rows:
+    st.dataframe(views.reports_table(rows, at=moment), hide_index=True, width="stretch")
+    widgets.export_buttons(
+        lambda: _filtered_rows(moment, limit=EXPORT_LIMIT),
+        file_stem=f"obrashcheniya-{moment:%Y%m%d-%H%M}",
     )
-if not rows:
+else:
     st.info("Обращений с такими условиями нет.")
-    st.stop()
-st.dataframe(views.reports_table(rows, at=moment), hide_index=True, width="stretch")
-widgets.export_buttons(lambda: _all_rows(moment), file_stem=f"obrashcheniya-{moment:%Y%m%d-%H%M}")
 
-by_id = {row.id: row for row in rows}
-report_id = st.selectbox(
-    "Обращение", list(by_id), format_func=lambda i: f"№{i}: {by_id[i].title[:80]}", key="rep_pick"
+chosen = _chosen_report()
+by_id = {row.id: f"№{row.id}: {row.title[:80]}" for row in rows}
+if chosen is not None and chosen not in by_id:
+    by_id[chosen] = f"№{chosen}"
+st.selectbox(
+    "Обращение",
+    list(by_id),
+    index=list(by_id).index(chosen) if chosen in by_id else None,
+    format_func=by_id.__getitem__,
+    placeholder="выберите обращение из списка",
+    key=f"rep_pick_{chosen}",
+    on_change=_picked,
+    args=(f"rep_pick_{chosen}",),
 )
-with resources.session() as db:
-    report = db.get(Report, report_id)
-    incident = db.get(Incident, report.incident_id) if report else None
-    events = timeline(db, entity_type="report", entity_id=report_id)
-if report is None or incident is None:
+if chosen is None:
     st.stop()
 
-deadline = views.time_left(report.due_at, moment)
+with resources.session() as db:
+    report = db.get(Report, chosen)
+    incident = db.get(Incident, report.incident_id) if report else None
+    events = timeline(db, entity_type="report", entity_id=chosen)
+    posts = incident_posts(db, incident_id=incident.id, limit=POSTS_SHOWN) if incident else []
+    suggestion = (
+        suggest_agency(
+            db,
+            topic_code=report.topic_code,
+            category_code=incident.category_code,
+            municipality_id=report.municipality_id,
+        )
+        if report and incident
+        else None
+    )
+if (
+    report is None
+    or incident is None
+    or report.id is None
+    or not login.scope.covers_report(
+        municipality_id=report.municipality_id, agency_id=report.agency_id
+    )
+):
+    st.warning(f"Обращение №{chosen} не найдено.")
+    st.stop()
+
+
+def _deadline(report: Report) -> str:
+    """The countdown while the agency owes an answer; otherwise why there is none."""
+    if report.status in FINAL:
+        return f"закрыто {views.local_time(report.resolved_at or report.updated_at)}"
+    if report.paused_at is not None:
+        return "срок приостановлен: ждём заявителя"
+    if report.status not in CLOCK_RUNNING:
+        return "ответ получен"
+    left = views.time_left(report.due_at, moment)
+    return f":red[{left}]" if is_overdue(report, at=moment) else left
+
+
 st.subheader(f"Обращение №{report.id}: {escape_markdown(incident.title)}")
+agency_name = resources.agencies().get(report.agency_id or 0, "не назначен")
+place = views.municipality_name(report.municipality_id) if report.municipality_id else "—"
 st.markdown(
     f"**Статус:** {views.report_status(report.status)} · "
-    f"**Срок:** {views.local_time(report.due_at)} · "
-    + (f":red[{deadline}]" if is_overdue(report, at=moment) else deadline)
+    f"**Срок:** {views.local_time(report.due_at)} · {_deadline(report)}  \n"
+    f"**Исполнитель:** {escape_markdown(agency_name)} · "
+    f"**Муниципалитет:** {escape_markdown(place)}"
+)
+st.page_link(
+    "screens/incidents.py",
+    label=f"Инцидент №{incident.id}: {incident.title[:80]} (постов: {incident.post_count})",
+    icon=":material/report:",
+    query_params={"incident": str(incident.id)},
 )
 if report.answer_text:
     st.markdown("**Ответ заявителю:**")
     st.markdown(escape_markdown(report.answer_text))
-st.markdown("**История**")
-st.dataframe(views.timeline_table(events), hide_index=True, width="stretch")
 
-if not has_right(login.role, Right.HANDLE_REPORTS):
+with st.expander(f"Посты ({incident.post_count})", expanded=True):
+    for post in posts:
+        widgets.post_card(post, linked=True)
+    if incident.post_count > len(posts):
+        st.caption(f"Показаны последние {len(posts)} из {incident.post_count}.")
+    if not posts:
+        st.caption("У инцидента нет постов.")
+
+with st.expander("История", expanded=False):
+    lines = history.report_history(events, agencies=resources.agencies())
+    st.markdown("\n".join(f"- {escape_markdown(line)}" for line in lines) or "Событий нет.")
+
+if not can_handle:
     st.stop()
-following = sorted(TRANSITIONS.get(report.status, frozenset()))
 
 
-def _change_status(report_id: int, version: int) -> None:
+def _change_status(report_id: int, version: int, target: str) -> None:
     """Callbacks carry the version on screen: a change made meanwhile is a conflict."""
-    target = st.session_state["rep_status"]
+    st.session_state.pop(CONFIRM, None)
     actions.perform(
         lambda db: change_status(
             db,
@@ -111,30 +205,121 @@ def _change_status(report_id: int, version: int) -> None:
             scope=login.scope,
         ),
         done=f"Статус: {views.report_status(target)}.",
+        right=Right.HANDLE_REPORTS,
     )
 
 
-def _save_answer(report_id: int, version: int) -> None:
+def _request_status(report_id: int, version: int, key: str) -> None:
+    """«Сменить статус»: a final status waits for «Да»; any other is applied at once."""
+    target = st.session_state.get(key)
+    if target is None:
+        return
+    if target in FINAL:
+        st.session_state[CONFIRM] = (report_id, version, target)
+    else:
+        _change_status(report_id, version, target)
+
+
+def _save_answer(report_id: int, version: int, key: str) -> None:
     actions.perform(
         lambda db: set_answer(
             db,
             report_id=report_id,
-            text=st.session_state["rep_answer"],
+            text=st.session_state.get(key) or "",
             expected_version=version,
             actor=login.username,
             user_id=login.user_id,
             scope=login.scope,
         ),
         done="Ответ сохранён.",
+        right=Right.HANDLE_REPORTS,
     )
 
 
-shown = (report_id, report.version)
+def _reroute(report_id: int, version: int, key: str) -> None:
+    agency_id = st.session_state.get(key)
+    if agency_id is None:
+        return
+    actions.perform(
+        lambda db: set_agency(
+            db,
+            report_id=report_id,
+            agency_id=agency_id,
+            expected_version=version,
+            actor=login.username,
+            user_id=login.user_id,
+            scope=login.scope,
+        ),
+        done=f"Исполнитель: {resources.agencies().get(agency_id, '')}.",
+        right=Right.HANDLE_REPORTS,
+    )
+
+
+shown = (report.id, report.version)
+following = sorted(TRANSITIONS.get(report.status, frozenset()), key=views.report_status)
 if following:
-    st.selectbox("Новый статус", following, format_func=views.report_status, key="rep_status")
-    st.button(
-        "Сменить статус", key="rep_change", type="primary", on_click=_change_status, args=shown
+    status_key = f"rep_status_{report.id}_{report.version}"
+    target = st.selectbox(
+        "Новый статус",
+        following,
+        index=None,
+        placeholder="выберите новый статус",
+        format_func=views.report_status,
+        key=status_key,
     )
-st.text_area("Ответ заявителю", value=report.answer_text or "", key="rep_answer")
-st.button("Сохранить ответ", key="rep_save_answer", on_click=_save_answer, args=shown)
-publish_block(report_id, username=login.username, user_id=login.user_id)
+    st.button(
+        "Сменить статус",
+        key=f"rep_change_{report.id}",
+        type="primary",
+        disabled=target is None,
+        on_click=_request_status,
+        args=(*shown, status_key),
+    )
+    pending = st.session_state.get(CONFIRM)
+    if pending and pending[:2] == shown:
+        final = views.report_status(pending[2])
+        st.warning(
+            f"Статус «{final}» окончательный: обращение №{report.id} будет закрыто. Продолжить?"
+        )
+        yes, no = st.columns(2)
+        yes.button(
+            f"Да, «{final}»",
+            key=f"rep_confirm_yes_{report.id}",
+            type="primary",
+            on_click=_change_status,
+            args=pending,
+        )
+        no.button("Отмена", key=f"rep_confirm_no_{report.id}", on_click=st.session_state.pop,
+                  args=(CONFIRM, None))  # fmt: skip
+
+if report.status not in FINAL:
+    agencies = resources.active_agencies()
+    agency_key = f"rep_agency_{report.id}_{report.version}"
+    options = list(agencies)
+    if suggestion is not None and suggestion.agency_id != report.agency_id:
+        st.caption(f"Маршрутизация предлагает: {escape_markdown(suggestion.agency_name)}.")
+    picked = st.selectbox(
+        "Исполнитель",
+        options,
+        index=options.index(report.agency_id) if report.agency_id in agencies else None,
+        format_func=agencies.__getitem__,
+        placeholder="выберите исполнителя",
+        key=agency_key,
+    )
+    st.button(
+        "Сменить исполнителя",
+        key=f"rep_reroute_{report.id}",
+        disabled=picked is None or picked == report.agency_id,
+        on_click=_reroute,
+        args=(*shown, agency_key),
+    )
+
+answer_key = f"rep_answer_{report.id}"
+st.text_area("Ответ заявителю", value=report.answer_text or "", key=answer_key)
+st.button(
+    "Сохранить ответ",
+    key=f"rep_save_answer_{report.id}",
+    on_click=_save_answer,
+    args=(*shown, answer_key),
+)
+publish_block(report.id, username=login.username, user_id=login.user_id)

@@ -1,10 +1,12 @@
 """Источники: crawl sources with their health and crawl history; add, run now, switch off/on."""
 
+import logging
+
 import streamlit as st
 from sqlmodel import Session
 
-from dashboard import actions, auth, resources, run_history, views
-from dashboard.crawling import crawl_now
+from dashboard import actions, auth, names, resources, run_history, views
+from dashboard.crawling import CrawlMessage, crawl_now
 from dashboard.queries import sources_with_daily_posts
 from ingest.sources import get_or_create_source, set_source_enabled
 from models.source import Source, SourceCreate, SourceKind
@@ -13,13 +15,8 @@ from triage.audit import record_event
 from triage.errors import NotFound
 
 CRAWLED = [SourceKind.VK_WALL, SourceKind.VK_COMMENTS, SourceKind.VK_SEARCH, SourceKind.TELEGRAM]
-KIND_NAMES = {
-    SourceKind.VK_WALL: "стена ВКонтакте",
-    SourceKind.VK_COMMENTS: "комментарии ВКонтакте",
-    SourceKind.VK_SEARCH: "поиск ВКонтакте",
-    SourceKind.TELEGRAM: "канал Telegram",
-}
 
+log = logging.getLogger(__name__)
 login = auth.require(Right.VIEW_SOURCES)
 
 
@@ -50,6 +47,7 @@ def _on_switch(source_id: int, enabled: bool) -> None:
     actions.perform(
         lambda db: _switch(db, source_id=source_id, enabled=enabled),
         done=f"Источник {'включён' if enabled else 'выключен'}.",
+        right=Right.MANAGE_SOURCES,
     )
 
 
@@ -91,12 +89,21 @@ if everything:
         help="Выключенный источник не собирается; его посты остаются.",
     )
 
-names = {source.id: source.name for source, _ in rows if source.enabled}
-if names:
-    chosen = st.selectbox("Источник", list(names), format_func=names.__getitem__, key="src_pick")
-    if st.button("Собрать сейчас", key="src_run"):
+runnable = {source.id: source.name for source, _ in rows if source.enabled}
+if runnable:
+    chosen = st.selectbox(
+        "Источник", list(runnable), format_func=runnable.__getitem__, key="src_pick"
+    )
+    if st.button("Собрать сейчас", key="src_run") and auth.allowed(Right.MANAGE_SOURCES):
         with st.spinner("Сбор…"):
-            message = crawl_now(resources.settings(), engine=resources.engine(), source_id=chosen)
+            try:
+                outcome = crawl_now(
+                    resources.settings(), engine=resources.engine(), source_id=chosen or 0
+                )
+            except Exception:  # the action's boundary: the detail to the log, words on screen
+                log.exception("crawl of source %s failed", chosen)
+                outcome = CrawlMessage(False, "Сбор не удался из-за внутренней ошибки. "
+                                              "Подробности — в журнале сервера.")  # fmt: skip
         with resources.session() as db:
             record_event(
                 db,
@@ -106,14 +113,15 @@ if names:
                 entity_id=chosen or 0,
                 action="run_now",
                 before=None,
-                after={"result": message},
+                after={"result": outcome.text, "ok": outcome.ok},
             )
             db.commit()
-        st.success(message)
+        (st.success if outcome.ok else st.error)(outcome.text)
+    auth.show_notice()
 
 with st.form("src_add", clear_on_submit=True):
     st.markdown("**Новый источник**")
-    kind = st.selectbox("Тип", CRAWLED, format_func=KIND_NAMES.__getitem__, key="src_kind")
+    kind = st.selectbox("Тип", CRAWLED, format_func=names.source_kind, key="src_kind")
     target = st.text_input(
         "Что собирать", key="src_target", help="id сообщества (-123), запрос или канал Telegram"
     )

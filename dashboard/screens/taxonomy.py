@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 from sqlmodel import Session, col, select
 
-from dashboard import auth, resources, taxonomy_files
+from dashboard import auth, names, resources, taxonomy_files
 from dashboard.text import escape_markdown
 from models.agency import Agency
 from models.taxonomy import Category, Topic
@@ -73,7 +73,10 @@ def _refresh() -> None:
 
 
 def _commit(action: Callable[[Session], Any], *, section: str, refused: str) -> bool:
-    """Run `action` in one transaction and commit; a TaxonomyError is said, nothing kept."""
+    """Run `action` in one transaction and commit; a TaxonomyError is said, nothing kept.
+    Nothing runs unless the login is still live and may edit the rubricator."""
+    if auth.allowed(Right.MANAGE_TAXONOMY) is None:
+        return False
     with resources.session() as db:
         try:
             action(db)
@@ -147,7 +150,7 @@ def _save(editor_key: str) -> None:
         return
     with resources.session() as db:
         stale = _rows(db, category) != shown
-    if stale:
+    if stale and "table" in st.session_state.get(MESSAGES, {}):
         kind, text = st.session_state[MESSAGES]["table"]
         _say("table", kind, text + "\n\n" + STALE)
 
@@ -297,14 +300,18 @@ if category is not None:
                 ),
                 "urgent": st.column_config.CheckboxColumn("Срочная"),
                 "agency_type": st.column_config.SelectboxColumn(
-                    "Тип исполнителя", options=options, required=True
+                    "Тип исполнителя",
+                    options=options,
+                    required=True,
+                    format_func=names.agency_type,
                 ),
                 "active": st.column_config.CheckboxColumn("Активна"),
                 "category_code": st.column_config.SelectboxColumn(
                     "Категория",
                     options=list(categories),
                     required=True,
-                    help="Перенести тему в другую категорию (код категории)",
+                    format_func=lambda code: categories[code].name,
+                    help="Перенести тему в другую категорию",
                 ),
             },
         )
@@ -348,6 +355,7 @@ if category is not None:
             options,
             index=options.index(DEFAULT_AGENCY_TYPE),
             accept_new_options=True,
+            format_func=names.agency_type,
             key="tax_new_agency",
         )
         left.checkbox("Срочная (SLA в календарных часах)", key="tax_new_urgent")

@@ -25,6 +25,8 @@ def streamlit_command(*, port: int, address: str) -> list[str]:
         "--browser.gatherUsageStats=false",
         "--server.fileWatcherType=none",
         "--client.toolbarMode=minimal",
+        # a failure the page did not catch shows no traceback, paths or help links
+        "--client.showErrorDetails=none",
     ]
 
 

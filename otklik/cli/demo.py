@@ -71,7 +71,7 @@ def prepare_demo(*, engine: Engine, settings: Settings, echo: Echo) -> DemoSumma
     summary = DemoSummary()
     migrate.upgrade(engine)
     _seed(engine, settings, summary, echo)
-    _users(engine, summary)
+    create_demo_logins(engine, summary)
     new_ids = _import_demo_files(engine, settings.data_dir / "demo", summary, echo)
     pipeline = _pipeline(engine, settings, summary)
     if pipeline is not None:
@@ -107,11 +107,20 @@ def _seed(engine: Engine, settings: Settings, summary: DemoSummary, echo: Echo) 
     echo(f"agencies added: {loaded.agencies}, routing rules added: {loaded.rules}")
 
 
-def _users(engine: Engine, summary: DemoSummary) -> None:
+def create_demo_logins(engine: Engine, summary: DemoSummary) -> None:
+    """The demo logins with their printed passwords, unless real users exist (then none)."""
     accounts = _optional("triage.accounts", summary)
     if accounts is None:
         return
     with Session(engine) as session:
+        demo_names = {username for username, _, _ in DEMO_USERS}
+        real = [u.username for u in accounts.list_users(session) if u.username not in demo_names]
+        if real:
+            # known passwords must never open a database that real people sign in to
+            summary.skipped.append(
+                f"demo logins (the database has real users: {', '.join(sorted(real)[:3])}…)"
+            )
+            return
         for username, password, role in DEMO_USERS:
             if accounts.get_user(session, username=username) is None:
                 accounts.create_user(session, username=username, password=password, role=role)

@@ -72,11 +72,20 @@ class Browser:
     def wait_for(self, expression: str, *, timeout: float = 30) -> None:
         """Poll a JavaScript condition until it is true (the first paint may be blank)."""
         deadline = time.monotonic() + timeout
-        while not self.evaluate(expression):
+        while not self._evaluate_during_navigation(expression):
             if time.monotonic() > deadline:
                 text = self.evaluate("document.body ? document.body.innerText : ''")
                 raise TimeoutError(f"waited {timeout}s for {expression!r}; page: {text[:500]!r}")
             time.sleep(0.3)
+
+    def _evaluate_during_navigation(self, expression: str) -> Any:
+        """False while the page is being replaced (a reload, a link) instead of an error."""
+        try:
+            return self.evaluate(expression)
+        except RuntimeError as error:
+            if "navigated or closed" in str(error) or "context" in str(error):
+                return False
+            raise
 
     def wait_for_text(self, text: str, *, timeout: float = 30) -> None:
         self.wait_for(
@@ -96,6 +105,74 @@ class Browser:
         )
         if not found:
             raise LookupError(f"no {selector} with text {text!r}")
+
+    def settle(self, *, timeout: float = 30) -> None:
+        """Wait until Streamlit has finished its run and drawn its widgets (idle twice in a
+        row half a second apart: a rerun may start a moment after the previous one ends)."""
+        idle = (
+            "document.readyState === 'complete'"
+            " && document.querySelector('[data-testid=stStatusWidget]') === null"
+            " && document.querySelectorAll('[data-testid=stSkeleton]').length === 0"
+        )
+        deadline = time.monotonic() + timeout
+        calm = 0
+        while calm < 2:
+            time.sleep(0.5)
+            calm = calm + 1 if self._evaluate_during_navigation(idle) else 0
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the page did not settle in {timeout}s")
+
+    def text(self) -> str:
+        return str(self.evaluate("document.body ? document.body.innerText : ''"))
+
+    def press(self, key: str, code: int) -> None:
+        """A key press on the focused element (e.g. "Enter", 13)."""
+        for kind in ("keyDown", "keyUp"):
+            self.call(
+                "Input.dispatchKeyEvent",
+                type=kind,
+                key=key,
+                code=key,
+                windowsVirtualKeyCode=code,
+                nativeVirtualKeyCode=code,
+            )
+
+    def choose(self, label: str, option: str) -> None:
+        """Pick `option` in the selectbox labelled `label`: click it, type, then Enter."""
+        found = self.evaluate(
+            "(() => { const box = [...document.querySelectorAll('[data-testid=stSelectbox]')]"
+            ".find(b => (b.querySelector('[data-testid=stWidgetLabel]') || {}).innerText"
+            f" === {json.dumps(label)});"
+            " if (!box) return false; const input = box.querySelector('input');"
+            " input.scrollIntoView({block: 'center'}); input.click(); input.focus();"
+            " return true; })()"
+        )
+        if not found:
+            raise LookupError(f"no selectbox labelled {label!r}")
+        time.sleep(0.3)
+        self.call("Input.insertText", text=option)
+        time.sleep(0.5)
+        self.press("Enter", 13)
+
+    def cookies(self) -> list[dict[str, Any]]:
+        return list(self.call("Network.getAllCookies").get("cookies", []))
+
+    def mouse_click_text(self, selector: str, text: str) -> None:
+        """Click like a person: the mouse on the element's centre (focus moves, so an edited
+        text box hands its value over first)."""
+        point = self.evaluate(
+            f"(() => {{ const el = [...document.querySelectorAll({json.dumps(selector)})]"
+            f".find(e => e.innerText.trim().includes({json.dumps(text)}));"
+            " if (!el) return null; el.scrollIntoView({block: 'center'});"
+            " const r = el.getBoundingClientRect();"
+            " return [r.left + r.width / 2, r.top + r.height / 2]; })()"
+        )
+        if not point:
+            raise LookupError(f"no {selector} with text {text!r}")
+        x, y = point
+        self.call("Input.dispatchMouseEvent", type="mouseMoved", x=x, y=y)
+        for kind in ("mousePressed", "mouseReleased"):
+            self.call("Input.dispatchMouseEvent", type=kind, x=x, y=y, button="left", clickCount=1)
 
     def screenshot(self, path: Path) -> None:
         data = self.call("Page.captureScreenshot", format="png")["data"]

@@ -1,6 +1,9 @@
 """Console tests: AppTest sessions on the `configured` test database, one user per role."""
 
-from collections.abc import Callable
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -11,12 +14,14 @@ from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
 from models.user import Role
+from tests.dashboard.browser import free_port, wait_for_http
 from triage.accounts import create_user
 
 if TYPE_CHECKING:
     from nlp.lemmas import Lemmatizer
 
-DASHBOARD = Path(__file__).resolve().parents[2] / "dashboard"
+ROOT = Path(__file__).resolve().parents[2]
+DASHBOARD = ROOT / "dashboard"
 APP = DASHBOARD / "app.py"
 PASSWORD = "пароль-для-тестов"
 TIMEOUT = 30
@@ -158,3 +163,22 @@ def seeded(
         session.commit()
         triage_posts(session, post_ids=ids, thresholds=Thresholds())
     return {"posts": ids}
+
+
+@pytest.fixture
+def console(configured: str, seeded: dict[str, list[int]]) -> Iterator[str]:
+    """`otklik dashboard` on a free port against the seeded test database."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "otklik", "dashboard", "--port", str(port)],
+        env={**os.environ, "OTKLIK_DATABASE_URL": configured},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=ROOT,
+    )
+    try:
+        assert wait_for_http(f"http://127.0.0.1:{port}/_stcore/health", timeout=120) == "ok"
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        process.terminate()
+        process.wait(timeout=20)

@@ -5,10 +5,11 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
 from dashboard.navigation import PAGES
+from models.audit import AuditEvent
 from models.clock import frozen_at, now
 from tests.dashboard.conftest import DASHBOARD, TIMEOUT, log_in, texts
 from triage.accounts import deactivate_user, has_right
@@ -63,6 +64,8 @@ def test_navigation_offers_only_the_pages_of_the_role(
             assert not app.exception, page.path
             assert app.title[0].value == page.title
         else:
+            # the page's file is not registered; its address says «Нет доступа» in Russian
+            # (a refusal without a file: see test_console_browser.py)
             with pytest.raises(ValueError, match="navigation page"):
                 app.switch_page(page.path)
 
@@ -91,3 +94,17 @@ def test_deactivated_user_is_signed_out(
     app.run()
     assert "otklik_login" not in app.session_state
     assert app.text_input(key="login_username") is not None
+
+
+def test_repeated_failures_make_the_next_attempt_wait(
+    signed_in: Callable[[str], AppTest], engine: Engine
+) -> None:
+    with frozen_at(now()):  # all at one moment: the wait cannot have passed
+        for _ in range(3):
+            app = log_in("admin", "не-тот-пароль")
+        app = log_in("admin")  # the right password, but too soon
+    assert "otklik_login" not in app.session_state
+    assert "Слишком много неудачных попыток входа" in texts(app)
+    with Session(engine) as session:
+        failures = session.exec(select(AuditEvent).where(AuditEvent.action == "login_failed")).all()
+    assert len(failures) == 3

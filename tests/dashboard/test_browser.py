@@ -1,15 +1,11 @@
 """The running console in a real headless Chromium: log in, open the main pages, screenshot."""
 
-import os
-import subprocess
-import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.dashboard.browser import chromium, free_port, wait_for_http
+from tests.dashboard.browser import chromium
 from tests.dashboard.conftest import PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -17,32 +13,13 @@ ARTIFACTS = ROOT / "test-artifacts"
 # Each page's title and a text that shows only once its content has been drawn.
 PAGES = {
     "Очередь": "Подтвердить выбранные",
-    "Инциденты": "Создать обращение",
+    "Инциденты": "Найдено:",
     "Обращения": "Обращений с такими условиями нет",
     "Аналитика": "Рейтинг муниципалитетов",
     "Источники": "Новый источник",
     "Модель": "Разметка для обучения",
     "Рубрикатор": "Экспорт и импорт",
 }
-
-
-@pytest.fixture
-def console(configured: str, seeded: dict[str, list[int]]) -> Iterator[str]:
-    """`otklik dashboard` on a free port against the seeded test database."""
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "otklik", "dashboard", "--port", str(port)],
-        env={**os.environ, "OTKLIK_DATABASE_URL": configured},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        cwd=ROOT,
-    )
-    try:
-        assert wait_for_http(f"http://127.0.0.1:{port}/_stcore/health", timeout=120) == "ok"
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 @pytest.mark.browser

@@ -25,12 +25,20 @@ def test_create_report_from_an_incident(
     incidents = _incidents(engine)
     assert len(incidents) == 2  # the two pipe posts were grouped together
     target = next(i for i in incidents if i.post_count == 2)
-    app.selectbox(key="inc_pick").select(target.id).run()
+    app.selectbox(key="inc_pick_None").select(target.id).run()
     assert "Краснокамске" in "\n".join(m.value for m in app.markdown)
-    app.button(key="inc_create_report").click().run()
+    app.button(key=f"inc_create_report_{target.id}").click().run()
     assert not app.exception
     with Session(engine) as session:
         report = session.exec(select(Report)).one()
+    # the created report is open, by its address; no second click can create another
+    assert app.title[0].value == "Обращения"
+    assert f"Обращение №{report.id}" in app.subheader[0].value
+    app.query_params["incident"] = str(target.id)
+    open_page(app, "incidents")
+    assert not [b for b in app.button if str(b.key).startswith("inc_create_report")]
+    assert f"Обращение №{report.id}" in [link.label.split(":")[0] for link in app.get("page_link")]
+    with Session(engine) as session:
         assert report.incident_id == target.id
         assert report.created_by is not None
         assert session.get(Incident, target.id).status == IncidentStatus.REPORTED  # type: ignore[union-attr]
@@ -43,19 +51,21 @@ def test_merge_then_split(
 ) -> None:
     app = open_page(signed_in("admin"), "incidents")
     first, second = _incidents(engine)
-    app.selectbox(key="inc_pick").select(first.id).run()
-    app.multiselect(key="inc_merge_ids").select(second.id).run()
-    app.button(key="inc_merge").click().run()
+    app.selectbox(key="inc_pick_None").select(first.id).run()
+    app.multiselect(key=f"inc_merge_ids_{first.id}").select(second.id).run()
+    app.button(key=f"inc_merge_{first.id}").click().run()
     assert not app.exception
+    assert {i.status for i in _incidents(engine)} == {IncidentStatus.OPEN}  # asked first
+    assert "это не отменить" in app.warning[0].value
+    app.button(key=f"inc_merge_yes_{first.id}").click().run()
     merged = {i.id: i for i in _incidents(engine)}
     assert merged[second.id].status == IncidentStatus.MERGED
     assert merged[first.id].post_count == 3
 
     app.run()
-    app.selectbox(key="inc_pick").select(first.id).run()
     post_id = seeded["posts"][2]
-    app.multiselect(key="inc_split_ids").select(post_id).run()
-    app.button(key="inc_split").click().run()
+    app.multiselect(key=f"inc_split_ids_{first.id}").select(post_id).run()
+    app.button(key=f"inc_split_{first.id}").click().run()
     assert not app.exception
     after = _incidents(engine)
     assert len(after) == 3
@@ -69,4 +79,19 @@ def test_operator_sees_incidents_but_no_controls(
     app = open_page(signed_in("operator"), "incidents")
     assert not app.exception
     assert len(app.dataframe) == 1
-    assert not [b for b in app.button if b.key == "inc_create_report"]
+    assert not [b for b in app.button if str(b.key).startswith("inc_create_report")]
+
+
+def test_an_incident_without_posts_offers_no_report(
+    signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]], engine: Engine
+) -> None:
+    with Session(engine, expire_on_commit=False) as session:
+        empty = Incident(title="Все посты оказались не сигналами", post_count=0)
+        session.add(empty)
+        session.commit()
+    app = signed_in("moderator")
+    app.query_params["incident"] = str(empty.id)
+    open_page(app, "incidents")
+    assert not app.exception
+    assert not [b for b in app.button if str(b.key).startswith("inc_create_report")]
+    assert "не осталось постов" in "\n".join(c.value for c in app.caption)

@@ -1,104 +1,251 @@
-"""Обращения: move a report through its statuses, write the answer, see the timeline."""
+"""Обращения: one report by its address; statuses (finals confirmed), the answer bound to
+its report, the agency, the history in Russian."""
 
 from collections.abc import Callable
 from io import BytesIO
+from typing import Any
 
 from openpyxl import load_workbook
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 from streamlit.testing.v1 import AppTest
 
+from models.agency import Agency
 from models.audit import AuditEvent
 from models.incident import Incident
 from models.report import Report, ReportStatus
-from tests.dashboard.conftest import open_page
+from tests.dashboard.conftest import log_in, open_page
+from tests.dashboard.conftest import texts as escaped_texts
+from triage.accounts import deactivate_user
 from triage.calendar import WorkCalendar
 from triage.reports import create_report
 
 
-def _report(engine: Engine) -> Report:
+def _reports(engine: Engine) -> list[Report]:
+    """A report for each seeded incident (two), oldest incident first."""
+    made = []
     with Session(engine, expire_on_commit=False) as session:
-        incident = session.exec(select(Incident).order_by(col(Incident.id))).first()
-        assert incident is not None and incident.id is not None
-        report = create_report(
-            session,
-            incident_id=incident.id,
-            expected_version=incident.version,
-            actor="moderator",
-            user_id=None,
-            calendar=WorkCalendar(),
-        )
+        for incident in session.exec(select(Incident).order_by(col(Incident.id))).all():
+            assert incident.id is not None
+            made.append(
+                create_report(
+                    session,
+                    incident_id=incident.id,
+                    expected_version=incident.version,
+                    actor="moderator",
+                    user_id=None,
+                    calendar=WorkCalendar(),
+                )
+            )
         session.commit()
+    return made
+
+
+def _stored(engine: Engine, report_id: int | None) -> Report:
+    with Session(engine) as session:
+        report = session.get(Report, report_id)
+        assert report is not None
         return report
+
+
+def _open(app: AppTest, report_id: int | None) -> AppTest:
+    """Open a report by its address (what a link or the list's picker does)."""
+    app.query_params["report"] = str(report_id)
+    return app.run()
+
+
+def texts(app: AppTest) -> str:
+    """The page's text as the user reads it (markdown escapes removed)."""
+    return escaped_texts(app).replace("\\", "")
+
+
+def _keyed(widgets: Any, prefix: str) -> Any:
+    """The one widget whose key starts with `prefix` (keys carry the report id, version)."""
+    found = [w for w in widgets if str(w.key).startswith(prefix)]
+    assert len(found) == 1, [w.key for w in widgets]
+    return found[0]
+
+
+def _set_status(app: AppTest, status: str) -> AppTest:
+    _keyed(app.selectbox, "rep_status_").select(status).run()
+    return _keyed(app.button, "rep_change_").click().run()
 
 
 def test_move_a_report_through_its_statuses(
     signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]], engine: Engine
 ) -> None:
-    report = _report(engine)
-    app = open_page(signed_in("operator"), "reports")
-    app.selectbox(key="rep_pick").select(report.id).run()
+    report = _reports(engine)[0]
+    app = _open(open_page(signed_in("operator"), "reports"), report.id)
     assert not app.exception
     for status in (ReportStatus.SENT, ReportStatus.IN_PROGRESS, ReportStatus.ANSWERED):
-        app.selectbox(key="rep_status").select(status).run()
-        app.button(key="rep_change").click().run()
+        _set_status(app, status)
         assert not app.exception
-        with Session(engine) as session:
-            assert session.get(Report, report.id).status == status  # type: ignore[union-attr]
-    app.text_area(key="rep_answer").input("Трубу заменили 5 мая.").run()
-    app.button(key="rep_save_answer").click().run()
-    app.selectbox(key="rep_status").select(ReportStatus.RESOLVED).run()
-    app.button(key="rep_change").click().run()
+        assert _stored(engine, report.id).status == status
+    app.text_area(key=f"rep_answer_{report.id}").input("Трубу заменили 5 мая.").run()
+    app.button(key=f"rep_save_answer_{report.id}").click().run()
+    _set_status(app, ReportStatus.RESOLVED)
+    app.button(key=f"rep_confirm_yes_{report.id}").click().run()
+    stored = _stored(engine, report.id)
+    assert (stored.status, stored.answer_text) == ("resolved", "Трубу заменили 5 мая.")
+    assert stored.resolved_at is not None
     with Session(engine) as session:
-        stored = session.get(Report, report.id)
-        assert stored is not None
-        assert (stored.status, stored.answer_text) == ("resolved", "Трубу заменили 5 мая.")
-        assert stored.resolved_at is not None
         events = session.exec(
             select(AuditEvent).where(
                 AuditEvent.entity_type == "report", AuditEvent.actor == "operator"
             )
         ).all()
-        assert len(events) >= 5
-        assert all(event.user_id is not None for event in events)
-    timeline = app.dataframe[-1].value
-    assert "set_answer" in set(timeline["Действие"])
+    assert len(events) >= 5
+    assert all(event.user_id is not None for event in events)
+    history = texts(app)
+    assert "сменил статус: «в работе» → «дан ответ»" in history
+    assert "записал ответ заявителю" in history
+    assert "status:" not in history and "None" not in history
+    assert "закрыто" in history and "осталось" not in history  # no countdown once closed
+
+
+def test_no_status_is_chosen_for_the_user_and_finals_ask_first(
+    signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]], engine: Engine
+) -> None:
+    report = _reports(engine)[0]
+    app = _open(open_page(signed_in("operator"), "reports"), report.id)
+    assert _keyed(app.selectbox, "rep_status_").value is None
+    assert _keyed(app.button, "rep_change_").disabled
+    _set_status(app, ReportStatus.DUPLICATE)
+    assert _stored(engine, report.id).status == ReportStatus.NEW  # nothing yet
+    assert any("окончательный" in w.value for w in app.warning)
+    app.button(key=f"rep_confirm_no_{report.id}").click().run()
+    assert not app.warning
+    assert _stored(engine, report.id).status == ReportStatus.NEW
+    _set_status(app, ReportStatus.DUPLICATE)
+    app.button(key=f"rep_confirm_yes_{report.id}").click().run()
+    assert _stored(engine, report.id).status == ReportStatus.DUPLICATE
+
+
+def test_the_answer_box_belongs_to_its_report_and_its_user(
+    signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]], engine: Engine
+) -> None:
+    first, second = _reports(engine)
+    app = _open(open_page(signed_in("operator"), "reports"), first.id)
+    app.text_area(key=f"rep_answer_{first.id}").input("Ответ по первому обращению").run()
+    app.button(key=f"rep_save_answer_{first.id}").click().run()
+    app.text_area(key=f"rep_answer_{first.id}").input("Черновик, не сохранён").run()
+
+    _open(app, second.id)
+    box = app.text_area(key=f"rep_answer_{second.id}")
+    assert box.value == ""
+    app.button(key=f"rep_save_answer_{second.id}").click().run()
+    assert "Ответ пуст" in texts(app)
+    assert _stored(engine, second.id).answer_text is None
+    assert _stored(engine, first.id).answer_text == "Ответ по первому обращению"
+
+    # another user in the same tab starts from what is stored, not from the draft
+    app.button(key="sign_out").click().run()
+    app.text_input(key="login_username").input("admin")
+    app.text_input(key="login_password").input("пароль-для-тестов")
+    app.button(key="login_submit").click().run()
+    _open(open_page(app, "reports"), first.id)
+    assert app.text_area(key=f"rep_answer_{first.id}").value == "Ответ по первому обращению"
+
+
+def test_reroute_to_another_agency_is_audited_and_told(
+    signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]], engine: Engine
+) -> None:
+    with Session(engine) as session:
+        session.add_all(
+            [
+                Agency(name="Администрация Краснокамска", agency_type="municipal_administration"),
+                Agency(name="Водоканал Краснокамска", agency_type="water_utility"),
+            ]
+        )
+        session.commit()
+        water = session.exec(select(Agency).where(Agency.agency_type == "water_utility")).one()
+    report = _reports(engine)[0]
+    app = _open(open_page(signed_in("operator"), "reports"), report.id)
+    _keyed(app.selectbox, "rep_agency_").select(water.id).run()
+    _keyed(app.button, "rep_reroute_").click().run()
+    assert not app.exception
+    assert _stored(engine, report.id).agency_id == water.id
+    assert "Водоканал Краснокамска" in texts(app)
+    assert "сменил исполнителя:" in texts(app)
+
+
+def test_a_stale_button_does_nothing_for_a_deactivated_user(
+    signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]], engine: Engine
+) -> None:
+    report = _reports(engine)[0]
+    app = _open(open_page(signed_in("operator"), "reports"), report.id)
+    _keyed(app.selectbox, "rep_status_").select(ReportStatus.SENT).run()
+    with Session(engine) as session:
+        deactivate_user(session, username="operator", actor="admin")
+    _keyed(app.button, "rep_change_").click().run()
+    assert _stored(engine, report.id).status == ReportStatus.NEW
+    assert app.text_input(key="login_username") is not None
 
 
 def test_moderator_reads_reports_without_controls(
     signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]], engine: Engine
 ) -> None:
-    report = _report(engine)
-    app = open_page(signed_in("moderator"), "reports")
-    app.selectbox(key="rep_pick").select(report.id).run()
+    report = _reports(engine)[0]
+    app = _open(open_page(signed_in("moderator"), "reports"), report.id)
     assert not app.exception
     assert "новое" in "\n".join(m.value for m in app.markdown)
-    assert not [b for b in app.button if b.key == "rep_change"]
+    assert not [b for b in app.button if str(b.key).startswith("rep_change")]
+    assert "прорвало трубу" in texts(app)  # the report shows its posts
+
+
+def test_picking_a_report_gives_it_an_address(
+    signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]], engine: Engine
+) -> None:
+    first, _ = _reports(engine)
+    app = open_page(signed_in("operator"), "reports")
+    _keyed(app.selectbox, "rep_pick_").select(first.id).run()
+    assert app.query_params["report"] in (str(first.id), [str(first.id)])
+    assert f"Обращение №{first.id}" in "\n".join(s.value for s in app.subheader)
 
 
 def test_export_honours_the_filters(
     signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]], engine: Engine
 ) -> None:
-    report = _report(engine)
+    report = _reports(engine)[0]
     app = open_page(signed_in("operator"), "reports")
     assert "новое" in set(app.dataframe[0].value["Статус"])
     app.button(key="export_prepare").click().run()
     assert not app.exception
     name, data, count = app.session_state["export_file"]
-    assert name.endswith(".csv") and count == 1
+    assert name.endswith(".csv") and count == 2
     lines = data.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("№,Статус,Инцидент,Заголовок")
-    assert lines[1].startswith(f"{report.id},новое,{report.incident_id},")
+    assert any(line.startswith(f"{report.id},новое,{report.incident_id},") for line in lines)
 
     app.radio(key="export_fmt").set_value("xlsx").run()
     app.button(key="export_prepare").click().run()
     name, data, count = app.session_state["export_file"]
     sheet = load_workbook(BytesIO(data)).active
     assert name.endswith(".xlsx")
-    assert [cell.value for cell in sheet[2]][:3] == [report.id, "новое", report.incident_id]
+    assert [cell.value for cell in sheet[2]][1] == "новое"
 
     app.multiselect(key="rep_statuses").select("resolved").run()
     assert "Обращений с такими условиями нет." in app.info[0].value
-    # the export of the filtered list is empty as well
+
+
+def test_the_sidebar_counter_links_to_overdue_reports(
+    signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]], engine: Engine
+) -> None:
+    from datetime import timedelta
+
+    from models.clock import now
+
+    late, _ = _reports(engine)
     with Session(engine) as session:
-        assert session.get(Report, report.id).status == "new"  # type: ignore[union-attr]
+        stored = session.get(Report, late.id)
+        assert stored is not None
+        stored.due_at = now() - timedelta(hours=3)
+        session.add(stored)
+        session.commit()
+    app = log_in("operator")
+    labels = [link.label for link in app.sidebar.get("page_link")]
+    assert "Просрочено: 1" in labels and "Срок истекает: 0" in labels
+    app.query_params["due"] = "overdue"
+    open_page(app, "reports")
+    assert app.selectbox(key="rep_due").value == "overdue"
+    assert list(app.dataframe[0].value["№"]) == [late.id]

@@ -103,3 +103,33 @@ def test_disable_then_enable_a_source_audited(
     assert events[0].before == {"enabled": True, "status": "ok"}
     assert events[0].after == {"enabled": False, "status": "disabled"}
     assert events[1].after == {"enabled": True, "status": "ok"}
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_run_now_says_in_russian_why_nothing_was_collected(
+    signed_in: Callable[[str], AppTest], console_users: dict[str, str], engine: Engine
+) -> None:
+    """In-process crawls (no Redis): a file source and a VK source without a token."""
+    assert get_settings().redis_url is None and get_settings().vk_token is None
+    with Session(engine) as session:
+        session.add_all(
+            [
+                Source(kind="telegram_export", name="Выгрузка чата", target="/srv/result.json"),
+                Source(kind="vk_wall", name="Стена без токена", target="-1"),
+            ]
+        )
+        session.commit()
+        ids = {s.kind: s.id for s in session.exec(select(Source))}
+    app = open_page(signed_in("operator"), "sources")
+    table = app.dataframe[0].value
+    assert set(table["Тип"]) == {"выгрузка Telegram", "стена ВКонтакте"}  # no raw codes
+
+    app.selectbox(key="src_pick").select(ids["telegram_export"]).run()
+    app.button(key="src_run").click().run()
+    assert not app.exception and not app.success
+    assert "загружается из файла" in app.error[0].value
+
+    app.selectbox(key="src_pick").select(ids["vk_wall"]).run()
+    app.button(key="src_run").click().run()
+    assert not app.exception and not app.success
+    assert app.error[0].value.startswith("Сбор не удался: нет доступа")

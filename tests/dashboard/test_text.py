@@ -1,7 +1,9 @@
 import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from dashboard import views
 from dashboard.text import WORD_JOINER, escape_markdown, highlight
 
 
@@ -63,3 +65,18 @@ def test_bare_urls_and_emails_do_not_become_links(text: str) -> None:
         shown = _rendered_text(rendered)
         assert not GFM_URL.search(shown) and not GFM_EMAIL.search(shown), shown
     assert _rendered_text(escape_markdown(text)).replace(WORD_JOINER, "") == text
+
+
+@pytest.mark.parametrize(
+    ("minutes", "shown"),
+    [
+        (45, "осталось 45 мин"),
+        (5 * 60 + 10, "осталось 5 ч 10 мин"),
+        (162 * 60 + 41, "осталось 6 дн 18 ч"),
+        (-(2 * 60 + 5), "просрочено на 2 ч 5 мин"),
+        (-(3 * 24 * 60 + 60), "просрочено на 3 дн 1 ч"),
+    ],
+)
+def test_time_left_reads_in_days_when_long(minutes: int, shown: str) -> None:
+    at = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+    assert views.time_left(at + timedelta(minutes=minutes), at) == shown

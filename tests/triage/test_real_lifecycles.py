@@ -110,7 +110,7 @@ def test_replaying_real_lifecycles_through_the_database(
 
 
 def _replay(session: Session, trace: Trace) -> Report:
-    incident = Incident(title="appeal")
+    incident = Incident(title="appeal", post_count=1)  # a report needs a post behind it
     session.add(incident)
     session.commit()
     with frozen_at(trace[0][0]):

@@ -12,9 +12,9 @@ from models.incident import Incident, IncidentPost, IncidentStatus
 from models.report import Report, ReportStatus
 from tests.triage import factories as f
 from triage.calendar import WorkCalendar
-from triage.errors import InvalidTransition, TriageError
+from triage.errors import InvalidTransition, NotFound, TriageError
 from triage.lifecycle import TRANSITIONS, can_transition, change_status
-from triage.reports import create_report, set_answer
+from triage.reports import create_report, set_agency, set_answer
 from triage.routing import load_agencies, suggest_agency
 from triage.routing_rules import add_routing_rule, remove_routing_rule
 from triage.stage import triage_posts
@@ -277,3 +277,50 @@ def test_routing_suggests_from_the_table_and_the_topic(session: Session) -> None
         .all()
     )
     assert actions == ["create", "delete"]
+
+
+def test_an_incident_without_posts_gets_no_report(session: Session) -> None:
+    empty = Incident(title="все посты оказались не сигналами", post_count=0)
+    session.add(empty)
+    session.commit()
+    with pytest.raises(TriageError, match="no posts left"):
+        create_report(
+            session,
+            incident_id=empty.id or 0,
+            expected_version=empty.version,
+            actor="anna",
+            user_id=None,
+            calendar=CAL,
+        )
+
+
+def test_reroute_only_to_an_active_agency_audited(session: Session) -> None:
+    report = _report(session)
+    water = Agency(name="Водоканал", agency_type="water_utility")
+    closed = Agency(name="Упразднённое МУП", agency_type="water_utility", active=False)
+    session.add_all([water, closed])
+    session.commit()
+    for refused in (closed.id or 0, 10_000):
+        with pytest.raises(NotFound):
+            set_agency(
+                session,
+                report_id=report.id or 0,
+                agency_id=refused,
+                expected_version=report.version,
+                actor="anna",
+                user_id=None,
+            )
+    set_agency(
+        session,
+        report_id=report.id or 0,
+        agency_id=water.id or 0,
+        expected_version=report.version,
+        actor="anna",
+        user_id=None,
+    )
+    session.commit()
+    assert session.get_one(Report, report.id).agency_id == water.id
+    event = session.execute(
+        select(AuditEvent).where(AuditEvent.action == "set_agency")
+    ).scalar_one()
+    assert event.after == {"agency_id": water.id}

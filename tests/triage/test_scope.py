@@ -12,11 +12,12 @@ from tests.scope_world import World, build_world
 from tests.triage import factories as f
 from triage.accounts import AccountError, create_user, set_user_scope
 from triage.calendar import WorkCalendar
+from triage.deadlines import deadline_counts
 from triage.incidents import merge_incidents, move_post, split_incident
 from triage.lifecycle import change_status
 from triage.moderation import Decision, review_post
 from triage.queue import QueueFilters, review_queue
-from triage.report_list import get_report_row, list_reports, overdue_count
+from triage.report_list import get_report_row, list_reports
 from triage.reports import create_report, set_agency, set_answer
 from triage.scope import EVERYWHERE, OutOfScope, Scope, agency_scope, user_scope
 
@@ -225,7 +226,7 @@ def test_an_unknown_municipality_creates_no_user(session: Session, world: World)
 
 
 def test_the_overdue_counter_follows_the_scope(session: Session, world: World) -> None:
-    assert overdue_count(session, now=NOW) == 2  # both reports are long past due in 2030
-    assert overdue_count(session, now=NOW, scope=_perm(world)) == 1
-    assert overdue_count(session, now=NOW, scope=agency_scope(world.kungur_agency)) == 1
-    assert overdue_count(session, now=datetime(2000, 1, 1, tzinfo=UTC)) == 0
+    assert deadline_counts(session, now=NOW).overdue == 2  # both reports are long past due in 2030
+    assert deadline_counts(session, now=NOW, scope=_perm(world)).overdue == 1
+    assert deadline_counts(session, now=NOW, scope=agency_scope(world.kungur_agency)).overdue == 1
+    assert deadline_counts(session, now=datetime(2000, 1, 1, tzinfo=UTC)).overdue == 0

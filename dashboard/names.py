@@ -1,0 +1,90 @@
+"""Russian names of the codes the console would otherwise show raw (one place for them)."""
+
+from models.post import PostKind, ReviewStatus
+from models.source import SourceKind
+
+SOURCE_KIND_NAMES = {
+    SourceKind.VK_WALL: "стена ВКонтакте",
+    SourceKind.VK_COMMENTS: "комментарии ВКонтакте",
+    SourceKind.VK_SEARCH: "поиск ВКонтакте",
+    SourceKind.TELEGRAM: "канал Telegram",
+    SourceKind.TELEGRAM_EXPORT: "выгрузка Telegram",
+    SourceKind.VK_DUMP: "выгрузка ВКонтакте",
+    SourceKind.CSV: "таблица CSV",
+    SourceKind.JSONL: "файл JSONL",
+    SourceKind.DEMO: "демонстрационные данные",
+}
+
+AGENCY_TYPE_NAMES = {
+    "capital_repair_fund": "фонд капитального ремонта",
+    "construction_department": "управление строительства",
+    "consumer_protection": "защита прав потребителей",
+    "culture_department": "управление культуры",
+    "education_department": "управление образования",
+    "environment_ministry": "министерство природных ресурсов",
+    "gas_utility": "газовая служба",
+    "health_ministry": "министерство здравоохранения",
+    "heritage_inspection": "инспекция по охране наследия",
+    "housing_inspection": "жилищная инспекция",
+    "management_company": "управляющая компания",
+    "mfc": "МФЦ",
+    "municipal_administration": "администрация муниципалитета",
+    "police": "полиция",
+    "power_grid": "электросети",
+    "property_ministry": "министерство имущества",
+    "road_agency": "дорожная служба",
+    "sanitary_service": "санитарная служба",
+    "social_protection": "социальная защита",
+    "sport_department": "управление спорта",
+    "telecom": "оператор связи",
+    "transport_agency": "транспортная служба",
+    "utility": "коммунальная служба",
+    "veterinary_service": "ветеринарная служба",
+    "waste_operator": "региональный оператор по отходам",
+    "water_utility": "водоканал",
+}
+
+REVIEW_STATUS_NAMES = {
+    ReviewStatus.PENDING: "ещё не разобран",
+    ReviewStatus.AUTO_ACCEPTED: "принят автоматически",
+    ReviewStatus.NEEDS_REVIEW: "ждёт модератора",
+    ReviewStatus.CONFIRMED: "подтверждён",
+    ReviewStatus.CORRECTED: "исправлен модератором",
+    ReviewStatus.NOT_SIGNAL: "не сигнал",
+}
+
+POST_KIND_NAMES = {
+    PostKind.POST: "пост",
+    PostKind.COMMENT: "комментарий",
+    PostKind.MESSAGE: "сообщение",
+    PostKind.APPEAL: "обращение из таблицы",
+}
+
+LABEL_ORIGIN_NAMES = {
+    "moderator": "решения модераторов",
+    "seed": "исходные примеры",
+    "import": "импортированная разметка",
+}
+
+ACTOR_NAMES = {"system": "система", "model": "модель", "anonymous": "неизвестный"}
+
+
+def source_kind(code: str) -> str:
+    return SOURCE_KIND_NAMES.get(code, "другой источник")  # type: ignore[call-overload]
+
+
+def agency_type(code: str) -> str:
+    """A known type by its Russian name; an operator's own new type as typed."""
+    return AGENCY_TYPE_NAMES.get(code, code.replace("_", " "))
+
+
+def review_status(code: str) -> str:
+    return REVIEW_STATUS_NAMES.get(code, "—")  # type: ignore[call-overload]
+
+
+def actor(name: str) -> str:
+    return ACTOR_NAMES.get(name, name)
+
+
+def label_origin(code: str) -> str:
+    return LABEL_ORIGIN_NAMES.get(code, "другая разметка")
