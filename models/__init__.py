@@ -8,11 +8,19 @@ from models.agency import Agency, RoutingRule
 from models.annotation import Annotation, PostAnnotation, SetBy
 from models.audit import AuditEvent
 from models.crawl import CrawlCursor, CrawlRun, CrawlRunStatus
-from models.geo import Municipality, Settlement
+from models.geo import Municipality, Settlement, Street
 from models.incident import Incident, IncidentPost, IncidentStatus
 from models.learning import ModelStatus, ModelVersion, TrainingLabel
 from models.lease import Lease
-from models.post import PipelineStage, Post, PostCreate, PostKind, PostPublic, ReviewStatus
+from models.post import (
+    PipelineStage,
+    Post,
+    PostCreate,
+    PostKind,
+    PostPublic,
+    PostSighting,
+    ReviewStatus,
+)
 from models.quarantine import QuarantineRecord
 from models.report import Report, ReportStatus
 from models.source import Source, SourceCreate, SourceKind, SourceStatus
@@ -40,6 +48,7 @@ __all__ = [
     "PostCreate",
     "PostKind",
     "PostPublic",
+    "PostSighting",
     "QuarantineRecord",
     "Report",
     "ReportStatus",
@@ -52,6 +61,7 @@ __all__ = [
     "SourceCreate",
     "SourceKind",
     "SourceStatus",
+    "Street",
     "Topic",
     "TrainingLabel",
     "User",

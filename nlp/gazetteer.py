@@ -135,6 +135,10 @@ class Gazetteer:
         elements = (self.lemmatizer.lemma_set(adjective), TYPE_WORDS)
         self._register(Pattern(municipality_id, "adjective", label, elements, False))
 
+    def names_place(self, lemma: str) -> bool:
+        """Whether a one-word place name has this lemma («пермь»): a town, not a street."""
+        return any(len(p.elements) == 1 for p in self._index.get(lemma, ()))
+
     def _register(self, pattern: Pattern) -> None:
         for lemma in pattern.elements[0]:
             self._index[lemma].append(pattern)

@@ -10,7 +10,6 @@ from models.clock import now
 from models.incident import Incident, IncidentPost
 from models.post import PipelineStage, Post, ReviewStatus
 from models.report import Report, ReportStatus
-from triage.address import find_address
 from triage.audit import record_event
 from triage.calendar import WorkCalendar
 from triage.grouping import find_match
@@ -166,7 +165,7 @@ def _group(
         session, post=post, annotation=annotation, thresholds=thresholds, lemmatize=lemmatize
     )
     if match is None:
-        address = find_address(post.text)
+        address = annotation.address_key if annotation else None
         municipality_id = annotation.municipality_id if annotation else None
         reason = {"rule": "new_incident", "address": address, "municipality_id": municipality_id}
         incident = create_incident(session, post=post, annotation=annotation, address=address,
