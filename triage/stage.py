@@ -96,7 +96,7 @@ def triage_post(
         if not created:
             post_priority = priority(incident.post_count)
             incident.priority = max(incident.priority, post_priority)
-            _reopen_if_resolved(session, incident=incident, post=post, calendar=calendar)
+            reopen_if_resolved(session, incident=incident, post=post, calendar=calendar)
     # The post's own columns change last, so they are written in one UPDATE at commit.
     post.priority = post_priority
     post.review_status = status
@@ -183,7 +183,7 @@ def _group(
     return incident, False
 
 
-def _reopen_if_resolved(
+def reopen_if_resolved(
     session: Session, *, incident: Incident, post: Post, calendar: WorkCalendar
 ) -> None:
     """A fresh complaint on a resolved report is evidence the problem is back."""
