@@ -24,7 +24,7 @@ _HOUSE_NUMBER = r"(\d{1,5}(?:/\d{1,3})?)(?:\s*-?\s*([абвгдежАБВГДЕ�
 _PARTS = (
     r"(?:\s*,?\s*(?:к\.?|корп\.?|корпус)\s*(\d{1,2}))?"
     r"(?:\s*,?\s*(?:с\.|стр\.?|строение)\s*(\d{1,2}))?"
-    r"(?:\s*,?\s*(?:лит\.?|литера)\s*([А-Яа-я]))?"
+    r"(?:\s*,?\s*(?:литера|лит\.?)\s*([А-Яа-я])(?![а-яё]))?"
 )
 _HOUSE_CUE = r"(?:д\.|дом[аеу]?|№)"
 # «ул. Ленина, д. 15», «улица Ленина 15»
@@ -38,7 +38,8 @@ CUED_STREET = re.compile(
 NAME_THEN_CUE = re.compile(
     rf"(?P<name>{_WORD})\s+(?:улиц[аеуы]|проспект[аеу]?|переул(?:ок|ке|ка)|бульвар[аеу]?|"
     rf"шоссе|набережн(?:ая|ой|ую)|площад[ьи])\b"
-    rf"(?:\s*,?\s*(?:{_HOUSE_CUE}\s*)?(?P<h>\d{{1,5}})(?![\d\w]|\s*(?:год|лет|руб|час|человек)))?"
+    rf"(?:\s*,?\s*(?:{_HOUSE_CUE}\s*)?(?P<h>\d{{1,5}})(?![\d\w]|\s*(?:год|лет|руб|час|человек))"
+    rf"{_PARTS})?"
 )
 # «у 44 дома», «возле д. 44», «44-й дом», «дом 15 по …», «дома 44»
 HOUSE_ONLY = re.compile(
@@ -113,7 +114,7 @@ class AddressParser:
             if any(s <= match.start() < e for s, e, _ in out):
                 continue
             street = self.street_key(match.group("name"))
-            house, problem = _house(match.group("h"))
+            house, problem = _house(match.group("h"), None, *match.groups()[2:5])
             if street is not None:
                 out.append((match.start(), match.end(), Address(street, house, match.group(0),
                                                                 problem)))  # fmt: skip

@@ -41,25 +41,62 @@ class ImportSummary:
 
 def read_oktmo(path: Path, region_code: str) -> list[Municipality]:
     """Top-level municipal formations (districts, okrugs) of one region."""
+    out = []
+    for code, name in _oktmo_items(path, region_code):
+        if code[5:] == "000" and not code[2:5].endswith("00") and _is_formation(name):
+            out.append(adapt_oktmo(code, name, region_code))
+    return out
+
+
+def _is_formation(name: str) -> bool:
+    return not name.startswith(_HEADER_PREFIXES)
+
+
+_SETTLEMENT_TYPES = ("рабочий поселок ", "поселок ", "посёлок ", "город ", "село ", "деревня ")
+
+
+def read_oktmo_settlements(path: Path, region_code: str) -> dict[str, list[Settlement]]:
+    """Every поселение of the region's ОКТМО list, by its formation's 5-digit code prefix:
+    «поселок Глушково» -> Глушково (посёлок); «Беличанский сельсовет» and «Тюндюковское»
+    (a сельское поселение) -> adjective names matched with their type word."""
+    out: dict[str, list[Settlement]] = {}
+    for code, name in _oktmo_items(path, region_code):
+        if code[5:] == "000" or code[5:] in {"100", "400"} or not _is_formation(name):
+            continue
+        if name.startswith("Межселен"):
+            continue
+        settlement = adapt_oktmo_settlement(name)
+        if settlement is not None:
+            out.setdefault(code[:5], []).append(settlement)
+    return out
+
+
+def adapt_oktmo_settlement(name: str) -> Settlement | None:
+    for prefix in _SETTLEMENT_TYPES:
+        if name.startswith(prefix):
+            return Settlement(municipality_id=0, name=name.removeprefix(prefix),
+                              kind=prefix.split()[-1].replace("поселок", "посёлок"))  # fmt: skip
+    parts = name.split()
+    if parts[-1] in {"сельсовет", "поссовет"} and len(parts) == 2:
+        return Settlement(municipality_id=0, name=parts[0], kind="сельсовет")
+    if len(parts) == 1 and name[-2:] in {"ое", "ий"}:
+        return Settlement(municipality_id=0, name=name, kind="поселение")
+    return None
+
+
+def _oktmo_items(path: Path, region_code: str) -> list[tuple[str, str]]:
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as error:
         raise GazetteerImportError(f"cannot read ОКТМО file {path}: {error}") from error
     if not isinstance(document, dict):
         raise GazetteerImportError(f"{path} must map ОКТМО codes to names")
-    out = []
+    items = []
     for key, name in document.items():
         match = _CODE.match(str(key).strip())
-        if not match or not match.group(1).startswith(region_code):
-            continue
-        code = match.group(1)
-        if code[5:] == "000" and not code[2:5].endswith("00") and _is_formation(str(name)):
-            out.append(adapt_oktmo(code, " ".join(str(name).split()), region_code))
-    return out
-
-
-def _is_formation(name: str) -> bool:
-    return not name.startswith(_HEADER_PREFIXES)
+        if match and match.group(1).startswith(region_code):
+            items.append((match.group(1), " ".join(str(name).split())))
+    return items
 
 
 def adapt_oktmo(code: str, name: str, region_code: str) -> Municipality:
@@ -103,6 +140,11 @@ def import_region(
     by_prefix = {m.oktmo[:5]: m for m in formations if m.oktmo}
     entries = {m.oktmo: GazetteerEntry(municipality=m) for m in new}
     settlements = 0
+    for prefix, found in read_oktmo_settlements(oktmo_path, region_code).items():
+        owner = by_prefix.get(prefix)
+        if owner is not None and owner.oktmo in entries:
+            entries[owner.oktmo].settlements.extend(found)
+            settlements += len(found)
     for row in read_cities(cities_path, region_code):
         owner = by_prefix.get(row["oktmo"][:5])
         if owner is None or owner.oktmo not in entries:

@@ -34,3 +34,18 @@ def test_highlight_takes_whole_words_only() -> None:
     assert highlight("На планете нет воды", {"нет": "cue", "на": "cue"}) == (
         ":orange-background[На] планете :orange-background[нет] воды"
     )
+
+
+@pytest.mark.parametrize(
+    ("key", "shown"),
+    [
+        (None, "не найден"),
+        ("коммунистический 44", "коммунистический, д. 44"),
+        ("карла маркс 12а; мир", "карла маркс, д. 12а; мир"),
+        ("25 октябрь", "25 октябрь"),
+    ],
+)
+def test_address_keys_are_shown_in_russian(key: str | None, shown: str) -> None:
+    from dashboard.views import address_text
+
+    assert address_text(key) == shown
