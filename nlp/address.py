@@ -173,8 +173,8 @@ class AddressParser:
 
     def _street_like(self, name: str, *, sentence_start: bool) -> bool:
         """A bare capitalised word before a number is a street when it is a surname, a
-        feminine adjective or a noun in the genitive («Мира»), not a town and not a word that
-        merely starts a sentence («Вчера 5 …»)."""
+        feminine adjective, or a noun in the genitive («Мира») not starting a sentence; never
+        a town."""
         lemma = self.lemmatizer.lemma(name)
         if self.is_place(lemma):
             return False
@@ -182,13 +182,9 @@ class AddressParser:
         if not parses:
             return False
         tag = parses[0].tag
-        if "Surn" in tag or "Name" in tag:
-            return True
-        if sentence_start:
-            return False
-        return bool(tag.POS == "ADJF" and "femn" in tag) or bool(
-            tag.POS == "NOUN" and "gent" in tag
-        )
+        if "Surn" in tag or "Name" in tag or (tag.POS == "ADJF" and "femn" in tag):
+            return True  # «Ленина 15», «Шоссейная 5»
+        return not sentence_start and tag.POS == "NOUN" and "gent" in tag  # «Мира 3»
 
     def street_key(self, name: str) -> str | None:
         parts = [p for p in re.split(r"\s+", name.replace("ё", "е")) if p]

@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from sqlmodel import Session, select
 
-from models.geo import Municipality, Settlement
+from models.geo import Municipality, Settlement, Street
 from nlp.lemmas import Lemmatizer, stem_key
 from nlp.text import Token, words
 
@@ -73,6 +73,7 @@ class Gazetteer:
         # Stem of a settlement's name or its поселение's adjective («~рышков» for «Рышковский
         # сельсовет»): what a village written after «с.», «д.», «деревня» is looked up by.
         self.settlement_roots: dict[str, set[int]] = defaultdict(set)
+        self.streets: dict[str, set[int]] = defaultdict(set)  # street key -> municipalities
         # Posts repeat their capitalised words ("Здравствуйте", street names): cache the look-up.
         self.closest_name = lru_cache(maxsize=100_000)(self._closest_name)
 
@@ -91,6 +92,8 @@ class Gazetteer:
         gazetteer = cls(lemmatizer, {m.id or 0: m.name for m in municipalities})
         for municipality in municipalities:
             gazetteer.add_municipality(municipality)
+        for street in session.exec(select(Street).where(Street.municipality_id.in_(ids))):  # type: ignore[attr-defined]
+            gazetteer.streets[street.key].add(street.municipality_id)
         for settlement in settlements:
             if settlement.kind in ADJECTIVE_SETTLEMENT_KINDS:
                 gazetteer.add_settlement_adjective(settlement.municipality_id, settlement.name)

@@ -2,7 +2,8 @@
 
 ОКТМО: a JSON object mapping "code(check digit)" to a name, e.g.
 `"57604000(2)": "Бардымский муниципальный район"`. Cities: a CSV with `city`, `oktmo`,
-`geo_lat`, `geo_lon` and `population` columns (the hflabs/city layout).
+`geo_lat`, `geo_lon` and `population` columns (the hflabs/city layout). Streets: a CSV
+with `municipality` and `street` columns (`import_streets`).
 """
 
 import csv
@@ -14,11 +15,17 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from models.geo import Municipality, Settlement
+from models.geo import Municipality, Settlement, Street
+from nlp.address import AddressParser
 from nlp.reference import GazetteerEntry
 from nlp.seed import store_gazetteer
 
 _CODE = re.compile(r"^(\d{8})(?:\(\d\))?$")
+_STREET_TYPE = re.compile(
+    r"(?<![\w-])(?:улица|ул\.?|проспект|пр-т|переулок|пер\.|бульвар|б-р|шоссе|набережная|"
+    r"площадь|тракт|проезд)(?![\w-])",
+    re.I,
+)
 _HEADER_PREFIXES = (
     "Муниципальные",
     "Городские округа",
@@ -173,3 +180,31 @@ def _float(value: str | None) -> float | None:
         return float(value) if value else None
     except ValueError:
         return None
+
+
+def import_streets(session: Session, *, path: Path, region_code: str, parser: AddressParser) -> int:
+    """Add a street list: a CSV with `municipality` (the gazetteer's name or ОКТМО code) and
+    `street` («улица Коммунистическая»). Unknown municipalities are an error, listed."""
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+    except OSError as error:
+        raise GazetteerImportError(f"cannot read street file {path}: {error}") from error
+    if rows and not {"municipality", "street"} <= set(rows[0]):
+        raise GazetteerImportError(f"{path} lacks the `municipality` and `street` columns")
+    known = session.exec(select(Municipality).where(Municipality.region_code == region_code))
+    ids = {key: m.id for m in known for key in (m.name, m.oktmo) if key}
+    unknown = sorted({row["municipality"] for row in rows if row["municipality"] not in ids})
+    if unknown:
+        raise GazetteerImportError(f"unknown municipalities in {path}: {', '.join(unknown[:5])}")
+    stored = {(s.municipality_id, s.key) for s in session.exec(select(Street))}
+    added = 0
+    for row in rows:
+        key = parser.street_key(_STREET_TYPE.sub("", row["street"]).strip())
+        mid = ids[row["municipality"]] or 0
+        if key and (mid, key) not in stored:
+            session.add(Street(municipality_id=mid, name=row["street"].strip()[:200], key=key))
+            stored.add((mid, key))
+            added += 1
+    session.commit()
+    return added

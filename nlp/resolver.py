@@ -4,6 +4,7 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
+from nlp.address import AddressParser
 from nlp.gazetteer import STREET_CUES, Gazetteer, Match, place_root
 from nlp.ner import LocationTagger
 from nlp.text import Token, clean_text, words
@@ -34,6 +35,7 @@ _CUED_SETTLEMENT = re.compile(
     r"посёлк\w*|хутор\w*|пгт\.?|рп\.?)\s+)([А-ЯЁ][а-яё]+(?:-[А-ЯЁа-яё][а-яё]+)?)"
 )
 CUED_SETTLEMENT_CONFIDENCE = 0.85
+STREET_CONFIDENCE = 0.8
 SOURCE_PRIOR_CONFIDENCE = 0.6
 FUZZY_CONFIDENCE = 0.6
 FUZZY_CUTOFF = 0.84
@@ -68,6 +70,7 @@ class MunicipalityResolver:
     def __init__(self, gazetteer: Gazetteer, tagger: LocationTagger | None = None) -> None:
         self.gazetteer = gazetteer
         self.tagger = tagger
+        self.addresses = AddressParser(gazetteer.lemmatizer, is_place=gazetteer.names_place)
 
     def resolve(self, text: str, *, prior_id: int | None = None) -> Resolution:
         """Precision first: one municipality named where the problem is, or "unknown" with
@@ -77,7 +80,8 @@ class MunicipalityResolver:
         named = self._named_places(cleaned, tokens)
         if isinstance(named, str):
             return self._prior(prior_id, why=named)
-        found = named or self._cued_settlement(cleaned) or self._from_transliteration(cleaned)
+        found = named or self._cued_settlement(cleaned) or self._from_street(cleaned)
+        found = found or self._from_transliteration(cleaned)
         found = found or self._fuzzy(tokens) or self._from_ner(cleaned)
         if found is None:
             return self._prior(prior_id, why="no place named")
@@ -123,6 +127,22 @@ class MunicipalityResolver:
             return None
         mid, span = next(iter(found.items()))
         return self._resolution(mid, span, CUED_SETTLEMENT_CONFIDENCE, "settlement", {})
+
+    def _from_street(self, text: str) -> Resolution | None:
+        """A street the loaded street list knows in one municipality of the region only."""
+        if not self.gazetteer.streets:
+            return None
+        owners: dict[int, str] = {}
+        for address in self.addresses.parse(text):
+            places = self.gazetteer.streets.get(address.street or "", set())
+            if len(places) > 1:
+                return None  # «Ленина» is everywhere: no evidence
+            for mid in places:
+                owners.setdefault(mid, address.span)
+        if len(owners) != 1:
+            return None
+        mid, span = next(iter(owners.items()))
+        return self._resolution(mid, span, STREET_CONFIDENCE, "street", {})
 
     def _strong(self, text: str, match: Match) -> bool:
         """Named as a place by its type: «в городе Льгов», «пос. Глушково», «Льговского
