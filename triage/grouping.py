@@ -49,6 +49,8 @@ def find_match(
     places = {incident.id: _place(address, incident) for incident in candidates}
     members = _members(session, [i for i, place in places.items() if place is not False], post)
     for incident in candidates:
+        if _other_problem_same_house(annotation, incident):
+            continue
         match = _score(
             incident,
             place=places[incident.id],
@@ -94,6 +96,19 @@ def _address_match(candidates: list[Any], *, annotation: Annotation | None) -> M
                       "municipality_id": incident.municipality_id}  # fmt: skip
             return Match(incident.id, 1.0, reason)
     return None
+
+
+def _other_problem_same_house(annotation: Annotation | None, incident: Any) -> bool:
+    """The same street and house but unrelated problems (topics known on both sides): two
+    incidents, however alike the words («течёт крыша» / «течёт батарея»)."""
+    if annotation is None or annotation.topic_code is None or incident.topic_code is None:
+        return False
+    if same_address(annotation.address_key, incident.address) is None:
+        return False
+    return related_problem(
+        topic=annotation.topic_code, category=annotation.category_code,
+        other_topic=incident.topic_code, other_category=incident.category_code,
+    ) is None  # fmt: skip
 
 
 def _candidates(

@@ -34,7 +34,7 @@ def _store(session: Session) -> list[int]:
             text=text,
             text_original=text,
             published_at=START + timedelta(hours=n),
-        )  # fmt: skip
+        )
         for n, (_, text) in enumerate(POSTS)
     ]
     stored = store_posts(session, source_id=source_id, posts=posts)
@@ -48,7 +48,8 @@ def test_eight_posts_about_three_problems_make_three_incidents(seeded: Engine) -
     configured_pipeline(get_settings(), engine=seeded).after_ingest(ids)
 
     with Session(seeded) as session:
-        links = {link.post_id: link.incident_id for link in session.exec(select(IncidentPost)).scalars()}  # fmt: skip
+        members = session.exec(select(IncidentPost)).scalars()
+        links = {link.post_id: link.incident_id for link in members}
         open_incidents = session.exec(select(Incident.id).where(Incident.post_count > 0)).all()
         keys = {a.post_id: a.address_key for a in session.exec(select(Annotation)).scalars()}
     by_problem: dict[str, set[int]] = {}
