@@ -16,8 +16,11 @@ ADDRESS_CUE = re.compile(
 )
 # A place named only as a reference, not as where the problem is: «из Курска», «трасса на
 # Щигры», «Курск - Золотухино», «“Курск”», «Курск обл.».
+# «из Березников пишут» names the place; «из Перми в Краснокамск» names the origin of a trip.
+_ORIGIN = re.compile(r"\bиз\s*$", re.I)
+_DESTINATION_AFTER = re.compile(r"^[^.!?]{0,60}?\b(?:в|во|к|до)\s+[А-ЯЁ]")
 _FROM = re.compile(
-    r"(?:\b(?:из|от|до)(?:\s+[а-яё]+){0,2}|\bст\.|черт\w*\s+города|(?:трасс|дорог|шосс|поворот|маршрут)\w*\s+на)\s*$",
+    r"(?:\b(?:от|до)(?:\s+[а-яё]+){0,2}|\bст\.|черт\w*\s+города|(?:трасс|дорог|шосс|поворот|маршрут)\w*\s+на)\s*$",
     re.I,
 )
 _ROUTE_BEFORE = re.compile(r"[А-ЯЁ][а-яё]+\s*[-–—]\s*$")
@@ -159,6 +162,8 @@ class MunicipalityResolver:
             return None
         if _FROM.search(before) or _ROUTE_BEFORE.search(before) or _ROUTE_AFTER.match(after):
             return "route or origin"
+        if _ORIGIN.search(before) and _DESTINATION_AFTER.match(text[match.stop :]):
+            return "origin of a trip"
         if _QUOTED.match(after) or _REGION_AFTER.match(after):
             return "quoted or the region"
         if match.pattern.kind in {"center", "settlement"} and self._person(match.span):
@@ -202,9 +207,9 @@ class MunicipalityResolver:
         if not re.search(r"[A-Za-z]{4,}", text):
             return None
         converted = re.sub(r"[A-Za-z]+", lambda m: _to_cyrillic(m.group(0)), text)
-        found = self._from_gazetteer(converted)
-        if found is None:
-            return None
+        found = self._named_places(converted, words(converted))
+        if not isinstance(found, Resolution):
+            return None  # nothing, or several places: no answer from a guessed spelling
         return Resolution(**{**found.__dict__, "confidence": round(found.confidence * 0.8, 3)})
 
     def _fuzzy(self, found: list[Token]) -> Resolution | None:
