@@ -11,8 +11,8 @@ such appeals each at most 72 hours after the previous one.
 
 Through the product: each appeal becomes a post whose text is «<address>. <text>» (a
 resident names the place in the text; the portal keeps it in a field), published at
-`created_dt`, annotated with the portal's `reason` as topic, its `category`, and its
-`district` as municipality, and the address key the product's own parser
+`created_dt`, annotated with the portal's `reason` as topic (none with `--no-topics`), its
+`category`, and its `district` as municipality, and the address key the product's own parser
 (`nlp.address.AddressParser`) reads from that text. `triage.stage.triage_posts` then groups
 them in a scratch SQLite database, exactly as in production (72-hour window, address +
 related problem, text similarity). Note what is and is not measured: the topic is the
@@ -78,13 +78,15 @@ def chained(rows: Sequence[dict[str, str]], key: Callable[[dict[str, str]], str]
     return labels
 
 
-def through_product(rows: Sequence[dict[str, str]], lemmatizer: Lemmatizer) -> list[int]:
+def through_product(
+    rows: Sequence[dict[str, str]], lemmatizer: Lemmatizer, *, topics: bool = True
+) -> list[int]:
     parser = AddressParser(lemmatizer)
     with tempfile.TemporaryDirectory() as scratch:
         engine = create_engine(f"sqlite:///{Path(scratch) / 'grouping.db'}")
         SQLModel.metadata.create_all(engine)
         with Session(engine) as session:
-            ids = _store(session, rows, parser)
+            ids = _store(session, rows, parser, topics=topics)
             triage_posts(session, post_ids=ids, thresholds=Thresholds(),
                          lemmatize=lemmatizer.lemmatize_text)  # fmt: skip
             links = dict(
@@ -94,7 +96,9 @@ def through_product(rows: Sequence[dict[str, str]], lemmatizer: Lemmatizer) -> l
     return [links.get(post_id, -post_id) for post_id in ids]
 
 
-def _store(session: Session, rows: Sequence[dict[str, str]], parser: AddressParser) -> list[int]:
+def _store(
+    session: Session, rows: Sequence[dict[str, str]], parser: AddressParser, *, topics: bool
+) -> list[int]:
     source = Source(kind="csv", name="spb", target="spb_train.csv.gz")
     session.add(source)
     districts: dict[str, int] = {}
@@ -113,7 +117,8 @@ def _store(session: Session, rows: Sequence[dict[str, str]], parser: AddressPars
         session.flush()
         session.add(Annotation(
             post_id=post.id or 0, category_code=row["category"][:64],
-            category_confidence=1.0, topic_code=row["reason"][:64], topic_confidence=1.0,
+            category_confidence=1.0, topic_code=row["reason"][:64] if topics else None,
+            topic_confidence=1.0,
             municipality_id=districts[row["district"]], municipality_confidence=1.0,
             address_key=address_key(parser.parse(text)),
         ))  # fmt: skip
@@ -156,15 +161,20 @@ def _prf(precision: float, recall: float) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=4000)
+    parser.add_argument(
+        "--no-topics", action="store_true",
+        help="annotate the category only: grouping by address, category and text alone",
+    )  # fmt: skip
     args = parser.parse_args()
     rows = load(args.rows)
     truth = chained(rows, lambda r: f"{r['address']}|{r['reason']}")
     baseline = chained(rows, lambda r: r["address"])
     started = time.perf_counter()
-    product = through_product(rows, Lemmatizer())
+    product = through_product(rows, Lemmatizer(), topics=not args.no_topics)
     seconds = time.perf_counter() - started
     report = {
         "appeals": len(rows),
+        "topics": "none" if args.no_topics else "the portal's reason",
         "from": rows[0]["created_dt"][:10],
         "to": rows[-1]["created_dt"][:10],
         "true_incidents": len(set(truth)),
