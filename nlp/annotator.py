@@ -132,4 +132,5 @@ def _place_fields(place: Resolution) -> dict[str, object]:
 
 
 def _place_reasons(place: Resolution) -> dict[str, object]:
-    return {"municipality_method": place.method}
+    """Why the municipality is what it is: the method, the matched span, or why none."""
+    return {"municipality_method": place.method, "municipality_why": place.why}
