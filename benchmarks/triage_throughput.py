@@ -23,8 +23,10 @@ from models.geo import Municipality
 from models.post import PipelineStage, Post
 from models.source import Source
 from models.taxonomy import Category, Topic
+from nlp.address import AddressParser
+from nlp.annotator import address_key
 from otklik.migrate import upgrade
-from otklik.resources import lemmatize_text
+from otklik.resources import lemmatize_text, lemmatizer
 from triage.stage import triage_posts
 from triage.thresholds import Thresholds
 
@@ -58,6 +60,7 @@ def seed(session: Session, posts: int) -> list[int]:
     session.add(source)
     session.flush()
     start = datetime(2025, 3, 3, 6, 0, tzinfo=UTC)
+    addresses = AddressParser(lemmatizer())  # the keys the annotator would store
     ids = []
     for i in range(posts):
         code = rng.choice(list(TOPICS))
@@ -89,6 +92,7 @@ def seed(session: Session, posts: int) -> list[int]:
                 topic_confidence=0.9,
                 municipality_id=rng.choice(places).id,
                 municipality_confidence=0.9,
+                address_key=address_key(addresses.parse(body)),
                 reasons={},
             )
         )

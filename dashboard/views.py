@@ -132,6 +132,18 @@ def scoped_municipalities(scope: Scope) -> list[int]:
     return [i for i in resources.municipalities() if scope.covers_municipality(i)]
 
 
+def address_text(key: str | None) -> str:
+    """The normalised address keys grouping compares: «коммунистический 44» ->
+    «коммунистический, д. 44»; several are listed."""
+    if not key:
+        return "не найден"
+    shown = []
+    for part in key.split("; "):
+        street, _, house = part.rpartition(" ")
+        shown.append(f"{street}, д. {house}" if street and house[:1].isdigit() else part)
+    return "; ".join(shown)
+
+
 def incident_label(incident: Incident) -> str:
     return f"№{incident.id}: {incident.title[:80]}"
 

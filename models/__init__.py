@@ -9,13 +9,21 @@ from models.annotation import Annotation, PostAnnotation, SetBy
 from models.api_token import ApiToken
 from models.audit import AuditEvent
 from models.crawl import CrawlCursor, CrawlRun, CrawlRunStatus
-from models.geo import Municipality, Settlement
+from models.geo import Municipality, Settlement, Street
 from models.incident import Incident, IncidentPost, IncidentStatus
 from models.learning import ModelStatus, ModelVersion, TrainingLabel
 from models.lease import Lease
 from models.login import ConsoleSession, LoginFailure
 from models.notification import Notification
-from models.post import PipelineStage, Post, PostCreate, PostKind, PostPublic, ReviewStatus
+from models.post import (
+    PipelineStage,
+    Post,
+    PostCreate,
+    PostKind,
+    PostPublic,
+    PostSighting,
+    ReviewStatus,
+)
 from models.publication import Publication, PublicationStatus
 from models.quarantine import QuarantineRecord
 from models.report import Report, ReportStatus
@@ -48,6 +56,7 @@ __all__ = [
     "PostCreate",
     "PostKind",
     "PostPublic",
+    "PostSighting",
     "Publication",
     "PublicationStatus",
     "QuarantineRecord",
@@ -62,6 +71,7 @@ __all__ = [
     "SourceCreate",
     "SourceKind",
     "SourceStatus",
+    "Street",
     "Topic",
     "TrainingLabel",
     "User",

@@ -27,6 +27,7 @@ class PostAnnotation(SQLModel):
     municipality_id: int | None = None
     municipality_confidence: float = 0.0
     municipality_span: str | None = None
+    address_key: str | None = None  # «коммунистический 44»; several joined by "; "
     reasons: dict[str, Any] = Field(default_factory=dict)  # matched cues, for highlighting
 
 
@@ -46,6 +47,9 @@ class Annotation(SQLModel, table=True):
     municipality_id: int | None = Field(default=None, foreign_key="municipality.id", index=True)
     municipality_confidence: float = 0.0
     municipality_span: str | None = Field(default=None, max_length=300)
+    # The normalised addresses in the text (`nlp.address`): street lemmas and house, "; "-joined.
+    # With `municipality_id` it is the place key grouping compares.
+    address_key: str | None = Field(default=None, max_length=300)
     reasons: dict[str, Any] = json_field()
     model_version_id: int | None = Field(default=None, foreign_key="modelversion.id")
     set_by: str = Field(default=SetBy.MODEL, max_length=16)

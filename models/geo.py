@@ -1,6 +1,6 @@
 """The gazetteer: municipalities of a region and the settlements inside them."""
 
-from sqlalchemy import Column
+from sqlalchemy import Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.types import JSONType
@@ -29,3 +29,16 @@ class Settlement(SQLModel, table=True):
     longitude: float | None = None
     population: int | None = None
     variants: list[str] = Field(default_factory=list, sa_column=Column(JSONType, nullable=False))
+
+
+class Street(SQLModel, table=True):
+    """A street of a municipality, from a street list (`otklik geo import --streets`)."""
+
+    __table_args__ = (
+        UniqueConstraint("municipality_id", "key", name="uq_street_municipality_key"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    municipality_id: int = Field(foreign_key="municipality.id", index=True)
+    name: str = Field(max_length=200)  # «улица Коммунистическая»
+    key: str = Field(max_length=200, index=True)  # lemmas of the name: «коммунистический»

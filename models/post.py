@@ -148,6 +148,7 @@ def check_storable_json(value: Any, depth: int = 0) -> None:
 class Post(PostBase, table=True):
     __table_args__ = (
         UniqueConstraint("source_id", "external_id", name="uq_post_source_external"),
+        Index("uq_post_network_key", "network_key", unique=True),
         Index("ix_post_review_queue", "review_status", "priority"),
         Index("ix_post_stage", "stage"),
     )
@@ -160,6 +161,9 @@ class Post(PostBase, table=True):
     priority: float = 0.0
     # Lemmatised text: what SQLite's FTS5 index searches (PostgreSQL stems `text` itself).
     search_lemmas: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    # The item's identity on its network ("vk:-1_25", "tg:channel:7"): one stored post however
+    # many sources reach it (`models.post_store`); None where a source has no such identity.
+    network_key: str | None = Field(default=None, max_length=300)
     version: int = 1  # optimistic lock: every write checks and bumps it
 
 
@@ -171,3 +175,12 @@ class PostPublic(PostBase):
     review_status: str
     priority: float
     version: int
+
+
+class PostSighting(SQLModel, table=True):
+    """A source that saw a post: the one that stored it and every other that reached it."""
+
+    post_id: int = Field(foreign_key="post.id", primary_key=True)
+    source_id: int = Field(foreign_key="source.id", primary_key=True, index=True)
+    external_id: str = Field(max_length=200)  # the id under that source
+    seen_at: datetime = utc_field(nullable=False, default_now=True)

@@ -1,10 +1,11 @@
 """Everything NLP needs for one post, loaded once: lemmas, classifiers, the resolver."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from models.annotation import PostAnnotation
+from nlp.address import Address, AddressParser
 from nlp.classifier import ClassifierBundle, Prediction, load_bundle
 from nlp.coldstart import cold_start_bundle
 from nlp.cues import cue_words as cues_in_text
@@ -14,6 +15,8 @@ from nlp.resolver import MunicipalityResolver, Resolution
 from nlp.text import clean_text, has_letters
 
 MAX_CUE_CHARS = 3_000  # the classifier reads no further (nlp.features.MAX_FEATURE_CHARS)
+MAX_ADDRESSES = 3  # kept per post; a longer list is a digest, not one place
+MAX_ADDRESS_CHARS = 3_000  # addresses are named early, like places
 
 
 @dataclass
@@ -21,6 +24,11 @@ class Annotator:
     bundle: ClassifierBundle
     resolver: MunicipalityResolver
     model_version_id: int | None = None
+    addresses: AddressParser = field(init=False)
+
+    def __post_init__(self) -> None:
+        gazetteer = self.resolver.gazetteer
+        self.addresses = AddressParser(gazetteer.lemmatizer, is_place=gazetteer.names_place)
 
     @classmethod
     def load(
@@ -57,7 +65,8 @@ class Annotator:
                 out.append(_wordless(place))
                 continue
             prediction = next(predictions)
-            reasons = _place_reasons(place)
+            found = self.addresses.parse(text[:MAX_ADDRESS_CHARS])[:MAX_ADDRESSES]
+            reasons = _place_reasons(place) | _address_reasons(found)
             if prediction.is_signal and prediction.cues:
                 # what the console highlights: the post's own words behind its topic
                 reasons["cues"] = cues_in_text(text[:MAX_CUE_CHARS], prediction.cues, lemmatizer)
@@ -68,14 +77,31 @@ class Annotator:
                     {"topic": topic, "category": category, "confidence": share}
                     for topic, category, share in prediction.alternatives
                 ]
-            out.append(_annotation(prediction, place, reasons))
+            out.append(_annotation(prediction, place, reasons, address_key(found)))
         return out
 
 
+def address_key(found: list[Address]) -> str | None:
+    """The annotation's address key: the posts' distinct keys, "; "-joined."""
+    keys = [a.key for a in found if a.key is not None]
+    return "; ".join(keys)[:300] or None
+
+
+def _address_reasons(found: list[Address]) -> dict[str, object]:
+    if not found:
+        return {}
+    return {
+        "addresses": [
+            {"key": a.key, "span": a.span[:120], **({"problem": a.problem} if a.problem else {})}
+            for a in found
+        ]
+    }
+
+
 def _annotation(
-    prediction: Prediction, place: Resolution, reasons: dict[str, object]
+    prediction: Prediction, place: Resolution, reasons: dict[str, object], key: str | None
 ) -> PostAnnotation:
-    fields = _place_fields(place) | {"reasons": reasons}
+    fields = _place_fields(place) | {"reasons": reasons, "address_key": key}
     return PostAnnotation(
         is_signal=prediction.is_signal,
         signal_confidence=prediction.signal_confidence,
@@ -106,4 +132,5 @@ def _place_fields(place: Resolution) -> dict[str, object]:
 
 
 def _place_reasons(place: Resolution) -> dict[str, object]:
-    return {"municipality_method": place.method}
+    """Why the municipality is what it is: the method, the matched span, or why none."""
+    return {"municipality_method": place.method, "municipality_why": place.why}

@@ -8,8 +8,8 @@ from functools import lru_cache
 
 from sqlmodel import Session, select
 
-from models.geo import Municipality, Settlement
-from nlp.lemmas import Lemmatizer
+from models.geo import Municipality, Settlement, Street
+from nlp.lemmas import Lemmatizer, stem_key
 from nlp.text import Token, words
 
 # Words that turn an adjective into a municipality name: "Чусовской округ", "Пермский р-н".
@@ -20,6 +20,11 @@ STREET_CUES = frozenset(
     {"ул", "улица", "пр", "проспект", "пер", "переулок", "бульвар", "б-р", "шоссе", "наб",
      "набережная", "пл", "площадь", "тракт", "проезд"}
 )  # fmt: skip
+# Words after an ОКТМО поселение's adjective: «Беличанский сельсовет», «Тюндюковское сельское
+# поселение». Not «городской»/«округ», which would read «Березниковского городского округа»
+# as the Бардымский район's «Березниковское» поселение.
+SETTLEMENT_TYPE_WORDS = frozenset({"сельсовет", "поселение", "сельский", "с/с", "с/п", "поссовет"})
+ADJECTIVE_SETTLEMENT_KINDS = frozenset({"сельсовет", "поселение"})
 _TYPE_NAME_WORDS = TYPE_WORDS | {"город", "зато", "посёлок", "поселок", "село", "деревня"}
 
 # How much a match of each kind is worth (the resolver's confidence before adjustments).
@@ -65,6 +70,10 @@ class Gazetteer:
         self._index: dict[str, list[Pattern]] = defaultdict(list)
         self.single_word_names: dict[str, Pattern] = {}
         self._names_by_length: dict[int, list[str]] = defaultdict(list)
+        # Stem of a settlement's name or its поселение's adjective («~рышков» for «Рышковский
+        # сельсовет»): what a village written after «с.», «д.», «деревня» is looked up by.
+        self.settlement_roots: dict[str, set[int]] = defaultdict(set)
+        self.streets: dict[str, set[int]] = defaultdict(set)  # street key -> municipalities
         # Posts repeat their capitalised words ("Здравствуйте", street names): cache the look-up.
         self.closest_name = lru_cache(maxsize=100_000)(self._closest_name)
 
@@ -83,9 +92,17 @@ class Gazetteer:
         gazetteer = cls(lemmatizer, {m.id or 0: m.name for m in municipalities})
         for municipality in municipalities:
             gazetteer.add_municipality(municipality)
+        for street in session.exec(select(Street).where(Street.municipality_id.in_(ids))):  # type: ignore[attr-defined]
+            gazetteer.streets[street.key].add(street.municipality_id)
         for settlement in settlements:
+            if settlement.kind in ADJECTIVE_SETTLEMENT_KINDS:
+                gazetteer.add_settlement_adjective(settlement.municipality_id, settlement.name)
+                continue
+            # Typos are forgiven in towns' names, not in thousands of villages'
+            fuzzy = settlement.kind == "город"
+            gazetteer.settlement_roots[place_root(settlement.name)].add(settlement.municipality_id)
             for name in [settlement.name, *settlement.variants]:
-                gazetteer.add(settlement.municipality_id, "settlement", name)
+                gazetteer.add(settlement.municipality_id, "settlement", name, fuzzy=fuzzy)
         return gazetteer
 
     def add_municipality(self, municipality: Municipality) -> None:
@@ -99,7 +116,7 @@ class Gazetteer:
         if adjective:
             self.add_adjective(mid, adjective, municipality.name)
 
-    def add(self, municipality_id: int, kind: str, name: str) -> None:
+    def add(self, municipality_id: int, kind: str, name: str, *, fuzzy: bool = True) -> None:
         tokens = [t.text for t in words(name)]
         if not tokens:
             return
@@ -107,7 +124,7 @@ class Gazetteer:
         needs_capital = len(tokens) == 1 and self._is_common_word(tokens[0])
         pattern = Pattern(municipality_id, kind, name, elements, needs_capital)
         self._register(pattern)
-        if len(tokens) == 1 and kind in {"center", "settlement"}:
+        if fuzzy and len(tokens) == 1 and kind in {"center", "settlement"}:
             self._add_single_word(self.lemmatizer.lemma(tokens[0]), pattern)
 
     def _add_single_word(self, lemma: str, pattern: Pattern) -> None:
@@ -134,6 +151,21 @@ class Gazetteer:
         """ "Чусовской" followed by a type word: "Чусовской округ", "Чусовского района"."""
         elements = (self.lemmatizer.lemma_set(adjective), TYPE_WORDS)
         self._register(Pattern(municipality_id, "adjective", label, elements, False))
+
+    def add_settlement_adjective(self, municipality_id: int, adjective: str) -> None:
+        """An ОКТМО поселение named by its adjective: «Беличанского сельсовета»,
+        «Тюндюковском сельском поселении», «Александровское городское поселение»."""
+        self.settlement_roots[place_root(adjective)].add(municipality_id)
+        first = self.lemmatizer.lemma_set(adjective)
+        for tail in (
+            (SETTLEMENT_TYPE_WORDS,),
+            (frozenset({"городской"}), frozenset({"поселение"})),
+        ):
+            self._register(Pattern(municipality_id, "settlement", adjective, (first, *tail), False))
+
+    def names_place(self, lemma: str) -> bool:
+        """Whether a one-word place name has this lemma («пермь»): a town, not a street."""
+        return any(len(p.elements) == 1 for p in self._index.get(lemma, ()))
 
     def _register(self, pattern: Pattern) -> None:
         for lemma in pattern.elements[0]:
@@ -187,3 +219,13 @@ def _leading_adjective(name: str) -> str | None:
     if adjective and all(part.lower() in _TYPE_NAME_WORDS for part in parts[1:]):
         return parts[0]
     return None
+
+
+def place_root(name: str) -> str:
+    """«Рышковский» and «Рышково» -> «~рышков»: a settlement's name and its adjective meet."""
+    parts = name.lower().replace("ё", "е").split()
+    word = parts[-1] if parts else ""
+    for suffix in ("ский", "ская", "ское", "цкий", "цкое"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return "~" + word[: -len(suffix)]
+    return stem_key(word)

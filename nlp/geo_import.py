@@ -2,7 +2,8 @@
 
 ОКТМО: a JSON object mapping "code(check digit)" to a name, e.g.
 `"57604000(2)": "Бардымский муниципальный район"`. Cities: a CSV with `city`, `oktmo`,
-`geo_lat`, `geo_lon` and `population` columns (the hflabs/city layout).
+`geo_lat`, `geo_lon` and `population` columns (the hflabs/city layout). Streets: a CSV
+with `municipality` and `street` columns (`import_streets`).
 """
 
 import csv
@@ -14,11 +15,17 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from models.geo import Municipality, Settlement
+from models.geo import Municipality, Settlement, Street
+from nlp.address import AddressParser
 from nlp.reference import GazetteerEntry
 from nlp.seed import store_gazetteer
 
 _CODE = re.compile(r"^(\d{8})(?:\(\d\))?$")
+_STREET_TYPE = re.compile(
+    r"(?<![\w-])(?:улица|ул\.?|проспект|пр-т|переулок|пер\.|бульвар|б-р|шоссе|набережная|"
+    r"площадь|тракт|проезд)(?![\w-])",
+    re.I,
+)
 _HEADER_PREFIXES = (
     "Муниципальные",
     "Городские округа",
@@ -41,25 +48,62 @@ class ImportSummary:
 
 def read_oktmo(path: Path, region_code: str) -> list[Municipality]:
     """Top-level municipal formations (districts, okrugs) of one region."""
+    out = []
+    for code, name in _oktmo_items(path, region_code):
+        if code[5:] == "000" and not code[2:5].endswith("00") and _is_formation(name):
+            out.append(adapt_oktmo(code, name, region_code))
+    return out
+
+
+def _is_formation(name: str) -> bool:
+    return not name.startswith(_HEADER_PREFIXES)
+
+
+_SETTLEMENT_TYPES = ("рабочий поселок ", "поселок ", "посёлок ", "город ", "село ", "деревня ")
+
+
+def read_oktmo_settlements(path: Path, region_code: str) -> dict[str, list[Settlement]]:
+    """Every поселение of the region's ОКТМО list, by its formation's 5-digit code prefix:
+    «поселок Глушково» -> Глушково (посёлок); «Беличанский сельсовет» and «Тюндюковское»
+    (a сельское поселение) -> adjective names matched with their type word."""
+    out: dict[str, list[Settlement]] = {}
+    for code, name in _oktmo_items(path, region_code):
+        if code[5:] == "000" or code[5:] in {"100", "400"} or not _is_formation(name):
+            continue
+        if name.startswith("Межселен"):
+            continue
+        settlement = adapt_oktmo_settlement(name)
+        if settlement is not None:
+            out.setdefault(code[:5], []).append(settlement)
+    return out
+
+
+def adapt_oktmo_settlement(name: str) -> Settlement | None:
+    for prefix in _SETTLEMENT_TYPES:
+        if name.startswith(prefix):
+            return Settlement(municipality_id=0, name=name.removeprefix(prefix),
+                              kind=prefix.split()[-1].replace("поселок", "посёлок"))  # fmt: skip
+    parts = name.split()
+    if parts[-1] in {"сельсовет", "поссовет"} and len(parts) == 2:
+        return Settlement(municipality_id=0, name=parts[0], kind="сельсовет")
+    if len(parts) == 1 and name[-2:] in {"ое", "ий"}:
+        return Settlement(municipality_id=0, name=name, kind="поселение")
+    return None
+
+
+def _oktmo_items(path: Path, region_code: str) -> list[tuple[str, str]]:
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as error:
         raise GazetteerImportError(f"cannot read ОКТМО file {path}: {error}") from error
     if not isinstance(document, dict):
         raise GazetteerImportError(f"{path} must map ОКТМО codes to names")
-    out = []
+    items = []
     for key, name in document.items():
         match = _CODE.match(str(key).strip())
-        if not match or not match.group(1).startswith(region_code):
-            continue
-        code = match.group(1)
-        if code[5:] == "000" and not code[2:5].endswith("00") and _is_formation(str(name)):
-            out.append(adapt_oktmo(code, " ".join(str(name).split()), region_code))
-    return out
-
-
-def _is_formation(name: str) -> bool:
-    return not name.startswith(_HEADER_PREFIXES)
+        if match and match.group(1).startswith(region_code):
+            items.append((match.group(1), " ".join(str(name).split())))
+    return items
 
 
 def adapt_oktmo(code: str, name: str, region_code: str) -> Municipality:
@@ -103,6 +147,11 @@ def import_region(
     by_prefix = {m.oktmo[:5]: m for m in formations if m.oktmo}
     entries = {m.oktmo: GazetteerEntry(municipality=m) for m in new}
     settlements = 0
+    for prefix, found in read_oktmo_settlements(oktmo_path, region_code).items():
+        owner = by_prefix.get(prefix)
+        if owner is not None and owner.oktmo in entries:
+            entries[owner.oktmo].settlements.extend(found)
+            settlements += len(found)
     for row in read_cities(cities_path, region_code):
         owner = by_prefix.get(row["oktmo"][:5])
         if owner is None or owner.oktmo not in entries:
@@ -131,3 +180,31 @@ def _float(value: str | None) -> float | None:
         return float(value) if value else None
     except ValueError:
         return None
+
+
+def import_streets(session: Session, *, path: Path, region_code: str, parser: AddressParser) -> int:
+    """Add a street list: a CSV with `municipality` (the gazetteer's name or ОКТМО code) and
+    `street` («улица Коммунистическая»). Unknown municipalities are an error, listed."""
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+    except OSError as error:
+        raise GazetteerImportError(f"cannot read street file {path}: {error}") from error
+    if rows and not {"municipality", "street"} <= set(rows[0]):
+        raise GazetteerImportError(f"{path} lacks the `municipality` and `street` columns")
+    known = session.exec(select(Municipality).where(Municipality.region_code == region_code))
+    ids = {key: m.id for m in known for key in (m.name, m.oktmo) if key}
+    unknown = sorted({row["municipality"] for row in rows if row["municipality"] not in ids})
+    if unknown:
+        raise GazetteerImportError(f"unknown municipalities in {path}: {', '.join(unknown[:5])}")
+    stored = {(s.municipality_id, s.key) for s in session.exec(select(Street))}
+    added = 0
+    for row in rows:
+        key = parser.street_key(_STREET_TYPE.sub("", row["street"]).strip())
+        mid = ids[row["municipality"]] or 0
+        if key and (mid, key) not in stored:
+            session.add(Street(municipality_id=mid, name=row["street"].strip()[:200], key=key))
+            stored.add((mid, key))
+            added += 1
+    session.commit()
+    return added

@@ -4,7 +4,8 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
-from nlp.gazetteer import STREET_CUES, Gazetteer, Match
+from nlp.address import AddressParser
+from nlp.gazetteer import STREET_CUES, Gazetteer, Match, place_root
 from nlp.ner import LocationTagger
 from nlp.text import Token, clean_text, words
 
@@ -13,6 +14,33 @@ ADDRESS_CUE = re.compile(
     r"\b(?:г|гор|пос|п|с|д|дер|рп|пгт|мкр)\.\s*[А-ЯЁ][а-яё]"
     r"|\b(?:город|посёлок|поселок|село|деревня|деревне|селе|посёлке|поселке)\s+[А-ЯЁ][а-яё]",
 )
+# A place named only as a reference, not as where the problem is: «из Курска», «трасса на
+# Щигры», «Курск - Золотухино», «“Курск”», «Курск обл.».
+# «из Березников пишут» names the place; «из Перми в Краснокамск» names the origin of a trip.
+_ORIGIN = re.compile(r"\bиз\s*$", re.I)
+_DESTINATION_AFTER = re.compile(r"^[^.!?]{0,60}?\b(?:в|во|к|до)\s+[А-ЯЁ]")
+_FROM = re.compile(
+    r"(?:\b(?:от|до)(?:\s+[а-яё]+){0,2}"  # «от жд вокзала Курск», «до новой дороги …»
+    r"|\bст\.|черт\w*\s+города"  # a station; «после черты города Курска»
+    r"|(?:трасс|дорог|шосс|поворот|маршрут)\w*\s+на)\s*$",  # «трасса на Щигры»
+    re.I,
+)
+_ROUTE_BEFORE = re.compile(r"[А-ЯЁ][а-яё]+\s*[-–—]\s*$")
+_ROUTE_AFTER = re.compile(r"^\s*(?:\([^)]{0,20}\)\s*)?[-–—]\s*(?:[А-ЯЁ]|д\.|с\.|п\.)")
+_QUOTED = re.compile(r"^[»\"”']")
+_REGION_AFTER = re.compile(r"^\s*(?:обл\b|област)", re.I)
+_SETTLEMENT_CUE_BEFORE = re.compile(
+    r"(?:\b(?:г|гор|пос|п|с|д|дер|рп|пгт)\.|\b(?:п|пгт|рп|пос)\s"
+    r"|\b(?:город|посёлок|поселок|село|деревня|деревне|селе|посёлке|поселке|городе))\s*$",
+    re.I,
+)
+# A village after its type word: looked up by the stem of its name or its поселение's adjective.
+_CUED_SETTLEMENT = re.compile(
+    r"(?:\b(?:с|д|п|пос|дер|х)\.\s*|\b(?:село|села|селе|деревн[яиеюй]|посел[кеао]\w*|"
+    r"посёлк\w*|хутор\w*|пгт\.?|рп\.?)\s+)([А-ЯЁ][а-яё]+(?:-[А-ЯЁа-яё][а-яё]+)?)"
+)
+CUED_SETTLEMENT_CONFIDENCE = 0.85
+STREET_CONFIDENCE = 0.8
 SOURCE_PRIOR_CONFIDENCE = 0.6
 FUZZY_CONFIDENCE = 0.6
 FUZZY_CUTOFF = 0.84
@@ -33,8 +61,9 @@ class Resolution:
     municipality_name: str | None
     span: str | None
     confidence: float
-    method: str  # gazetteer, fuzzy, ner, source, unknown
+    method: str  # gazetteer, fuzzy, ner, street, source, unknown
     candidates: dict[int, float] = field(default_factory=dict)
+    why: str | None = None  # a short reason, said to the moderator: "several places named: …"
 
 
 UNKNOWN = Resolution(None, None, None, 0.0, "unknown")
@@ -46,20 +75,121 @@ class MunicipalityResolver:
     def __init__(self, gazetteer: Gazetteer, tagger: LocationTagger | None = None) -> None:
         self.gazetteer = gazetteer
         self.tagger = tagger
+        self.addresses = AddressParser(gazetteer.lemmatizer, is_place=gazetteer.names_place)
 
     def resolve(self, text: str, *, prior_id: int | None = None) -> Resolution:
+        """Precision first: one municipality named where the problem is, or "unknown" with
+        the reason (several places named, a place named only as a reference)."""
         cleaned = clean_text(text)[:MAX_RESOLVE_CHARS]
         tokens = words(cleaned)
-        found = self._from_gazetteer(cleaned, tokens) or self._from_transliteration(cleaned)
+        named = self._named_places(cleaned, tokens)
+        if isinstance(named, str):
+            return self._prior(prior_id, why=named)
+        found = named or self._cued_settlement(cleaned) or self._from_street(cleaned)
+        found = found or self._from_transliteration(cleaned)
         found = found or self._fuzzy(tokens) or self._from_ner(cleaned)
         if found is None:
-            return self._prior(prior_id)
+            return self._prior(prior_id, why="no place named")
         if prior_id is not None and found.municipality_id == prior_id:
             return Resolution(**{**found.__dict__, "confidence": max(found.confidence, 0.97)})
         return found
 
-    def _from_gazetteer(self, text: str, tokens: list[Token] | None = None) -> Resolution | None:
+    def first_match(self, text: str) -> Resolution:
+        """The earlier rule, kept as the benchmark's baseline: the best gazetteer match wins,
+        whatever else is named and however it is named."""
+        cleaned = clean_text(text)[:MAX_RESOLVE_CHARS]
+        tokens = words(cleaned)
+        found = self._from_gazetteer(cleaned, tokens) or self._from_transliteration(cleaned)
+        return found or self._fuzzy(tokens) or self._from_ner(cleaned) or UNKNOWN
+
+    def _named_places(self, text: str, tokens: list[Token]) -> Resolution | str | None:
+        """The one municipality the text names as a place; a reason when it names several."""
         matches = _best_non_overlapping(self.gazetteer.find(text, tokens))
+        kept = [m for m in matches if self._reference(text, m) is None]
+        if not kept:
+            return f"named only as a reference: {matches[0].span}" if matches else None
+        places = {m.pattern.municipality_id for m in kept}
+        strong = [m for m in kept if self._strong(text, m)]
+        if len(places) > 1 and len({m.pattern.municipality_id for m in strong}) == 1:
+            kept = [
+                m for m in kept if m.pattern.municipality_id == strong[0].pattern.municipality_id
+            ]
+            places = {strong[0].pattern.municipality_id}
+        if len(places) > 1:
+            names = sorted({self.gazetteer.municipalities.get(mid, "?") for mid in places})
+            return "several places named: " + ", ".join(names)
+        return self._from_gazetteer(text, matches=kept)
+
+    def _cued_settlement(self, text: str) -> Resolution | None:
+        """«с.Рышково», «деревни Ворошнево»: a village the gazetteer knows only through its
+        поселение («Рышковский сельсовет»), when that stem belongs to one municipality."""
+        found: dict[int, str] = {}
+        for match in _CUED_SETTLEMENT.finditer(text):
+            owners = self.gazetteer.settlement_roots.get(place_root(match.group(1)), set())
+            if len(owners) == 1:
+                found.setdefault(next(iter(owners)), match.group(0))
+        if len(found) != 1:
+            return None
+        mid, span = next(iter(found.items()))
+        return self._resolution(mid, span, CUED_SETTLEMENT_CONFIDENCE, "settlement", {})
+
+    def _from_street(self, text: str) -> Resolution | None:
+        """A street the loaded street list knows in one municipality of the region only."""
+        if not self.gazetteer.streets:
+            return None
+        owners: dict[int, str] = {}
+        for address in self.addresses.parse(text):
+            places = self.gazetteer.streets.get(address.street or "", set())
+            if len(places) > 1:
+                return None  # «Ленина» is everywhere: no evidence
+            for mid in places:
+                owners.setdefault(mid, address.span)
+        if len(owners) != 1:
+            return None
+        mid, span = next(iter(owners.items()))
+        return self._resolution(mid, span, STREET_CONFIDENCE, "street", {})
+
+    def _strong(self, text: str, match: Match) -> bool:
+        """Named as a place by its type: «в городе Льгов», «пос. Глушково», «Льговского
+        района»; such a mention outweighs towns named in passing."""
+        if match.pattern.kind in {"adjective", "name", "variant"} and len(match.span.split()) > 1:
+            return True
+        return bool(_SETTLEMENT_CUE_BEFORE.search(text[max(0, match.start - 40) : match.start]))
+
+    def _reference(self, text: str, match: Match) -> str | None:
+        """Why a match names a place only as a reference (a route, an origin, a quote, a
+        person), or None when it may be where the problem is."""
+        before, after = text[max(0, match.start - 40) : match.start], text[match.stop :][:40]
+        if _SETTLEMENT_CUE_BEFORE.search(before):
+            return None
+        if _FROM.search(before) or _ROUTE_BEFORE.search(before) or _ROUTE_AFTER.match(after):
+            return "route or origin"
+        if _ORIGIN.search(before) and _DESTINATION_AFTER.match(text[match.stop :]):
+            return "origin of a trip"
+        if _QUOTED.match(after) or _REGION_AFTER.match(after):
+            return "quoted or the region"
+        if match.pattern.kind in {"center", "settlement"} and self._person(match.span):
+            return "a person's name"
+        if match.pattern.kind == "settlement" and self._adjective(match.span):
+            return "an adjective with no settlement word before it"  # «Кировский» (a district)
+        return None
+
+    def _adjective(self, span: str) -> bool:
+        lemmatizer = self.gazetteer.lemmatizer
+        parses = lemmatizer.parses(span.lower())
+        known = bool(parses) and lemmatizer.from_dictionary(parses[0])
+        return " " not in span and known and parses[0].tag.POS == "ADJF"
+
+    def _person(self, span: str) -> bool:
+        parses = self.gazetteer.lemmatizer.parses(span.lower())
+        known = [p for p in parses if self.gazetteer.lemmatizer.from_dictionary(p)]
+        return bool(known) and ("Name" in known[0].tag or "Patr" in known[0].tag)
+
+    def _from_gazetteer(
+        self, text: str, tokens: list[Token] | None = None, matches: list[Match] | None = None
+    ) -> Resolution | None:
+        if matches is None:
+            matches = _best_non_overlapping(self.gazetteer.find(text, tokens))
         if not matches:
             return None
         scores: dict[int, float] = {}
@@ -79,9 +209,9 @@ class MunicipalityResolver:
         if not re.search(r"[A-Za-z]{4,}", text):
             return None
         converted = re.sub(r"[A-Za-z]+", lambda m: _to_cyrillic(m.group(0)), text)
-        found = self._from_gazetteer(converted)
-        if found is None:
-            return None
+        found = self._named_places(converted, words(converted))
+        if not isinstance(found, Resolution):
+            return None  # nothing, or several places: no answer from a guessed spelling
         return Resolution(**{**found.__dict__, "confidence": round(found.confidence * 0.8, 3)})
 
     def _fuzzy(self, found: list[Token]) -> Resolution | None:
@@ -111,16 +241,19 @@ class MunicipalityResolver:
                 return Resolution(**{**found.__dict__, "method": "ner", "span": span.text})
         return None
 
-    def _prior(self, prior_id: int | None) -> Resolution:
+    def _prior(self, prior_id: int | None, *, why: str) -> Resolution:
+        """The source's own municipality when the text names none; else "unknown"."""
         if prior_id is None or prior_id not in self.gazetteer.municipalities:
-            return UNKNOWN
-        return self._resolution(prior_id, None, SOURCE_PRIOR_CONFIDENCE, "source", {})
+            return Resolution(None, None, None, 0.0, "unknown", why=why)
+        found = self._resolution(prior_id, None, SOURCE_PRIOR_CONFIDENCE, "source", {})
+        return Resolution(**{**found.__dict__, "why": f"source prior ({why})"})
 
     def _resolution(
         self, mid: int, span: str | None, confidence: float, method: str, scores: dict[int, float]
     ) -> Resolution:
         name = self.gazetteer.municipalities.get(mid)
-        return Resolution(mid, name, span, round(confidence, 3), method, scores)
+        why = f"{method}: «{span}»" if span else method
+        return Resolution(mid, name, span, round(confidence, 3), method, scores, why)
 
 
 def _best_non_overlapping(matches: list[Match]) -> list[Match]:

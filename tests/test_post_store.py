@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from ingest.sources import get_or_create_source
-from models.post import Post, PostCreate
+from models.post import Post, PostCreate, PostSighting
 from models.post_store import store_posts
 from models.search import post_search_filter
 from models.source import SourceCreate
@@ -104,3 +104,47 @@ def test_full_text_search_finds_inflected_forms(session: Session) -> None:
         select(Post.external_id), query="яма в дворе", dialect=dialect, lemmatize=lemmatize
     )
     assert session.exec(statement).scalars().all() == ["1"]
+
+
+def _typed_source(session: Session, kind: str, target: str) -> int:
+    source = get_or_create_source(session, source=SourceCreate(kind=kind, name=kind, target=target))
+    session.commit()
+    assert source.id is not None
+    return source.id
+
+
+def test_a_vk_post_reached_by_a_wall_and_a_search_crawl_is_stored_once(session: Session) -> None:
+    wall = _typed_source(session, "vk_wall", "-1")
+    search = _typed_source(session, "vk_search", "яма Ленина")
+    first = store_posts(session, source_id=wall, posts=[_post("-1_25"), _post("-1_25_7")])
+    second = store_posts(session, source_id=search, posts=[_post("-1_25"), _post("-9_3")])
+    session.commit()
+
+    assert (first.new, second.new, second.known) == (2, 1, 1)
+    keys = session.exec(select(Post.network_key).order_by(Post.id)).scalars().all()
+    assert keys == ["vk:-1_25", "vk:-1_25_7", "vk:-9_3"]
+    post_id = session.exec(select(Post.id).where(Post.network_key == "vk:-1_25")).scalar_one()
+    seen_by = session.exec(
+        select(PostSighting.source_id).where(PostSighting.post_id == post_id)
+    ).scalars()
+    assert sorted(seen_by) == sorted([wall, search])
+
+
+def test_a_telegram_message_is_keyed_by_chat_and_id(session: Session) -> None:
+    one = _typed_source(session, "telegram", "@perm_news")
+    again = _typed_source(session, "telegram", "perm_news")
+    other = _typed_source(session, "telegram", "@kama_news")
+    for source_id in (one, again, other):
+        store_posts(session, source_id=source_id, posts=[_post("7")])
+    session.commit()
+    keys = session.exec(select(Post.network_key).order_by(Post.id)).scalars().all()
+    assert keys == ["tg:perm_news:7", "tg:kama_news:7"]
+    assert len(session.exec(select(PostSighting.post_id)).all()) == 3
+
+
+def test_files_without_a_network_identity_keep_one_post_per_source(session: Session) -> None:
+    one, two = _typed_source(session, "csv", "a.csv"), _typed_source(session, "csv", "b.csv")
+    store_posts(session, source_id=one, posts=[_post("-1_25")])
+    store_posts(session, source_id=two, posts=[_post("-1_25")])
+    session.commit()
+    assert session.exec(select(Post.network_key)).scalars().all() == [None, None]

@@ -1,4 +1,11 @@
-"""Street addresses in post texts: found, normalised, compared, and taken out of the text."""
+"""Places compared: the annotation's normalised address keys (`nlp.address`), and the
+street addresses taken out of a text before its words are compared.
+
+A key is «street lemmas house» («коммунистический 44») or the street alone; a post or an
+incident may hold several, "; "-joined. The municipality is compared beside it (grouping
+only looks at incidents of the post's municipality), so the full key is (municipality,
+street, house).
+"""
 
 import re
 
@@ -9,33 +16,50 @@ _STREET_TYPE = (
 _NAME = r"(?:[А-ЯЁ0-9][\w-]*\.?)(?:\s+[А-ЯЁ][\w-]*)?"
 _HOUSE = r"(?:,?\s*(?:д\.|дом[аеу]?)?\s*(\d+[а-яА-Я]?)(?![\w.]))?"
 ADDRESS = re.compile(rf"\b{_STREET_TYPE}\s+({_NAME}){_HOUSE}")
-
-
-def find_address(text: str) -> str | None:
-    """The first address in the text, normalised ("ленин 5"), or None."""
-    match = ADDRESS.search(text)
-    if match is None:
-        return None
-    street = _stem(match.group(1))
-    house = match.group(2)
-    return f"{street} {house.lower()}" if house else street
+_HOUSE_ONLY = re.compile(r"\b(?:д\.|дом[аеу]?)\s*\d+[а-я]?\b|\b\d+-?(?:й|го|м)?\s+дом(?:а|е|у)?\b")
 
 
 def strip_addresses(text: str) -> str:
-    return ADDRESS.sub(" ", text)
+    """The text without its street addresses: what is left says what the problem is."""
+    return _HOUSE_ONLY.sub(" ", ADDRESS.sub(" ", text))
+
+
+def keys(value: str | None) -> list[str]:
+    return [key for key in (value or "").split("; ") if key]
 
 
 def same_place(left: str | None, right: str | None) -> bool | None:
-    """True/False when both addresses are known; None when either is missing."""
-    if left is None or right is None:
+    """True when an address of one side is the other's (a house missing on a side still
+    matches its street); False when both name addresses and none match; None when either
+    names none."""
+    left_keys, right_keys = keys(left), keys(right)
+    if not left_keys or not right_keys:
         return None
-    left_street, _, left_house = left.partition(" ")
-    right_street, _, right_house = right.partition(" ")
+    return any(_compatible(a, b) for a in left_keys for b in right_keys)
+
+
+def same_address(left: str | None, right: str | None) -> str | None:
+    """The street-and-house key both sides share («коммунистический 44»), or None."""
+    shared = set(keys(left)) & set(keys(right))
+    with_house = sorted(key for key in shared if _house(key))
+    return with_house[0] if with_house else None
+
+
+def _compatible(left: str, right: str) -> bool:
+    left_street, left_house = _split(left)
+    right_street, right_house = _split(right)
     if left_street != right_street:
         return False
     return not (left_house and right_house and left_house != right_house)
 
 
-def _stem(name: str) -> str:
-    word = name.lower().replace("ё", "е").split()[0].rstrip(".")
-    return word[:5] if len(word) > 5 else word
+def _split(key: str) -> tuple[str, str | None]:
+    """«карла маркс 12а» -> («карла маркс», «12а»); a street alone has no house."""
+    head, _, last = key.rpartition(" ")
+    if head and last[:1].isdigit():
+        return head, last
+    return key, None
+
+
+def _house(key: str) -> str | None:
+    return _split(key)[1]

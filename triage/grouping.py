@@ -11,7 +11,8 @@ from sqlmodel import Session
 from models.annotation import Annotation
 from models.incident import Incident, IncidentPost, IncidentStatus
 from models.post import Post
-from triage.address import find_address, same_place
+from triage.address import same_address, same_place
+from triage.related import related_categories, related_problem
 from triage.similarity import text_similarity
 from triage.thresholds import Thresholds
 
@@ -39,12 +40,17 @@ def find_match(
     thread = _thread_match(session, post=post)
     if thread is not None:
         return thread
-    address = find_address(post.text)
+    address = annotation.address_key if annotation else None
     best: Match | None = None
     candidates = _candidates(session, post=post, annotation=annotation, thresholds=thresholds)
+    by_address = _address_match(candidates, annotation=annotation)
+    if by_address is not None:
+        return by_address
     places = {incident.id: _place(address, incident) for incident in candidates}
     members = _members(session, [i for i, place in places.items() if place is not False], post)
     for incident in candidates:
+        if _other_problem_same_house(annotation, incident):
+            continue
         match = _score(
             incident,
             place=places[incident.id],
@@ -74,16 +80,53 @@ def _thread_match(session: Session, *, post: Post) -> Match | None:
     return Match(row[0], None, {"rule": "thread", "parent_post_id": row[1]})
 
 
+def _address_match(candidates: list[Any], *, annotation: Annotation | None) -> Match | None:
+    """The same street and house, close in time, and a related problem: one incident,
+    however differently the posts word it («возле дома 44» / «у 44 дома»)."""
+    if annotation is None or not annotation.address_key:
+        return None
+    for incident in candidates:
+        shared = same_address(annotation.address_key, incident.address)
+        why = shared and related_problem(
+            topic=annotation.topic_code, category=annotation.category_code,
+            other_topic=incident.topic_code, other_category=incident.category_code,
+        )  # fmt: skip
+        if why:
+            reason = {"rule": "address+problem", "address": shared, "related": why,
+                      "municipality_id": incident.municipality_id}  # fmt: skip
+            return Match(incident.id, 1.0, reason)
+    return None
+
+
+def _other_problem_same_house(annotation: Annotation | None, incident: Any) -> bool:
+    """The same street and house but unrelated problems (topics known on both sides): two
+    incidents, however alike the words («течёт крыша» / «течёт батарея»)."""
+    if annotation is None or annotation.topic_code is None or incident.topic_code is None:
+        return False
+    if same_address(annotation.address_key, incident.address) is None:
+        return False
+    return related_problem(
+        topic=annotation.topic_code, category=annotation.category_code,
+        other_topic=incident.topic_code, other_category=incident.category_code,
+    ) is None  # fmt: skip
+
+
 def _candidates(
     session: Session, *, post: Post, annotation: Annotation | None, thresholds: Thresholds
 ) -> list[Any]:
-    """The recent incidents of the post's place and category: just the columns scoring reads
-    (id, address, municipality_id), not whole ORM objects."""
+    """The recent incidents of the post's place and related categories: just the columns
+    scoring reads, not whole ORM objects."""
     cutoff = post.published_at - timedelta(hours=thresholds.group_window_hours)
     municipality_id = annotation.municipality_id if annotation else None
     statement = (
-        select(Incident.id, Incident.address, Incident.municipality_id)  # type: ignore[call-overload]
-        .where(Incident.status != IncidentStatus.MERGED)
+        select(  # type: ignore[call-overload]
+            Incident.id,
+            Incident.address,
+            Incident.municipality_id,
+            Incident.category_code,
+            Incident.topic_code,
+        )
+        .where(Incident.status != IncidentStatus.MERGED, Incident.post_count > 0)
         .where(
             or_(
                 Incident.last_post_at >= cutoff,  # type: ignore[operator]
@@ -101,7 +144,10 @@ def _candidates(
     category = annotation.category_code if annotation else None
     if category is not None:
         statement = statement.where(
-            or_(Incident.category_code == category, Incident.category_code.is_(None))  # type: ignore[union-attr]
+            or_(
+                Incident.category_code.in_(related_categories(category)),  # type: ignore[union-attr]
+                Incident.category_code.is_(None),  # type: ignore[union-attr]
+            )
         )
     return list(session.execute(statement).all())
 

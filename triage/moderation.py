@@ -10,14 +10,16 @@ from sqlalchemy import update
 from sqlmodel import Session
 
 from models.annotation import Annotation, SetBy
-from models.incident import IncidentPost
+from models.incident import Incident, IncidentPost
 from models.learning import TrainingLabel
 from models.post import Post, ReviewStatus
 from triage.audit import record_event
 from triage.incidents import refresh_counts
 from triage.locking import claim, load
+from triage.regroup import close_if_empty, regroup_post
 from triage.scope import EVERYWHERE, Scope, require_municipality_scope
 from triage.stage import current_annotation
+from triage.thresholds import Thresholds
 
 LABEL_FIELDS = ("is_signal", "category_code", "topic_code", "municipality_id")
 
@@ -47,11 +49,13 @@ def review_post(
     actor: str,
     user_id: int | None,
     scope: Scope = EVERYWHERE,
+    thresholds: Thresholds | None = None,
 ) -> Post:
     """Apply one decision (confirm / correct / not a signal). The caller commits.
 
     A post outside `scope` (by its current municipality) is refused with `OutOfScope`.
-    """
+    A correction groups the post again on its new labels (`triage.regroup`); «не сигнал»
+    takes it out of its incident, and an incident left empty closes itself."""
     post = load(session, Post, decision.post_id)
     old = current_annotation(session, post_id=post.id or 0)
     require_municipality_scope(
@@ -69,6 +73,9 @@ def review_post(
     session.add(post)
     if not labels["is_signal"]:
         _detach(session, post=post, actor=actor, user_id=user_id)
+    elif status == ReviewStatus.CORRECTED:
+        regroup_post(session, post=post, annotation=new, actor=actor, user_id=user_id,
+                     thresholds=thresholds)  # fmt: skip
     session.add(_training_label(post, labels, user_id))
     record_event(
         session,
@@ -191,6 +198,7 @@ def _store_annotation(
         topic_confidence=1.0 if labels["topic_code"] else 0.0,
         municipality_confidence=1.0 if labels["municipality_id"] else 0.0,
         municipality_span=old.municipality_span if old else None,
+        address_key=old.address_key if old else None,
         model_version_id=old.model_version_id if old else None,
         **labels,  # type: ignore[arg-type]
     )
@@ -207,6 +215,8 @@ def _detach(session: Session, *, post: Post, actor: str, user_id: int | None) ->
     session.delete(link)
     session.flush()
     refresh_counts(session, incident_ids=[incident_id])
+    incident = session.get_one(Incident, incident_id)
+    close_if_empty(session, incident=incident, actor=actor, user_id=user_id)
     record_event(
         session,
         actor=actor,

@@ -10,7 +10,6 @@ from models.clock import now
 from models.incident import Incident, IncidentPost
 from models.post import PipelineStage, Post, ReviewStatus
 from models.report import Report, ReportStatus
-from triage.address import find_address
 from triage.audit import record_event
 from triage.calendar import WorkCalendar
 from triage.grouping import find_match
@@ -97,7 +96,7 @@ def triage_post(
         if not created:
             post_priority = priority(incident.post_count)
             incident.priority = max(incident.priority, post_priority)
-            _reopen_if_resolved(session, incident=incident, post=post, calendar=calendar)
+            reopen_if_resolved(session, incident=incident, post=post, calendar=calendar)
     # The post's own columns change last, so they are written in one UPDATE at commit.
     post.priority = post_priority
     post.review_status = status
@@ -166,7 +165,7 @@ def _group(
         session, post=post, annotation=annotation, thresholds=thresholds, lemmatize=lemmatize
     )
     if match is None:
-        address = find_address(post.text)
+        address = annotation.address_key if annotation else None
         municipality_id = annotation.municipality_id if annotation else None
         reason = {"rule": "new_incident", "address": address, "municipality_id": municipality_id}
         incident = create_incident(session, post=post, annotation=annotation, address=address,
@@ -184,7 +183,7 @@ def _group(
     return incident, False
 
 
-def _reopen_if_resolved(
+def reopen_if_resolved(
     session: Session, *, incident: Incident, post: Post, calendar: WorkCalendar
 ) -> None:
     """A fresh complaint on a resolved report is evidence the problem is back."""

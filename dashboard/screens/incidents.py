@@ -88,7 +88,8 @@ incident: Incident = by_id[chosen_id]
 st.subheader(escape_markdown(incident.title))
 st.caption(
     f"{views.incident_status(incident.status)} · {views.category_name(incident.category_code)} · "
-    f"{views.municipality_name(incident.municipality_id)} · постов: {incident.post_count}"
+    f"{views.municipality_name(incident.municipality_id)} · "
+    f"адрес: {views.address_text(incident.address)} · постов: {incident.post_count}"
 )
 with resources.session() as db:
     posts = incident_posts(db, incident_id=chosen_id)

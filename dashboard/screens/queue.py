@@ -29,6 +29,7 @@ def _suggestion(item: QueueItem, annotation: Annotation | None) -> str:
         f"Муниципалитет: "
         f"{views.municipality_name(item.municipality_id) if item.municipality_id else '—'}"
         f" ({annotation.municipality_confidence:.2f})"
+        f" · Адрес: {views.address_text(annotation.address_key)}"
         + (f" · инцидент №{item.incident_id}" if item.incident_id else "")
     )
 

@@ -6,8 +6,9 @@ from pathlib import Path
 import typer
 from sqlmodel import Session
 
+from nlp.address import AddressParser
 from nlp.gazetteer import Gazetteer
-from nlp.geo_import import GazetteerImportError, import_region
+from nlp.geo_import import GazetteerImportError, import_region, import_streets
 from nlp.lemmas import Lemmatizer
 from nlp.ner import LocationTagger
 from nlp.resolver import MunicipalityResolver
@@ -25,19 +26,28 @@ def geo_import(
     oktmo: Path = typer.Option(..., exists=True, dir_okay=False, help="ОКТМО JSON: code -> name."),
     cities: Path = typer.Option(..., exists=True, dir_okay=False, help="City CSV (hflabs/city)."),
     region_code: str = typer.Option(..., help="ОКТМО region prefix, e.g. 38 = Курская область."),
+    streets: Path | None = typer.Option(
+        None, exists=True, dir_okay=False, help="Street list CSV: municipality,street."
+    ),
 ) -> None:
-    """Load a region's municipal formations and cities into the gazetteer."""
+    """Load a region's municipal formations, поселения and cities (and a street list)."""
     with Session(get_engine(), expire_on_commit=False) as session:
         try:
             summary = import_region(
                 session, oktmo_path=oktmo, cities_path=cities, region_code=region_code
             )
+            added = 0
+            if streets is not None:
+                parser = AddressParser(Lemmatizer())
+                added = import_streets(
+                    session, path=streets, region_code=region_code, parser=parser
+                )
         except GazetteerImportError as error:
             typer.echo(f"error: {error}", err=True)
             raise typer.Exit(2) from error
     typer.echo(
-        f"municipalities: {summary.municipalities}, cities: {summary.settlements}, "
-        f"already known: {summary.already_known}"
+        f"municipalities: {summary.municipalities}, settlements: {summary.settlements}, "
+        f"already known: {summary.already_known}, streets: {added}"
     )
 
 
@@ -58,6 +68,7 @@ def geo_resolve(
         "span": result.span,
         "confidence": result.confidence,
         "method": result.method,
+        "why": result.why,
     }
     if as_json:
         typer.echo(json.dumps(payload, ensure_ascii=False))

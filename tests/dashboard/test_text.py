@@ -80,3 +80,18 @@ def test_bare_urls_and_emails_do_not_become_links(text: str) -> None:
 def test_time_left_reads_in_days_when_long(minutes: int, shown: str) -> None:
     at = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
     assert views.time_left(at + timedelta(minutes=minutes), at) == shown
+
+
+@pytest.mark.parametrize(
+    ("key", "shown"),
+    [
+        (None, "не найден"),
+        ("коммунистический 44", "коммунистический, д. 44"),
+        ("карла маркс 12а; мир", "карла маркс, д. 12а; мир"),
+        ("25 октябрь", "25 октябрь"),
+    ],
+)
+def test_address_keys_are_shown_in_russian(key: str | None, shown: str) -> None:
+    from dashboard.views import address_text
+
+    assert address_text(key) == shown

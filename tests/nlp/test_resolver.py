@@ -84,11 +84,13 @@ def test_source_prior_fills_in_and_confirms(
     assert other.municipality_name == "Краснокамский городской округ"
 
 
-def test_two_places_lower_confidence(resolver: MunicipalityResolver) -> None:
-    one = resolver.resolve("в Лысьве нет воды")
+def test_two_places_are_no_answer_but_candidates(resolver: MunicipalityResolver) -> None:
+    """Precision first (issue 14): which of two towns a post is about is not guessed."""
     two = resolver.resolve("в Лысьве нет воды, в Кунгуре тоже")
-    assert two.municipality_name == "Лысьвенский городской округ"
-    assert two.confidence < one.confidence
+    assert two.municipality_name is None
+    assert two.why == (
+        "several places named: Кунгурский муниципальный округ, Лысьвенский городской округ"
+    )
 
 
 def test_ner_finds_a_misspelt_place_after_an_address_cue(resolver: MunicipalityResolver) -> None:
@@ -126,3 +128,36 @@ def test_ner_leaves_blas_threads_as_it_found_them(tagger: LocationTagger) -> Non
     before = [pool["num_threads"] for pool in threadpool_info()]
     assert tagger.locations("Сломана лавка в деревне Ивановка Пермского края")
     assert [pool["num_threads"] for pool in threadpool_info()] == before
+
+
+@pytest.mark.parametrize(
+    ("text", "municipality", "why"),
+    [
+        ("Автобус Пермь — Краснокамск опять не пришёл", None, "named only as a reference"),
+        ("Приехал из Перми в Краснокамск, а тут яма", "Краснокамский городской округ", "gazetteer"),
+        ("ул. Перми 4 прорвало трубу", None, "no place named"),
+        ("В Перми и в Березниках нет горячей воды", None, "several places named"),
+        (
+            "в городе Березники нет воды, в Перми есть",
+            "Березниковский городской округ",
+            "gazetteer",
+        ),
+        ("Vchera v Solikamske i v Permi ne bylo sveta", None, "no place named"),
+    ],
+)
+def test_precision_first_abstains_with_its_reason(
+    resolver: MunicipalityResolver, text: str, municipality: str | None, why: str
+) -> None:
+    found = resolver.resolve(text)
+    assert found.municipality_name == municipality
+    assert found.why is not None and found.why.startswith(why)
+
+
+def test_the_source_prior_answers_when_the_text_names_several_places(
+    resolver: MunicipalityResolver, gazetteer: Gazetteer
+) -> None:
+    perm = municipality_id(gazetteer, "Пермский городской округ")
+    found = resolver.resolve("В Перми и в Березниках нет горячей воды", prior_id=perm)
+    assert (found.municipality_id, found.method) == (perm, "source")
+    places = "Березниковский городской округ, Пермский городской округ"
+    assert found.why == f"source prior (several places named: {places})"

@@ -1,6 +1,7 @@
 """Small builders of real rows for triage tests (no mocks: they go into the real DB)."""
 
 from datetime import UTC, datetime
+from functools import cache
 from itertools import count
 
 from sqlmodel import Session
@@ -10,9 +11,23 @@ from models.geo import Municipality
 from models.post import PipelineStage, Post
 from models.source import Source
 from models.taxonomy import Category, Topic
+from nlp.address import AddressParser
+from nlp.annotator import address_key
+from nlp.lemmas import Lemmatizer
 
 _ids = count(1)
 MONDAY = datetime(2025, 3, 3, 6, 0, tzinfo=UTC)  # 11:00 in Perm (UTC+5)
+
+
+@cache
+def _addresses() -> AddressParser:
+    towns = {"пермь", "березники", "краснокамск", "соликамск", "кунгур"}
+    return AddressParser(Lemmatizer(), is_place=towns.__contains__)
+
+
+def address_of(text: str) -> str | None:
+    """The address key the annotator gives this text."""
+    return address_key(_addresses().parse(text))
 
 
 def municipality(session: Session, name: str, population: int | None = None) -> int:
@@ -105,6 +120,7 @@ def annotated_post(
             topic_confidence=confidence,
             municipality_id=municipality_id,
             municipality_confidence=confidence,
+            address_key=address_of(text),
             reasons={},
         )
     )

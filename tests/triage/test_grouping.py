@@ -56,9 +56,9 @@ def test_the_same_problem_reworded_in_two_sources_is_one_incident(
 
     assert _incident_of(session, first) == _incident_of(session, second)
     link = session.get_one(IncidentPost, second)
-    assert link.reason["rule"] == "text+place"
-    assert link.reason["same_address"] is True
-    assert link.reason["closest_post_id"] == first
+    assert link.reason["rule"] == "address+problem"
+    assert link.reason["address"] == "ленин 5"
+    assert link.reason["related"] == "same topic"
     incident = session.get_one(Incident, link.incident_id)
     assert incident.post_count == 2
 
@@ -77,7 +77,8 @@ def test_different_problems_on_the_same_street_stay_apart(
         session,
         source_id=tg,
         municipality_id=perm,
-        category="housing",
+        category="amenities",
+        topic="amenities_lighting",
         text="На улице Ленина 5 не горят фонари, вечером во дворе темно",
     )
     session.commit()

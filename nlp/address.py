@@ -1,0 +1,232 @@
+"""Street addresses in Russian text: street and house found in any order, as comparable keys.
+
+«ул. Ленина, 15», «Ленина 15», «дом 15 по улице Ленина», «На Коммунистической у 44 дома»,
+«возле д. 44», «44-й дом», «пр-т Мира 3 к1 стр 2 лит А»: the street is reduced to the lemmas
+of its name («Коммунистической» -> «коммунистический»), the house to a compact form
+(«3к1с2а»), so every wording of one address gives one key: «коммунистический 44».
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from nlp.lemmas import Lemmatizer
+
+MAX_HOUSE = 999  # a Russian street rarely runs past a few hundred; 0 and 4 digits are noise
+_CUE = (
+    r"(?:ул(?:\.|\b)|улиц[аеуы]|пр-кт|пр-т|просп\.|пр\.|проспект[аеу]?|пер\.|переул(?:ок|ке|ка)|"
+    r"б-р|бул\.|бульвар[аеу]?|ш\.|шоссе|наб\.|набережн(?:ая|ой|ую)|пл\.|площад[ьи]|"
+    r"тракт[аеу]?|проезд[аеу]?)"
+)
+_WORD = r"[А-ЯЁ][а-яё]+(?:-[А-ЯЁа-яё][а-яё]+)?"
+_NAME = (
+    rf"(?:(?:реки|канала)\s+)?(?:\d{{1,2}}(?:-?(?:го|й|я|е|ой))?\s+{_WORD}|{_WORD}(?:\s+{_WORD})?)"
+)
+_HOUSE_NUMBER = r"(\d{1,5}(?:/\d{1,3})?)(?:\s*-?\s*([абвгдежАБВГДЕЖ])(?![а-яё]))?"
+_PARTS = (
+    r"(?:\s*,?\s*(?:к\.?|корп\.?|корпус)\s*(\d{1,2}))?"
+    r"(?:\s*,?\s*(?:с\.|стр\.?|строение)\s*(\d{1,2}))?"
+    r"(?:\s*,?\s*(?:литера|лит\.?)\s*([А-Яа-я])(?![а-яё]))?"
+)
+_HOUSE_CUE = r"(?:д\.|дом[аеу]?|№)"
+# «ул. Ленина, д. 15», «улица Ленина 15»
+CUED_STREET = re.compile(
+    rf"(?<![\w-]){_CUE}\s*(?P<name>{_NAME})"
+    rf"(?:\s*,?\s*(?:{_HOUSE_CUE}\s*)?(?<![\d-]){_HOUSE_NUMBER.replace('(', '(?P<h>', 1)}"
+    rf"(?![\d\w]|-?(?:х|е|ого|ых|го)\b|\s*(?:год|лет|руб|час|мин|%|км|м\b|человек))"
+    rf"{_PARTS})?"
+)
+# «Коммунистическая улица», «на Коммунистической улице»
+NAME_THEN_CUE = re.compile(
+    rf"(?P<name>(?:\d{{1,2}}-?[йяе]\s+)?{_WORD})\s+(?:улиц[аеуы]|проспект[аеу]?|переул(?:ок|ке|ка)|"
+    rf"бульвар[аеу]?|шоссе|набережн(?:ая|ой|ую)|площад[ьи]|дорог[аеиу]|проезд[аеу]?|"
+    rf"алле[яиюе]|тупик[аеу]?)\b"
+    rf"(?:\s*,?\s*(?:{_HOUSE_CUE}\s*)?(?P<h>\d{{1,5}})(?![\d\w]|\s*(?:год|лет|руб|час|человек))"
+    rf"{_PARTS})?"
+)
+# «у 44 дома», «возле д. 44», «44-й дом», «дом 15 по …», «дома 44»
+HOUSE_ONLY = re.compile(
+    rf"(?:(?<![\w-]){_HOUSE_CUE}\s*{_HOUSE_NUMBER}{_PARTS}"
+    rf"|(?<![\w-])(?P<n>\d{{1,5}})(?:-?(?:й|го|м|ом))?\s+дом(?:а|е|у|ом)?\b)"
+)
+# «Ленина 15», «на Ленина, 15»: a capitalised word followed by a number
+BARE_STREET = re.compile(
+    rf"(?<![\w.-])(?P<name>{_WORD})\s*,?\s+(?P<h>\d{{1,3}})(?:\s*[-/]?\s*(?P<l>[абвгдеж])(?![а-яё]))?"
+    rf"(?![\d\w.,:]?\d|\s*(?:год|лет|руб|час|мин|%|км|м\b|человек|тыс|января|февраля|марта|"
+    rf"апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря))"
+)
+# «на Коммунистической»: a street left unnamed as such, an adjective after «на» / «по»
+PREPOSITION_STREET = re.compile(rf"(?<![\w-])(?:[Нн]а|[Пп]о)\s+(?P<name>{_WORD})")
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    street: str | None  # lemmas of the street's name: «коммунистический», «карла маркс»
+    house: str | None  # «44», «15а», «3к1с2»
+    span: str
+    problem: str | None = None  # why a part was dropped: «impossible house number 0»
+
+    @property
+    def key(self) -> str | None:
+        """The comparable key: «коммунистический 44», or the street alone; None without one."""
+        if self.street is None:
+            return None
+        return f"{self.street} {self.house}" if self.house else self.street
+
+
+class AddressParser:
+    """Find addresses with one lemmatizer; `is_place` says a word is a town, not a street."""
+
+    def __init__(
+        self, lemmatizer: Lemmatizer, is_place: Callable[[str], bool] | None = None
+    ) -> None:
+        self.lemmatizer = lemmatizer
+        self.is_place = is_place or (lambda _lemma: False)
+
+    def parse(self, text: str) -> list[Address]:
+        """Every distinct address in the text, in order of appearance."""
+        found: list[tuple[int, Address]] = []
+        taken: list[tuple[int, int]] = []
+        for start, stop, address in self._cued(text):
+            found.append((start, address))
+            taken.append((start, stop))
+        houses = [h for h in self._houses(text) if not _inside(h[0], h[1], taken)]
+        bare = [b for b in self._bare(text) if not _inside(b[0], b[1], taken)]
+        for start, stop, address in bare:
+            found.append((start, address))
+            taken.append((start, stop))
+        houses = [h for h in houses if not _inside(h[0], h[1], taken)]
+        found = self._attach_houses(text, found, houses)
+        out: list[Address] = []
+        for _, address in sorted(found, key=lambda item: item[0]):
+            if address.street is not None and all(a.key != address.key for a in out):
+                out.append(address)
+        return _drop_bare_streets_of_named(out)
+
+    def keys(self, text: str) -> list[str]:
+        return [a.key for a in self.parse(text) if a.key is not None]
+
+    def _cued(self, text: str) -> list[tuple[int, int, Address]]:
+        out = []
+        for match in CUED_STREET.finditer(text):
+            street = self.street_key(match.group("name"))
+            house, problem = _house(match.group("h"), match.group(3), *match.groups()[3:6])
+            out.append((match.start(), match.end(), Address(street, house, match.group(0).strip(),
+                                                            problem)))  # fmt: skip
+        for match in NAME_THEN_CUE.finditer(text):
+            if any(s <= match.start() < e for s, e, _ in out):
+                continue
+            street = self.street_key(match.group("name"))
+            house, problem = _house(match.group("h"), None, *match.groups()[2:5])
+            if street is not None:
+                out.append((match.start(), match.end(), Address(street, house, match.group(0),
+                                                                problem)))  # fmt: skip
+        return out
+
+    def _bare(self, text: str) -> list[tuple[int, int, Address]]:
+        out = []
+        for match in BARE_STREET.finditer(text):
+            name = match.group("name")
+            if not self._street_like(name, sentence_start=_sentence_start(text, match.start())):
+                continue
+            house, problem = _house(match.group("h"), match.group("l"))
+            street = self.street_key(name)
+            if house is not None and street is not None:
+                out.append((match.start(), match.end(), Address(street, house, match.group(0),
+                                                                problem)))  # fmt: skip
+        return out
+
+    def _houses(self, text: str) -> list[tuple[int, int, str | None, str | None]]:
+        out = []
+        for match in HOUSE_ONLY.finditer(text):
+            number = match.group(1) or match.group("n")
+            house, problem = _house(number, match.group(2), *match.groups()[2:5])
+            out.append((match.start(), match.end(), house, problem))
+        return out
+
+    def _attach_houses(
+        self,
+        text: str,
+        found: list[tuple[int, Address]],
+        houses: list[tuple[int, int, str | None, str | None]],
+    ) -> list[tuple[int, Address]]:
+        """A lone «у 44 дома» joins the street named without a house, or an adjective street
+        after «на»/«по» («На Коммунистической … у 44 дома»)."""
+        if not houses:
+            return found
+        without_house = [(s, a) for s, a in found if a.house is None]
+        if not without_house:
+            without_house = [(s, a) for s, a in self._prepositional(text)]
+        if len(without_house) != 1:
+            return found  # none, or several streets: which one the house is on is unknown
+        start, street = without_house[0]
+        _, _, house, problem = houses[0]
+        joined = Address(street.street, house, street.span, problem or street.problem)
+        return [(s, a) for s, a in found if a is not street] + [(start, joined)]
+
+    def _prepositional(self, text: str) -> list[tuple[int, Address]]:
+        out = []
+        for match in PREPOSITION_STREET.finditer(text):
+            name = match.group("name")
+            parses = self.lemmatizer.parses(name.lower())
+            adjective = parses and parses[0].tag.POS == "ADJF" and "femn" in parses[0].tag
+            if adjective and not self.is_place(self.lemmatizer.lemma(name)):
+                out.append((match.start(), Address(self.street_key(name), None, match.group(0))))
+        return out
+
+    def _street_like(self, name: str, *, sentence_start: bool) -> bool:
+        """A bare capitalised word before a number is a street when it is a surname, a
+        feminine adjective, or a noun in the genitive («Мира») not starting a sentence; never
+        a town."""
+        lemma = self.lemmatizer.lemma(name)
+        if self.is_place(lemma):
+            return False
+        parses = self.lemmatizer.parses(name.lower())
+        if not parses:
+            return False
+        tag = parses[0].tag
+        if "Surn" in tag or "Name" in tag or (tag.POS == "ADJF" and "femn" in tag):
+            return True  # «Ленина 15», «Шоссейная 5»
+        return not sentence_start and tag.POS == "NOUN" and "gent" in tag  # «Мира 3»
+
+    def street_key(self, name: str) -> str | None:
+        parts = [p for p in re.split(r"\s+", name.replace("ё", "е")) if p]
+        lemmas = [
+            p.lower() if p[:1].isdigit() else self.lemmatizer.lemma(p.strip(".")) for p in parts
+        ]
+        return " ".join(re.sub(r"-(?:го|й|я|е|ой)$", "", lemma) for lemma in lemmas) or None
+
+
+def _house(
+    number: str | None,
+    letter: str | None = None,
+    block: str | None = None,
+    building: str | None = None,
+    liter: str | None = None,
+) -> tuple[str | None, str | None]:
+    """The compact house («15а», «3к1с2»), or None with the reason it was refused."""
+    if number is None:
+        return None, None
+    value = int(number.split("/")[0])
+    if value == 0 or value > MAX_HOUSE:
+        return None, f"impossible house number {number}"
+    house = number.lstrip("0") + (letter or "").lower()
+    house += f"к{int(block)}" if block else ""
+    house += f"с{int(building)}" if building else ""
+    house += f"лит{liter.lower()}" if liter else ""
+    return house, None
+
+
+def _inside(start: int, stop: int, spans: list[tuple[int, int]]) -> bool:
+    return any(start < e and stop > s for s, e in spans)
+
+
+def _sentence_start(text: str, position: int) -> bool:
+    before = text[:position].rstrip()
+    return not before or before[-1] in ".!?\n"
+
+
+def _drop_bare_streets_of_named(addresses: list[Address]) -> list[Address]:
+    """«ул. Ленина» and «Ленина 5» in one text are one address: keep the one with a house."""
+    with_house = {a.street for a in addresses if a.house}
+    return [a for a in addresses if a.house or a.street not in with_house]

@@ -1,0 +1,191 @@
+"""Corrections reach incidents and reports; confused categories join; a join reopens."""
+
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from models.agency import Agency
+from models.audit import AuditEvent
+from models.clock import frozen_at
+from models.incident import Incident, IncidentPost, IncidentStatus
+from models.post import Post
+from models.report import Report, ReportStatus
+from models.taxonomy import Category, Topic
+from tests.triage import factories as f
+from triage.calendar import WorkCalendar
+from triage.lifecycle import change_status
+from triage.moderation import correct_post, mark_not_signal
+from triage.reports import create_report
+from triage.stage import triage_posts
+from triage.thresholds import Thresholds
+
+T = Thresholds()
+CAL = WorkCalendar()
+
+
+def _electricity(session: Session) -> None:
+    f.taxonomy(session)
+    session.add(Category(code="electricity", name="Электроснабжение"))
+    session.flush()
+    session.add(Topic(code="electricity_outage", category_code="electricity",
+                      name="Отключение электроэнергии", sla_hours=24))  # fmt: skip
+    session.add(Topic(code="housing_other", category_code="housing", name="Прочее ЖКХ"))
+    session.flush()
+
+
+def _incident(session: Session, post_id: int) -> Incident:
+    link = session.get_one(IncidentPost, post_id)
+    return session.get_one(Incident, link.incident_id)
+
+
+def _actions(session: Session, entity_type: str, entity_id: int) -> list[str]:
+    statement = select(AuditEvent.action).where(
+        AuditEvent.entity_type == entity_type, AuditEvent.entity_id == entity_id
+    )
+    return list(session.execute(statement).scalars())
+
+
+def _resolved_report(session: Session, incident: Incident) -> Report:
+    report = create_report(session, incident_id=incident.id or 0,
+                           expected_version=incident.version, actor="anna", user_id=None,
+                           calendar=CAL)  # fmt: skip
+    for status in (ReportStatus.SENT, ReportStatus.ANSWERED, ReportStatus.RESOLVED):
+        change_status(session, report_id=report.id or 0, status=status, actor="anna",
+                      user_id=None, expected_version=report.version, calendar=CAL)  # fmt: skip
+    session.commit()
+    return report
+
+
+def test_a_confused_category_joins_the_outage_and_reopens_its_resolved_report(
+    session: Session,
+) -> None:
+    _electricity(session)
+    perm = f.municipality(session, "Пермский городской округ")
+    vk = f.source(session)
+    outage = f.annotated_post(session, source_id=vk, municipality_id=perm,
+                              category="electricity", topic="electricity_outage",
+                              text="На улице Калинина 12 нет электричества с утра")  # fmt: skip
+    session.commit()
+    with frozen_at(f.MONDAY):
+        triage_posts(session, post_ids=[outage], thresholds=T)
+        report = _resolved_report(session, _incident(session, outage))
+    again = f.annotated_post(session, source_id=vk, municipality_id=perm,
+                             category="housing", topic="housing_other",
+                             published_at=f.MONDAY + timedelta(hours=5),
+                             text="опять нет света… Калинина 12, сколько можно")  # fmt: skip
+    session.commit()
+
+    with frozen_at(f.MONDAY + timedelta(hours=5)):
+        triage_posts(session, post_ids=[again], thresholds=T)
+
+    link = session.get_one(IncidentPost, again)
+    assert link.incident_id == _incident(session, outage).id
+    assert link.reason["rule"] == "address+problem"
+    assert link.reason["related"] == "confused categories"
+    session.refresh(report)
+    assert report.status == ReportStatus.REOPENED
+    assert "reopen_evidence" in _actions(session, "report", report.id or 0)
+
+
+def test_a_different_category_at_the_same_address_stays_apart(session: Session) -> None:
+    _electricity(session)
+    perm = f.municipality(session, "Пермский городской округ")
+    vk = f.source(session)
+    outage = f.annotated_post(session, source_id=vk, municipality_id=perm,
+                              category="electricity", topic="electricity_outage",
+                              text="На улице Калинина 12 нет электричества с утра")  # fmt: skip
+    bench = f.annotated_post(session, source_id=vk, municipality_id=perm,
+                             category="amenities", topic="amenities_lighting",
+                             text="Калинина 12: не горят фонари у подъезда")  # fmt: skip
+    session.commit()
+
+    triage_posts(session, post_ids=[outage, bench], thresholds=T)
+
+    assert _incident(session, outage).id != _incident(session, bench).id
+
+
+def test_a_correction_moves_the_post_to_the_matching_incident_and_closes_the_old_one(
+    session: Session,
+) -> None:
+    _electricity(session)
+    perm = f.municipality(session, "Пермский городской округ")
+    vk = f.source(session)
+    outage = f.annotated_post(session, source_id=vk, municipality_id=perm,
+                              category="electricity", topic="electricity_outage",
+                              text="На улице Калинина 12 нет электричества с утра")  # fmt: skip
+    misread = f.annotated_post(session, source_id=vk, municipality_id=perm,
+                               category="roads", topic="roads_potholes",
+                               text="Калинина 12 — света нет, холодильники текут")  # fmt: skip
+    session.commit()
+    triage_posts(session, post_ids=[outage, misread], thresholds=T)
+    wrong = _incident(session, misread)
+    assert wrong.id != _incident(session, outage).id
+
+    post = session.get_one(Post, misread)
+    correct_post(session, post_id=misread, expected_version=post.version,
+                 category_code="electricity", topic_code="electricity_outage",
+                 municipality_id=None, actor="anna", user_id=None)  # fmt: skip
+    session.commit()
+
+    assert _incident(session, misread).id == _incident(session, outage).id
+    session.refresh(wrong)
+    assert (wrong.status, wrong.post_count) == (IncidentStatus.CLOSED, 0)
+    assert "close_empty" in _actions(session, "incident", wrong.id or 0)
+    assert _incident(session, outage).post_count == 2
+
+
+def test_a_correction_of_a_lone_post_relabels_its_incident_and_reroutes_the_report(
+    session: Session,
+) -> None:
+    f.taxonomy(session)
+    perm = f.municipality(session, "Пермский городской округ")
+    kama = f.municipality(session, "Краснокамский городской округ")
+    for mid, name in ((perm, "Администрация Перми"), (kama, "Администрация Краснокамска")):
+        session.add(Agency(name=name, agency_type="municipal_administration", municipality_id=mid))
+    vk = f.source(session)
+    post_id = f.annotated_post(session, source_id=vk, municipality_id=perm,
+                               category="amenities", topic="amenities_lighting",
+                               text="Не горят фонари на улице Шоссейной 3")  # fmt: skip
+    session.commit()
+    triage_posts(session, post_ids=[post_id], thresholds=T)
+    incident = _incident(session, post_id)
+    report = create_report(session, incident_id=incident.id or 0,
+                           expected_version=incident.version, actor="anna", user_id=None,
+                           calendar=CAL)  # fmt: skip
+    session.commit()
+    assert report.agency_id is not None
+    perm_agency = report.agency_id
+
+    post = session.get_one(Post, post_id)
+    correct_post(session, post_id=post_id, expected_version=post.version, category_code=None,
+                 topic_code=None, municipality_id=kama, actor="anna", user_id=None)  # fmt: skip
+    session.commit()
+
+    session.refresh(incident)
+    session.refresh(report)
+    assert _incident(session, post_id).id == incident.id
+    assert incident.municipality_id == kama
+    assert report.municipality_id == kama
+    assert report.agency_id not in (None, perm_agency)
+    assert "relabel" in _actions(session, "incident", incident.id or 0)
+    assert "reroute" in _actions(session, "report", report.id or 0)
+
+
+def test_not_a_signal_leaves_the_incident_which_closes_when_empty(session: Session) -> None:
+    perm = f.municipality(session, "Пермский городской округ")
+    vk = f.source(session)
+    ad = f.annotated_post(session, source_id=vk, municipality_id=perm,
+                          text="Продам трубы б/у на улице Ленина 5, недорого")  # fmt: skip
+    session.commit()
+    triage_posts(session, post_ids=[ad], thresholds=T)
+    incident = _incident(session, ad)
+
+    post = session.get_one(Post, ad)
+    mark_not_signal(session, post_id=ad, expected_version=post.version, actor="anna",
+                    user_id=None)  # fmt: skip
+    session.commit()
+
+    assert session.get(IncidentPost, ad) is None
+    session.refresh(incident)
+    assert (incident.status, incident.post_count) == (IncidentStatus.CLOSED, 0)

@@ -1,0 +1,138 @@
+"""A moderator's correction reaches the incident: the post is grouped again on its new labels.
+
+The post leaves its incident and is matched as a new post would be. When nothing else fits
+and its old incident was left empty, that incident is kept and takes the corrected category,
+topic and municipality — with its open report's topic, municipality and agency. An incident
+left with no posts closes itself. Every step is audited.
+"""
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from models.annotation import Annotation
+from models.clock import now
+from models.incident import Incident, IncidentPost, IncidentStatus
+from models.post import Post
+from models.report import Report
+from triage.audit import record_event, snapshot
+from triage.calendar import WorkCalendar
+from triage.grouping import find_match
+from triage.incidents import attach_post, create_incident, refresh_counts
+from triage.reports import CLOSED_STATUSES
+from triage.routing import suggest_agency
+from triage.stage import reopen_if_resolved
+from triage.thresholds import Thresholds
+
+LABELS = ("category_code", "topic_code", "municipality_id")
+ROUTED = ("topic_code", "municipality_id", "agency_id")
+
+
+def regroup_post(
+    session: Session,
+    *,
+    post: Post,
+    annotation: Annotation,
+    actor: str,
+    user_id: int | None,
+    thresholds: Thresholds | None = None,
+    calendar: WorkCalendar | None = None,
+) -> Incident | None:
+    """Group a corrected post again; returns its incident (None if it had none)."""
+    link = session.get(IncidentPost, post.id)
+    if link is None:
+        return None
+    old = session.get_one(Incident, link.incident_id)
+    if all(getattr(old, f) == getattr(annotation, f) for f in LABELS):
+        return old
+    session.delete(link)
+    session.flush()
+    refresh_counts(session, incident_ids=[old.id or 0])
+    match = find_match(
+        session, post=post, annotation=annotation, thresholds=thresholds or Thresholds()
+    )
+    reason = {"rule": "correction", "from_incident_id": old.id}
+    if match is not None:
+        target = session.get_one(Incident, match.incident_id)
+        attach_post(session, incident=target, post=post, reason={**reason, **match.reason},
+                    similarity=match.similarity, attached_by=actor, user_id=user_id)  # fmt: skip
+        close_if_empty(session, incident=old, actor=actor, user_id=user_id)
+        reopen_if_resolved(session, incident=target, post=post,
+                           calendar=calendar or WorkCalendar())  # fmt: skip
+        return target
+    if old.post_count == 0:
+        attach_post(session, incident=old, post=post, reason=reason, similarity=None,
+                    attached_by=actor, user_id=user_id)  # fmt: skip
+        relabel_incident(session, incident=old, annotation=annotation, actor=actor,
+                         user_id=user_id)  # fmt: skip
+        return old
+    new = create_incident(session, post=post, annotation=annotation,
+                          address=annotation.address_key, reason=reason, actor=actor)  # fmt: skip
+    return new
+
+
+def relabel_incident(
+    session: Session, *, incident: Incident, annotation: Annotation, actor: str, user_id: int | None
+) -> None:
+    """The incident takes the post's corrected labels; its open report is routed again."""
+    before = snapshot(incident, LABELS)
+    for name in LABELS:
+        setattr(incident, name, getattr(annotation, name))
+    incident.version += 1
+    incident.updated_at = now()
+    session.add(incident)
+    record_event(session, actor=actor, user_id=user_id, entity_type="incident",
+                 entity_id=incident.id or 0, action="relabel", before=before,
+                 after=snapshot(incident, LABELS))  # fmt: skip
+    for report in _open_reports(session, incident_id=incident.id or 0):
+        reroute_report(session, report=report, incident=incident, actor=actor, user_id=user_id)
+
+
+def reroute_report(
+    session: Session, *, report: Report, incident: Incident, actor: str, user_id: int | None
+) -> None:
+    before = snapshot(report, ROUTED)
+    suggestion = suggest_agency(
+        session,
+        topic_code=incident.topic_code,
+        category_code=incident.category_code,
+        municipality_id=incident.municipality_id,
+    )
+    report.topic_code = incident.topic_code
+    report.municipality_id = incident.municipality_id
+    report.agency_id = suggestion.agency_id if suggestion else report.agency_id
+    report.version += 1
+    report.updated_at = now()
+    session.add(report)
+    after: dict[str, Any] = snapshot(report, ROUTED)
+    after["why"] = suggestion.why if suggestion else "no routing suggestion: agency kept"
+    record_event(session, actor=actor, user_id=user_id, entity_type="report",
+                 entity_id=report.id or 0, action="reroute", before=before,
+                 after=after)  # fmt: skip
+
+
+def close_if_empty(
+    session: Session, *, incident: Incident, actor: str, user_id: int | None
+) -> bool:
+    """An incident left with no posts closes itself (audited); whether it did."""
+    session.refresh(incident)
+    if incident.post_count > 0 or incident.status in (IncidentStatus.CLOSED, IncidentStatus.MERGED):
+        return False
+    before = {"status": incident.status}
+    incident.status = IncidentStatus.CLOSED
+    incident.version += 1
+    incident.updated_at = now()
+    session.add(incident)
+    record_event(session, actor=actor, user_id=user_id, entity_type="incident",
+                 entity_id=incident.id or 0, action="close_empty", before=before,
+                 after={"status": IncidentStatus.CLOSED, "reason": "no posts left"})  # fmt: skip
+    return True
+
+
+def _open_reports(session: Session, *, incident_id: int) -> list[Report]:
+    statement = select(Report).where(
+        Report.incident_id == incident_id,
+        Report.status.not_in(CLOSED_STATUSES),  # type: ignore[attr-defined]
+    )
+    return list(session.execute(statement).scalars())
