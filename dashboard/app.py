@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import auth
+from dashboard import auth, warmup
 from dashboard.navigation import pages_for
 from dashboard.text import escape_markdown
 
@@ -10,6 +10,7 @@ st.set_page_config(page_title="Отклик", page_icon=":material/campaign:", l
 
 login = auth.current_login()
 if login is None:
+    warmup.start()
     page = st.navigation([st.Page("screens/login.py", title="Вход", icon=":material/login:")])
 else:
     allowed = pages_for(login.role)
