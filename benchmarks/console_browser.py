@@ -44,16 +44,17 @@ OBSERVER = """
 (() => {
   if (window.__otklikObserver) return;
   window.__lastChange = performance.now();
-  window.__otklikObserver = new MutationObserver(() => { window.__lastChange = performance.now(); });
+  window.__otklikObserver = new MutationObserver(
+    () => { window.__lastChange = performance.now(); });
   window.__otklikObserver.observe(document.body,
     {subtree: true, childList: true, attributes: true, characterData: true});
 })()
 """
 SETTLED = (
-    "(() => performance.now() - window.__lastChange > %d"
+    f"(() => performance.now() - window.__lastChange > {QUIET_MS}"
     " && document.querySelector('[data-stale=true]') === null"
     " && document.querySelector('[data-testid=stStatusWidget]') === null)()"
-) % QUIET_MS
+)
 # Posts visible in the viewport: whole rows of the queue's grid inside it (rows are 35 px
 # under a 35 px header; the grid draws on a canvas), or the old cards' «пост №» captions.
 VISIBLE_POSTS = """
@@ -101,7 +102,9 @@ def console(database_url: str) -> Iterator[str]:
         process.wait(timeout=20)
 
 
-def settle_ms(browser: Browser, started: float, *, until: str = "true", timeout: float = 60) -> float:
+def settle_ms(
+    browser: Browser, started: float, *, until: str = "true", timeout: float = 60
+) -> float:
     """Milliseconds from `started` (page clock) to the last change, once `until` holds."""
     browser.wait_for(f"({until}) && {SETTLED}", timeout=timeout)
     return float(browser.evaluate("window.__lastChange")) - started

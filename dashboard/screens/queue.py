@@ -68,8 +68,7 @@ def _decide_selected(chosen: list[QueueItem], is_signal: bool, items: list[Queue
         st.warning("Ничего не выбрано: отметьте строки в списке.")
         return
     decisions = [
-        Decision(post_id=i.post_id, expected_version=i.version, is_signal=is_signal)
-        for i in chosen
+        Decision(post_id=i.post_id, expected_version=i.version, is_signal=is_signal) for i in chosen
     ]
     _decide(decisions, f"Решение принято для {len(decisions)} постов.", items)
 
