@@ -71,6 +71,8 @@ def test_queue_lists_posts_with_highlights_and_escaped_text(
     text = "\n".join(m.value for m in app.markdown)
     assert ":orange-background[прорвало]" in text
     assert r"ул\. Ленина\:" in text
+    app = _show(app, seeded["posts"][0])
+    assert ":blue-background[Краснокамске]" in "\n".join(m.value for m in app.markdown)
 
 
 def test_next_and_previous_move_the_current_post(
