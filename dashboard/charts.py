@@ -123,7 +123,12 @@ def municipality_bars(places: pd.DataFrame) -> alt.Chart:
         .mark_bar(color="#c62828")
         .encode(
             x=alt.X("Сигналов:Q", title="Сигналов", axis=alt.Axis(format="d", tickMinStep=1)),
-            y=alt.Y("Муниципалитет:N", sort=order, title=None, axis=alt.Axis(labelLimit=320, labelOverlap=False)),
+            y=alt.Y(
+                "Муниципалитет:N",
+                sort=order,
+                title=None,
+                axis=alt.Axis(labelLimit=320, labelOverlap=False),
+            ),
             tooltip=["Муниципалитет", "Сигналов"],
         )
         .properties(height=max(120, 22 * len(order)))
