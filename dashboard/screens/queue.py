@@ -124,13 +124,17 @@ def _alternatives(item: QueueItem, annotation: Annotation | None, items: list[Qu
 
 
 def _controls(item: QueueItem, annotation: Annotation | None, items: list[QueueItem]) -> None:
-    """Decision buttons of the current post (each a callback carrying the version shown)."""
+    """Decision buttons of the current post (each a callback carrying the version shown).
+
+    Their keys do not name the post: a button keeps no value, and a keyboard shortcut stays
+    registered in the browser for a while after its button is gone, so per-post keys let
+    one press of Y decide both the post left behind by J/K and the one shown."""
     confirm = [Decision(post_id=item.post_id, expected_version=item.version)]
     reject = [Decision(post_id=item.post_id, expected_version=item.version, is_signal=False)]
     ok, no, edit = st.columns(3)
     ok.button(
         "Подтвердить",
-        key=f"q_ok_{item.post_id}",
+        key="q_ok",
         shortcut="Y",
         type="primary",
         on_click=_decide,
@@ -138,13 +142,13 @@ def _controls(item: QueueItem, annotation: Annotation | None, items: list[QueueI
     )
     no.button(
         "Не сигнал",
-        key=f"q_no_{item.post_id}",
+        key="q_no",
         shortcut="N",
         on_click=_decide,
         args=(reject, "Отмечено как не сигнал.", items),
     )
     edit.button(
-        "Исправить", key=f"q_editbtn_{item.post_id}", shortcut="E", on_click=_toggle_edit,
+        "Исправить", key="q_edit", shortcut="E", on_click=_toggle_edit,
         args=(item.post_id,),
     )  # fmt: skip
     _alternatives(item, annotation, items)
