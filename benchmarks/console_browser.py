@@ -7,8 +7,8 @@
 
 Starts `otklik dashboard` on a free port, a headless Chromium at 1500×1000, signs in as a
 moderator (created if missing) and measures, in the page's own clock, from the click to the
-last change of the page (a MutationObserver; "settled" = no change for `QUIET_MS` and no
-stale element left):
+last change of the page (a MutationObserver; "settled" = no change for `QUIET_MS`, no stale
+element and no loading placeholder left):
 - login → queue settled (the queue is a moderator's first page);
 - another page → «Очередь» settled (navigation);
 - «Подтвердить» on the queue's current post → the count of waiting posts drops and the page
@@ -53,6 +53,7 @@ OBSERVER = """
 SETTLED = (
     f"(() => performance.now() - window.__lastChange > {QUIET_MS}"
     " && document.querySelector('[data-stale=true]') === null"
+    " && document.querySelector('[data-testid=stSkeleton]') === null"
     " && document.querySelector('[data-testid=stStatusWidget]') === null)()"
 )
 # Posts visible in the viewport: whole rows of the queue's grid inside it (rows are 35 px

@@ -6,6 +6,7 @@ from typing import Any
 import streamlit as st
 
 from dashboard import views
+from dashboard.charts import short_name
 from triage.queue import QueueItem
 
 CURRENT_KEY = "q_current"
@@ -15,25 +16,24 @@ ROW_PX = 35
 COLUMNS = {
     "№": st.column_config.NumberColumn("№", width=48, format="%d"),
     "Время": st.column_config.TextColumn("Время", width=86),
-    "Текст": st.column_config.TextColumn("Текст", width=300),
-    "Тема": st.column_config.TextColumn("Тема", width=130),
-    "Муниципалитет": st.column_config.TextColumn("Муниципалитет", width=120),
-    "Увер.": st.column_config.TextColumn("Увер.", width=52, help="Уверенность модели"),
+    "Текст": st.column_config.TextColumn("Текст", width=205),
+    "Тема": st.column_config.TextColumn("Тема", width=120),
+    "Муниципалитет": st.column_config.TextColumn("Муниципалитет", width=110),
 }
 
 
 def rows(items: list[QueueItem]) -> list[dict[str, Any]]:
-    """Display rows: text on one line, names instead of codes, confidence as a share."""
+    """Display rows: text on one line, names instead of codes (the confidences are in the
+    current post's details)."""
     return [
         {
             "№": item.post_id,
             "Время": _short_time(views.local_time(item.published_at)),
             "Текст": " ".join(item.text.split())[:TEXT_CHARS],
             "Тема": views.topic_name(item.topic_code),
-            "Муниципалитет": views.municipality_name(item.municipality_id)
+            "Муниципалитет": short_name(views.municipality_name(item.municipality_id))
             if item.municipality_id
             else "—",
-            "Увер.": "—" if item.confidence is None else f"{item.confidence:.0%}",
         }
         for item in items
     ]

@@ -67,9 +67,10 @@ def test_queue_lists_posts_with_highlights_and_escaped_text(
     assert not app.exception
     assert "Найдено: 3." in app.caption[0].value
     table = app.dataframe[0].value
-    assert list(table.columns) == ["№", "Время", "Текст", "Тема", "Муниципалитет", "Увер."]
+    assert list(table.columns) == ["№", "Время", "Текст", "Тема", "Муниципалитет"]
     assert sorted(_listed(app)) == sorted(seeded["posts"])
     assert set(table["Тема"]) == {"Водоснабжение", "Электроснабжение"}
+    assert set(table["Муниципалитет"]) == {"Краснокамский ГО", "Чусовской ГО"}
     # details on demand: one post in full, the first of the list
     assert _shown(app) == _listed(app)[0]
     app = _show(app, seeded["posts"][1])
