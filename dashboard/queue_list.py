@@ -84,8 +84,3 @@ def after_decision(items: list[QueueItem], *, decided: set[int]) -> None:
     rest = [i for i in ids[last + 1 :] + ids[: last + 1] if i not in decided]
     if rest:
         st.session_state[CURRENT_KEY] = rest[0]
-
-
-def hide_grid_toolbar() -> None:
-    """The grid's hover toolbar speaks English («Download as CSV», «Search»): hidden here."""
-    st.html("<style>[data-testid=stElementToolbar] {display: none;}</style>")

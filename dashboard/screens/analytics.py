@@ -5,7 +5,7 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from dashboard import auth, charts, resources, views
+from dashboard import auth, charts, hints, resources, views
 from models.clock import now
 from triage.accounts import Right
 from triage.analytics import Dimension, Period, report_summary, top_topics, volumes
@@ -17,6 +17,7 @@ MIN_REPORTS = 5  # below this a municipality is listed but neither scored nor ra
 
 auth.require(Right.VIEW_ANALYTICS)
 st.title("Аналитика")
+hints.hide_english_hints()
 
 left, right = st.columns(2)
 days = left.selectbox("Период", list(SPANS), index=1, format_func=SPANS.get, key="an_days")

@@ -6,7 +6,7 @@ workers when Redis is configured); contact data are kept only with consent (152-
 
 import streamlit as st
 
-from dashboard import auth, resources, views
+from dashboard import auth, hints, resources, views
 from ingest.manual import CHANNEL_NAMES, Channel, ManualSignal, ManualSignalError
 from otklik import resources as core
 from otklik.pipeline import configured_pipeline
@@ -27,6 +27,7 @@ CONSENT = (
 
 login = auth.require(Right.ENTER_SIGNALS)
 st.title("Новый сигнал")
+hints.hide_english_hints()  # «Press Ctrl+Enter to submit form» under the text
 
 
 def _report(added: SignalAdded) -> None:

@@ -7,7 +7,7 @@ Keys: J/K next/previous, Y confirm, N not a signal, E edit, «/» search.
 
 import streamlit as st
 
-from dashboard import actions, auth, keyboard, queue_list, resources, views, widgets
+from dashboard import actions, auth, hints, keyboard, queue_list, resources, views, widgets
 from dashboard.queries import posts_with_annotations
 from dashboard.queue_filters import queue_filters
 from models.annotation import Annotation
@@ -283,5 +283,5 @@ def queue_panel(filters: QueueFilters) -> None:
 
 
 keyboard.search_on_slash()
-queue_list.hide_grid_toolbar()
+hints.hide_english_hints()
 queue_panel(queue_filters())
