@@ -11,10 +11,19 @@ from ingest.manual import Channel, ManualSignal, ManualSignalError, adapt_manual
 from models.clock import now
 from models.post import PipelineStage, Post, ReviewStatus
 from models.source import Source, SourceKind
+from otklik import resources
 from otklik.cli import app
 
 runner = CliRunner()
 TEXT = "В Краснокамске на улице Ленина прорвало трубу, вода заливает двор"
+
+
+@pytest.fixture(autouse=True)
+def fresh_models() -> None:
+    """The process keeps one annotator (with its gazetteer) per run; an earlier test may have
+    built it on another database. Build it again on this one."""
+    resources.annotator.cache_clear()
+    resources.triage_tools.cache_clear()
 
 
 def _posts(engine: Engine) -> list[Post]:
