@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import auth, russian_ui, sidebar
+from dashboard import auth, russian_ui, sidebar, warmup
 from dashboard.navigation import PAGES, pages_for
 
 st.set_page_config(page_title="Отклик", page_icon=":material/campaign:", layout="wide")
@@ -15,6 +15,7 @@ def _no_access() -> None:
 
 login = auth.current_login()
 if login is None:
+    warmup.start()
     # Every address answers with the login form, so a link or F5 opens its page after login.
     login_page = st.Page("screens/login.py", title="Вход", icon=":material/login:", default=True)
     hidden = [

@@ -23,6 +23,7 @@ PAGES = (
     PageSpec("screens/queue.py", "Очередь", ":material/inbox:", Right.VIEW_QUEUE),
     PageSpec("screens/incidents.py", "Инциденты", ":material/report:", Right.VIEW_INCIDENTS),
     PageSpec("screens/reports.py", "Обращения", ":material/assignment:", Right.VIEW_REPORTS),
+    PageSpec("screens/new_signal.py", "Новый сигнал", ":material/add_call:", Right.ENTER_SIGNALS),
     PageSpec("screens/analytics.py", "Аналитика", ":material/monitoring:", Right.VIEW_ANALYTICS),
     PageSpec("screens/sources.py", "Источники", ":material/rss_feed:", Right.VIEW_SOURCES),
     PageSpec("screens/model.py", "Модель", ":material/model_training:", Right.MANAGE_MODEL),

@@ -28,22 +28,25 @@ def queue_filters() -> QueueFilters:
             "Источники",
             list(resources.sources()),
             format_func=resources.sources().get,
+            placeholder="все источники",
             key="q_sources",
         )
         categories = left.multiselect(
             "Категории",
             list(resources.categories()),
             format_func=views.category_name,
+            placeholder="все категории",
             key="q_categories",
         )
         places = right.multiselect(
             "Муниципалитеты",
             list(resources.municipalities()),
             format_func=views.municipality_name,
+            placeholder="все муниципалитеты",
             key="q_places",
         )
         low, high = left.slider("Уверенность модели", 0.0, 1.0, (0.0, 1.0), 0.05, key="q_conf")
-        dates = right.date_input("Дата публикации", value=(), key="q_dates")
+        dates = right.date_input("Дата публикации", value=(), format="DD.MM.YYYY", key="q_dates")
     start, end = _span(dates)
     return QueueFilters(
         review_statuses=(status,),

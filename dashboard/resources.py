@@ -11,7 +11,6 @@ from models.source import Source
 from models.taxonomy import Category, Topic
 from nlp.lemmas import Lemmatizer
 from otklik.settings import Settings, get_settings
-from otklik.wiring import calendar_from_settings
 from triage.calendar import WorkCalendar
 from triage.taxonomy import retired_topics
 
@@ -134,6 +133,10 @@ def sources() -> dict[int, str]:
 @st.cache_resource
 def calendar() -> WorkCalendar:
     """The working calendar of SLA deadlines, from settings."""
+    # Imported here: the wiring pulls in the crawlers' clients (Telethon: a second to import),
+    # which no page but the SLA views needs.
+    from otklik.wiring import calendar_from_settings
+
     return calendar_from_settings(settings())
 
 

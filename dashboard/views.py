@@ -279,18 +279,23 @@ def hours(value: float | None) -> str:
 
 
 def rating_table(rows: list[MunicipalityRating]) -> list[dict[str, Any]]:
+    """Place and score only where there were enough reports to judge; per capita where the
+    population is known ("—" otherwise, never a made-up 0)."""
     return [
         {
-            "Место": row.rank if row.rank is not None else "—",
+            "Место": str(row.rank) if row.rank is not None else "—",
             "Муниципалитет": row.name,
-            "Балл": round(row.score, 1),
+            "Балл": decimal(row.score, 1) if row.rated else "—",
             "Обращений": row.reports,
-            "Решено": share(row.resolved_share),
-            "В срок": share(row.on_time_share),
+            "Решено": share(row.resolved_share) if row.rated else "—",
+            "В срок": share(row.on_time_share) if row.rated else "—",
             "Сигналов": row.signals,
-            "На 10 тыс. жителей": round(row.signals_per_10k, 2)
-            if row.signals_per_10k is not None
-            else "—",
+            "На 10 тыс. жителей": decimal(row.signals_per_10k, 2),
         }
         for row in rows
     ]
+
+
+def decimal(value: float | None, digits: int) -> str:
+    """A number as Russians write it, "0,45"; "—" when there is none."""
+    return "—" if value is None else f"{value:.{digits}f}".replace(".", ",")

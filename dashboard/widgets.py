@@ -15,9 +15,9 @@ from models.post import Post
 from triage.export import ExportFormat, column_names, export_rows
 
 
-def page_number(key: str) -> int:
-    """A zero-based page index chosen by the user (shown one-based)."""
-    return int(st.number_input("Страница", min_value=1, value=1, step=1, key=key)) - 1
+def page_number(key: str, *, container: Any = st) -> int:
+    """A zero-based page index chosen by the user (shown one-based), in `container`."""
+    return int(container.number_input("Страница", min_value=1, value=1, step=1, key=key)) - 1
 
 
 def post_card(post: Post, annotation: Annotation | None = None, *, linked: bool = False) -> None:

@@ -20,6 +20,7 @@ class SourceKind(StrEnum):
     CSV = "csv"
     JSONL = "jsonl"
     DEMO = "demo"
+    MANUAL = "manual"  # typed in by an operator: a phone call, an ЕДДС message, a visit
 
 
 class SourceStatus(StrEnum):

@@ -156,7 +156,10 @@ def import_region(
         owner = by_prefix.get(row["oktmo"][:5])
         if owner is None or owner.oktmo not in entries:
             continue
-        entries[owner.oktmo].settlements.append(adapt_city(row))
+        city = adapt_city(row)
+        entries[owner.oktmo].settlements.append(city)
+        # a municipality's population: the residents of its towns (villages are not listed)
+        owner.population = (owner.population or 0) + (city.population or 0) or None
         owner.center = owner.center or row["city"]
         owner.latitude = owner.latitude or _float(row.get("geo_lat"))
         owner.longitude = owner.longitude or _float(row.get("geo_lon"))
@@ -208,3 +211,29 @@ def import_streets(session: Session, *, path: Path, region_code: str, parser: Ad
             added += 1
     session.commit()
     return added
+
+
+def load_populations(session: Session, *, path: Path) -> int:
+    """Set the population of each municipality named in an authored gazetteer file
+    (`otklik-gazetteer/1`, e.g. data/gazetteer/perm_krai.json); return how many changed.
+    Municipalities of the file's region that the database does not have are skipped."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+        region_code = str(document["region_code"])
+        figures = {
+            str(item["name"]): int(item["population"])
+            for item in document["municipalities"]
+            if item.get("population") is not None
+        }
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise GazetteerImportError(f"cannot read populations from {path}: {error}") from error
+    changed = 0
+    rows = session.exec(select(Municipality).where(Municipality.region_code == region_code))
+    for municipality in rows:
+        population = figures.get(municipality.name)
+        if population is not None and population != municipality.population:
+            municipality.population = population
+            session.add(municipality)
+            changed += 1
+    session.commit()
+    return changed

@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     # Console
     dashboard_port: int = 8501
     session_ttl_minutes: int = 480
+    # Base map tiles for the analytics map, e.g. "https://tiles.example.ru/{z}/{x}/{y}.png";
+    # unset: the map is drawn offline (markers and labels, no tiles)
+    map_tile_url: str | None = Field(default=None, pattern=r"^https?://.*\{z\}.*\{x\}.*\{y\}")
 
     # Personal data
     retention_days: int = 180

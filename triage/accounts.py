@@ -36,6 +36,7 @@ class Right(StrEnum):
     MANAGE_SOURCES = "manage_sources"  # add, disable, run now
     MANAGE_MODEL = "manage_model"  # the Модель page: retrain, promote, rollback
     MANAGE_TAXONOMY = "manage_taxonomy"  # the Рубрикатор page: edit categories and topics
+    ENTER_SIGNALS = "enter_signals"  # «Новый сигнал»: a phone call, an ЕДДС message, a visit
 
 
 RIGHTS: dict[Role, frozenset[Right]] = {
@@ -48,6 +49,7 @@ RIGHTS: dict[Role, frozenset[Right]] = {
             Right.VIEW_ANALYTICS,
             Right.VIEW_SOURCES,
             Right.MANAGE_SOURCES,
+            Right.ENTER_SIGNALS,
         }
     ),
     # Moderators clear the review queue and turn incidents into reports.
@@ -59,6 +61,7 @@ RIGHTS: dict[Role, frozenset[Right]] = {
             Right.EDIT_INCIDENTS,
             Right.VIEW_REPORTS,
             Right.VIEW_ANALYTICS,
+            Right.ENTER_SIGNALS,
         }
     ),
     Role.ADMIN: frozenset(Right),

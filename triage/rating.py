@@ -27,7 +27,7 @@ class MunicipalityRating:
     reports: int
     resolved: int
     on_time: int
-    score: float  # 0..100, shrunk toward the regional mean
+    score: float  # 0..100, shrunk toward the regional mean; meaningful only when `rated`
     resolved_share: float
     on_time_share: float
     signals: int
@@ -122,7 +122,9 @@ def _ratio(part: int, whole: int) -> float:
 
 def _ranked(rows: list[MunicipalityRating]) -> list[MunicipalityRating]:
     rated = sorted((r for r in rows if r.rated), key=lambda r: (-r.score, r.name))
-    unrated = sorted((r for r in rows if not r.rated), key=lambda r: (-r.reports, r.name))
+    unrated = sorted(
+        (r for r in rows if not r.rated), key=lambda r: (-r.reports, -r.signals, r.name)
+    )
     result: list[Any] = [
         MunicipalityRating(**{**r.__dict__, "rank": i}) for i, r in enumerate(rated, start=1)
     ]

@@ -3,64 +3,133 @@
 from datetime import timedelta
 
 import pandas as pd
-import pydeck as pdk
 import streamlit as st
 
-from dashboard import auth, resources, views
+from dashboard import auth, charts, hints, resources, views
 from models.clock import now
 from triage.accounts import Right
 from triage.analytics import Dimension, Period, report_summary, top_topics, volumes
-from triage.rating import municipality_rating
+from triage.rating import MunicipalityRating, municipality_rating
 
 SPANS = {7: "7 дней", 30: "30 дней", 90: "90 дней", 365: "год"}
 PERIODS = {Period.DAY: "по дням", Period.WEEK: "по неделям", Period.MONTH: "по месяцам"}
+MIN_REPORTS = 5  # below this a municipality is listed but neither scored nor ranked
 
 auth.require(Right.VIEW_ANALYTICS)
 st.title("Аналитика")
+hints.hide_english_hints()
 
 left, right = st.columns(2)
 days = left.selectbox("Период", list(SPANS), index=1, format_func=SPANS.get, key="an_days")
 period = right.selectbox("Шаг", list(PERIODS), format_func=PERIODS.get, key="an_period")
 until = now()
 since = until - timedelta(days=days)
+span = f"с {views.local_time(since)[:10]} по {views.local_time(until)[:10]}"
+st.caption(f"Период: {span}.")
 
 with resources.session() as db:
     by_category = volumes(db, by=Dimension.CATEGORY, period=period, since=since, until=until)
     by_place = volumes(db, by=Dimension.MUNICIPALITY, period=period, since=since, until=until)
     topics = top_topics(db, since=since, until=until)
     summary = report_summary(db, since=since, until=until, now=until)
-    rating = municipality_rating(db, since=since, until=until)
+    rating = municipality_rating(db, since=since, until=until, min_reports=MIN_REPORTS)
 
-st.subheader("Сигналы по категориям")
-if by_category:
+
+def _category_chart() -> None:
+    st.subheader("Сигналы по категориям")
+    if not by_category:
+        st.info(
+            f"{span.capitalize()} сигналов нет: ни один пост этого периода не признан сигналом. "
+            "Выберите период длиннее или проверьте на странице «Источники», что сбор работает."
+        )
+        return
     frame = pd.DataFrame(
         [
-            (row.period, views.category_name(row.key) if row.key else "без категории", row.count)
+            (
+                charts.period_label(row.period, period),
+                views.category_name(row.key) if row.key else "без категории",
+                row.count,
+            )
             for row in by_category
         ],
         columns=["Период", "Категория", "Сигналов"],
     )
-    st.bar_chart(frame, x="Период", y="Сигналов", color="Категория")
-else:
-    st.info("За этот период сигналов нет.")
+    order = list(dict.fromkeys(charts.period_label(row.period, period) for row in by_category))
+    st.altair_chart(charts.volume_bars(frame, order=order), width="stretch")
 
-places = (
-    pd.DataFrame(
+
+def _places() -> pd.DataFrame:
+    frame = pd.DataFrame(
         [(int(row.key), row.count) for row in by_place if row.key is not None],
         columns=["id", "Сигналов"],
     )
-    .groupby("id", as_index=False)["Сигналов"]
-    .sum()
-)
-places["Муниципалитет"] = [views.municipality_name(int(i)) for i in places["id"]]
+    frame = frame.groupby("id", as_index=False)["Сигналов"].sum()
+    frame["Муниципалитет"] = [views.municipality_name(int(i)) for i in frame["id"]]
+    return frame.sort_values("Сигналов", ascending=False)
+
+
+def _rating(rows: list[MunicipalityRating]) -> None:
+    st.subheader("Рейтинг муниципалитетов")
+    shown = [row for row in rows if row.reports or row.signals]
+    ranked = sum(row.rank is not None for row in shown)
+    st.caption(
+        f"Место и балл — только у муниципалитетов, где за период не меньше {MIN_REPORTS} "
+        "обращений; балл — среднее долей решённых и отвеченных в срок, сглаженное к среднему "
+        "по региону. «На 10 тыс. жителей» — сигналы на население городов муниципалитета."
+    )
+    if not shown:
+        st.info(f"{span.capitalize()} нет ни обращений, ни сигналов с муниципалитетом.")
+        return
+    if not ranked:
+        st.info(
+            f"Ни у одного муниципалитета нет {MIN_REPORTS} обращений за период: места не присвоены."
+        )
+    st.dataframe(views.rating_table(shown), hide_index=True, width="stretch")
+    if hidden := len(rows) - len(shown):
+        others = charts.count_phrase(hidden, "муниципалитет", "муниципалитета", "муниципалитетов")
+        st.caption(f"Не показаны ещё {others} без обращений и сигналов за период.")
+
+
+def _map(places: pd.DataFrame) -> None:
+    st.subheader("Карта сигналов")
+    points = resources.municipality_points()
+    mapped = places[[int(i) in points for i in places["id"]]].copy()
+    if mapped.empty:
+        st.info("Нет сигналов в муниципалитетах с известными координатами.")
+        return
+    mapped["lat"] = [points[int(i)][0] for i in mapped["id"]]
+    mapped["lon"] = [points[int(i)][1] for i in mapped["id"]]
+    mapped["Подпись"] = [
+        f"{charts.short_name(name)}: {count}"
+        for name, count in zip(mapped["Муниципалитет"], mapped["Сигналов"], strict=True)
+    ]
+    mapped["radius"] = 2000 + 300 * mapped["Сигналов"]
+    tile_url = resources.settings().map_tile_url
+    if tile_url:
+        st.pydeck_chart(charts.tile_map(mapped, tile_url=tile_url))
+    else:
+        st.altair_chart(charts.offline_map(mapped), width="stretch")
+    st.caption(
+        "Круг — муниципалитет, его площадь растёт с числом сигналов за период; "
+        "подпись — муниципалитет и число сигналов."
+    )
+
+
+_category_chart()
+places = _places()
 st.subheader("Сигналы по муниципалитетам")
-if not places.empty:
-    st.bar_chart(places, x="Муниципалитет", y="Сигналов", horizontal=True)
+if places.empty:
+    st.caption("Сигналов с муниципалитетом за период нет.")
+else:
+    st.altair_chart(charts.municipality_bars(places), width="stretch")
 
 st.subheader("Частые темы")
-st.dataframe(
-    [{"Тема": t.name or t.topic_code, "Сигналов": t.count} for t in topics], hide_index=True
-)
+if topics:
+    st.dataframe(
+        [{"Тема": t.name or t.topic_code, "Сигналов": t.count} for t in topics], hide_index=True
+    )
+else:
+    st.caption("Сигналов с темой за период нет.")
 
 st.subheader("Обращения")
 tiles = st.columns(4)
@@ -68,31 +137,8 @@ tiles[0].metric("Создано", summary.total)
 tiles[1].metric("Решено", views.share(summary.share_resolved))
 tiles[2].metric("В срок (SLA)", views.share(summary.sla_compliance))
 tiles[3].metric("Медиана до ответа, ч", views.hours(summary.median_hours_to_first_answer))
+if not summary.total:
+    st.caption(f"{span.capitalize()} обращений не создавали: доли и медиана не считаются («—»).")
 
-st.subheader("Рейтинг муниципалитетов")
-st.dataframe(views.rating_table(rating), hide_index=True, width="stretch")
-
-st.subheader("Карта сигналов")
-points = resources.municipality_points()
-mapped = [
-    {"name": name, "lat": points[i][0], "lon": points[i][1], "count": int(count)}
-    for i, name, count in zip(
-        places["id"], places["Муниципалитет"], places["Сигналов"], strict=True
-    )
-    if int(i) in points
-]
-if mapped:
-    layer = pdk.Layer(
-        "ScatterplotLayer",
-        data=mapped,
-        get_position="[lon, lat]",
-        get_radius="count * 300 + 2000",
-        get_fill_color=[198, 40, 40, 140],
-        pickable=True,
-    )
-    view = pdk.ViewState(latitude=mapped[0]["lat"], longitude=mapped[0]["lon"], zoom=5)
-    st.pydeck_chart(
-        pdk.Deck(layers=[layer], initial_view_state=view, tooltip={"text": "{name}: {count}"})
-    )
-else:
-    st.caption("Нет сигналов в муниципалитетах с координатами.")
+_rating(rating)
+_map(places)

@@ -67,7 +67,7 @@ chosen_id = _chosen_incident()
 if chosen_id is not None and chosen_id not in by_id:
     with resources.session() as db:
         linked = db.get(Incident, chosen_id)
-    if linked is None:
+    if linked is None or not login.scope.covers_municipality(linked.municipality_id):
         st.warning(f"Инцидент №{chosen_id} не найден.")
         chosen_id = None
     else:

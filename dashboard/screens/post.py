@@ -11,7 +11,7 @@ from models.post import Post
 from triage.accounts import Right
 from triage.reports import open_report
 
-auth.require(Right.VIEW_INCIDENTS)
+login = auth.require(Right.VIEW_INCIDENTS)
 
 try:
     post_id = int(st.query_params.get("id", ""))
@@ -30,7 +30,8 @@ with resources.session() as db:
     member = db.get(IncidentPost, post_id)
     incident = db.get(Incident, member.incident_id) if member else None
     report = open_report(db, incident_id=incident.id) if incident and incident.id else None
-if post is None:
+place_id = annotation.municipality_id if annotation else None
+if post is None or not login.scope.covers_municipality(place_id):
     st.warning(f"Пост №{post_id} не найден.")
     st.stop()
 

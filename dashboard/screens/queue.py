@@ -1,8 +1,13 @@
-"""Очередь: posts waiting for a moderator's decision, highest priority first."""
+"""Очередь: posts waiting for a moderator's decision, highest priority first.
+
+A compact list (one row per post) beside the current post in detail. Decisions, paging and
+row selection rerun only the list's fragment; the filters above it rerun the page.
+Keys: J/K next/previous, Y confirm, N not a signal, E edit, «/» search.
+"""
 
 import streamlit as st
 
-from dashboard import actions, auth, resources, views, widgets
+from dashboard import actions, auth, hints, keyboard, queue_list, resources, views, widgets
 from dashboard.queries import posts_with_annotations
 from dashboard.queue_filters import queue_filters
 from models.annotation import Annotation
@@ -10,7 +15,7 @@ from models.incident import Incident
 from triage.accounts import Right, has_right
 from triage.incidents import move_post
 from triage.moderation import Decision, review_posts
-from triage.queue import QueueItem, review_queue
+from triage.queue import QueueFilters, QueueItem, QueuePage, review_queue
 
 PAGE_SIZE = 20
 
@@ -34,9 +39,9 @@ def _suggestion(item: QueueItem, annotation: Annotation | None) -> str:
     )
 
 
-def _decide(decisions: list[Decision], done: str) -> None:
-    """A button callback: runs before the page is drawn again, with the versions on screen."""
-    actions.perform(
+def _decide(decisions: list[Decision], done: str, items: list[QueueItem]) -> None:
+    """A button callback: runs before the fragment is drawn again, with the versions shown."""
+    result = actions.perform(
         lambda db: review_posts(
             db,
             decisions=decisions,
@@ -45,11 +50,14 @@ def _decide(decisions: list[Decision], done: str) -> None:
             scope=login.scope,
         ),
         done=done,
+        right=Right.REVIEW_POSTS,
     )
+    if result is not None:
+        queue_list.after_decision(items, decided={d.post_id for d in decisions})
 
 
-def _correct(item: QueueItem) -> None:
-    """The callback of «Сохранить исправление»: the labels chosen in this post's expander."""
+def _correct(item: QueueItem, items: list[QueueItem]) -> None:
+    """The callback of «Сохранить исправление»: the labels chosen in this post's form."""
     chosen = st.session_state
     decision = Decision(
         post_id=item.post_id,
@@ -58,24 +66,22 @@ def _correct(item: QueueItem) -> None:
         topic_code=chosen.get(f"q_topic_{item.post_id}"),
         municipality_id=chosen[f"q_place_{item.post_id}"],
     )
-    _decide([decision], "Исправление сохранено.")
+    _decide([decision], "Исправление сохранено.", items)
 
 
-def _decide_selected(items: list[QueueItem], is_signal: bool) -> None:
-    decisions = [
-        Decision(post_id=i.post_id, expected_version=i.version, is_signal=is_signal)
-        for i in items
-        if st.session_state.get(f"q_sel_{i.post_id}")
-    ]
-    if not decisions:
-        st.warning("Ничего не выбрано.")
+def _decide_selected(chosen: list[QueueItem], is_signal: bool, items: list[QueueItem]) -> None:
+    if not chosen:
+        st.warning("Ничего не выбрано: отметьте строки в списке.")
         return
-    _decide(decisions, f"Решение принято для {len(decisions)} постов.")
+    decisions = [
+        Decision(post_id=i.post_id, expected_version=i.version, is_signal=is_signal) for i in chosen
+    ]
+    _decide(decisions, f"Решение принято для {len(decisions)} постов.", items)
 
 
-def _select_all(items: list[QueueItem]) -> None:
-    for item in items:
-        st.session_state[f"q_sel_{item.post_id}"] = st.session_state["q_all"]
+def _toggle_edit(post_id: int) -> None:
+    key = f"q_edit_{post_id}"
+    st.session_state[key] = not st.session_state.get(key, False)
 
 
 def _attach(post_id: int) -> None:
@@ -96,19 +102,19 @@ def _attach(post_id: int) -> None:
             scope=login.scope,
         ),
         done=f"Пост прикреплён к инциденту №{incident_id}.",
+        right=Right.REVIEW_POSTS,
     )
 
 
-def _alternatives(item: QueueItem, annotation: Annotation | None) -> None:
+def _alternatives(item: QueueItem, annotation: Annotation | None, items: list[QueueItem]) -> None:
     """The model's runner-up topics as one-click corrections (active topics only)."""
     offered = (annotation.reasons or {}).get("alternatives", []) if annotation else []
     known = resources.offered_topics()
     offered = [a for a in offered if known.get(a.get("topic"), (None,))[0] == a.get("category")]
     if not offered:
         return
-    columns = st.columns([1] + [2] * len(offered))
-    columns[0].caption("Или тема:")
-    for number, (column, alternative) in enumerate(zip(columns[1:], offered, strict=True)):
+    st.caption("Или тема:")
+    for number, alternative in enumerate(offered):
         name = views.topic_name(alternative["topic"])
         decision = Decision(
             post_id=item.post_id,
@@ -116,34 +122,52 @@ def _alternatives(item: QueueItem, annotation: Annotation | None) -> None:
             category_code=alternative["category"],
             topic_code=alternative["topic"],
         )
-        column.button(
+        st.button(
             f"{name} ({alternative['confidence']:.2f})",
             key=f"q_alt_{item.post_id}_{number}",
             help="Исправить тему на этот вариант модели (муниципалитет не меняется)",
             on_click=_decide,
-            args=([decision], f"Тема исправлена: {name}."),
+            args=([decision], f"Тема исправлена: {name}.", items),
         )
 
 
-def _controls(item: QueueItem, annotation: Annotation | None) -> None:
-    """Decision buttons of one post (each a callback carrying the version shown)."""
-    ok, no = st.columns(2)
+def _controls(item: QueueItem, annotation: Annotation | None, items: list[QueueItem]) -> None:
+    """Decision buttons of the current post (each a callback carrying the version shown).
+
+    Their keys do not name the post: a button keeps no value, and a keyboard shortcut stays
+    registered in the browser for a while after its button is gone, so per-post keys let
+    one press of Y decide both the post left behind by J/K and the one shown."""
     confirm = [Decision(post_id=item.post_id, expected_version=item.version)]
     reject = [Decision(post_id=item.post_id, expected_version=item.version, is_signal=False)]
+    ok, no, edit = st.columns(3)
     ok.button(
-        "Подтвердить", key=f"q_ok_{item.post_id}", on_click=_decide, args=(confirm, "Подтверждено.")
+        "Подтвердить",
+        key="q_ok",
+        shortcut="Y",
+        type="primary",
+        on_click=_decide,
+        args=(confirm, "Подтверждено.", items),
     )
     no.button(
         "Не сигнал",
-        key=f"q_no_{item.post_id}",
+        key="q_no",
+        shortcut="N",
         on_click=_decide,
-        args=(reject, "Отмечено как не сигнал."),
+        args=(reject, "Отмечено как не сигнал.", items),
     )
-    _alternatives(item, annotation)
-    with st.expander("Исправить или прикрепить"):
-        left, middle, right = st.columns(3)
+    edit.button(
+        "Исправить", key="q_edit", shortcut="E", on_click=_toggle_edit,
+        args=(item.post_id,),
+    )  # fmt: skip
+    _alternatives(item, annotation, items)
+    if st.session_state.get(f"q_edit_{item.post_id}"):
+        _correction_form(item, items)
+
+
+def _correction_form(item: QueueItem, items: list[QueueItem]) -> None:
+    with st.container(border=True):
         categories = list(resources.offered_categories())
-        category = left.selectbox(
+        category = st.selectbox(
             "Категория",
             categories,
             format_func=views.category_name,
@@ -152,7 +176,7 @@ def _controls(item: QueueItem, annotation: Annotation | None) -> None:
         )
         offered = resources.offered_topics().items()
         topics = [code for code, (cat, _) in offered if cat == category]
-        middle.selectbox(
+        st.selectbox(
             "Тема",
             topics,
             format_func=views.topic_name,
@@ -160,7 +184,7 @@ def _controls(item: QueueItem, annotation: Annotation | None) -> None:
             key=f"q_topic_{item.post_id}",
         )
         places = list(resources.municipalities())
-        right.selectbox(
+        st.selectbox(
             "Муниципалитет",
             places,
             format_func=views.municipality_name,
@@ -168,7 +192,10 @@ def _controls(item: QueueItem, annotation: Annotation | None) -> None:
             key=f"q_place_{item.post_id}",
         )
         st.button(
-            "Сохранить исправление", key=f"q_fix_{item.post_id}", on_click=_correct, args=(item,)
+            "Сохранить исправление",
+            key=f"q_fix_{item.post_id}",
+            on_click=_correct,
+            args=(item, items),
         )
         st.number_input(
             "Номер инцидента", min_value=1, step=1, value=None, key=f"q_inc_{item.post_id}"
@@ -185,48 +212,89 @@ def _index(options: list[object], value: object) -> int:
     return options.index(value) if value in options else 0
 
 
-filters = queue_filters()
-page = widgets.page_number("q_page") + 1
-with resources.session() as db:
-    queue = review_queue(
-        db,
-        filters=filters,
-        page=page,
-        page_size=PAGE_SIZE,
-        lemmatize=resources.lemmatizer().lemmatize_text,
-        scope=login.scope,
-    )
-    details = posts_with_annotations(db, post_ids=[item.post_id for item in queue.items])
-found = f"{queue.total}" if queue.total_is_exact else f"более {queue.total:,}".replace(",", " ")
-st.caption(f"Найдено: {found}. Страница {queue.page} из {queue.pages}.")
-if not queue.items:
-    st.info("Очередь пуста.")
-    st.stop()
+def _load(filters: QueueFilters, page: int) -> QueuePage:
+    # The morphology model serves SQLite's text search only: no search, no model to load.
+    lemmatize = resources.lemmatizer().lemmatize_text if filters.text else str.lower
+    with resources.session() as db:
+        return review_queue(
+            db,
+            filters=filters,
+            page=page,
+            page_size=PAGE_SIZE,
+            lemmatize=lemmatize,
+            scope=login.scope,
+        )
 
-if can_review:
-    st.checkbox("Выбрать все на странице", key="q_all", on_change=_select_all, args=(queue.items,))
-    bulk_ok, bulk_no = st.columns(2)
-    bulk_ok.button(
-        "Подтвердить выбранные",
-        key="q_bulk_ok",
-        shortcut="Ctrl+Enter",
-        type="primary",
-        on_click=_decide_selected,
-        args=(queue.items, True),
-    )
-    bulk_no.button(
-        "Не сигналы — выбранные",
-        key="q_bulk_no",
-        shortcut="Ctrl+Delete",
-        on_click=_decide_selected,
-        args=(queue.items, False),
-    )
 
-for item in queue.items:
-    post, annotation = details[item.post_id]
-    if can_review:
-        st.checkbox(f"выбрать пост №{item.post_id}", key=f"q_sel_{item.post_id}")
+def _current_details(item: QueueItem, items: list[QueueItem]) -> None:
+    with resources.session() as db:
+        post, annotation = posts_with_annotations(db, post_ids=[item.post_id])[item.post_id]
     widgets.post_card(post, annotation)
     st.caption(_suggestion(item, annotation))
     if can_review:
-        _controls(item, annotation)
+        _controls(item, annotation, items)
+    back, forward = st.columns(2)
+    back.button(
+        "← Предыдущий", key="q_prev", shortcut="K", on_click=queue_list.step, args=(items,),
+        kwargs={"post_id": item.post_id, "by": -1},
+    )  # fmt: skip
+    forward.button(
+        "Следующий →", key="q_next", shortcut="J", on_click=queue_list.step, args=(items,),
+        kwargs={"post_id": item.post_id, "by": 1},
+    )  # fmt: skip
+
+
+def _bulk(chosen: list[QueueItem], items: list[QueueItem]) -> None:
+    bulk_ok, bulk_no = st.columns(2)
+    bulk_ok.button(
+        f"Подтвердить выбранные ({len(chosen)})",
+        key="q_bulk_ok",
+        shortcut="Ctrl+Enter",
+        on_click=_decide_selected,
+        args=(chosen, True, items),
+    )
+    bulk_no.button(
+        f"Не сигналы — выбранные ({len(chosen)})",
+        key="q_bulk_no",
+        shortcut="Ctrl+Delete",
+        on_click=_decide_selected,
+        args=(chosen, False, items),
+    )
+
+
+@st.fragment
+def queue_panel(filters: QueueFilters) -> None:
+    """The list and the current post: everything a decision changes, rerun alone."""
+    head = st.empty()
+    listing, detail = st.columns([3, 2])
+    with listing:
+        table_area, pager = st.container(), st.container()
+    queue = _load(filters, widgets.page_number("q_page", container=pager) + 1)
+    found = f"{queue.total}" if queue.total_is_exact else f"более {queue.total:,}".replace(",", " ")
+    head.caption(f"Найдено: {found}. Страница {queue.page} из {queue.pages}.")
+    if not queue.items:
+        st.info("Очередь пуста.")
+        return
+    items = queue.items
+    with table_area:
+        key = queue_list.table_key(items)
+        table = st.dataframe(
+            queue_list.rows(items),
+            key=key,
+            on_select="rerun",
+            selection_mode="multi-row",
+            hide_index=True,
+            column_config=queue_list.COLUMNS,
+            height=queue_list.height(len(items)),
+            width="stretch",
+        )
+        rows_chosen = list(table.selection.rows)
+        if can_review:
+            _bulk(queue_list.selected(items, rows_chosen), items)
+    with detail:
+        _current_details(queue_list.current(items, rows_chosen, table=key), items)
+
+
+keyboard.search_on_slash()
+hints.hide_english_hints()
+queue_panel(queue_filters())

@@ -60,6 +60,10 @@ class OtklikGroup(LazyGroup):
             "otklik.cli.reports:app", "List, show and export reports to agencies."
         ),
         "users": LazyCommand("otklik.cli.users:app", "Create, list and deactivate console users."),
+        "signals": LazyCommand(
+            "otklik.cli.signals:app",
+            "Signals entered by hand (a call, an ЕДДС message, a visit).",
+        ),
         "privacy": LazyCommand(
             "otklik.cli.privacy:app",
             "Personal data: retention purge, export and erasure (152-ФЗ).",

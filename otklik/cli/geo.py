@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from nlp.address import AddressParser
 from nlp.gazetteer import Gazetteer
-from nlp.geo_import import GazetteerImportError, import_region, import_streets
+from nlp.geo_import import GazetteerImportError, import_region, import_streets, load_populations
 from nlp.lemmas import Lemmatizer
 from nlp.ner import LocationTagger
 from nlp.resolver import MunicipalityResolver
@@ -23,31 +23,63 @@ app = typer.Typer(
 
 @app.command("import")
 def geo_import(
-    oktmo: Path = typer.Option(..., exists=True, dir_okay=False, help="ОКТМО JSON: code -> name."),
-    cities: Path = typer.Option(..., exists=True, dir_okay=False, help="City CSV (hflabs/city)."),
-    region_code: str = typer.Option(..., help="ОКТМО region prefix, e.g. 38 = Курская область."),
+    oktmo: Path | None = typer.Option(
+        None, exists=True, dir_okay=False, help="ОКТМО JSON: code -> name."
+    ),
+    cities: Path | None = typer.Option(
+        None, exists=True, dir_okay=False, help="City CSV (hflabs/city)."
+    ),
+    region_code: str | None = typer.Option(
+        None, help="ОКТМО region prefix, e.g. 38 = Курская область (with --oktmo or --streets)."
+    ),
     streets: Path | None = typer.Option(
         None, exists=True, dir_okay=False, help="Street list CSV: municipality,street."
     ),
+    populations: Path | None = typer.Option(
+        None,
+        exists=True,
+        dir_okay=False,
+        help="Set populations from an authored gazetteer file, e.g. "
+        "data/gazetteer/perm_krai.json (the default region's, shipped).",
+    ),
 ) -> None:
-    """Load a region's municipal formations, поселения and cities (and a street list)."""
+    """Load a region's municipal formations, поселения and cities, a street list, and/or the
+    populations of known municipalities (for per-capita figures)."""
+    if oktmo is None and populations is None and streets is None:
+        typer.echo(
+            "error: give --oktmo, --cities and --region-code, or --streets, or --populations",
+            err=True,
+        )
+        raise typer.Exit(2)
     with Session(get_engine(), expire_on_commit=False) as session:
         try:
-            summary = import_region(
-                session, oktmo_path=oktmo, cities_path=cities, region_code=region_code
-            )
-            added = 0
+            if oktmo is not None:
+                _import_formations(session, oktmo=oktmo, cities=cities, region_code=region_code)
             if streets is not None:
+                if region_code is None:
+                    raise GazetteerImportError("--streets needs --region-code too")
                 parser = AddressParser(Lemmatizer())
                 added = import_streets(
                     session, path=streets, region_code=region_code, parser=parser
                 )
+                typer.echo(f"streets: {added}")
+            if populations is not None:
+                changed = load_populations(session, path=populations)
+                typer.echo(f"populations set: {changed}")
         except GazetteerImportError as error:
             typer.echo(f"error: {error}", err=True)
             raise typer.Exit(2) from error
+
+
+def _import_formations(
+    session: Session, *, oktmo: Path, cities: Path | None, region_code: str | None
+) -> None:
+    if cities is None or region_code is None:
+        raise GazetteerImportError("--oktmo needs --cities and --region-code too")
+    summary = import_region(session, oktmo_path=oktmo, cities_path=cities, region_code=region_code)
     typer.echo(
         f"municipalities: {summary.municipalities}, settlements: {summary.settlements}, "
-        f"already known: {summary.already_known}, streets: {added}"
+        f"already known: {summary.already_known}"
     )
 
 

@@ -1,23 +1,36 @@
-"""Аналитика: the figures on the page are the database's."""
+"""Аналитика: the figures on the page are the database's, ranks and scores only where earned."""
 
+import json
 from collections.abc import Callable
 
+import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
+from dashboard import charts, views
 from models.geo import Municipality
-from tests.dashboard.conftest import open_page
+from otklik.settings import get_settings
+from tests.dashboard.conftest import open_page, texts
+from triage.analytics import Period
+from triage.rating import MunicipalityRating
+
+POPULATION = {"Краснокамский городской округ": 50_000, "Чусовской городской округ": None}
 
 
-def test_analytics_shows_volumes_topics_rating_and_map(
-    signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]], engine: Engine
-) -> None:
+def _places(engine: Engine) -> None:
     with Session(engine) as session:
         for place in session.exec(select(Municipality)):
             place.latitude, place.longitude = 58.08, 55.75
+            place.population = POPULATION[place.name]
             session.add(place)
         session.commit()
+
+
+def test_analytics_shows_volumes_topics_rating_and_an_offline_map(
+    signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]], engine: Engine
+) -> None:
+    _places(engine)
     app = open_page(signed_in("operator"), "analytics")
     assert not app.exception
     topics = app.dataframe[0].value
@@ -26,9 +39,89 @@ def test_analytics_shows_volumes_topics_rating_and_map(
         "Электроснабжение": 1,
     }
     assert app.metric[0].value == "0"
-    rating = app.dataframe[1].value
-    assert set(rating["Муниципалитет"]) == {
-        "Краснокамский городской округ",
-        "Чусовской городской округ",
+    rating = app.dataframe[1].value.set_index("Муниципалитет")
+    assert set(rating.index) == set(POPULATION)
+    # no reports: listed with their signals, but neither ranked nor scored
+    assert set(rating["Место"]) == {"—"} and set(rating["Балл"]) == {"—"}
+    assert rating.loc["Краснокамский городской округ", "Сигналов"] == 2
+    assert rating.loc["Краснокамский городской округ", "На 10 тыс. жителей"] == "0,40"
+    assert rating.loc["Чусовской городской округ", "На 10 тыс. жителей"] == "—"
+    assert "места не присвоены" in texts(app)
+    assert "Период: с " in texts(app)
+    assert not app.get("deck_gl_json_chart")  # no tile server: nothing fetched
+    charts_drawn = [c.proto.spec for c in app.get("vega_lite_chart")]
+    assert len(charts_drawn) == 3  # categories, municipalities, the map
+    the_map = json.loads(charts_drawn[-1])
+    assert "mercator" in json.dumps(the_map)
+    assert the_map["layer"][0]["encoding"]["size"]["legend"]["title"] == "Сигналов"
+    assert the_map["layer"][1]["encoding"]["text"]["field"] == "Подпись"
+
+
+def test_a_configured_tile_server_is_the_map_s_base(
+    signed_in: Callable[[str], AppTest],
+    seeded: dict[str, list[int]],
+    engine: Engine,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _places(engine)
+    monkeypatch.setenv("OTKLIK_MAP_TILE_URL", "http://127.0.0.1:9/tiles/{z}/{x}/{y}.png")
+    get_settings.cache_clear()
+    app = open_page(signed_in("operator"), "analytics")
+    assert not app.exception
+    [deck] = app.get("deck_gl_json_chart")
+    spec = json.loads(deck.proto.json)
+    assert spec["mapStyle"]["sources"]["tiles"]["tiles"] == [
+        "http://127.0.0.1:9/tiles/{z}/{x}/{y}.png"
+    ]
+    labels = [layer for layer in spec["layers"] if layer["@@type"] == "TextLayer"]
+    assert labels and {row["Подпись"] for row in labels[0]["data"]} == {
+        "Краснокамский ГО: 2",
+        "Чусовской ГО: 1",
     }
-    assert len(app.get("deck_gl_json_chart")) == 1
+
+
+def test_an_empty_period_is_explained(
+    signed_in: Callable[[str], AppTest], console_users: dict[str, str]
+) -> None:
+    app = open_page(signed_in("operator"), "analytics")
+    assert not app.exception
+    shown = texts(app)
+    assert "сигналов нет" in shown and "Выберите период длиннее" in shown
+    assert "нет ни обращений, ни сигналов" in shown
+
+
+def _rating(rank: int | None, reports: int) -> MunicipalityRating:
+    return MunicipalityRating(
+        municipality_id=1, name="Березниковский городской округ", reports=reports, resolved=3,
+        on_time=2, score=62.5, resolved_share=0.6, on_time_share=0.4, signals=9,
+        signals_per_10k=None, rated=rank is not None, rank=rank,
+    )  # fmt: skip
+
+
+def test_the_rating_table_shows_a_score_only_with_a_place() -> None:
+    [rated] = views.rating_table([_rating(1, 5)])
+    assert (rated["Место"], rated["Балл"], rated["Решено"]) == ("1", "62,5", "60%")
+    [unrated] = views.rating_table([_rating(None, 2)])
+    assert (unrated["Место"], unrated["Балл"], unrated["Решено"]) == ("—", "—", "—")
+
+
+@pytest.mark.parametrize(
+    ("first_day", "period", "label"),
+    [
+        ("2026-03-03", Period.DAY, "03.03"),
+        ("2026-03-02", Period.WEEK, "с 02.03"),
+        ("2026-03-01", Period.MONTH, "март 2026"),
+        ("2026-12-01", Period.MONTH, "декабрь 2026"),
+    ],
+)
+def test_periods_read_in_russian(first_day: str, period: Period, label: str) -> None:
+    assert charts.period_label(first_day, period) == label
+
+
+@pytest.mark.parametrize(
+    ("count", "phrase"),
+    [(1, "1 округ"), (3, "3 округа"), (11, "11 округов"), (21, "21 округ"), (34, "34 округа"),
+     (35, "35 округов")],
+)  # fmt: skip
+def test_counts_agree_in_russian(count: int, phrase: str) -> None:
+    assert charts.count_phrase(count, "округ", "округа", "округов") == phrase

@@ -1,4 +1,5 @@
-"""Очередь: confirm, correct, not-a-signal, bulk decisions, filters — checked in the database."""
+"""Очередь: a compact list and the current post; confirm, correct, not-a-signal, bulk decisions,
+filters — checked in the database."""
 
 from collections.abc import Callable
 
@@ -31,27 +32,91 @@ def _current(engine: Engine, post_id: int) -> Annotation:
         ).one()
 
 
+def _listed(app: AppTest) -> list[int]:
+    """The post ids of the compact list, top to bottom."""
+    return [int(i) for i in app.dataframe[0].value["№"]]
+
+
+def _show(app: AppTest, post_id: int) -> AppTest:
+    """Make `post_id` the current post, as clicking its row or J/K does."""
+    app.session_state["q_current"] = post_id
+    return app.run()
+
+
+def _edit(app: AppTest, post_id: int) -> AppTest:
+    """The current post's «Исправить» (key E): the correction form opens."""
+    return _show(app, post_id).button(key="q_edit").click().run()
+
+
+def _shown(app: AppTest) -> int:
+    """The post in detail (its card's caption «пост №…»)."""
+    [caption] = [c.value for c in app.caption if c.value.startswith("пост №")]
+    return int(caption.removeprefix("пост №").split()[0])
+
+
+def _table_key(app: AppTest) -> str:
+    """The list's widget key (it changes with the posts listed; the page notes what it saw)."""
+    [seen] = [k for k in app.session_state.to_dict() if str(k).endswith("_seen")]
+    return str(seen).removesuffix("_seen")
+
+
 def test_queue_lists_posts_with_highlights_and_escaped_text(
     signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]]
 ) -> None:
     app = open_page(signed_in("moderator"), "queue")
     assert not app.exception
     assert "Найдено: 3." in app.caption[0].value
-    shown = "\n".join(m.value for m in app.markdown)
-    assert ":blue-background[Краснокамске]" in shown
-    assert ":orange-background[прорвало]" in shown
-    assert r"ул\. Ленина\:" in shown
+    table = app.dataframe[0].value
+    assert list(table.columns) == ["№", "Время", "Текст", "Тема", "Муниципалитет"]
+    assert sorted(_listed(app)) == sorted(seeded["posts"])
+    assert set(table["Тема"]) == {"Водоснабжение", "Электроснабжение"}
+    assert set(table["Муниципалитет"]) == {"Краснокамский ГО", "Чусовской ГО"}
+    # details on demand: one post in full, the first of the list
+    assert _shown(app) == _listed(app)[0]
+    app = _show(app, seeded["posts"][1])
+    text = "\n".join(m.value for m in app.markdown)
+    assert ":orange-background[прорвало]" in text
+    assert r"ул\. Ленина\:" in text
+    app = _show(app, seeded["posts"][0])
+    assert ":blue-background[Краснокамске]" in "\n".join(m.value for m in app.markdown)
+
+
+def test_next_and_previous_move_the_current_post(
+    signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]]
+) -> None:
+    app = open_page(signed_in("moderator"), "queue")
+    order = _listed(app)
+    app.button(key="q_next").click().run()
+    assert _shown(app) == order[1]
+    app.button(key="q_next").click().run()
+    app.button(key="q_next").click().run()  # stays on the last post of the page
+    assert _shown(app) == order[2]
+    app.button(key="q_prev").click().run()
+    assert _shown(app) == order[1]
+
+
+def test_ticking_a_row_makes_it_the_current_post(
+    signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]]
+) -> None:
+    app = open_page(signed_in("moderator"), "queue")
+    order = _listed(app)
+    app.session_state[_table_key(app)] = {"selection": {"rows": [2], "columns": [], "cells": []}}
+    app.run()
+    assert _shown(app) == order[2]
+    assert app.button(key="q_bulk_ok").label == "Подтвердить выбранные (1)"
 
 
 def test_confirm_one_post(
     signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]], engine: Engine
 ) -> None:
-    post_id = seeded["posts"][0]
     app = open_page(signed_in("moderator"), "queue")
-    app.button(key=f"q_ok_{post_id}").click().run()
+    post_id, after = _listed(app)[:2]
+    app.button(key="q_ok").click().run()
     assert not app.exception
     assert _status(engine, post_id) == ReviewStatus.CONFIRMED
     assert "Найдено: 2." in app.caption[0].value
+    assert post_id not in _listed(app)
+    assert _shown(app) == after  # the next post is the current one now
     with Session(engine) as session:
         event = session.exec(
             select(AuditEvent).where(
@@ -67,7 +132,7 @@ def test_correct_a_category(
     signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]], engine: Engine
 ) -> None:
     post_id = seeded["posts"][2]
-    app = open_page(signed_in("moderator"), "queue")
+    app = _edit(open_page(signed_in("moderator"), "queue"), post_id)
     app.selectbox(key=f"q_cat_{post_id}").select("roads").run()
     app.selectbox(key=f"q_topic_{post_id}").select("roads.pits").run()
     app.button(key=f"q_fix_{post_id}").click().run()
@@ -83,10 +148,13 @@ def test_a_runner_up_topic_is_one_click(
     signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]], engine: Engine
 ) -> None:
     post_id = seeded["posts"][2]
-    app = open_page(signed_in("moderator"), "queue")
+    app = _show(open_page(signed_in("moderator"), "queue"), post_id)
     offered = [b for b in app.button if str(b.key).startswith(f"q_alt_{post_id}_")]
     assert [b.label for b in offered] == ["Ямы на дорогах (0.31)"]  # not the removed topic
+    app = _show(app, seeded["posts"][0])
     assert not any(str(b.key).startswith(f"q_alt_{seeded['posts'][0]}_") for b in app.button)
+    app = _show(app, post_id)
+    offered = [b for b in app.button if str(b.key).startswith(f"q_alt_{post_id}_")]
     offered[0].click().run()
     assert not app.exception
     assert _status(engine, post_id) == ReviewStatus.CORRECTED
@@ -106,8 +174,10 @@ def test_bulk_not_signal_and_status_filter(
 ) -> None:
     first, second, third = seeded["posts"]
     app = open_page(signed_in("admin"), "queue")
-    app.checkbox(key=f"q_sel_{first}").check()
-    app.checkbox(key=f"q_sel_{third}").check()
+    order = _listed(app)
+    rows = [order.index(first), order.index(third)]
+    app.session_state[_table_key(app)] = {"selection": {"rows": rows, "columns": [], "cells": []}}
+    app.run()
     app.button(key="q_bulk_no").click().run()
     assert not app.exception
     assert [_status(engine, i) for i in (first, second, third)] == [
@@ -139,7 +209,7 @@ def test_attach_a_post_to_another_incident(
         pipe_incident = session.exec(
             select(IncidentPost.incident_id).where(IncidentPost.post_id == pipe_post)
         ).one()
-    app = open_page(signed_in("moderator"), "queue")
+    app = _edit(open_page(signed_in("moderator"), "queue"), light_post)
     app.number_input(key=f"q_inc_{light_post}").set_value(pipe_incident).run()
     app.button(key=f"q_attach_{light_post}").click().run()
     assert not app.exception
@@ -153,11 +223,11 @@ def test_a_stale_decision_is_refused_with_a_clear_message(
     signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]], engine: Engine
 ) -> None:
     post_id = seeded["posts"][0]
-    app = open_page(signed_in("moderator"), "queue")
+    app = _show(open_page(signed_in("moderator"), "queue"), post_id)
     with Session(engine) as session:  # another moderator decides first
         confirm_post(session, post_id=post_id, expected_version=1, actor="other", user_id=None)
         session.commit()
-    app.button(key=f"q_no_{post_id}").click().run()
+    app.button(key="q_no").click().run()
     assert not app.exception
     assert "другой пользователь" in app.error[0].value
     assert _status(engine, post_id) == ReviewStatus.CONFIRMED
@@ -173,7 +243,7 @@ def test_deactivated_topics_are_not_offered(
         session.add(pits)
         session.commit()
     post_id = seeded["posts"][2]
-    app = open_page(signed_in("moderator"), "queue")
+    app = _edit(open_page(signed_in("moderator"), "queue"), post_id)
     assert not [b for b in app.button if str(b.key).startswith(f"q_alt_{post_id}_")]
     assert app.selectbox(key=f"q_cat_{post_id}").options == ["ЖКХ"]  # roads has none left
     assert app.selectbox(key=f"q_topic_{post_id}").options == ["Водоснабжение", "Электроснабжение"]

@@ -1,0 +1,135 @@
+"""Analytics charts in Russian: period labels, volume bars and a map that reads offline."""
+
+from datetime import date
+from typing import Any
+
+import altair as alt
+import pandas as pd
+import pydeck as pdk
+
+from triage.analytics import Period
+
+MONTHS = ("январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август",
+          "сентябрь", "октябрь", "ноябрь", "декабрь")  # fmt: skip
+
+
+SHORT_KINDS = (
+    ("городской округ", "ГО"),
+    ("муниципальный округ", "МО"),
+    ("муниципальный район", "МР"),
+)
+
+
+def short_name(name: str) -> str:
+    """ "Пермский муниципальный округ" -> "Пермский МО": a map label that stays unambiguous."""
+    for long, short in SHORT_KINDS:
+        name = name.replace(long, short)
+    return name
+
+
+def count_phrase(count: int, one: str, few: str, many: str) -> str:
+    """ "1 муниципалитет", "3 муниципалитета", "34 муниципалитетов"."""
+    tail = count % 100
+    if 11 <= tail <= 14 or count % 10 in (0, 5, 6, 7, 8, 9):
+        return f"{count} {many}"
+    return f"{count} {one if count % 10 == 1 else few}"
+
+
+def period_label(first_day: str, period: Period) -> str:
+    """A bucket's first day ("2025-03-03") as Russians read it: «03.03», «с 03.03», «март 2025»."""
+    day = date.fromisoformat(first_day[:10])
+    if period == Period.MONTH:
+        return f"{MONTHS[day.month - 1]} {day.year}"
+    shown = day.strftime("%d.%m")
+    return f"с {shown}" if period == Period.WEEK else shown
+
+
+def volume_bars(frame: pd.DataFrame, *, order: list[str]) -> alt.Chart:
+    """Stacked bars of signals per period and category, periods in time order."""
+    return (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            x=alt.X("Период:N", sort=order, title="Период"),
+            y=alt.Y("Сигналов:Q", title="Сигналов", axis=alt.Axis(format="d", tickMinStep=1)),
+            color=alt.Color("Категория:N", legend=alt.Legend(title="Категория")),
+            tooltip=["Период", "Категория", "Сигналов"],
+        )
+    )
+
+
+def offline_map(points: pd.DataFrame) -> alt.LayerChart:
+    """Municipalities as circles sized by their signals, each labelled, with a size legend.
+    Drawn by Vega in the browser from the data alone: no tiles, no network."""
+    base = alt.Chart(points).project(type="mercator")
+    circles = base.mark_circle(color="#c62828", opacity=0.55, stroke="#7f0000").encode(
+        longitude="lon:Q",
+        latitude="lat:Q",
+        size=alt.Size(
+            "Сигналов:Q",
+            scale=alt.Scale(range=[60, 2000]),
+            legend=alt.Legend(title="Сигналов", orient="right"),
+        ),
+        tooltip=["Муниципалитет", "Сигналов"],
+    )
+    labels = base.mark_text(align="left", dx=9, dy=-6, fontSize=11, color="#222").encode(
+        longitude="lon:Q", latitude="lat:Q", text="Подпись:N"
+    )
+    return (circles + labels).properties(height=520)
+
+
+def tile_map(points: pd.DataFrame, *, tile_url: str) -> pdk.Deck:
+    """The same markers over raster tiles from the configured server (OTKLIK_MAP_TILE_URL)."""
+    style: dict[str, Any] = {
+        "version": 8,
+        "sources": {"tiles": {"type": "raster", "tiles": [tile_url], "tileSize": 256}},
+        "layers": [{"id": "tiles", "type": "raster", "source": "tiles"}],
+    }
+    records = points.to_dict("records")
+    layers = [
+        pdk.Layer(
+            "ScatterplotLayer",
+            data=records,
+            get_position="[lon, lat]",
+            get_radius="radius",
+            get_fill_color=[198, 40, 40, 140],
+            pickable=True,
+        ),
+        pdk.Layer(
+            "TextLayer",
+            data=records,
+            get_position="[lon, lat]",
+            get_text="Подпись",
+            get_size=13,
+            get_pixel_offset=[0, -18],
+            character_set="auto",
+        ),
+    ]
+    view = pdk.ViewState(latitude=points["lat"].mean(), longitude=points["lon"].mean(), zoom=5)
+    return pdk.Deck(
+        layers=layers,
+        initial_view_state=view,
+        map_provider="mapbox",  # pydeck takes a style object only under this name
+        map_style=style,  # type: ignore[arg-type]
+        tooltip={"text": "{Муниципалитет}: {Сигналов}"},
+    )
+
+
+def municipality_bars(places: pd.DataFrame) -> alt.Chart:
+    """Horizontal bars, the busiest municipality on top."""
+    order = list(places.sort_values("Сигналов", ascending=False)["Муниципалитет"])
+    return (
+        alt.Chart(places)
+        .mark_bar(color="#c62828")
+        .encode(
+            x=alt.X("Сигналов:Q", title="Сигналов", axis=alt.Axis(format="d", tickMinStep=1)),
+            y=alt.Y(
+                "Муниципалитет:N",
+                sort=order,
+                title=None,
+                axis=alt.Axis(labelLimit=320, labelOverlap=False),
+            ),
+            tooltip=["Муниципалитет", "Сигналов"],
+        )
+        .properties(height=max(120, 22 * len(order)))
+    )

@@ -1,0 +1,86 @@
+"""The queue's compact list: one short row per post, and which post is the current one."""
+
+import hashlib
+from typing import Any
+
+import streamlit as st
+
+from dashboard import views
+from dashboard.charts import short_name
+from triage.queue import QueueItem
+
+CURRENT_KEY = "q_current"
+TEXT_CHARS = 160
+ROW_PX = 35
+
+COLUMNS = {
+    "№": st.column_config.NumberColumn("№", width=48, format="%d"),
+    "Время": st.column_config.TextColumn("Время", width=86),
+    "Текст": st.column_config.TextColumn("Текст", width=205),
+    "Тема": st.column_config.TextColumn("Тема", width=120),
+    "Муниципалитет": st.column_config.TextColumn("Муниципалитет", width=110),
+}
+
+
+def rows(items: list[QueueItem]) -> list[dict[str, Any]]:
+    """Display rows: text on one line, names instead of codes (the confidences are in the
+    current post's details)."""
+    return [
+        {
+            "№": item.post_id,
+            "Время": _short_time(views.local_time(item.published_at)),
+            "Текст": " ".join(item.text.split())[:TEXT_CHARS],
+            "Тема": views.topic_name(item.topic_code),
+            "Муниципалитет": short_name(views.municipality_name(item.municipality_id))
+            if item.municipality_id
+            else "—",
+        }
+        for item in items
+    ]
+
+
+def _short_time(shown: str) -> str:
+    """ "20.11.2026 20:33" -> "20.11 20:33": the year is the current one nearly always."""
+    return f"{shown[:5]} {shown[11:]}" if len(shown) == 16 else shown
+
+
+def table_key(items: list[QueueItem]) -> str:
+    """A key that changes with the posts on the page, so a row selection never carries over
+    to other posts after a decision moved the list."""
+    ids = ",".join(f"{item.post_id}:{item.version}" for item in items)
+    return "q_table_" + hashlib.sha1(ids.encode()).hexdigest()[:12]
+
+
+def height(count: int) -> int:
+    return ROW_PX * (count + 1) + 3
+
+
+def selected(items: list[QueueItem], rows_chosen: list[int]) -> list[QueueItem]:
+    return [items[row] for row in rows_chosen if 0 <= row < len(items)]
+
+
+def current(items: list[QueueItem], rows_chosen: list[int], *, table: str) -> QueueItem:
+    """The post shown in detail: a newly ticked row, else the remembered one, else the first."""
+    before = set(st.session_state.get(f"{table}_seen", []))
+    st.session_state[f"{table}_seen"] = list(rows_chosen)
+    added = [row for row in rows_chosen if row not in before and 0 <= row < len(items)]
+    if added:
+        st.session_state[CURRENT_KEY] = items[added[-1]].post_id
+    by_id = {item.post_id: item for item in items}
+    return by_id.get(st.session_state.get(CURRENT_KEY, -1), items[0])
+
+
+def step(items: list[QueueItem], *, post_id: int, by: int) -> None:
+    """Move the current post `by` rows (a button callback; stays within the page)."""
+    ids = [item.post_id for item in items]
+    at = ids.index(post_id) if post_id in ids else 0
+    st.session_state[CURRENT_KEY] = ids[min(max(at + by, 0), len(ids) - 1)]
+
+
+def after_decision(items: list[QueueItem], *, decided: set[int]) -> None:
+    """Make the first undecided post after the decided ones current."""
+    ids = [item.post_id for item in items]
+    last = max((ids.index(i) for i in decided if i in ids), default=-1)
+    rest = [i for i in ids[last + 1 :] + ids[: last + 1] if i not in decided]
+    if rest:
+        st.session_state[CURRENT_KEY] = rest[0]

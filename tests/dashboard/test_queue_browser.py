@@ -1,0 +1,137 @@
+"""The queue in a real headless Chromium at 1500×1000: dense, and worked from the keyboard."""
+
+import json
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from benchmarks.console_browser import FIRST_POST, VISIBLE_POSTS
+from models.annotation import Annotation
+from models.clock import now
+from models.post import PipelineStage, Post, PostCreate, ReviewStatus
+from models.post_store import store_posts
+from tests.dashboard.browser import Browser, chromium
+from tests.dashboard.conftest import PASSWORD
+from tests.dashboard.test_browser import ARTIFACTS, console  # noqa: F401 - the fixture
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.parametrize("database_url", ["sqlite"], indirect=True),
+]
+EXTRA_POSTS = 15
+KEYS = {"J": 74, "K": 75, "Y": 89, "N": 78, "E": 69, "/": 191}
+
+
+@pytest.fixture
+def crowded(engine: Engine, seeded: dict[str, list[int]]) -> list[int]:
+    """The seeded queue plus `EXTRA_POSTS` more posts waiting for review."""
+    with Session(engine) as session:
+        source_id = session.get(Post, seeded["posts"][0]).source_id  # type: ignore[union-attr]
+        posts = [
+            PostCreate(external_id=f"extra-{n}", text=f"Во дворе дома {n} не вывозят мусор",
+                       text_original="-", published_at=now() - timedelta(hours=3, minutes=n))
+            for n in range(EXTRA_POSTS)
+        ]  # fmt: skip
+        ids = store_posts(session, source_id=source_id, posts=posts).new_ids
+        for post_id in ids:
+            session.add(Annotation(post_id=post_id, signal_confidence=0.6, category_code="zhkh",
+                                   category_confidence=0.5, topic_code="zhkh.water",
+                                   topic_confidence=0.4, reasons={}))  # fmt: skip
+            post = session.get(Post, post_id)
+            assert post is not None
+            post.stage, post.review_status = PipelineStage.TRIAGED, ReviewStatus.NEEDS_REVIEW
+            session.add(post)
+        session.commit()
+    return seeded["posts"] + ids
+
+
+def _sign_in(browser: Browser, url: str) -> None:
+    browser.call("Emulation.setDeviceMetricsOverride", width=1500, height=1000,
+                 deviceScaleFactor=1, mobile=False)  # fmt: skip
+    browser.open(url)
+    browser.wait_for("document.querySelector('input[type=password]') !== null", timeout=60)
+    browser.type_into("input[aria-label='Логин']", "moderator")
+    browser.type_into("input[type=password]", PASSWORD)
+    browser.click_text("button", "Войти")
+    browser.wait_for_text("Найдено:", timeout=90)
+    _settle(browser)
+
+
+def _settle(browser: Browser) -> None:
+    browser.wait_for("document.querySelector('[data-testid=stStatusWidget]') === null")
+    browser.wait_for("document.querySelectorAll('[data-testid=stSkeleton]').length === 0")
+    time.sleep(1.5)
+
+
+def _press(browser: Browser, key: str) -> None:
+    """A key typed on the page itself (not in a field), as a moderator would."""
+    browser.evaluate("document.activeElement && document.activeElement.blur()")
+    code = "Slash" if key == "/" else f"Key{key}"
+    typed = key.lower()
+    browser.call("Input.dispatchKeyEvent", type="keyDown", key=typed, code=code,
+                 windowsVirtualKeyCode=KEYS[key], text=typed)  # fmt: skip
+    browser.call("Input.dispatchKeyEvent", type="keyUp", key=typed, code=code,
+                 windowsVirtualKeyCode=KEYS[key])  # fmt: skip
+
+
+def _current(browser: Browser) -> int:
+    return int(browser.evaluate(FIRST_POST))
+
+
+def _status(engine: Engine, post_id: int) -> str:
+    with Session(engine) as session:
+        post = session.get(Post, post_id)
+        assert post is not None
+        return post.review_status
+
+
+def test_at_least_ten_posts_fit_on_a_1500_by_1000_screen(
+    console: str,  # noqa: F811 - the fixture
+    crowded: list[int],
+    tmp_path: Path,
+) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    with chromium(tmp_path / "profile") as browser:
+        _sign_in(browser, console)
+        browser.screenshot(ARTIFACTS / "queue-1500x1000.png")
+        assert browser.evaluate(VISIBLE_POSTS) >= 10
+        text = browser.evaluate("document.body.innerText")
+        assert f"Найдено: {len(crowded)}." in text
+        for english in ("Download as CSV", "Show/hide columns", "None"):
+            assert english not in text
+
+
+def test_keyboard_next_previous_confirm_not_a_signal_edit_and_search(
+    console: str,  # noqa: F811 - the fixture
+    crowded: list[int],
+    engine: Engine,
+    tmp_path: Path,
+) -> None:
+    with chromium(tmp_path / "profile") as browser:
+        _sign_in(browser, console)
+        first = _current(browser)
+        _press(browser, "J")
+        browser.wait_for(f"{FIRST_POST} !== {first}")
+        second = _current(browser)
+        _settle(browser)
+        _press(browser, "K")
+        browser.wait_for(f"{FIRST_POST} === {first}")
+        _settle(browser)
+        _press(browser, "Y")  # confirm the first post; the next one becomes current
+        browser.wait_for(f"{FIRST_POST} === {second}", timeout=30)
+        assert _status(engine, first) == ReviewStatus.CONFIRMED
+        _settle(browser)
+        _press(browser, "N")
+        browser.wait_for(f"{FIRST_POST} !== {second}", timeout=30)
+        assert _status(engine, second) == ReviewStatus.NOT_SIGNAL
+        _settle(browser)
+        _press(browser, "E")
+        browser.wait_for_text("Сохранить исправление")
+        _press(browser, "/")
+        label = json.dumps("Поиск по тексту")
+        browser.wait_for(f"document.activeElement.getAttribute('aria-label') === {label}")
+        browser.screenshot(ARTIFACTS / "queue-keyboard.png")
