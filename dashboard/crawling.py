@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
-from ingest.crawl import NotCrawlable
+from ingest.crawl import NotConfigured, NotCrawlable
 from models.source import SourceStatus
 from otklik import resources as stage_resources
 from otklik.crawl_guard import database_guard
@@ -45,6 +45,8 @@ def crawl_now(settings: Settings, *, engine: Engine, source_id: int) -> CrawlMes
             guard=database_guard(engine, ttl_seconds=settings.crawl_lock_ttl_seconds),
             pipeline=configured_pipeline(settings, engine=engine),
         )
+    except NotConfigured:
+        return CrawlMessage(False, f"Сбор не удался: {FAILURES[SourceStatus.BROKEN]}.")
     except NotCrawlable:
         return CrawlMessage(
             False, "Этот источник загружается из файла, а не собирается из сети: "

@@ -52,12 +52,14 @@ def build_world(session: Session, prepare: Prepare | None = None) -> World:
             category_code="roads",
             municipality_id=perm,
             address="Пермь, ул. Ленина, 5",
+            post_count=1,  # a report is made of posts; the posts themselves do not matter here
         ),
         Incident(
             title="Не горит фонарь",
             topic_code="amenities_lighting",
             category_code="amenities",
             municipality_id=kungur,
+            post_count=1,
         ),
     ]
     session.add_all(incidents)

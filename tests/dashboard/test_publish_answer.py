@@ -52,6 +52,12 @@ def _report_on_vk_posts(engine: Engine) -> tuple[int, list[int]]:
         return report.id or 0, post_ids
 
 
+def _pick(app: AppTest, report_id: int) -> None:
+    """Open a report from the list (its picker's key carries the report shown)."""
+    [picker] = [box for box in app.selectbox if str(box.key).startswith("rep_pick_")]
+    picker.select(report_id).run()
+
+
 def _keys(app: AppTest) -> set[str]:
     return {button.key for button in app.button if button.key}
 
@@ -64,11 +70,11 @@ def test_publish_asks_first_then_posts_under_each_post(
 ) -> None:
     report_id, post_ids = _report_on_vk_posts(engine)
     app = open_page(signed_in("operator"), "reports")
-    app.selectbox(key="rep_pick").select(report_id).run()
+    _pick(app, report_id)
     assert f"pub_ask_{report_id}" not in _keys(app)  # no answer yet: nothing to publish
 
-    app.text_area(key="rep_answer").input("Трубу заменили, вода есть.").run()
-    app.button(key="rep_save_answer").click().run()
+    app.text_area(key=f"rep_answer_{report_id}").input("Трубу заменили, вода есть.").run()
+    app.button(key=f"rep_save_answer_{report_id}").click().run()
     app.button(key=f"pub_ask_{report_id}").click().run()
     assert "Опубликовать?" in app.warning[0].value and fake_vk.created() == []
     app.button(key=f"pub_no_{report_id}").click().run()
@@ -109,7 +115,7 @@ def test_a_reopened_report_offers_no_publishing_of_its_old_answer(
                           calendar=WorkCalendar())  # fmt: skip
         session.commit()
     app = open_page(signed_in("operator"), "reports")
-    app.selectbox(key="rep_pick").select(report_id).run()
+    _pick(app, report_id)
     assert not app.exception
     assert f"pub_ask_{report_id}" not in _keys(app)
     assert "прежний ответ не публикуется" in "\n".join(c.value for c in app.caption)

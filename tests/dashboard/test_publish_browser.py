@@ -61,7 +61,7 @@ def test_publish_from_the_report_page(
             browser.type_into("input[type=password]", PASSWORD)
             browser.click_text("button", "Войти")
             browser.wait_for_text("operator")
-            browser.click_text("[data-testid=stSidebarNav] a", "Обращения")
+            browser.open(f"http://127.0.0.1:{port}/reports?report={report_id}")  # a deep link
             browser.wait_for_text("Опубликовать ответ", timeout=60)
             browser.click_text("button", "Опубликовать ответ")
             browser.wait_for_text("Опубликовать?")

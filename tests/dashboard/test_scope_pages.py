@@ -25,7 +25,7 @@ def world(configured: str, engine: Engine) -> World:
 def test_a_municipal_user_sees_only_their_reports_and_incidents(world: World) -> None:
     app = open_page(log_in("perm"), "reports")
     assert not app.exception
-    assert app.selectbox(key="rep_pick").options == [f"№{world.perm_report}: Яма на Ленина"]
+    assert app.selectbox(key="rep_pick_None").options == [f"№{world.perm_report}: Яма на Ленина"]
     assert app.selectbox(key="rep_mun").options == [
         "все муниципалитеты",
         "Пермский городской округ",
@@ -33,22 +33,22 @@ def test_a_municipal_user_sees_only_their_reports_and_incidents(world: World) ->
     app = open_page(app, "incidents")
     app.selectbox(key="inc_status").select("reported").run()
     assert not app.exception
-    assert len(app.selectbox(key="inc_pick").options) == 1
-    assert "Яма на Ленина" in app.selectbox(key="inc_pick").options[0]
+    assert len(app.selectbox(key="inc_pick_None").options) == 1
+    assert "Яма на Ленина" in app.selectbox(key="inc_pick_None").options[0]
 
 
 def test_a_regional_user_sees_every_territory(world: World) -> None:
     app = open_page(log_in("region"), "reports")
-    assert len(app.selectbox(key="rep_pick").options) == 2
+    assert len(app.selectbox(key="rep_pick_None").options) == 2
 
 
 def test_a_scope_change_applies_at_the_next_click(world: World, engine: Engine) -> None:
     app = open_page(log_in("perm"), "reports")
-    assert len(app.selectbox(key="rep_pick").options) == 1
+    assert len(app.selectbox(key="rep_pick_None").options) == 1
     with Session(engine) as session:
         set_user_scope(session, username="perm", municipality_ids=[world.kungur], actor="admin")
     app.run()
-    assert app.selectbox(key="rep_pick").options == [f"№{world.kungur_report}: Не горит фонарь"]
+    assert app.selectbox(key="rep_pick_None").options == [f"№{world.kungur_report}: Не горит фонарь"]
 
 
 def test_users_cli_scopes_a_user_by_municipality_name(world: World) -> None:
@@ -70,3 +70,12 @@ def test_users_cli_scopes_a_user_by_municipality_name(world: World) -> None:
     assert "no municipality 'Атлантида'" in wrong.output
     neither = runner.invoke(cli, ["users", "scope", "kungur"])
     assert neither.exit_code == 2
+
+
+def test_a_deep_link_to_another_territory_shows_nothing(world: World) -> None:
+    app = log_in("perm")
+    app.query_params["report"] = str(world.kungur_report)
+    app = open_page(app, "reports")
+    assert not app.exception
+    assert f"Обращение №{world.kungur_report} не найдено." in [w.value for w in app.warning]
+    assert "Не горит фонарь" not in "\n".join(str(m.value) for m in app.markdown)
