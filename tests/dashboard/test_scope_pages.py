@@ -48,7 +48,8 @@ def test_a_scope_change_applies_at_the_next_click(world: World, engine: Engine) 
     with Session(engine) as session:
         set_user_scope(session, username="perm", municipality_ids=[world.kungur], actor="admin")
     app.run()
-    assert app.selectbox(key="rep_pick_None").options == [f"№{world.kungur_report}: Не горит фонарь"]
+    shown = app.selectbox(key="rep_pick_None").options
+    assert shown == [f"№{world.kungur_report}: Не горит фонарь"]
 
 
 def test_users_cli_scopes_a_user_by_municipality_name(world: World) -> None:
