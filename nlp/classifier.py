@@ -15,6 +15,7 @@ from nlp.cues import label_cues
 from nlp.ensemble import LinearEnsemble
 from nlp.features import TextFeatures, prepare
 from nlp.lemmas import Lemmatizer
+from nlp.social import SocialSignalModel
 
 ARTIFACT = "model.joblib"
 # Bumped when training changes what a model is, so cached cold-start models are rebuilt.
@@ -60,16 +61,33 @@ class ClassifierBundle:
     # With topics: a model of the categories themselves. Its probabilities are averaged with
     # the topic model's per-category sums (a better ranking: more coverage at 97% precision).
     categories: LinearEnsemble | CalibratedSVM | None = None
+    # The social-media signal model fine-tuned on moderators' decisions (nlp.social); None:
+    # the shipped one decides (bundles saved before it existed have none either).
+    social_signal: SocialSignalModel | None = None
 
     def predict(self, texts: Sequence[str], lemmatizer: Lemmatizer) -> list[Prediction]:
-        if not texts:
+        return self.predict_prepared(prepare(texts, lemmatizer))
+
+    def predict_prepared(
+        self,
+        prepared: Sequence[tuple[str, str]],
+        *,
+        signal_probs: np.ndarray | None = None,
+        threshold: float = 0.5,
+    ) -> list[Prediction]:
+        """As `predict`, on texts already through `nlp.features.prepare`. `signal_probs`
+        (with their `threshold`): another model's signal probabilities, used instead of
+        this bundle's own signal model."""
+        if not prepared:
             return []
-        matrix = self.features.transform(prepare(texts, lemmatizer))
+        matrix = self.features.transform(prepared)
         label_probs = self.labels.predict_proba(matrix)
-        signal_probs = self._signal_probabilities(matrix)
+        if signal_probs is None:
+            signal_probs = self._signal_probabilities(matrix)
         category_probs = self._category_probabilities(matrix, label_probs)
         predictions = [
-            self._one(label_probs[i], signal_probs[i], category_probs[i]) for i in range(len(texts))
+            self._one(label_probs[i], signal_probs[i], category_probs[i], threshold)
+            for i in range(len(prepared))
         ]
         return self._with_cues(matrix, predictions)
 
@@ -116,9 +134,15 @@ class ClassifierBundle:
         column = list(self.signal.classes_).index("signal")
         return self.signal.predict_proba(matrix)[:, column]
 
-    def _one(self, probs: np.ndarray, p_signal: float, by_category: dict[str, float]) -> Prediction:
+    def _one(
+        self,
+        probs: np.ndarray,
+        p_signal: float,
+        by_category: dict[str, float],
+        threshold: float = 0.5,
+    ) -> Prediction:
         classes = list(self.labels.classes_)
-        signal = bool(p_signal >= 0.5)
+        signal = bool(p_signal >= threshold)
         signal_confidence = round(float(p_signal if signal else 1 - p_signal), 4)
         if not self.topic_category:
             best = int(np.argmax(probs))
