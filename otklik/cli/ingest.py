@@ -13,7 +13,7 @@ from ingest.crawl import CrawlOutcome, NotCrawlable, crawl_source
 from ingest.exports.csv_table import ColumnMapping, import_csv
 from ingest.exports.telegram_desktop import import_telegram_export
 from ingest.exports.vk_dump import import_vk_dump
-from ingest.sources import get_or_create_source
+from ingest.sources import get_or_create_source, set_source_role
 from ingest.telegram.client import make_telegram_client
 from ingest.telegram.login import (
     MAX_CODE_ATTEMPTS,
@@ -22,7 +22,7 @@ from ingest.telegram.login import (
     log_in,
     restrict_session_file,
 )
-from models.source import Source, SourceCreate, SourceKind
+from models.source import Source, SourceCreate, SourceKind, SourceRole
 from otklik.cli.progress import progress_bar
 from otklik.runtime import get_engine
 from otklik.settings import get_settings
@@ -30,6 +30,11 @@ from otklik.wiring import clients_from_settings
 
 app = typer.Typer(help="Import posts from files and crawl sources.", no_args_is_help=True)
 
+ROLE = typer.Option(
+    None,
+    "--role",
+    help="Whose page it is: authority, residents or media (default: guessed, see `sources`).",
+)
 ANNOTATE = typer.Option(
     True, "--annotate/--no-annotate", help="Send the new posts on to NLP and triage."
 )
@@ -58,11 +63,12 @@ def ingest_jsonl(
 def ingest_telegram_export(
     path: Path = typer.Argument(..., exists=True, dir_okay=False, help="A result.json."),
     source_name: str = typer.Option(None, "--source", help="Source name (default: file name)."),
+    role: SourceRole = ROLE,
     annotate: bool = ANNOTATE,
 ) -> None:
     """Import a Telegram Desktop export (one chat, or a whole account with chats.list)."""
     with Session(get_engine()) as session:
-        source = _file_source(session, SourceKind.TELEGRAM_EXPORT, path, source_name)
+        source = _file_source(session, SourceKind.TELEGRAM_EXPORT, path, source_name, role)
         with progress_bar(f"importing {path.name}") as advance:
             result = import_telegram_export(
                 session, source_id=source.id or 0, path=path, on_record=advance
@@ -74,11 +80,12 @@ def ingest_telegram_export(
 def ingest_vk_dump(
     path: Path = typer.Argument(..., exists=True, dir_okay=False, help="A saved VK response."),
     source_name: str = typer.Option(None, "--source", help="Source name (default: file name)."),
+    role: SourceRole = ROLE,
     annotate: bool = ANNOTATE,
 ) -> None:
     """Import saved wall.get / newsfeed.search / wall.getComments responses (or a list)."""
     with Session(get_engine()) as session:
-        source = _file_source(session, SourceKind.VK_DUMP, path, source_name)
+        source = _file_source(session, SourceKind.VK_DUMP, path, source_name, role)
         with progress_bar(f"importing {path.name}") as advance:
             result = import_vk_dump(session, source_id=source.id or 0, path=path, on_record=advance)
     report(result, annotate=annotate)
@@ -219,10 +226,14 @@ def _crawl(kind: SourceKind, target: str, *, annotate: bool) -> None:
     _report_crawl(outcome, annotate=annotate)
 
 
-def _file_source(session: Session, kind: SourceKind, path: Path, name: str | None) -> Source:
+def _file_source(
+    session: Session, kind: SourceKind, path: Path, name: str | None, role: SourceRole | None = None
+) -> Source:
     source = get_or_create_source(
         session, source=SourceCreate(kind=kind, name=name or path.name, target=str(path.resolve()))
     )
+    if role is not None:
+        set_source_role(session, source_id=source.id or 0, role=role)
     session.commit()
     return source
 
