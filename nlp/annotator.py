@@ -139,8 +139,8 @@ def _wordless(place: Resolution, text: str) -> PostAnnotation:
 
 def wordless_kind(text: str) -> str:
     """Why a text has no words: empty, only links, or only emoji and symbols."""
-    if not text.strip():
-        return "empty"
+    if not any(ch.isprintable() and not ch.isspace() for ch in text):
+        return "empty"  # nothing visible: blank, or zero-width characters only
     if _LINK.search(text) and not has_letters(clean_text(_LINK.sub(" ", text))):
         return "link_only"
     return "emoji_only"

@@ -87,7 +87,8 @@ def test_retrain_decide_and_roll_back(
     assert heldout == sum(
         is_heldout(label.id or 0) for label in session.exec(select(TrainingLabel))
     )
-    assert set(first.metrics["candidate"]) == {"topic", "signal", "category"}
+    # the signal model is also compared at the operating point (precision at 90% recall)
+    assert set(first.metrics["candidate"]) == {"topic", "signal", "category", "signal_operating"}
     _check_confusion(first.metrics, session)
 
     decision = decide(session, candidate_id=first.id or 0)
