@@ -1,6 +1,7 @@
 """Signal vs noise on real social media: build the shipped signal model, and measure it.
 
-    .venv/bin/python -m benchmarks.social_signal build      # writes data/social_signal.npz
+    .venv/bin/python -m benchmarks.social_signal build      # data/social_signal.npz and
+                                                            # data/social_categories.npz
     .venv/bin/python -m benchmarks.social_signal evaluate   # CV, leave-one-file-out, baseline
 
 Reads the hand-labelled rows of ../shared/data/social (benchmarks/labels/*.csv: file, row,
@@ -24,6 +25,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -35,8 +37,10 @@ from models.annotation import PostContext
 from nlp.features import prepare
 from nlp.lemmas import Lemmatizer
 from nlp.social import (
+    SOCIAL_CATEGORIES_FILE,
     SOCIAL_MODEL_FILE,
     SignalFeatures,
+    SocialCategoryModel,
     SocialSignalModel,
     fit_calibration,
 )
@@ -135,7 +139,7 @@ class Trainer:
         # the files, not the structure. The shipped weights of the structure features stay
         # zero; moderators' own decisions teach them where the product runs (fine_tuned).
         self.matrix = SignalFeatures().transform(
-            prepare(texts, lemmatizer), [PostContext()] * len(texts)
+            prepare(texts, lemmatizer), [PostContext()] * len(texts), structure=False
         )
         self.y = np.array([i.is_signal for i in self.items], dtype=np.float64)
         self.ruled = np.array(
@@ -173,6 +177,14 @@ class Trainer:
         """The product's decision: the structure's verdict, else the model at its threshold."""
         passed = model.probabilities(self.matrix[rows]) >= model.threshold
         return passed & ~self.ruled[rows]
+
+
+def fit_category_model(matrix: Any, categories: Sequence[str]) -> SocialCategoryModel:
+    """One-vs-rest logistic regression (SGD) over the hashed words of real signals."""
+    model = SGDClassifier(loss="log_loss", alpha=SGD_ALPHA, max_iter=SGD_EPOCHS, tol=None,
+                          random_state=0)  # fmt: skip
+    model.fit(matrix, list(categories))
+    return SocialCategoryModel.from_dense(model.classes_, model.coef_, model.intercept_)
 
 
 def operating_threshold(probs: np.ndarray, y: np.ndarray, recall: float) -> float:
@@ -281,6 +293,10 @@ def main() -> None:
         model = trainer.fit(np.arange(len(items)))
         model.info |= {"labelled": len(items)}
         model.save(args.out)
+        signals = [i for i, item in enumerate(items) if item.is_signal and item.category]
+        categories = fit_category_model(trainer.matrix[signals],
+                                        [items[i].category for i in signals])  # fmt: skip
+        categories.save(args.out.parent / SOCIAL_CATEGORIES_FILE)
         print(
             json.dumps(
                 {

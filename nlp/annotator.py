@@ -13,7 +13,16 @@ from nlp.features import prepare
 from nlp.gazetteer import Gazetteer
 from nlp.ner import LocationTagger
 from nlp.resolver import MunicipalityResolver, Resolution
-from nlp.social import SOCIAL_MODEL_FILE, SignalFeatures, SocialSignalModel, load_social_model
+from nlp.social import (
+    CATEGORY_WEIGHT,
+    SOCIAL_CATEGORIES_FILE,
+    SOCIAL_MODEL_FILE,
+    SignalFeatures,
+    SocialCategoryModel,
+    SocialSignalModel,
+    load_category_model,
+    load_social_model,
+)
 from nlp.structure import Verdict, structural_verdict, with_parent
 from nlp.text import clean_text, has_letters
 
@@ -29,6 +38,9 @@ class Annotator:
     # The shipped social-media signal model (data/social_signal.npz); a bundle's own
     # fine-tuned one takes precedence. None: the bundle's signal model decides alone.
     social: SocialSignalModel | None = None
+    # Categories learned from real signals in residents' words (data/social_categories.npz),
+    # averaged into the bundle's own category probabilities.
+    categories: SocialCategoryModel | None = None
 
     @classmethod
     def load(
@@ -49,7 +61,10 @@ class Annotator:
             bundle = cold_start_bundle(data_dir, cache_dir=cache_dir, lemmatizer=lemmatizer)
         shipped = data_dir / SOCIAL_MODEL_FILE
         social = load_social_model(shipped) if shipped.is_file() else None
-        return cls(bundle, MunicipalityResolver(gazetteer, tagger), model_version_id, social)
+        words = data_dir / SOCIAL_CATEGORIES_FILE
+        categories = load_category_model(words) if words.is_file() else None
+        resolver = MunicipalityResolver(gazetteer, tagger)
+        return cls(bundle, resolver, model_version_id, social, categories)
 
     def signal_model(self) -> SocialSignalModel | None:
         """The bundle's fine-tuned social signal model, else the shipped one."""
@@ -103,12 +118,19 @@ class Annotator:
         """The bundle's labels, the signal decided by the social model (when there is one)."""
         prepared = prepare(texts, self.resolver.gazetteer.lemmatizer)
         model = self.signal_model()
-        if model is None or not texts:
+        if (model is None and self.categories is None) or not texts:
             predictions = self.bundle.predict_prepared(prepared)
             return [(p, None) for p in predictions]
-        probs = model.probabilities(_features().transform(prepared, contexts))
+        matrix = _features().transform(prepared, contexts)
+        hint = None
+        if self.categories is not None:
+            hint = (list(self.categories.classes), self.categories.probabilities(matrix),
+                    CATEGORY_WEIGHT)  # fmt: skip
+        if model is None:
+            return [(p, None) for p in self.bundle.predict_prepared(prepared, category_hint=hint)]
+        probs = model.probabilities(matrix)
         predictions = self.bundle.predict_prepared(
-            prepared, signal_probs=probs, threshold=model.threshold
+            prepared, signal_probs=probs, threshold=model.threshold, category_hint=hint
         )
         return [(p, round(float(q), 4)) for p, q in zip(predictions, probs, strict=True)]
 

@@ -74,10 +74,12 @@ class ClassifierBundle:
         *,
         signal_probs: np.ndarray | None = None,
         threshold: float = 0.5,
+        category_hint: tuple[Sequence[str], np.ndarray, float] | None = None,
     ) -> list[Prediction]:
         """As `predict`, on texts already through `nlp.features.prepare`. `signal_probs`
         (with their `threshold`): another model's signal probabilities, used instead of
-        this bundle's own signal model."""
+        this bundle's own signal model. `category_hint`: (categories, their probabilities
+        per text, weight) from another model, averaged into this bundle's categories."""
         if not prepared:
             return []
         matrix = self.features.transform(prepared)
@@ -85,6 +87,8 @@ class ClassifierBundle:
         if signal_probs is None:
             signal_probs = self._signal_probabilities(matrix)
         category_probs = self._category_probabilities(matrix, label_probs)
+        if category_hint is not None and self.topic_category:
+            category_probs = _blend(category_probs, *category_hint)
         predictions = [
             self._one(label_probs[i], signal_probs[i], category_probs[i], threshold)
             for i in range(len(prepared))
@@ -176,6 +180,18 @@ class ClassifierBundle:
         joblib.dump(self, directory / ARTIFACT, compress=3)
         (directory / META).write_text(json.dumps(self.meta, ensure_ascii=False, indent=2), "utf-8")
         return directory
+
+
+def _blend(
+    own: list[dict[str, float]], names: Sequence[str], probs: np.ndarray, weight: float
+) -> list[dict[str, float]]:
+    """Average another model's category probabilities into ours (categories we lack: 0)."""
+    out = []
+    for mine, theirs in zip(own, probs, strict=True):
+        hint = dict(zip(names, theirs.tolist(), strict=True))
+        out.append({name: (1 - weight) * p + weight * hint.get(name, 0.0)
+                    for name, p in mine.items()})  # fmt: skip
+    return out
 
 
 def load_bundle(directory: Path) -> ClassifierBundle:

@@ -78,12 +78,18 @@ class SignalFeatures:
         return WORD_FEATURES + CHAR_FEATURES + STRUCTURE_FEATURES
 
     def transform(
-        self, prepared: Sequence[tuple[str, str]], contexts: Sequence[PostContext]
+        self,
+        prepared: Sequence[tuple[str, str]],
+        contexts: Sequence[PostContext],
+        *,
+        structure: bool = True,
     ) -> sp.csr_matrix:
-        """`prepared`: (lemmas, cleaned lowercase text) per text, as `nlp.features.prepare`."""
+        """`prepared`: (lemmas, cleaned lowercase text) per text, as `nlp.features.prepare`.
+        `structure=False`: the structure block left empty (words only)."""
         lemmas = [pair[0] for pair in prepared]
         cleaned = [pair[1] for pair in prepared]
-        tokens = [structure_tokens(c, t) for c, t in zip(contexts, cleaned, strict=True)]
+        tokens = [structure_tokens(c, t) if structure else []
+                  for c, t in zip(contexts, cleaned, strict=True)]  # fmt: skip
         blocks = [self.words.transform(lemmas), self.chars.transform(cleaned),
                   self.structure.transform(tokens)]  # fmt: skip
         return sp.hstack(blocks, format="csr", dtype=np.float64)
@@ -189,3 +195,48 @@ def fit_calibration(logits: np.ndarray, y: np.ndarray) -> tuple[float, float]:
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
     return np.asarray(0.5 * (1.0 + np.tanh(0.5 * np.asarray(z, dtype=np.float64))))
+
+
+SOCIAL_CATEGORIES_FILE = "social_categories.npz"
+CATEGORY_WEIGHT = 0.5  # its share when averaged with a bundle's own category probabilities
+
+
+@dataclass
+class SocialCategoryModel:
+    """Category weights over `SignalFeatures`, learned from real signals in residents' words.
+
+    Stored sparse: only the rows of features seen in training (the rest are zero), as
+    float16 — a few hundred kilobytes of numbers, no words.
+    """
+
+    classes: np.ndarray  # category codes
+    rows: np.ndarray  # feature indices with weights
+    weights: np.ndarray  # len(rows) × len(classes)
+    intercepts: np.ndarray
+
+    @classmethod
+    def from_dense(
+        cls, classes: Sequence[str], weights: np.ndarray, intercepts: np.ndarray
+    ) -> "SocialCategoryModel":
+        """From a classes × features weight matrix (scikit-learn's `coef_`)."""
+        rows = np.flatnonzero(np.any(weights != 0, axis=0))
+        kept = weights[:, rows].T.astype(np.float16)
+        return cls(np.asarray(classes), rows.astype(np.int32), kept, np.asarray(intercepts))
+
+    def probabilities(self, matrix: sp.csr_matrix) -> np.ndarray:
+        """One-vs-rest logistic scores, normalised per row (as scikit-learn does)."""
+        scores = np.asarray(matrix[:, self.rows] @ self.weights.astype(np.float64))
+        scores = _sigmoid(scores + self.intercepts)
+        return np.asarray(scores / np.maximum(scores.sum(axis=1, keepdims=True), 1e-12))
+
+    def save(self, path: Path) -> Path:
+        with path.open("wb") as handle:
+            np.savez_compressed(handle, classes=self.classes.astype(str), rows=self.rows,
+                                weights=self.weights, intercepts=self.intercepts)  # fmt: skip
+        return path
+
+
+def load_category_model(path: Path) -> SocialCategoryModel:
+    with np.load(path, allow_pickle=False) as archive:
+        return SocialCategoryModel(archive["classes"], archive["rows"], archive["weights"],
+                                   archive["intercepts"])  # fmt: skip
