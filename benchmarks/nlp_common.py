@@ -1,5 +1,6 @@
 """Shared helpers for the NLP benchmarks: data paths and the plain baseline."""
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -10,7 +11,11 @@ from sklearn.svm import LinearSVC
 
 from nlp.metrics import classification_report
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+# ../shared/data beside the checkout; OTKLIK_SHARED_DATA overrides it (a git worktree lives
+# one level deeper: /work/wt/<branch> -> OTKLIK_SHARED_DATA=/work/shared/data).
+SHARED = Path(
+    os.environ.get("OTKLIK_SHARED_DATA") or Path(__file__).resolve().parents[2] / "shared" / "data"
+)
 
 
 class Baseline:

@@ -3,6 +3,7 @@
     .venv/bin/python -m benchmarks.social_signal build      # data/social_signal.npz and
                                                             # data/social_categories.npz
     .venv/bin/python -m benchmarks.social_signal evaluate   # CV, leave-one-file-out, baseline
+    .venv/bin/python -m benchmarks.social_signal load       # moderator load on whole crawls
 
 Reads the hand-labelled rows of ../shared/data/social (benchmarks/labels/*.csv: file, row,
 signal, category, kind) in place (not the authored seed examples: with them, precision at
@@ -43,6 +44,7 @@ from nlp.social import (
     SocialCategoryModel,
     SocialSignalModel,
     fit_calibration,
+    load_social_model,
 )
 from nlp.structure import structural_verdict, with_parent
 
@@ -281,12 +283,45 @@ def leave_one_file_out(trainer: Trainer, real: np.ndarray) -> dict[str, object]:
     return out
 
 
+def moderator_load(shared: Path, lemmatizer: Lemmatizer) -> dict[str, object]:
+    """The share of whole real crawls (every row, labelled or not) that passes the filter:
+    the shipped model at its threshold after the structure's verdicts. Of these rows, 1,929
+    were in its training sample (the Stavropol ones: 950 of 8,455)."""
+    model = load_social_model(DATA / SOCIAL_MODEL_FILE)
+    roles = _community_roles()
+    crawls = {
+        "stavropol_vk_posts": [(r["text"], _context("stavropol_vk_posts", r, "", roles))
+                               for r in shared_rows(shared, "stavropol_vk_posts")],
+        "stavropol_vk_comments": [(r["text"], PostContext(position="comment"))
+                                  for r in shared_rows(shared, "stavropol_vk_comments")],
+        "moscow_tg_moskvach": [(r["text"], PostContext(author_is_source=True, source_role="media"))
+                               for r in shared_rows(shared, "moscow_tg_moskvach")],
+    }  # fmt: skip
+    out: dict[str, object] = {}
+    total = passed_total = 0
+    for name, rows in crawls.items():
+        texts = [with_parent(c, t) for t, c in rows]
+        contexts = [c for _, c in rows]
+        matrix = SignalFeatures().transform(prepare(texts, lemmatizer), contexts)
+        passed = model.probabilities(matrix) >= model.threshold
+        ruled = np.array([structural_verdict(c, t) is not None for t, c in rows])
+        count = int((passed & ~ruled).sum())
+        out[name] = {"items": len(rows), "to_review": count, "share": round(count / len(rows), 3)}
+        total, passed_total = total + len(rows), passed_total + count
+    out["all"] = {"items": total, "to_review": passed_total,
+                  "share": round(passed_total / total, 3)}  # fmt: skip
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=("build", "evaluate"))
+    parser.add_argument("command", choices=("build", "evaluate", "load"))
     parser.add_argument("--shared", type=Path, default=SHARED, help="The shared data directory.")
     parser.add_argument("--out", type=Path, default=DATA / SOCIAL_MODEL_FILE)
     args = parser.parse_args()
+    if args.command == "load":
+        print(json.dumps(moderator_load(args.shared, Lemmatizer()), indent=1))
+        return
     items = labelled_items(args.shared)
     trainer = Trainer(items, Lemmatizer())
     if args.command == "build":
