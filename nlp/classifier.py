@@ -197,11 +197,16 @@ class ClassifierBundle:
 def _blend(
     own: list[dict[str, float]], names: Sequence[str], probs: np.ndarray, weight: float
 ) -> list[dict[str, float]]:
-    """Average another model's category probabilities into ours (categories we lack: 0)."""
+    """Average another model's category probabilities into ours, over the categories both
+    know (theirs renormalised there); a bundle with none in common is left as it is."""
     out = []
     for mine, theirs in zip(own, probs, strict=True):
-        hint = dict(zip(names, theirs.tolist(), strict=True))
-        out.append({name: (1 - weight) * p + weight * hint.get(name, 0.0)
+        hint = {n: p for n, p in zip(names, theirs.tolist(), strict=True) if n in mine}
+        total = sum(hint.values())
+        if not hint or total <= 0:
+            out.append(mine)
+            continue
+        out.append({name: (1 - weight) * p + weight * hint.get(name, 0.0) / total
                     for name, p in mine.items()})  # fmt: skip
     return out
 
