@@ -86,10 +86,10 @@ class ClassifierBundle:
         label_probs = self.labels.predict_proba(matrix)
         if signal_probs is None:
             signal_probs = self._signal_probabilities(matrix)
-        category_probs = self._category_probabilities(matrix, label_probs)
+        category_probs = self._category_probabilities(matrix, label_probs, category_hint)
+        first = None  # with a hint: each topic's category, to pick the category first
         if category_hint is not None and self.topic_category:
-            category_probs = _blend(category_probs, *category_hint)
-        first = category_hint is not None and bool(self.topic_category)
+            first = np.array([self.topic_category[label] for label in self.labels.classes_])
         predictions = [
             self._one(label_probs[i], signal_probs[i], category_probs[i], threshold, first)
             for i in range(len(prepared))
@@ -116,7 +116,10 @@ class ClassifierBundle:
         return out
 
     def _category_probabilities(
-        self, matrix: Any, label_probs: np.ndarray
+        self,
+        matrix: Any,
+        label_probs: np.ndarray,
+        hint: tuple[Sequence[str], np.ndarray, float] | None = None,
     ) -> list[dict[str, float]]:
         """Per text: category -> probability (empty dicts when labels are categories)."""
         if not self.topic_category:
@@ -131,6 +134,8 @@ class ClassifierBundle:
             for j, name in enumerate(self.categories.classes_):
                 direct[:, names.index(name)] = direct_probs[:, j]
             summed = (summed + direct) / 2
+        if hint is not None:
+            summed = _blend(summed, names, *hint)
         return [dict(zip(names, row.tolist(), strict=True)) for row in summed]
 
     def _signal_probabilities(self, matrix: Any) -> np.ndarray:
@@ -145,8 +150,9 @@ class ClassifierBundle:
         p_signal: float,
         by_category: dict[str, float],
         threshold: float = 0.5,
-        category_first: bool = False,
+        topic_categories: np.ndarray | None = None,
     ) -> Prediction:
+        """`topic_categories` (each topic's category): pick the category first."""
         classes = list(self.labels.classes_)
         signal = bool(p_signal >= threshold)
         signal_confidence = round(float(p_signal if signal else 1 - p_signal), 4)
@@ -164,17 +170,17 @@ class ClassifierBundle:
         # seven is above 0.99995, and rounding would tie them all at 1.0 (Kursk coverage at
         # 97%: 0.077 unrounded, 0.025 rounded).
         shares = joint / (float(joint.sum()) or 1.0)
-        ranked = np.argsort(-shares, kind="stable")[: ALTERNATIVES + 1]
-        if category_first:
+        order = np.argsort(-shares, kind="stable")
+        ranked = order[: ALTERNATIVES + 1]
+        if topic_categories is not None:
             # With real-signal categories blended in, the most probable category is right more
             # often than the best joint topic's (ЦУР feed, 5-fold: BENCHMARKS.md, "Signal vs
             # noise on real social media"): its best topic first, then the runners-up.
             best = max(by_category, key=by_category.__getitem__)
-            inside = [i for i in np.argsort(-shares, kind="stable")
-                      if self.topic_category[classes[i]] == best]  # fmt: skip
-            if inside:
-                rest = [i for i in np.argsort(-shares, kind="stable") if i != inside[0]]
-                ranked = np.array([inside[0], *rest[:ALTERNATIVES]])
+            inside = order[topic_categories[order] == best]
+            if len(inside):
+                rest = order[order != inside[0]][:ALTERNATIVES]
+                ranked = np.concatenate([inside[:1], rest])
         topic = str(classes[ranked[0]])
         category = self.topic_category[topic]
         category_confidence = round(by_category[category], 4)
@@ -195,19 +201,26 @@ class ClassifierBundle:
 
 
 def _blend(
-    own: list[dict[str, float]], names: Sequence[str], probs: np.ndarray, weight: float
-) -> list[dict[str, float]]:
-    """Average another model's category probabilities into ours, over the categories both
-    know (theirs renormalised there); a bundle with none in common is left as it is."""
-    out = []
-    for mine, theirs in zip(own, probs, strict=True):
-        hint = {n: p for n, p in zip(names, theirs.tolist(), strict=True) if n in mine}
-        total = sum(hint.values())
-        if not hint or total <= 0:
-            out.append(mine)
-            continue
-        out.append({name: (1 - weight) * p + weight * hint.get(name, 0.0) / total
-                    for name, p in mine.items()})  # fmt: skip
+    own: np.ndarray,
+    own_names: Sequence[str],
+    names: Sequence[str],
+    probs: np.ndarray,
+    weight: float,
+) -> np.ndarray:
+    """Average another model's category probabilities into ours (texts × `own_names`), over
+    the categories both know (theirs renormalised there); none in common: ours unchanged."""
+    columns = {name: j for j, name in enumerate(names)}
+    shared = [(i, columns[name]) for i, name in enumerate(own_names) if name in columns]
+    if not shared:
+        return own
+    theirs = np.zeros_like(own)
+    mine, their = (list(index) for index in zip(*shared, strict=True))
+    theirs[:, mine] = probs[:, their]
+    total = theirs.sum(axis=1, keepdims=True)
+    usable = total[:, 0] > 0
+    theirs[usable] /= total[usable]
+    out = own.copy()
+    out[usable] = (1 - weight) * own[usable] + weight * theirs[usable]
     return out
 
 
