@@ -18,30 +18,34 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("post", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column(
-                "author_kind",
-                sqlmodel.sql.sqltypes.AutoString(length=16),
-                nullable=False,
-                server_default="unknown",
-            )
+    # Plain ALTER TABLE ADD COLUMN, not a batch: on SQLite a batch recreates the post table,
+    # which drops the triggers that keep its full-text index (post_fts) up to date.
+    op.add_column(
+        "post",
+        sa.Column(
+            "author_kind",
+            sqlmodel.sql.sqltypes.AutoString(length=16),
+            nullable=False,
+            server_default="unknown",
+        ),
+    )
+    op.add_column(
+        "post",
+        sa.Column(
+            "thread_position",
+            sqlmodel.sql.sqltypes.AutoString(length=16),
+            nullable=False,
+            server_default="post",
+        ),
+    )
+    if op.get_bind().dialect.name == "sqlite":  # the reference inline: no ALTER of constraints
+        op.execute("ALTER TABLE post ADD COLUMN answer_to_post_id INTEGER REFERENCES post (id)")
+    else:
+        op.add_column("post", sa.Column("answer_to_post_id", sa.Integer(), nullable=True))
+        op.create_foreign_key(
+            "fk_post_answer_to_post_id_post", "post", "post", ["answer_to_post_id"], ["id"]
         )
-        batch_op.add_column(
-            sa.Column(
-                "thread_position",
-                sqlmodel.sql.sqltypes.AutoString(length=16),
-                nullable=False,
-                server_default="post",
-            )
-        )
-        batch_op.add_column(sa.Column("answer_to_post_id", sa.Integer(), nullable=True))
-        batch_op.create_index(
-            batch_op.f("ix_post_answer_to_post_id"), ["answer_to_post_id"], unique=False
-        )
-        batch_op.create_foreign_key(
-            "fk_post_answer_to_post_id_post", "post", ["answer_to_post_id"], ["id"]
-        )
+    op.create_index(op.f("ix_post_answer_to_post_id"), "post", ["answer_to_post_id"])
     with op.batch_alter_table("source", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("role", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True)
@@ -55,9 +59,8 @@ def downgrade() -> None:
     with op.batch_alter_table("source", schema=None) as batch_op:
         batch_op.drop_column("role_guessed")
         batch_op.drop_column("role")
-    with op.batch_alter_table("post", schema=None) as batch_op:
-        batch_op.drop_constraint("fk_post_answer_to_post_id_post", type_="foreignkey")
-        batch_op.drop_index(batch_op.f("ix_post_answer_to_post_id"))
-        batch_op.drop_column("answer_to_post_id")
-        batch_op.drop_column("thread_position")
-        batch_op.drop_column("author_kind")
+    op.drop_index(op.f("ix_post_answer_to_post_id"), table_name="post")
+    if op.get_bind().dialect.name != "sqlite":  # SQLite drops the column with its reference
+        op.drop_constraint("fk_post_answer_to_post_id_post", "post", type_="foreignkey")
+    for column in ("answer_to_post_id", "thread_position", "author_kind"):
+        op.drop_column("post", column)
