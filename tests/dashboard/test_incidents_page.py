@@ -7,7 +7,8 @@ from sqlmodel import Session, col, select
 from streamlit.testing.v1 import AppTest
 
 from models.audit import AuditEvent
-from models.incident import Incident, IncidentStatus
+from models.incident import Incident, IncidentPost, IncidentStatus
+from models.post import Post
 from models.report import Report
 from tests.dashboard.conftest import open_page
 
@@ -70,3 +71,23 @@ def test_operator_sees_incidents_but_no_controls(
     assert not app.exception
     assert len(app.dataframe) == 1
     assert not [b for b in app.button if b.key == "inc_create_report"]
+
+
+def test_an_incident_shows_the_pages_public_answer(
+    signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]], engine: Engine
+) -> None:
+    target = next(i for i in _incidents(engine) if i.post_count == 2)
+    with Session(engine) as session:
+        link = session.exec(select(IncidentPost).where(IncidentPost.incident_id == target.id))
+        answered = session.get_one(Post, link.first().post_id)  # type: ignore[union-attr]
+        session.add(Post(source_id=answered.source_id, external_id=f"{answered.external_id}_r",
+                         published_at=answered.published_at, author_kind="source",
+                         thread_position="reply", text="Аварийная служба выехала на место",
+                         text_original="Аварийная служба выехала на место", raw={},
+                         answer_to_post_id=answered.id))  # fmt: skip
+        session.commit()
+    app = open_page(signed_in("moderator"), "incidents")
+    app.selectbox(key="inc_pick").select(target.id).run()
+    assert not app.exception
+    shown = [box.value for box in app.info]
+    assert "Публичный ответ администрации: Аварийная служба выехала на место" in shown
