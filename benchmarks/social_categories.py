@@ -28,7 +28,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import KFold
 
 from benchmarks.nlp_common import SHARED
-from benchmarks.social_signal import FILES, LABELS, fit_category_model, shared_rows
+from benchmarks.social_signal import LABELS, fit_category_model, labelled_items, shared_rows
 from models.annotation import PostContext
 from nlp.classifier import ClassifierBundle
 from nlp.coldstart import cold_start_bundle, seed_examples, topic_categories
@@ -42,18 +42,16 @@ def signal_rows(shared: Path) -> list[tuple[str, str, str, str | None]]:
     """(file, text, hand category, the ЦУР direction's category or None) per labelled signal."""
     with (LABELS / "cur_directions.csv").open(encoding="utf-8", newline="") as handle:
         directions = {r["direction"]: r["category"] for r in csv.DictReader(handle)}
-    out = []
-    for name in FILES:
-        rows = shared_rows(shared, name)
-        with (LABELS / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
-            for label in csv.DictReader(handle):
-                if label["signal"] != "1" or not label["category"]:
-                    continue
-                row = rows[int(label["row"])]
-                text = row.get("text") or row.get("Текст комментария") or ""
-                direction = directions.get(row["direction"]) if "direction" in row else None
-                out.append((name, text, label["category"], direction))
-    return out
+    feed = shared_rows(shared, CUR_FEED)
+    return [
+        (item.file, item.text, item.category,
+         directions.get(feed[item.row]["direction"]) if item.file == CUR_FEED else None)
+        for item in labelled_items(shared)
+        if item.is_signal and item.category
+    ]  # fmt: skip
+
+
+CUR_FEED = "spb_cur_incidents_2022"
 
 
 def baseline(texts: list[str]) -> list[str]:

@@ -81,29 +81,26 @@ def shared_rows(shared: Path, name: str) -> list[dict[str, str]]:
 
 
 def labelled_items(shared: Path) -> list[Item]:
+    """Every hand-labelled row of every label file (`file` names the data file)."""
     roles = _community_roles()
-    items = []
-    for name in FILES:
-        path = LABELS / f"{name}.csv"
-        if not path.is_file():
-            continue
-        rows = shared_rows(shared, name)
+    labels: dict[str, dict[int, dict[str, str]]] = {}
+    for path in sorted(LABELS.glob("*.csv")):
         with path.open(encoding="utf-8", newline="") as handle:
             for label in csv.DictReader(handle):
-                row = rows[int(label["row"])]
-                text = row.get("text") or row.get("Текст комментария") or ""
-                context = _context(name, row, label["kind"], roles)
-                items.append(
-                    Item(
-                        name,
-                        int(label["row"]),
-                        text,
-                        context,
-                        label["signal"] == "1",
-                        label["category"],
-                        label["kind"],
-                    )
-                )
+                if "signal" in label and "file" in label:
+                    name = Path(label["file"]).stem
+                    labels.setdefault(name, {})[int(label["row"])] = label
+    items = []
+    for name in FILES:
+        rows = shared_rows(shared, name) if name in labels else []
+        for number, label in sorted(labels.get(name, {}).items()):
+            row = rows[number]
+            text = row.get("text") or row.get("Текст комментария") or ""
+            context = _context(name, row, label["kind"], roles)
+            items.append(
+                Item(name, number, text, context, label["signal"] == "1", label["category"],
+                     label["kind"])
+            )  # fmt: skip
     return items
 
 

@@ -115,8 +115,10 @@ def test_moderators_labels_fine_tune_the_signal_model(
     labels = [False] * len(noise) + [True] * len(signals)
     matrix = SignalFeatures().transform(prepare(items, lemmatizer), [PostContext()] * len(items))
     tuned = shipped.fine_tuned(matrix, labels)
-    before, after = shipped.probabilities(matrix), tuned.probabilities(matrix)
-    assert after[: len(noise)].mean() < before[: len(noise)].mean()
+    truth = np.array(labels, dtype=float)
+    assert _log_loss(tuned.logits(matrix), truth) < _log_loss(shipped.logits(matrix), truth)
+    after = tuned.probabilities(matrix)
+    assert np.all(after[: len(noise)] < tuned.threshold)  # the moderators' «Не сигнал»
     assert np.all(after[len(noise) :] >= tuned.threshold)  # the signals stay signals
     assert tuned.info["fine_tuned_on"] == len(items)
     untouched = np.asarray(matrix.getnnz(axis=0)).ravel() == 0
@@ -128,3 +130,7 @@ def _probabilities(
 ) -> np.ndarray:
     matrix = SignalFeatures().transform(prepare(texts, lemmatizer), [PostContext()] * len(texts))
     return model.probabilities(matrix)
+
+
+def _log_loss(logits: np.ndarray, truth: np.ndarray) -> float:
+    return float(np.mean(np.logaddexp(0, logits) - truth * logits))
