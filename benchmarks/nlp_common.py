@@ -11,7 +11,8 @@ from sklearn.svm import LinearSVC
 
 from nlp.metrics import classification_report
 
-# OTKLIK_SHARED_DATA: where ../shared/data is when the checkout is not beside it
+# ../shared/data beside the checkout; OTKLIK_SHARED_DATA overrides it (a git worktree lives
+# one level deeper: /work/wt/<branch> -> OTKLIK_SHARED_DATA=/work/shared/data).
 SHARED = Path(
     os.environ.get("OTKLIK_SHARED_DATA") or Path(__file__).resolve().parents[2] / "shared" / "data"
 )

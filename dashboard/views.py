@@ -56,9 +56,25 @@ def sources_table(rows: list[Source]) -> list[dict[str, Any]]:
             "Последняя ошибка": local_time(row.last_error_at),
             "Текст ошибки": row.last_error or "",
             "Собрано постов": row.posts_fetched,
+            "Роль": role_name(row),
         }
         for row in rows
     ]
+
+
+ROLE_NAMES = {
+    "authority": "администрация",
+    "residents": "паблик жителей",
+    "media": "СМИ",
+}
+
+
+def role_name(source: Source) -> str:
+    """The source's role in Russian; a guessed one says so."""
+    if source.role is None:
+        return "не определена"
+    name = ROLE_NAMES.get(source.role, source.role)
+    return f"{name} (угадана)" if source.role_guessed else name
 
 
 MODEL_STATUS_NAMES = {

@@ -2,7 +2,7 @@
 
 from sqlmodel import Session, select
 
-from models.source import Source, SourceCreate, SourceStatus
+from models.source import Source, SourceCreate, SourceRole, SourceStatus
 
 
 def get_or_create_source(session: Session, *, source: SourceCreate) -> Source:
@@ -32,5 +32,16 @@ def set_source_enabled(session: Session, *, source_id: int, enabled: bool) -> So
     if enabled:
         source.retry_after = None
         source.consecutive_failures = 0
+    session.add(source)
+    return source
+
+
+def set_source_role(session: Session, *, source_id: int, role: SourceRole) -> Source | None:
+    """An operator's role for the source (no longer a guess). None for an unknown id; the
+    caller commits."""
+    source = session.get(Source, source_id)
+    if source is None:
+        return None
+    source.role, source.role_guessed = role, False
     session.add(source)
     return source

@@ -15,6 +15,22 @@ class SetBy(StrEnum):
     PERSON = "person"
 
 
+class PostContext(SQLModel):
+    """What is known of a text besides its words: who wrote it, where it sits, on whose page.
+
+    `author_is_source`: the page or channel itself wrote it (None: not known, read as a
+    resident's). `parent_text`: the post or comment it answers, when fetched;
+    `parent_missing`: it answers one that was never fetched (an orphan reply).
+    """
+
+    position: str = "post"  # post, comment or reply (models.post.ThreadPosition)
+    author_is_source: bool | None = None
+    author_is_community: bool = False  # another community or official account
+    source_role: str | None = None  # authority, residents, media (models.source.SourceRole)
+    parent_text: str | None = None
+    parent_missing: bool = False
+
+
 class PostAnnotation(SQLModel):
     """NLP output for one text, before it is stored: the record `nlp/` returns."""
 

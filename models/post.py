@@ -19,6 +19,21 @@ class PostKind(StrEnum):
     APPEAL = "appeal"  # a row of an imported appeals table
 
 
+class AuthorKind(StrEnum):
+    """Who wrote an item, relative to the page or channel it was published on."""
+
+    SOURCE = "source"  # the page or channel itself (its own post, its official reply)
+    COMMUNITY = "community"  # another community, channel or official account
+    PERSON = "person"
+    UNKNOWN = "unknown"  # treated as a person (a resident)
+
+
+class ThreadPosition(StrEnum):
+    POST = "post"  # a wall post or a channel message
+    COMMENT = "comment"  # under a post
+    REPLY = "reply"  # under a comment (or a reply to another message in a chat)
+
+
 class PipelineStage(StrEnum):
     """How far a post has travelled: each stage job moves it one step, exactly once."""
 
@@ -50,7 +65,10 @@ class PostBase(SQLModel):
     url: str | None = Field(default=None, max_length=2000)
     author_id: str | None = Field(default=None, max_length=64)
     signer_id: str | None = Field(default=None, max_length=64)
-    parent_external_id: str | None = Field(default=None, max_length=200)  # comment -> its post
+    # comment -> its post; reply -> the comment (or message) it answers
+    parent_external_id: str | None = Field(default=None, max_length=200)
+    author_kind: str = Field(default=AuthorKind.UNKNOWN, max_length=16)
+    thread_position: str = Field(default=ThreadPosition.POST, max_length=16)
     published_at: datetime = utc_field(nullable=False, index=True)
     edited_at: datetime | None = utc_field()
     # Display text: markup made readable ("[club1|Администрация]" -> "Администрация").
@@ -164,6 +182,8 @@ class Post(PostBase, table=True):
     # The item's identity on its network ("vk:-1_25", "tg:channel:7"): one stored post however
     # many sources reach it (`models.post_store`); None where a source has no such identity.
     network_key: str | None = Field(default=None, max_length=300)
+    # An authority's official reply: the resident's post it publicly answers.
+    answer_to_post_id: int | None = Field(default=None, foreign_key="post.id", index=True)
     version: int = 1  # optimistic lock: every write checks and bumps it
 
 
@@ -174,6 +194,7 @@ class PostPublic(PostBase):
     stage: str
     review_status: str
     priority: float
+    answer_to_post_id: int | None = None
     version: int
 
 

@@ -23,6 +23,14 @@ class SourceKind(StrEnum):
     MANUAL = "manual"  # typed in by an operator: a phone call, an ЕДДС message, a visit
 
 
+class SourceRole(StrEnum):
+    """Whose page a source is: it decides what the page's own items can be."""
+
+    AUTHORITY = "authority"  # an administration's page: its own posts are never signals
+    RESIDENTS = "residents"  # «Подслушано», «ЧП …», a house chat: the page posts residents' stories
+    MEDIA = "media"  # a news page or channel
+
+
 class SourceStatus(StrEnum):
     OK = "ok"
     BACKING_OFF = "backing_off"  # rate-limited; retried after `retry_after`
@@ -41,6 +49,7 @@ class SourceBase(SQLModel):
     hot: bool = False
     interval_seconds: int | None = None  # None: the default for hot / ordinary sources
     params: dict[str, Any] = json_field()
+    role: str | None = Field(default=None, max_length=16)  # a SourceRole; None: not known yet
 
 
 class SourceCreate(SourceBase):
@@ -52,6 +61,7 @@ class Source(SourceBase, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     enabled: bool = True
+    role_guessed: bool = False  # the role was guessed from a crawl, not set by an operator
     status: str = Field(default=SourceStatus.OK, max_length=32)
     last_success_at: datetime | None = utc_field()
     last_error_at: datetime | None = utc_field()

@@ -1,19 +1,33 @@
 """Everything NLP needs for one post, loaded once: lemmas, classifiers, the resolver."""
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from models.annotation import PostAnnotation
+from models.annotation import PostAnnotation, PostContext
 from nlp.address import Address, AddressParser
 from nlp.classifier import ClassifierBundle, Prediction, load_bundle
 from nlp.coldstart import cold_start_bundle
 from nlp.cues import cue_words as cues_in_text
+from nlp.features import prepare
 from nlp.gazetteer import Gazetteer
 from nlp.ner import LocationTagger
 from nlp.resolver import MunicipalityResolver, Resolution
+from nlp.social import (
+    CATEGORY_WEIGHT,
+    SOCIAL_CATEGORIES_FILE,
+    SOCIAL_MODEL_FILE,
+    SignalFeatures,
+    SocialCategoryModel,
+    SocialSignalModel,
+    load_category_model,
+    load_social_model,
+)
+from nlp.structure import Verdict, structural_verdict, with_parent
 from nlp.text import clean_text, has_letters
 
+_LINK = re.compile(r"(?:https?://|www\.)\S+|\b[\w.-]+\.(?:ru|com|рф|org|net|me)/?\S*", re.I)
 MAX_CUE_CHARS = 3_000  # the classifier reads no further (nlp.features.MAX_FEATURE_CHARS)
 MAX_ADDRESSES = 3  # kept per post; a longer list is a digest, not one place
 MAX_ADDRESS_CHARS = 3_000  # addresses are named early, like places
@@ -24,6 +38,12 @@ class Annotator:
     bundle: ClassifierBundle
     resolver: MunicipalityResolver
     model_version_id: int | None = None
+    # The shipped social-media signal model (data/social_signal.npz); a bundle's own
+    # fine-tuned one takes precedence. None: the bundle's signal model decides alone.
+    social: SocialSignalModel | None = None
+    # Categories learned from real signals in residents' words (data/social_categories.npz),
+    # averaged into the bundle's own category probabilities.
+    categories: SocialCategoryModel | None = None
     addresses: AddressParser = field(init=False)
 
     def __post_init__(self) -> None:
@@ -47,26 +67,51 @@ class Annotator:
             bundle = load_bundle(model_dir)
         else:
             bundle = cold_start_bundle(data_dir, cache_dir=cache_dir, lemmatizer=lemmatizer)
-        return cls(bundle, MunicipalityResolver(gazetteer, tagger), model_version_id)
+        shipped = data_dir / SOCIAL_MODEL_FILE
+        social = load_social_model(shipped) if shipped.is_file() else None
+        words = data_dir / SOCIAL_CATEGORIES_FILE
+        categories = load_category_model(words) if words.is_file() else None
+        resolver = MunicipalityResolver(gazetteer, tagger)
+        return cls(bundle, resolver, model_version_id, social, categories)
+
+    def signal_model(self) -> SocialSignalModel | None:
+        """The bundle's fine-tuned social signal model, else the shipped one."""
+        return getattr(self.bundle, "social_signal", None) or self.social
 
     def annotate(
-        self, texts: Sequence[str], *, priors: Sequence[int | None] | None = None
+        self,
+        texts: Sequence[str],
+        *,
+        priors: Sequence[int | None] | None = None,
+        contexts: Sequence[PostContext] | None = None,
     ) -> list[PostAnnotation]:
-        """One annotation per text; `priors` are the sources' own municipalities."""
+        """One annotation per text; `priors` are the sources' own municipalities, `contexts`
+        what is known of each item's author and thread (default: a resident's post)."""
         priors = priors if priors is not None else [None] * len(texts)
+        contexts = contexts if contexts is not None else [PostContext()] * len(texts)
+        verdicts = [structural_verdict(c, t) for c, t in zip(contexts, texts, strict=True)]
+        read = [with_parent(c, t) for c, t in zip(contexts, texts, strict=True)]
         has_words = [has_letters(clean_text(text[:4000])) for text in texts]
-        readable = [text for text, ok in zip(texts, has_words, strict=True) if ok]
+        todo = [i for i, ok in enumerate(has_words) if ok and verdicts[i] is None]
         lemmatizer = self.resolver.gazetteer.lemmatizer
-        predictions = iter(self.bundle.predict(readable, lemmatizer))
+        predictions = iter(self._predict([read[i] for i in todo], [contexts[i] for i in todo]))
         out = []
-        for text, ok, prior in zip(texts, has_words, priors, strict=True):
-            place = self.resolver.resolve(text, prior_id=prior)
-            if not ok:
-                out.append(_wordless(place))
+        for i, (text, ok, prior) in enumerate(zip(texts, has_words, priors, strict=True)):
+            place = self.resolver.resolve(read[i], prior_id=prior)
+            verdict = verdicts[i]
+            if verdict is not None:
+                out.append(_structural(place, verdict))
                 continue
-            prediction = next(predictions)
+            if not ok:
+                out.append(_wordless(place, text))
+                continue
+            prediction, p_signal = next(predictions)
             found = self.addresses.parse(text[:MAX_ADDRESS_CHARS])[:MAX_ADDRESSES]
-            reasons = _place_reasons(place) | _address_reasons(found)
+            reasons = (
+                _place_reasons(place)
+                | _signal_reasons(p_signal, contexts[i], text, read[i])
+                | _address_reasons(found)
+            )
             if prediction.is_signal and prediction.cues:
                 # what the console highlights: the post's own words behind its topic
                 reasons["cues"] = cues_in_text(text[:MAX_CUE_CHARS], prediction.cues, lemmatizer)
@@ -79,6 +124,28 @@ class Annotator:
                 ]
             out.append(_annotation(prediction, place, reasons, address_key(found)))
         return out
+
+    def _predict(
+        self, texts: list[str], contexts: list[PostContext]
+    ) -> list[tuple[Prediction, float | None]]:
+        """The bundle's labels, the signal decided by the social model (when there is one)."""
+        prepared = prepare(texts, self.resolver.gazetteer.lemmatizer)
+        model = self.signal_model()
+        if (model is None and self.categories is None) or not texts:
+            predictions = self.bundle.predict_prepared(prepared)
+            return [(p, None) for p in predictions]
+        matrix = _features().transform(prepared, contexts)
+        hint = None
+        if self.categories is not None:
+            hint = (list(self.categories.classes), self.categories.probabilities(matrix),
+                    CATEGORY_WEIGHT)  # fmt: skip
+        if model is None:
+            return [(p, None) for p in self.bundle.predict_prepared(prepared, category_hint=hint)]
+        probs = model.probabilities(matrix)
+        predictions = self.bundle.predict_prepared(
+            prepared, signal_probs=probs, threshold=model.threshold, category_hint=hint
+        )
+        return [(p, round(float(q), 4)) for p, q in zip(predictions, probs, strict=True)]
 
 
 def address_key(found: list[Address]) -> str | None:
@@ -113,13 +180,54 @@ def _annotation(
     )
 
 
-def _wordless(place: Resolution) -> PostAnnotation:
+def _wordless(place: Resolution, text: str) -> PostAnnotation:
     """No words at all (empty, only emoji or links): not a signal, and certain of it."""
     return PostAnnotation(
         is_signal=False,
         signal_confidence=1.0,
-        **_place_fields(place) | {"reasons": {"no_words": True}},
+        **_place_fields(place) | {"reasons": {"no_words": True, "structure": wordless_kind(text)}},
     )
+
+
+def wordless_kind(text: str) -> str:
+    """Why a text has no words: empty, only links, or only emoji and symbols."""
+    if not any(ch.isprintable() and not ch.isspace() for ch in text):
+        return "empty"  # nothing visible: blank, or zero-width characters only
+    if _LINK.search(text) and not has_letters(clean_text(_LINK.sub(" ", text))):
+        return "link_only"
+    return "emoji_only"
+
+
+def _structural(place: Resolution, verdict: Verdict) -> PostAnnotation:
+    """Decided by who wrote it and where it sits: certain, with its reason."""
+    return PostAnnotation(
+        is_signal=verdict.is_signal,
+        signal_confidence=1.0,
+        **_place_fields(place) | {"reasons": {"structure": verdict.reason}},
+    )
+
+
+def _signal_reasons(
+    p_signal: float | None, context: PostContext, text: str, read: str
+) -> dict[str, object]:
+    reasons: dict[str, object] = {}
+    if p_signal is not None:
+        reasons["signal_probability"] = p_signal
+    if read != text:
+        reasons["read_with_parent"] = True
+    elif context.parent_missing:
+        reasons["orphan_reply"] = True
+    return reasons
+
+
+_SIGNAL_FEATURES: list[SignalFeatures] = []
+
+
+def _features() -> SignalFeatures:
+    """The hashing features hold no state: one instance serves every annotator."""
+    if not _SIGNAL_FEATURES:
+        _SIGNAL_FEATURES.append(SignalFeatures())
+    return _SIGNAL_FEATURES[0]
 
 
 def _place_fields(place: Resolution) -> dict[str, object]:

@@ -15,6 +15,7 @@ from nlp.cues import label_cues
 from nlp.ensemble import LinearEnsemble
 from nlp.features import TextFeatures, prepare
 from nlp.lemmas import Lemmatizer
+from nlp.social import SocialSignalModel
 
 ARTIFACT = "model.joblib"
 # Bumped when training changes what a model is, so cached cold-start models are rebuilt.
@@ -60,16 +61,38 @@ class ClassifierBundle:
     # With topics: a model of the categories themselves. Its probabilities are averaged with
     # the topic model's per-category sums (a better ranking: more coverage at 97% precision).
     categories: LinearEnsemble | CalibratedSVM | None = None
+    # The social-media signal model fine-tuned on moderators' decisions (nlp.social); None:
+    # the shipped one decides (bundles saved before it existed have none either).
+    social_signal: SocialSignalModel | None = None
 
     def predict(self, texts: Sequence[str], lemmatizer: Lemmatizer) -> list[Prediction]:
-        if not texts:
+        return self.predict_prepared(prepare(texts, lemmatizer))
+
+    def predict_prepared(
+        self,
+        prepared: Sequence[tuple[str, str]],
+        *,
+        signal_probs: np.ndarray | None = None,
+        threshold: float = 0.5,
+        category_hint: tuple[Sequence[str], np.ndarray, float] | None = None,
+    ) -> list[Prediction]:
+        """As `predict`, on texts already through `nlp.features.prepare`. `signal_probs`
+        (with their `threshold`): another model's signal probabilities, used instead of
+        this bundle's own signal model. `category_hint`: (categories, their probabilities
+        per text, weight) from another model, averaged into this bundle's categories."""
+        if not prepared:
             return []
-        matrix = self.features.transform(prepare(texts, lemmatizer))
+        matrix = self.features.transform(prepared)
         label_probs = self.labels.predict_proba(matrix)
-        signal_probs = self._signal_probabilities(matrix)
-        category_probs = self._category_probabilities(matrix, label_probs)
+        if signal_probs is None:
+            signal_probs = self._signal_probabilities(matrix)
+        category_probs = self._category_probabilities(matrix, label_probs, category_hint)
+        first = None  # with a hint: each topic's category, to pick the category first
+        if category_hint is not None and self.topic_category:
+            first = np.array([self.topic_category[label] for label in self.labels.classes_])
         predictions = [
-            self._one(label_probs[i], signal_probs[i], category_probs[i]) for i in range(len(texts))
+            self._one(label_probs[i], signal_probs[i], category_probs[i], threshold, first)
+            for i in range(len(prepared))
         ]
         return self._with_cues(matrix, predictions)
 
@@ -93,7 +116,10 @@ class ClassifierBundle:
         return out
 
     def _category_probabilities(
-        self, matrix: Any, label_probs: np.ndarray
+        self,
+        matrix: Any,
+        label_probs: np.ndarray,
+        hint: tuple[Sequence[str], np.ndarray, float] | None = None,
     ) -> list[dict[str, float]]:
         """Per text: category -> probability (empty dicts when labels are categories)."""
         if not self.topic_category:
@@ -108,6 +134,8 @@ class ClassifierBundle:
             for j, name in enumerate(self.categories.classes_):
                 direct[:, names.index(name)] = direct_probs[:, j]
             summed = (summed + direct) / 2
+        if hint is not None:
+            summed = _blend(summed, names, *hint)
         return [dict(zip(names, row.tolist(), strict=True)) for row in summed]
 
     def _signal_probabilities(self, matrix: Any) -> np.ndarray:
@@ -116,9 +144,17 @@ class ClassifierBundle:
         column = list(self.signal.classes_).index("signal")
         return self.signal.predict_proba(matrix)[:, column]
 
-    def _one(self, probs: np.ndarray, p_signal: float, by_category: dict[str, float]) -> Prediction:
+    def _one(
+        self,
+        probs: np.ndarray,
+        p_signal: float,
+        by_category: dict[str, float],
+        threshold: float = 0.5,
+        topic_categories: np.ndarray | None = None,
+    ) -> Prediction:
+        """`topic_categories` (each topic's category): pick the category first."""
         classes = list(self.labels.classes_)
-        signal = bool(p_signal >= 0.5)
+        signal = bool(p_signal >= threshold)
         signal_confidence = round(float(p_signal if signal else 1 - p_signal), 4)
         if not self.topic_category:
             best = int(np.argmax(probs))
@@ -134,7 +170,17 @@ class ClassifierBundle:
         # seven is above 0.99995, and rounding would tie them all at 1.0 (Kursk coverage at
         # 97%: 0.077 unrounded, 0.025 rounded).
         shares = joint / (float(joint.sum()) or 1.0)
-        ranked = np.argsort(-shares, kind="stable")[: ALTERNATIVES + 1]
+        order = np.argsort(-shares, kind="stable")
+        ranked = order[: ALTERNATIVES + 1]
+        if topic_categories is not None:
+            # With real-signal categories blended in, the most probable category is right more
+            # often than the best joint topic's (ЦУР feed, 5-fold: BENCHMARKS.md, "Signal vs
+            # noise on real social media"): its best topic first, then the runners-up.
+            best = max(by_category, key=by_category.__getitem__)
+            inside = order[topic_categories[order] == best]
+            if len(inside):
+                rest = order[order != inside[0]][:ALTERNATIVES]
+                ranked = np.concatenate([inside[:1], rest])
         topic = str(classes[ranked[0]])
         category = self.topic_category[topic]
         category_confidence = round(by_category[category], 4)
@@ -152,6 +198,30 @@ class ClassifierBundle:
         joblib.dump(self, directory / ARTIFACT, compress=3)
         (directory / META).write_text(json.dumps(self.meta, ensure_ascii=False, indent=2), "utf-8")
         return directory
+
+
+def _blend(
+    own: np.ndarray,
+    own_names: Sequence[str],
+    names: Sequence[str],
+    probs: np.ndarray,
+    weight: float,
+) -> np.ndarray:
+    """Average another model's category probabilities into ours (texts × `own_names`), over
+    the categories both know (theirs renormalised there); none in common: ours unchanged."""
+    columns = {name: j for j, name in enumerate(names)}
+    shared = [(i, columns[name]) for i, name in enumerate(own_names) if name in columns]
+    if not shared:
+        return own
+    theirs = np.zeros_like(own)
+    mine, their = (list(index) for index in zip(*shared, strict=True))
+    theirs[:, mine] = probs[:, their]
+    total = theirs.sum(axis=1, keepdims=True)
+    usable = total[:, 0] > 0
+    theirs[usable] /= total[usable]
+    out = own.copy()
+    out[usable] = (1 - weight) * own[usable] + weight * theirs[usable]
+    return out
 
 
 def load_bundle(directory: Path) -> ClassifierBundle:

@@ -1,24 +1,34 @@
 """The learning loop: moderators' labels -> candidate model -> compare -> promote or reject."""
 
 import hashlib
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlmodel import Session, col, select
 
+from models.annotation import PostContext
 from models.clock import now
 from models.learning import ModelStatus, ModelVersion, TrainingLabel
+from models.post import Post
 from models.taxonomy import Topic
 from nlp.classifier import ClassifierBundle, Example, load_bundle, train_bundle
 from nlp.coldstart import cold_start_bundle, seed_examples, topic_categories
+from nlp.context import post_contexts
+from nlp.features import prepare
 from nlp.lemmas import Lemmatizer
 from nlp.metrics import classification_report, confusion
 from nlp.reference import topic_wordings
+from nlp.social import SOCIAL_MODEL_FILE, SignalFeatures, SocialSignalModel, load_social_model
+from nlp.structure import with_parent
 
 HOLDOUT_SHARE = 0.2
 MIN_HELDOUT = 5
 TOLERANCE = 0.0  # "not worse": the candidate may lose nothing on held-out labels
+# The signal models are compared by their precision where they keep this share of the
+# held-out signals: what moderators face at the operating point, not overall accuracy.
+OPERATING_RECALL = 0.9
 
 
 class LearningError(RuntimeError):
@@ -33,13 +43,66 @@ class Decision:
 
 
 def label_examples(session: Session) -> list[tuple[int, Example]]:
+    return [(i, e) for i, e, _ in labelled_items(session)]
+
+
+def labelled_items(session: Session) -> list[tuple[int, Example, PostContext]]:
+    """Moderators' labels, each with its post's structure (a label without a post: none)."""
     labels = session.exec(select(TrainingLabel).order_by(col(TrainingLabel.id))).all()
+    kept = [label for label in labels
+            if not label.is_signal or label.topic_code or label.category_code]  # fmt: skip
+    post_ids = {label.post_id for label in kept if label.post_id is not None}
+    posts = session.exec(select(Post).where(col(Post.id).in_(post_ids))).all() if post_ids else []
+    contexts = dict(zip([p.id for p in posts], post_contexts(session, posts=list(posts)),
+                        strict=True))  # fmt: skip
     return [
-        (label.id or 0, Example(label.text, label.topic_code or label.category_code,
-                                label.is_signal))
-        for label in labels
-        if not label.is_signal or label.topic_code or label.category_code
+        (label.id or 0,
+         Example(label.text, label.topic_code or label.category_code, label.is_signal),
+         contexts.get(label.post_id, PostContext()))
+        for label in kept
     ]  # fmt: skip
+
+
+def shipped_signal_model(data_dir: Path) -> SocialSignalModel | None:
+    path = data_dir / SOCIAL_MODEL_FILE
+    return load_social_model(path) if path.is_file() else None
+
+
+def fine_tune_signal(
+    base: SocialSignalModel | None,
+    items: list[tuple[Example, PostContext]],
+    lemmatizer: Lemmatizer,
+) -> SocialSignalModel | None:
+    """The shipped signal model trained further on moderators' signal / «Не сигнал» labels
+    (both kinds needed); None without a shipped model or without both kinds."""
+    if base is None or len({e.is_signal for e, _ in items}) < 2:
+        return None
+    matrix = _signal_matrix(items, lemmatizer)
+    return base.fine_tuned(matrix, [e.is_signal for e, _ in items])
+
+
+def _signal_matrix(items: list[tuple[Example, PostContext]], lemmatizer: Lemmatizer) -> Any:
+    texts = [with_parent(c, e.text) for e, c in items]
+    return SignalFeatures().transform(prepare(texts, lemmatizer), [c for _, c in items])
+
+
+def signal_figures(
+    model: SocialSignalModel, items: list[tuple[Example, PostContext]], lemmatizer: Lemmatizer
+) -> dict[str, float]:
+    """Precision and recall at the model's threshold, and precision at OPERATING_RECALL."""
+    probs = model.probabilities(_signal_matrix(items, lemmatizer))
+    truth = [e.is_signal for e, _ in items]
+    passed = [p >= model.threshold for p in probs]
+    ranked = sorted((p for p, t in zip(probs, truth, strict=True) if t), reverse=True)
+    at_recall = 0.0
+    if ranked:
+        cut = ranked[max(math.ceil(OPERATING_RECALL * len(ranked)) - 1, 0)]
+        kept = [t for p, t in zip(probs, truth, strict=True) if p >= cut]
+        at_recall = sum(kept) / len(kept)
+    hits = sum(p and t for p, t in zip(passed, truth, strict=True))
+    return {"precision": round(hits / max(sum(passed), 1), 4),
+            "recall": round(hits / max(sum(truth), 1), 4),
+            "precision_at_recall": round(at_recall, 4)}  # fmt: skip
 
 
 def is_heldout(label_id: int) -> bool:
@@ -49,9 +112,29 @@ def is_heldout(label_id: int) -> bool:
 
 
 def evaluate_bundle(
-    bundle: ClassifierBundle, examples: list[Example], lemmatizer: Lemmatizer
+    bundle: ClassifierBundle,
+    examples: list[Example],
+    lemmatizer: Lemmatizer,
+    *,
+    contexts: list[PostContext] | None = None,
+    shipped: SocialSignalModel | None = None,
 ) -> dict[str, Any]:
-    predictions = bundle.predict([e.text for e in examples], lemmatizer)
+    """Held-out figures. The signal is decided as the annotator decides it: by the bundle's
+    fine-tuned social signal model, else the shipped one, else the bundle's own."""
+    contexts = contexts if contexts is not None else [PostContext()] * len(examples)
+    model = getattr(bundle, "social_signal", None) or shipped
+    texts = [with_parent(c, e.text) for e, c in zip(examples, contexts, strict=True)]
+    prepared = prepare(texts, lemmatizer)
+    operating: dict[str, float] | None = None
+    if model is not None and examples:
+        items = list(zip(examples, contexts, strict=True))
+        probs = model.probabilities(SignalFeatures().transform(prepared, contexts))
+        predictions = bundle.predict_prepared(
+            prepared, signal_probs=probs, threshold=model.threshold
+        )
+        operating = signal_figures(model, items, lemmatizer)
+    else:
+        predictions = bundle.predict_prepared(prepared)
     signal_truth = ["signal" if e.is_signal else "not" for e in examples]
     signal_pred = ["signal" if p.is_signal else "not" for p in predictions]
     pairs = [(e, p) for e, p in zip(examples, predictions, strict=True) if e.is_signal and e.label]
@@ -67,12 +150,15 @@ def evaluate_bundle(
     category = classification_report(
         category_truth, category_pred, [p.category_confidence for _, p in pairs]
     )
-    return {
+    figures = {
         "topic": _summary(topic),
         "signal": _summary(signal),
         "category": _summary(category),
         "confusion": confusion(category_truth, category_pred),
     }
+    if operating is not None:
+        figures["signal_operating"] = operating
+    return figures
 
 
 def _summary(report: dict[str, Any]) -> dict[str, Any]:
@@ -83,9 +169,11 @@ def retrain_candidate(
     session: Session, *, model_dir: Path, data_dir: Path, lemmatizer: Lemmatizer
 ) -> ModelVersion:
     """Train on seed examples + training-side labels; evaluate it and the current on held-out."""
-    labelled = label_examples(session)
-    train = [e for i, e in labelled if not is_heldout(i)]
-    heldout = [e for i, e in labelled if is_heldout(i)]
+    labelled = labelled_items(session)
+    train_items = [(e, c) for i, e, c in labelled if not is_heldout(i)]
+    held_contexts = [c for i, _, c in labelled if is_heldout(i)]
+    train = [e for e, _ in train_items]
+    heldout = [e for i, e, _ in labelled if is_heldout(i)]
     if len(heldout) < MIN_HELDOUT:
         raise LearningError(f"{len(heldout)} held-out labels; need at least {MIN_HELDOUT}")
     current = current_version(session)
@@ -96,12 +184,18 @@ def retrain_candidate(
         topic_category=topic_category, label_names=wordings,
         meta={"name": name, "labels": len(train)},
     )  # fmt: skip
+    shipped = shipped_signal_model(data_dir)
+    bundle.social_signal = fine_tune_signal(shipped, train_items, lemmatizer)
     path = bundle.save(model_dir / name)
     baseline = current_bundle(
         session, model_dir=model_dir, data_dir=data_dir, lemmatizer=lemmatizer
     )
-    candidate = evaluate_bundle(bundle, heldout, lemmatizer)
-    compared = evaluate_bundle(baseline, heldout, lemmatizer)
+    candidate = evaluate_bundle(
+        bundle, heldout, lemmatizer, contexts=held_contexts, shipped=shipped
+    )
+    compared = evaluate_bundle(
+        baseline, heldout, lemmatizer, contexts=held_contexts, shipped=shipped
+    )
     compared.pop("confusion")
     metrics = {
         "candidate": candidate,
@@ -133,6 +227,13 @@ def is_not_worse(metrics: dict[str, Any]) -> tuple[bool, str]:
             old = metrics["current"][part][figure]
             if new < old - TOLERANCE:
                 return False, f"{part} {figure} {new:.3f} < current {old:.3f}"
+    new_op = metrics["candidate"].get("signal_operating")
+    old_op = metrics["current"].get("signal_operating")
+    if new_op and old_op:
+        new, old = new_op["precision_at_recall"], old_op["precision_at_recall"]
+        if new < old - TOLERANCE:
+            return False, (f"signal precision at {OPERATING_RECALL:.0%} recall {new:.3f} "
+                           f"< current {old:.3f}")  # fmt: skip
     return True, "not worse than the current model on held-out labels"
 
 
@@ -243,13 +344,18 @@ def compare_with_current(
     current = current_version(session)
     if version.parent_id == (current.id if current else None):
         return is_not_worse(version.metrics)
-    heldout = [e for i, e in label_examples(session) if is_heldout(i)]
-    if len(heldout) < MIN_HELDOUT:
-        return False, f"{len(heldout)} held-out labels to compare on; need at least {MIN_HELDOUT}"
+    held = [(e, c) for i, e, c in labelled_items(session) if is_heldout(i)]
+    if len(held) < MIN_HELDOUT:
+        return False, f"{len(held)} held-out labels to compare on; need at least {MIN_HELDOUT}"
     baseline = current_bundle(
         session, model_dir=model_dir, data_dir=data_dir, lemmatizer=lemmatizer
     )
+    heldout, contexts = [e for e, _ in held], [c for _, c in held]
+    shipped = shipped_signal_model(data_dir)
+    candidate = load_bundle(Path(version.path))
     return is_not_worse({
-        "candidate": evaluate_bundle(load_bundle(Path(version.path)), heldout, lemmatizer),
-        "current": evaluate_bundle(baseline, heldout, lemmatizer),
+        "candidate": evaluate_bundle(candidate, heldout, lemmatizer, contexts=contexts,
+                                     shipped=shipped),
+        "current": evaluate_bundle(baseline, heldout, lemmatizer, contexts=contexts,
+                                   shipped=shipped),
     })  # fmt: skip

@@ -6,6 +6,7 @@ from models.annotation import Annotation, SetBy
 from models.post import PipelineStage, Post
 from models.source import Source
 from nlp.annotator import Annotator
+from nlp.context import answered_posts, parent_posts, post_contexts
 
 BATCH_SIZE = 200
 
@@ -28,8 +29,16 @@ def _annotate_batch(session: Session, annotator: Annotator, ids: list[int]) -> l
     ).all()
     already = _annotated_ids(session, [post.id for post, _ in rows if post.id is not None])
     todo = [(post, prior) for post, prior in rows if post.id not in already]
-    results = annotator.annotate([post.text for post, _ in todo], priors=[p for _, p in todo])
+    posts = [post for post, _ in todo]
+    contexts = post_contexts(session, posts=posts)
+    results = annotator.annotate(
+        [post.text for post in posts], priors=[p for _, p in todo], contexts=contexts
+    )
+    link_public_answers(session, posts=posts)
+    parents = parent_posts(session, posts=posts)
     for (post, _), result in zip(todo, results, strict=True):
+        if result.reasons.get("read_with_parent") and post.id in parents:
+            result.reasons["parent_post_id"] = parents[post.id].id  # triage joins its incident
         session.add(Annotation(post_id=post.id or 0, set_by=SetBy.MODEL,
                                model_version_id=annotator.model_version_id,
                                **result.model_dump()))  # fmt: skip
@@ -41,6 +50,13 @@ def _annotate_batch(session: Session, annotator: Annotator, ids: list[int]) -> l
             post.stage = PipelineStage.ANNOTATED
             session.add(post)
     return [post.id for post, _ in todo if post.id is not None]
+
+
+def link_public_answers(session: Session, *, posts: list[Post]) -> None:
+    """An authority's reply under a resident's comment is stored as its public answer."""
+    for post, answered in answered_posts(session, posts=posts):
+        post.answer_to_post_id = answered.id
+        session.add(post)
 
 
 def _annotated_ids(session: Session, ids: list[int]) -> set[int]:

@@ -161,6 +161,12 @@ def _group(
     existing = session.get(IncidentPost, post.id)
     if existing is not None:
         return session.get_one(Incident, existing.incident_id), False
+    parent = _parent_incident(session, annotation)
+    if parent is not None:  # a short reply read with its parent joins the parent's incident
+        reason = {"rule": "reply_to_parent", "parent_post_id": _parent_id(annotation)}
+        join_incident(session, incident=parent, post=post, reason=reason, similarity=None,
+                      attached_by=SYSTEM)  # fmt: skip
+        return parent, False
     match = find_match(
         session, post=post, annotation=annotation, thresholds=thresholds, lemmatize=lemmatize
     )
@@ -181,6 +187,18 @@ def _group(
         attached_by=SYSTEM,
     )
     return incident, False
+
+
+def _parent_id(annotation: Annotation | None) -> int | None:
+    parent_id = (annotation.reasons or {}).get("parent_post_id") if annotation else None
+    return parent_id if isinstance(parent_id, int) else None
+
+
+def _parent_incident(session: Session, annotation: Annotation | None) -> Incident | None:
+    """The incident of the post a short reply was read with (see nlp.structure.with_parent)."""
+    parent_id = _parent_id(annotation)
+    link = session.get(IncidentPost, parent_id) if parent_id is not None else None
+    return session.get(Incident, link.incident_id) if link is not None else None
 
 
 def reopen_if_resolved(

@@ -7,6 +7,7 @@ from dashboard.queries import IncidentFilters, incident_posts, incidents_page
 from dashboard.text import escape_markdown
 from models.incident import Incident, IncidentStatus
 from triage.accounts import Right, has_right
+from triage.answers import incident_public_answers
 from triage.incidents import merge_incidents, split_incident
 from triage.reports import create_report, open_report
 
@@ -94,6 +95,7 @@ st.caption(
 with resources.session() as db:
     posts = incident_posts(db, incident_id=chosen_id)
     report = open_report(db, incident_id=chosen_id)
+    answers = incident_public_answers(db, incident_id=chosen_id)
 if report is not None:
     st.page_link(
         "screens/reports.py",
@@ -103,6 +105,8 @@ if report is not None:
     )
 for post in posts:
     widgets.post_card(post, linked=True)
+    for answer in answers.get(post.id, []):  # the page's own reply under this post
+        st.info(f"Публичный ответ администрации: {escape_markdown(answer.text)}")
 
 if not has_right(login.role, Right.EDIT_INCIDENTS):
     st.stop()

@@ -8,8 +8,8 @@ from sqlmodel import Session
 from dashboard import actions, auth, names, resources, run_history, views
 from dashboard.crawling import CrawlMessage, crawl_now
 from dashboard.queries import sources_with_daily_posts
-from ingest.sources import get_or_create_source, set_source_enabled
-from models.source import Source, SourceCreate, SourceKind
+from ingest.sources import get_or_create_source, set_source_enabled, set_source_role
+from models.source import Source, SourceCreate, SourceKind, SourceRole
 from triage.accounts import Right, has_right
 from triage.audit import record_event
 from triage.errors import NotFound
@@ -40,6 +40,28 @@ def _switch(db: Session, *, source_id: int, enabled: bool) -> Source:
         after={"enabled": source.enabled, "status": source.status},
     )
     return source
+
+
+def _set_role(db: Session, *, source_id: int, role: SourceRole) -> Source:
+    """An operator's role for a source, audited (perform() commits)."""
+    known = db.get(Source, source_id)
+    if known is None:
+        raise NotFound("source", source_id)
+    before = {"role": known.role, "role_guessed": known.role_guessed}
+    source = set_source_role(db, source_id=source_id, role=role)
+    if source is None:
+        raise NotFound("source", source_id)
+    record_event(db, actor=login.username, user_id=login.user_id, entity_type="source",
+                 entity_id=source_id, action="set_role", before=before,
+                 after={"role": source.role, "role_guessed": False})  # fmt: skip
+    return source
+
+
+def _on_role(source_id: int, widget_key: str) -> None:
+    """The callback of «Сохранить роль»."""
+    role = SourceRole(st.session_state[widget_key])
+    actions.perform(lambda db: _set_role(db, source_id=source_id, role=role),
+                    done="Роль источника сохранена.", right=Right.MANAGE_SOURCES)  # fmt: skip
 
 
 def _on_switch(source_id: int, enabled: bool) -> None:
@@ -89,6 +111,30 @@ if everything:
         help="Выключенный источник не собирается; его посты остаются.",
     )
 
+if everything:
+    st.markdown("**Роль источника**")
+    st.caption(
+        "Собственные посты и ответы страницы администрации никогда не считаются сигналами "
+        "жителей. Роль без отметки оператора угадана по первому сбору."
+    )
+    role_pick = st.selectbox(
+        "Источник",
+        list(everything),
+        format_func=lambda i: f"{everything[i].name}: {views.role_name(everything[i])}",
+        key="src_role_pick",
+    )
+    role_key = f"src_role_{role_pick}"  # keyed by the source: a value never leaks to another
+    current_role = everything[role_pick].role
+    st.selectbox(
+        "Роль",
+        list(SourceRole),
+        index=list(SourceRole).index(SourceRole(current_role)) if current_role else 0,
+        format_func=lambda r: views.ROLE_NAMES[r],
+        key=role_key,
+    )
+    st.button("Сохранить роль", key="src_role_save", on_click=_on_role,
+              args=(role_pick or 0, role_key))  # fmt: skip
+
 runnable = {source.id: source.name for source, _ in rows if source.enabled}
 if runnable:
     chosen = st.selectbox(
@@ -127,6 +173,10 @@ with st.form("src_add", clear_on_submit=True):
     )
     name = st.text_input("Название", key="src_name")
     hot = st.checkbox("Собирать часто (администрация)", key="src_hot")
+    new_role = st.selectbox(
+        "Роль", [None, *SourceRole], key="src_new_role",
+        format_func=lambda r: views.ROLE_NAMES[r] if r else "угадать по первому сбору",
+    )  # fmt: skip
     added = st.form_submit_button("Добавить", key="src_add_submit")
 if added:
     if not target.strip():
@@ -136,7 +186,11 @@ if added:
             source = get_or_create_source(
                 db,
                 source=SourceCreate(
-                    kind=kind, name=name.strip() or target.strip(), target=target.strip(), hot=hot
+                    kind=kind,
+                    name=name.strip() or target.strip(),
+                    target=target.strip(),
+                    hot=hot,
+                    role=new_role,
                 ),
             )
             record_event(

@@ -19,7 +19,7 @@ from ingest.batch import ImportResult, RawRecord, import_records
 from ingest.exports.json_arrays import Damaged, Element, iter_arrays
 from ingest.json_input import parse_json
 from ingest.rejection import Rejected, Skipped
-from models.post import PostCreate, PostKind
+from models.post import AuthorKind, PostCreate, PostKind, ThreadPosition
 
 _CHAT_ID = re.compile(r'"id"\s*:\s*(-?\d+)')
 
@@ -70,11 +70,16 @@ def adapt_export_message(raw: bytes, *, chat_id: str) -> list[PostCreate]:
     text = flatten_text(message.get("text", ""))
     if not text.strip():
         raise Skipped("message without text")
+    answered = message.get("reply_to_message_id")
+    answered = answered if isinstance(answered, int) and not isinstance(answered, bool) else None
     return [
         PostCreate(
             external_id=f"{chat_id}_{message['id']}",
             kind=PostKind.MESSAGE,
             author_id=_str_or_none(message.get("from_id")),
+            author_kind=export_author_kind(message.get("from_id"), chat_id=chat_id),
+            thread_position=ThreadPosition.REPLY if answered else ThreadPosition.POST,
+            parent_external_id=f"{chat_id}_{answered}" if answered else None,
             published_at=_unix(message, "date_unixtime"),
             edited_at=_unix(message, "edited_unixtime") if "edited_unixtime" in message else None,
             text=text,
@@ -85,6 +90,21 @@ def adapt_export_message(raw: bytes, *, chat_id: str) -> list[PostCreate]:
             raw=message,
         )
     ]
+
+
+def export_author_kind(from_id: Any, *, chat_id: str) -> AuthorKind:
+    """`from_id` is "channel<id>", "chat<id>" or "user<id>"; the chat's own id: its own post.
+
+    Telegram Desktop writes a supergroup's or channel's id with a "-100" prefix in the chat's
+    `id` only for some versions; both spellings count as the chat itself.
+    """
+    if not isinstance(from_id, str) or not from_id:
+        return AuthorKind.UNKNOWN
+    if from_id.startswith("user"):
+        return AuthorKind.PERSON
+    number = from_id.removeprefix("channel").removeprefix("chat")
+    own = chat_id.removeprefix("-100").removeprefix("-")
+    return AuthorKind.SOURCE if number == own else AuthorKind.COMMUNITY
 
 
 def flatten_text(value: Any) -> str:

@@ -9,7 +9,7 @@ from sqlmodel import Session
 from ingest.batch import ImportResult, RawRecord, import_records
 from ingest.exports.json_arrays import Damaged, iter_arrays
 from ingest.json_input import parse_json
-from ingest.vk.adapt import adapt_vk_comment, adapt_vk_post
+from ingest.vk.adapt import adapt_vk_post, adapt_vk_thread
 from models.post import PostCreate
 
 
@@ -47,5 +47,5 @@ def read_dump(path: Path) -> Iterator[RawRecord]:
 def adapt_dump_item(raw: bytes) -> list[PostCreate]:
     item = parse_json(raw)
     if isinstance(item, dict) and "post_id" in item:
-        return [adapt_vk_comment(item)]
+        return adapt_vk_thread(item)
     return [adapt_vk_post(item)]

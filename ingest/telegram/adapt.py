@@ -7,7 +7,7 @@ from typing import Any
 from telethon.tl.types import Message, MessageService, PeerChannel, PeerChat, PeerUser
 
 from ingest.rejection import Rejected, Skipped
-from models.post import PostCreate, PostKind
+from models.post import AuthorKind, PostCreate, PostKind, ThreadPosition
 
 
 def adapt_telegram_message(message: Any, *, channel: str) -> PostCreate:
@@ -18,11 +18,15 @@ def adapt_telegram_message(message: Any, *, channel: str) -> PostCreate:
     text = message.message or ""
     if not text.strip():
         raise Skipped("message without text")
+    answered = _answered(message)
     return PostCreate(
         external_id=str(message.id),
         kind=PostKind.MESSAGE,
         url=f"https://t.me/{channel.lstrip('@')}/{message.id}",
         author_id=_peer(message.from_id),
+        author_kind=telegram_author_kind(message),
+        thread_position=ThreadPosition.REPLY if answered else ThreadPosition.POST,
+        parent_external_id=answered,
         signer_id=(message.post_author or None) and message.post_author[:64],
         published_at=_aware(message.date),
         edited_at=_aware(message.edit_date) if message.edit_date else None,
@@ -36,6 +40,23 @@ def adapt_telegram_message(message: Any, *, channel: str) -> PostCreate:
         attachments=[{"type": type(message.media).__name__}] if message.media else [],
         raw=json.loads(json.dumps(message.to_dict(), default=str)),
     )
+
+
+def telegram_author_kind(message: Message) -> AuthorKind:
+    """A channel's own post (`post`, or sent as the chat itself), another channel, a person."""
+    sender = message.from_id
+    if isinstance(sender, PeerUser):
+        return AuthorKind.PERSON
+    if sender is None:
+        return AuthorKind.SOURCE if message.post else AuthorKind.UNKNOWN
+    own = _peer(message.peer_id)
+    return AuthorKind.SOURCE if _peer(sender) == own else AuthorKind.COMMUNITY
+
+
+def _answered(message: Message) -> str | None:
+    header = message.reply_to
+    answered = getattr(header, "reply_to_msg_id", None) if header is not None else None
+    return str(answered) if isinstance(answered, int) else None
 
 
 def _aware(value: datetime | None) -> datetime:

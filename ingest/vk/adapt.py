@@ -5,7 +5,7 @@ from typing import Any
 
 from ingest.rejection import Rejected, Skipped
 from ingest.vk.markup import readable
-from models.post import PostCreate, PostKind
+from models.post import AuthorKind, PostCreate, PostKind, ThreadPosition
 
 
 def adapt_vk_post(item: dict[str, Any]) -> PostCreate:
@@ -24,6 +24,7 @@ def adapt_vk_post(item: dict[str, Any]) -> PostCreate:
         kind=PostKind.POST,
         url=f"https://vk.com/wall{owner}_{number}",
         author_id=_id(item.get("from_id")),
+        author_kind=author_kind(item.get("from_id"), owner),
         signer_id=_id(item.get("signer_id")),
         published_at=_time(item["date"]),
         edited_at=_time(item["edited"]) if item.get("edited") else None,
@@ -50,12 +51,15 @@ def adapt_vk_comment(item: dict[str, Any]) -> PostCreate:
     if not own.strip():
         raise Skipped("comment without text")
     owner, post, number = item["owner_id"], item["post_id"], item["id"]
+    answered = _answered_comment(item)
     return PostCreate(
         external_id=f"{owner}_{post}_{number}",
         kind=PostKind.COMMENT,
         url=f"https://vk.com/wall{owner}_{post}?reply={number}",
         author_id=_id(item.get("from_id")),
-        parent_external_id=f"{owner}_{post}",
+        author_kind=author_kind(item.get("from_id"), owner),
+        thread_position=ThreadPosition.REPLY if answered else ThreadPosition.COMMENT,
+        parent_external_id=f"{owner}_{post}_{answered}" if answered else f"{owner}_{post}",
         published_at=_time(item["date"]),
         text=readable(own),
         text_original=own,
@@ -63,6 +67,37 @@ def adapt_vk_comment(item: dict[str, Any]) -> PostCreate:
         attachments=_attachments(item),
         raw=item,
     )
+
+
+def adapt_vk_thread(item: dict[str, Any]) -> list[PostCreate]:
+    """A `wall.getComments` item and the replies VK nests under it (`thread.items`, when
+    asked for with `thread_items_count`); each reply is adapted as a comment of the post."""
+    comments = [adapt_vk_comment(item)]
+    thread = item.get("thread")
+    replies = thread.get("items") if isinstance(thread, dict) else None
+    for reply in replies if isinstance(replies, list) else []:
+        if isinstance(reply, dict) and not (reply.get("deleted") or not _text(reply).strip()):
+            base = {"owner_id": item["owner_id"], "post_id": item["post_id"]}
+            comments.append(adapt_vk_comment({**base, "reply_to_comment": item["id"], **reply}))
+    return comments
+
+
+def author_kind(from_id: Any, owner_id: Any) -> AuthorKind:
+    """The wall's owner itself, another community (a negative id), a person, or unknown."""
+    if not isinstance(from_id, int) or isinstance(from_id, bool) or from_id == 0:
+        return AuthorKind.UNKNOWN
+    if from_id == owner_id:
+        return AuthorKind.SOURCE
+    return AuthorKind.COMMUNITY if from_id < 0 else AuthorKind.PERSON
+
+
+def _answered_comment(item: dict[str, Any]) -> int | None:
+    """The comment this one replies to: `reply_to_comment`, else the nearest of `parents_stack`."""
+    answered = item.get("reply_to_comment")
+    stack = item.get("parents_stack")
+    if not answered and isinstance(stack, list) and stack:
+        answered = stack[-1]
+    return answered if isinstance(answered, int) and not isinstance(answered, bool) else None
 
 
 def _require(item: Any, *keys: str) -> None:

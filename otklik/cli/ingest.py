@@ -23,7 +23,7 @@ from ingest.exports.table import (
 )
 from ingest.exports.telegram_desktop import import_telegram_export
 from ingest.exports.vk_dump import import_vk_dump
-from ingest.sources import get_or_create_source
+from ingest.sources import get_or_create_source, set_source_role
 from ingest.telegram.client import make_telegram_client
 from ingest.telegram.login import (
     MAX_CODE_ATTEMPTS,
@@ -33,7 +33,7 @@ from ingest.telegram.login import (
     restrict_session_file,
 )
 from models.crawl import close_abandoned_runs
-from models.source import Source, SourceCreate, SourceKind
+from models.source import Source, SourceCreate, SourceKind, SourceRole
 from otklik.cli.progress import progress_bar
 from otklik.crawl_guard import guard_for
 from otklik.runtime import get_engine
@@ -44,6 +44,11 @@ from triage.imported_labels import Names, apply_imported_labels
 log = logging.getLogger(__name__)
 app = typer.Typer(help="Import posts from files and crawl sources.", no_args_is_help=True)
 
+ROLE = typer.Option(
+    None,
+    "--role",
+    help="Whose page it is: authority, residents or media (default: guessed, see `sources`).",
+)
 ANNOTATE = typer.Option(
     True, "--annotate/--no-annotate", help="Send the new posts on to NLP and triage."
 )
@@ -73,11 +78,12 @@ def ingest_jsonl(
 def ingest_telegram_export(
     path: Path = typer.Argument(..., exists=True, dir_okay=False, help="A result.json."),
     source_name: str = typer.Option(None, "--source", help="Source name (default: file name)."),
+    role: SourceRole = ROLE,
     annotate: bool = ANNOTATE,
 ) -> None:
     """Import a Telegram Desktop export (one chat, or a whole account with chats.list)."""
     with Session(get_engine()) as session:
-        source = _file_source(session, SourceKind.TELEGRAM_EXPORT, path, source_name)
+        source = _file_source(session, SourceKind.TELEGRAM_EXPORT, path, source_name, role)
         with progress_bar(f"importing {path.name}") as advance:
             result = import_telegram_export(
                 session, source_id=source.id or 0, path=path, on_record=advance
@@ -89,11 +95,12 @@ def ingest_telegram_export(
 def ingest_vk_dump(
     path: Path = typer.Argument(..., exists=True, dir_okay=False, help="A saved VK response."),
     source_name: str = typer.Option(None, "--source", help="Source name (default: file name)."),
+    role: SourceRole = ROLE,
     annotate: bool = ANNOTATE,
 ) -> None:
     """Import saved wall.get / newsfeed.search / wall.getComments responses (or a list)."""
     with Session(get_engine()) as session:
-        source = _file_source(session, SourceKind.VK_DUMP, path, source_name)
+        source = _file_source(session, SourceKind.VK_DUMP, path, source_name, role)
         with progress_bar(f"importing {path.name}") as advance:
             result = import_vk_dump(session, source_id=source.id or 0, path=path, on_record=advance)
     report(result, annotate=annotate)
@@ -323,10 +330,14 @@ def _crawl_once(session: Session, source_id: int, settings: Settings) -> CrawlOu
         raise typer.Exit(1) from error
 
 
-def _file_source(session: Session, kind: SourceKind, path: Path, name: str | None) -> Source:
+def _file_source(
+    session: Session, kind: SourceKind, path: Path, name: str | None, role: SourceRole | None = None
+) -> Source:
     source = get_or_create_source(
         session, source=SourceCreate(kind=kind, name=name or path.name, target=str(path.resolve()))
     )
+    if role is not None:
+        set_source_role(session, source_id=source.id or 0, role=role)
     session.commit()
     return source
 

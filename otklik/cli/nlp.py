@@ -19,6 +19,7 @@ from ingest.exports.table import (
     parse_mapping,
     read_table,
 )
+from models.annotation import PostContext
 from models.clock import now
 from models.learning import ModelVersion
 from nlp.annotator import Annotator
@@ -117,7 +118,13 @@ def annotate(
     model: Path = typer.Option(None, file_okay=False, help="Model directory (default: promoted)."),
     output: Path = typer.Option(None, help="Output JSON lines (default: stdout)."),
 ) -> None:
-    """Add is_signal, category, topic, municipality and their confidences to each JSON line."""
+    """Add is_signal, category, topic, municipality and their confidences to each JSON line.
+
+    Optional fields of a line are read as its structure: `kind` (post, comment, reply),
+    `author_is_source` (true: the page itself wrote it), `parent_text` (the post or comment
+    it answers; present but empty: never fetched), `source_role` (authority, residents,
+    media). `signal_structure` etc. in the output say why the signal decision was made.
+    """
     settings = get_settings()
     with Session(get_engine(), expire_on_commit=False) as session:
         annotator = build_annotator(
@@ -254,7 +261,8 @@ def _annotate_batch(annotator: Annotator, batch: list[tuple[int, str]], sink: Te
     for number, line in batch:
         records.append(_parse_line(number, line))
     good = [r for r in records if "error" not in r]
-    results = annotator.annotate([r["text"] for r in good])
+    contexts = [line_context(r) for r in good]
+    results = annotator.annotate([r["text"] for r in good], contexts=contexts)
     names = annotator.resolver.gazetteer.municipalities
     for record, result in zip(good, results, strict=True):
         record.update(
@@ -266,9 +274,34 @@ def _annotate_batch(annotator: Annotator, batch: list[tuple[int, str]], sink: Te
             municipality_span=result.municipality_span,
             topic_alternatives=(result.reasons or {}).get("alternatives", []),
         )  # fmt: skip
+        record.update(_decision_reasons(result.reasons or {}))
     for record in records:
         sink.write(json.dumps(record, ensure_ascii=False) + "\n")
     return len(records) - len(good)
+
+
+def line_context(record: dict[str, Any]) -> PostContext:
+    """The optional structure of a JSON line: `kind` (post, comment or reply),
+    `author_is_source` (the page itself wrote it), `parent_text`, `source_role`."""
+    kind = record.get("kind")
+    position = kind if kind in ("comment", "reply") else "post"
+    author = record.get("author_is_source")
+    parent = record.get("parent_text")
+    role = record.get("source_role")
+    return PostContext(
+        position=position,
+        author_is_source=author if isinstance(author, bool) else None,
+        source_role=role if role in ("authority", "residents", "media") else None,
+        parent_text=parent if isinstance(parent, str) and parent.strip() else None,
+        parent_missing=position != "post" and "parent_text" in record and not parent,
+    )
+
+
+def _decision_reasons(reasons: dict[str, Any]) -> dict[str, Any]:
+    """Why the signal decision was made, when it was not the words alone."""
+    keys = ("structure", "read_with_parent", "orphan_reply", "signal_probability")
+    return {f"signal_{key}" if not key.startswith("signal") else key: reasons[key]
+            for key in keys if key in reasons}  # fmt: skip
 
 
 def _parse_line(number: int, line: str) -> dict[str, Any]:

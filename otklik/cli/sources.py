@@ -4,10 +4,10 @@ import typer
 from sqlmodel import Session, select
 
 from ingest.failures import SourceFailure
-from ingest.sources import get_or_create_source, set_source_enabled
+from ingest.sources import get_or_create_source, set_source_enabled, set_source_role
 from ingest.vk.client import make_vk_api
 from ingest.vk.groups import get_group
-from models.source import Source, SourceCreate, SourceKind
+from models.source import Source, SourceCreate, SourceKind, SourceRole
 from otklik.runtime import get_engine
 from otklik.settings import get_settings
 
@@ -31,6 +31,13 @@ def add(
     municipality_id: int = typer.Option(
         None, "--municipality-id", help="The municipality this source speaks for."
     ),
+    role: SourceRole = typer.Option(
+        None,
+        "--role",
+        help="authority (an administration's page: its own posts and replies are never "
+        "signals), residents («Подслушано», «ЧП …», a house chat) or media (a news page). "
+        "Default: guessed from the first crawl.",
+    ),
 ) -> None:
     """Register a source to crawl on schedule (adding it again changes nothing)."""
     if kind not in CRAWLED:
@@ -50,10 +57,25 @@ def add(
                 hot=hot,
                 interval_seconds=interval,
                 municipality_id=municipality_id,
+                role=role,
             ),
         )
         session.commit()
         typer.echo(f"source {source.id}: {source.kind} {source.target} ({source.name})")
+
+
+@app.command("role")
+def set_role(
+    source_id: int = typer.Argument(..., help="The source's id (see `sources list`)."),
+    role: SourceRole = typer.Argument(..., help="authority, residents or media."),
+) -> None:
+    """Set a source's role (replaces a guessed one); it applies to posts annotated from now on."""
+    with Session(get_engine()) as session:
+        if set_source_role(session, source_id=source_id, role=role) is None:
+            typer.echo(f"no source with id {source_id}", err=True)
+            raise typer.Exit(1)
+        session.commit()
+    typer.echo(f"source {source_id}: role {role}")
 
 
 @app.command("list")
@@ -103,6 +125,7 @@ def _line(source: Source) -> str:
         source.name,
         f"status={source.status}",
         f"hot={'yes' if source.hot else 'no'}",
+        f"role={source.role or '-'}{' (guessed)' if source.role_guessed else ''}",
         f"last_success={success}",
         f"posts={source.posts_fetched}",
     ]

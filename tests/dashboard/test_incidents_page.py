@@ -7,7 +7,8 @@ from sqlmodel import Session, col, select
 from streamlit.testing.v1 import AppTest
 
 from models.audit import AuditEvent
-from models.incident import Incident, IncidentStatus
+from models.incident import Incident, IncidentPost, IncidentStatus
+from models.post import Post
 from models.report import Report
 from tests.dashboard.conftest import open_page
 
@@ -95,3 +96,23 @@ def test_an_incident_without_posts_offers_no_report(
     assert not app.exception
     assert not [b for b in app.button if str(b.key).startswith("inc_create_report")]
     assert "не осталось постов" in "\n".join(c.value for c in app.caption)
+
+
+def test_an_incident_shows_the_pages_public_answer(
+    signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]], engine: Engine
+) -> None:
+    target = next(i for i in _incidents(engine) if i.post_count == 2)
+    with Session(engine) as session:
+        link = session.exec(select(IncidentPost).where(IncidentPost.incident_id == target.id))
+        answered = session.get_one(Post, link.first().post_id)  # type: ignore[union-attr]
+        session.add(Post(source_id=answered.source_id, external_id=f"{answered.external_id}_r",
+                         published_at=answered.published_at, author_kind="source",
+                         thread_position="reply", text="Аварийная служба выехала на место",
+                         text_original="Аварийная служба выехала на место", raw={},
+                         answer_to_post_id=answered.id))  # fmt: skip
+        session.commit()
+    app = open_page(signed_in("moderator"), "incidents")
+    app.selectbox(key="inc_pick_None").select(target.id).run()
+    assert not app.exception
+    shown = [box.value for box in app.info]
+    assert "Публичный ответ администрации: Аварийная служба выехала на место" in shown

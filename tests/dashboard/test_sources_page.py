@@ -133,3 +133,27 @@ def test_run_now_says_in_russian_why_nothing_was_collected(
     app.button(key="src_run").click().run()
     assert not app.exception and not app.success
     assert app.error[0].value.startswith("Сбор не удался: нет доступа")
+
+
+def test_a_guessed_role_is_shown_and_set_by_the_operator(
+    signed_in: Callable[[str], AppTest], console_users: dict[str, str], engine: Engine
+) -> None:
+    with Session(engine) as session:
+        source = Source(kind="vk_wall", name="Администрация Перми", target="-123456",
+                        role="media", role_guessed=True)  # fmt: skip
+        session.add(source)
+        session.commit()
+        source_id = source.id
+
+    app = open_page(signed_in("operator"), "sources")
+    assert not app.exception
+    assert list(app.dataframe[0].value["Роль"]) == ["СМИ (угадана)"]
+    app.selectbox(key=f"src_role_{source_id}").select("authority")
+    app.button(key="src_role_save").click().run()
+    assert not app.exception
+    with Session(engine) as session:
+        stored = session.get(Source, source_id)
+        assert stored is not None and (stored.role, stored.role_guessed) == ("authority", False)
+        event = session.exec(select(AuditEvent).where(AuditEvent.action == "set_role")).one()
+    assert event.before == {"role": "media", "role_guessed": True}
+    assert list(app.dataframe[0].value["Роль"]) == ["администрация"]

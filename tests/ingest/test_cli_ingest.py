@@ -55,6 +55,20 @@ def test_sources_add_list_disable(configured: str) -> None:
     assert runner.invoke(app, ["sources", "disable", "99"]).exit_code == 1
 
 
+def test_sources_role_is_set_and_changed(configured: str) -> None:
+    added = runner.invoke(app, ["sources", "add", "telegram", "@admin_news", "--role", "authority"])
+    assert added.exit_code == 0, added.output
+    assert "role=authority" in runner.invoke(app, ["sources", "list"]).output
+    assert runner.invoke(app, ["sources", "role", "1", "media"]).exit_code == 0
+    assert "role=media" in runner.invoke(app, ["sources", "list"]).output
+    assert runner.invoke(app, ["sources", "role", "1", "mayor"]).exit_code == 2
+    assert runner.invoke(app, ["sources", "role", "99", "media"]).exit_code == 1
+    dump = runner.invoke(app, ["ingest", "vk-dump", str(DEMO / "vk_wall.json"), "--role",
+                               "residents", "--no-annotate"])  # fmt: skip
+    assert dump.exit_code == 0, dump.output
+    assert "role=residents" in runner.invoke(app, ["sources", "list"]).output.splitlines()[1]
+
+
 def test_vk_wall_crawl_command(
     configured: str, fake_vk: FakeVk, monkeypatch: pytest.MonkeyPatch
 ) -> None:

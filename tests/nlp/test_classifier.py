@@ -62,13 +62,17 @@ BAD_INPUT = ["", "   ", "😀🙏👍🔥", "https://vk.com/wall-1_1", "x" * 1_0
              "Hello, в Kungur нет света 🔥 αβγ 中文", "\u200b\u200d"]  # fmt: skip
 
 
+WORDLESS = {"": "empty", "   ": "empty", "😀🙏👍🔥": "emoji_only",
+            "https://vk.com/wall-1_1": "link_only", "\u200b\u200d": "empty"}  # fmt: skip
+
+
 def test_bad_input_does_not_crash(annotator: Annotator) -> None:
     results = annotator.annotate(BAD_INPUT)
     assert len(results) == len(BAD_INPUT)
     for text, result in zip(BAD_INPUT, results, strict=True):
-        if not text.strip() or text in {"😀🙏👍🔥", "https://vk.com/wall-1_1", "\u200b\u200d"}:
+        if text in WORDLESS:  # a clear decision with its reason
             assert result.is_signal is False
-            assert result.reasons == {"no_words": True}
+            assert result.reasons == {"no_words": True, "structure": WORDLESS[text]}
     assert results[5].municipality_span == "Кунгур"
 
 

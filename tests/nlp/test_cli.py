@@ -71,6 +71,32 @@ def test_train_evaluate_annotate(configured: str, tmp_path: Path) -> None:
     assert isinstance(first["topic_alternatives"], list)  # runner-ups: tests/nlp/test_classifier
     assert bad == {"line": 2, "error": bad["error"]} and "invalid JSON" in bad["error"]
     assert emoji["is_signal"] is False and emoji["topic_alternatives"] == []
+    assert emoji["signal_structure"] == "emoji_only"
+
+
+STRUCTURED = [
+    {"id": 1, "text": "Приглашаем всех на праздник в парке", "kind": "post",
+     "author_is_source": True, "source_role": "authority"},
+    {"id": 2, "text": "Спасибо, передали в управляющую компанию", "kind": "reply",
+     "author_is_source": True, "parent_text": "Во дворе нет отопления"},
+    {"id": 3, "text": "у нас тоже", "kind": "reply",
+     "parent_text": "Глубокие ямы на проезжей части у школы на Ленина"},
+    {"id": 4, "text": "так и не убрали", "kind": "reply", "parent_text": ""},
+]  # fmt: skip
+
+
+def test_annotate_reads_the_structure_of_each_line(configured: str, tmp_path: Path) -> None:
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    lines = tmp_path / "in.jsonl"
+    lines.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in STRUCTURED), "utf-8")
+    output = tmp_path / "out.jsonl"
+    result = runner.invoke(app, ["nlp", "annotate", "--input", str(lines), "--output", str(output)])
+    assert result.exit_code == 0, result.output
+    own, answer, short, orphan = (json.loads(x) for x in output.read_text("utf-8").splitlines())
+    assert (own["is_signal"], own["signal_structure"]) == (False, "authority_post")
+    assert (answer["is_signal"], answer["signal_structure"]) == (False, "page_reply")
+    assert short["signal_read_with_parent"] is True and short["category"] == "roads"
+    assert (orphan["is_signal"], orphan["signal_structure"]) == (False, "orphan_short_reply")
 
 
 def test_train_refuses_unknown_column(configured: str, tmp_path: Path) -> None:

@@ -87,8 +87,14 @@ def test_retrain_decide_and_roll_back(
     assert heldout == sum(
         is_heldout(label.id or 0) for label in session.exec(select(TrainingLabel))
     )
-    assert set(first.metrics["candidate"]) == {"topic", "signal", "category"}
+    # the signal model is also compared at the operating point (precision at 90% recall)
+    assert set(first.metrics["candidate"]) == {"topic", "signal", "category", "signal_operating"}
     _check_confusion(first.metrics, session)
+    # «Не сигнал» and confirmations fine-tune the shipped signal model too
+    tuned = load_bundle(Path(first.path)).social_signal
+    assert tuned is not None and tuned.info["fine_tuned_on"] == first.label_count
+    operating = first.metrics["candidate"]["signal_operating"]
+    assert set(operating) == {"precision", "recall", "precision_at_recall"}
 
     decision = decide(session, candidate_id=first.id or 0)
     # Trained on labels like the held-out ones, it beats the cold-start model.

@@ -1,0 +1,130 @@
+"""Category accuracy on real signals in residents' own words (the ЦУР feed and hand labels).
+
+    .venv/bin/python -m benchmarks.social_categories [--shared ../shared/data]
+
+The shipped category model (data/social_categories.npz) is learned from these very rows, so
+it is measured by 5-fold cross-validation (a model fitted on the other folds, averaged into
+the cold-start model's categories as the annotator does) and by leaving the whole ЦУР feed
+out (fitted on the other files' signals only).
+
+Rows: the hand-labelled signals of ../shared/data/social (benchmarks/labels/*.csv). Truth:
+the hand label's category; for the ЦУР feed also the operators' own `direction` mapped to our
+categories by benchmarks/labels/cur_directions.csv. Predictions: the cold-start model (what a
+fresh install ships), beside a TF-IDF + logistic regression baseline fitted in the same run on
+the same seed examples the cold-start model learns from.
+"""
+
+import argparse
+import csv
+import json
+import tempfile
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import KFold
+
+from benchmarks.nlp_common import SHARED
+from benchmarks.social_signal import LABELS, fit_category_model, labelled_items, shared_rows
+from models.annotation import PostContext
+from nlp.classifier import ClassifierBundle
+from nlp.coldstart import cold_start_bundle, seed_examples, topic_categories
+from nlp.features import prepare
+from nlp.lemmas import Lemmatizer
+from nlp.social import CATEGORY_WEIGHT, SignalFeatures
+from otklik.paths import DATA_DIR
+
+
+def signal_rows(shared: Path) -> list[tuple[str, str, str, str | None]]:
+    """(file, text, hand category, the ЦУР direction's category or None) per labelled signal."""
+    with (LABELS / "cur_directions.csv").open(encoding="utf-8", newline="") as handle:
+        directions = {r["direction"]: r["category"] for r in csv.DictReader(handle)}
+    feed = shared_rows(shared, CUR_FEED)
+    return [
+        (item.file, item.text, item.category,
+         directions.get(feed[item.row]["direction"]) if item.file == CUR_FEED else None)
+        for item in labelled_items(shared)
+        if item.is_signal and item.category
+    ]  # fmt: skip
+
+
+CUR_FEED = "spb_cur_incidents_2022"
+
+
+def baseline(texts: list[str]) -> list[str]:
+    """TF-IDF (word 1–2 + char 2–5) + logistic regression on the seed examples' categories."""
+    mapping = topic_categories(DATA_DIR)
+    seed = [e for e in seed_examples(DATA_DIR) if e.is_signal and e.label]
+    seed_texts = [e.text.lower() for e in seed]
+    words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)
+    chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)
+    matrix = sp.hstack([words.fit_transform(seed_texts), chars.fit_transform(seed_texts)]).tocsr()
+    labels = [mapping[e.label or ""] for e in seed]
+    model = LogisticRegression(C=10, max_iter=2000).fit(matrix, labels)
+    lowered = [t.lower() for t in texts]
+    held = sp.hstack([words.transform(lowered), chars.transform(lowered)]).tocsr()
+    return list(model.predict(held))
+
+
+def accuracy(truth: list[str | None], predicted: list[str]) -> dict[str, float | int]:
+    pairs = [(t, p) for t, p in zip(truth, predicted, strict=True) if t]
+    hits = sum(t == p for t, p in pairs)
+    return {"n": len(pairs), "accuracy": round(hits / max(len(pairs), 1), 3)}
+
+
+def blended(
+    bundle: ClassifierBundle, prepared: list, matrix: Any, rows: list, train: Any, test: Any
+) -> list[str]:
+    """The product's categories for `test`: the bundle with a category model fitted on `train`."""
+    model = fit_category_model(matrix[train], [rows[i][2] for i in train])
+    hint = (list(model.classes), model.probabilities(matrix[test]), CATEGORY_WEIGHT)
+    picked = [prepared[i] for i in test]
+    return [p.category or "" for p in bundle.predict_prepared(picked, category_hint=hint)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=SHARED, help="The shared data directory.")
+    args = parser.parse_args()
+    rows = signal_rows(args.shared)
+    texts = [text for _, text, _, _ in rows]
+    lemmatizer = Lemmatizer()
+    prepared = prepare(texts, lemmatizer)
+    matrix = SignalFeatures().transform(prepared, [PostContext()] * len(texts), structure=False)
+    with tempfile.TemporaryDirectory() as cache:
+        bundle = cold_start_bundle(DATA_DIR, cache_dir=Path(cache), lemmatizer=lemmatizer)
+    ours = [p.category or "" for p in bundle.predict_prepared(prepared)]
+    cv = [""] * len(rows)
+    for train, test in KFold(5, shuffle=True, random_state=0).split(texts):
+        for i, category in zip(test, blended(bundle, prepared, matrix, rows, train, test),
+                               strict=True):  # fmt: skip
+            cv[i] = category
+    cur = [i for i, row in enumerate(rows) if row[0] == "spb_cur_incidents_2022"]
+    others = [i for i, row in enumerate(rows) if row[0] != "spb_cur_incidents_2022"]
+    lofo = blended(bundle, prepared, matrix, rows, others, cur)
+    base = baseline(texts)
+    report: dict[str, Any] = {}
+    for name, picked in (("all_signals", list(range(len(rows)))), ("cur_feed", cur)):
+        hand = [rows[i][2] for i in picked]
+        report[name] = {
+            "cold_start_vs_hand": accuracy(hand, [ours[i] for i in picked]),
+            "shipped_cv5_vs_hand": accuracy(hand, [cv[i] for i in picked]),
+            "baseline_vs_hand": accuracy(hand, [base[i] for i in picked]),
+        }
+    direction = [rows[i][3] for i in cur]
+    report["cur_feed"] |= {
+        "shipped_leave_cur_out_vs_hand": accuracy([rows[i][2] for i in cur], lofo),
+        "cold_start_vs_direction": accuracy(direction, [ours[i] for i in cur]),
+        "shipped_cv5_vs_direction": accuracy(direction, [cv[i] for i in cur]),
+        "baseline_vs_direction": accuracy(direction, [base[i] for i in cur]),
+    }
+    misses = Counter((rows[i][2], cv[i]) for i in range(len(rows)) if rows[i][2] != cv[i])
+    report["top_confusions_cv5"] = [f"{t}->{p}: {n}" for (t, p), n in misses.most_common(8)]
+    print(json.dumps(report, ensure_ascii=False, indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,348 @@
+"""Signal vs noise on real social media: build the shipped signal model, and measure it.
+
+    .venv/bin/python -m benchmarks.social_signal build      # data/social_signal.npz and
+                                                            # data/social_categories.npz
+    .venv/bin/python -m benchmarks.social_signal evaluate   # CV, leave-one-file-out, baseline
+    .venv/bin/python -m benchmarks.social_signal load       # moderator load on whole crawls
+
+Reads the hand-labelled rows of ../shared/data/social (benchmarks/labels/*.csv: file, row,
+signal, category, kind) in place (not the authored seed examples: with them, precision at
+85% recall fell from 0.84 to 0.78 in cross-validation). The structure of
+each row (who wrote it, post or comment, the page's role) is what a crawler records for such
+an item: the Stavropol posts are the communities' own (role from stavropol_communities.csv),
+their comments are residents', the SPb administration-page comments are residents' except
+the page's own replies, the Moscow channel posts are a news channel's own.
+
+`build` trains on every labelled row, fits the calibration on 5-fold out-of-fold logits and
+takes the operating threshold from that out-of-fold precision/recall curve: the highest
+threshold that keeps TARGET_RECALL of the real signals. `evaluate` repeats the whole
+procedure inside each training split (so no test row picks its own threshold) and prints
+precision/recall/F1 beside a TF-IDF + logistic regression baseline fitted on the same split.
+"""
+
+import argparse
+import csv
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression, SGDClassifier
+from sklearn.model_selection import StratifiedKFold
+
+from benchmarks.nlp_common import SHARED
+from models.annotation import PostContext
+from nlp.features import prepare
+from nlp.lemmas import Lemmatizer
+from nlp.social import (
+    SOCIAL_CATEGORIES_FILE,
+    SOCIAL_MODEL_FILE,
+    SignalFeatures,
+    SocialCategoryModel,
+    SocialSignalModel,
+    fit_calibration,
+    load_social_model,
+)
+from nlp.structure import structural_verdict, with_parent
+
+ROOT = Path(__file__).resolve().parents[1]
+LABELS = ROOT / "benchmarks" / "labels"
+DATA = ROOT / "data"
+TARGET_RECALL = 0.9  # of real signals kept at the operating threshold (issue 13 asks >= 0.85)
+FILES = (
+    "stavropol_vk_posts",
+    "stavropol_vk_comments",
+    "spb_vk_comments_sample",
+    "spb_cur_incidents_2022",
+    "moscow_tg_moskvach",
+)
+SGD_ALPHA = 1e-4
+SGD_EPOCHS = 20
+COMMUNITY_ROLES = {"commerce": "media"}  # a flea market's own posts: a page's own, not residents'
+
+
+@dataclass(frozen=True)
+class Item:
+    file: str
+    row: int
+    text: str
+    context: PostContext
+    is_signal: bool
+    category: str
+    kind: str
+
+
+def shared_rows(shared: Path, name: str) -> list[dict[str, str]]:
+    with (shared / "social" / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def labelled_items(shared: Path) -> list[Item]:
+    """Every hand-labelled row of every label file (`file` names the data file)."""
+    roles = _community_roles()
+    labels: dict[str, dict[int, dict[str, str]]] = {}
+    for path in sorted(LABELS.glob("*.csv")):
+        with path.open(encoding="utf-8", newline="") as handle:
+            for label in csv.DictReader(handle):
+                if "signal" in label and "file" in label:
+                    name = Path(label["file"]).stem
+                    labels.setdefault(name, {})[int(label["row"])] = label
+    items = []
+    for name in FILES:
+        rows = shared_rows(shared, name) if name in labels else []
+        for number, label in sorted(labels.get(name, {}).items()):
+            row = rows[number]
+            text = row.get("text") or row.get("Текст комментария") or ""
+            context = _context(name, row, label["kind"], roles)
+            items.append(
+                Item(name, number, text, context, label["signal"] == "1", label["category"],
+                     label["kind"])
+            )  # fmt: skip
+    return items
+
+
+def _community_roles() -> dict[str, str]:
+    with (LABELS / "stavropol_communities.csv").open(encoding="utf-8", newline="") as handle:
+        return {
+            r["community"]: COMMUNITY_ROLES.get(r["role"], r["role"])
+            for r in csv.DictReader(handle)
+        }
+
+
+def _context(name: str, row: dict[str, str], kind: str, roles: dict[str, str]) -> PostContext:
+    if name == "stavropol_vk_posts":
+        return PostContext(
+            position="post", author_is_source=True, source_role=roles.get(row["community"])
+        )
+    if name == "stavropol_vk_comments":  # their communities were not kept in the source
+        return PostContext(position="comment", author_is_source=False)
+    if name == "moscow_tg_moskvach":
+        return PostContext(position="post", author_is_source=True, source_role="media")
+    # comments on district administrations' pages: residents', and the page's own replies
+    return PostContext(
+        position="comment", author_is_source=kind == "official_reply", source_role="authority"
+    )
+
+
+class Trainer:
+    """Features once for all items; fits on any subset of rows."""
+
+    def __init__(self, items: Sequence[Item], lemmatizer: Lemmatizer) -> None:
+        self.items = list(items)
+        texts = [with_parent(i.context, i.text) for i in self.items]
+        # Words only: in this sample the structure (role, position) says which file a row
+        # comes from, and the files differ in their share of signals, so a model would learn
+        # the files, not the structure. The shipped weights of the structure features stay
+        # zero; moderators' own decisions teach them where the product runs (fine_tuned).
+        self.matrix = SignalFeatures().transform(
+            prepare(texts, lemmatizer), [PostContext()] * len(texts), structure=False
+        )
+        self.y = np.array([i.is_signal for i in self.items], dtype=np.float64)
+        self.ruled = np.array(
+            [structural_verdict(i.context, i.text) is not None for i in self.items]
+        )
+
+    def fit(self, rows: np.ndarray) -> SocialSignalModel:
+        """Weights on `rows`, calibration and threshold from 5-fold out-of-fold logits."""
+        weights, intercept = self._fit_raw(rows)
+        logits = np.zeros(len(rows))
+        folds = StratifiedKFold(5, shuffle=True, random_state=0)
+        for inner, held in folds.split(rows, self.y[rows]):
+            w, b = self._fit_raw(rows[inner])
+            logits[held] = self.matrix[rows[held]] @ w + b
+        scale, shift = fit_calibration(logits, self.y[rows])
+        probs = 1 / (1 + np.exp(-(scale * logits + shift)))
+        real = ~self.ruled[rows]
+        threshold = operating_threshold(probs[real], self.y[rows][real], TARGET_RECALL)
+        info = {"rows": len(rows), "target_recall": TARGET_RECALL}
+        return SocialSignalModel(
+            weights.astype(np.float32), intercept, scale, shift, threshold, info
+        )
+
+    def _fit_raw(self, rows: np.ndarray) -> tuple[np.ndarray, float]:
+        """Logistic loss by SGD: the same model as `fit_logistic`, in a second, not a minute."""
+        model = SGDClassifier(loss="log_loss", alpha=SGD_ALPHA, max_iter=SGD_EPOCHS, tol=None,
+                              random_state=0)  # fmt: skip
+        model.fit(
+            self.matrix[rows],
+            self.y[rows],
+        )
+        return model.coef_.ravel(), float(model.intercept_[0])
+
+    def decide(self, model: SocialSignalModel, rows: np.ndarray) -> np.ndarray:
+        """The product's decision: the structure's verdict, else the model at its threshold."""
+        passed = model.probabilities(self.matrix[rows]) >= model.threshold
+        return passed & ~self.ruled[rows]
+
+
+def fit_category_model(matrix: Any, categories: Sequence[str]) -> SocialCategoryModel:
+    """One-vs-rest logistic regression (SGD) over the hashed words of real signals."""
+    model = SGDClassifier(loss="log_loss", alpha=SGD_ALPHA, max_iter=SGD_EPOCHS, tol=None,
+                          random_state=0)  # fmt: skip
+    model.fit(matrix, list(categories))
+    return SocialCategoryModel.from_dense(model.classes_, model.coef_, model.intercept_)
+
+
+def operating_threshold(probs: np.ndarray, y: np.ndarray, recall: float) -> float:
+    """The highest threshold whose recall of the signals is at least `recall`."""
+    signal_probs = np.sort(probs[y == 1])[::-1]
+    if not len(signal_probs):
+        return 0.5
+    keep = int(np.ceil(recall * len(signal_probs)))
+    return float(signal_probs[keep - 1])
+
+
+def scores(truth: np.ndarray, passed: np.ndarray) -> dict[str, float]:
+    tp = float(np.sum(passed & truth))
+    precision = tp / max(float(np.sum(passed)), 1.0)
+    recall = tp / max(float(np.sum(truth)), 1.0)
+    f1 = 2 * precision * recall / max(precision + recall, 1e-9)
+    return {
+        "n": len(truth),
+        "signals": int(truth.sum()),
+        "passed": int(passed.sum()),
+        "precision": round(precision, 3),
+        "recall": round(recall, 3),
+        "f1": round(f1, 3),
+    }
+
+
+def baseline_passed(items: Sequence[Item], train: np.ndarray, test: np.ndarray) -> np.ndarray:
+    """TF-IDF (word 1–2 + char 2–5) + logistic regression on the texts alone."""
+    words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)
+    chars = TfidfVectorizer(
+        analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, max_features=300_000
+    )
+    texts = [items[i].text.lower() for i in range(len(items))]
+    import scipy.sparse as sp
+
+    fit_texts = [texts[i] for i in train]
+    matrix = sp.hstack([words.fit_transform(fit_texts), chars.fit_transform(fit_texts)]).tocsr()
+    labels = [items[i].is_signal for i in train]
+    model = LogisticRegression(C=10, class_weight="balanced", solver="liblinear").fit(
+        matrix, labels
+    )
+    test_texts = [texts[i] for i in test]
+    held = sp.hstack([words.transform(test_texts), chars.transform(test_texts)]).tocsr()
+    return np.asarray(model.predict(held), dtype=bool)
+
+
+def evaluate(trainer: Trainer) -> dict[str, object]:
+    items = trainer.items
+    real = np.arange(len(items))
+    truth = trainer.y.astype(bool)
+    ours = np.zeros(len(items), dtype=bool)
+    text_only = np.zeros(len(items), dtype=bool)
+    base = np.zeros(len(items), dtype=bool)
+    folds = StratifiedKFold(5, shuffle=True, random_state=1)
+    for train, test in folds.split(real, truth[real]):
+        rows = real[train]
+        model = trainer.fit(rows)
+        ours[real[test]] = trainer.decide(model, real[test])
+        text_only[real[test]] = model.probabilities(trainer.matrix[real[test]]) >= model.threshold
+        base[real[test]] = baseline_passed(items, real[train], real[test])
+    report: dict[str, object] = {
+        "cv5_all": {
+            "ours": scores(truth[real], ours[real]),
+            "ours_without_structure_rules": scores(truth[real], text_only[real]),
+            "baseline_tfidf_logreg": scores(truth[real], base[real]),
+        },
+    }
+    by_role: dict[str, dict[str, object]] = {}
+    for role in ("authority", "residents", "media", None):
+        rows = np.array([i for i in real if items[i].context.source_role == role])
+        if len(rows):
+            by_role[str(role or "unknown")] = {
+                "ours": scores(truth[rows], ours[rows]),
+                "baseline": scores(truth[rows], base[rows]),
+            }
+    report["cv5_by_role"] = by_role
+    report["leave_one_file_out"] = leave_one_file_out(trainer, real)
+    return report
+
+
+def leave_one_file_out(trainer: Trainer, real: np.ndarray) -> dict[str, object]:
+    items, truth = trainer.items, trainer.y.astype(bool)
+    out: dict[str, object] = {}
+    for name in FILES:
+        test = np.array([i for i in real if items[i].file == name])
+        train = np.array([i for i in real if items[i].file != name])
+        if not len(test):
+            continue
+        model = trainer.fit(train)
+        out[name] = {
+            "ours": scores(truth[test], trainer.decide(model, test)),
+            "baseline": scores(truth[test], baseline_passed(items, train, test)),
+        }
+    return out
+
+
+def moderator_load(shared: Path, lemmatizer: Lemmatizer) -> dict[str, object]:
+    """The share of whole real crawls (every row, labelled or not) that passes the filter:
+    the shipped model at its threshold after the structure's verdicts. Of these rows, 1,929
+    were in its training sample (the Stavropol ones: 950 of 8,455)."""
+    model = load_social_model(DATA / SOCIAL_MODEL_FILE)
+    roles = _community_roles()
+    crawls = {
+        "stavropol_vk_posts": [(r["text"], _context("stavropol_vk_posts", r, "", roles))
+                               for r in shared_rows(shared, "stavropol_vk_posts")],
+        "stavropol_vk_comments": [(r["text"], PostContext(position="comment"))
+                                  for r in shared_rows(shared, "stavropol_vk_comments")],
+        "moscow_tg_moskvach": [(r["text"], PostContext(author_is_source=True, source_role="media"))
+                               for r in shared_rows(shared, "moscow_tg_moskvach")],
+    }  # fmt: skip
+    out: dict[str, object] = {}
+    total = passed_total = 0
+    for name, rows in crawls.items():
+        texts = [with_parent(c, t) for t, c in rows]
+        contexts = [c for _, c in rows]
+        matrix = SignalFeatures().transform(prepare(texts, lemmatizer), contexts)
+        passed = model.probabilities(matrix) >= model.threshold
+        ruled = np.array([structural_verdict(c, t) is not None for t, c in rows])
+        count = int((passed & ~ruled).sum())
+        out[name] = {"items": len(rows), "to_review": count, "share": round(count / len(rows), 3)}
+        total, passed_total = total + len(rows), passed_total + count
+    out["all"] = {"items": total, "to_review": passed_total,
+                  "share": round(passed_total / total, 3)}  # fmt: skip
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("command", choices=("build", "evaluate", "load"))
+    parser.add_argument("--shared", type=Path, default=SHARED, help="The shared data directory.")
+    parser.add_argument("--out", type=Path, default=DATA / SOCIAL_MODEL_FILE)
+    args = parser.parse_args()
+    if args.command == "load":
+        print(json.dumps(moderator_load(args.shared, Lemmatizer()), indent=1))
+        return
+    items = labelled_items(args.shared)
+    trainer = Trainer(items, Lemmatizer())
+    if args.command == "build":
+        model = trainer.fit(np.arange(len(items)))
+        model.info |= {"labelled": len(items)}
+        model.save(args.out)
+        signals = [i for i, item in enumerate(items) if item.is_signal and item.category]
+        categories = fit_category_model(trainer.matrix[signals],
+                                        [items[i].category for i in signals])  # fmt: skip
+        categories.save(args.out.parent / SOCIAL_CATEGORIES_FILE)
+        print(
+            json.dumps(
+                {
+                    "out": str(args.out),
+                    "threshold": round(model.threshold, 4),
+                    "scale": round(model.scale, 3),
+                    "shift": round(model.shift, 3),
+                    **model.info,
+                }
+            )
+        )
+        return
+    print(json.dumps(evaluate(trainer), ensure_ascii=False, indent=1))
+
+
+if __name__ == "__main__":
+    main()

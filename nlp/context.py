@@ -1,0 +1,82 @@
+"""What the NLP stage knows of each stored post besides its words (`PostContext`)."""
+
+from sqlmodel import Session, col, select
+
+from models.annotation import PostContext
+from models.post import AuthorKind, Post, ThreadPosition
+from models.source import Source
+from nlp.roles import guess_role
+
+GUESS_SAMPLE = 500  # posts of a source read to guess its role
+
+
+def post_contexts(session: Session, *, posts: list[Post]) -> list[PostContext]:
+    """One context per post: its author, its thread position and parent, its page's role."""
+    roles = {source_id: source_role(session, source_id=source_id)
+             for source_id in {post.source_id for post in posts}}  # fmt: skip
+    parents = parent_posts(session, posts=posts)
+    return [_context(post, roles[post.source_id], parents.get(post.id or 0)) for post in posts]
+
+
+def _context(post: Post, role: str | None, parent: Post | None) -> PostContext:
+    in_thread = post.thread_position != ThreadPosition.POST
+    return PostContext(
+        position=post.thread_position,
+        author_is_source=post.author_kind == AuthorKind.SOURCE,
+        author_is_community=post.author_kind == AuthorKind.COMMUNITY,
+        source_role=role,
+        parent_text=parent.text if parent is not None else None,
+        parent_missing=in_thread and parent is None and post.parent_external_id is not None,
+    )
+
+
+def parent_posts(session: Session, *, posts: list[Post]) -> dict[int, Post]:
+    """post id -> its parent, fetched from the same source (else any source: VK ids are
+    global, "owner_post[_comment]")."""
+    wanted = {p.parent_external_id for p in posts if p.parent_external_id}
+    if not wanted:
+        return {}
+    found = session.exec(select(Post).where(col(Post.external_id).in_(wanted))).all()
+    by_key = {(p.source_id, p.external_id): p for p in found}
+    by_id = {p.external_id: p for p in found if "_" in p.external_id}
+    out = {}
+    for post in posts:
+        key = post.parent_external_id
+        parent = by_key.get((post.source_id, key or "")) or by_id.get(key or "")
+        if parent is not None and post.id is not None:
+            out[post.id] = parent
+    return out
+
+
+def source_role(session: Session, *, source_id: int) -> str | None:
+    """The operator's role for the source, else a guess (stored, marked as guessed)."""
+    source = session.get(Source, source_id)
+    if source is None or source.role is not None:
+        return source.role if source else None
+    sample = session.exec(
+        select(Post.author_kind, Post.thread_position)
+        .where(Post.source_id == source_id)
+        .limit(GUESS_SAMPLE)
+    ).all()
+    guessed = guess_role(name=source.name, posts=[(kind, position) for kind, position in sample])
+    if guessed is not None:
+        source.role, source.role_guessed = guessed, True
+        session.add(source)
+    return guessed
+
+
+def answered_posts(session: Session, *, posts: list[Post]) -> list[tuple[Post, Post]]:
+    """The page's own replies on an authority page -> the resident's post each answers."""
+    parents = parent_posts(session, posts=posts)
+    out = []
+    for post in posts:
+        parent = parents.get(post.id or 0)
+        if (
+            parent is not None
+            and post.author_kind == AuthorKind.SOURCE
+            and post.thread_position != ThreadPosition.POST
+            and parent.author_kind != AuthorKind.SOURCE
+            and source_role(session, source_id=post.source_id) == "authority"
+        ):
+            out.append((post, parent))
+    return out

@@ -1,0 +1,242 @@
+"""The signal model that has seen real social media: hashed text + structure, shipped as weights.
+
+The product cannot contain the real texts it learned from, so what it ships is a vector of
+weights over hashed features (`data/social_signal.npz`, built by
+`python -m benchmarks.social_signal build`): no words, no texts, a fixed size. Its inputs are
+the lemmas and characters of a text (hashed) and the structure of the item (who wrote it,
+where it sits in a thread, the role of the page it is on). Its logit is turned into a
+probability by a fitted sigmoid (Platt scaling on out-of-fold predictions), and a text is
+called a signal at or above `threshold`, chosen on the measured precision/recall curve.
+
+Moderators' decisions fine-tune the weights (`fine_tuned`): a logistic regression anchored
+to the shipped weights, so a few hundred labels correct it without forgetting the rest.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.optimize import minimize
+from sklearn.feature_extraction.text import HashingVectorizer
+
+from models.annotation import PostContext
+
+SOCIAL_MODEL_FILE = "social_signal.npz"
+WORD_FEATURES = 1 << 18
+CHAR_FEATURES = 1 << 18
+STRUCTURE_FEATURES = 1 << 10
+SHORT_WORDS = 4  # a reply of at most this many words means little without its parent
+L2 = 1.0  # the penalty of a fresh fit (per weight, summed loss over rows)
+FINE_TUNE_L2 = 3.0  # the pull towards the shipped weights when moderators fine-tune them
+
+
+def structure_tokens(context: PostContext, text: str) -> list[str]:
+    """The structural facts of one item as tokens (and their combinations)."""
+    role = context.source_role or "unknown"
+    author = (
+        "source"
+        if context.author_is_source
+        else "community"
+        if context.author_is_community
+        else "person"
+    )
+    position = context.position if context.position in ("comment", "reply") else "post"
+    tokens = [f"role={role}", f"author={author}", f"pos={position}",
+              f"role={role}|author={author}", f"role={role}|pos={position}",
+              f"author={author}|pos={position}", f"all={role}|{author}|{position}"]  # fmt: skip
+    if len(text.split()) <= SHORT_WORDS:
+        tokens.append(f"short|pos={position}")
+    if context.parent_text:
+        tokens.append("has_parent")
+    elif context.parent_missing:
+        tokens.append("orphan")
+    return tokens
+
+
+class SignalFeatures:
+    """Hashed lemma 1–2-grams, hashed character 3–5-grams and hashed structure tokens."""
+
+    def __init__(self) -> None:
+        self.words = HashingVectorizer(
+            n_features=WORD_FEATURES, ngram_range=(1, 2), alternate_sign=False, binary=True,
+            token_pattern=r"(?u)\b\w+\b", lowercase=False,
+        )  # fmt: skip
+        self.chars = HashingVectorizer(
+            n_features=CHAR_FEATURES, analyzer="char_wb", ngram_range=(3, 5),
+            alternate_sign=False, binary=True, lowercase=False,
+        )  # fmt: skip
+        self.structure = HashingVectorizer(
+            n_features=STRUCTURE_FEATURES, analyzer=_identity, alternate_sign=False, norm=None,
+            binary=True,
+        )  # fmt: skip
+
+    @property
+    def size(self) -> int:
+        return WORD_FEATURES + CHAR_FEATURES + STRUCTURE_FEATURES
+
+    def transform(
+        self,
+        prepared: Sequence[tuple[str, str]],
+        contexts: Sequence[PostContext],
+        *,
+        structure: bool = True,
+    ) -> sp.csr_matrix:
+        """`prepared`: (lemmas, cleaned lowercase text) per text, as `nlp.features.prepare`.
+        `structure=False`: the structure block left empty (words only)."""
+        lemmas = [pair[0] for pair in prepared]
+        cleaned = [pair[1] for pair in prepared]
+        tokens = [structure_tokens(c, t) if structure else []
+                  for c, t in zip(contexts, cleaned, strict=True)]  # fmt: skip
+        blocks = [self.words.transform(lemmas), self.chars.transform(cleaned),
+                  self.structure.transform(tokens)]  # fmt: skip
+        return sp.hstack(blocks, format="csr", dtype=np.float64)
+
+
+def _identity(tokens: list[str]) -> list[str]:
+    return tokens
+
+
+@dataclass
+class SocialSignalModel:
+    """Weights over `SignalFeatures`, a sigmoid calibration and the operating threshold."""
+
+    weights: np.ndarray
+    intercept: float
+    scale: float = 1.0  # calibrated probability = sigmoid(scale * logit + shift)
+    shift: float = 0.0
+    threshold: float = 0.5
+    info: dict[str, Any] = field(default_factory=dict)
+
+    def logits(self, matrix: sp.csr_matrix) -> np.ndarray:
+        return np.asarray(matrix @ self.weights.astype(np.float64)) + self.intercept
+
+    def probabilities(self, matrix: sp.csr_matrix) -> np.ndarray:
+        return _sigmoid(self.scale * self.logits(matrix) + self.shift)
+
+    def fine_tuned(
+        self, matrix: sp.csr_matrix, is_signal: Sequence[bool], *, l2: float = FINE_TUNE_L2
+    ) -> "SocialSignalModel":
+        """A copy trained further on labelled items, anchored to these weights."""
+        y = np.asarray(is_signal, dtype=np.float64)
+        weights, intercept = fit_logistic(
+            matrix, y, l2=l2, anchor=self.weights.astype(np.float64), intercept=self.intercept
+        )
+        info = {**self.info, "fine_tuned_on": len(y)}
+        return SocialSignalModel(weights.astype(np.float32), intercept, self.scale, self.shift,
+                                 self.threshold, info)  # fmt: skip
+
+    def save(self, path: Path) -> Path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        numbers = np.array([self.intercept, self.scale, self.shift, self.threshold])
+        info = np.array([repr(sorted(self.info.items()))])
+        with path.open("wb") as handle:
+            np.savez_compressed(handle, weights=self.weights.astype(np.float32),
+                                numbers=numbers, info=info)  # fmt: skip
+        return path
+
+
+def load_social_model(path: Path) -> SocialSignalModel:
+    """The shipped (or a fine-tuned) model; plain arrays only (`allow_pickle=False`)."""
+    with np.load(path, allow_pickle=False) as archive:
+        weights = archive["weights"]
+        intercept, scale, shift, threshold = (float(v) for v in archive["numbers"])
+        info = {"file": path.name, "description": str(archive["info"][0])}
+    if weights.shape != (SignalFeatures().size,):
+        raise ValueError(f"{path} holds {weights.shape[0]} weights, not {SignalFeatures().size}")
+    return SocialSignalModel(weights, intercept, scale, shift, threshold, info)
+
+
+def fit_logistic(
+    matrix: sp.csr_matrix,
+    y: np.ndarray,
+    *,
+    l2: float = L2,
+    sample_weight: np.ndarray | None = None,
+    anchor: np.ndarray | None = None,
+    intercept: float = 0.0,
+) -> tuple[np.ndarray, float]:
+    """Weighted logistic regression, penalised by l2 × ‖w − anchor‖² (anchor: zeros)."""
+    n, size = matrix.shape
+    weight = np.ones(n) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+    base = np.zeros(size) if anchor is None else anchor
+    used = np.flatnonzero(np.asarray(matrix.getnnz(axis=0)).ravel())  # the rest stay at anchor
+    local = matrix[:, used].tocsr()
+    offset = np.asarray(matrix @ base).ravel()
+
+    def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        delta, b = theta[:-1], theta[-1]
+        z = offset + local @ delta + b
+        p = _sigmoid(z)
+        value = np.sum(weight * (np.logaddexp(0, z) - y * z)) + l2 * float(delta @ delta)
+        residual = weight * (p - y)
+        gradient = np.append(local.T @ residual + 2 * l2 * delta, residual.sum())
+        return float(value), gradient
+
+    start = np.append(np.zeros(len(used)), intercept)
+    result = minimize(loss, start, jac=True, method="L-BFGS-B", options={"maxiter": 500})
+    weights = base.copy()
+    weights[used] += result.x[:-1]
+    return weights, float(result.x[-1])
+
+
+def fit_calibration(logits: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """Platt scaling: (scale, shift) minimising the log loss of sigmoid(scale × logit + shift)."""
+
+    def loss(theta: np.ndarray) -> float:
+        z = theta[0] * logits + theta[1]
+        return float(np.mean(np.logaddexp(0, z) - y * z))
+
+    result = minimize(loss, np.array([1.0, 0.0]), method="Nelder-Mead")
+    return float(result.x[0]), float(result.x[1])
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return np.asarray(0.5 * (1.0 + np.tanh(0.5 * np.asarray(z, dtype=np.float64))))
+
+
+SOCIAL_CATEGORIES_FILE = "social_categories.npz"
+CATEGORY_WEIGHT = 0.5  # its share when averaged with a bundle's own category probabilities
+
+
+@dataclass
+class SocialCategoryModel:
+    """Category weights over `SignalFeatures`, learned from real signals in residents' words.
+
+    Stored sparse: only the rows of features seen in training (the rest are zero), as
+    float16 — a few hundred kilobytes of numbers, no words.
+    """
+
+    classes: np.ndarray  # category codes
+    rows: np.ndarray  # feature indices with weights
+    weights: np.ndarray  # len(rows) × len(classes)
+    intercepts: np.ndarray
+
+    @classmethod
+    def from_dense(
+        cls, classes: Sequence[str], weights: np.ndarray, intercepts: np.ndarray
+    ) -> "SocialCategoryModel":
+        """From a classes × features weight matrix (scikit-learn's `coef_`)."""
+        rows = np.flatnonzero(np.any(weights != 0, axis=0))
+        kept = weights[:, rows].T.astype(np.float16)
+        return cls(np.asarray(classes), rows.astype(np.int32), kept, np.asarray(intercepts))
+
+    def probabilities(self, matrix: sp.csr_matrix) -> np.ndarray:
+        """One-vs-rest logistic scores, normalised per row (as scikit-learn does)."""
+        scores = np.asarray(matrix[:, self.rows] @ self.weights.astype(np.float64))
+        scores = _sigmoid(scores + self.intercepts)
+        return np.asarray(scores / np.maximum(scores.sum(axis=1, keepdims=True), 1e-12))
+
+    def save(self, path: Path) -> Path:
+        with path.open("wb") as handle:
+            np.savez_compressed(handle, classes=self.classes.astype(str), rows=self.rows,
+                                weights=self.weights, intercepts=self.intercepts)  # fmt: skip
+        return path
+
+
+def load_category_model(path: Path) -> SocialCategoryModel:
+    with np.load(path, allow_pickle=False) as archive:
+        return SocialCategoryModel(archive["classes"], archive["rows"], archive["weights"],
+                                   archive["intercepts"])  # fmt: skip

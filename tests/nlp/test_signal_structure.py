@@ -1,0 +1,136 @@
+"""Structure before words: role rules, replies read with their parent, the shipped signal
+model's calibration, and moderators' labels fine-tuning it."""
+
+import numpy as np
+import pytest
+
+from models.annotation import PostContext
+from nlp.annotator import Annotator
+from nlp.classifier import ClassifierBundle
+from nlp.features import prepare
+from nlp.lemmas import Lemmatizer
+from nlp.resolver import MunicipalityResolver
+from nlp.social import (
+    SOCIAL_MODEL_FILE,
+    SignalFeatures,
+    SocialSignalModel,
+    fit_calibration,
+    load_social_model,
+)
+from nlp.structure import structural_verdict
+from otklik.paths import DATA_DIR
+
+AUTHORITY_POST = PostContext(position="post", author_is_source=True, source_role="authority")
+PAGE_REPLY = PostContext(position="reply", author_is_source=True, source_role="authority")
+RESIDENT_COMMENT = PostContext(position="comment", author_is_source=False, source_role="authority")
+UNKNOWN_AUTHOR = PostContext(position="comment", author_is_source=None, source_role="authority")
+ORPHAN = PostContext(position="reply", parent_missing=True, source_role="authority")
+OTHER_ACCOUNT = PostContext(position="comment", author_is_community=True, source_role="authority")
+NEWS_OWN_POST = PostContext(position="post", author_is_source=True, source_role="media")
+PARENT = "Во дворе дома на улице Ленина, 5 третью неделю не вывозят мусор, контейнеры переполнены"
+
+
+@pytest.mark.parametrize(
+    ("context", "text", "reason"),
+    [
+        (AUTHORITY_POST, "Приглашаем всех на фестиваль в парке", "authority_post"),
+        (PAGE_REPLY, "Информация передана в управляющую компанию", "page_reply"),
+        (OTHER_ACCOUNT, "Заявка принята в работу", "official_account"),
+        (ORPHAN, "так и не убрали", "orphan_short_reply"),
+        (RESIDENT_COMMENT, "Когда уберут мусор во дворе?", None),
+        (UNKNOWN_AUTHOR, "Когда уберут мусор во дворе?", None),  # read as a resident's
+        (NEWS_OWN_POST, "На Ленина прорвало трубу", None),  # a news page's post: the words decide
+        (ORPHAN, "Третью неделю на Ленина, 5 не вывозят мусор, контейнеры переполнены", None),
+    ],
+)
+def test_structural_verdicts(context: PostContext, text: str, reason: str | None) -> None:
+    verdict = structural_verdict(context, text)
+    assert (verdict.reason if verdict else None) == reason
+    assert verdict is None or verdict.is_signal is False
+
+
+@pytest.fixture(scope="module")
+def shipped() -> SocialSignalModel:
+    return load_social_model(DATA_DIR / SOCIAL_MODEL_FILE)
+
+
+@pytest.fixture(scope="module")
+def social_annotator(
+    cold_bundle: ClassifierBundle, resolver: MunicipalityResolver, shipped: SocialSignalModel
+) -> Annotator:
+    return Annotator(cold_bundle, resolver, social=shipped)
+
+
+def test_authority_items_are_decided_by_structure(social_annotator: Annotator) -> None:
+    texts = ["Приглашаем всех на фестиваль в парке в субботу", "Спасибо, передали в ДЭУ"]
+    results = social_annotator.annotate(texts, contexts=[AUTHORITY_POST, PAGE_REPLY])
+    assert [r.is_signal for r in results] == [False, False]
+    assert [r.reasons["structure"] for r in results] == ["authority_post", "page_reply"]
+    assert all(r.signal_confidence == 1.0 for r in results)
+
+
+def test_resident_items_are_decided_by_the_calibrated_model(social_annotator: Annotator) -> None:
+    [result] = social_annotator.annotate([PARENT], contexts=[RESIDENT_COMMENT])
+    assert result.is_signal is True
+    assert 0.0 < result.reasons["signal_probability"] <= 1.0
+    assert "structure" not in result.reasons
+
+
+def test_a_short_reply_is_read_with_its_parent(social_annotator: Annotator) -> None:
+    reply = PostContext(position="reply", parent_text=PARENT, source_role="authority")
+    alone, with_parent = social_annotator.annotate([PARENT, "у нас тоже"],
+                                                   contexts=[RESIDENT_COMMENT, reply])  # fmt: skip
+    assert with_parent.reasons["read_with_parent"] is True
+    assert with_parent.category_code == alone.category_code
+    assert with_parent.is_signal is True
+
+
+def test_calibration_recovers_a_known_sigmoid() -> None:
+    rng = np.random.default_rng(0)
+    logits = rng.normal(0, 2, 20_000)
+    y = (rng.random(20_000) < 1 / (1 + np.exp(-(2 * logits - 1)))).astype(float)
+    scale, shift = fit_calibration(logits, y)
+    assert scale == pytest.approx(2.0, abs=0.15)
+    assert shift == pytest.approx(-1.0, abs=0.15)
+
+
+def test_shipped_model_is_calibrated_weights_with_a_measured_threshold(
+    shipped: SocialSignalModel, lemmatizer: Lemmatizer
+) -> None:
+    assert shipped.weights.shape == (SignalFeatures().size,)
+    assert 0.05 < shipped.threshold < 0.95
+    assert shipped.scale > 0  # calibration keeps the model's ranking
+    texts = [PARENT, "Поздравляем всех с праздником! Хороших выходных", "Продам диван недорого"]
+    probs = _probabilities(shipped, texts, lemmatizer)
+    assert np.all((probs >= 0) & (probs <= 1))
+    assert probs[0] > shipped.threshold > max(probs[1], probs[2])
+
+
+def test_moderators_labels_fine_tune_the_signal_model(
+    shipped: SocialSignalModel, lemmatizer: Lemmatizer
+) -> None:
+    noise = [f"Голосуйте за наш проект благоустройства сквера, вариант {n}" for n in range(8)]
+    signals = [f"Прорвало трубу отопления в подвале дома {n}, течёт кипяток" for n in range(8)]
+    items = noise + signals
+    labels = [False] * len(noise) + [True] * len(signals)
+    matrix = SignalFeatures().transform(prepare(items, lemmatizer), [PostContext()] * len(items))
+    tuned = shipped.fine_tuned(matrix, labels)
+    truth = np.array(labels, dtype=float)
+    assert _log_loss(tuned.logits(matrix), truth) < _log_loss(shipped.logits(matrix), truth)
+    after = tuned.probabilities(matrix)
+    assert np.all(after[: len(noise)] < tuned.threshold)  # the moderators' «Не сигнал»
+    assert np.all(after[len(noise) :] >= tuned.threshold)  # the signals stay signals
+    assert tuned.info["fine_tuned_on"] == len(items)
+    untouched = np.asarray(matrix.getnnz(axis=0)).ravel() == 0
+    assert np.array_equal(tuned.weights[untouched], shipped.weights[untouched])  # anchored
+
+
+def _probabilities(
+    model: SocialSignalModel, texts: list[str], lemmatizer: Lemmatizer
+) -> np.ndarray:
+    matrix = SignalFeatures().transform(prepare(texts, lemmatizer), [PostContext()] * len(texts))
+    return model.probabilities(matrix)
+
+
+def _log_loss(logits: np.ndarray, truth: np.ndarray) -> float:
+    return float(np.mean(np.logaddexp(0, logits) - truth * logits))
