@@ -1,19 +1,7 @@
 """Russian names of the codes the console would otherwise show raw (one place for them)."""
 
 from models.post import PostKind, ReviewStatus
-from models.source import SourceKind
-
-SOURCE_KIND_NAMES = {
-    SourceKind.VK_WALL: "стена ВКонтакте",
-    SourceKind.VK_COMMENTS: "комментарии ВКонтакте",
-    SourceKind.VK_SEARCH: "поиск ВКонтакте",
-    SourceKind.TELEGRAM: "канал Telegram",
-    SourceKind.TELEGRAM_EXPORT: "выгрузка Telegram",
-    SourceKind.VK_DUMP: "выгрузка ВКонтакте",
-    SourceKind.CSV: "таблица CSV",
-    SourceKind.JSONL: "файл JSONL",
-    SourceKind.DEMO: "демонстрационные данные",
-}
+from triage.export_labels import SOURCE_KIND_NAMES
 
 AGENCY_TYPE_NAMES = {
     "capital_repair_fund": "фонд капитального ремонта",

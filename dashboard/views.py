@@ -14,6 +14,7 @@ from models.incident import Incident
 from models.learning import ModelVersion
 from models.post import Post
 from models.source import Source
+from triage.export_labels import STATUS_NAMES
 from triage.rating import MunicipalityRating
 from triage.report_list import ReportRow
 from triage.scope import Scope
@@ -205,18 +206,7 @@ def marks(annotation: Annotation | None) -> dict[str, str]:
     return found
 
 
-REPORT_STATUS_NAMES = {
-    "new": "новое",
-    "sent": "направлено",
-    "in_progress": "в работе",
-    "waiting_citizen": "ждём заявителя",
-    "answered": "дан ответ",
-    "resolved": "решено",
-    "rejected": "отклонено",
-    "duplicate": "дубликат",
-    "not_in_competence": "не в компетенции",
-    "reopened": "открыто снова",
-}
+REPORT_STATUS_NAMES = STATUS_NAMES
 
 
 def report_status(status: str) -> str:

@@ -54,4 +54,5 @@ SOURCE_KIND_NAMES: dict[str, str] = {
     SourceKind.CSV: "таблица CSV",
     SourceKind.JSONL: "файл JSONL",
     SourceKind.DEMO: "демонстрационные данные",
+    SourceKind.MANUAL: "ручной ввод",
 }

@@ -12,25 +12,12 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from models.report import ReportStatus
 from triage.agency_updates import StatusNotAllowed
 from triage.errors import ConflictError, InvalidTransition, NotFound, TriageError
+from triage.export_labels import STATUS_NAMES
 from triage.scope import OutOfScope
 
 log = logging.getLogger(__name__)
-
-STATUS_NAMES = {
-    ReportStatus.NEW: "новое",
-    ReportStatus.SENT: "направлено",
-    ReportStatus.IN_PROGRESS: "в работе",
-    ReportStatus.WAITING_CITIZEN: "ждём заявителя",
-    ReportStatus.ANSWERED: "дан ответ",
-    ReportStatus.RESOLVED: "решено",
-    ReportStatus.REJECTED: "отклонено",
-    ReportStatus.DUPLICATE: "дубликат",
-    ReportStatus.NOT_IN_COMPETENCE: "не в компетенции",
-    ReportStatus.REOPENED: "открыто снова",
-}
 
 
 class ApiError(Exception):

@@ -16,7 +16,7 @@ from models.post import PipelineStage, Post, PostCreate, ReviewStatus
 from models.post_store import store_posts
 from tests.dashboard.browser import Browser, chromium
 from tests.dashboard.conftest import PASSWORD
-from tests.dashboard.test_browser import ARTIFACTS, console  # noqa: F401 - the fixture
+from tests.dashboard.test_browser import ARTIFACTS
 
 pytestmark = [
     pytest.mark.browser,
@@ -90,7 +90,7 @@ def _status(engine: Engine, post_id: int) -> str:
 
 
 def test_at_least_ten_posts_fit_on_a_1500_by_1000_screen(
-    console: str,  # noqa: F811 - the fixture
+    console: str,
     crowded: list[int],
     tmp_path: Path,
 ) -> None:
@@ -106,7 +106,7 @@ def test_at_least_ten_posts_fit_on_a_1500_by_1000_screen(
 
 
 def test_keyboard_next_previous_confirm_not_a_signal_edit_and_search(
-    console: str,  # noqa: F811 - the fixture
+    console: str,
     crowded: list[int],
     engine: Engine,
     tmp_path: Path,
