@@ -6,6 +6,7 @@ import sys
 import typer
 
 from otklik.paths import ROOT
+from otklik.runtime import get_engine
 from otklik.settings import get_settings
 
 APP = ROOT / "dashboard" / "app.py"
@@ -36,6 +37,7 @@ def dashboard(
 ) -> None:
     """Start the console (Streamlit, headless) on the configured database."""
     settings = get_settings()
+    get_engine()  # the embedded SQLite migrates itself; a database behind says so, in one line
     env = {**os.environ, "OTKLIK_DATABASE_URL": settings.database_url}
     command = streamlit_command(port=port or settings.dashboard_port, address=address)
     typer.echo(f"console: http://{address}:{port or settings.dashboard_port}")
