@@ -9,6 +9,7 @@ from dashboard import auth, charts, hints, resources, views
 from models.clock import now
 from triage.accounts import Right
 from triage.analytics import Dimension, Period, report_summary, top_topics, volumes
+from triage.answers import answer_summary
 from triage.rating import MunicipalityRating, municipality_rating
 
 SPANS = {7: "7 дней", 30: "30 дней", 90: "90 дней", 365: "год"}
@@ -33,6 +34,7 @@ with resources.session() as db:
     topics = top_topics(db, since=since, until=until)
     summary = report_summary(db, since=since, until=until, now=until)
     rating = municipality_rating(db, since=since, until=until, min_reports=MIN_REPORTS)
+    answers = answer_summary(db, since=since, until=until)
 
 
 def _category_chart() -> None:
@@ -139,6 +141,13 @@ tiles[2].metric("В срок (SLA)", views.share(summary.sla_compliance))
 tiles[3].metric("Медиана до ответа, ч", views.hours(summary.median_hours_to_first_answer))
 if not summary.total:
     st.caption(f"{span.capitalize()} обращений не создавали: доли и медиана не считаются («—»).")
+
+st.subheader("Публичные ответы администраций")
+answered = st.columns(3)
+answered[0].metric("Сигналов жителей", answers.signals)
+answered[1].metric("С ответом страницы", answers.answered)
+answered[2].metric("Доля с ответом", views.share(answers.share_answered))
+st.caption("Ответ страницы администрации под комментарием жителя в самой соцсети.")
 
 _rating(rating)
 _map(places)
