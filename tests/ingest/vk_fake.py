@@ -124,11 +124,24 @@ class FakeVk:
         return answer
 
     def _wall_getComments(self, values: dict[str, str]) -> dict[str, Any]:
+        """Top-level comments with up to `thread_items_count` replies nested in each
+        `thread`, or with `comment_id` the replies of one comment, as API 5.199 answers.
+
+        `comments` holds a post's comments flat: a reply carries `parents_stack`."""
         key = (int(values["owner_id"]), int(values["post_id"]))
-        comments = self.comments.get(key, [])
+        every = self.comments.get(key, [])
         offset, count = int(values.get("offset", 0)), int(values.get("count", 20))
-        page = comments[offset : offset + count]
-        return {"count": len(comments), "current_level_count": len(comments), "items": page}
+        if "comment_id" in values:
+            level = _replies(every, int(values["comment_id"]))
+            return {"count": len(level), "current_level_count": len(level),
+                    "can_post": True, "show_reply_button": True, "groups_can_post": True,
+                    "items": level[offset : offset + count]}  # fmt: skip
+        level = [c for c in every if not c.get("parents_stack")]
+        nested = int(values.get("thread_items_count", 0))
+        chosen = level[offset : offset + count]
+        page = [_with_thread(c, _replies(every, c["id"]), nested) for c in chosen]
+        return {"count": len(every), "current_level_count": len(level), "can_post": True,
+                "show_reply_button": True, "groups_can_post": True, "items": page}  # fmt: skip
 
     def _newsfeed_search(self, values: dict[str, str]) -> dict[str, Any]:
         start, end = int(values["start_time"]), int(values["end_time"])
@@ -148,6 +161,18 @@ class FakeVk:
     def _groups_getById(self, values: dict[str, str]) -> dict[str, Any]:
         group = self.groups.get(values["group_id"])
         return {"groups": [group] if group else [], "profiles": []}
+
+
+def _replies(comments: list[dict[str, Any]], comment_id: int) -> list[dict[str, Any]]:
+    return [c for c in comments if comment_id in (c.get("parents_stack") or [])]
+
+
+def _with_thread(
+    comment: dict[str, Any], replies: list[dict[str, Any]], nested: int
+) -> dict[str, Any]:
+    thread = {"count": len(replies), "items": replies[:nested], "can_post": True,
+              "show_reply_button": True, "groups_can_post": True}  # fmt: skip
+    return {**comment, "thread": thread}
 
 
 def _error(code: int, method: str, values: dict[str, str]) -> dict[str, Any]:
