@@ -23,7 +23,7 @@ class CrawlLimits:
     backoff_max_seconds: float = 3600.0
     search_window_seconds: int = 24 * 3600
     search_lookback_seconds: int = 7 * 24 * 3600
-    comments_posts: int = 10  # how many recent posts of a wall to read the comments of
+    comments_posts: int = 10  # recent posts of a wall or channel whose comments are read
 
 
 @dataclass(frozen=True)

@@ -132,6 +132,7 @@ def _crawler(source: Source, clients: Clients) -> Crawler:
             limit=limits.telegram_messages_per_run,
             flood_wait_max_seconds=limits.flood_wait_max_seconds,
             sleep=clients.sleep,
+            threads=limits.comments_posts,
         )
     assert clients.vk is not None  # _check_configured
     vk = clients.vk()

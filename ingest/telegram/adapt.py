@@ -42,6 +42,48 @@ def adapt_telegram_message(message: Any, *, channel: str) -> PostCreate:
     )
 
 
+def adapt_telegram_comment(
+    message: Any, *, channel: str, post_id: int, own_ids: frozenset[int]
+) -> PostCreate:
+    """A message of a channel post's discussion thread (in the channel's linked group).
+
+    Its id is the group's (`<group id>_<message id>`); a comment's parent is the channel
+    post, a reply's the comment it answers. `own_ids` are the channel's and its group's
+    ids: what they send is the source's own, another channel's is a community's.
+    """
+    post = adapt_telegram_message(message, channel=channel)
+    chat = _channel_id(message.peer_id)
+    header = message.reply_to
+    answered = getattr(header, "reply_to_msg_id", None)
+    nested = isinstance(getattr(header, "reply_to_top_id", None), int)
+    position = ThreadPosition.REPLY if nested else ThreadPosition.COMMENT
+    parent = f"{chat}_{answered}" if nested else str(post_id)
+    return post.model_copy(
+        update={
+            "external_id": f"{chat}_{message.id}",
+            "kind": PostKind.COMMENT,
+            "url": f"https://t.me/{channel.lstrip('@')}/{post_id}?comment={message.id}",
+            "author_kind": _discussion_author_kind(message.from_id, own_ids),
+            "thread_position": position,
+            "parent_external_id": parent,
+        }
+    )
+
+
+def _discussion_author_kind(sender: Any, own_ids: frozenset[int]) -> AuthorKind:
+    if isinstance(sender, PeerUser):
+        return AuthorKind.PERSON
+    if isinstance(sender, PeerChannel | PeerChat):
+        return AuthorKind.SOURCE if _channel_id(sender) in own_ids else AuthorKind.COMMUNITY
+    return AuthorKind.UNKNOWN
+
+
+def _channel_id(peer: Any) -> int | None:
+    if isinstance(peer, PeerChannel):
+        return peer.channel_id
+    return peer.chat_id if isinstance(peer, PeerChat) else None
+
+
 def telegram_author_kind(message: Message) -> AuthorKind:
     """A channel's own post (`post`, or sent as the chat itself), another channel, a person."""
     sender = message.from_id

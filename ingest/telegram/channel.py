@@ -1,8 +1,15 @@
-"""One incremental crawl of a Telegram channel: messages after the cursor's `min_id`.
+"""One incremental crawl of a Telegram channel: messages after the cursor's `min_id`, then
+the residents' comments under its recent posts.
 
 Messages arrive oldest first (`reverse=True`) and are committed a page at a time with the
 id of the last one. A `FloodWaitError` up to the bound is slept through and the crawl goes
 on from the committed id; a longer one ends the run with the wait as `retry_after`.
+
+A post open for comments (`replies.comments`) has a thread in the channel's linked
+discussion group. The cursor's `threads` keeps the most recent such posts (post id -> the
+group's id and the last comment read); every run reads each thread's new comments with
+`iter_messages(channel, reply_to=post_id, min_id=…)`. A thread whose post is gone, or whose
+group cannot be read, is dropped without failing the channel.
 """
 
 import asyncio
@@ -14,7 +21,7 @@ from telethon.errors import FloodWaitError
 
 from ingest.failures import FailureKind, SourceFailure
 from ingest.pages import Page, adapt_page
-from ingest.telegram.adapt import adapt_telegram_message
+from ingest.telegram.adapt import adapt_telegram_comment, adapt_telegram_message
 from ingest.telegram.client import TelegramClientLike
 
 PAGE_SIZE = 100
@@ -27,6 +34,11 @@ GONE_ERRORS = (
     errors.ChannelInvalidError,
     errors.UsernameInvalidError,
     errors.UsernameNotOccupiedError,
+)
+THREAD_GONE_ERRORS = (
+    errors.MsgIdInvalidError,
+    errors.ChannelPrivateError,
+    errors.ChannelInvalidError,
 )
 BROKEN_ERRORS = (
     errors.AuthKeyUnregisteredError,
@@ -45,110 +57,146 @@ def crawl_channel(
     flood_wait_max_seconds: float,
     sleep: Callable[[float], None],
     emit: Callable[[Page], None],
+    threads: int = 10,
 ) -> None:
-    asyncio.run(
-        _crawl(
-            client,
-            channel,
-            int(cursor.get("min_id", 0)),
-            limit,
-            flood_wait_max_seconds,
-            sleep,
-            emit,
-        )
-    )
-
-
-async def _crawl(
-    client: TelegramClientLike,
-    channel: str,
-    min_id: int,
-    limit: int,
-    bound: float,
-    sleep: Callable[[float], None],
-    emit: Callable[[Page], None],
-) -> None:
-    try:
-        await client.connect()
-        if not await client.is_user_authorized():
-            raise SourceFailure(
-                FailureKind.BROKEN,
-                "the Telegram session file is not authorised (otklik ingest telegram-login)",
-            )
-        await _read_with_flood_waits(client, channel, min_id, limit, bound, sleep, emit)
-    except GONE_ERRORS as error:
-        raise SourceFailure(FailureKind.GONE, f"{channel}: {error}") from error
-    except BROKEN_ERRORS as error:
-        raise SourceFailure(FailureKind.BROKEN, f"Telegram session: {error}") from error
-    except NETWORK_ERRORS as error:
-        reason = str(error) or type(error).__name__
-        raise SourceFailure(FailureKind.TRANSIENT, f"{channel}: {reason}") from error
-    finally:
-        await client.disconnect()
-
-
-async def _read_with_flood_waits(
-    client: TelegramClientLike,
-    channel: str,
-    min_id: int,
-    limit: int,
-    bound: float,
-    sleep: Callable[[float], None],
-    emit: Callable[[Page], None],
-) -> None:
-    for _ in range(MAX_FLOOD_SLEEPS + 1):
-        try:
-            await _read(client, channel, min_id, limit, emit)
-            return
-        except _Interrupted as interrupted:
-            min_id, limit = interrupted.min_id, limit - interrupted.read
-            wait = interrupted.flood.seconds
-            if wait > bound:
-                raise SourceFailure(
-                    FailureKind.RATE_LIMITED, f"FloodWait {wait} s", wait_seconds=wait
-                ) from interrupted.flood
-            await asyncio.to_thread(sleep, wait)  # the client's loop keeps its connection alive
-    raise SourceFailure(FailureKind.RATE_LIMITED, "FloodWait again and again")
+    crawl = _Crawl(client, channel, dict(cursor), flood_wait_max_seconds, sleep, emit, threads)
+    asyncio.run(crawl.run(limit))
 
 
 class _Interrupted(Exception):
-    def __init__(self, flood: FloodWaitError, min_id: int, read: int) -> None:
+    def __init__(self, flood: FloodWaitError) -> None:
         super().__init__(str(flood))
-        self.flood, self.min_id, self.read = flood, min_id, read
+        self.flood = flood
 
 
-async def _read(
-    client: TelegramClientLike,
-    channel: str,
-    min_id: int,
-    limit: int,
-    emit: Callable[[Page], None],
-) -> None:
-    batch: list[Any] = []
-    read = 0
-    try:
-        async for message in client.iter_messages(
-            channel, limit=limit, min_id=min_id, reverse=True
-        ):
-            batch.append(message)
-            read += 1
-            if len(batch) >= PAGE_SIZE:
-                min_id = _emit(batch, channel, emit)
-    except FloodWaitError as flood:
-        min_id = _emit(batch, channel, emit) if batch else min_id
-        raise _Interrupted(flood, min_id, read) from flood
-    if batch:
-        _emit(batch, channel, emit)
+class _Crawl:
+    """One run's state: the cursor it advances page by page, and the messages left to read."""
 
+    def __init__(
+        self,
+        client: TelegramClientLike,
+        channel: str,
+        state: dict[str, Any],
+        bound: float,
+        sleep: Callable[[float], None],
+        emit: Callable[[Page], None],
+        threads: int,
+    ) -> None:
+        self.client, self.channel, self.state = client, channel, state
+        self.state["min_id"] = int(state.get("min_id", 0))
+        self.bound, self.sleep, self.emit, self.max_threads = bound, sleep, emit, threads
+        self.left = 0
 
-def _emit(batch: list[Any], channel: str, emit: Callable[[Page], None]) -> int:
-    last = max(message.id for message in batch)
-    page = adapt_page(
-        batch,
-        adapt=lambda message: adapt_telegram_message(message, channel=channel),
-        cursor={"min_id": last},
-        origin=f"telegram {channel}",
-    )
-    emit(page)
-    batch.clear()
-    return last
+    async def run(self, limit: int) -> None:
+        self.left = limit
+        try:
+            await self.client.connect()
+            if not await self.client.is_user_authorized():
+                raise SourceFailure(
+                    FailureKind.BROKEN,
+                    "the Telegram session file is not authorised (otklik ingest telegram-login)",
+                )
+            await self._with_flood_waits(self._read_channel)
+            for post_id in list(self.state.get("threads", {})):
+                if self.left <= 0:
+                    break
+                await self._with_flood_waits(lambda p=post_id: self._read_thread(p))
+        except GONE_ERRORS as error:
+            raise SourceFailure(FailureKind.GONE, f"{self.channel}: {error}") from error
+        except BROKEN_ERRORS as error:
+            raise SourceFailure(FailureKind.BROKEN, f"Telegram session: {error}") from error
+        except NETWORK_ERRORS as error:
+            reason = str(error) or type(error).__name__
+            raise SourceFailure(FailureKind.TRANSIENT, f"{self.channel}: {reason}") from error
+        finally:
+            await self.client.disconnect()
+
+    async def _with_flood_waits(self, read: Callable[[], Any]) -> None:
+        for _ in range(MAX_FLOOD_SLEEPS + 1):
+            try:
+                await read()
+                return
+            except _Interrupted as interrupted:
+                wait = interrupted.flood.seconds
+                if wait > self.bound:
+                    raise SourceFailure(
+                        FailureKind.RATE_LIMITED, f"FloodWait {wait} s", wait_seconds=wait
+                    ) from interrupted.flood
+                await asyncio.to_thread(self.sleep, wait)  # the loop keeps its connection alive
+        raise SourceFailure(FailureKind.RATE_LIMITED, "FloodWait again and again")
+
+    async def _read_channel(self) -> None:
+        messages = self.client.iter_messages(
+            self.channel, limit=self.left, min_id=self.state["min_id"], reverse=True
+        )
+        await self._pages(messages, self._emit_channel)
+
+    async def _read_thread(self, post_id: str) -> None:
+        chat, seen = self.state["threads"][post_id]
+        try:
+            messages = self.client.iter_messages(
+                self.channel, limit=self.left, min_id=seen, reverse=True, reply_to=int(post_id)
+            )
+            await self._pages(messages, lambda batch: self._emit_thread(post_id, chat, batch))
+        except THREAD_GONE_ERRORS:
+            del self.state["threads"][post_id]  # the post or its group is gone: not the channel
+            self.emit(Page(cursor=self._cursor()))
+
+    async def _pages(self, messages: Any, emit: Callable[[list[Any]], None]) -> None:
+        batch: list[Any] = []
+        try:
+            async for message in messages:
+                batch.append(message)
+                self.left -= 1
+                if len(batch) >= PAGE_SIZE:
+                    emit(batch)
+                    batch = []
+        except FloodWaitError as flood:
+            if batch:
+                emit(batch)
+            raise _Interrupted(flood) from flood
+        if batch:
+            emit(batch)
+
+    def _emit_channel(self, batch: list[Any]) -> None:
+        self.state["min_id"] = max(message.id for message in batch)
+        for message in batch:
+            self._follow(message)
+        page = adapt_page(
+            batch,
+            adapt=lambda message: adapt_telegram_message(message, channel=self.channel),
+            cursor=self._cursor(),
+            origin=f"telegram {self.channel}",
+        )
+        self.emit(page)
+
+    def _follow(self, message: Any) -> None:
+        """Remember a post open for comments (the newest `max_threads` of them)."""
+        replies = getattr(message, "replies", None)
+        if not (replies and replies.comments and isinstance(replies.channel_id, int)):
+            return
+        threads = self.state.setdefault("threads", {})
+        threads[str(message.id)] = [replies.channel_id, 0]
+        self.state["channel_id"] = getattr(message.peer_id, "channel_id", None)
+        for old in sorted(threads, key=int)[: -self.max_threads]:
+            del threads[old]
+
+    def _emit_thread(self, post_id: str, chat: int, batch: list[Any]) -> None:
+        self.state["threads"][post_id] = [chat, max(message.id for message in batch)]
+        own = frozenset(i for i in (chat, self.state.get("channel_id")) if isinstance(i, int))
+        page = adapt_page(
+            batch,
+            adapt=lambda message: adapt_telegram_comment(
+                message, channel=self.channel, post_id=int(post_id), own_ids=own
+            ),
+            cursor=self._cursor(),
+            origin=f"telegram {self.channel} comments of {post_id}",
+        )
+        self.emit(page)
+
+    def _cursor(self) -> dict[str, Any]:
+        state = {
+            **self.state,
+            "threads": {k: list(v) for k, v in self.state.get("threads", {}).items()},
+        }
+        return state if state["threads"] else {k: v for k, v in state.items() if k != "threads"}

@@ -17,7 +17,13 @@ class TelegramClientLike(Protocol):
     async def is_user_authorized(self) -> bool: ...
 
     def iter_messages(
-        self, entity: str, *, limit: int | None, min_id: int, reverse: bool
+        self,
+        entity: str,
+        *,
+        limit: int | None,
+        min_id: int,
+        reverse: bool,
+        reply_to: int | None = None,
     ) -> AsyncIterator[Any]: ...
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from telethon.errors import (
     FloodWaitError,
+    MsgIdInvalidError,
     PasswordHashInvalidError,
     PhoneCodeInvalidError,
     SessionPasswordNeededError,
@@ -22,6 +23,7 @@ from telethon.tl.types import (
     MessageFwdHeader,
     MessageReactions,
     MessageReplies,
+    MessageReplyHeader,
     MessageService,
     PeerChannel,
     PeerUser,
@@ -31,6 +33,7 @@ from telethon.tl.types import (
 )
 
 CHANNEL_ID = 1_500_000_001
+GROUP_ID = 1_600_000_002  # the channel's linked discussion group
 START = datetime(2024, 5, 1, 8, tzinfo=UTC)
 
 
@@ -44,6 +47,34 @@ def message(number: int, text: str, **extra: Any) -> Message:
         views=100 + number,
         forwards=number % 3,
         **extra,
+    )
+
+
+def open_post(number: int, text: str, comments: int) -> Message:
+    """A channel post open for comments in the linked group, as Telegram describes it."""
+    replies = MessageReplies(
+        replies=comments, replies_pts=1, comments=True, channel_id=GROUP_ID, max_id=None
+    )
+    return message(number, text, replies=replies)
+
+
+def discussion(
+    number: int, text: str, *, sender: Any, top: int, answers: int | None = None
+) -> Message:
+    """A message of the linked group: a comment on the post's copy there (`top`), or with
+    `answers`, a reply to another comment of that thread."""
+    header = (
+        MessageReplyHeader(reply_to_msg_id=answers, reply_to_top_id=top)
+        if answers
+        else MessageReplyHeader(reply_to_msg_id=top)
+    )
+    return Message(
+        id=number,
+        peer_id=PeerChannel(GROUP_ID),
+        date=START + timedelta(minutes=number),
+        message=text,
+        from_id=sender,
+        reply_to=header,
     )
 
 
@@ -78,6 +109,8 @@ def rich_message(number: int) -> Message:
 class FakeTelegramClient:
     channel: str
     messages: list[Any] = field(default_factory=list)
+    # a post open for comments -> its thread in the linked group (what GetReplies serves)
+    comments: dict[int, list[Any]] = field(default_factory=dict)
     flood_after: dict[int, int] = field(default_factory=dict)  # messages served -> wait seconds
     calls: list[dict[str, Any]] = field(default_factory=list)
     connected: bool = False
@@ -96,14 +129,28 @@ class FakeTelegramClient:
         return self.authorised
 
     def iter_messages(
-        self, entity: str, *, limit: int | None = None, min_id: int = 0, reverse: bool = False
+        self,
+        entity: str,
+        *,
+        limit: int | None = None,
+        min_id: int = 0,
+        reverse: bool = False,
+        reply_to: int | None = None,
     ) -> AsyncIterator[Any]:
+        """The channel's messages, or with `reply_to` the comments of one of its posts;
+        a post with no discussion thread raises `MsgIdInvalidError`, as Telegram does."""
         assert self.connected, "iter_messages before connect()"
         assert entity == self.channel
         if self.error:
             raise self.error
-        self.calls.append({"limit": limit, "min_id": min_id, "reverse": reverse})
-        chosen = sorted((m for m in self.messages if m.id > min_id), key=lambda m: m.id)
+        call = {"limit": limit, "min_id": min_id, "reverse": reverse}
+        self.calls.append(call if reply_to is None else {**call, "reply_to": reply_to})
+        pool = self.messages
+        if reply_to is not None:
+            if reply_to not in self.comments:
+                raise MsgIdInvalidError(request=None)
+            pool = self.comments[reply_to]
+        chosen = sorted((m for m in pool if m.id > min_id), key=lambda m: m.id)
         if not reverse:
             chosen.reverse()
         return self._serve(chosen[:limit] if limit is not None else chosen)
