@@ -18,6 +18,7 @@ from ingest.cursor import load_cursor, save_cursor
 from ingest.failures import FailureKind, SourceFailure
 from ingest.health import record_failure, record_success
 from ingest.pages import Page
+from ingest.role_guess import guess_source_role
 from ingest.telegram.channel import crawl_channel
 from ingest.vk.comments import crawl_comments
 from ingest.vk.search import crawl_search
@@ -53,10 +54,13 @@ class CrawlOutcome:
     status: str = SourceStatus.OK
     retry_after: datetime | None = None
     error: str | None = None
+    role_guessed: str | None = None  # the role this crawl guessed for the source, if any
 
     def summary(self) -> str:
         text = f"new: {len(self.new_ids)}, already known: {self.known}, "
         text += f"quarantined: {self.quarantined}, skipped: {self.skipped}, status: {self.status}"
+        if self.role_guessed:
+            text += f", role guessed: {self.role_guessed}"
         return f"{text}, retry after: {self.retry_after.isoformat()}" if self.retry_after else text
 
 
@@ -107,6 +111,7 @@ def crawl_source(
         _fail(session, source, run, crashed, clients, outcome)
         raise
     record_success(source, fetched=len(outcome.new_ids))
+    outcome.role_guessed = guess_source_role(session, source=source, clients=clients)
     _finish(session, source, run, CrawlRunStatus.OK, outcome)
     return outcome
 

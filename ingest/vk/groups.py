@@ -1,4 +1,5 @@
-"""`groups.getById`: a community's name and whether it can still be read."""
+"""`groups.getById`: a community's name, whether it can still be read, and what it says it
+is (description, activity, VK's state-organisation mark): the signals a role is guessed from."""
 
 from dataclasses import dataclass
 from typing import Any
@@ -8,6 +9,8 @@ import vk_api
 from ingest.failures import FailureKind, SourceFailure
 from ingest.vk.client import call
 
+FIELDS = "description,activity,is_government_organization"
+
 
 @dataclass(frozen=True)
 class VkGroup:
@@ -15,6 +18,9 @@ class VkGroup:
     name: str
     screen_name: str
     is_closed: bool
+    description: str = ""
+    activity: str = ""  # the community's declared subject, e.g. «Органы власти»
+    is_government: bool = False  # VK's mark of a state organisation's page
 
     @property
     def owner_id(self) -> int:
@@ -23,7 +29,8 @@ class VkGroup:
 
 def get_group(vk: vk_api.VkApi, *, group: str) -> VkGroup:
     """Look a community up by id or short name; a deleted or banned one is `GONE`."""
-    response = call(vk, "groups.getById", {"group_id": group.lstrip("-")})
+    values = {"group_id": group.lstrip("-"), "fields": FIELDS}
+    response = call(vk, "groups.getById", values)
     return adapt_vk_group(_first(response, group))
 
 
@@ -35,6 +42,9 @@ def adapt_vk_group(item: dict[str, Any]) -> VkGroup:
         name=str(item.get("name", "")),
         screen_name=str(item.get("screen_name", "")),
         is_closed=bool(item.get("is_closed")),
+        description=str(item.get("description") or ""),
+        activity=str(item.get("activity") or ""),
+        is_government=bool(item.get("is_government_organization")),
     )
 
 

@@ -84,7 +84,9 @@ def test_vk_wall_crawl_command(
     assert result.exit_code == 0, result.output
     assert "new: 3, already known: 0, quarantined: 0, skipped: 0, status: ok" in result.output
     assert "secret-token" not in result.output
-    fake_vk.errors = {2: 5}
+    assert "role guessed: media" in result.output  # the page only publishes its own posts
+    assert [name for name, _ in fake_vk.calls] == ["wall.get", "groups.getById"]
+    fake_vk.errors = {3: 5}
     broken = runner.invoke(app, ["ingest", "vk-wall", "--owner-id", "-7", "--no-annotate"])
     assert "status: broken" in broken.output and broken.exit_code == 1
 
