@@ -39,6 +39,17 @@ def post_card(post: Post, annotation: Annotation | None = None, *, linked: bool 
             st.caption("Ссылки на оригинал нет: пост загружен из файла.")
 
 
+def public_answers(answers: Sequence[Post]) -> None:
+    """The page's own public replies under a resident's post (issue 13), oldest first."""
+    for answer in answers:
+        source = resources.sources().get(answer.source_id, f"источник №{answer.source_id}")
+        st.info(
+            f"**Публичный ответ администрации** · {escape_markdown(source)} · "
+            f"{views.local_time(answer.published_at)}\n\n{escape_markdown(answer.text)}",
+            icon=":material/campaign:",
+        )
+
+
 def export_buttons(rows: Callable[[], Sequence[Any]], *, file_stem: str) -> None:
     """CSV and XLSX downloads of `rows()` (triage's exporter; columns are the row's fields)."""
     with st.expander("Выгрузка"):

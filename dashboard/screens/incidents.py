@@ -105,8 +105,7 @@ if report is not None:
     )
 for post in posts:
     widgets.post_card(post, linked=True)
-    for answer in answers.get(post.id, []):  # the page's own reply under this post
-        st.info(f"Публичный ответ администрации: {escape_markdown(answer.text)}")
+    widgets.public_answers(answers.get(post.id or 0, []))  # the page's replies under it
 
 if not has_right(login.role, Right.EDIT_INCIDENTS):
     st.stop()

@@ -9,6 +9,7 @@ from models.annotation import Annotation
 from models.incident import Incident, IncidentPost
 from models.post import Post
 from triage.accounts import Right
+from triage.answers import public_answers
 from triage.reports import open_report
 
 login = auth.require(Right.VIEW_INCIDENTS)
@@ -30,12 +31,14 @@ with resources.session() as db:
     member = db.get(IncidentPost, post_id)
     incident = db.get(Incident, member.incident_id) if member else None
     report = open_report(db, incident_id=incident.id) if incident and incident.id else None
+    answers = public_answers(db, post_ids=[post_id]).get(post_id, [])
 place_id = annotation.municipality_id if annotation else None
 if post is None or not login.scope.covers_municipality(place_id):
     st.warning(f"Пост №{post_id} не найден.")
     st.stop()
 
 widgets.post_card(post, annotation)
+widgets.public_answers(answers)
 reading = "модель ещё не разметила этот пост"
 if annotation is not None:
     place = (

@@ -13,6 +13,7 @@ from dashboard.queue_filters import queue_filters
 from models.annotation import Annotation
 from models.incident import Incident
 from triage.accounts import Right, has_right
+from triage.answers import public_answers
 from triage.incidents import move_post
 from triage.moderation import Decision, review_posts
 from triage.queue import QueueFilters, QueueItem, QueuePage, review_queue
@@ -229,7 +230,9 @@ def _load(filters: QueueFilters, page: int) -> QueuePage:
 def _current_details(item: QueueItem, items: list[QueueItem]) -> None:
     with resources.session() as db:
         post, annotation = posts_with_annotations(db, post_ids=[item.post_id])[item.post_id]
+        answers = public_answers(db, post_ids=[item.post_id]).get(item.post_id, [])
     widgets.post_card(post, annotation)
+    widgets.public_answers(answers)
     st.caption(_suggestion(item, annotation))
     if can_review:
         _controls(item, annotation, items)
