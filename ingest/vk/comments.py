@@ -52,17 +52,17 @@ def crawl_comments(
         offset = starts[post_id]
         while pages < max_pages:
             comments, level = _page(response, owner_id, post_id)
-            items, pages = _with_threads(vk, owner_id, post_id, comments, pages, max_pages)
-            offset += len(comments)
-            finished = not comments or offset >= level
+            pages += 1
+            items, used, pages = _with_threads(vk, owner_id, post_id, comments, pages, max_pages)
+            offset += used
+            finished = used == len(comments) and (not comments or offset >= level)
             done[str(post_id)] = max(done.get(str(post_id), 0), offset)
             if finished:
                 totals[str(post_id)] = total
             state = {"posts": dict(done), "totals": dict(totals)}
             origin = f"wall.getComments {owner_id}_{post_id}"
             emit(adapt_page(items, adapt=adapt_vk_comment, cursor=state, origin=origin))
-            pages += 1
-            if finished:
+            if finished or used < len(comments):
                 break
             response = call(vk, "wall.getComments", _values(owner_id, post_id, offset))
 
@@ -93,21 +93,27 @@ def _with_threads(
     comments: list[dict[str, Any]],
     pages: int,
     max_pages: int,
-) -> tuple[list[dict[str, Any]], int]:
+) -> tuple[list[dict[str, Any]], int, int]:
     """The page's comments, each followed by its replies: the nested ones, or the whole
-    thread read with `comment_id` when VK nested only part of it (pages allowing)."""
+    thread read with `comment_id` when VK nested only part of it. Stops before a comment
+    whose thread the page limit leaves no room for (the next run starts there); returns the
+    items, how many comments they cover, and the pages used so far."""
     items: list[dict[str, Any]] = []
-    for comment in comments:
-        items.append(comment)
+    for used, comment in enumerate(comments):
         thread = comment.get("thread")
         nested = thread.get("items") if isinstance(thread, dict) else None
         nested = [reply for reply in nested if isinstance(reply, dict)] if nested else []
         count = thread.get("count", 0) if isinstance(thread, dict) else 0
-        if isinstance(count, int) and count > len(nested) and pages < max_pages:
-            nested, pages = _whole_thread(vk, owner_id, post_id, comment, count, pages, max_pages)
+        if isinstance(count, int) and count > len(nested):
+            if pages >= max_pages:
+                return items, used, pages
+            whole, pages = _whole_thread(vk, owner_id, post_id, comment, count, pages, max_pages)
+            known = {reply.get("id") for reply in whole}
+            nested = whole + [reply for reply in nested if reply.get("id") not in known]
+        items.append(comment)
         base = {"owner_id": owner_id, "post_id": post_id, "reply_to_comment": comment.get("id")}
         items.extend({**base, **reply} for reply in nested)
-    return items, pages
+    return items, len(comments), pages
 
 
 def _whole_thread(
@@ -123,7 +129,13 @@ def _whole_thread(
     while len(replies) < count and pages < max_pages:
         values = {**_values(owner_id, post_id, len(replies)), "comment_id": comment.get("id")}
         del values["thread_items_count"]
-        page, _ = _page(call(vk, "wall.getComments", values), owner_id, post_id)
+        try:
+            response = call(vk, "wall.getComments", values)
+        except SourceFailure as failure:
+            if failure.kind != FailureKind.GONE:
+                raise  # a rate limit or an outage: the page is read again next run
+            break  # the comment was deleted meanwhile: its replies go with it
+        page, _ = _page(response, owner_id, post_id)
         pages += 1
         fresh = [reply for reply in page if reply.get("id") not in replies]
         if not fresh:

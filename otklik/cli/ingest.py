@@ -218,7 +218,9 @@ def table_preflight(path: Path, pairs: list[str]) -> list[str]:
 @app.command("vk-wall")
 def ingest_vk_wall(
     owner_id: int = typer.Option(..., "--owner-id", help="Wall owner: -123 for a community."),
-    comments: bool = typer.Option(False, "--comments", help="Crawl the comments instead."),
+    comments: bool = typer.Option(
+        False, "--comments", help="Crawl the comments and their reply threads instead."
+    ),
     annotate: bool = ANNOTATE,
 ) -> None:
     """Crawl a VK wall (or the comments under its recent posts) once, incrementally."""
@@ -240,7 +242,8 @@ def ingest_telegram(
     channel: str = typer.Option(..., "--channel", help="A public channel or chat username."),
     annotate: bool = ANNOTATE,
 ) -> None:
-    """Crawl a Telegram channel once, from the last message seen."""
+    """Crawl a Telegram channel once, from the last message seen, and the comments of its
+    recent posts in the linked discussion group."""
     _crawl(SourceKind.TELEGRAM, channel.lstrip("@"), annotate=annotate)
 
 

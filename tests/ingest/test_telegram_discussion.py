@@ -97,3 +97,34 @@ def test_only_the_most_recent_threads_are_followed(session: Session) -> None:
     crawl_source(session, source_id=source.id or 0, clients=clients_for(fake, comments_posts=2))
 
     assert sorted(load_cursor(session, source_id=source.id or 0)["threads"]) == ["4", "5"]
+
+
+def test_a_flood_wait_inside_a_thread_resumes_after_the_last_committed_comment(
+    session: Session,
+) -> None:
+    fake = channel()
+    fake.messages = fake.messages[:1]
+    fake.flood_after = {2: 5}  # after the post and the first comment
+    slept: list[float] = []
+    source = add_source(session, kind=SourceKind.TELEGRAM, target=CHANNEL)
+    clients = Clients(telegram=lambda: fake, limits=CrawlLimits(), sleep=slept.append)
+
+    outcome = crawl_source(session, source_id=source.id or 0, clients=clients)
+
+    assert (outcome.status, slept, len(outcome.new_ids)) == (SourceStatus.OK, [5], 5)
+    assert [call["min_id"] for call in fake.calls if call.get("reply_to")] == [0, 501]
+
+
+def test_a_long_flood_wait_in_a_thread_reschedules_the_channel_keeping_what_was_read(
+    session: Session,
+) -> None:
+    fake = channel()
+    fake.messages = fake.messages[:1]
+    fake.flood_after = {3: 600}
+    source = add_source(session, kind=SourceKind.TELEGRAM, target=CHANNEL)
+
+    outcome = crawl_source(session, source_id=source.id or 0, clients=clients_for(fake))
+
+    assert outcome.status == SourceStatus.BACKING_OFF and len(outcome.new_ids) == 3
+    cursor = load_cursor(session, source_id=source.id or 0)
+    assert (cursor["min_id"], cursor["threads"]) == (1, {"1": [GROUP_ID, 502]})

@@ -2,7 +2,7 @@
 
 from sqlmodel import Session, select
 
-from ingest.clients import Clients
+from ingest.clients import Clients, CrawlLimits
 from ingest.crawl import crawl_source
 from models.post import AuthorKind, Post, ThreadPosition
 from models.source import SourceKind, SourceStatus
@@ -100,3 +100,56 @@ def test_deleted_replies_are_skipped_and_a_closed_thread_does_not_sink_the_page(
 
     assert (len(outcome.new_ids), outcome.skipped, outcome.quarantined) == (2, 1, 0)
     assert stored(session)[f"{OWNER}_1_12"].parent_external_id == f"{OWNER}_1_10"
+
+
+def test_a_comment_deleted_before_its_whole_thread_is_read_keeps_its_nested_replies(
+    session: Session, fake_vk: FakeVk, clients: Clients
+) -> None:
+    rows = [comment(10, 42, "Мусор на Гагарина")]
+    rows += [reply(100 + n, 50 + n, f"Ответ {n}", 10) for n in range(12)]
+    rows += [comment(11, 43, "Лужа у школы")]
+    rows += [reply(200 + n, 50 + n, f"Ответ {n}", 11) for n in range(12)]
+    fake_vk.comments[(OWNER, 1)] = rows
+    fake_vk.walls[OWNER] = [vk_post(OWNER, 1, DATE, "Новости", comments={"count": len(rows)})]
+    # call 5: wall.get, execute (and the getComments it holds), comment 10's thread, then 11's
+    fake_vk.errors = {5: 15}  # comment 11 was deleted before its thread was read
+    source = add_source(session, kind=SourceKind.VK_COMMENTS, target=str(OWNER))
+
+    outcome = crawl_source(session, source_id=source.id or 0, clients=clients)
+
+    assert outcome.status == SourceStatus.OK
+    posts = stored(session)
+    assert len(posts) == 2 + 12 + 10  # comment 11 keeps the 10 replies VK nested
+    assert {posts[f"{OWNER}_1_{100 + n}"].parent_external_id for n in range(12)} == {
+        f"{OWNER}_1_10"
+    }
+    assert [c.get("comment_id") for c in fake_vk.method_calls("wall.getComments")] == [
+        None,
+        "10",
+        "11",
+    ]
+
+
+def test_the_page_limit_stops_before_a_thread_it_cannot_read_whole_and_the_next_run_resumes(
+    session: Session, fake_vk: FakeVk, clients: Clients
+) -> None:
+    rows = []
+    for top in (10, 11, 12):
+        rows += [comment(top, 42, f"Жалоба {top}")]
+        rows += [reply(top * 100 + n, 50 + n, f"Ответ {n}", top) for n in range(11)]
+    fake_vk.comments[(OWNER, 1)] = rows
+    fake_vk.walls[OWNER] = [vk_post(OWNER, 1, DATE, "Новости", comments={"count": len(rows)})]
+    source = add_source(session, kind=SourceKind.VK_COMMENTS, target=str(OWNER))
+    limited = Clients(vk=clients.vk, limits=CrawlLimits(pages_per_run=2))
+
+    crawl_source(session, source_id=source.id or 0, clients=limited)
+    threads = [c.get("comment_id") for c in fake_vk.method_calls("wall.getComments")]
+    assert threads == [None, "10"]  # the first page and one whole thread: two pages
+    assert len(stored(session)) == 12  # comment 10 and its whole thread, nothing cut
+
+    crawl_source(session, source_id=source.id or 0, clients=limited)
+    crawl_source(session, source_id=source.id or 0, clients=limited)
+
+    offsets = [c["offset"] for c in fake_vk.method_calls("wall.getComments")]
+    assert offsets[2] == "1"  # resumed at comment 11
+    assert len(stored(session)) == len(rows) == 36
