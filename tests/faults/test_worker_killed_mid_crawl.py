@@ -81,8 +81,11 @@ def test_crawl_worker_killed_mid_wall_resumes_and_stores_and_annotates_every_pos
         assert restarted.wait(timeout=180) == 0, _stderr(restarted)
 
     assert rescheduled.return_value() == [source_id]
-    resumed_offsets = [int(v["offset"]) for _, v in fake.calls[calls_before_restart:]]
+    resumed = fake.calls[calls_before_restart:]
+    resumed_offsets = [int(v["offset"]) for name, v in resumed if name == "wall.get"]
     assert resumed_offsets == [2 * PAGE, 3 * PAGE, 4 * PAGE], "resume from the cursor"
+    # then, the crawl done, the community's details for its role
+    assert [name for name, _ in resumed][-1] == "groups.getById"
     assert cursor_of(stack, source_id) == {"last_id": POSTS}
     assert last_run(stack, source_id) == (CrawlRunStatus.OK, POSTS - 2 * PAGE, 0)
     # The next crawl, holding the lock, closed the dead crawl's run instead of leaving it
