@@ -153,3 +153,32 @@ def test_the_page_limit_stops_before_a_thread_it_cannot_read_whole_and_the_next_
     offsets = [c["offset"] for c in fake_vk.method_calls("wall.getComments")]
     assert offsets[2] == "1"  # resumed at comment 11
     assert len(stored(session)) == len(rows) == 36
+
+
+def test_malformed_threads_and_replies_sink_nothing(
+    session: Session, fake_vk: FakeVk, clients: Clients
+) -> None:
+    fake_vk.comments[(OWNER, 1)] = [comment(10, 42, "Нет света в подъезде")]
+    fake_vk.walls[OWNER] = [vk_post(OWNER, 1, DATE, "Новости", comments={"count": 3})]
+    original = fake_vk._wall_getComments
+
+    def broken(values: dict[str, str]) -> dict[str, object]:
+        answer = original(values)
+        answer["items"] = [  # type: ignore[index]
+            {**comment(10, 42, "Нет света в подъезде"), "thread": {"count": "много", "items": "x"}},
+            {**comment(11, 43, "Яма у дома 3"), "thread": {"count": 2, "items": [
+                {"id": 12, "from_id": 44, "text": "без даты"},  # refused alone
+                {"id": 13, "from_id": 45, "date": DATE, "text": "+1", "parents_stack": [11]},
+                "не объект",
+            ]}},
+        ]  # fmt: skip
+        return answer
+
+    fake_vk._wall_getComments = broken  # type: ignore[method-assign]
+    source = add_source(session, kind=SourceKind.VK_COMMENTS, target=str(OWNER))
+
+    outcome = crawl_source(session, source_id=source.id or 0, clients=clients)
+
+    assert outcome.status == SourceStatus.OK
+    assert (len(outcome.new_ids), outcome.quarantined) == (3, 1)
+    assert stored(session)[f"{OWNER}_1_13"].parent_external_id == f"{OWNER}_1_11"
