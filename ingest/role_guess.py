@@ -1,9 +1,10 @@
 """A source's role guessed when it is first crawled, until an operator sets one.
 
 The page's own word comes first: a VK community's state-organisation mark, its name, its
-activity and description (`groups.getById`); then the crawl's items: who wrote them and
-where they sit. The guess is stored marked as guessed and shown to the operator; a role a
-person set is never touched. While nothing can be told, the next crawl tries again.
+activity and description (`groups.getById`), a Telegram channel's title; then the crawl's
+items: who wrote them and where they sit. The guess is stored marked as guessed and shown
+to the operator; a role a person set is never touched. While nothing can be told, the next
+crawl tries again.
 """
 
 import logging
@@ -11,6 +12,7 @@ import logging
 from sqlmodel import Session, select
 
 from ingest.clients import Clients
+from ingest.cursor import load_cursor
 from ingest.failures import SourceFailure
 from ingest.vk.groups import VkGroup, get_group
 from models.post import Post
@@ -27,6 +29,9 @@ def guess_source_role(session: Session, *, source: Source, clients: Clients) -> 
     if source.role is not None:
         return None
     name, description, government = source.name, "", False
+    if source.kind == SourceKind.TELEGRAM:  # the channel's title, kept by its first crawl
+        title = str(load_cursor(session, source_id=source.id or 0).get("title") or "")
+        name = f"{title}\n{source.name}" if title else source.name
     group = _community(source, clients)
     if group is not None:
         name = f"{group.name}\n{source.name}" if group.name != source.name else source.name

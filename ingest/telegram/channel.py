@@ -5,6 +5,9 @@ Messages arrive oldest first (`reverse=True`) and are committed a page at a time
 id of the last one. A `FloodWaitError` up to the bound is slept through and the crawl goes
 on from the committed id; a longer one ends the run with the wait as `retry_after`.
 
+The first crawl also keeps the channel's title in the cursor (`title`): the role of a
+source nobody has given one is guessed from it (`ingest/role_guess.py`).
+
 A post open for comments (`replies.comments`) has a thread in the channel's linked
 discussion group. The cursor's `threads` keeps the most recent such posts (post id -> the
 group's id and the last comment read); every run reads each thread's new comments with
@@ -96,6 +99,8 @@ class _Crawl:
                     FailureKind.BROKEN,
                     "the Telegram session file is not authorised (otklik ingest telegram-login)",
                 )
+            if "title" not in self.state:  # the channel's own name, for its role's guess
+                self.state["title"] = await self._title()
             await self._with_flood_waits(self._read_channel)
             for post_id in list(self.state.get("threads", {})):
                 if self.left <= 0:
@@ -124,6 +129,13 @@ class _Crawl:
                     ) from interrupted.flood
                 await asyncio.to_thread(self.sleep, wait)  # the loop keeps its connection alive
         raise SourceFailure(FailureKind.RATE_LIMITED, "FloodWait again and again")
+
+    async def _title(self) -> str:
+        try:
+            entity = await self.client.get_entity(self.channel)
+        except (ValueError, FloodWaitError):  # not resolvable now: iter_messages will tell
+            return ""
+        return str(getattr(entity, "title", "") or "")[:300]
 
     async def _read_channel(self) -> None:
         messages = self.client.iter_messages(

@@ -16,6 +16,8 @@ class TelegramClientLike(Protocol):
 
     async def is_user_authorized(self) -> bool: ...
 
+    async def get_entity(self, entity: str) -> Any: ...
+
     def iter_messages(
         self,
         entity: str,

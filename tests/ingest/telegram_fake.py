@@ -18,6 +18,8 @@ from telethon.errors import (
     SessionPasswordNeededError,
 )
 from telethon.tl.types import (
+    Channel,
+    ChatPhotoEmpty,
     Message,
     MessageActionPinMessage,
     MessageFwdHeader,
@@ -118,6 +120,7 @@ class FakeTelegramClient:
 
     authorised: bool = True
     error: Exception | None = None  # raised by iter_messages, e.g. ChannelPrivateError
+    title: str = "Пермь 59"
 
     async def connect(self) -> None:
         self.connected = True
@@ -127,6 +130,12 @@ class FakeTelegramClient:
 
     async def is_user_authorized(self) -> bool:
         return self.authorised
+
+    async def get_entity(self, entity: str) -> Channel:
+        assert self.connected, "get_entity before connect()"
+        assert entity == self.channel
+        return Channel(id=CHANNEL_ID, title=self.title, photo=ChatPhotoEmpty(), date=START,
+                       broadcast=True, username=entity)  # fmt: skip
 
     def iter_messages(
         self,

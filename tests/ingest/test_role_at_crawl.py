@@ -102,3 +102,16 @@ def test_a_channel_answering_residents_in_its_discussion_is_an_authority(
 
     assert (source.role, source.role_guessed) == (SourceRole.AUTHORITY, True)
     assert len(session.exec(select(Post)).all()) == 3
+
+
+def test_a_telegram_channel_is_guessed_from_its_title(session: Session) -> None:
+    fake = FakeTelegramClient(channel="lysva59", title="Администрация Лысьвенского округа")
+    fake.messages = [open_post(1, "Отключение воды 5 июня", comments=0)]
+    fake.comments[1] = []
+    source = add_source(session, kind=SourceKind.TELEGRAM, target="lysva59")
+    clients = Clients(telegram=lambda: fake, limits=CrawlLimits(), sleep=lambda _: None)
+
+    source = crawled(session, source, clients)
+
+    # its items alone (one own post) would have made it media
+    assert (source.role, source.role_guessed) == (SourceRole.AUTHORITY, True)

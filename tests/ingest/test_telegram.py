@@ -47,7 +47,7 @@ def test_crawl_reads_new_messages_oldest_first(session: Session, slept: list[flo
 
     assert (len(outcome.new_ids), outcome.skipped, outcome.status) == (248, 2, SourceStatus.OK)
     assert fake.calls == [{"limit": 1000, "min_id": 0, "reverse": True}]
-    assert load_cursor(session, source_id=source.id or 0) == {"min_id": 250}
+    assert load_cursor(session, source_id=source.id or 0) == {"min_id": 250, "title": fake.title}
     post = session.exec(select(Post).where(Post.external_id == "3")).one()
     assert post.kind == PostKind.MESSAGE
     assert post.url == "https://t.me/perm_news/3"
@@ -103,7 +103,7 @@ def test_long_flood_wait_reschedules_the_source(session: Session, slept: list[fl
     assert outcome.status == SourceStatus.BACKING_OFF
     assert outcome.retry_after is not None and outcome.retry_after >= NOW + timedelta(hours=1)
     assert len(outcome.new_ids) == 120  # everything read before the wait is committed
-    assert load_cursor(session, source_id=source.id or 0) == {"min_id": 120}
+    assert load_cursor(session, source_id=source.id or 0) == {"min_id": 120, "title": fake.title}
 
     with frozen_at(NOW + timedelta(hours=2)):
         later = crawl_source(session, source_id=source.id or 0, clients=clients_for(fake, slept))
