@@ -119,7 +119,7 @@ def _decisions(
     st.warning(NEEDS_DECISION_TEXT)
     for row in waiting:
         link = links.get(row.post_id)
-        where = f"[пост №{row.post_id}]({link})" if link else f"пост №{row.post_id}"
+        where = f"[постом №{row.post_id}]({link})" if link else f"постом №{row.post_id}"
         left, right = st.columns([3, 2])
         left.markdown(f"Ответ под {where}: {STATUS_NAMES[row.status]}.")
         asking = f"pub_anyway_confirm_{row.id}"
@@ -205,7 +205,9 @@ def _publish(
         return
     done = sum(p.status == "published" for p in outcome.publications)
     queued = f", в очереди: {outcome.queued}" if outcome.queued else ""
-    st.toast(f"Опубликовано: {done} из {len(outcome.publications)}{queued}.")
+    waiting = sum(p.status == PublicationStatus.NEEDS_DECISION for p in outcome.publications)
+    decide = f", нужно решение: {waiting}" if waiting else ""
+    st.toast(f"Опубликовано: {done} из {len(outcome.publications)}{queued}{decide}.")
 
 
 def _table(rows: list[Publication]) -> list[dict[str, str]]:
