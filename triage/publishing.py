@@ -300,7 +300,8 @@ def _supersede_older(session: Session, report: Report) -> None:
         .where(
             Publication.report_id == report.id,
             Publication.answer_revision != report.answer_revision,
-            Publication.status.in_(OPEN),  # type: ignore[attr-defined]
+            # a decision pending on an old answer is moot: that answer is never sent now
+            Publication.status.in_((*OPEN, PublicationStatus.NEEDS_DECISION)),  # type: ignore[attr-defined]
         )
         .values(status=PublicationStatus.SUPERSEDED, updated_at=now())
         .execution_options(synchronize_session=False)

@@ -415,6 +415,14 @@ def test_a_comment_deleted_after_a_crash_waits_for_a_person_and_is_not_posted_ag
     actions = session.exec(select(AuditEvent.action).where(AuditEvent.entity_type == "report"))
     assert list(actions).count("publish:needs_decision") == 2
 
+    report = session.get_one(Report, places.report_id)  # a new answer makes the decision moot
+    set_answer(session, report_id=places.report_id, text="Новый ответ.",
+               expected_version=report.version, actor="anna", user_id=None)  # fmt: skip
+    session.commit()
+    _request(session, places, writers)
+    session.expire_all()
+    assert session.get_one(Publication, wall_id).status == PublicationStatus.SUPERSEDED
+
 
 def test_a_person_publishes_it_anyway_and_that_is_audited(
     session: Session, places: Places, writers: AnswerWriters, fake_vk: WritableFakeVk,
