@@ -203,3 +203,24 @@ def test_an_answer_that_may_have_gone_out_waits_for_publish_anyway(
     with Session(make_engine(publishing)) as session:
         event = session.exec(select(AuditEvent).where(AuditEvent.action == "publish:anyway")).one()
     assert event.actor == "cli" and event.entity_id == report_id
+
+
+def test_on_rq_a_lost_reply_whose_comment_was_deleted_stops_for_a_decision(
+    publishing: str, fake_vk: WritableFakeVk, monkeypatch: pytest.MonkeyPatch, redis_conn: Redis
+) -> None:
+    monkeypatch.setenv("OTKLIK_REDIS_URL", REDIS_URL)
+    get_settings.cache_clear()
+    with Session(make_engine(publishing)) as session:
+        report_id = _report(session, number=13, moves=("answer:Яму заделали.",))
+    fake_vk.lose_reply_after_create = True
+    fake_vk.on_call = lambda _: (  # gone by the time the retry looks for it
+        fake_vk.delete_comment(-100, 13, 501) if fake_vk.comments.get((-100, 13)) else None
+    )
+    assert "queued: 1" in runner.invoke(app, ["reports", "publish", str(report_id)]).output
+    SimpleWorker([Queue(QueueName.PUBLISH, connection=redis_conn)], connection=redis_conn).work(
+        burst=True, with_scheduler=False
+    )
+    with Session(make_engine(publishing)) as session:
+        publication = session.exec(select(Publication)).one()
+    assert publication.status == PublicationStatus.NEEDS_DECISION
+    assert publication.attempts == 2 and len(fake_vk.created()) == 1
