@@ -1,8 +1,9 @@
 """Новый сигнал: an operator types in a phone call, an ЕДДС message or a library-point visit.
 
 The entry goes through NLP and triage like a crawled post (in-process, or on the rq
-workers when Redis is configured); contact data are kept only with consent (152-ФЗ). A user scoped to municipalities is offered
-only theirs and must pick one; the territory is checked again when the signal is stored.
+workers when Redis is configured); contact data are kept only with consent (152-ФЗ). A user
+scoped to municipalities is offered only theirs and must pick one; the territory is checked
+again when the signal is stored.
 """
 
 import streamlit as st
