@@ -6,10 +6,13 @@ the token up again, so logout, expiry and deactivation take effect at the next c
 """
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 import streamlit as st
+from sqlmodel import Session
 
 from dashboard import resources
 from models.clock import now
@@ -17,7 +20,7 @@ from models.user import Role
 from triage.accounts import Right, has_right
 from triage.console_sessions import open_session, revoke_session, session_user
 from triage.login_throttle import attempt_login
-from triage.scope import EVERYWHERE, Scope, user_scope
+from triage.scope import EVERYWHERE, Scope, require_regional, user_scope
 
 LOGIN_KEY = "otklik_login"
 EXPIRED_KEY = "otklik_login_expired"
@@ -25,6 +28,11 @@ COOKIE_KEY = "otklik_cookie"  # the cookie to write on the next run: a token, or
 SIGNED_OUT_KEY = "otklik_signed_out"  # this tab signed out: ignore the cookie it came with
 NOTICE_KEY = "otklik_notice"  # why an action was refused, said on the next run
 COOKIE = "otklik_session"
+REGION_WIDE = (
+    "Это настройки всего региона: менять их может только сотрудник без ограничения "
+    "территорией, а доступ вашей учётной записи ограничен муниципалитетами."
+)
+Result = TypeVar("Result")
 
 ROLE_NAMES = {
     Role.OPERATOR: "оператор ЦУР",
@@ -168,3 +176,15 @@ def allowed(right: Right | None) -> Login | None:
 def show_notice() -> None:
     if notice := st.session_state.pop(NOTICE_KEY, None):
         st.error(notice)
+
+
+def regional(action: Callable[[Session], Result], *, setting: str) -> Callable[[Session], Result]:
+    """`action`, run only if the live login still covers the whole region: a region-wide
+    setting is refused at the click (`RegionWideOnly`) to a user who got a territory since."""
+
+    def checked(db: Session) -> Result:
+        live = current_login()
+        require_regional(live.scope if live else Scope(frozenset()), setting=setting)
+        return action(db)
+
+    return checked

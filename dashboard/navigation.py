@@ -28,6 +28,7 @@ PAGES = (
     PageSpec("screens/sources.py", "Источники", ":material/rss_feed:", Right.VIEW_SOURCES),
     PageSpec("screens/model.py", "Модель", ":material/model_training:", Right.MANAGE_MODEL),
     PageSpec("screens/taxonomy.py", "Рубрикатор", ":material/category:", Right.MANAGE_TAXONOMY),
+    PageSpec("screens/users.py", "Пользователи", ":material/group:", Right.MANAGE_USERS),
     PageSpec("screens/post.py", "Пост", ":material/article:", Right.VIEW_INCIDENTS, False),
 )
 

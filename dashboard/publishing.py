@@ -1,7 +1,12 @@
 """«Опубликовать ответ»: the report's current answer posted under its posts, after a confirmation.
 
 A self-contained block for the report page: `publish_block(report_id, ...)`. Its widgets are
-keyed by the report's id, so a confirmation never carries over to another report.
+keyed by the report's id, so a confirmation never carries over to another report. Each
+button re-checks the login, its right to handle reports and the report's territory first.
+
+An answer whose earlier attempt was interrupted and that the network does not show is never
+sent again on its own («нужно решение»): the block explains why and offers «Опубликовать
+всё равно» for each such post, after the operator has looked at the post.
 """
 
 import logging
@@ -10,14 +15,18 @@ import streamlit as st
 from redis.exceptions import RedisError
 from sqlmodel import Session
 
-from dashboard import resources, views
+from dashboard import auth, resources, views
 from dashboard.actions import refusal_message
-from models.publication import Publication
+from dashboard.links import original_url
+from models.post import Post
+from models.publication import Publication, PublicationStatus
 from models.report import Report, current_answer
-from otklik.publishing import publish_report
+from otklik.publishing import publish_anyway_now, publish_report
 from otklik.wiring import answer_writers_from_settings
-from triage.errors import TriageError
-from triage.publishing import NothingToPublish, report_publications
+from triage.accounts import Right
+from triage.errors import NotFound, TriageError
+from triage.publishing import NoDecisionNeeded, NothingToPublish, report_publications
+from triage.scope import require_report_scope
 
 log = logging.getLogger(__name__)
 STATUS_NAMES = {
@@ -31,6 +40,7 @@ STATUS_NAMES = {
     "no_credentials": "нет ключа доступа",
     "failed": "отклонено сетью",
     "superseded": "ответ устарел",
+    "needs_decision": "нужно решение",
 }
 REFUSALS = {
     "no_answer": "У обращения нет ответа: сначала сохраните ответ.",
@@ -60,6 +70,9 @@ def publish_block(report_id: int, *, username: str, user_id: int | None) -> None
     if rows:
         st.markdown("**Публикация ответа**")
         st.dataframe(_table(rows), hide_index=True, width="stretch")
+    waiting = [row for row in rows if row.status == PublicationStatus.NEEDS_DECISION]
+    if waiting:
+        _decisions(report_id, waiting, username=username, user_id=user_id)
     asking = f"pub_confirm_{report_id}_{report.answer_revision}"  # a new answer asks again
     if not st.session_state.get(asking):
         st.button("Опубликовать ответ", key=f"pub_ask_{report_id}", on_click=_ask, args=(asking,))
@@ -81,10 +94,98 @@ def _cancel(asking: str) -> None:
     st.session_state[asking] = False
 
 
+NEEDS_DECISION_TEXT = (
+    "Нужно решение. Прошлая попытка опубликовать ответ прервалась (сбой или обрыв связи) — "
+    "неизвестно, успела ли соцсеть его принять. Сейчас нашего ответа под постом нет: либо он "
+    "не был отправлен, либо его уже удалили (модератор сообщества или автор поста). "
+    "Отличить одно от другого соцсеть не позволяет, поэтому повторно ответ сам не "
+    "отправляется. Откройте пост по ссылке и, если ответа там нет и его не удаляли намеренно, "
+    "опубликуйте его ещё раз."
+)
+
+
+def _decisions(
+    report_id: int, waiting: list[Publication], *, username: str, user_id: int | None
+) -> None:
+    """The explanation, and per post a link and «Опубликовать всё равно» (asks first)."""
+    with Session(resources.engine()) as db:
+        posts = {row.post_id: db.get(Post, row.post_id) for row in waiting}
+    kinds = resources.source_kinds()
+    links = {
+        post_id: original_url(post, source_kind=kinds.get(post.source_id))
+        for post_id, post in posts.items()
+        if post is not None
+    }
+    st.warning(NEEDS_DECISION_TEXT)
+    for row in waiting:
+        link = links.get(row.post_id)
+        where = f"[постом №{row.post_id}]({link})" if link else f"постом №{row.post_id}"
+        left, right = st.columns([3, 2])
+        left.markdown(f"Ответ под {where}: {STATUS_NAMES[row.status]}.")
+        asking = f"pub_anyway_confirm_{row.id}"
+        if not st.session_state.get(asking):
+            right.button("Опубликовать всё равно", key=f"pub_anyway_{row.id}",
+                         on_click=_ask, args=(asking,))  # fmt: skip
+            continue
+        right.warning("Ответ появится под постом ещё раз, если прежний не удалён. Опубликовать?")
+        yes, no = right.columns(2)
+        yes.button("Да, опубликовать повторно", key=f"pub_anyway_yes_{row.id}", type="primary",
+                   on_click=_publish_anyway,
+                   args=(report_id, row.id or 0, asking, username, user_id))  # fmt: skip
+        no.button("Отмена", key=f"pub_anyway_no_{row.id}", on_click=_cancel, args=(asking,))
+
+
+def _may_publish(report_id: int) -> bool:
+    """The login is live, may handle reports, and the report is in its territory."""
+    login = auth.allowed(Right.HANDLE_REPORTS)
+    if login is None:
+        return False
+    with Session(resources.engine()) as db:
+        report = db.get(Report, report_id)
+        try:
+            if report is None:
+                raise NotFound("report", report_id)
+            require_report_scope(login.scope, report_id=report_id,
+                                 municipality_id=report.municipality_id,
+                                 agency_id=report.agency_id)  # fmt: skip
+        except TriageError as error:
+            st.error(refusal_message(error))
+            return False
+    return True
+
+
+def _publish_anyway(
+    report_id: int, publication_id: int, asking: str, username: str, user_id: int | None
+) -> None:
+    st.session_state[asking] = False
+    if not _may_publish(report_id):
+        return
+    settings = resources.settings()
+    try:
+        publication = publish_anyway_now(
+            resources.engine(), publication_id=publication_id, actor=username,
+            user_id=user_id, publisher=answer_writers_from_settings(settings), settings=settings,
+        )  # fmt: skip
+    except NoDecisionNeeded:
+        st.error("Решение уже принято: обновите страницу.")
+        return
+    except TriageError as error:
+        st.error(refusal_message(error))
+        return
+    except RedisError:
+        log.exception("publishing %s anyway: the queue is unreachable", publication_id)
+        st.error("Очередь задач недоступна: ответ не отправлен. Повторите позже.")
+        return
+    status = STATUS_NAMES.get(publication.status, publication.status)
+    st.toast(f"Ответ под постом №{publication.post_id}: {status}.")
+
+
 def _publish(
     report_id: int, revision: int, asking: str, username: str, user_id: int | None
 ) -> None:
     st.session_state[asking] = False
+    if not _may_publish(report_id):
+        return
     settings = resources.settings()
     try:
         outcome = publish_report(
@@ -104,7 +205,9 @@ def _publish(
         return
     done = sum(p.status == "published" for p in outcome.publications)
     queued = f", в очереди: {outcome.queued}" if outcome.queued else ""
-    st.toast(f"Опубликовано: {done} из {len(outcome.publications)}{queued}.")
+    waiting = sum(p.status == PublicationStatus.NEEDS_DECISION for p in outcome.publications)
+    decide = f", нужно решение: {waiting}" if waiting else ""
+    st.toast(f"Опубликовано: {done} из {len(outcome.publications)}{queued}{decide}.")
 
 
 def _table(rows: list[Publication]) -> list[dict[str, str]]:

@@ -1,7 +1,10 @@
 """Answers published back under residents' posts: one row per (post, report, answer revision).
 
 The row is written (status `pending`) before anything is sent, so a crash between posting
-and recording leaves a trace the next attempt checks the network against.
+and recording leaves a trace the next attempt checks the network against. `maybe_sent` is
+set before each send and cleared only when the outcome is known: an attempt that finds it
+set and no comment of ours on the network cannot tell "never sent" from "sent, then
+deleted", so it stops in `needs_decision` for a person instead of posting again.
 """
 
 from dataclasses import dataclass, field
@@ -26,6 +29,9 @@ class PublicationStatus(StrEnum):
     NO_CREDENTIALS = "no_credentials"  # no token/session to write with: not retried
     FAILED = "failed"  # refused for another reason: not retried
     SUPERSEDED = "superseded"  # the answer changed or the report was reopened before sending
+    # An interrupted attempt may have posted it, and the network shows no comment of ours:
+    # never sent, or sent and deleted. Not retried; a person publishes it anyway (or not).
+    NEEDS_DECISION = "needs_decision"
 
 
 RETRIED = frozenset(
@@ -54,6 +60,9 @@ class Publication(SQLModel, table=True):
     external_id: str | None = Field(default=None, max_length=200)  # the comment / message id
     url: str | None = Field(default=None, max_length=2000)
     attempts: int = 0
+    # Set before a send, cleared when its outcome is known: still set, an earlier attempt
+    # died or lost its connection while sending, and may have posted.
+    maybe_sent: bool = False
     # Set while an attempt talks to the network (a lease): no other attempt starts before it
     # ends or, after a crash, before `CLAIM_SECONDS` have passed.
     claimed_at: datetime | None = utc_field()
@@ -83,12 +92,16 @@ class PublishedReply:
 
 
 class PublishRefused(Exception):
-    """A network refused (or cannot take) the answer; `status` says how, `message` why."""
+    """A network refused (or cannot take) the answer; `status` says how, `message` why.
 
-    def __init__(self, status: PublicationStatus, message: str) -> None:
+    `maybe_sent`: the connection failed after the answer went out (a timeout waiting for the
+    reply, a dropped connection), so the network may have taken it after all."""
+
+    def __init__(self, status: PublicationStatus, message: str, *, maybe_sent: bool = False):
         super().__init__(message)
         self.status = status
         self.message = message
+        self.maybe_sent = maybe_sent
 
     @property
     def retried(self) -> bool:

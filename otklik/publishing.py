@@ -22,6 +22,7 @@ from triage.publishing import (
     AnswerPublisher,
     deliver,
     open_publications,
+    publish_anyway,
     report_publications,
     request_publication,
     stalled_publications,
@@ -68,6 +69,31 @@ def publish_report(
             if p.answer_revision == revision
         ]
     return PublishOutcome(current, len(waiting) if settings.redis_url else 0)
+
+
+def publish_anyway_now(
+    engine: Engine,
+    *,
+    publication_id: int,
+    actor: str,
+    user_id: int | None,
+    publisher: AnswerPublisher,
+    settings: Settings,
+) -> Publication:
+    """A person's decision: send a publication that waits in `needs_decision` after all
+    (audited), at once or on the publish queue (raises `NoDecisionNeeded` otherwise)."""
+    with Session(engine) as session:
+        publish_anyway(session, publication_id=publication_id, actor=actor, user_id=user_id)
+        session.commit()
+    if settings.redis_url:
+        queue = get_queue(QueueName.PUBLISH, connection=redis_connection(settings.redis_url))
+        queue.enqueue(PUBLISH_JOB, publication_id, retry=publish_retry(settings),
+                      description=f"publish {publication_id} (decided)")  # fmt: skip
+    else:
+        with Session(engine) as session:
+            deliver(session, publication_id=publication_id, publisher=publisher)
+    with Session(engine, expire_on_commit=False) as session:
+        return session.get_one(Publication, publication_id)
 
 
 def _request(

@@ -1,15 +1,17 @@
 """Manual signals end to end: store the operator's entry, then the configured pipeline.
 
-The console's «Новый сигнал» page and `otklik signals add` both call `add_signal`.
+The console's «Новый сигнал» page and `otklik signals add` both call `add_signal`. A user
+scoped to municipalities files signals only into their territory: the chosen municipality
+is checked against the scope in the transaction that stores the signal.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
-from ingest.manual import ManualSignal, adapt_manual_signal, channel_source_id
+from ingest.manual import ManualSignal, ManualSignalError, adapt_manual_signal, channel_source_id
 from models.clock import now
 from models.geo import Municipality
 from models.incident import IncidentPost
@@ -17,6 +19,7 @@ from models.post import Post
 from models.post_store import store_posts
 from otklik.pipeline import Pipeline
 from triage.audit import record_event
+from triage.scope import EVERYWHERE, OutOfScope, Scope
 from triage.stage import current_annotation
 
 
@@ -36,12 +39,15 @@ def add_signal(
     signal: ManualSignal,
     user_id: int | None,
     lemmatize: Callable[[str], str] | None = None,
+    scope: Scope = EVERYWHERE,
 ) -> SignalAdded:
     """Store the signal as a post of its channel (audited), run it through the pipeline and
-    say where it landed. Raises `ManualSignalError` for what may not be stored."""
+    say where it landed. Raises `ManualSignalError` for what may not be stored, `OutOfScope`
+    for a municipality outside `scope`."""
     at = now()
     post = adapt_manual_signal(signal, at=at)
     with Session(engine) as session:
+        check_place(session, scope=scope, municipality=signal.municipality)
         source_id = channel_source_id(session, channel=signal.channel)
         [post_id] = store_posts(
             session, source_id=source_id, posts=[post], lemmatize=lemmatize
@@ -54,6 +60,26 @@ def add_signal(
         session.commit()
     pipeline.after_ingest([post_id])
     return outcome(engine, post_id=post_id)
+
+
+def check_place(session: Session, *, scope: Scope, municipality: str | None) -> None:
+    """A scoped user names one of their municipalities (by name, as the signal carries it);
+    a regional one may name any place or none."""
+    if scope.is_regional:
+        return
+    name = (municipality or "").strip()
+    if not name:
+        raise ManualSignalError(
+            "Выберите муниципалитет: вы вносите сигналы только по своей территории."
+        )
+    covered = session.exec(
+        select(Municipality.id).where(
+            Municipality.name == name, col(Municipality.id).in_(scope.municipality_ids or ())
+        )
+    ).first()
+    if covered is None or scope.agency_id is not None:
+        named = session.exec(select(Municipality.id).where(Municipality.name == name)).first()
+        raise OutOfScope("municipality", named or 0)
 
 
 def outcome(engine: Engine, *, post_id: int) -> SignalAdded:

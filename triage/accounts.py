@@ -1,10 +1,14 @@
-"""Console users: argon2id password hashes, roles, and what each role may do."""
+"""Console users: argon2id password hashes, roles, and what each role may do.
+
+Administering them (role, active flag, territory) is audited, and never leaves the console
+without an active administrator: the last one can be neither demoted nor deactivated.
+"""
 
 from enum import StrEnum
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models.clock import now
 from models.user import Role, User
@@ -18,8 +22,15 @@ _HASHER = PasswordHasher()  # argon2id with the library's maintained parameters
 _DUMMY_HASH = _HASHER.hash("not-a-password-of-anyone")
 
 
-class AccountError(ValueError):
+class AccountError(TriageError, ValueError):
     """A user cannot be created or changed as asked (the message says why)."""
+
+
+class LastAdmin(AccountError):
+    """The change would leave no active administrator."""
+
+    def __init__(self, username: str) -> None:
+        super().__init__(f"{username!r} is the last active admin: add another admin first")
 
 
 class Right(StrEnum):
@@ -37,6 +48,7 @@ class Right(StrEnum):
     MANAGE_MODEL = "manage_model"  # the Модель page: retrain, promote, rollback
     MANAGE_TAXONOMY = "manage_taxonomy"  # the Рубрикатор page: edit categories and topics
     ENTER_SIGNALS = "enter_signals"  # «Новый сигнал»: a phone call, an ЕДДС message, a visit
+    MANAGE_USERS = "manage_users"  # «Пользователи»: add, role, deactivate, territory
 
 
 RIGHTS: dict[Role, frozenset[Right]] = {
@@ -153,12 +165,72 @@ def deactivate_user(session: Session, *, username: str, actor: str = "system") -
     user = get_user(session, username=username)
     if user is None:
         raise AccountError(f"no user {username!r}")
-    user.active = False
-    _audit(session, actor=actor, user=user, action="deactivate", before={"active": True})
-    session.add(user)
+    set_active(session, user_id=user.id or 0, active=False, actor=actor)
     session.commit()
     session.refresh(user)
     return user
+
+
+def set_active(session: Session, *, user_id: int, active: bool, actor: str) -> User:
+    """Deactivate a user (their sessions end at the next click) or reactivate one; audited.
+    Refuses to deactivate the last active admin. The caller commits."""
+    admins = _lock_admins(session)
+    user = _locked_user(session, user_id)
+    if user.active == active:
+        return user
+    if not active:
+        _keep_an_admin(user, admins)
+    user.active = active
+    session.add(user)
+    action = "reactivate" if active else "deactivate"
+    _audit(session, actor=actor, user=user, action=action, before={"active": not active})
+    session.flush()
+    return user
+
+
+def change_role(session: Session, *, user_id: int, role: str, actor: str) -> User:
+    """Give a user another role; audited. Refuses to demote the last active admin.
+    The caller commits."""
+    if role not in set(Role):
+        raise AccountError(f"unknown role {role!r}: one of {', '.join(Role)}")
+    admins = _lock_admins(session)
+    user = _locked_user(session, user_id)
+    if user.role == role:
+        return user
+    if role != Role.ADMIN:
+        _keep_an_admin(user, admins)
+    before = {"role": user.role}
+    user.role = role
+    session.add(user)
+    _audit(session, actor=actor, user=user, action="change_role", before=before)
+    session.flush()
+    return user
+
+
+def _locked_user(session: Session, user_id: int) -> User:
+    user = session.exec(select(User).where(User.id == user_id).with_for_update()).first()
+    if user is None:
+        raise AccountError(f"no user with id {user_id}")
+    return user
+
+
+def _lock_admins(session: Session) -> set[int]:
+    """The active admins' ids, their rows locked in id order before any other user's
+    (PostgreSQL): two admins demoting each other at once are serialised, not deadlocked,
+    and the second sees the first's change. SQLite lets one writer at a time anyway."""
+    statement = (
+        select(User.id)
+        .where(User.role == Role.ADMIN, col(User.active).is_(True))
+        .order_by(col(User.id))
+        .with_for_update()
+    )
+    return {user_id for user_id in session.exec(statement).all() if user_id is not None}
+
+
+def _keep_an_admin(user: User, admins: set[int]) -> None:
+    """Refuse when `user` is the only active admin."""
+    if user.role == Role.ADMIN and user.active and not admins - {user.id}:
+        raise LastAdmin(user.username)
 
 
 def set_user_scope(

@@ -1,6 +1,8 @@
 """Analytics for the console: volumes, top topics, answer times, SLA, municipality rating.
 
 Everything is an SQL aggregate returning a few small rows; no table is loaded whole.
+Each takes the caller's `scope`: a municipal user's figures are counted, in the database,
+over their territory's posts and reports only (as the queue and the report list are).
 """
 
 from dataclasses import dataclass
@@ -17,6 +19,9 @@ from models.post import Post, ReviewStatus
 from models.report import Report, ReportStatus
 from models.source import Source
 from models.taxonomy import Topic
+from triage.queue import scoped_posts
+from triage.report_list import report_scope_clauses
+from triage.scope import EVERYWHERE, Scope
 
 SIGNAL_STATUSES = (
     ReviewStatus.AUTO_ACCEPTED,
@@ -70,13 +75,19 @@ class ReportSummary:
 
 
 def volumes(
-    session: Session, *, by: Dimension, period: Period, since: datetime, until: datetime
+    session: Session,
+    *,
+    by: Dimension,
+    period: Period,
+    since: datetime,
+    until: datetime,
+    scope: Scope = EVERYWHERE,
 ) -> list[VolumeRow]:
     """Signal posts per period and per `by` value, oldest period first."""
     dialect = session.get_bind().dialect.name
     bucket = _bucket(Post.published_at, period, dialect).label("bucket")
     key = _dimension(by).label("key")
-    statement = _signals(select(bucket, key, func.count()), since, until)
+    statement = _signals(select(bucket, key, func.count()), since, until, scope)
     if by in (Dimension.SOURCE, Dimension.SOURCE_KIND):
         statement = statement.join(Source, Source.id == Post.source_id)
     rows = session.execute(statement.group_by(bucket, key).order_by(bucket, key)).all()
@@ -84,9 +95,15 @@ def volumes(
 
 
 def top_topics(
-    session: Session, *, since: datetime, until: datetime, limit: int = 10
+    session: Session,
+    *,
+    since: datetime,
+    until: datetime,
+    limit: int = 10,
+    scope: Scope = EVERYWHERE,
 ) -> list[TopicCount]:
-    statement = _signals(select(Annotation.topic_code, Topic.name, func.count()), since, until)
+    columns = select(Annotation.topic_code, Topic.name, func.count())
+    statement = _signals(columns, since, until, scope)
     rows = session.execute(
         statement.outerjoin(Topic, Topic.code == Annotation.topic_code)
         .where(Annotation.topic_code.is_not(None))  # type: ignore[union-attr]
@@ -104,12 +121,14 @@ def report_summary(
     until: datetime,
     now: datetime,
     municipality_id: int | None = None,
+    scope: Scope = EVERYWHERE,
 ) -> ReportSummary:
     """Share resolved, answer and resolution times (hours), SLA compliance, for reports
-    created in [since, until)."""
+    created in [since, until) that `scope` covers."""
     where = [Report.created_at >= since, Report.created_at < until]  # type: ignore[operator]
     if municipality_id is not None:
         where.append(Report.municipality_id == municipality_id)  # type: ignore[arg-type]
+    where.extend(report_scope_clauses(scope))
     dialect = session.get_bind().dialect.name
     answer = _hours(Report.created_at, Report.first_answer_at, dialect)
     resolution = _hours(Report.created_at, Report.resolved_at, dialect)
@@ -140,13 +159,14 @@ def report_summary(
     )
 
 
-def _signals(statement: Select, since: datetime, until: datetime) -> Select:
-    return (
+def _signals(statement: Select, since: datetime, until: datetime, scope: Scope) -> Select:
+    statement = (
         statement.select_from(Post)
         .join(Annotation, and_(Annotation.post_id == Post.id, Annotation.is_current.is_(True)))  # type: ignore[attr-defined]
         .where(Post.review_status.in_(SIGNAL_STATUSES))  # type: ignore[attr-defined]
         .where(Post.published_at >= since, Post.published_at < until)  # type: ignore[operator]
     )
+    return scoped_posts(statement, scope)
 
 
 def _dimension(by: Dimension) -> Any:

@@ -4,12 +4,14 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import false, func, select
 from sqlmodel import Session, col
 
+from models.annotation import Annotation
 from models.incident import IncidentPost
 from models.post import Post
 from triage.analytics import SIGNAL_STATUSES
+from triage.scope import EVERYWHERE, Scope
 
 
 @dataclass(frozen=True)
@@ -42,11 +44,21 @@ def incident_public_answers(session: Session, *, incident_id: int) -> dict[int, 
     return public_answers(session, post_ids=list(post_ids))
 
 
-def answer_summary(session: Session, *, since: datetime, until: datetime) -> AnswerSummary:
-    """How many residents' signals of [since, until) the pages answered publicly."""
+def answer_summary(
+    session: Session, *, since: datetime, until: datetime, scope: Scope = EVERYWHERE
+) -> AnswerSummary:
+    """How many residents' signals of [since, until) in `scope` the pages answered publicly."""
     answered_ids = select(Post.answer_to_post_id).where(col(Post.answer_to_post_id).is_not(None))
     period = [col(Post.published_at) >= since, col(Post.published_at) < until,
               col(Post.review_status).in_(SIGNAL_STATUSES)]  # fmt: skip
+    if scope.agency_id is not None:
+        period.append(false())  # an agency's token sees reports, not posts
+    elif scope.municipality_ids is not None:
+        territory = select(Annotation.post_id).where(
+            col(Annotation.is_current).is_(True),
+            col(Annotation.municipality_id).in_(scope.municipality_ids),
+        )
+        period.append(col(Post.id).in_(territory))
     signals = session.execute(select(func.count()).select_from(Post).where(*period)).scalar_one()
     answered = session.execute(
         select(func.count()).select_from(Post).where(*period, col(Post.id).in_(answered_ids))

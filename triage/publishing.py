@@ -7,10 +7,14 @@ network shows our own comments back when asked. It rests on three things:
 - every attempt is claimed by an atomic `attempts + 1` that also takes a lease
   (`claimed_at`, `CLAIM_SECONDS`), committed before the network call, so no second attempt
   (a double click, a retry) talks to the network while one is under way;
-- an attempt after the first (the previous one may have posted and crashed before recording)
-  first asks the network for a comment under the post carrying the publication's marker; if
-  there is one, that comment is recorded and nothing is sent again.
-A comment deleted on the network between the crash and the next attempt is posted again.
+- `maybe_sent` is committed with the claim, before the network call, and cleared only when
+  the outcome is known (posted, or refused by the network). An attempt that finds it set
+  (the previous one died, or lost its connection, while sending) first asks the network for
+  a comment under the post carrying the publication's marker: if there is one, it is
+  recorded and nothing is sent again; if there is none, the answer was either never sent
+  or sent and deleted since (by the community's moderators or the post's author), which
+  no network tells apart, so nothing is sent: the publication waits in `needs_decision`
+  until a person publishes it anyway (`publish_anyway`, audited).
 Nothing superseded is ever sent: each attempt re-reads the report and gives up (status
 `superseded`) when the answer changed or the report was reopened.
 """
@@ -142,18 +146,57 @@ def deliver(session: Session, *, publication_id: int, publisher: AnswerPublisher
     if report.answer_revision != publication.answer_revision or current_answer(report) is None:
         return _finish(session, publication, PublicationStatus.SUPERSEDED, "the answer changed")
     target = _target(session, publication.post_id)
-    earlier = publication.attempts > 0  # it may have posted, then died before recording
+    uncertain = publication.maybe_sent  # an earlier attempt may have posted it
     if not _claim_attempt(session, publication):
         session.refresh(publication)  # another attempt holds the lease: leave it to it
         return publication
     try:
-        found = publisher.find(target, marker=publication.marker) if earlier else None
-        if found is not None:
-            return _published(session, publication, found, recovered=True)
+        if uncertain:
+            found = publisher.find(target, marker=publication.marker)
+            if found is not None:
+                return _published(session, publication, found, recovered=True)
+            return _finish(session, publication, PublicationStatus.NEEDS_DECISION, UNKNOWN_OUTCOME)
         reply = publisher.publish(target, message=publication.message)
         return _published(session, publication, reply)
     except PublishRefused as refused:
+        # a refusal of the send itself is a known outcome unless the connection broke mid-way
+        publication.maybe_sent = uncertain or refused.maybe_sent
         return _finish(session, publication, refused.status, refused.message)
+
+
+UNKNOWN_OUTCOME = (
+    "an interrupted attempt may have posted it, and no comment of ours is on the network: "
+    "never sent, or sent and deleted; not sent again until a person decides"
+)
+
+
+def publish_anyway(
+    session: Session, *, publication_id: int, actor: str, user_id: int | None
+) -> Publication:
+    """A person's decision to send a publication in `needs_decision` after all (they checked
+    the post and our answer is not there). Audited; the caller commits, then `deliver`s it."""
+    publication = load(session, Publication, publication_id)
+    if publication.status != PublicationStatus.NEEDS_DECISION:
+        raise NoDecisionNeeded(publication_id)
+    publication.status, publication.maybe_sent = PublicationStatus.PENDING, False
+    publication.detail, publication.updated_at = None, now()
+    session.add(publication)
+    record_event(
+        session, actor=actor, user_id=user_id, entity_type="report",
+        entity_id=publication.report_id, action="publish:anyway", before={"status":
+        PublicationStatus.NEEDS_DECISION}, after={"publication_id": publication.id,
+        "post_id": publication.post_id, "status": PublicationStatus.PENDING},
+    )  # fmt: skip
+    session.flush()
+    return publication
+
+
+class NoDecisionNeeded(TriageError):
+    """`publish_anyway` on a publication that does not wait for a decision (any more)."""
+
+    def __init__(self, publication_id: int) -> None:
+        super().__init__(f"publication {publication_id} does not need a decision")
+        self.publication_id = publication_id
 
 
 def stalled_publications(
@@ -257,7 +300,8 @@ def _supersede_older(session: Session, report: Report) -> None:
         .where(
             Publication.report_id == report.id,
             Publication.answer_revision != report.answer_revision,
-            Publication.status.in_(OPEN),  # type: ignore[attr-defined]
+            # a decision pending on an old answer is moot: that answer is never sent now
+            Publication.status.in_((*OPEN, PublicationStatus.NEEDS_DECISION)),  # type: ignore[attr-defined]
         )
         .values(status=PublicationStatus.SUPERSEDED, updated_at=now())
         .execution_options(synchronize_session=False)
@@ -265,7 +309,8 @@ def _supersede_older(session: Session, report: Report) -> None:
 
 
 def _claim_attempt(session: Session, publication: Publication) -> bool:
-    """Count this attempt and take the lease, in the database, before any network call.
+    """Count this attempt, take the lease and mark it as maybe sent, in the database, before
+    any network call (a crash from here on leaves the outcome unknown).
 
     Fails when another attempt counted first or holds an unexpired lease (a double click,
     a retry while the first attempt is still sending)."""
@@ -278,7 +323,7 @@ def _claim_attempt(session: Session, publication: Publication) -> bool:
             Publication.attempts == seen,
             or_(Publication.claimed_at.is_(None), Publication.claimed_at < expired),  # type: ignore[union-attr,operator]
         )
-        .values(attempts=seen + 1, claimed_at=at, updated_at=at)
+        .values(attempts=seen + 1, claimed_at=at, updated_at=at, maybe_sent=True)
         .execution_options(synchronize_session=False)
     )
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
@@ -293,7 +338,7 @@ def _published(
     session: Session, publication: Publication, reply: PublishedReply, *, recovered: bool = False
 ) -> Publication:
     publication.external_id, publication.url = reply.external_id, reply.url
-    publication.published_at = now()
+    publication.published_at, publication.maybe_sent = now(), False
     detail = "found on the network after an interrupted attempt" if recovered else None
     return _finish(session, publication, PublicationStatus.PUBLISHED, detail)
 

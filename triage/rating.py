@@ -4,6 +4,9 @@ Each municipality's shares (resolved, answered on time) are shrunk toward the re
 share with the weight of `prior_reports` imaginary average reports (empirical Bayes), so
 two lucky reports cannot top the table; below `min_reports` a municipality is listed but
 not ranked. Where the population is known, signals per 10,000 people are given too.
+
+A municipal user's rating reads only their territory (`scope`): their municipalities, ranked
+among themselves and shrunk toward their own mean, so nothing of other territories is read.
 """
 
 from dataclasses import dataclass
@@ -18,6 +21,8 @@ from models.geo import Municipality
 from models.post import Post
 from models.report import Report
 from triage.analytics import SIGNAL_STATUSES
+from triage.report_list import report_scope_clauses
+from triage.scope import EVERYWHERE, Scope
 
 
 @dataclass(frozen=True)
@@ -43,14 +48,18 @@ def municipality_rating(
     until: datetime,
     min_reports: int = 5,
     prior_reports: float = 10.0,
+    scope: Scope = EVERYWHERE,
 ) -> list[MunicipalityRating]:
-    counts = _report_counts(session, since, until)
-    signals = _signal_counts(session, since, until)
+    counts = _report_counts(session, since, until, scope)
+    signals = _signal_counts(session, since, until, scope)
     total = sum(c["reports"] for c in counts.values())
     regional_resolved = _ratio(sum(c["resolved"] for c in counts.values()), total)
     regional_on_time = _ratio(sum(c["on_time"] for c in counts.values()), total)
     rows = []
-    for municipality in session.execute(select(Municipality)).scalars():
+    places = select(Municipality)
+    if scope.municipality_ids is not None:
+        places = places.where(Municipality.id.in_(scope.municipality_ids))  # type: ignore[union-attr]
+    for municipality in session.execute(places).scalars():
         c = counts.get(municipality.id, {"reports": 0, "resolved": 0, "on_time": 0})
         resolved = _shrink(c["resolved"], c["reports"], regional_resolved, prior_reports)
         on_time = _shrink(c["on_time"], c["reports"], regional_on_time, prior_reports)
@@ -78,7 +87,9 @@ def municipality_rating(
     return _ranked(rows)
 
 
-def _report_counts(session: Session, since: datetime, until: datetime) -> dict[int, dict[str, int]]:
+def _report_counts(
+    session: Session, since: datetime, until: datetime, scope: Scope
+) -> dict[int, dict[str, int]]:
     on_time = case(
         (
             and_(
@@ -95,20 +106,27 @@ def _report_counts(session: Session, since: datetime, until: datetime) -> dict[i
         )
         .where(Report.created_at >= since, Report.created_at < until)  # type: ignore[operator]
         .where(Report.municipality_id.is_not(None))  # type: ignore[union-attr]
+        .where(*report_scope_clauses(scope))
         .group_by(Report.municipality_id)
     ).all()
     return {m: {"reports": n, "resolved": r, "on_time": int(t or 0)} for m, n, r, t in rows}
 
 
-def _signal_counts(session: Session, since: datetime, until: datetime) -> dict[int, int]:
-    rows = session.execute(
+def _signal_counts(
+    session: Session, since: datetime, until: datetime, scope: Scope
+) -> dict[int, int]:
+    if scope.agency_id is not None:
+        return {}  # an agency's token sees reports, not posts
+    statement = (
         select(Annotation.municipality_id, func.count())
         .join(Post, Post.id == Annotation.post_id)
         .where(Annotation.is_current.is_(True), Annotation.municipality_id.is_not(None))  # type: ignore[attr-defined,union-attr]
         .where(Post.review_status.in_(SIGNAL_STATUSES))  # type: ignore[attr-defined]
         .where(Post.published_at >= since, Post.published_at < until)  # type: ignore[operator]
-        .group_by(Annotation.municipality_id)
-    ).all()
+    )
+    if scope.municipality_ids is not None:
+        statement = statement.where(Annotation.municipality_id.in_(scope.municipality_ids))  # type: ignore[union-attr]
+    rows = session.execute(statement.group_by(Annotation.municipality_id)).all()
     return {m: n for m, n in rows}
 
 

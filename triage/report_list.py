@@ -117,11 +117,17 @@ def list_reports(
 
 def scoped_reports(statement: Select, scope: Scope) -> Select:
     """`statement` (over `Report`) narrowed to the reports `scope` covers."""
+    return statement.where(*report_scope_clauses(scope))
+
+
+def report_scope_clauses(scope: Scope) -> list[Any]:
+    """The conditions on `Report` that keep only what `scope` covers (none: the region)."""
+    clauses: list[Any] = []
     if scope.agency_id is not None:
-        statement = statement.where(Report.agency_id == scope.agency_id)
+        clauses.append(Report.agency_id == scope.agency_id)
     if scope.municipality_ids is not None:
-        statement = statement.where(Report.municipality_id.in_(scope.municipality_ids))  # type: ignore[union-attr]
-    return statement
+        clauses.append(Report.municipality_id.in_(scope.municipality_ids))  # type: ignore[union-attr]
+    return clauses
 
 
 def get_report_row(

@@ -24,6 +24,15 @@ class OutOfScope(TriageError):
         self.entity_id = entity_id
 
 
+class RegionWideOnly(TriageError):
+    """A region-wide setting (sources, the model, the rubricator) asked to change by a user
+    scoped to municipalities: it would change what every territory gets."""
+
+    def __init__(self, setting: str) -> None:
+        super().__init__(f"{setting}: a region-wide setting, changed by regional users only")
+        self.setting = setting
+
+
 @dataclass(frozen=True)
 class Scope:
     """`municipality_ids` None: the whole region. `agency_id`: only that agency's reports."""
@@ -128,3 +137,9 @@ def require_municipality_scope(
 ) -> None:
     if scope.agency_id is not None or not scope.covers_municipality(municipality_id):
         raise OutOfScope(entity_type, entity_id)
+
+
+def require_regional(scope: Scope, *, setting: str) -> None:
+    """Refuse a change of a region-wide `setting` to anyone whose scope is not the region."""
+    if not scope.is_regional:
+        raise RegionWideOnly(setting)

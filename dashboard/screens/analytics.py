@@ -16,9 +16,13 @@ SPANS = {7: "7 дней", 30: "30 дней", 90: "90 дней", 365: "год"}
 PERIODS = {Period.DAY: "по дням", Period.WEEK: "по неделям", Period.MONTH: "по месяцам"}
 MIN_REPORTS = 5  # below this a municipality is listed but neither scored nor ranked
 
-auth.require(Right.VIEW_ANALYTICS)
+login = auth.require(Right.VIEW_ANALYTICS)
+scope = login.scope  # a municipal user's figures are counted over their territory only
 st.title("Аналитика")
 hints.hide_english_hints()
+if scope.municipality_ids is not None:
+    territory = ", ".join(sorted(views.municipality_name(i) for i in scope.municipality_ids))
+    st.caption(f"Данные только по вашей территории: {territory}.")
 
 left, right = st.columns(2)
 days = left.selectbox("Период", list(SPANS), index=1, format_func=SPANS.get, key="an_days")
@@ -29,12 +33,13 @@ span = f"с {views.local_time(since)[:10]} по {views.local_time(until)[:10]}"
 st.caption(f"Период: {span}.")
 
 with resources.session() as db:
-    by_category = volumes(db, by=Dimension.CATEGORY, period=period, since=since, until=until)
-    by_place = volumes(db, by=Dimension.MUNICIPALITY, period=period, since=since, until=until)
-    topics = top_topics(db, since=since, until=until)
-    summary = report_summary(db, since=since, until=until, now=until)
-    rating = municipality_rating(db, since=since, until=until, min_reports=MIN_REPORTS)
-    answers = answer_summary(db, since=since, until=until)
+    window = {"since": since, "until": until, "scope": scope}
+    by_category = volumes(db, by=Dimension.CATEGORY, period=period, **window)
+    by_place = volumes(db, by=Dimension.MUNICIPALITY, period=period, **window)
+    topics = top_topics(db, **window)
+    summary = report_summary(db, now=until, **window)
+    rating = municipality_rating(db, min_reports=MIN_REPORTS, **window)
+    answers = answer_summary(db, **window)
 
 
 def _category_chart() -> None:
@@ -77,7 +82,8 @@ def _rating(rows: list[MunicipalityRating]) -> None:
     st.caption(
         f"Место и балл — только у муниципалитетов, где за период не меньше {MIN_REPORTS} "
         "обращений; балл — среднее долей решённых и отвеченных в срок, сглаженное к среднему "
-        "по региону. «На 10 тыс. жителей» — сигналы на население городов муниципалитета."
+        f"по {'региону' if scope.is_regional else 'вашей территории'}. "
+        "«На 10 тыс. жителей» — сигналы на население городов муниципалитета."
     )
     if not shown:
         st.info(f"{span.capitalize()} нет ни обращений, ни сигналов с муниципалитетом.")

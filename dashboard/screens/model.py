@@ -1,4 +1,8 @@
-"""Модель: the classifier versions, their metrics, and the learning loop (admins only)."""
+"""Модель: the classifier versions, their metrics, and the learning loop (admins only).
+
+The model is region-wide: an admin scoped to municipalities is refused the page, and as
+every button acts in the run its click starts, the territory is read again at each click.
+"""
 
 from typing import Any
 
@@ -15,6 +19,9 @@ from triage.audit import record_event
 
 login = auth.require(Right.MANAGE_MODEL)
 st.title("Модель")
+if not login.scope.is_regional:
+    st.error(auth.REGION_WIDE)
+    st.stop()
 
 with resources.session() as db:
     versions = list(db.exec(select(ModelVersion).order_by(col(ModelVersion.id).desc()).limit(20)))

@@ -1,7 +1,9 @@
 """Новый сигнал: an operator types in a phone call, an ЕДДС message or a library-point visit.
 
 The entry goes through NLP and triage like a crawled post (in-process, or on the rq
-workers when Redis is configured); contact data are kept only with consent (152-ФЗ).
+workers when Redis is configured); contact data are kept only with consent (152-ФЗ). A user
+scoped to municipalities is offered only theirs and must pick one; the territory is checked
+again when the signal is stored.
 """
 
 import streamlit as st
@@ -12,6 +14,7 @@ from otklik import resources as core
 from otklik.pipeline import configured_pipeline
 from otklik.signals import SignalAdded, add_signal
 from triage.accounts import Right
+from triage.scope import OutOfScope
 
 FORM_KEY = "ns_form"  # a counter: a new form (empty fields) after each stored signal
 REVIEW_NAMES = {
@@ -51,13 +54,16 @@ with st.form(f"ns_{form}"):
     channel = channel_column.selectbox(
         "Канал", list(Channel), format_func=CHANNEL_NAMES.get, key=f"ns_channel_{form}"
     )
-    places = list(resources.municipalities())
+    places = views.scoped_municipalities(login.scope)
+    regional = login.scope.is_regional
     place = place_column.selectbox(
         "Муниципалитет",
         places,
-        index=None,
+        index=None,  # never a default: a territory changed meanwhile empties the choice
         format_func=views.municipality_name,
-        placeholder="Выберите или оставьте пустым — определит модель",
+        placeholder="Выберите или оставьте пустым — определит модель"
+        if regional
+        else "Выберите муниципалитет вашей территории",
         key=f"ns_place_{form}",
     )
     address = st.text_input("Адрес или ориентир", key=f"ns_address_{form}")
@@ -81,9 +87,12 @@ if submitted:
                 signal=signal,
                 user_id=login.user_id,
                 lemmatize=core.lemmatize_text,
+                scope=login.scope,  # read again in this run: the territory as it is at the click
             )
     except ManualSignalError as error:
         st.error(str(error))
+    except OutOfScope:
+        st.error("Нет доступа: муниципалитет не относится к вашей территории. Сигнал не сохранён.")
     else:
         _report(added)
         st.session_state[FORM_KEY] = form + 1

@@ -1,4 +1,8 @@
-"""Источники: crawl sources with their health and crawl history; add, run now, switch off/on."""
+"""Источники: crawl sources with their health and crawl history; add, run now, switch off/on.
+
+Sources are region-wide: a user scoped to municipalities sees them but changes nothing, and
+each change re-checks the territory at the click.
+"""
 
 import logging
 
@@ -14,6 +18,7 @@ from triage.accounts import Right, has_right
 from triage.audit import record_event
 from triage.errors import NotFound
 
+SETTING = "sources"
 CRAWLED = [SourceKind.VK_WALL, SourceKind.VK_COMMENTS, SourceKind.VK_SEARCH, SourceKind.TELEGRAM]
 
 log = logging.getLogger(__name__)
@@ -60,14 +65,17 @@ def _set_role(db: Session, *, source_id: int, role: SourceRole) -> Source:
 def _on_role(source_id: int, widget_key: str) -> None:
     """The callback of «Сохранить роль»."""
     role = SourceRole(st.session_state[widget_key])
-    actions.perform(lambda db: _set_role(db, source_id=source_id, role=role),
+    actions.perform(auth.regional(lambda db: _set_role(db, source_id=source_id, role=role),
+                                  setting=SETTING),
                     done="Роль источника сохранена.", right=Right.MANAGE_SOURCES)  # fmt: skip
 
 
 def _on_switch(source_id: int, enabled: bool) -> None:
     """The callback of «Выключить»/«Включить»: runs before the table is drawn again."""
     actions.perform(
-        lambda db: _switch(db, source_id=source_id, enabled=enabled),
+        auth.regional(
+            lambda db: _switch(db, source_id=source_id, enabled=enabled), setting=SETTING
+        ),
         done=f"Источник {'включён' if enabled else 'выключен'}.",
         right=Right.MANAGE_SOURCES,
     )
@@ -89,6 +97,9 @@ if rows:
     run_history.show({source.id or 0: source.name for source, _ in rows})
 
 if not has_right(login.role, Right.MANAGE_SOURCES):
+    st.stop()
+if not login.scope.is_regional:  # read again at every run: a button's run checks it anew
+    st.info(auth.REGION_WIDE)
     st.stop()
 
 everything = {source.id: source for source, _ in rows}

@@ -4,6 +4,8 @@ The editing itself is `triage.taxonomy`'s: codes never change, nothing is delete
 change is audited. The table's edits are applied on top of the rows as they were drawn
 (kept in the session), so a topic someone else changed meanwhile is refused, not overwritten.
 Every action runs in a button callback: the page is then drawn again from the database.
+The rubricator is region-wide: an admin scoped to municipalities is refused the page, and
+each callback checks the territory again at the click.
 """
 
 from collections.abc import Callable
@@ -42,6 +44,9 @@ STALE = (
 
 login = auth.require(Right.MANAGE_TAXONOMY)
 st.title("Рубрикатор")
+if not login.scope.is_regional:
+    st.error(auth.REGION_WIDE)
+    st.stop()
 st.caption(
     "Коды категорий и тем не меняются, и ничего не удаляется: ненужную тему отключают "
     "(снимают «Активна»), потому что на неё ссылаются посты, обращения и правила "
@@ -74,8 +79,12 @@ def _refresh() -> None:
 
 def _commit(action: Callable[[Session], Any], *, section: str, refused: str) -> bool:
     """Run `action` in one transaction and commit; a TaxonomyError is said, nothing kept.
-    Nothing runs unless the login is still live and may edit the rubricator."""
-    if auth.allowed(Right.MANAGE_TAXONOMY) is None:
+    Nothing runs unless the login is still live, may edit the rubricator and is regional."""
+    live = auth.allowed(Right.MANAGE_TAXONOMY)
+    if live is None:
+        return False
+    if not live.scope.is_regional:
+        _say(section, "error", auth.REGION_WIDE)
         return False
     with resources.session() as db:
         try:

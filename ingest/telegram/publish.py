@@ -93,21 +93,26 @@ class TelegramAnswerWriter:
             sent = await client.send_message(target.source_target, message, **kwargs)
             return _reply(target, mode, sent.id)
 
-        return self._run(target, send)
+        return self._run(target, send, sends=True)
 
     def _run(
         self,
         target: ReplyTarget,
         work: Callable[[TelegramWriterClient], Awaitable[Result]],
+        *,
+        sends: bool = False,
     ) -> Result:
-        return asyncio.run(_session(self._make_client(), target, work))
+        return asyncio.run(_session(self._make_client(), target, work, sends=sends))
 
 
 async def _session(
     client: TelegramWriterClient,
     target: ReplyTarget,
     work: Callable[[TelegramWriterClient], Awaitable[Result]],
+    *,
+    sends: bool,
 ) -> Result:
+    working = False  # connected and authorised: a lost connection from here may have sent
     try:
         await client.connect()
         if not await client.is_user_authorized():
@@ -115,6 +120,7 @@ async def _session(
                 PublicationStatus.NO_CREDENTIALS,
                 "the Telegram session is not authorised (otklik ingest telegram-login)",
             )
+        working = True
         return await work(client)
     except errors.FloodWaitError as error:
         raise _refused(
@@ -125,9 +131,10 @@ async def _session(
     except SESSION_ERRORS as error:
         raise _refused(PublicationStatus.NO_CREDENTIALS, target, str(error)) from error
     except (OSError, EOFError) as error:
-        raise _refused(
-            PublicationStatus.RETRYING, target, str(error) or type(error).__name__
-        ) from error
+        reason = str(error) or type(error).__name__
+        refused = _refused(PublicationStatus.RETRYING, target, reason)
+        refused.maybe_sent = sends and working
+        raise refused from error
     except errors.RPCError as error:
         raise _refused(PublicationStatus.FAILED, target, str(error)) from error
     finally:

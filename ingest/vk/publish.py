@@ -11,6 +11,7 @@ from typing import Any
 
 import requests
 import vk_api
+from urllib3.exceptions import NewConnectionError
 from vk_api.exceptions import ApiError, ApiHttpError, Captcha
 
 from models.post import PostKind
@@ -102,7 +103,27 @@ def _call(vk: vk_api.VkApi, method: str, values: dict[str, Any]) -> Any:
     except ApiError as error:
         raise refusal(error.code, f"{method}: VK error {error}") from error
     except (ApiHttpError, requests.RequestException) as error:
-        raise PublishRefused(PublicationStatus.RETRYING, f"{method}: {error}") from error
+        # VK answered with an error code above, so it took nothing; here the connection
+        # broke or the reply was lost, and a comment sent may have been created after all
+        writes = method == "wall.createComment" and not _before_sending(error)
+        raise PublishRefused(
+            PublicationStatus.RETRYING, f"{method}: {error}", maybe_sent=writes
+        ) from error
+
+
+def _before_sending(error: Exception) -> bool:
+    """The request never reached VK: no connection could be made."""
+    if isinstance(error, requests.ConnectTimeout):
+        return True
+    return isinstance(error, requests.ConnectionError) and isinstance(
+        _root(error), NewConnectionError
+    )
+
+
+def _root(error: BaseException) -> BaseException | None:
+    """The urllib3 reason inside a requests error (`MaxRetryError.reason`), if any."""
+    inner = error.args[0] if error.args else None
+    return getattr(inner, "reason", inner) if isinstance(inner, BaseException) else None
 
 
 def refusal(code: int, message: str) -> PublishRefused:

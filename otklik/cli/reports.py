@@ -8,7 +8,8 @@ from redis.exceptions import RedisError
 from sqlmodel import Session
 
 from models.clock import now
-from otklik.publishing import publish_report
+from models.publication import PublicationStatus
+from otklik.publishing import publish_anyway_now, publish_report
 from otklik.runtime import get_engine
 from otklik.settings import get_settings
 from otklik.wiring import answer_writers_from_settings
@@ -93,28 +94,57 @@ def export_command(
 
 
 @app.command("publish")
-def publish_command(report_id: int = typer.Argument(..., help="The report's id.")) -> None:
+def publish_command(
+    report_id: int = typer.Argument(..., help="The report's id."),
+    anyway: bool = typer.Option(
+        False,
+        "--anyway",
+        help="Also send the answers that wait for a decision (needs_decision): do this only "
+        "after checking on the network that our earlier answer is not under the post.",
+    ),
+) -> None:
     """Post the report's current answer under each of its posts (VK, Telegram), once each.
 
     With OTKLIK_REDIS_URL the posts are queued on the `publish` queue and retried with
     backoff; without it they are sent now (run the command again to retry what is left).
+    An answer whose earlier attempt was interrupted and that is not found on the network is
+    never sent again on its own (status needs_decision): check the post, then use --anyway.
     """
     settings = get_settings()
+    publisher = answer_writers_from_settings(settings)
     try:
         outcome = publish_report(
             get_engine(), report_id=report_id, actor="cli", user_id=None,
-            publisher=answer_writers_from_settings(settings), settings=settings,
+            publisher=publisher, settings=settings,
         )  # fmt: skip
+        publications = outcome.publications
+        if anyway:
+            publications = [
+                publish_anyway_now(get_engine(), publication_id=p.id or 0, actor="cli",
+                                   user_id=None, publisher=publisher, settings=settings)
+                if p.status == PublicationStatus.NEEDS_DECISION else p
+                for p in publications
+            ]  # fmt: skip
     except TriageError as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(1) from error
     except RedisError as error:
         typer.echo(f"error: cannot reach Redis to queue the publications ({error})", err=True)
         raise typer.Exit(1) from error
-    for publication in outcome.publications:
+    for publication in publications:
         where = publication.url or publication.external_id or "-"
         detail = f" ({publication.detail})" if publication.detail else ""
         typer.echo(f"post {publication.post_id} [{publication.network}]: "
                    f"{publication.status} {where}{detail}")  # fmt: skip
     if outcome.queued:
         typer.echo(f"queued: {outcome.queued} on the publish queue")
+    if any(p.status == PublicationStatus.NEEDS_DECISION for p in publications):
+        typer.echo(NEEDS_DECISION_HELP.format(report_id=report_id))
+
+
+NEEDS_DECISION_HELP = (
+    "needs_decision: an earlier attempt was interrupted while sending, and the network shows "
+    "no answer of ours under the post: it was either never sent, or sent and deleted since. "
+    "It is not sent again on its own. Check the post; to send it anyway run "
+    "`otklik reports publish {report_id} --anyway`."
+)

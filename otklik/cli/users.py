@@ -7,15 +7,22 @@ from models.user import Role
 from otklik.runtime import get_engine
 from triage.accounts import (
     AccountError,
+    change_role,
     create_user,
     deactivate_user,
+    get_user,
     list_users,
+    set_active,
     set_user_scope,
 )
 from triage.errors import TriageError
 from triage.scope import municipality_ids_by_name, user_municipality_ids
 
-app = typer.Typer(help="Create, list and deactivate console users.", no_args_is_help=True)
+app = typer.Typer(
+    help="Create, list and deactivate console users.\n\n"
+    "Also reactivate them and set their role and territory (each change audited).",
+    no_args_is_help=True,
+)
 
 MUNICIPALITY_HELP = (
     "A municipality (name or id) the user is scoped to; repeat for several. "
@@ -89,7 +96,8 @@ def list_command() -> None:
 
 @app.command("deactivate")
 def deactivate(username: str = typer.Argument(..., help="The login name.")) -> None:
-    """Switch a user off: their console sessions end at the next click."""
+    """Switch a user off: their console sessions end at the next click (never the last
+    active admin)."""
     with Session(get_engine()) as session:
         try:
             deactivate_user(session, username=username)
@@ -97,3 +105,42 @@ def deactivate(username: str = typer.Argument(..., help="The login name.")) -> N
             typer.echo(f"error: {error}", err=True)
             raise typer.Exit(1) from error
     typer.echo(f"user {username} deactivated")
+
+
+@app.command("reactivate")
+def reactivate(
+    username: str = typer.Argument(..., help="The login name."),
+    actor: str = typer.Option("cli", "--actor", help="Who changes it (for the audit log)."),
+) -> None:
+    """Switch a deactivated user back on (audited)."""
+    with Session(get_engine()) as session:
+        try:
+            user = get_user(session, username=username)
+            if user is None:
+                raise AccountError(f"no user {username!r}")
+            set_active(session, user_id=user.id or 0, active=True, actor=actor)
+            session.commit()
+        except AccountError as error:
+            typer.echo(f"error: {error}", err=True)
+            raise typer.Exit(1) from error
+    typer.echo(f"user {username} reactivated")
+
+
+@app.command("role")
+def role_command(
+    username: str = typer.Argument(..., help="The login name."),
+    role: Role = typer.Argument(..., help="operator, moderator or admin."),
+    actor: str = typer.Option("cli", "--actor", help="Who changes it (for the audit log)."),
+) -> None:
+    """Give a user another role (audited; never demotes the last active admin)."""
+    with Session(get_engine()) as session:
+        try:
+            user = get_user(session, username=username)
+            if user is None:
+                raise AccountError(f"no user {username!r}")
+            change_role(session, user_id=user.id or 0, role=role, actor=actor)
+            session.commit()
+        except AccountError as error:
+            typer.echo(f"error: {error}", err=True)
+            raise typer.Exit(1) from error
+    typer.echo(f"user {username}: role {role}")

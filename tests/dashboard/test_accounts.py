@@ -96,3 +96,21 @@ def test_users_add_cli_never_echoes_the_password(configured: str) -> None:
     assert "marina\tmoderator\tactive" in listed.output
     assert runner.invoke(app, ["users", "deactivate", "marina"]).exit_code == 0
     assert "deactivated" in runner.invoke(app, ["users", "list"]).output
+
+
+def test_users_role_and_reactivate_cli_keep_an_admin(configured: str) -> None:
+    runner = CliRunner()
+    env = {"OTKLIK_NEW_USER_PASSWORD": "пароль-для-тестов"}
+    assert runner.invoke(app, ["users", "add", "anna", "--role", "admin"], env=env).exit_code == 0
+    assert runner.invoke(app, ["users", "add", "boris"], env=env).exit_code == 0
+
+    last = runner.invoke(app, ["users", "role", "anna", "operator"])
+    assert last.exit_code == 1 and "last active admin" in last.output
+    assert runner.invoke(app, ["users", "deactivate", "anna"]).exit_code == 1
+    promoted = runner.invoke(app, ["users", "role", "boris", "admin", "--actor", "anna"])
+    assert promoted.exit_code == 0 and "user boris: role admin" in promoted.output
+    assert runner.invoke(app, ["users", "deactivate", "anna"]).exit_code == 0
+    assert runner.invoke(app, ["users", "reactivate", "anna"]).exit_code == 0
+    listed = runner.invoke(app, ["users", "list"]).output
+    assert "anna\tadmin\tactive" in listed and "boris\tadmin\tactive" in listed
+    assert runner.invoke(app, ["users", "reactivate", "nobody"]).exit_code == 1

@@ -11,7 +11,8 @@ from streamlit.testing.v1 import AppTest
 from dashboard import charts, views
 from models.geo import Municipality
 from otklik.settings import get_settings
-from tests.dashboard.conftest import open_page, texts
+from tests.dashboard.conftest import PASSWORD, log_in, open_page, texts
+from triage.accounts import create_user
 from triage.analytics import Period
 from triage.rating import MunicipalityRating
 
@@ -125,3 +126,27 @@ def test_periods_read_in_russian(first_day: str, period: Period, label: str) -> 
 )  # fmt: skip
 def test_counts_agree_in_russian(count: int, phrase: str) -> None:
     assert charts.count_phrase(count, "округ", "округа", "округов") == phrase
+
+
+def test_a_municipal_user_s_analytics_cover_only_their_territory(
+    seeded: dict[str, list[int]], engine: Engine
+) -> None:
+    with Session(engine) as session:
+        krasnokamsk = session.exec(
+            select(Municipality).where(Municipality.name == "Краснокамский городской округ")
+        ).one()
+        create_user(
+            session,
+            username="krasnokamsk",
+            password=PASSWORD,
+            role="operator",
+            municipality_ids=[krasnokamsk.id or 0],
+        )
+    app = open_page(log_in("krasnokamsk"), "analytics")
+    assert not app.exception
+    assert "Данные только по вашей территории: Краснокамский городской округ." in texts(app)
+    topics = app.dataframe[0].value
+    assert dict(zip(topics["Тема"], topics["Сигналов"], strict=True)) == {"Водоснабжение": 2}
+    rating = app.dataframe[1].value
+    assert list(rating["Муниципалитет"]) == ["Краснокамский городской округ"]
+    assert app.metric[4].value == "2"  # residents' signals, Chusovoy's one not counted

@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 from streamlit.testing.v1 import AppTest
 
+from models.audit import AuditEvent
 from models.incident import Incident, IncidentPost
 from models.post import Post
 from models.publication import Publication
@@ -16,6 +17,7 @@ from models.report import Report
 from otklik.settings import get_settings
 from tests.dashboard.conftest import open_page
 from tests.ingest.publish_fakes import WritableFakeVk
+from triage.accounts import deactivate_user
 from triage.calendar import WorkCalendar
 from triage.lifecycle import change_status
 from triage.reports import create_report, set_answer
@@ -120,3 +122,66 @@ def test_a_reopened_report_offers_no_publishing_of_its_old_answer(
     assert f"pub_ask_{report_id}" not in _keys(app)
     assert "прежний ответ не публикуется" in "\n".join(c.value for c in app.caption)
     assert fake_vk.created() == []
+
+
+def test_an_answer_that_may_have_gone_out_waits_for_a_person_s_decision(
+    signed_in: Callable[[str], AppTest],
+    seeded: dict[str, list[int]],
+    engine: Engine,
+    fake_vk: WritableFakeVk,
+) -> None:
+    report_id, post_ids = _report_on_vk_posts(engine)
+    with Session(engine) as session:
+        set_answer(session, report_id=report_id, text="Трубу заменили.", expected_version=1,
+                   actor="operator", user_id=None)  # fmt: skip
+        session.commit()
+    app = open_page(signed_in("operator"), "reports")
+    _pick(app, report_id)
+    fake_vk.lose_reply_after_create = True  # VK makes the first comment; its answer is lost
+    app.button(key=f"pub_ask_{report_id}").click().run()
+    app.button(key=f"pub_yes_{report_id}").click().run()
+    assert "повтор: сбой сети" in set(app.dataframe[-1].value["Статус"])
+    [lost] = [c for thread in fake_vk.comments.values() for c in thread if c["id"] == 501]
+    fake_vk.delete_comment(-1, lost["post_id"], 501)  # and the community's moderator deletes it
+
+    app.button(key=f"pub_ask_{report_id}").click().run()
+    app.button(key=f"pub_yes_{report_id}").click().run()
+    assert not app.exception
+    assert "нужно решение" in set(app.dataframe[-1].value["Статус"])
+    assert any("либо его уже удалили" in w.value for w in app.warning)
+    assert len(fake_vk.created()) == len(post_ids)  # nothing posted again on its own
+    with Session(engine) as session:
+        waiting = session.exec(
+            select(Publication).where(Publication.status == "needs_decision")
+        ).one()
+    app.button(key=f"pub_anyway_{waiting.id}").click().run()
+    assert len(fake_vk.created()) == len(post_ids)  # it asks first
+    app.button(key=f"pub_anyway_yes_{waiting.id}").click().run()
+    assert not app.exception
+    assert len(fake_vk.created()) == len(post_ids) + 1
+    assert set(app.dataframe[-1].value["Статус"]) == {"опубликован"}
+    with Session(engine) as session:
+        event = session.exec(select(AuditEvent).where(AuditEvent.action == "publish:anyway")).one()
+    assert event.actor == "operator" and event.after["publication_id"] == waiting.id
+
+
+def test_publishing_re_checks_the_login_at_the_click(
+    signed_in: Callable[[str], AppTest],
+    seeded: dict[str, list[int]],
+    engine: Engine,
+    fake_vk: WritableFakeVk,
+) -> None:
+    report_id, _ = _report_on_vk_posts(engine)
+    with Session(engine) as session:
+        set_answer(session, report_id=report_id, text="Трубу заменили.", expected_version=1,
+                   actor="operator", user_id=None)  # fmt: skip
+        session.commit()
+    app = open_page(signed_in("operator"), "reports")
+    _pick(app, report_id)
+    app.button(key=f"pub_ask_{report_id}").click().run()
+    with Session(engine) as session:
+        deactivate_user(session, username="operator", actor="admin")
+    app.button(key=f"pub_yes_{report_id}").click().run()
+    assert fake_vk.created() == []
+    with Session(engine) as session:
+        assert session.exec(select(Publication)).all() == []

@@ -4,6 +4,7 @@ VK served over HTTP (the console process reaches it through `OTKLIK_VK_API_URL`)
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,15 +12,20 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from ingest.publish import AnswerWriters
+from ingest.vk.client import make_vk_api
+from ingest.vk.publish import VkAnswerWriter
 from models.publication import Publication
 from tests.dashboard.browser import chromium, free_port, wait_for_http
 from tests.dashboard.conftest import PASSWORD
 from tests.dashboard.test_publish_answer import TOKEN, _report_on_vk_posts
 from tests.ingest.publish_fakes import WritableFakeVk
 from tests.ingest.vk_fake import serve_vk
+from triage.publishing import deliver, request_publication
 from triage.reports import set_answer
 
 ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
 
 
 @pytest.fixture
@@ -75,5 +81,81 @@ def test_publish_from_the_report_page(
         process.terminate()
         process.wait(timeout=20)
     assert len(fake.created()) == len(post_ids)
+    with Session(engine) as session:
+        assert {p.status for p in session.exec(select(Publication)).all()} == {"published"}
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_an_answer_that_may_have_gone_out_is_published_again_only_by_a_person(
+    configured: str,
+    seeded: dict[str, list[int]],
+    engine: Engine,
+    fake_vk_url: tuple[WritableFakeVk, str],
+    tmp_path: Path,
+) -> None:
+    fake, url = fake_vk_url
+    report_id, post_ids = _report_on_vk_posts(engine)
+    writers = AnswerWriters(
+        vk=VkAnswerWriter(tokens={"-1": TOKEN},
+                          make_vk=lambda token: make_vk_api(token=token, rps_delay=0,
+                                                            api_url=url)),
+        telegram=None,
+    )  # fmt: skip
+    with Session(engine) as session:
+        set_answer(session, report_id=report_id, text="Трубу заменили, вода есть.",
+                   expected_version=1, actor="operator", user_id=None)  # fmt: skip
+        requested = request_publication(session, report_id=report_id, publisher=writers,
+                                        actor="operator", user_id=None)  # fmt: skip
+        session.commit()
+        first = requested[0].id or 0
+        fake.lose_reply_after_create = True  # VK made the comment; the connection broke
+        assert deliver(session, publication_id=first, publisher=writers).maybe_sent
+    [lost] = [c for thread in fake.comments.values() for c in thread]
+    fake.delete_comment(-1, lost["post_id"], lost["id"])  # then a moderator deleted it
+
+    port = free_port()
+    tokens = f'{{"-1": "{TOKEN}"}}'
+    env = {**os.environ, "OTKLIK_DATABASE_URL": configured, "OTKLIK_VK_API_URL": url,
+           "OTKLIK_VK_RPS_DELAY": "0", "OTKLIK_VK_PUBLISH_TOKENS": tokens}  # fmt: skip
+    env.pop("OTKLIK_REDIS_URL", None)
+    process = subprocess.Popen([sys.executable, "-m", "otklik", "dashboard", "--port", str(port)],
+                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               cwd=ROOT)  # fmt: skip
+    try:
+        assert wait_for_http(f"http://127.0.0.1:{port}/_stcore/health", timeout=120) == "ok"
+        with chromium(tmp_path / "profile") as browser:
+            browser.open(f"http://127.0.0.1:{port}/")
+            browser.wait_for("document.querySelector('input[type=password]') !== null", timeout=60)
+            browser.type_into("input[aria-label='Логин']", "operator")
+            browser.type_into("input[type=password]", PASSWORD)
+            browser.click_text("button", "Войти")
+            browser.wait_for_text("operator")
+            browser.open(f"http://127.0.0.1:{port}/reports?report={report_id}")
+            browser.wait_for_text("Опубликовать ответ", timeout=60)
+            browser.settle()
+            browser.mouse_click_text("button", "Опубликовать ответ")
+            browser.wait_for_text("Да, опубликовать")
+            browser.settle()
+            browser.mouse_click_text("button", "Да, опубликовать")
+            browser.wait_for_text("либо его уже удалили", timeout=60)
+            browser.settle()
+            assert len(fake.created()) == len(post_ids)  # the lost one was not sent again
+            browser.evaluate(
+                "[...document.querySelectorAll('[data-testid=stAlert]')]"
+                ".pop().scrollIntoView({block: 'start'})"
+            )
+            time.sleep(1)
+            ARTIFACTS.mkdir(exist_ok=True)
+            browser.screenshot(ARTIFACTS / "console-publish-needs-decision.png")
+            browser.mouse_click_text("button", "Опубликовать всё равно")
+            browser.wait_for_text("Да, опубликовать повторно")
+            browser.settle()
+            browser.mouse_click_text("button", "Да, опубликовать повторно")
+            browser.wait_for_text(f"Ответ под постом №{post_ids[0]}: опубликован.", timeout=60)
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+    assert len(fake.created()) == len(post_ids) + 1
     with Session(engine) as session:
         assert {p.status for p in session.exec(select(Publication)).all()} == {"published"}

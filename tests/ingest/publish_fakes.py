@@ -11,7 +11,9 @@ from itertools import count
 from typing import Any
 from urllib.parse import parse_qs
 
+import requests
 from telethon.tl.types import Message, MessageReplyHeader, PeerChannel
+from urllib3.exceptions import MaxRetryError, NewConnectionError
 
 from tests.ingest.vk_fake import FakeVk
 
@@ -36,9 +38,17 @@ class WritableFakeVk(FakeVk):
 
     create_errors: list[int] = field(default_factory=list)  # codes for the next createComments
     die_after_create: bool = False
+    lose_reply_after_create: bool = False  # the comment is made, its reply never arrives
+    refuse_connection: bool = False  # the next createComment cannot connect at all
     _ids: Any = field(default_factory=lambda: count(501))
 
     def answer(self, method: str, body: str) -> tuple[int, dict[str, str], str]:
+        if method == "wall.createComment" and self.refuse_connection:
+            self.refuse_connection = False
+            refused = NewConnectionError(None, "[Errno 111] Connection refused")  # type: ignore[arg-type]
+            raise requests.ConnectionError(
+                MaxRetryError(None, "/method/wall.createComment", refused)
+            )  # type: ignore[arg-type]
         if method == "wall.createComment" and self.create_errors:
             values = {key: value[0] for key, value in parse_qs(body).items()}
             self.calls.append((method, values))
@@ -57,10 +67,18 @@ class WritableFakeVk(FakeVk):
         if self.die_after_create:
             self.die_after_create = False
             raise Killed("died after VK created the comment")
+        if self.lose_reply_after_create:
+            self.lose_reply_after_create = False
+            raise requests.ReadTimeout("Read timed out. (read timeout=10)")
         return {"comment_id": number, "parents_stack": []}
 
     def created(self) -> list[dict[str, str]]:
         return self.method_calls("wall.createComment")
+
+    def delete_comment(self, owner_id: int, post_id: int, comment_id: int) -> None:
+        """A moderator of the community (or the post's author) deletes a comment."""
+        thread = self.comments[(owner_id, post_id)]
+        self.comments[(owner_id, post_id)] = [c for c in thread if c["id"] != comment_id]
 
 
 def _create_error(code: int) -> dict[str, Any]:
@@ -124,6 +142,11 @@ class FakeTelegramWriter:
             self.die_after_send = False
             raise Killed("died after Telegram took the message")
         return sent
+
+    def delete(self, message_id: int) -> None:
+        """An admin of the chat or the discussion deletes a message."""
+        for thread in [self.chat, *self.replies.values()]:
+            thread[:] = [m for m in thread if m.id != message_id]
 
     def iter_messages(
         self,

@@ -9,10 +9,16 @@ from typer.testing import CliRunner
 
 from ingest.manual import Channel, ManualSignal, ManualSignalError, adapt_manual_signal
 from models.clock import now
+from models.geo import Municipality
 from models.post import PipelineStage, Post, ReviewStatus
 from models.source import Source, SourceKind
 from otklik import resources
 from otklik.cli import app
+from otklik.pipeline import configured_pipeline
+from otklik.settings import get_settings
+from otklik.signals import SignalAdded, add_signal, check_place
+from tests.triage import factories as f
+from triage.scope import EVERYWHERE, OutOfScope, Scope, agency_scope
 
 runner = CliRunner()
 TEXT = "В Краснокамске на улице Ленина прорвало трубу, вода заливает двор"
@@ -92,3 +98,50 @@ def test_contacts_are_stored_in_one_form(contact: str, stored: str) -> None:
 def test_what_may_not_be_stored_is_refused(signal: ManualSignal) -> None:
     with pytest.raises(ManualSignalError):
         adapt_manual_signal(signal, at=now())
+
+
+def test_a_scoped_user_names_only_a_municipality_of_their_territory(session: Session) -> None:
+    perm = f.municipality(session, "Пермский городской округ")
+    kungur = f.municipality(session, "Кунгурский муниципальный округ")
+    session.commit()
+    scope = Scope(municipality_ids=frozenset({perm}))
+    check_place(session, scope=scope, municipality=" Пермский городской округ ")
+    for anything in (None, "Кунгурский муниципальный округ", "Атлантида"):
+        check_place(session, scope=EVERYWHERE, municipality=anything)  # regional: any or none
+    with pytest.raises(OutOfScope) as refused:
+        check_place(session, scope=scope, municipality="Кунгурский муниципальный округ")
+    assert refused.value.entity_id == kungur
+    for unknown in ("Атлантида", "Пермский"):
+        with pytest.raises(OutOfScope):
+            check_place(session, scope=scope, municipality=unknown)
+    for empty in (None, "  "):
+        with pytest.raises(ManualSignalError, match="только по своей территории"):
+            check_place(session, scope=scope, municipality=empty)
+    with pytest.raises(OutOfScope):  # an agency's token files no signals
+        check_place(session, scope=agency_scope(1), municipality="Пермский городской округ")
+
+
+def test_a_signal_outside_the_territory_is_refused_and_one_inside_goes_through(
+    seeded: Engine,
+) -> None:
+    with Session(seeded) as session:
+        krasnokamsk = session.exec(
+            select(Municipality.id).where(Municipality.name == "Краснокамский городской округ")
+        ).one()
+        other = session.exec(
+            select(Municipality.name).where(Municipality.id != krasnokamsk).limit(1)
+        ).one()
+    scope = Scope(municipality_ids=frozenset({krasnokamsk}))
+    pipeline = configured_pipeline(get_settings(), engine=seeded)
+
+    def add(place: str) -> SignalAdded:
+        signal = ManualSignal(text=TEXT, channel=Channel.PHONE, operator="perm", municipality=place)
+        return add_signal(engine=seeded, pipeline=pipeline, signal=signal, user_id=None,
+                          lemmatize=resources.lemmatize_text, scope=scope)  # fmt: skip
+
+    with pytest.raises(OutOfScope):
+        add(other)
+    assert _posts(seeded) == []
+    added = add("Краснокамский городской округ")
+    assert added.municipality == "Краснокамский городской округ"
+    assert [p.id for p in _posts(seeded)] == [added.post_id]

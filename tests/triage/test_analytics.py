@@ -8,7 +8,9 @@ from models.incident import Incident
 from models.report import Report
 from tests.triage import factories as f
 from triage.analytics import Dimension, Period, report_summary, top_topics, volumes
+from triage.answers import answer_summary
 from triage.rating import municipality_rating
+from triage.scope import Scope
 from triage.stage import triage_posts
 from triage.thresholds import Thresholds
 
@@ -137,3 +139,35 @@ def test_the_rating_gives_signals_per_capita(session: Session) -> None:
     rows = {r.municipality_id: r for r in municipality_rating(session, since=SINCE, until=UNTIL)}
     assert (rows[perm].signals, rows[perm].signals_per_10k) == (3, 0.03)
     assert (rows[kama].signals, rows[kama].signals_per_10k) == (1, 0.2)
+
+
+def test_every_figure_is_counted_over_the_caller_s_territory_only(session: Session) -> None:
+    perm, kama = _posts(session)
+    _reports(session, perm, [(2, 10, 8), (4, None, 8)])
+    _reports(session, kama, [(None, None, 8)] * 3)
+    at = f.MONDAY + 48 * timedelta(hours=1)
+    window = {"since": SINCE, "until": UNTIL}
+    for scope, place, signals, reports in [
+        (Scope(municipality_ids=frozenset({perm})), perm, 3, 2),
+        (Scope(municipality_ids=frozenset({kama})), kama, 1, 3),
+    ]:
+        by_place = volumes(
+            session, by=Dimension.MUNICIPALITY, period=Period.MONTH, scope=scope, **window
+        )
+        assert {r.key for r in by_place} == {str(place)}
+        assert sum(r.count for r in by_place) == signals
+        topics = top_topics(session, scope=scope, **window)
+        assert sum(t.count for t in topics) == signals
+        assert report_summary(session, now=at, scope=scope, **window).total == reports
+        assert answer_summary(session, scope=scope, **window).signals == signals
+        rating = municipality_rating(session, scope=scope, min_reports=1, **window)
+        assert [(r.municipality_id, r.reports, r.signals, r.rank) for r in rating] == [
+            (place, reports, signals, 1)
+        ]
+    # the region sees both territories, and an agency's token no post at all
+    assert report_summary(session, now=at, **window).total == 5
+    assert answer_summary(session, **window).signals == 4
+    assert len(municipality_rating(session, **window)) == 2
+    agency = Scope(agency_id=1)
+    assert volumes(session, by=Dimension.TOPIC, period=Period.DAY, scope=agency, **window) == []
+    assert answer_summary(session, scope=agency, **window).signals == 0

@@ -29,10 +29,12 @@ from triage.calendar import WorkCalendar
 from triage.errors import TriageError
 from triage.lifecycle import change_status
 from triage.publishing import (
+    NoDecisionNeeded,
     NothingToPublish,
     deliver,
     marker_for,
     open_publications,
+    publish_anyway,
     request_publication,
 )
 from triage.reports import set_answer
@@ -247,10 +249,11 @@ def test_vk_refusals_have_their_status_and_leave_the_crawl_source_alone(
     sources = session.exec(select(Source).where(Source.kind == SourceKind.VK_WALL)).all()
     assert [s.status for s in sources] == [SourceStatus.OK]
 
+    assert not first.maybe_sent  # VK answered with an error: it took nothing
     retried = deliver(session, publication_id=first.id or 0, publisher=writers)
     if status in RETRIED:
         assert retried.status == PublicationStatus.PUBLISHED  # a retry with backoff goes through
-        assert len(fake_vk.created()) == 2 and fake_vk.method_calls("wall.getComments")
+        assert len(fake_vk.created()) == 2 and not fake_vk.method_calls("wall.getComments")
     else:
         assert retried.status == status and len(fake_vk.created()) == 1  # final until asked again
         _request(session, places, writers)
@@ -262,8 +265,6 @@ def test_telegram_refusals_and_posts_it_cannot_answer(
 ) -> None:
     requested = _request(session, places, writers)
     channel_id = requested[places.channel_post].id or 0
-    telegram.send_errors.append(ConnectionResetError("Connection reset by peer"))
-    assert deliver(session, publication_id=channel_id, publisher=writers).status == "retrying"
     telegram.send_errors.append(FloodWaitError(request=None, capture=30))
     assert deliver(session, publication_id=channel_id, publisher=writers).status == "flood_control"
     telegram.send_errors.append(ChatWriteForbiddenError(request=None))
@@ -355,13 +356,130 @@ def test_a_resident_quoting_the_marker_is_not_taken_for_our_comment(
 ) -> None:
     requested = _request(session, places, writers)
     wall_id = requested[places.wall_post].id or 0
-    fake_vk.create_errors.append(9)
-    assert deliver(session, publication_id=wall_id, publisher=writers).status == "flood_control"
+    fake_vk.die_after_create = True
+    with pytest.raises(Killed):
+        deliver(session, publication_id=wall_id, publisher=writers)
+    session.rollback()
     quote = {"id": 400, "from_id": 55, "date": 1_717_000_000, "owner_id": OWNER, "post_id": 7,
              "text": f"Опять отписка {marker_for(places.report_id, 1)}"}  # fmt: skip
-    fake_vk.comments[(OWNER, 7)] = [quote]
+    fake_vk.comments[(OWNER, 7)].insert(0, quote)  # looked at before ours
 
+    with frozen_at(now() + timedelta(seconds=CLAIM_SECONDS + 1)):
+        published = deliver(session, publication_id=wall_id, publisher=writers)
+
+    assert (published.status, published.external_id) == ("published", f"{OWNER}_7_501")
+    assert len(fake_vk.created()) == 1 and fake_vk.method_calls("wall.getComments")
+
+
+def _crash_then_delete(
+    session: Session, places: Places, writers: AnswerWriters, fake_vk: WritableFakeVk,
+    telegram: FakeTelegramWriter,
+) -> dict[int, Publication]:  # fmt: skip
+    """Both networks take the answer, the process dies before recording it, and a moderator
+    of each community deletes our comment before the retry."""
+    requested = _request(session, places, writers)
+    fake_vk.die_after_create = True
+    with pytest.raises(Killed):
+        deliver(session, publication_id=requested[places.wall_post].id or 0, publisher=writers)
+    telegram.die_after_send = True
+    with pytest.raises(Killed):
+        deliver(session, publication_id=requested[places.channel_post].id or 0, publisher=writers)
+    session.rollback()
+    fake_vk.delete_comment(OWNER, 7, 501)
+    telegram.delete(9001)
+    return requested
+
+
+def test_a_comment_deleted_after_a_crash_waits_for_a_person_and_is_not_posted_again(
+    session: Session, places: Places, writers: AnswerWriters, fake_vk: WritableFakeVk,
+    telegram: FakeTelegramWriter,
+) -> None:  # fmt: skip
+    requested = _crash_then_delete(session, places, writers, fake_vk, telegram)
+    wall_id, channel_id = (
+        requested[places.wall_post].id or 0,
+        requested[places.channel_post].id or 0,
+    )
+
+    with frozen_at(now() + timedelta(seconds=CLAIM_SECONDS + 1)):
+        _deliver_all(session, requested, writers)
+        again = _request(session, places, writers)  # asking again does not decide it either
+        _deliver_all(session, again, writers)
+
+    assert len(fake_vk.created()) == 2 and len(telegram.sent) == 1  # the comment thread's own
+    assert fake_vk.method_calls("wall.getComments") and telegram.searched
+    for publication_id in (wall_id, channel_id):
+        waiting = session.get_one(Publication, publication_id)
+        session.refresh(waiting)
+        assert waiting.status == PublicationStatus.NEEDS_DECISION and waiting.maybe_sent
+        assert "sent and deleted" in (waiting.detail or "") and waiting.published_at is None
+    actions = session.exec(select(AuditEvent.action).where(AuditEvent.entity_type == "report"))
+    assert list(actions).count("publish:needs_decision") == 2
+
+    report = session.get_one(Report, places.report_id)  # a new answer makes the decision moot
+    set_answer(session, report_id=places.report_id, text="Новый ответ.",
+               expected_version=report.version, actor="anna", user_id=None)  # fmt: skip
+    session.commit()
+    _request(session, places, writers)
+    session.expire_all()
+    assert session.get_one(Publication, wall_id).status == PublicationStatus.SUPERSEDED
+
+
+def test_a_person_publishes_it_anyway_and_that_is_audited(
+    session: Session, places: Places, writers: AnswerWriters, fake_vk: WritableFakeVk,
+    telegram: FakeTelegramWriter,
+) -> None:  # fmt: skip
+    requested = _crash_then_delete(session, places, writers, fake_vk, telegram)
+    wall_id = requested[places.wall_post].id or 0
+    with frozen_at(now() + timedelta(seconds=CLAIM_SECONDS + 1)):
+        _deliver_all(session, requested, writers)
+    with pytest.raises(NoDecisionNeeded):  # a comment that went out needs no decision
+        publish_anyway(session, publication_id=requested[places.comment].id or 0,
+                       actor="boris", user_id=None)  # fmt: skip
+    session.rollback()
+
+    publish_anyway(session, publication_id=wall_id, actor="boris", user_id=None)
+    session.commit()
     published = deliver(session, publication_id=wall_id, publisher=writers)
 
-    assert published.status == PublicationStatus.PUBLISHED and published.external_id != "-100_7_400"
-    assert len(fake_vk.created()) == 2 and fake_vk.method_calls("wall.getComments")
+    assert (published.status, published.external_id) == ("published", f"{OWNER}_7_503")
+    assert not published.maybe_sent
+    assert [c.get("reply_to_comment") for c in fake_vk.created()] == [None, "31", None]
+    event = session.exec(select(AuditEvent).where(AuditEvent.action == "publish:anyway")).one()
+    assert (event.actor, event.entity_id, event.after["publication_id"]) == (
+        "boris", places.report_id, wall_id,
+    )  # fmt: skip
+    channel = session.get_one(Publication, requested[places.channel_post].id)
+    assert channel.status == PublicationStatus.NEEDS_DECISION  # decided one by one
+
+
+def test_a_reply_lost_on_the_way_back_is_found_not_sent_again(
+    session: Session, places: Places, writers: AnswerWriters, fake_vk: WritableFakeVk,
+    telegram: FakeTelegramWriter,
+) -> None:  # fmt: skip
+    requested = _request(session, places, writers)
+    wall_id = requested[places.wall_post].id or 0
+    fake_vk.lose_reply_after_create = True  # VK made the comment; its answer timed out
+    lost = deliver(session, publication_id=wall_id, publisher=writers)
+    assert (lost.status, lost.maybe_sent) == (PublicationStatus.RETRYING, True)
+    found = deliver(session, publication_id=wall_id, publisher=writers)
+    assert (found.status, found.external_id) == ("published", f"{OWNER}_7_501")
+    assert len(fake_vk.created()) == 1
+
+    # a connection that was never made sent nothing: retried without a search
+    comment_id = requested[places.comment].id or 0
+    fake_vk.refuse_connection = True
+    refused = deliver(session, publication_id=comment_id, publisher=writers)
+    assert (refused.status, refused.maybe_sent) == (PublicationStatus.RETRYING, False)
+    searches = len(fake_vk.method_calls("wall.getComments"))
+    assert deliver(session, publication_id=comment_id, publisher=writers).status == "published"
+    assert len(fake_vk.method_calls("wall.getComments")) == searches
+
+    # Telegram: the connection broke while sending and nothing of ours is in the thread
+    channel_id = requested[places.channel_post].id or 0
+    telegram.send_errors.append(ConnectionResetError("Connection reset by peer"))
+    reset = deliver(session, publication_id=channel_id, publisher=writers)
+    assert (reset.status, reset.maybe_sent) == (PublicationStatus.RETRYING, True)
+    assert deliver(session, publication_id=channel_id, publisher=writers).status == (
+        PublicationStatus.NEEDS_DECISION
+    )
+    assert len(telegram.sent) == 1

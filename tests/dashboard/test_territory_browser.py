@@ -1,0 +1,70 @@
+"""A municipal admin in the running console, in a real headless Chromium: «Новый сигнал»
+offers only their municipality; the region-wide settings say why they cannot be changed.
+Screenshots in test-artifacts/."""
+
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from dashboard.auth import REGION_WIDE
+from models.geo import Municipality
+from tests.dashboard.browser import chromium
+from tests.dashboard.conftest import PASSWORD
+from triage.accounts import create_user
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+PLACE = "Краснокамский городской округ"
+OPTIONS = "[...document.querySelectorAll('[role=option]')].map(o => o.innerText.trim())"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_a_municipal_admin_files_into_their_territory_and_changes_no_regional_setting(
+    console: str, engine: Engine, tmp_path: Path
+) -> None:
+    with Session(engine) as session:
+        place = session.exec(select(Municipality.id).where(Municipality.name == PLACE)).one()
+        assert session.exec(select(Municipality.id).where(Municipality.id != place)).first()
+        create_user(session, username="krasnokamsk", password=PASSWORD, role="admin",
+                    municipality_ids=[place])  # fmt: skip
+    ARTIFACTS.mkdir(exist_ok=True)
+    with chromium(tmp_path / "profile") as browser:
+        browser.open(console)
+        browser.wait_for("document.querySelector('input[type=password]') !== null", timeout=60)
+        browser.type_into("input[aria-label='Логин']", "krasnokamsk")
+        browser.type_into("input[type=password]", PASSWORD)
+        browser.click_text("button", "Войти")
+        browser.wait_for_text("krasnokamsk · администратор")
+
+        browser.click_text("[data-testid=stSidebarNav] a", "Новый сигнал")
+        browser.wait_for_text("Сохранить сигнал", timeout=60)
+        browser.settle()
+        opened = browser.evaluate(
+            "(() => { const box = [...document.querySelectorAll('[data-testid=stSelectbox]')]"
+            ".find(b => b.innerText.includes('Муниципалитет'));"
+            " if (!box) return false; const input = box.querySelector('input');"
+            " input.scrollIntoView({block: 'center'}); input.click(); input.focus();"
+            " return true; })()"
+        )
+        assert opened
+        browser.press("ArrowDown", 40)  # opens the list of choices
+        browser.wait_for(f"{OPTIONS}.length > 0")
+        time.sleep(0.5)
+        browser.screenshot(ARTIFACTS / "console-territory-new-signal.png")
+        assert browser.evaluate(OPTIONS) == [PLACE]
+        browser.press("Escape", 27)
+
+        for title, hidden in (
+            ("Источники", "Новый источник"),
+            ("Модель", "Переобучить"),
+            ("Рубрикатор", "Экспорт и импорт"),
+        ):
+            browser.click_text("[data-testid=stSidebarNav] a", title)
+            browser.wait_for_text(REGION_WIDE, timeout=60)
+            browser.settle()
+            browser.screenshot(ARTIFACTS / f"console-territory-{title}.png")
+            assert hidden not in browser.text()
