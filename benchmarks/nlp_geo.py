@@ -91,14 +91,27 @@ def names_place(text: str, stems: set[str]) -> bool:
     return any(_root(word) in stems for word in _WORD.findall(plain))
 
 
+def in_part(row: int, part: str) -> bool:
+    """The fixed split: even data rows are the development part, odd rows the hold-out."""
+    return part == "all" or (row % 2 == 0) == (part == "dev")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--show-misses", action="store_true", help="print wrong answers")
+    parser.add_argument(
+        "--part", choices=["dev", "holdout", "all"], default="all",
+        help="dev: even data rows (misses read here); holdout: odd rows (never read for fixes)",
+    )  # fmt: skip
     args = parser.parse_args()
     gazetteer, stems = _gazetteer()
     resolver = MunicipalityResolver(gazetteer, LocationTagger())
     with (SHARED / "appeals" / "kursk_train.csv").open(encoding="utf-8") as handle:
-        rows = [r for r in csv.DictReader(handle) if r["executor"].startswith("Администрация")]
+        rows = [
+            {**r, "row": str(n)}
+            for n, r in enumerate(csv.DictReader(handle))
+            if r["executor"].startswith("Администрация") and in_part(n, args.part)
+        ]
     gold = [(row, resolver.resolve(row["executor"]).municipality_id) for row in rows]
     usable = [(row, mid) for row, mid in gold if mid is not None]
     started = time.perf_counter()
@@ -107,6 +120,7 @@ def main() -> None:
     baseline = [resolver.first_match(row["text"]) for row, _ in usable]
     named = [names_place(row["text"], stems.get(mid, set())) for row, mid in usable]
     report = {
+        "part": args.part,
         "executor_rows": len(rows),
         "gold_rows": len(usable),
         "rows_naming_their_place": sum(named),
@@ -119,8 +133,9 @@ def main() -> None:
         for answer, (row, mid), is_named in zip(answers, usable, named, strict=True):
             wrong = answer.municipality_id not in (None, mid)
             if wrong or (is_named and not answer.municipality_id):
-                print(gazetteer.municipalities[mid], "|", answer.municipality_name, answer.method,
-                      answer.span, answer.why, "|", clean_text(row["text"])[:200])  # fmt: skip
+                print(row["row"], gazetteer.municipalities[mid], "|", answer.municipality_name,
+                      answer.method, answer.span, answer.why, "|",
+                      clean_text(row["text"])[:200])  # fmt: skip
 
 
 def _figures(answers: list[Resolution], usable: list, named: list[bool]) -> dict[str, object]:
