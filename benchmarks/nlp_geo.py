@@ -13,6 +13,14 @@ centre, the root of its adjective («Льговский» -> «льгов») or 
 Precision is over every answer; recall is right answers among the rows that name their place.
 Misses are listed by kind. Baseline: the previous resolver's rule — the first gazetteer
 match wins (no abstention on several places, no context rules).
+
+Hand labels: `benchmarks/labels/kursk_names_place.csv` (file, row, names_place; no text) says
+for every hold-out row whether a reader can tell the gold municipality from the text (rubric
+in `benchmarks/labels/README_kursk_places.md`). Where they exist, recall is reported against
+them too («hand_labels»), beside the stem rule's figure.
+
+Split: `--part dev` (even data rows) is where misses are read and rules are fixed;
+`--part holdout` (odd rows) is only measured.
 """
 
 import argparse
@@ -28,6 +36,7 @@ from sqlmodel import Session, SQLModel, create_engine, select
 
 import models  # noqa: F401
 from benchmarks.nlp_common import SHARED
+from benchmarks.social_signal import LABELS
 from models.geo import Municipality, Settlement
 from nlp.gazetteer import Gazetteer
 from nlp.geo_import import import_region
@@ -91,6 +100,12 @@ def names_place(text: str, stems: set[str]) -> bool:
     return any(_root(word) in stems for word in _WORD.findall(plain))
 
 
+def hand_labels() -> dict[int, bool]:
+    """Row of kursk_train.csv -> whether it names its place, by hand."""
+    with (LABELS / "kursk_names_place.csv").open(encoding="utf-8", newline="") as handle:
+        return {int(r["row"]): r["names_place"] == "1" for r in csv.DictReader(handle)}
+
+
 def in_part(row: int, part: str) -> bool:
     """The fixed split: even data rows are the development part, odd rows the hold-out."""
     return part == "all" or (row % 2 == 0) == (part == "dev")
@@ -128,6 +143,20 @@ def main() -> None:
         "baseline_first_match": _figures(baseline, usable, named),
         "texts_per_second": round(len(usable) / seconds, 1),
     }
+    labels = hand_labels()
+    labelled = [i for i, (row, _) in enumerate(usable) if int(row["row"]) in labels]
+    if labelled:
+        by_hand = [labels[int(usable[i][0]["row"])] for i in labelled]
+        subset = [usable[i] for i in labelled]
+        report["hand_labels"] = {
+            "rows_labelled": len(labelled),
+            "rows_naming_their_place": sum(by_hand),
+            "stem_rule_agrees": round(
+                sum(by_hand[k] == named[i] for k, i in enumerate(labelled)) / len(labelled), 4
+            ),
+            "otklik": _figures([answers[i] for i in labelled], subset, by_hand),
+            "baseline_first_match": _figures([baseline[i] for i in labelled], subset, by_hand),
+        }
     print(json.dumps(report, ensure_ascii=False, indent=2))
     if args.show_misses:
         for answer, (row, mid), is_named in zip(answers, usable, named, strict=True):
