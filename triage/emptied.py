@@ -26,6 +26,10 @@ from triage.calendar import WorkCalendar
 from triage.lifecycle import apply_transition, can_transition
 from triage.reports import CLOSED_STATUSES
 
+# Why a report left its incident, for the audit log and the console's sentences.
+NOT_SIGNALS = "not_signals"
+POSTS_MOVED = "posts_moved"
+
 
 def close_if_empty(
     session: Session,
@@ -92,7 +96,8 @@ def _follow(
     if existing and can_transition(report.status, ReportStatus.DUPLICATE):
         reason = f"its posts moved to incident {target.id}, which has report {existing[0].id}"
         _close(session, report, ReportStatus.DUPLICATE, actor=actor, user_id=user_id,
-               calendar=calendar, reason=reason, duplicate_of=existing[0].id)  # fmt: skip
+               calendar=calendar, reason=reason, duplicate_of=existing[0].id,
+               target_incident_id=target.id)  # fmt: skip
         return
     source_id = report.incident_id
     report.incident_id = target.id or 0
@@ -102,12 +107,14 @@ def _follow(
     if target.status == IncidentStatus.OPEN:
         target.status = IncidentStatus.REPORTED
         session.add(target)
-    why = "its posts moved to this incident"
+    after: dict[str, object] = {"incident_id": target.id, "cause": POSTS_MOVED,
+                                "reason": "its posts moved to this incident"}  # fmt: skip
     if existing:
-        why += f"; the incident also has report {existing[0].id}: the operator decides"
+        after["other_report_id"] = existing[0].id
+        after["reason"] += f"; it also has report {existing[0].id}: the operator decides"
     record_event(session, actor=actor, user_id=user_id, entity_type="report",
                  entity_id=report.id or 0, action="move", before={"incident_id": source_id},
-                 after={"incident_id": target.id, "reason": why})  # fmt: skip
+                 after=after)  # fmt: skip
 
 
 def _close(
@@ -120,13 +127,16 @@ def _close(
     calendar: WorkCalendar,
     reason: str,
     duplicate_of: int | None = None,
+    target_incident_id: int | None = None,
 ) -> None:
     report.version += 1
     apply_transition(session, report, status=status, actor=actor, user_id=user_id,
                      calendar=calendar)  # fmt: skip
-    after: dict[str, object] = {"status": status, "reason": reason}
+    cause = NOT_SIGNALS if duplicate_of is None else POSTS_MOVED
+    after: dict[str, object] = {"status": status, "cause": cause, "reason": reason}
     if duplicate_of is not None:
         after["duplicate_of_report_id"] = duplicate_of
+        after["incident_id"] = target_incident_id
     record_event(session, actor=actor, user_id=user_id, entity_type="report",
                  entity_id=report.id or 0, action="close_with_incident", before=None,
                  after=after)  # fmt: skip
@@ -137,6 +147,6 @@ def _left_open(
 ) -> None:
     record_event(session, actor=actor, user_id=user_id, entity_type="report",
                  entity_id=report.id or 0, action="incident_emptied", before=None,
-                 after={"status": report.status, "reason": reason,
+                 after={"status": report.status, "cause": NOT_SIGNALS, "reason": reason,
                         "left_open": f"a report in status {report.status} is the operator's"}
                  )  # fmt: skip
