@@ -13,6 +13,14 @@ centre, the root of its adjective («Льговский» -> «льгов») or 
 Precision is over every answer; recall is right answers among the rows that name their place.
 Misses are listed by kind. Baseline: the previous resolver's rule — the first gazetteer
 match wins (no abstention on several places, no context rules).
+
+Hand labels: `benchmarks/labels/kursk_names_place.csv` (file, row, names_place; no text) says
+for every hold-out row whether a reader can tell the gold municipality from the text (rubric
+in `benchmarks/labels/README_kursk_places.md`). Where they exist, recall is reported against
+them too («hand_labels»), beside the stem rule's figure.
+
+Split: `--part dev` (even data rows) is where misses are read and rules are fixed;
+`--part holdout` (odd rows) is only measured.
 """
 
 import argparse
@@ -28,6 +36,7 @@ from sqlmodel import Session, SQLModel, create_engine, select
 
 import models  # noqa: F401
 from benchmarks.nlp_common import SHARED
+from benchmarks.social_signal import LABELS
 from models.geo import Municipality, Settlement
 from nlp.gazetteer import Gazetteer
 from nlp.geo_import import import_region
@@ -91,14 +100,33 @@ def names_place(text: str, stems: set[str]) -> bool:
     return any(_root(word) in stems for word in _WORD.findall(plain))
 
 
+def hand_labels() -> dict[int, bool]:
+    """Row of kursk_train.csv -> whether it names its place, by hand."""
+    with (LABELS / "kursk_names_place.csv").open(encoding="utf-8", newline="") as handle:
+        return {int(r["row"]): r["names_place"] == "1" for r in csv.DictReader(handle)}
+
+
+def in_part(row: int, part: str) -> bool:
+    """The fixed split: even data rows are the development part, odd rows the hold-out."""
+    return part == "all" or (row % 2 == 0) == (part == "dev")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--show-misses", action="store_true", help="print wrong answers")
+    parser.add_argument(
+        "--part", choices=["dev", "holdout", "all"], default="all",
+        help="dev: even data rows (misses read here); holdout: odd rows (never read for fixes)",
+    )  # fmt: skip
     args = parser.parse_args()
     gazetteer, stems = _gazetteer()
     resolver = MunicipalityResolver(gazetteer, LocationTagger())
     with (SHARED / "appeals" / "kursk_train.csv").open(encoding="utf-8") as handle:
-        rows = [r for r in csv.DictReader(handle) if r["executor"].startswith("Администрация")]
+        rows = [
+            {**r, "row": str(n)}
+            for n, r in enumerate(csv.DictReader(handle))
+            if r["executor"].startswith("Администрация") and in_part(n, args.part)
+        ]
     gold = [(row, resolver.resolve(row["executor"]).municipality_id) for row in rows]
     usable = [(row, mid) for row, mid in gold if mid is not None]
     started = time.perf_counter()
@@ -107,6 +135,7 @@ def main() -> None:
     baseline = [resolver.first_match(row["text"]) for row, _ in usable]
     named = [names_place(row["text"], stems.get(mid, set())) for row, mid in usable]
     report = {
+        "part": args.part,
         "executor_rows": len(rows),
         "gold_rows": len(usable),
         "rows_naming_their_place": sum(named),
@@ -114,13 +143,28 @@ def main() -> None:
         "baseline_first_match": _figures(baseline, usable, named),
         "texts_per_second": round(len(usable) / seconds, 1),
     }
+    labels = hand_labels()
+    labelled = [i for i, (row, _) in enumerate(usable) if int(row["row"]) in labels]
+    if labelled:
+        by_hand = [labels[int(usable[i][0]["row"])] for i in labelled]
+        subset = [usable[i] for i in labelled]
+        report["hand_labels"] = {
+            "rows_labelled": len(labelled),
+            "rows_naming_their_place": sum(by_hand),
+            "stem_rule_agrees": round(
+                sum(by_hand[k] == named[i] for k, i in enumerate(labelled)) / len(labelled), 4
+            ),
+            "otklik": _figures([answers[i] for i in labelled], subset, by_hand),
+            "baseline_first_match": _figures([baseline[i] for i in labelled], subset, by_hand),
+        }
     print(json.dumps(report, ensure_ascii=False, indent=2))
     if args.show_misses:
         for answer, (row, mid), is_named in zip(answers, usable, named, strict=True):
             wrong = answer.municipality_id not in (None, mid)
             if wrong or (is_named and not answer.municipality_id):
-                print(gazetteer.municipalities[mid], "|", answer.municipality_name, answer.method,
-                      answer.span, answer.why, "|", clean_text(row["text"])[:200])  # fmt: skip
+                print(row["row"], gazetteer.municipalities[mid], "|", answer.municipality_name,
+                      answer.method, answer.span, answer.why, "|",
+                      clean_text(row["text"])[:200])  # fmt: skip
 
 
 def _figures(answers: list[Resolution], usable: list, named: list[bool]) -> dict[str, object]:

@@ -44,8 +44,30 @@ def _sentence(event: AuditEvent, agencies: dict[int, str]) -> str:
     if event.action == "reopen_evidence":
         return f"новый пост №{after.get('post_id', '—')} по этой проблеме"
     if event.action == "move":
-        return f"перенесено в инцидент №{after.get('incident_id', '—')} при объединении"
+        return _moved(after)
+    if event.action == "close_with_incident":
+        if after.get("duplicate_of_report_id") is not None:
+            return (
+                f"закрыто как дубликат обращения №{after['duplicate_of_report_id']}: посты "
+                f"перенесены в инцидент №{after.get('incident_id', '—')}"
+            )
+        return "отозвано: посты инцидента оказались не сигналами"
+    if event.action == "incident_emptied":
+        return (
+            "в инциденте не осталось постов (не сигналы); обращение в статусе "
+            f"«{views.report_status(str(after.get('status')))}» оставлено оператору"
+        )
     return "изменил обращение"
+
+
+def _moved(after: dict[str, Any]) -> str:
+    target = after.get("incident_id", "—")
+    if after.get("cause") != "posts_moved":
+        return f"перенесено в инцидент №{target} при объединении"
+    sentence = f"перенесено в инцидент №{target} вслед за его постами"
+    if after.get("other_report_id") is not None:
+        sentence += f"; там есть и обращение №{after['other_report_id']}: решает оператор"
+    return sentence
 
 
 def _agency_name(agencies: dict[int, str]) -> Callable[[Any], str]:

@@ -273,7 +273,7 @@ def reports_table(rows: list[ReportRow], *, at: datetime) -> Any:
 OVERDUE_STYLE = "background-color: #ffebee; color: #b71c1c"
 # the agency owes an answer and the clock runs (not paused waiting for the citizen)
 RUNNING = frozenset({"new", "sent", "in_progress", "reopened"})
-CLOSED = {"resolved", "rejected", "duplicate", "not_in_competence"}
+CLOSED = {"resolved", "rejected", "duplicate", "not_in_competence", "withdrawn"}
 
 
 def share(value: float | None) -> str:

@@ -20,6 +20,8 @@ class ReportStatus(StrEnum):
     DUPLICATE = "duplicate"
     NOT_IN_COMPETENCE = "not_in_competence"
     REOPENED = "reopened"
+    # Closed by the ЦУР, not the agency: its incident emptied (the posts were not signals).
+    WITHDRAWN = "withdrawn"
 
 
 class Report(SQLModel, table=True):

@@ -13,9 +13,11 @@ from nlp.lemmas import Lemmatizer, stem_key
 from nlp.text import Token, words
 
 # Words that turn an adjective into a municipality name: "Чусовской округ", "Пермский р-н".
+# «Льговский РЭС» (район электрических сетей) is the district's own power network.
 TYPE_WORDS = frozenset(
-    {"район", "округ", "го", "мо", "городской", "муниципальный", "р-н", "р-на", "р-не", "мр"}
-)
+    {"район", "округ", "го", "мо", "городской", "муниципальный", "р-н", "р-на", "р-не", "мр",
+     "рэс"}
+)  # fmt: skip
 STREET_CUES = frozenset(
     {"ул", "улица", "пр", "проспект", "пер", "переулок", "бульвар", "б-р", "шоссе", "наб",
      "набережная", "пл", "площадь", "тракт", "проезд"}
@@ -225,7 +227,7 @@ def place_root(name: str) -> str:
     """«Рышковский» and «Рышково» -> «~рышков»: a settlement's name and its adjective meet."""
     parts = name.lower().replace("ё", "е").split()
     word = parts[-1] if parts else ""
-    for suffix in ("ский", "ская", "ское", "цкий", "цкое"):
+    for suffix in ("ский", "ская", "ское", "ской", "цкий", "цкое"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
             return "~" + word[: -len(suffix)]
     return stem_key(word)

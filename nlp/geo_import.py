@@ -3,7 +3,9 @@
 ОКТМО: a JSON object mapping "code(check digit)" to a name, e.g.
 `"57604000(2)": "Бардымский муниципальный район"`. Cities: a CSV with `city`, `oktmo`,
 `geo_lat`, `geo_lon` and `population` columns (the hflabs/city layout). Streets: a CSV
-with `municipality` and `street` columns (`import_streets`).
+with `municipality` and `street` columns (`import_streets`). Settlements: a CSV with
+`municipality`, `settlement` and optional `kind` columns (`import_settlements`): the villages
+ОКТМО does not list, from a fuller register a deployment has (ФИАС/ГАР, a regional list).
 """
 
 import csv
@@ -211,6 +213,58 @@ def import_streets(session: Session, *, path: Path, region_code: str, parser: Ad
             added += 1
     session.commit()
     return added
+
+
+@dataclass(frozen=True)
+class SettlementSummary:
+    added: int
+    already_known: int
+    skipped: int  # rows with no settlement name, or a kind the gazetteer keeps for поселения
+
+
+# Kinds a settlement list may not use: the gazetteer reads these as поселения' adjectives.
+_COUNCIL_KINDS = frozenset({"сельсовет", "поселение"})
+
+
+def import_settlements(session: Session, *, path: Path, region_code: str) -> SettlementSummary:
+    """Add villages from a CSV: `municipality` (the gazetteer's name or ОКТМО code),
+    `settlement` («Кашара», «1-е Уколово») and an optional `kind` («деревня», «село»;
+    «населённый пункт» when empty). The whole file is refused when a municipality is unknown
+    (listed); rows with no name are skipped and counted; re-imports add only new names."""
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+    except (OSError, UnicodeDecodeError, csv.Error) as error:
+        raise GazetteerImportError(f"cannot read settlement file {path}: {error}") from error
+    if rows and not {"municipality", "settlement"} <= set(rows[0]):
+        raise GazetteerImportError(f"{path} lacks the `municipality` and `settlement` columns")
+    known = session.exec(select(Municipality).where(Municipality.region_code == region_code))
+    ids = {key: m.id or 0 for m in known for key in (m.name, m.oktmo) if key}
+    names = {(row.get("municipality") or "").strip() for row in rows}
+    unknown = sorted(name for name in names if name not in ids)
+    if unknown:
+        raise GazetteerImportError(f"unknown municipalities in {path}: {', '.join(unknown[:5])}")
+    region_ids = set(ids.values())
+    stored = {
+        (s.municipality_id, s.name.lower())
+        for s in session.exec(select(Settlement))
+        if s.municipality_id in region_ids
+    }
+    added = already = skipped = 0
+    for row in rows:
+        name = " ".join((row.get("settlement") or "").split())[:200]
+        kind = (row.get("kind") or "").strip().lower()[:32] or "населённый пункт"
+        mid = ids[(row.get("municipality") or "").strip()]
+        if not name or kind in _COUNCIL_KINDS:
+            skipped += 1
+        elif (mid, name.lower()) in stored:
+            already += 1
+        else:
+            session.add(Settlement(municipality_id=mid, name=name, kind=kind))
+            stored.add((mid, name.lower()))
+            added += 1
+    session.commit()
+    return SettlementSummary(added, already, skipped)
 
 
 def load_populations(session: Session, *, path: Path) -> int:

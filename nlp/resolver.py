@@ -28,6 +28,8 @@ _FROM = re.compile(
 _ROUTE_BEFORE = re.compile(r"[А-ЯЁ][а-яё]+\s*[-–—]\s*$")
 _ROUTE_AFTER = re.compile(r"^\s*(?:\([^)]{0,20}\)\s*)?[-–—]\s*(?:[А-ЯЁ]|д\.|с\.|п\.)")
 _QUOTED = re.compile(r"^[»\"”']")
+# «в туже цветовую гамму что и в Курске», «как в Москве»: a comparison, not the place.
+_COMPARISON = re.compile(r"\b(?:как|что|чем)\s+(?:и\s+)?(?:в|во)\s*$", re.I)
 _REGION_AFTER = re.compile(r"^\s*(?:обл\b|област)", re.I)
 _SETTLEMENT_CUE_BEFORE = re.compile(
     r"(?:\b(?:г|гор|пос|п|с|д|дер|рп|пгт)\.|\b(?:п|пгт|рп|пос)\s"
@@ -39,7 +41,13 @@ _CUED_SETTLEMENT = re.compile(
     r"(?:\b(?:с|д|п|пос|дер|х)\.\s*|\b(?:село|села|селе|деревн[яиеюй]|посел[кеао]\w*|"
     r"посёлк\w*|хутор\w*|пгт\.?|рп\.?)\s+)([А-ЯЁ][а-яё]+(?:-[А-ЯЁа-яё][а-яё]+)?)"
 )
+# The same without a type word: a capitalised name right after a preposition of place.
+_UNCUED_VILLAGE = re.compile(
+    r"\b(?:в|во|под|около|возле|у|за)\s+((?:[А-ЯЁ][а-яё]+\s+)?[А-ЯЁ][а-яё]{3,})\b"
+)
+REFERENCE_ONLY = "named only as a reference"
 CUED_SETTLEMENT_CONFIDENCE = 0.85
+UNCUED_VILLAGE_CONFIDENCE = 0.75
 STREET_CONFIDENCE = 0.8
 SOURCE_PRIOR_CONFIDENCE = 0.6
 FUZZY_CONFIDENCE = 0.6
@@ -83,9 +91,15 @@ class MunicipalityResolver:
         cleaned = clean_text(text)[:MAX_RESOLVE_CHARS]
         tokens = words(cleaned)
         named = self._named_places(cleaned, tokens)
-        if isinstance(named, str):
+        if isinstance(named, str) and not named.startswith(REFERENCE_ONLY):
+            return self._prior(prior_id, why=named)  # several places: no guess between them
+        found = named if isinstance(named, Resolution) else None
+        # A town named only as a reference («из Курска к бабушке в Иванчиково») leaves room
+        # for a village or a street, never for guesses from spelling or NER.
+        found = found or self._cued_settlement(cleaned) or self._uncued_village(cleaned)
+        found = found or self._from_street(cleaned)
+        if found is None and isinstance(named, str):
             return self._prior(prior_id, why=named)
-        found = named or self._cued_settlement(cleaned) or self._from_street(cleaned)
         found = found or self._from_transliteration(cleaned)
         found = found or self._fuzzy(tokens) or self._from_ner(cleaned)
         if found is None:
@@ -104,10 +118,17 @@ class MunicipalityResolver:
 
     def _named_places(self, text: str, tokens: list[Token]) -> Resolution | str | None:
         """The one municipality the text names as a place; a reason when it names several."""
-        matches = _best_non_overlapping(self.gazetteer.find(text, tokens))
+        every = self.gazetteer.find(text, tokens)
+        matches = _best_non_overlapping(every)
         kept = [m for m in matches if self._reference(text, m) is None]
         if not kept:
-            return f"named only as a reference: {matches[0].span}" if matches else None
+            inside = self._route_inside_one_place(text, matches)
+            if inside is not None:
+                return inside
+            return f"{REFERENCE_ONLY}: {matches[0].span}" if matches else None
+        kept, shared = _resolve_shared_names(kept, every)
+        if not kept:
+            return "a name shared by several municipalities: " + shared
         places = {m.pattern.municipality_id for m in kept}
         strong = [m for m in kept if self._strong(text, m)]
         if len(places) > 1 and len({m.pattern.municipality_id for m in strong}) == 1:
@@ -119,6 +140,50 @@ class MunicipalityResolver:
             names = sorted({self.gazetteer.municipalities.get(mid, "?") for mid in places})
             return "several places named: " + ", ".join(names)
         return self._from_gazetteer(text, matches=kept)
+
+    def _route_inside_one_place(self, text: str, matches: list[Match]) -> Resolution | None:
+        """«маршрут Льгов (АС)-Льгов-1»: a route whose every named end lies in one
+        municipality is a problem there, not a reference to somewhere else."""
+        routes = [m for m in matches if self._reference(text, m) == "route or origin"]
+        if len(routes) < 2 or len(routes) != len(matches):
+            return None
+        if len({m.pattern.municipality_id for m in routes}) != 1:
+            return None
+        after = text[routes[0].stop : routes[1].start]
+        if not re.fullmatch(r"\s*(?:\([^)]{0,20}\)\s*)?[-–—]\s*", after):
+            return None  # two ends of one route, not two routes from the same town
+        found = self._from_gazetteer(text, matches=routes)
+        return (
+            Resolution(**{**found.__dict__, "why": f"a route inside one place: «{routes[0].span}»"})
+            if found
+            else None
+        )
+
+    def _uncued_village(self, text: str) -> Resolution | None:
+        """«к бабушке в Иванчиково», «в Верхнем Гуторово»: a capitalised name after a
+        preposition, not a dictionary word, whose stem is a поселение's of one municipality."""
+        found: dict[int, str] = {}
+        for match in _UNCUED_VILLAGE.finditer(text):
+            name = match.group(1)
+            last = name.split()[-1]
+            lemma = self.gazetteer.lemmatizer.lemma(last)
+            if self._dictionary_word(last) or self.gazetteer.names_place(lemma):
+                continue  # a common word, or a town the gazetteer has read (as a reference)
+            owners = self.gazetteer.settlement_roots.get(place_root(name), set())
+            if len(owners) > 1:
+                return None  # a stem several districts share: no evidence
+            for mid in owners:
+                found.setdefault(mid, name)
+        if len(found) != 1:
+            return None
+        mid, span = next(iter(found.items()))
+        return self._resolution(mid, span, UNCUED_VILLAGE_CONFIDENCE, "settlement", {})
+
+    def _dictionary_word(self, word: str) -> bool:
+        """A word the dictionary knows as something other than a place («Верхнем»)."""
+        lemmatizer = self.gazetteer.lemmatizer
+        known = [p for p in lemmatizer.parses(word.lower()) if lemmatizer.from_dictionary(p)]
+        return any("Geox" not in p.tag for p in known)
 
     def _cued_settlement(self, text: str) -> Resolution | None:
         """«с.Рышково», «деревни Ворошнево»: a village the gazetteer knows only through its
@@ -168,6 +233,8 @@ class MunicipalityResolver:
             return "origin of a trip"
         if _QUOTED.match(after) or _REGION_AFTER.match(after):
             return "quoted or the region"
+        if _COMPARISON.search(before):
+            return "a comparison"
         if match.pattern.kind in {"center", "settlement"} and self._person(match.span):
             return "a person's name"
         if match.pattern.kind == "settlement" and self._adjective(match.span):
@@ -264,6 +331,34 @@ def _best_non_overlapping(matches: list[Match]) -> list[Match]:
         if all(match.stop <= c.start or match.start >= c.stop for c in chosen):
             chosen.append(match)
     return sorted(chosen, key=lambda m: m.start)
+
+
+def _resolve_shared_names(kept: list[Match], every: list[Match]) -> tuple[list[Match], str]:
+    """A name several municipalities hold equally («Рышковский сельсовет» is in two districts)
+    counts only where another match of the text picks one of them; else it is dropped, and
+    named. A better kind of match at the span wins: «Пермский район», a variant of one
+    municipality, over the adjective «Пермский» two municipalities share."""
+    best: dict[tuple[int, int], float] = {}
+    for match in every:
+        span = (match.start, match.stop)
+        best[span] = max(best.get(span, 0.0), match.score)
+    owners: dict[tuple[int, int], dict[int, Match]] = {}
+    for match in every:
+        span = (match.start, match.stop)
+        if match.score == best[span]:
+            owners.setdefault(span, {}).setdefault(match.pattern.municipality_id, match)
+    plain = {m.pattern.municipality_id for m in kept if len(owners[(m.start, m.stop)]) == 1}
+    out: list[Match] = []
+    shared: list[str] = []
+    for match in kept:
+        held = owners[(match.start, match.stop)]
+        if len(held) == 1:
+            out.append(next(iter(held.values())))
+        elif len(held.keys() & plain) == 1:
+            out.append(held[next(iter(held.keys() & plain))])
+        else:
+            shared.append(match.span)
+    return out, ", ".join(shared)
 
 
 def _to_cyrillic(word: str) -> str:

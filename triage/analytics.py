@@ -207,6 +207,7 @@ def _sla_counts(now: datetime) -> tuple[Any, Any]:
                 ReportStatus.REJECTED,
                 ReportStatus.DUPLICATE,  # type: ignore[attr-defined]
                 ReportStatus.NOT_IN_COMPETENCE,
+                ReportStatus.WITHDRAWN,
             )
         ),
         Report.due_at < now,  # type: ignore[operator]

@@ -42,6 +42,7 @@ STATUS_NAMES: dict[str, str] = {
     ReportStatus.DUPLICATE: "дубликат",
     ReportStatus.NOT_IN_COMPETENCE: "не в компетенции",
     ReportStatus.REOPENED: "открыто снова",
+    ReportStatus.WITHDRAWN: "отозвано",
 }
 
 SOURCE_KIND_NAMES: dict[str, str] = {

@@ -13,6 +13,7 @@ from models.incident import Incident, IncidentPost, IncidentStatus
 from models.post import Post
 from models.report import Report
 from triage.audit import record_event, snapshot
+from triage.emptied import close_if_empty
 from triage.errors import TriageError
 from triage.locking import claim, load
 from triage.scope import EVERYWHERE, Scope, require_municipality_scope
@@ -174,7 +175,9 @@ def move_post(
         municipality_id=annotation[0] if annotation else None,
     )
     claim(session, incident, expected_version=expected_version)
-    return attach_post(
+    previous = session.get(IncidentPost, post_id)
+    left = previous.incident_id if previous and previous.incident_id != incident.id else None
+    link = attach_post(
         session,
         incident=incident,
         post=post,
@@ -183,6 +186,10 @@ def move_post(
         attached_by=actor,
         user_id=user_id,
     )
+    if left is not None:  # the incident it left may be empty now: close it, its report follows
+        close_if_empty(session, incident=session.get_one(Incident, left), actor=actor,
+                       user_id=user_id, moved_to=incident)  # fmt: skip
+    return link
 
 
 def merge_incidents(

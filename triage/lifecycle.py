@@ -16,22 +16,41 @@ from triage.scope import EVERYWHERE, Scope, require_report_scope
 
 S = ReportStatus
 TRANSITIONS: dict[str, frozenset[str]] = {
-    S.NEW: frozenset({S.SENT, S.REJECTED, S.DUPLICATE, S.NOT_IN_COMPETENCE}),
+    S.NEW: frozenset({S.SENT, S.REJECTED, S.DUPLICATE, S.NOT_IN_COMPETENCE, S.WITHDRAWN}),
     S.SENT: frozenset(
-        {S.IN_PROGRESS, S.WAITING_CITIZEN, S.ANSWERED, S.REJECTED, S.DUPLICATE, S.NOT_IN_COMPETENCE}
+        {
+            S.IN_PROGRESS,
+            S.WAITING_CITIZEN,
+            S.ANSWERED,
+            S.REJECTED,
+            S.DUPLICATE,
+            S.NOT_IN_COMPETENCE,
+            S.WITHDRAWN,
+        }
     ),
-    S.IN_PROGRESS: frozenset({S.WAITING_CITIZEN, S.ANSWERED, S.REJECTED, S.NOT_IN_COMPETENCE}),
-    S.WAITING_CITIZEN: frozenset({S.SENT, S.IN_PROGRESS, S.ANSWERED, S.REJECTED}),
+    S.IN_PROGRESS: frozenset(
+        {S.WAITING_CITIZEN, S.ANSWERED, S.REJECTED, S.NOT_IN_COMPETENCE, S.WITHDRAWN}
+    ),
+    S.WAITING_CITIZEN: frozenset({S.SENT, S.IN_PROGRESS, S.ANSWERED, S.REJECTED, S.WITHDRAWN}),
     S.ANSWERED: frozenset({S.RESOLVED, S.IN_PROGRESS, S.REOPENED}),
     S.RESOLVED: frozenset({S.REOPENED}),
     S.REOPENED: frozenset(
-        {S.SENT, S.IN_PROGRESS, S.ANSWERED, S.REJECTED, S.DUPLICATE, S.NOT_IN_COMPETENCE}
+        {
+            S.SENT,
+            S.IN_PROGRESS,
+            S.ANSWERED,
+            S.REJECTED,
+            S.DUPLICATE,
+            S.NOT_IN_COMPETENCE,
+            S.WITHDRAWN,
+        }
     ),
     S.REJECTED: frozenset(),
     S.DUPLICATE: frozenset(),
     S.NOT_IN_COMPETENCE: frozenset(),
+    S.WITHDRAWN: frozenset(),
 }
-FINAL = frozenset({S.RESOLVED, S.REJECTED, S.DUPLICATE, S.NOT_IN_COMPETENCE})
+FINAL = frozenset({S.RESOLVED, S.REJECTED, S.DUPLICATE, S.NOT_IN_COMPETENCE, S.WITHDRAWN})
 AUDITED_FIELDS = (
     "status",
     "due_at",

@@ -14,9 +14,10 @@ from models.incident import Incident, IncidentPost
 from models.learning import TrainingLabel
 from models.post import Post, ReviewStatus
 from triage.audit import record_event
+from triage.emptied import close_if_empty
 from triage.incidents import refresh_counts
 from triage.locking import claim, load
-from triage.regroup import close_if_empty, regroup_post
+from triage.regroup import regroup_post
 from triage.scope import EVERYWHERE, Scope, require_municipality_scope
 from triage.stage import current_annotation
 from triage.thresholds import Thresholds

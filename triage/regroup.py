@@ -3,24 +3,24 @@
 The post leaves its incident and is matched as a new post would be. When nothing else fits
 and its old incident was left empty, that incident is kept and takes the corrected category,
 topic and municipality — with its open report's topic, municipality and agency. An incident
-left with no posts closes itself. Every step is audited.
+left with no posts closes itself, and its open report follows the post (`triage.emptied`).
+Every step is audited.
 """
 
 from typing import Any
 
-from sqlalchemy import select
 from sqlmodel import Session
 
 from models.annotation import Annotation
 from models.clock import now
-from models.incident import Incident, IncidentPost, IncidentStatus
+from models.incident import Incident, IncidentPost
 from models.post import Post
 from models.report import Report
 from triage.audit import record_event, snapshot
 from triage.calendar import WorkCalendar
+from triage.emptied import close_if_empty, open_reports
 from triage.grouping import find_match
 from triage.incidents import attach_post, create_incident, refresh_counts
-from triage.reports import CLOSED_STATUSES
 from triage.routing import suggest_agency
 from triage.stage import reopen_if_resolved
 from triage.thresholds import Thresholds
@@ -57,9 +57,11 @@ def regroup_post(
         target = session.get_one(Incident, match.incident_id)
         attach_post(session, incident=target, post=post, reason={**reason, **match.reason},
                     similarity=match.similarity, attached_by=actor, user_id=user_id)  # fmt: skip
-        close_if_empty(session, incident=old, actor=actor, user_id=user_id)
         reopen_if_resolved(session, incident=target, post=post,
                            calendar=calendar or WorkCalendar())  # fmt: skip
+        # after the reopening: a report reopened there is the one ours duplicates
+        close_if_empty(session, incident=old, actor=actor, user_id=user_id, moved_to=target,
+                       calendar=calendar)  # fmt: skip
         return target
     if old.post_count == 0:
         attach_post(session, incident=old, post=post, reason=reason, similarity=None,
@@ -85,7 +87,7 @@ def relabel_incident(
     record_event(session, actor=actor, user_id=user_id, entity_type="incident",
                  entity_id=incident.id or 0, action="relabel", before=before,
                  after=snapshot(incident, LABELS))  # fmt: skip
-    for report in _open_reports(session, incident_id=incident.id or 0):
+    for report in open_reports(session, incident_id=incident.id or 0):
         reroute_report(session, report=report, incident=incident, actor=actor, user_id=user_id)
 
 
@@ -110,29 +112,3 @@ def reroute_report(
     record_event(session, actor=actor, user_id=user_id, entity_type="report",
                  entity_id=report.id or 0, action="reroute", before=before,
                  after=after)  # fmt: skip
-
-
-def close_if_empty(
-    session: Session, *, incident: Incident, actor: str, user_id: int | None
-) -> bool:
-    """An incident left with no posts closes itself (audited); whether it did."""
-    session.refresh(incident)
-    if incident.post_count > 0 or incident.status in (IncidentStatus.CLOSED, IncidentStatus.MERGED):
-        return False
-    before = {"status": incident.status}
-    incident.status = IncidentStatus.CLOSED
-    incident.version += 1
-    incident.updated_at = now()
-    session.add(incident)
-    record_event(session, actor=actor, user_id=user_id, entity_type="incident",
-                 entity_id=incident.id or 0, action="close_empty", before=before,
-                 after={"status": IncidentStatus.CLOSED, "reason": "no posts left"})  # fmt: skip
-    return True
-
-
-def _open_reports(session: Session, *, incident_id: int) -> list[Report]:
-    statement = select(Report).where(
-        Report.incident_id == incident_id,
-        Report.status.not_in(CLOSED_STATUSES),  # type: ignore[attr-defined]
-    )
-    return list(session.execute(statement).scalars())

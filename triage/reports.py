@@ -41,6 +41,7 @@ CLOSED_STATUSES = (
     ReportStatus.REJECTED,
     ReportStatus.DUPLICATE,
     ReportStatus.NOT_IN_COMPETENCE,
+    ReportStatus.WITHDRAWN,
 )
 
 

@@ -8,13 +8,15 @@ from models.taxonomy import Category, Topic
 from triage.report_list import ReportRow
 
 # Open311 knows two statuses; the detailed one travels in `status_detail` (an extension).
-# Closed: the report's work is over (resolved, rejected, duplicate, not in competence).
+# Closed: the report's work is over (resolved, rejected, duplicate, not in competence,
+# withdrawn by the ЦУР).
 CLOSED_STATUSES = frozenset(
     {
         ReportStatus.RESOLVED,
         ReportStatus.REJECTED,
         ReportStatus.DUPLICATE,
         ReportStatus.NOT_IN_COMPETENCE,
+        ReportStatus.WITHDRAWN,
     }
 )
 STATUS_NOTES = {
@@ -28,6 +30,7 @@ STATUS_NOTES = {
     ReportStatus.DUPLICATE: "Дубликат другого обращения",
     ReportStatus.NOT_IN_COMPETENCE: "Не в компетенции исполнителя",
     ReportStatus.REOPENED: "Открыто снова",
+    ReportStatus.WITHDRAWN: "Отозвано: сообщения оказались не сигналами",
 }
 
 

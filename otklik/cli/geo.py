@@ -8,7 +8,13 @@ from sqlmodel import Session
 
 from nlp.address import AddressParser
 from nlp.gazetteer import Gazetteer
-from nlp.geo_import import GazetteerImportError, import_region, import_streets, load_populations
+from nlp.geo_import import (
+    GazetteerImportError,
+    import_region,
+    import_settlements,
+    import_streets,
+    load_populations,
+)
 from nlp.lemmas import Lemmatizer
 from nlp.ner import LocationTagger
 from nlp.resolver import MunicipalityResolver
@@ -30,10 +36,18 @@ def geo_import(
         None, exists=True, dir_okay=False, help="City CSV (hflabs/city)."
     ),
     region_code: str | None = typer.Option(
-        None, help="ОКТМО region prefix, e.g. 38 = Курская область (with --oktmo or --streets)."
+        None,
+        help="ОКТМО region prefix, e.g. 38 = Курская область (with --oktmo, --streets or "
+        "--settlements).",
     ),
     streets: Path | None = typer.Option(
         None, exists=True, dir_okay=False, help="Street list CSV: municipality,street."
+    ),
+    settlements: Path | None = typer.Option(
+        None,
+        exists=True,
+        dir_okay=False,
+        help="Village list CSV: municipality,settlement[,kind] (villages ОКТМО lacks).",
     ),
     populations: Path | None = typer.Option(
         None,
@@ -43,11 +57,12 @@ def geo_import(
         "data/gazetteer/perm_krai.json (the default region's, shipped).",
     ),
 ) -> None:
-    """Load a region's municipal formations, поселения and cities, a street list, and/or the
-    populations of known municipalities (for per-capita figures)."""
-    if oktmo is None and populations is None and streets is None:
+    """Load a region's municipal formations, поселения and cities, a street list, a village
+    list, and/or the populations of known municipalities (for per-capita figures)."""
+    if oktmo is None and populations is None and streets is None and settlements is None:
         typer.echo(
-            "error: give --oktmo, --cities and --region-code, or --streets, or --populations",
+            "error: give --oktmo, --cities and --region-code, or --streets, or --settlements,"
+            " or --populations",
             err=True,
         )
         raise typer.Exit(2)
@@ -63,6 +78,14 @@ def geo_import(
                     session, path=streets, region_code=region_code, parser=parser
                 )
                 typer.echo(f"streets: {added}")
+            if settlements is not None:
+                if region_code is None:
+                    raise GazetteerImportError("--settlements needs --region-code too")
+                summary = import_settlements(session, path=settlements, region_code=region_code)
+                typer.echo(
+                    f"settlements: {summary.added}, already known: {summary.already_known}, "
+                    f"skipped (no name, or a поселение's kind): {summary.skipped}"
+                )
             if populations is not None:
                 changed = load_populations(session, path=populations)
                 typer.echo(f"populations set: {changed}")

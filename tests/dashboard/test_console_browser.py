@@ -249,3 +249,41 @@ def _open_every_multiselect(browser: Browser) -> list[str]:
         seen.append(text)
         browser.press("Escape", 27)
     return seen
+
+
+def test_a_report_withdrawn_with_its_emptied_incident_says_so_in_russian(
+    console: str, engine: Engine, tmp_path: Path
+) -> None:
+    from models.incident import IncidentPost
+    from models.post import Post
+    from triage.moderation import mark_not_signal
+
+    first, _ = _reports(engine)
+    with Session(engine, expire_on_commit=False) as session:
+        incident_id = _stored(engine, first).incident_id
+        members = session.exec(
+            select(IncidentPost.post_id).where(IncidentPost.incident_id == incident_id)
+        ).all()
+        for post_id in members:
+            post = session.get_one(Post, post_id)
+            mark_not_signal(session, post_id=post_id, expected_version=post.version,
+                            actor="moderator", user_id=None)  # fmt: skip
+        session.commit()
+    assert _stored(engine, first).status == ReportStatus.WITHDRAWN
+
+    with chromium(tmp_path / "profile") as browser:
+        browser.open(f"{console}reports?report={first}")
+        _log_in(browser, "operator")
+        browser.wait_for_text(f"Обращение №{first}:")
+        browser.wait_for_text("Статус: отозвано")
+        _open_every_expander(browser)
+        browser.settle()
+        browser.evaluate(
+            "[...document.querySelectorAll('summary')].filter(e => e.innerText.includes('История'))"
+            ".forEach(e => e.scrollIntoView())"
+        )
+        _shot(browser, "report-withdrawn")
+        text = browser.text()
+        assert "отозвано: посты инцидента оказались не сигналами" in text
+        assert "«новое» → «отозвано»" in text
+        assert _foreign(browser) == []

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 from sqlmodel import Session
 
@@ -14,6 +15,7 @@ from models.report import Report, ReportStatus
 from models.taxonomy import Category, Topic
 from tests.triage import factories as f
 from triage.calendar import WorkCalendar
+from triage.incidents import move_post
 from triage.lifecycle import change_status
 from triage.moderation import correct_post, mark_not_signal
 from triage.reports import create_report
@@ -189,3 +191,168 @@ def test_not_a_signal_leaves_the_incident_which_closes_when_empty(session: Sessi
     assert session.get(IncidentPost, ad) is None
     session.refresh(incident)
     assert (incident.status, incident.post_count) == (IncidentStatus.CLOSED, 0)
+
+
+def _report(session: Session, incident: Incident, *, through: tuple[str, ...] = ()) -> Report:
+    report = create_report(session, incident_id=incident.id or 0,
+                           expected_version=incident.version, actor="anna", user_id=None,
+                           calendar=CAL)  # fmt: skip
+    for status in through:
+        change_status(session, report_id=report.id or 0, status=status, actor="anna",
+                      user_id=None, expected_version=report.version, calendar=CAL)  # fmt: skip
+    session.commit()
+    return report
+
+
+def _reasons(session: Session, report_id: int, action: str) -> list[dict[str, object]]:
+    statement = select(AuditEvent.after).where(
+        AuditEvent.entity_type == "report",
+        AuditEvent.entity_id == report_id,
+        AuditEvent.action == action,
+    )
+    return list(session.execute(statement).scalars())
+
+
+def _lone_ad(session: Session) -> tuple[int, Incident]:
+    perm = f.municipality(session, "Пермский городской округ")
+    vk = f.source(session)
+    ad = f.annotated_post(session, source_id=vk, municipality_id=perm,
+                          text="Продам трубы б/у на улице Ленина 5, недорого")  # fmt: skip
+    session.commit()
+    triage_posts(session, post_ids=[ad], thresholds=T)
+    return ad, _incident(session, ad)
+
+
+@pytest.mark.parametrize(
+    "through", [(), (ReportStatus.SENT,), (ReportStatus.SENT, ReportStatus.IN_PROGRESS)]
+)
+def test_not_a_signal_withdraws_the_open_report_of_the_incident_it_empties(
+    session: Session, through: tuple[str, ...]
+) -> None:
+    ad, incident = _lone_ad(session)
+    report = _report(session, incident, through=through)
+    version = report.version
+
+    post = session.get_one(Post, ad)
+    mark_not_signal(session, post_id=ad, expected_version=post.version, actor="anna",
+                    user_id=None)  # fmt: skip
+    session.commit()
+
+    session.refresh(report)
+    session.refresh(incident)
+    assert report.status == ReportStatus.WITHDRAWN
+    assert report.version > version
+    assert incident.status == IncidentStatus.CLOSED
+    (why,) = _reasons(session, report.id or 0, "close_with_incident")
+    assert why["status"] == ReportStatus.WITHDRAWN and "not signals" in str(why["reason"])
+    assert "status:withdrawn" in _actions(session, "report", report.id or 0)
+
+
+def test_an_answered_report_is_left_to_the_operator_with_the_reason(session: Session) -> None:
+    ad, incident = _lone_ad(session)
+    report = _report(session, incident, through=(ReportStatus.SENT, ReportStatus.ANSWERED))
+
+    post = session.get_one(Post, ad)
+    mark_not_signal(session, post_id=ad, expected_version=post.version, actor="anna",
+                    user_id=None)  # fmt: skip
+    session.commit()
+
+    session.refresh(report)
+    assert report.status == ReportStatus.ANSWERED
+    (note,) = _reasons(session, report.id or 0, "incident_emptied")
+    assert "operator" in str(note["left_open"])
+
+
+def _two_incidents(session: Session) -> tuple[int, int]:
+    _electricity(session)
+    perm = f.municipality(session, "Пермский городской округ")
+    vk = f.source(session)
+    outage = f.annotated_post(session, source_id=vk, municipality_id=perm,
+                              category="electricity", topic="electricity_outage",
+                              text="На улице Калинина 12 нет электричества с утра")  # fmt: skip
+    misread = f.annotated_post(session, source_id=vk, municipality_id=perm,
+                               category="roads", topic="roads_potholes",
+                               text="Калинина 12 — света нет, холодильники текут")  # fmt: skip
+    session.commit()
+    triage_posts(session, post_ids=[outage, misread], thresholds=T)
+    assert _incident(session, misread).id != _incident(session, outage).id
+    return outage, misread
+
+
+def _correct_to_outage(session: Session, post_id: int) -> None:
+    post = session.get_one(Post, post_id)
+    correct_post(session, post_id=post_id, expected_version=post.version,
+                 category_code="electricity", topic_code="electricity_outage",
+                 municipality_id=None, actor="anna", user_id=None)  # fmt: skip
+    session.commit()
+
+
+def test_a_correction_that_moves_the_last_post_takes_its_report_along(session: Session) -> None:
+    outage, misread = _two_incidents(session)
+    wrong = _incident(session, misread)
+    report = _report(session, wrong, through=(ReportStatus.SENT,))
+
+    _correct_to_outage(session, misread)
+
+    target = _incident(session, outage)
+    session.refresh(report)
+    session.refresh(target)
+    assert report.incident_id == target.id
+    assert report.status == ReportStatus.SENT  # the agency's work goes on, on the right incident
+    assert target.status == IncidentStatus.REPORTED
+    (moved,) = _reasons(session, report.id or 0, "move")
+    assert moved["incident_id"] == target.id
+
+
+def test_a_correction_into_an_incident_with_a_report_closes_ours_as_its_duplicate(
+    session: Session,
+) -> None:
+    outage, misread = _two_incidents(session)
+    kept = _report(session, _incident(session, outage), through=(ReportStatus.SENT,))
+    wrong = _incident(session, misread)
+    ours = _report(session, wrong)
+
+    _correct_to_outage(session, misread)
+
+    session.refresh(ours)
+    session.refresh(kept)
+    assert ours.status == ReportStatus.DUPLICATE
+    assert ours.incident_id == wrong.id
+    assert kept.status == ReportStatus.SENT
+    (why,) = _reasons(session, ours.id or 0, "close_with_incident")
+    assert why["duplicate_of_report_id"] == kept.id
+
+
+def test_a_duplicate_the_agency_works_on_moves_and_the_operator_decides(
+    session: Session,
+) -> None:
+    outage, misread = _two_incidents(session)
+    kept = _report(session, _incident(session, outage))
+    ours = _report(session, _incident(session, misread),
+                   through=(ReportStatus.SENT, ReportStatus.IN_PROGRESS))  # fmt: skip
+
+    _correct_to_outage(session, misread)
+
+    session.refresh(ours)
+    assert ours.status == ReportStatus.IN_PROGRESS  # no duplicate from «в работе»
+    assert ours.incident_id == _incident(session, outage).id
+    (moved,) = _reasons(session, ours.id or 0, "move")
+    assert f"report {kept.id}" in str(moved["reason"])
+
+
+def test_a_moderator_moving_the_last_post_closes_the_incident_and_moves_its_report(
+    session: Session,
+) -> None:
+    outage, misread = _two_incidents(session)
+    left = _incident(session, misread)
+    report = _report(session, left)
+    target = _incident(session, outage)
+
+    move_post(session, post_id=misread, incident_id=target.id or 0, actor="anna",
+              user_id=None, expected_version=target.version)  # fmt: skip
+    session.commit()
+
+    session.refresh(left)
+    session.refresh(report)
+    assert (left.status, left.post_count) == (IncidentStatus.CLOSED, 0)
+    assert report.incident_id == target.id

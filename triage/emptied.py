@@ -1,0 +1,152 @@
+"""An incident left with no posts closes itself, and its open report goes where its posts went.
+
+What a ЦУР expects of the report, by why the incident emptied:
+
+- its posts were not signals («Не сигнал»): there is nothing left for the agency to do, so
+  the report is **withdrawn** («отозвано»), with the reason in the audit log; the agency sees
+  it closed in the API;
+- its posts moved to another incident (a correction re-grouped them, or a moderator moved
+  them): the report **follows the posts** when that incident has no open report of its own,
+  and is closed as a **duplicate** («дубликат») of that incident's open report when it has one;
+- a report the state machine does not let close that way (the agency has already answered a
+  withdrawn problem, or is working on a duplicate) is left open for the operator: it stays
+  with the closed incident, or moves with the posts, and the audit log says why.
+
+Every step is audited and bumps the report's version.
+"""
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from models.clock import now
+from models.incident import Incident, IncidentStatus
+from models.report import Report, ReportStatus
+from triage.audit import record_event
+from triage.calendar import WorkCalendar
+from triage.lifecycle import apply_transition, can_transition
+from triage.reports import CLOSED_STATUSES
+
+# Why a report left its incident, for the audit log and the console's sentences.
+NOT_SIGNALS = "not_signals"
+POSTS_MOVED = "posts_moved"
+
+
+def close_if_empty(
+    session: Session,
+    *,
+    incident: Incident,
+    actor: str,
+    user_id: int | None,
+    moved_to: Incident | None = None,
+    calendar: WorkCalendar | None = None,
+) -> bool:
+    """Close `incident` if it has no posts left (audited) and settle its open reports;
+    `moved_to` is where its last post went (None: the post was no signal). Whether it closed."""
+    session.refresh(incident)
+    if incident.post_count > 0 or incident.status in (IncidentStatus.CLOSED, IncidentStatus.MERGED):
+        return False
+    before = {"status": incident.status}
+    incident.status = IncidentStatus.CLOSED
+    incident.version += 1
+    incident.updated_at = now()
+    session.add(incident)
+    record_event(session, actor=actor, user_id=user_id, entity_type="incident",
+                 entity_id=incident.id or 0, action="close_empty", before=before,
+                 after={"status": IncidentStatus.CLOSED, "reason": "no posts left"})  # fmt: skip
+    for report in open_reports(session, incident_id=incident.id or 0):
+        if moved_to is None:
+            _withdraw(session, report, actor=actor, user_id=user_id,
+                      calendar=calendar or WorkCalendar())  # fmt: skip
+        else:
+            _follow(session, report, target=moved_to, actor=actor, user_id=user_id,
+                    calendar=calendar or WorkCalendar())  # fmt: skip
+    return True
+
+
+def open_reports(session: Session, *, incident_id: int) -> list[Report]:
+    statement = select(Report).where(
+        Report.incident_id == incident_id,
+        Report.status.not_in(CLOSED_STATUSES),  # type: ignore[attr-defined]
+    )
+    return list(session.execute(statement).scalars())
+
+
+def _withdraw(
+    session: Session, report: Report, *, actor: str, user_id: int | None, calendar: WorkCalendar
+) -> None:
+    reason = "its incident has no posts left: they were not signals"
+    if not can_transition(report.status, ReportStatus.WITHDRAWN):
+        _left_open(session, report, actor=actor, user_id=user_id, reason=reason)
+        return
+    _close(session, report, ReportStatus.WITHDRAWN, actor=actor, user_id=user_id,
+           calendar=calendar, reason=reason)  # fmt: skip
+
+
+def _follow(
+    session: Session,
+    report: Report,
+    *,
+    target: Incident,
+    actor: str,
+    user_id: int | None,
+    calendar: WorkCalendar,
+) -> None:
+    """The report goes with its posts: into `target`, or closed as a duplicate of its report."""
+    existing = [r for r in open_reports(session, incident_id=target.id or 0) if r.id != report.id]
+    if existing and can_transition(report.status, ReportStatus.DUPLICATE):
+        reason = f"its posts moved to incident {target.id}, which has report {existing[0].id}"
+        _close(session, report, ReportStatus.DUPLICATE, actor=actor, user_id=user_id,
+               calendar=calendar, reason=reason, duplicate_of=existing[0].id,
+               target_incident_id=target.id)  # fmt: skip
+        return
+    source_id = report.incident_id
+    report.incident_id = target.id or 0
+    report.version += 1
+    report.updated_at = now()
+    session.add(report)
+    if target.status == IncidentStatus.OPEN:
+        target.status = IncidentStatus.REPORTED
+        session.add(target)
+    after: dict[str, object] = {"incident_id": target.id, "cause": POSTS_MOVED,
+                                "reason": "its posts moved to this incident"}  # fmt: skip
+    if existing:
+        after["other_report_id"] = existing[0].id
+        after["reason"] += f"; it also has report {existing[0].id}: the operator decides"
+    record_event(session, actor=actor, user_id=user_id, entity_type="report",
+                 entity_id=report.id or 0, action="move", before={"incident_id": source_id},
+                 after=after)  # fmt: skip
+
+
+def _close(
+    session: Session,
+    report: Report,
+    status: ReportStatus,
+    *,
+    actor: str,
+    user_id: int | None,
+    calendar: WorkCalendar,
+    reason: str,
+    duplicate_of: int | None = None,
+    target_incident_id: int | None = None,
+) -> None:
+    report.version += 1
+    apply_transition(session, report, status=status, actor=actor, user_id=user_id,
+                     calendar=calendar)  # fmt: skip
+    cause = NOT_SIGNALS if duplicate_of is None else POSTS_MOVED
+    after: dict[str, object] = {"status": status, "cause": cause, "reason": reason}
+    if duplicate_of is not None:
+        after["duplicate_of_report_id"] = duplicate_of
+        after["incident_id"] = target_incident_id
+    record_event(session, actor=actor, user_id=user_id, entity_type="report",
+                 entity_id=report.id or 0, action="close_with_incident", before=None,
+                 after=after)  # fmt: skip
+
+
+def _left_open(
+    session: Session, report: Report, *, actor: str, user_id: int | None, reason: str
+) -> None:
+    record_event(session, actor=actor, user_id=user_id, entity_type="report",
+                 entity_id=report.id or 0, action="incident_emptied", before=None,
+                 after={"status": report.status, "cause": NOT_SIGNALS, "reason": reason,
+                        "left_open": f"a report in status {report.status} is the operator's"}
+                 )  # fmt: skip
