@@ -40,7 +40,7 @@ from sklearn.model_selection import StratifiedKFold
 
 from benchmarks.nlp_common import SHARED
 from models.annotation import PostContext
-from nlp.coldstart import seed_examples
+from nlp.coldstart import seed_examples, topic_categories
 from nlp.features import prepare
 from nlp.lemmas import Lemmatizer
 from nlp.social import (
@@ -78,6 +78,10 @@ SGD_ALPHA = 1e-4
 # missed the utility complaints.
 SEED_WEIGHT = 0.1
 SEED_NOISE_WEIGHT = 1.0
+# The seed signals' weight in the category model (benchmarks/social_categories.py measured
+# 0, 0.3, 0.5 with blend weights 0.5–0.8: 0.3 with nlp.social.CATEGORY_WEIGHT 0.7 is best on
+# 5-fold CV and within 0.01 of the best with the ЦУР feed held out).
+CATEGORY_SEED_WEIGHT = 0.3
 SGD_EPOCHS = 20
 COMMUNITY_ROLES = {"commerce": "media"}  # a flea market's own posts: a page's own, not residents'
 
@@ -216,12 +220,34 @@ class Trainer:
         return passed & ~self.ruled[rows]
 
 
-def fit_category_model(matrix: Any, categories: Sequence[str]) -> SocialCategoryModel:
-    """One-vs-rest logistic regression (SGD) over the hashed words of real signals."""
+def fit_category_model(
+    matrix: Any,
+    categories: Sequence[str],
+    seeds: tuple[Any, Sequence[str]] | None = None,
+    seed_weight: float = CATEGORY_SEED_WEIGHT,
+) -> SocialCategoryModel:
+    """One-vs-rest logistic regression (SGD) over the hashed words of real signals; `seeds`:
+    (their matrix, their categories) for the authored seed signals, at `seed_weight`."""
     model = SGDClassifier(loss="log_loss", alpha=SGD_ALPHA, max_iter=SGD_EPOCHS, tol=None,
                           random_state=0)  # fmt: skip
-    model.fit(matrix, list(categories))
+    labels, weight = list(categories), np.ones(matrix.shape[0])
+    if seeds is not None and seed_weight > 0:
+        matrix = sp.vstack([matrix, seeds[0]]).tocsr()
+        labels += list(seeds[1])
+        weight = np.append(weight, np.full(len(seeds[1]), seed_weight))
+    model.fit(matrix, labels, sample_weight=weight)
     return SocialCategoryModel.from_dense(model.classes_, model.coef_, model.intercept_)
+
+
+def seed_categories(lemmatizer: Lemmatizer) -> tuple[Any, list[str]]:
+    """The authored seed signals as category training rows: (hashed words, categories)."""
+    mapping = topic_categories(DATA)
+    seeds = [e for e in seed_examples(DATA) if e.is_signal and e.label]
+    texts = [e.text for e in seeds]
+    matrix = SignalFeatures().transform(
+        prepare(texts, lemmatizer), [PostContext()] * len(texts), structure=False
+    )
+    return matrix, [mapping[e.label or ""] for e in seeds]
 
 
 def operating_threshold(probs: np.ndarray, y: np.ndarray, recall: float) -> float:
@@ -397,7 +423,8 @@ def main() -> None:
         return
     items = labelled_items(args.shared)
     seeds = [(e.text, e.is_signal) for e in seed_examples(DATA)]
-    trainer = Trainer(items, Lemmatizer(), seeds=seeds, seed_weight=args.seed_weight,
+    lemmatizer = Lemmatizer()
+    trainer = Trainer(items, lemmatizer, seeds=seeds, seed_weight=args.seed_weight,
                       seed_noise_weight=args.seed_noise_weight)  # fmt: skip
     if args.command == "build":
         model = trainer.fit(np.arange(len(items)))
@@ -405,7 +432,8 @@ def main() -> None:
         model.save(args.out)
         signals = [i for i, item in enumerate(items) if item.is_signal and item.category]
         categories = fit_category_model(trainer.matrix[signals],
-                                        [items[i].category for i in signals])  # fmt: skip
+                                        [items[i].category for i in signals],
+                                        seeds=seed_categories(lemmatizer))  # fmt: skip
         categories.save(args.out.parent / SOCIAL_CATEGORIES_FILE)
         print(
             json.dumps(

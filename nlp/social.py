@@ -30,6 +30,7 @@ SOCIAL_MODEL_FILE = "social_signal.npz"
 WORD_FEATURES = 1 << 18
 CHAR_FEATURES = 1 << 18
 STRUCTURE_FEATURES = 1 << 10
+MIN_CHAR_GRAM = 3  # character n-grams hashed: 3–5 (the shared lists hold 2–5)
 SHORT_WORDS = 4  # a reply of at most this many words means little without its parent
 L2 = 1.0  # the penalty of a fresh fit (per weight, summed loss over rows)
 FINE_TUNE_L2 = 3.0  # the pull towards the shipped weights when moderators fine-tune them
@@ -59,10 +60,12 @@ def structure_tokens(context: PostContext, text: str) -> list[str]:
 
 
 class SignalFeatures:
-    """Hashed lemma 1–2-grams, hashed character 2–5-grams and hashed structure tokens.
+    """Hashed lemma 1–2-grams, hashed character 3–5-grams and hashed structure tokens.
 
-    The n-grams are those of the bundle's own TF-IDF (`nlp.features.analyse`): produced once
-    per text and both counted there and hashed here."""
+    The n-grams are those of the bundle's own TF-IDF (`nlp.features.analyse`, character
+    2–5-grams, of which the 3–5 are kept here): produced once per text, counted there and
+    hashed here. (Hashing the 2-grams too cost leave-one-file-out recall on the ЦУР feed:
+    0.877 against 0.903.)"""
 
     def __init__(self) -> None:
         self.words = HashingVectorizer(
@@ -95,7 +98,8 @@ class SignalFeatures:
         cleaned = [pair[1] for pair in prepared]
         tokens = [structure_tokens(c, t) if structure else []
                   for c, t in zip(contexts, cleaned, strict=True)]  # fmt: skip
-        blocks = [self.words.transform(grams.words), self.chars.transform(grams.chars),
+        chars = [[g for g in grams if len(g) >= MIN_CHAR_GRAM] for grams in grams.chars]
+        blocks = [self.words.transform(grams.words), self.chars.transform(chars),
                   self.structure.transform(tokens)]  # fmt: skip
         return sp.hstack(blocks, format="csr", dtype=np.float64)
 
@@ -203,7 +207,9 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
 
 
 SOCIAL_CATEGORIES_FILE = "social_categories.npz"
-CATEGORY_WEIGHT = 0.5  # its share when averaged with a bundle's own category probabilities
+# its share when averaged with a bundle's own category probabilities (measured 0.5–0.8 in
+# benchmarks/social_categories.py: 0.7 with the seed signals in its training, BENCHMARKS.md)
+CATEGORY_WEIGHT = 0.7
 
 
 @dataclass

@@ -46,8 +46,8 @@ def test_social_features_hash_the_ngrams_the_bundle_counts(lemmatizer: Lemmatize
     features = SignalFeatures()
     shared = features.transform(prepared, contexts, analysed=analyse(prepared))
     assert abs(shared - features.transform(prepared, contexts)).max() == 0
-    # the character block is exactly char_wb 2–5-grams of the cleaned text, hashed
-    chars = HashingVectorizer(n_features=CHAR_FEATURES, analyzer="char_wb", ngram_range=(2, 5),
+    # the character block is exactly char_wb 3–5-grams of the cleaned text, hashed
+    chars = HashingVectorizer(n_features=CHAR_FEATURES, analyzer="char_wb", ngram_range=(3, 5),
                               alternate_sign=False, binary=True, lowercase=False)  # fmt: skip
     expected = chars.transform([p[1] for p in prepared]).toarray()
     block = shared[:, WORD_FEATURES : WORD_FEATURES + CHAR_FEATURES].toarray()
