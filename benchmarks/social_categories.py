@@ -90,13 +90,14 @@ def blended(
     train: Any,
     test: Any,
     seeds: tuple[Any, list[str]],
-) -> list[str]:
-    """The product's categories for `test`: the bundle with a category model fitted on `train`
-    (and the authored seed signals, as `build` fits it)."""
+) -> list[tuple[str, float]]:
+    """The product's categories and their confidence for `test`: the bundle with a category
+    model fitted on `train` (and the authored seed signals, as `build` fits it)."""
     model = fit_category_model(matrix[train], [rows[i][2] for i in train], seeds=seeds)
     hint = (list(model.classes), model.probabilities(matrix[test]), CATEGORY_WEIGHT)
     picked = [prepared[i] for i in test]
-    return [p.category or "" for p in bundle.predict_prepared(picked, category_hint=hint)]
+    predictions = bundle.predict_prepared(picked, category_hint=hint)
+    return [(p.category or "", p.category_confidence) for p in predictions]
 
 
 def main() -> None:
@@ -113,13 +114,14 @@ def main() -> None:
         bundle = cold_start_bundle(DATA_DIR, cache_dir=Path(cache), lemmatizer=lemmatizer)
     ours = [p.category or "" for p in bundle.predict_prepared(prepared)]
     cv = [""] * len(rows)
+    sure = [0.0] * len(rows)
     for train, test in KFold(5, shuffle=True, random_state=0).split(texts):
         picked = blended(bundle, prepared, matrix, rows, train, test, seeds)
-        for i, category in zip(test, picked, strict=True):
-            cv[i] = category
+        for i, (category, confidence) in zip(test, picked, strict=True):
+            cv[i], sure[i] = category, confidence
     cur = [i for i, row in enumerate(rows) if row[0] == "spb_cur_incidents_2022"]
     others = [i for i, row in enumerate(rows) if row[0] != "spb_cur_incidents_2022"]
-    lofo = blended(bundle, prepared, matrix, rows, others, cur, seeds)
+    lofo = [category for category, _ in blended(bundle, prepared, matrix, rows, others, cur, seeds)]
     base = baseline(texts)
     report: dict[str, Any] = {}
     for name, picked in (("all_signals", list(range(len(rows)))), ("cur_feed", cur)):
@@ -136,6 +138,14 @@ def main() -> None:
         "shipped_cv5_vs_direction": accuracy(direction, [cv[i] for i in cur]),
         "baseline_vs_direction": accuracy(direction, [base[i] for i in cur]),
     }
+    # where OTKLIK_TRIAGE_CATEGORY_ACCEPT can sit: accuracy of the categories at or above
+    # each confidence (5-fold CV, all signals)
+    report["cv5_confidence_curve"] = [
+        {"confidence": cut, "share": round(sum(c >= cut for c in sure) / len(rows), 3),
+         **accuracy([rows[i][2] for i in range(len(rows)) if sure[i] >= cut],
+                    [cv[i] for i in range(len(rows)) if sure[i] >= cut])}
+        for cut in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+    ]  # fmt: skip
     misses = Counter((rows[i][2], cv[i]) for i in range(len(rows)) if rows[i][2] != cv[i])
     report["top_confusions_cv5"] = [f"{t}->{p}: {n}" for (t, p), n in misses.most_common(8)]
     print(json.dumps(report, ensure_ascii=False, indent=1))
