@@ -6,6 +6,7 @@ n-grams twice on the annotate path.
 """
 
 import copy
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -30,16 +31,49 @@ def prepare(texts: Sequence[str], lemmatizer: Lemmatizer) -> list[tuple[str, str
 
 @dataclass(frozen=True)
 class Analysed:
-    """Per text: its lemma 1–2-grams and its character 2–5-grams (word-bounded)."""
+    """Per text: its lemma 1–2-grams and its word-bounded character n-grams, the 2-grams
+    apart from the 3–5-grams (the social models hash only the latter)."""
 
     words: list[list[str]]
-    chars: list[list[str]]
+    char_pairs: list[list[str]]
+    char_longer: list[list[str]]
+
+    @property
+    def chars(self) -> list[list[str]]:
+        """The character 2–5-grams, as `TextFeatures.chars` produces them."""
+        return [a + b for a, b in zip(self.char_pairs, self.char_longer, strict=True)]
 
 
 def analyse(prepared: Sequence[tuple[str, str]]) -> Analysed:
     """The n-grams of `TextFeatures`' analysers, once for every model that reads them."""
-    words, chars = _analysers()
-    return Analysed([words(p[0]) for p in prepared], [chars(p[1]) for p in prepared])
+    words, _ = _analysers()
+    pairs, longer = [], []
+    for _, cleaned in prepared:
+        two, rest = char_wb_grams(cleaned)
+        pairs.append(two)
+        longer.append(rest)
+    return Analysed([words(p[0]) for p in prepared], pairs, longer)
+
+
+_WHITE_SPACES = re.compile(r"\s\s+")
+
+
+def char_wb_grams(text: str, low: int = 2, high: int = 5) -> tuple[list[str], list[str]]:
+    """scikit-learn's `char_wb` n-grams of `text` (lowercased; `low`..`high`), the `low`-grams
+    apart from the rest, in a faster loop. As there, a padded word no longer than n gives
+    itself once and no longer n-grams."""
+    first: list[str] = []
+    rest: list[str] = []
+    for word in _WHITE_SPACES.sub(" ", text.lower()).split():
+        padded = f" {word} "
+        size = len(padded)
+        for n in range(low, high + 1):
+            target = first if n == low else rest
+            if size <= n:
+                target.append(padded)
+                break
+            target.extend([padded[i : i + n] for i in range(size - n + 1)])
+    return first, rest
 
 
 _ANALYSERS: list[TfidfVectorizer] = []

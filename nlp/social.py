@@ -30,7 +30,6 @@ SOCIAL_MODEL_FILE = "social_signal.npz"
 WORD_FEATURES = 1 << 18
 CHAR_FEATURES = 1 << 18
 STRUCTURE_FEATURES = 1 << 10
-MIN_CHAR_GRAM = 3  # character n-grams hashed: 3–5 (the shared lists hold 2–5)
 SHORT_WORDS = 4  # a reply of at most this many words means little without its parent
 L2 = 1.0  # the penalty of a fresh fit (per weight, summed loss over rows)
 FINE_TUNE_L2 = 3.0  # the pull towards the shipped weights when moderators fine-tune them
@@ -98,8 +97,7 @@ class SignalFeatures:
         cleaned = [pair[1] for pair in prepared]
         tokens = [structure_tokens(c, t) if structure else []
                   for c, t in zip(contexts, cleaned, strict=True)]  # fmt: skip
-        chars = [[g for g in grams if len(g) >= MIN_CHAR_GRAM] for grams in grams.chars]
-        blocks = [self.words.transform(grams.words), self.chars.transform(chars),
+        blocks = [self.words.transform(grams.words), self.chars.transform(grams.char_longer),
                   self.structure.transform(tokens)]  # fmt: skip
         return sp.hstack(blocks, format="csr", dtype=np.float64)
 

@@ -1,12 +1,14 @@
 """The n-grams of a text are produced once and shared by the bundle's TF-IDF and the social
 models' hashing: the matrices are the ones each would build alone."""
 
+from collections import Counter
+
 import numpy as np
-from sklearn.feature_extraction.text import HashingVectorizer
+from sklearn.feature_extraction.text import HashingVectorizer, TfidfVectorizer
 
 from models.annotation import PostContext
 from nlp.classifier import ClassifierBundle
-from nlp.features import TextFeatures, analyse, prepare
+from nlp.features import TextFeatures, analyse, char_wb_grams, prepare
 from nlp.lemmas import Lemmatizer
 from nlp.social import CHAR_FEATURES, WORD_FEATURES, SignalFeatures
 
@@ -52,3 +54,13 @@ def test_social_features_hash_the_ngrams_the_bundle_counts(lemmatizer: Lemmatize
     expected = chars.transform([p[1] for p in prepared]).toarray()
     block = shared[:, WORD_FEATURES : WORD_FEATURES + CHAR_FEATURES].toarray()
     assert np.allclose(block, expected) and expected.any()
+
+
+def test_character_ngrams_are_scikit_learns_char_wb() -> None:
+    reference = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5)).build_analyzer()
+    texts = ["", "а", "я  и\t\nты", "Ёлка   Ab", "x" * 10, "  ", "🙂 a", *TEXTS]
+    for text in texts:
+        pairs, longer = char_wb_grams(text)
+        assert Counter(pairs + longer) == Counter(reference(text)), text
+        assert all(len(gram) == 2 for gram in pairs)
+        assert all(len(gram) >= 3 for gram in longer)
