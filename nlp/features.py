@@ -6,7 +6,6 @@ n-grams twice on the annotate path.
 """
 
 import copy
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -55,25 +54,18 @@ def analyse(prepared: Sequence[tuple[str, str]]) -> Analysed:
     return Analysed([words(p[0]) for p in prepared], pairs, longer)
 
 
-_WHITE_SPACES = re.compile(r"\s\s+")
+def char_wb_grams(text: str) -> tuple[list[str], list[str]]:
+    """scikit-learn's `char_wb` 2–5-grams of `text`, the 2-grams apart from the 3–5-grams
+    (its own analysers for each range: together they give exactly the 2–5 ones)."""
+    if not _CHAR_ANALYSERS:
+        _CHAR_ANALYSERS.extend(
+            TfidfVectorizer(analyzer="char_wb", ngram_range=span).build_analyzer()
+            for span in ((2, 2), (3, 5))
+        )
+    return _CHAR_ANALYSERS[0](text), _CHAR_ANALYSERS[1](text)
 
 
-def char_wb_grams(text: str, low: int = 2, high: int = 5) -> tuple[list[str], list[str]]:
-    """scikit-learn's `char_wb` n-grams of `text` (lowercased; `low`..`high`), the `low`-grams
-    apart from the rest, in a faster loop. As there, a padded word no longer than n gives
-    itself once and no longer n-grams."""
-    first: list[str] = []
-    rest: list[str] = []
-    for word in _WHITE_SPACES.sub(" ", text.lower()).split():
-        padded = f" {word} "
-        size = len(padded)
-        for n in range(low, high + 1):
-            target = first if n == low else rest
-            if size <= n:
-                target.append(padded)
-                break
-            target.extend([padded[i : i + n] for i in range(size - n + 1)])
-    return first, rest
+_CHAR_ANALYSERS: list = []  # type: ignore[type-arg]
 
 
 _ANALYSERS: list[TfidfVectorizer] = []
