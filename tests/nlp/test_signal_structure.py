@@ -173,8 +173,12 @@ def test_shipped_model_knows_plain_utility_complaints(
 ) -> None:
     """The labelled social sample holds few utility complaints; the authored seed signals in
     its training make them known (without them: 0.12–0.17, below the threshold)."""
-    complaints = ["третий день нет горячей воды", "нет горячей воды",
-                  "когда дадут отопление? дома холодно", "в подъезде не работает лифт неделю"]
+    complaints = [
+        "третий день нет горячей воды",
+        "нет горячей воды",
+        "когда дадут отопление? дома холодно",
+        "в подъезде не работает лифт неделю",
+    ]
     ads = ["Продам гараж в Березниках, недорого, звоните вечером",
            "Скидки на пластиковые окна в Перми! Установка за один день, звоните"]  # fmt: skip
     probs = _probabilities(shipped, complaints + ads, lemmatizer)
