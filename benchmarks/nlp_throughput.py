@@ -85,7 +85,8 @@ def cli_cpu_seconds(scratch: Path, lines: list[str]) -> float:
     source, sink = scratch / "in.jsonl", scratch / "out.jsonl"
     source.write_text("".join(lines), encoding="utf-8")
     env = os.environ | {
-        "OTKLIK_DATABASE_URL": f"sqlite:///{scratch / 'bench.db'}",
+        # its own database: the CLI migrates it (the in-process one was made by create_all)
+        "OTKLIK_DATABASE_URL": f"sqlite:///{scratch / 'cli.db'}",
         "OTKLIK_MODEL_DIR": str(scratch),
     }
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -137,7 +138,7 @@ def main() -> None:
         train_seconds = time.perf_counter() - started
         with multiprocessing.get_context("spawn").Pool(1) as pool:
             fresh = pool.apply(in_fresh_process, (scratch, sample))
-        cli = cli_figures(scratch, args.cli_posts)
+        cli = cli_figures(scratch, args.cli_posts) if args.cli_posts else None
     print(json.dumps({
         "posts": len(sample),
         "cold_start_training_seconds": round(train_seconds, 1),

@@ -2,7 +2,8 @@
 
     .venv/bin/python -m benchmarks.social_categories [--shared ../shared/data]
 
-The shipped category model (data/social_categories.npz) is learned from these very rows, so
+The shipped category model (data/social_categories.npz) is learned from these very rows (and
+the authored seed signals at CATEGORY_SEED_WEIGHT), so
 it is measured by 5-fold cross-validation (a model fitted on the other folds, averaged into
 the cold-start model's categories as the annotator does) and by leaving the whole ЦУР feed
 out (fitted on the other files' signals only).
@@ -28,7 +29,13 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import KFold
 
 from benchmarks.nlp_common import SHARED
-from benchmarks.social_signal import LABELS, fit_category_model, labelled_items, shared_rows
+from benchmarks.social_signal import (
+    LABELS,
+    fit_category_model,
+    labelled_items,
+    seed_categories,
+    shared_rows,
+)
 from models.annotation import PostContext
 from nlp.classifier import ClassifierBundle
 from nlp.coldstart import cold_start_bundle, seed_examples, topic_categories
@@ -76,13 +83,21 @@ def accuracy(truth: list[str | None], predicted: list[str]) -> dict[str, float |
 
 
 def blended(
-    bundle: ClassifierBundle, prepared: list, matrix: Any, rows: list, train: Any, test: Any
-) -> list[str]:
-    """The product's categories for `test`: the bundle with a category model fitted on `train`."""
-    model = fit_category_model(matrix[train], [rows[i][2] for i in train])
+    bundle: ClassifierBundle,
+    prepared: list,
+    matrix: Any,
+    rows: list,
+    train: Any,
+    test: Any,
+    seeds: tuple[Any, list[str]],
+) -> list[tuple[str, float]]:
+    """The product's categories and their confidence for `test`: the bundle with a category
+    model fitted on `train` (and the authored seed signals, as `build` fits it)."""
+    model = fit_category_model(matrix[train], [rows[i][2] for i in train], seeds=seeds)
     hint = (list(model.classes), model.probabilities(matrix[test]), CATEGORY_WEIGHT)
     picked = [prepared[i] for i in test]
-    return [p.category or "" for p in bundle.predict_prepared(picked, category_hint=hint)]
+    predictions = bundle.predict_prepared(picked, category_hint=hint)
+    return [(p.category or "", p.category_confidence) for p in predictions]
 
 
 def main() -> None:
@@ -94,17 +109,19 @@ def main() -> None:
     lemmatizer = Lemmatizer()
     prepared = prepare(texts, lemmatizer)
     matrix = SignalFeatures().transform(prepared, [PostContext()] * len(texts), structure=False)
+    seeds = seed_categories(lemmatizer)
     with tempfile.TemporaryDirectory() as cache:
         bundle = cold_start_bundle(DATA_DIR, cache_dir=Path(cache), lemmatizer=lemmatizer)
     ours = [p.category or "" for p in bundle.predict_prepared(prepared)]
     cv = [""] * len(rows)
+    sure = [0.0] * len(rows)
     for train, test in KFold(5, shuffle=True, random_state=0).split(texts):
-        for i, category in zip(test, blended(bundle, prepared, matrix, rows, train, test),
-                               strict=True):  # fmt: skip
-            cv[i] = category
+        picked = blended(bundle, prepared, matrix, rows, train, test, seeds)
+        for i, (category, confidence) in zip(test, picked, strict=True):
+            cv[i], sure[i] = category, confidence
     cur = [i for i, row in enumerate(rows) if row[0] == "spb_cur_incidents_2022"]
     others = [i for i, row in enumerate(rows) if row[0] != "spb_cur_incidents_2022"]
-    lofo = blended(bundle, prepared, matrix, rows, others, cur)
+    lofo = [category for category, _ in blended(bundle, prepared, matrix, rows, others, cur, seeds)]
     base = baseline(texts)
     report: dict[str, Any] = {}
     for name, picked in (("all_signals", list(range(len(rows)))), ("cur_feed", cur)):
@@ -121,6 +138,14 @@ def main() -> None:
         "shipped_cv5_vs_direction": accuracy(direction, [cv[i] for i in cur]),
         "baseline_vs_direction": accuracy(direction, [base[i] for i in cur]),
     }
+    # where OTKLIK_TRIAGE_CATEGORY_ACCEPT can sit: accuracy of the categories at or above
+    # each confidence (5-fold CV, all signals)
+    report["cv5_confidence_curve"] = [
+        {"confidence": cut, "share": round(sum(c >= cut for c in sure) / len(rows), 3),
+         **accuracy([rows[i][2] for i in range(len(rows)) if sure[i] >= cut],
+                    [cv[i] for i in range(len(rows)) if sure[i] >= cut])}
+        for cut in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+    ]  # fmt: skip
     misses = Counter((rows[i][2], cv[i]) for i in range(len(rows)) if rows[i][2] != cv[i])
     report["top_confusions_cv5"] = [f"{t}->{p}: {n}" for (t, p), n in misses.most_common(8)]
     print(json.dumps(report, ensure_ascii=False, indent=1))

@@ -10,7 +10,7 @@ from nlp.address import Address, AddressParser
 from nlp.classifier import ClassifierBundle, Prediction, load_bundle
 from nlp.coldstart import cold_start_bundle
 from nlp.cues import cue_words as cues_in_text
-from nlp.features import prepare
+from nlp.features import analyse, prepare
 from nlp.gazetteer import Gazetteer
 from nlp.ner import LocationTagger
 from nlp.resolver import MunicipalityResolver, Resolution
@@ -134,17 +134,23 @@ class Annotator:
         if (model is None and self.categories is None) or not texts:
             predictions = self.bundle.predict_prepared(prepared)
             return [(p, None) for p in predictions]
-        matrix = _features().transform(prepared, contexts)
+        # n-grams once: hashed for the social models, counted for the bundle's TF-IDF
+        analysed = analyse(prepared)
+        matrix = _features().transform(prepared, contexts, analysed=analysed)
         hint = None
         if self.categories is not None:
             hint = (list(self.categories.classes), self.categories.probabilities(matrix),
                     CATEGORY_WEIGHT)  # fmt: skip
         if model is None:
-            return [(p, None) for p in self.bundle.predict_prepared(prepared, category_hint=hint)]
+            predictions = self.bundle.predict_prepared(
+                prepared, category_hint=hint, analysed=analysed
+            )
+            return [(p, None) for p in predictions]
         probs = model.probabilities(matrix)
         predictions = self.bundle.predict_prepared(
-            prepared, signal_probs=probs, threshold=model.threshold, category_hint=hint
-        )
+            prepared, signal_probs=probs, threshold=model.threshold, category_hint=hint,
+            analysed=analysed,
+        )  # fmt: skip
         return [(p, round(float(q), 4)) for p, q in zip(predictions, probs, strict=True)]
 
 

@@ -13,7 +13,7 @@ import numpy as np
 from nlp.calibrated import CalibratedSVM
 from nlp.cues import label_cues
 from nlp.ensemble import LinearEnsemble
-from nlp.features import TextFeatures, prepare
+from nlp.features import Analysed, TextFeatures, prepare
 from nlp.lemmas import Lemmatizer
 from nlp.social import SocialSignalModel
 
@@ -75,14 +75,16 @@ class ClassifierBundle:
         signal_probs: np.ndarray | None = None,
         threshold: float = 0.5,
         category_hint: tuple[Sequence[str], np.ndarray, float] | None = None,
+        analysed: Analysed | None = None,
     ) -> list[Prediction]:
         """As `predict`, on texts already through `nlp.features.prepare`. `signal_probs`
         (with their `threshold`): another model's signal probabilities, used instead of
         this bundle's own signal model. `category_hint`: (categories, their probabilities
-        per text, weight) from another model, averaged into this bundle's categories."""
+        per text, weight) from another model, averaged into this bundle's categories.
+        `analysed`: the texts' n-grams already produced (`nlp.features.analyse`)."""
         if not prepared:
             return []
-        matrix = self.features.transform(prepared)
+        matrix = self.features.transform(prepared, analysed)
         label_probs = self.labels.predict_proba(matrix)
         if signal_probs is None:
             signal_probs = self._signal_probabilities(matrix)

@@ -1,6 +1,13 @@
-"""Features for the classifiers: TF-IDF over lemma 1–2-grams and character 2–5-grams."""
+"""Features for the classifiers: TF-IDF over lemma 1–2-grams and character 2–5-grams.
 
+The n-grams of a text are produced once (`analyse`) and shared: the bundle's TF-IDF counts
+them and the social models (nlp.social) hash the very same lists, so no text is split into
+n-grams twice on the annotate path.
+"""
+
+import copy
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
@@ -21,6 +28,75 @@ def prepare(texts: Sequence[str], lemmatizer: Lemmatizer) -> list[tuple[str, str
     return prepared
 
 
+@dataclass(frozen=True)
+class Analysed:
+    """Per text: its lemma 1–2-grams and its word-bounded character n-grams, the 2-grams
+    apart from the 3–5-grams (the social models hash only the latter)."""
+
+    words: list[list[str]]
+    char_pairs: list[list[str]]
+    char_longer: list[list[str]]
+
+    @property
+    def chars(self) -> list[list[str]]:
+        """The character 2–5-grams, as `TextFeatures.chars` produces them."""
+        return [a + b for a, b in zip(self.char_pairs, self.char_longer, strict=True)]
+
+
+def analyse(prepared: Sequence[tuple[str, str]]) -> Analysed:
+    """The n-grams of `TextFeatures`' analysers, once for every model that reads them."""
+    words, _ = _analysers()
+    pairs, longer = [], []
+    for _, cleaned in prepared:
+        two, rest = char_wb_grams(cleaned)
+        pairs.append(two)
+        longer.append(rest)
+    return Analysed([words(p[0]) for p in prepared], pairs, longer)
+
+
+def char_wb_grams(text: str) -> tuple[list[str], list[str]]:
+    """scikit-learn's `char_wb` 2–5-grams of `text`, the 2-grams apart from the 3–5-grams
+    (its own analysers for each range: together they give exactly the 2–5 ones)."""
+    if not _CHAR_ANALYSERS:
+        _CHAR_ANALYSERS.extend(
+            TfidfVectorizer(analyzer="char_wb", ngram_range=span).build_analyzer()
+            for span in ((2, 2), (3, 5))
+        )
+    return _CHAR_ANALYSERS[0](text), _CHAR_ANALYSERS[1](text)
+
+
+_CHAR_ANALYSERS: list = []  # type: ignore[type-arg]
+
+
+_ANALYSERS: list[TfidfVectorizer] = []
+# The parameters that decide which n-grams a vectoriser produces.
+ANALYSIS_PARAMS = ("analyzer", "ngram_range", "token_pattern", "lowercase", "preprocessor",
+                   "tokenizer", "strip_accents", "stop_words")  # fmt: skip
+
+
+def _analysers() -> tuple:  # type: ignore[type-arg]
+    if not _ANALYSERS:
+        reference = TextFeatures()
+        _ANALYSERS.extend([reference.words, reference.chars])
+    return _ANALYSERS[0].build_analyzer(), _ANALYSERS[1].build_analyzer()
+
+
+def _same_analysis(vectorizer: TfidfVectorizer, reference: TfidfVectorizer) -> bool:
+    mine, theirs = vectorizer.get_params(), reference.get_params()
+    return all(mine.get(key) == theirs.get(key) for key in ANALYSIS_PARAMS)
+
+
+def _identity(analysed: list[str]) -> list[str]:
+    return analysed
+
+
+def _counting(vectorizer: TfidfVectorizer) -> TfidfVectorizer:
+    """The fitted vectoriser, reading n-grams already produced (vocabulary and idf shared)."""
+    reading = copy.copy(vectorizer)
+    reading.analyzer = _identity
+    return reading
+
+
 class TextFeatures:
     def __init__(self, *, max_char_features: int = 300_000) -> None:
         self.words = TfidfVectorizer(
@@ -31,6 +107,8 @@ class TextFeatures:
             max_features=max_char_features,
         )  # fmt: skip
         self._word_names: np.ndarray | None = None
+        # the fitted vectorisers reading analysed n-grams (() when they analyse differently)
+        self._readers: tuple[TfidfVectorizer, ...] | None = None
 
     def word_names(self) -> np.ndarray:
         """The lemma n-grams of the first columns, in column order (built once, not pickled)."""
@@ -40,15 +118,37 @@ class TextFeatures:
         return names
 
     def __getstate__(self) -> dict[str, object]:
-        return {key: value for key, value in self.__dict__.items() if key != "_word_names"}
+        return {key: value for key, value in self.__dict__.items()
+                if key not in ("_word_names", "_readers")}  # fmt: skip
 
     def fit_transform(self, prepared: Sequence[tuple[str, str]]) -> sp.csr_matrix:
         lemmas, cleaned = zip(*prepared, strict=True)
         self._word_names = None
+        self._readers = None
         return sp.hstack(
             [self.words.fit_transform(lemmas), self.chars.fit_transform(cleaned)]
         ).tocsr()
 
-    def transform(self, prepared: Sequence[tuple[str, str]]) -> sp.csr_matrix:
+    def transform(
+        self, prepared: Sequence[tuple[str, str]], analysed: Analysed | None = None
+    ) -> sp.csr_matrix:
+        """`analysed`: the texts' n-grams from `analyse`, counted instead of produced again
+        (when this bundle's analysers are the standard ones; else the texts are read)."""
+        readers = self._readers_for() if analysed is not None else None
+        if analysed is not None and readers is not None:
+            words, chars = readers
+            blocks = [words.transform(analysed.words), chars.transform(analysed.chars)]
+            return sp.hstack(blocks).tocsr()
         lemmas, cleaned = zip(*prepared, strict=True)
         return sp.hstack([self.words.transform(lemmas), self.chars.transform(cleaned)]).tocsr()
+
+    def _readers_for(self) -> tuple[TfidfVectorizer, ...] | None:
+        """The fitted vectorisers reading analysed n-grams; None if they analyse differently."""
+        readers = getattr(self, "_readers", None)
+        if readers is None:
+            _analysers()
+            same = _same_analysis(self.words, _ANALYSERS[0]) and _same_analysis(
+                self.chars, _ANALYSERS[1]
+            )
+            readers = self._readers = (_counting(self.words), _counting(self.chars)) if same else ()
+        return readers or None

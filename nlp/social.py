@@ -3,7 +3,8 @@
 The product cannot contain the real texts it learned from, so what it ships is a vector of
 weights over hashed features (`data/social_signal.npz`, built by
 `python -m benchmarks.social_signal build`): no words, no texts, a fixed size. Its inputs are
-the lemmas and characters of a text (hashed) and the structure of the item (who wrote it,
+the lemma and character n-grams of a text (hashed; the very n-grams the
+bundle's TF-IDF counts, produced once) and the structure of the item (who wrote it,
 where it sits in a thread, the role of the page it is on). Its logit is turned into a
 probability by a fitted sigmoid (Platt scaling on out-of-fold predictions), and a text is
 called a signal at or above `threshold`, chosen on the measured precision/recall curve.
@@ -23,6 +24,7 @@ from scipy.optimize import minimize
 from sklearn.feature_extraction.text import HashingVectorizer
 
 from models.annotation import PostContext
+from nlp.features import Analysed, analyse
 
 SOCIAL_MODEL_FILE = "social_signal.npz"
 WORD_FEATURES = 1 << 18
@@ -57,16 +59,19 @@ def structure_tokens(context: PostContext, text: str) -> list[str]:
 
 
 class SignalFeatures:
-    """Hashed lemma 1–2-grams, hashed character 3–5-grams and hashed structure tokens."""
+    """Hashed lemma 1–2-grams, hashed character 3–5-grams and hashed structure tokens.
+
+    The n-grams are those of the bundle's own TF-IDF (`nlp.features.analyse`, character
+    2–5-grams, of which the 3–5 are kept here): produced once per text, counted there and
+    hashed here. (Hashing the 2-grams too cost leave-one-file-out recall on the ЦУР feed:
+    0.877 against 0.903.)"""
 
     def __init__(self) -> None:
         self.words = HashingVectorizer(
-            n_features=WORD_FEATURES, ngram_range=(1, 2), alternate_sign=False, binary=True,
-            token_pattern=r"(?u)\b\w+\b", lowercase=False,
+            n_features=WORD_FEATURES, analyzer=_identity, alternate_sign=False, binary=True,
         )  # fmt: skip
         self.chars = HashingVectorizer(
-            n_features=CHAR_FEATURES, analyzer="char_wb", ngram_range=(3, 5),
-            alternate_sign=False, binary=True, lowercase=False,
+            n_features=CHAR_FEATURES, analyzer=_identity, alternate_sign=False, binary=True,
         )  # fmt: skip
         self.structure = HashingVectorizer(
             n_features=STRUCTURE_FEATURES, analyzer=_identity, alternate_sign=False, norm=None,
@@ -83,14 +88,16 @@ class SignalFeatures:
         contexts: Sequence[PostContext],
         *,
         structure: bool = True,
+        analysed: Analysed | None = None,
     ) -> sp.csr_matrix:
-        """`prepared`: (lemmas, cleaned lowercase text) per text, as `nlp.features.prepare`.
+        """`prepared`: (lemmas, cleaned lowercase text) per text, as `nlp.features.prepare`;
+        `analysed`: their n-grams when already produced (`nlp.features.analyse`).
         `structure=False`: the structure block left empty (words only)."""
-        lemmas = [pair[0] for pair in prepared]
+        grams = analysed if analysed is not None else analyse(prepared)
         cleaned = [pair[1] for pair in prepared]
         tokens = [structure_tokens(c, t) if structure else []
                   for c, t in zip(contexts, cleaned, strict=True)]  # fmt: skip
-        blocks = [self.words.transform(lemmas), self.chars.transform(cleaned),
+        blocks = [self.words.transform(grams.words), self.chars.transform(grams.char_longer),
                   self.structure.transform(tokens)]  # fmt: skip
         return sp.hstack(blocks, format="csr", dtype=np.float64)
 
@@ -198,7 +205,9 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
 
 
 SOCIAL_CATEGORIES_FILE = "social_categories.npz"
-CATEGORY_WEIGHT = 0.5  # its share when averaged with a bundle's own category probabilities
+# its share when averaged with a bundle's own category probabilities (measured 0.5–0.8 in
+# benchmarks/social_categories.py: 0.7 with the seed signals in its training, BENCHMARKS.md)
+CATEGORY_WEIGHT = 0.7
 
 
 @dataclass

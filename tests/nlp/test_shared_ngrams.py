@@ -1,0 +1,66 @@
+"""The n-grams of a text are produced once and shared by the bundle's TF-IDF and the social
+models' hashing: the matrices are the ones each would build alone."""
+
+from collections import Counter
+
+import numpy as np
+from sklearn.feature_extraction.text import HashingVectorizer, TfidfVectorizer
+
+from models.annotation import PostContext
+from nlp.classifier import ClassifierBundle
+from nlp.features import TextFeatures, analyse, char_wb_grams, prepare
+from nlp.lemmas import Lemmatizer
+from nlp.social import CHAR_FEATURES, WORD_FEATURES, SignalFeatures
+
+TEXTS = [
+    "Третий день нет горячей воды на улице Мира, 5",
+    "Яма на дороге у дома 44, колёса бьём",
+    "ёлки-палки!!! 🙂 https://vk.com/wall-1_2",
+    "",
+]
+
+
+def test_bundle_counts_the_shared_ngrams_as_it_would_its_own(
+    cold_bundle: ClassifierBundle, lemmatizer: Lemmatizer
+) -> None:
+    prepared = prepare(TEXTS, lemmatizer)
+    alone = cold_bundle.features.transform(prepared)
+    shared = cold_bundle.features.transform(prepared, analyse(prepared))
+    assert alone.shape == shared.shape and alone.nnz > 0
+    assert abs(alone - shared).max() == 0
+
+
+def test_a_bundle_that_analyses_differently_reads_the_texts_itself(
+    lemmatizer: Lemmatizer,
+) -> None:
+    prepared = prepare(TEXTS, lemmatizer)
+    features = TextFeatures()
+    features.chars.set_params(ngram_range=(2, 6))  # 6-grams too: not in the shared lists
+    features.fit_transform(prepared)
+    alone = features.transform(prepared)
+    assert abs(alone - features.transform(prepared, analyse(prepared))).max() == 0
+    assert features.chars.transform([p[1] for p in prepared]).nnz > 0
+
+
+def test_social_features_hash_the_ngrams_the_bundle_counts(lemmatizer: Lemmatizer) -> None:
+    prepared = prepare(TEXTS, lemmatizer)
+    contexts = [PostContext()] * len(TEXTS)
+    features = SignalFeatures()
+    shared = features.transform(prepared, contexts, analysed=analyse(prepared))
+    assert abs(shared - features.transform(prepared, contexts)).max() == 0
+    # the character block is exactly char_wb 3–5-grams of the cleaned text, hashed
+    chars = HashingVectorizer(n_features=CHAR_FEATURES, analyzer="char_wb", ngram_range=(3, 5),
+                              alternate_sign=False, binary=True, lowercase=False)  # fmt: skip
+    expected = chars.transform([p[1] for p in prepared]).toarray()
+    block = shared[:, WORD_FEATURES : WORD_FEATURES + CHAR_FEATURES].toarray()
+    assert np.allclose(block, expected) and expected.any()
+
+
+def test_character_ngrams_are_scikit_learns_char_wb() -> None:
+    reference = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5)).build_analyzer()
+    texts = ["", "а", "я  и\t\nты", "Ёлка   Ab", "x" * 10, "  ", "🙂 a", *TEXTS]
+    for text in texts:
+        pairs, longer = char_wb_grams(text)
+        assert Counter(pairs + longer) == Counter(reference(text)), text
+        assert all(len(gram) == 2 for gram in pairs)
+        assert all(len(gram) >= 3 for gram in longer)
