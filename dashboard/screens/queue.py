@@ -51,6 +51,7 @@ def _decide(decisions: list[Decision], done: str, items: list[QueueItem]) -> Non
         ),
         done=done,
         right=Right.REVIEW_POSTS,
+        toast=False,  # said in the list's head, drawn with the list
     )
     if result is not None:
         queue_list.after_decision(items, decided={d.post_id for d in decisions})
@@ -271,7 +272,11 @@ def queue_panel(filters: QueueFilters) -> None:
         table_area, pager = st.container(), st.container()
     queue = _load(filters, widgets.page_number("q_page", container=pager) + 1)
     found = f"{queue.total}" if queue.total_is_exact else f"более {queue.total:,}".replace(",", " ")
-    head.caption(f"Найдено: {found}. Страница {queue.page} из {queue.pages}.")
+    last = st.session_state.pop(actions.LAST_ACTION, None)
+    head.caption(
+        f"Найдено: {found}. Страница {queue.page} из {queue.pages}."
+        + (f" **{last}**" if last else "")
+    )
     if not queue.items:
         st.info("Очередь пуста.")
         return
