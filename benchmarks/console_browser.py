@@ -152,7 +152,11 @@ def first_post(browser: Browser) -> int:
 
 
 def measure(url: str, *, decisions: int, screenshot: Path | None) -> dict[str, object]:
-    with tempfile.TemporaryDirectory() as profile, chromium(Path(profile)) as browser:
+    # chromium may still write its profile as it exits: a leftover file is no failure
+    with (
+        tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as profile,
+        chromium(Path(profile)) as browser,
+    ):
         browser.call(
             "Emulation.setDeviceMetricsOverride",
             width=WIDTH,
