@@ -88,12 +88,6 @@ def tiled_console(
         process.wait(timeout=20)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known bug: Streamlit 1.67's deck.gl chart takes map_style only as a URL string;"
-    " charts.tile_map passes a style object, and the browser shows «TypeError:"
-    " e.mapStyle?.includes is not a function» instead of the map (seen in this test)",
-)
 def test_the_map_draws_the_tile_server_s_tiles(
     tiled_console: str, engine: Engine, tile_server: tuple[str, list[str]], tmp_path: Path
 ) -> None:
