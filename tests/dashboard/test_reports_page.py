@@ -217,7 +217,7 @@ def test_export_honours_the_filters(
     assert lines[0].startswith("№,Статус,Инцидент,Заголовок")
     assert any(line.startswith(f"{report.id},новое,{report.incident_id},") for line in lines)
 
-    app.radio(key="export_fmt").set_value("xlsx").run()
+    app.radio(key="export_fmt").set_value("XLSX").run()  # the option as shown
     app.button(key="export_prepare").click().run()
     name, data, count = app.session_state["export_file"]
     sheet = load_workbook(BytesIO(data)).active
