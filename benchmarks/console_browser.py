@@ -14,6 +14,10 @@ element and no loading placeholder left):
 - «Подтвердить» on the queue's current post → the count of waiting posts drops and the page
   settles (a decision), `--decisions` times.
 It also counts the posts visible in the 1500×1000 viewport. Prints a Markdown table.
+
+`--before DIR` measures the console of another source tree (say the previous main:
+`git archive main | tar -x -C /tmp/before`) on the same database in the same run, alternating
+with this one `--rounds` times, so both see the same machine load; medians over rounds.
 """
 
 import argparse
@@ -24,7 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -86,14 +90,15 @@ def ensure_moderator(database_url: str) -> None:
 
 
 @contextmanager
-def console(database_url: str) -> Iterator[str]:
+def console(database_url: str, *, root: Path = ROOT) -> Iterator[str]:
+    """`otklik dashboard` from the source tree `root` (this one, or a copy of another commit)."""
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "otklik", "dashboard", "--port", str(port)],
-        env={**os.environ, "OTKLIK_DATABASE_URL": database_url},
+        env={**os.environ, "OTKLIK_DATABASE_URL": database_url, "PYTHONPATH": str(root)},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-        cwd=ROOT,
+        cwd=root,
     )
     try:
         wait_for_http(f"http://127.0.0.1:{port}/_stcore/health", timeout=120)
@@ -147,7 +152,11 @@ def first_post(browser: Browser) -> int:
 
 
 def measure(url: str, *, decisions: int, screenshot: Path | None) -> dict[str, object]:
-    with tempfile.TemporaryDirectory() as profile, chromium(Path(profile)) as browser:
+    # chromium may still write its profile as it exits: a leftover file is no failure
+    with (
+        tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as profile,
+        chromium(Path(profile)) as browser,
+    ):
         browser.call(
             "Emulation.setDeviceMetricsOverride",
             width=WIDTH,
@@ -218,20 +227,39 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="keep the generated database")
     parser.add_argument("--decisions", type=int, default=5)
     parser.add_argument("--screenshot", type=Path, help="save the queue after login as PNG")
+    parser.add_argument(
+        "--before",
+        type=Path,
+        help="also measure the console of this source tree (e.g. `git archive main` unpacked),"
+        " alternating with this one, on the same database",
+    )
+    parser.add_argument("--rounds", type=int, default=1, help="measurements of each console")
     args = parser.parse_args()
     if args.postgres_posts:
         url = postgres_database(args.postgres_posts, reuse=args.reuse)
     else:
         url = os.environ["OTKLIK_DATABASE_URL"]
     ensure_moderator(url)
-    with console(url) as address:
-        figures = measure(address, decisions=args.decisions, screenshot=args.screenshot)
+    trees = {"before": args.before.resolve(), "after": ROOT} if args.before else {"after": ROOT}
+    runs: dict[str, list[dict[str, object]]] = {name: [] for name in trees}
+    for _ in range(args.rounds):
+        for name, root in trees.items():
+            with console(url, root=root) as address:
+                runs[name].append(
+                    measure(address, decisions=args.decisions, screenshot=args.screenshot)
+                )
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     print(f"load average at the end (1, 5, 15 min): {load} on {os.cpu_count()} cores\n")
-    print("| measure | value |\n| --- | ---: |")
-    for name, value in figures.items():
-        shown = f"{value:,.0f}" if isinstance(value, float) else str(value)
-        print(f"| {name} | {shown} |")
+    print(f"| measure | {' | '.join(trees)} |\n| --- |{' ---: |' * len(trees)}")
+    for measure_name in runs["after"][0]:
+        cells = [_median(run[measure_name] for run in runs[name]) for name in trees]
+        print(f"| {measure_name} | {' | '.join(cells)} |")
+
+
+def _median(values: Iterable[object]) -> str:
+    """The median over rounds, shown with thousands separators."""
+    value = statistics.median(float(v) for v in values)  # type: ignore[arg-type]
+    return f"{value:,.0f}"
 
 
 if __name__ == "__main__":

@@ -6,7 +6,9 @@ Creates (or, with --reuse, keeps) the database `otklik_bench_queue` on the Postg
 of `OTKLIK_TEST_POSTGRES_URL` (default postgres@127.0.0.1:5432), fills it with generated
 posts and current annotations using INSERT … SELECT generate_series (30 % waiting for
 review), then times `triage.queue.review_queue` — the exact call the Очередь page makes —
-for the first page and a deep page, with and without filters and full-text search. The
+for the first page and a deep page, with and without filters and full-text search; deep
+pages both by OFFSET and by keyset (after the previous page's last post, as the console
+pages forward), checked to show the same posts. The
 baseline, measured in the same run, is what the page avoids: reading every waiting post
 into pandas. Prints a Markdown table for BENCHMARKS.md.
 """
@@ -193,6 +195,20 @@ def measure(engine: Engine, *, runs: int) -> list[tuple[str, str, float]]:
             )
             shown = f"{result.total:,}" + ("" if result.total_is_exact else "+ (capped)")
             rows.append((name, shown, ms))
+            if page > 1:  # the same page after the previous one's last post (keyset)
+                before = review_queue(session, filters=filters, page=page - 1, page_size=PAGE_SIZE)
+                cursor = before.next_cursor
+                keyset = review_queue(
+                    session, filters=filters, page=page, page_size=PAGE_SIZE, after=cursor
+                )
+                assert [i.post_id for i in keyset.items] == [i.post_id for i in result.items]
+                ms = timed(
+                    lambda f=filters, p=page, c=cursor: review_queue(
+                        session, filters=f, page=p, page_size=PAGE_SIZE, after=c
+                    ),
+                    runs,
+                )
+                rows.append((f"{name}, keyset (after page {page - 1}'s last post)", shown, ms))
         counting = timed(
             lambda: session.execute(text(COUNT_WAITING)).scalar_one(),
             runs,

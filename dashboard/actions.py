@@ -14,12 +14,20 @@ from triage.scope import OutOfScope
 
 Result = TypeVar("Result")
 log = logging.getLogger(__name__)
+LAST_ACTION = "otklik_last_action"
 
 
 def perform(
-    action: Callable[[Session], Result], *, done: str, right: Right | None = None
+    action: Callable[[Session], Result],
+    *,
+    done: str,
+    right: Right | None = None,
+    toast: bool = True,
 ) -> Result | None:
     """Call `action(session)` and commit, if the login is still live and grants `right`.
+
+    `done` is said in a toast, or (`toast=False`) only kept in `LAST_ACTION` for the page
+    to show in place: the queue does, since a toast is a second, late redraw per decision.
 
     A triage refusal becomes a Russian message; any other failure is logged with its
     traceback and said in Russian, never shown as a traceback.
@@ -39,8 +47,10 @@ def perform(
             log.exception("console action failed")
             st.error("Действие не выполнено из-за внутренней ошибки. Подробности — в журнале.")
             return None
-    st.toast(done)
-    st.session_state["otklik_last_action"] = done
+    if toast:
+        st.toast(done)
+    else:
+        st.session_state[LAST_ACTION] = done
     return result
 
 

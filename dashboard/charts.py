@@ -1,7 +1,9 @@
 """Analytics charts in Russian: period labels, volume bars and a map that reads offline."""
 
+import json
 from datetime import date
 from typing import Any
+from urllib.parse import quote
 
 import altair as alt
 import pandas as pd
@@ -109,10 +111,17 @@ def tile_map(points: pd.DataFrame, *, tile_url: str) -> pdk.Deck:
     return pdk.Deck(
         layers=layers,
         initial_view_state=view,
-        map_provider="mapbox",  # pydeck takes a style object only under this name
-        map_style=style,  # type: ignore[arg-type]
+        map_provider="mapbox",  # MapLibre in the browser; no Mapbox token is used
+        # Streamlit's chart takes a style only as a URL: the style document goes as a data:
+        # URL (no server of ours to fetch it from, and no ':' '//' left unescaped in it)
+        map_style=style_url(style),
         tooltip={"text": "{Муниципалитет}: {Сигналов}"},
     )
+
+
+def style_url(style: dict[str, Any]) -> str:
+    """A MapLibre style document as a data: URL."""
+    return "data:application/json;charset=utf-8," + quote(json.dumps(style), safe="")
 
 
 def municipality_bars(places: pd.DataFrame) -> alt.Chart:

@@ -11,7 +11,7 @@ from models.source import Source
 from models.taxonomy import Category, Topic
 from nlp.lemmas import Lemmatizer
 from otklik.settings import Settings, get_settings
-from triage.calendar import WorkCalendar
+from triage.calendar import WorkCalendar, calendar_from_settings
 from triage.taxonomy import retired_topics
 
 REFERENCE_TTL_SECONDS = 300
@@ -133,10 +133,6 @@ def sources() -> dict[int, str]:
 @st.cache_resource
 def calendar() -> WorkCalendar:
     """The working calendar of SLA deadlines, from settings."""
-    # Imported here: the wiring pulls in the crawlers' clients (Telethon: a second to import),
-    # which no page but the SLA views needs.
-    from otklik.wiring import calendar_from_settings
-
     return calendar_from_settings(settings())
 
 

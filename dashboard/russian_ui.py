@@ -2,12 +2,32 @@
 
 Streamlit offers `placeholder`/`format` parameters for most texts; the rest («Select all»,
 «No results», the file uploader's «Upload» and «200MB per file», the «Page not found»
-dialog) are replaced in the browser by one observer, installed once per tab.
+dialog, a table's column menu and its hover toolbar, an empty date field's «dd.mm.yyyy»)
+are replaced in the browser by one observer, installed once per tab.
+tests/dashboard/test_console_browser.py walks every page and fails on any Latin word left
+visible (outside a short list of names such as VK, SLA, CSV).
 """
 
 import json
 
 import streamlit as st
+
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+_MONTHS_RU = "январь февраль март апрель май июнь июль август сентябрь октябрь ноябрь декабрь"
+_MONTHS_RU_LIST = _MONTHS_RU.split()
 
 # English text drawn by Streamlit's frontend -> what a Russian console says instead.
 TRANSLATIONS = {
@@ -24,18 +44,87 @@ TRANSLATIONS = {
     "Running the app's main page.": "Открыта главная страница.",
     "Press Enter to apply": "Нажмите Enter, чтобы применить",
     "Press Enter to submit form": "Нажмите Enter, чтобы отправить",
+    "Choose or add an option": "Выберите или добавьте…",
+    # a table's column menu (a click on its header) and its submenus
+    "Sort ascending": "По возрастанию",
+    "Sort descending": "По убыванию",
+    "Statistics": "Статистика",
+    "Format": "Формат",
+    "Autosize": "Ширина по содержимому",
+    "Pin column": "Закрепить столбец",
+    "Unpin column": "Открепить столбец",
+    "Hide column": "Скрыть столбец",
+    "Copy column name": "Копировать название столбца",
+    "Average": "Среднее",
+    "Average length": "Средняя длина",
+    "Median": "Медиана",
+    "Minimum": "Минимум",
+    "Minimum length": "Наименьшая длина",
+    "Maximum": "Максимум",
+    "Maximum length": "Наибольшая длина",
+    "Sum": "Сумма",
+    "Range": "Размах",
+    "Standard deviation": "Стандартное отклонение",
+    "Distinct": "Различных",
+    "Empty": "Пустых",
+    "Values": "Значений",
+    "Based on sample": "По выборке",
+    "No data": "Нет данных",
+    "No content": "Пусто",
+    "Automatic": "Автоматически",
+    "Localized": "Как принято в регионе",
+    "Plain": "Без оформления",
+    "Compact": "Кратко",
+    "Dollar": "Доллары",
+    "Euro": "Евро",
+    "Yen": "Иены",
+    "Percent": "Проценты",
+    "Scientific": "Экспоненциально",
+    "Accounting": "Бухгалтерский",
+    "Duration": "Длительность",
+    "Distance": "Сколько прошло",
+    "Calendar": "Календарь",
+    # the hover toolbar of tables and charts, and a chart's menu
+    "Download as CSV": "Скачать CSV",
+    "Download as PNG": "Скачать PNG",
+    "Search": "Поиск",
+    "Fullscreen": "Во весь экран",
+    "Close fullscreen": "Выйти из полноэкранного режима",
+    "Show data": "Показать данные",
+    "Show chart": "Показать график",
+    "Clear selection": "Снять выделение",
+    "Add row": "Добавить строку",
+    "Delete row": "Удалить строку",
+    "Delete rows": "Удалить строки",
+    "Show/hide columns": "Показать или скрыть столбцы",
+    "Copy to clipboard": "Копировать",
+    "Copied": "Скопировано",
+    "Skip to main content": "Перейти к содержимому",
+    # a date field: its empty segments and its calendar (Streamlit draws it in en-US)
+    "dd": "дд",
+    "mm": "мм",
+    "yyyy": "гггг",
+    "Date range": "Период",
+    "Select...": "Выберите…",
+    **dict(zip(_MONTHS, _MONTHS_RU_LIST, strict=True)),
 }
+# A calendar's weekday initials (S M T W T F S, Sunday first) by column: one letter is
+# ambiguous (S, T), so these are replaced by position inside a date field's calendar only.
+WEEKDAYS = ["вс", "пн", "вт", "ср", "чт", "пт", "сб"]
 # Texts with a number inside: a regular expression -> its Russian replacement.
 PATTERNS = {
     r"^(\d+(?:\.\d+)?)\s*([KMG]?B) per file": "до $1 $2 на файл",
     r"^Select (\d+) matches$": "Выбрать найденные ($1)",
     r"^Add: (.*)$": "Добавить: $1",
+    # an empty date field's placeholder (format="DD.MM.YYYY"), one day or a range
+    r"^dd\.mm\.yyyy$": "дд.мм.гггг",
+    r"^dd\.mm\.yyyy(\s*\S\s*)dd\.mm\.yyyy$": "дд.мм.гггг$1дд.мм.гггг",
     r"^(You have requested page|The page that you have requested).*main page\.$": (
         "Такой страницы нет. Открыта главная страница."
     ),
 }
 
-_SCRIPT = """
+_SCRIPT = r"""
 <script>
 (() => {
   if (window.__otklikRussian) return;
@@ -45,6 +134,10 @@ _SCRIPT = """
   const translate = (text) => {
     const trimmed = text.trim();
     if (words[trimmed] !== undefined) return text.replace(trimmed, words[trimmed]);
+    const monthYear = trimmed.match(/^([A-Z][a-z]+) (\d{4})$/);  // a calendar's title
+    if (monthYear && words[monthYear[1]] !== undefined) {
+      return text.replace(trimmed, words[monthYear[1]] + ' ' + monthYear[2]);
+    }
     for (const [pattern, replacement] of patterns) {
       if (pattern.test(trimmed)) {
         return text.replace(trimmed, trimmed.replace(pattern, replacement));
@@ -52,7 +145,17 @@ _SCRIPT = """
     }
     return null;
   };
+  const weekdays = %s;
+  const fixWeekdays = (root) => {
+    const cells = root.querySelectorAll
+      ? root.querySelectorAll('[role=application] thead th') : [];
+    for (const cell of cells) {
+      const russian = weekdays[cell.cellIndex];
+      if (russian && cell.textContent.trim().length === 1) cell.textContent = russian;
+    }
+  };
   const fix = (root) => {
+    fixWeekdays(root);
     const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
       const russian = translate(node.nodeValue);
@@ -77,6 +180,9 @@ _SCRIPT = """
           if (russian !== null) node.nodeValue = russian;
         } else if (node.nodeType === Node.ELEMENT_NODE) {
           fix(node);
+          if (node.closest && node.closest('[role=application]')) {
+            fixWeekdays(node.closest('[role=application]'));
+          }
         }
       }
       if (change.type === 'attributes' && change.target.hasAttribute('placeholder')) {
@@ -96,6 +202,6 @@ _SCRIPT = """
 def install() -> None:
     """Add the translating observer to the page (a no-op when this tab already has it)."""
     st.html(
-        _SCRIPT % (json.dumps(TRANSLATIONS), json.dumps(PATTERNS)),
+        _SCRIPT % (json.dumps(TRANSLATIONS), json.dumps(PATTERNS), json.dumps(WEEKDAYS)),
         unsafe_allow_javascript=True,
     )

@@ -15,7 +15,13 @@ COUNTS_TTL_SECONDS = 30
 @st.cache_data(ttl=COUNTS_TTL_SECONDS, show_spinner=False)
 def _counts(url: str, scope: Scope) -> DeadlineCounts:
     with resources.session() as db:
-        return deadline_counts(db, now=now(), scope=scope)
+        return deadline_counts(
+            db,
+            now=now(),
+            soon_hours=resources.settings().sla_soon_due_hours,
+            calendar=resources.calendar(),
+            scope=scope,
+        )
 
 
 def show(login: auth.Login) -> None:
@@ -28,7 +34,8 @@ def show(login: auth.Login) -> None:
 
 
 def _deadlines(counts: DeadlineCounts) -> None:
-    """Links to the reports past their deadline and those due within a few hours."""
+    """Links to the reports past their deadline and those due soon (`triage.deadlines`: at
+    most OTKLIK_SLA_SOON_DUE_HOURS SLA hours left, as `otklik sla-check` counts them)."""
     st.page_link(
         "screens/reports.py",
         label=f"Просрочено: {counts.overdue}",

@@ -53,7 +53,13 @@ def public_answers(answers: Sequence[Post]) -> None:
 def export_buttons(rows: Callable[[], Sequence[Any]], *, file_stem: str) -> None:
     """CSV and XLSX downloads of `rows()` (triage's exporter; columns are the row's fields)."""
     with st.expander("Выгрузка"):
-        fmt = st.radio("Формат", list(ExportFormat), horizontal=True, key="export_fmt")
+        fmt = st.radio(
+            "Формат",
+            list(ExportFormat),
+            format_func=lambda chosen: str(chosen.value).upper(),
+            horizontal=True,
+            key="export_fmt",
+        )
         if st.button("Подготовить файл", key="export_prepare"):
             records = rows()
             if not records:

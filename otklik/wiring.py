@@ -13,7 +13,7 @@ from ingest.vk.client import make_vk_api
 from ingest.vk.publish import VkAnswerWriter
 from otklik.notify import Senders, SmtpSender, WebhookSender
 from otklik.settings import Settings
-from triage.calendar import WorkCalendar
+from triage.calendar import calendar_from_settings as calendar_from_settings  # re-exported
 from triage.thresholds import Thresholds
 
 
@@ -27,15 +27,6 @@ def thresholds_from_settings(settings: Settings) -> Thresholds:
         not_signal_below=settings.triage_not_signal_below,
         group_similarity=settings.triage_group_similarity,
         group_window_hours=settings.triage_group_window_hours,
-    )
-
-
-def calendar_from_settings(settings: Settings) -> WorkCalendar:
-    """The working calendar SLA deadlines are counted in."""
-    return WorkCalendar(
-        timezone=settings.timezone,
-        start_hour=settings.workday_start_hour,
-        end_hour=settings.workday_end_hour,
     )
 
 

@@ -7,9 +7,13 @@ government's day transfers (a working Saturday, a weekday off) are followed too.
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import holidays
+
+if TYPE_CHECKING:
+    from otklik.settings import Settings
 
 _TOLERANCE = 1e-3  # seconds: float sums of microsecond timestamps round
 
@@ -67,3 +71,13 @@ class WorkCalendar:
     def _at(self, day: date, hour: int) -> datetime:
         moment = datetime.combine(day, time(0), tzinfo=self.zone) + timedelta(hours=hour)
         return moment.astimezone(ZoneInfo("UTC"))
+
+
+def calendar_from_settings(settings: "Settings") -> WorkCalendar:
+    """The working calendar SLA deadlines are counted in (light to import: the console's
+    deadline counter builds it on a user's first page)."""
+    return WorkCalendar(
+        timezone=settings.timezone,
+        start_hour=settings.workday_start_hour,
+        end_hour=settings.workday_end_hour,
+    )

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, false, func, select
+from sqlalchemy import and_, case, false, func, select, tuple_
 from sqlalchemy.sql import Select
 from sqlmodel import Session
 
@@ -60,6 +60,16 @@ class QueueItem:
 
 
 @dataclass(frozen=True)
+class QueueCursor:
+    """Where a page of the queue ended: its last post's place in the order (priority, then
+    publication time, then id, all descending; the id breaks ties, so the order is total)."""
+
+    priority: float
+    published_at: datetime
+    post_id: int
+
+
+@dataclass(frozen=True)
 class QueuePage:
     items: list[QueueItem]
     total: int
@@ -72,6 +82,14 @@ class QueuePage:
     def pages(self) -> int:
         return max((self.total + self.page_size - 1) // self.page_size, 1)
 
+    @property
+    def next_cursor(self) -> QueueCursor | None:
+        """The cursor of the page after this one (None for an empty page)."""
+        if not self.items:
+            return None
+        last = self.items[-1]
+        return QueueCursor(last.priority, last.published_at, last.post_id)
+
 
 def review_queue(
     session: Session,
@@ -82,8 +100,13 @@ def review_queue(
     lemmatize: Callable[[str], str] = str.lower,
     count_cap: int = COUNT_CAP,
     scope: Scope = EVERYWHERE,
+    after: QueueCursor | None = None,
 ) -> QueuePage:
     """One page of the queue (pages count from 1). `lemmatize` serves SQLite's text search.
+
+    `after` (the previous page's `next_cursor`): the page starts after that post (keyset
+    pagination: a deep page costs what the first does, where OFFSET reads and drops every
+    row before it); `page` is then only the number shown. Without it, `page` is an OFFSET.
 
     Only posts whose current municipality `scope` covers (a municipal user never sees a post
     without one, nor an agency's token any).
@@ -106,13 +129,18 @@ def review_queue(
     counted = session.execute(
         select(func.count()).select_from(base.limit(count_cap + 1).subquery())
     ).scalar_one()
-    rows = session.execute(
+    listed = (
         base.with_only_columns(*_columns(confidence))
         .outerjoin(IncidentPost, IncidentPost.post_id == Post.id)
         .order_by(Post.priority.desc(), Post.published_at.desc(), Post.id.desc())  # type: ignore[attr-defined,union-attr]
-        .offset((page - 1) * page_size)
         .limit(page_size)
-    ).all()
+    )
+    if after is None:
+        listed = listed.offset((page - 1) * page_size)
+    else:
+        key = tuple_(Post.priority, Post.published_at, Post.id)
+        listed = listed.where(key < (after.priority, after.published_at, after.post_id))
+    rows = session.execute(listed).all()
     items = [QueueItem(*row) for row in rows]
     exact = counted <= count_cap
     return QueuePage(items, min(counted, count_cap), page, page_size, filters, exact)

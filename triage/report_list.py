@@ -1,7 +1,7 @@
 """Reports as rows for lists and exports: overdue and soon-due first."""
 
 from dataclasses import asdict, dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import case, select
@@ -66,7 +66,6 @@ def list_reports(
     statuses: tuple[str, ...] = (),
     municipality_id: int | None = None,
     overdue_only: bool = False,
-    due_within: timedelta | None = None,
     report_id: int | None = None,
     limit: int = 100,
     offset: int = 0,
@@ -79,7 +78,7 @@ def list_reports(
     """Open reports past their deadline first, then by deadline; closed ones last.
 
     Only the reports `scope` covers: its municipalities, its agency's.
-    `due_within`: only running reports not yet overdue whose deadline is that close.
+    Soon-due reports are `triage.deadlines.deadlines`' (pass their ids as `report_ids`).
     """
     running = Report.status.in_(sla.CLOCK_RUNNING)  # type: ignore[attr-defined]
     overdue = running & Report.paused_at.is_(None) & (Report.due_at < now)  # type: ignore[union-attr,operator]
@@ -98,9 +97,6 @@ def list_reports(
         statement = statement.where(Report.municipality_id == municipality_id)
     if overdue_only:
         statement = statement.where(overdue)
-    if due_within is not None:
-        soon = Report.due_at < now + due_within  # type: ignore[operator]
-        statement = statement.where(running, Report.paused_at.is_(None), ~overdue, soon)  # type: ignore[union-attr]
     if report_id is not None:
         statement = statement.where(Report.id == report_id)
     if report_ids:

@@ -1,9 +1,8 @@
 """The scheduled SLA check: overdue and soon-due reports, escalation of the overdue."""
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import select
 from sqlmodel import Session
 
 from models.clock import now
@@ -11,6 +10,7 @@ from models.report import Report
 from triage import sla
 from triage.audit import record_event
 from triage.calendar import WorkCalendar
+from triage.deadlines import deadlines
 from triage.errors import ConflictError
 from triage.locking import claim
 
@@ -29,38 +29,20 @@ def sla_check(
 ) -> SlaCheck:
     """Find overdue / soon-due reports (most urgent first) and escalate the overdue. Commits.
 
-    Time is counted as the SLA counts it (`triage.sla.elapsed_seconds`): working hours of
-    `calendar`, calendar hours for urgent reports. "Soon due" means at most `soon_hours` of
-    that time left; the escalation level grows with how many SLA periods a report is overdue
-    (1 once the deadline passes, 2 after one more period, at most 3); each rise is an audit
-    event.
+    Overdue and soon due are `triage.deadlines.deadlines` (the console's counter is the same
+    definition): at most `soon_hours` of SLA time left. The escalation level grows with how
+    many SLA periods a report is overdue (1 once the deadline passes, 2 after one more period,
+    at most 3); each rise is an audit event.
     """
     calendar = calendar or WorkCalendar()
     at = now()
-    soon_seconds = soon_hours * 3600
-    # The latest deadline that can be soon due: working hours can stretch over a weekend.
-    horizon = max(
-        at + timedelta(seconds=soon_seconds), calendar.add_working_seconds(at, soon_seconds)
-    )
-    result = SlaCheck()
-    statement = (
-        select(Report)
-        .where(Report.status.in_(sla.CLOCK_RUNNING))  # type: ignore[attr-defined]
-        .where(Report.paused_at.is_(None))  # type: ignore[union-attr]
-        .where(Report.due_at.is_not(None), Report.due_at <= horizon)  # type: ignore[union-attr,operator]
-        .order_by(Report.due_at)
-    )
-    for report in session.execute(statement).scalars():
-        assert report.due_at is not None
-        if report.due_at >= at:
-            left = sla.elapsed_seconds(calendar, start=at, end=report.due_at, urgent=report.urgent)
-            if left <= soon_seconds:
-                result.soon_due.append(report.id or 0)
-            continue
-        result.overdue.append(report.id or 0)
+    found = deadlines(session, now=at, soon_hours=soon_hours, calendar=calendar)
+    result = SlaCheck(overdue=list(found.overdue), soon_due=list(found.due_soon))
+    for report_id in found.overdue:
+        report = session.get_one(Report, report_id)
         level = escalation_level(report, at=at, calendar=calendar)
         if _escalate(session, report, level=level):
-            result.escalated.append(report.id or 0)
+            result.escalated.append(report_id)
     session.commit()
     return result
 

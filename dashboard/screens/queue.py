@@ -19,6 +19,7 @@ from triage.moderation import Decision, review_posts
 from triage.queue import QueueFilters, QueueItem, QueuePage, review_queue
 
 PAGE_SIZE = 20
+CURSORS_KEY = "q_cursors"  # (filters, page) -> where that page ended, for the next page
 
 login = auth.require(Right.VIEW_QUEUE)
 can_review = has_right(login.role, Right.REVIEW_POSTS)
@@ -52,6 +53,7 @@ def _decide(decisions: list[Decision], done: str, items: list[QueueItem]) -> Non
         ),
         done=done,
         right=Right.REVIEW_POSTS,
+        toast=False,  # said in the list's head, drawn with the list
     )
     if result is not None:
         queue_list.after_decision(items, decided={d.post_id for d in decisions})
@@ -214,17 +216,24 @@ def _index(options: list[object], value: object) -> int:
 
 
 def _load(filters: QueueFilters, page: int) -> QueuePage:
+    """A page of the queue: after the previous page's last post when that page was shown
+    with the same filters (keyset: a deep page costs what the first does), else by OFFSET
+    (a page number typed in)."""
     # The morphology model serves SQLite's text search only: no search, no model to load.
     lemmatize = resources.lemmatizer().lemmatize_text if filters.text else str.lower
+    cursors = st.session_state.setdefault(CURSORS_KEY, {})
     with resources.session() as db:
-        return review_queue(
+        queue = review_queue(
             db,
             filters=filters,
             page=page,
             page_size=PAGE_SIZE,
             lemmatize=lemmatize,
             scope=login.scope,
+            after=cursors.get((repr(filters), page - 1)) if page > 1 else None,
         )
+    cursors[(repr(filters), page)] = queue.next_cursor
+    return queue
 
 
 def _current_details(item: QueueItem, items: list[QueueItem]) -> None:
@@ -274,7 +283,11 @@ def queue_panel(filters: QueueFilters) -> None:
         table_area, pager = st.container(), st.container()
     queue = _load(filters, widgets.page_number("q_page", container=pager) + 1)
     found = f"{queue.total}" if queue.total_is_exact else f"более {queue.total:,}".replace(",", " ")
-    head.caption(f"Найдено: {found}. Страница {queue.page} из {queue.pages}.")
+    last = st.session_state.pop(actions.LAST_ACTION, None)
+    head.caption(
+        f"Найдено: {found}. Страница {queue.page} из {queue.pages}."
+        + (f" **{last}**" if last else "")
+    )
     if not queue.items:
         st.info("Очередь пуста.")
         return

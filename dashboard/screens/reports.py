@@ -13,7 +13,7 @@ from models.clock import now
 from models.incident import Incident
 from models.report import Report
 from triage.accounts import Right, has_right
-from triage.deadlines import DUE_SOON
+from triage.deadlines import deadlines
 from triage.lifecycle import FINAL, TRANSITIONS, change_status
 from triage.report_list import ReportRow, list_reports
 from triage.reports import is_overdue, set_agency, set_answer
@@ -40,13 +40,23 @@ def _filtered_rows(moment: datetime, *, limit: int, offset: int = 0) -> list[Rep
     """Reports matching the filters on screen (the list and its export)."""
     due = st.session_state.get("rep_due")
     with resources.session() as db:
+        soon: tuple[int, ...] = ()
+        if due == "soon":  # the sidebar counter's definition, so its number and list agree
+            found = deadlines(
+                db,
+                now=moment,
+                soon_hours=resources.settings().sla_soon_due_hours,
+                calendar=resources.calendar(),
+                scope=login.scope,
+            )
+            soon = tuple(found.due_soon) or (0,)  # no report has id 0: an empty list
         return list_reports(
             db,
             now=moment,
             statuses=tuple(st.session_state.get("rep_statuses") or ()),
             municipality_id=st.session_state.get("rep_mun"),
             overdue_only=due == "overdue",
-            due_within=DUE_SOON if due == "soon" else None,
+            report_ids=soon,
             limit=limit,
             offset=offset,
             scope=login.scope,

@@ -2,6 +2,7 @@
 
 import json
 from collections.abc import Callable
+from urllib.parse import unquote
 
 import pytest
 from sqlalchemy import Engine
@@ -71,9 +72,11 @@ def test_a_configured_tile_server_is_the_map_s_base(
     assert not app.exception
     [deck] = app.get("deck_gl_json_chart")
     spec = json.loads(deck.proto.json)
-    assert spec["mapStyle"]["sources"]["tiles"]["tiles"] == [
-        "http://127.0.0.1:9/tiles/{z}/{x}/{y}.png"
-    ]
+    # a style document as a data: URL (Streamlit's chart takes a style only as a URL)
+    prefix, _, encoded = spec["mapStyle"].partition(",")
+    assert prefix == "data:application/json;charset=utf-8"
+    style = json.loads(unquote(encoded))
+    assert style["sources"]["tiles"]["tiles"] == ["http://127.0.0.1:9/tiles/{z}/{x}/{y}.png"]
     labels = [layer for layer in spec["layers"] if layer["@@type"] == "TextLayer"]
     assert labels and {row["Подпись"] for row in labels[0]["data"]} == {
         "Краснокамский ГО: 2",

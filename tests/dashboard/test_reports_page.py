@@ -217,7 +217,7 @@ def test_export_honours_the_filters(
     assert lines[0].startswith("№,Статус,Инцидент,Заголовок")
     assert any(line.startswith(f"{report.id},новое,{report.incident_id},") for line in lines)
 
-    app.radio(key="export_fmt").set_value("xlsx").run()
+    app.radio(key="export_fmt").set_value("XLSX").run()  # the option as shown
     app.button(key="export_prepare").click().run()
     name, data, count = app.session_state["export_file"]
     sheet = load_workbook(BytesIO(data)).active
@@ -249,3 +249,28 @@ def test_the_sidebar_counter_links_to_overdue_reports(
     open_page(app, "reports")
     assert app.selectbox(key="rep_due").value == "overdue"
     assert list(app.dataframe[0].value["№"]) == [late.id]
+
+
+def test_the_soon_due_counter_and_its_list_use_sla_hours(
+    signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]], engine: Engine
+) -> None:
+    """An urgent report due in 7 calendar hours is soon due within OTKLIK_SLA_SOON_DUE_HOURS
+    (8) SLA hours, as `sla-check` counts it; the old 4-hour window missed it."""
+    from datetime import timedelta
+
+    from models.clock import now
+
+    urgent, _ = _reports(engine)
+    with Session(engine) as session:
+        stored = session.get_one(Report, urgent.id)
+        stored.urgent = True
+        stored.due_at = now() + timedelta(hours=7)
+        session.add(stored)
+        session.commit()
+    app = log_in("operator")
+    labels = [link.label for link in app.sidebar.get("page_link")]
+    assert "Срок истекает: 1" in labels
+    app.query_params["due"] = "soon"
+    open_page(app, "reports")
+    assert app.selectbox(key="rep_due").value == "soon"
+    assert list(app.dataframe[0].value["№"]) == [urgent.id]

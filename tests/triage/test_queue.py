@@ -5,7 +5,7 @@ import pytest
 from sqlmodel import Session
 
 from models.clock import frozen_at
-from models.post import ReviewStatus
+from models.post import Post, ReviewStatus
 from models.search import MAX_QUERY_CHARS, MAX_QUERY_WORDS, clean_query
 from tests.triage import factories as f
 from triage.queue import QueueFilters, review_queue
@@ -135,3 +135,58 @@ def test_search_survives_control_characters_and_huge_queries(session: Session) -
 )
 def test_clean_query(query: str, expected: str) -> None:
     assert clean_query(query) == expected
+
+
+def _tied_queue(session: Session) -> list[int]:
+    """Twelve waiting posts with tied priorities and publication times: only the id tells
+    some of them apart. Their ids in queue order."""
+    vk = f.source(session, "vk")
+    perm = f.municipality(session, "Пермский городской округ")
+    ids = []
+    for number in range(12):
+        post_id = f.annotated_post(
+            session,
+            source_id=vk,
+            municipality_id=perm,
+            text=f"Прорвало трубу, дом {number}",
+            published_at=f.MONDAY + timedelta(hours=number % 2),
+        )
+        post = session.get_one(Post, post_id)
+        post.review_status = ReviewStatus.NEEDS_REVIEW
+        post.priority = float(number % 3)
+        session.add(post)
+        ids.append(post_id)
+    session.commit()
+    posts = [session.get_one(Post, i) for i in ids]
+    posts.sort(key=lambda p: (p.priority, p.published_at, p.id), reverse=True)
+    return [p.id or 0 for p in posts]
+
+
+def test_keyset_pages_walk_the_whole_queue_in_order_through_ties(session: Session) -> None:
+    order = _tied_queue(session)
+    walked: list[int] = []
+    cursor = None
+    for number in range(1, 5):
+        page = review_queue(session, filters=QueueFilters(), page=number, page_size=5, after=cursor)
+        offset_page = review_queue(session, filters=QueueFilters(), page=number, page_size=5)
+        assert [i.post_id for i in page.items] == [i.post_id for i in offset_page.items]
+        walked += [i.post_id for i in page.items]
+        cursor = page.next_cursor
+    assert walked == order  # every post once, in the queue's order
+
+
+def test_keyset_pages_skip_nothing_when_earlier_posts_are_decided(session: Session) -> None:
+    """A decision on page 1 moves every later post up one place: page 2 by OFFSET then skips
+    one; page 2 after page 1's cursor does not."""
+    order = _tied_queue(session)
+    first = review_queue(session, filters=QueueFilters(), page=1, page_size=5)
+    decided = session.get_one(Post, first.items[0].post_id)
+    decided.review_status = ReviewStatus.CONFIRMED
+    session.add(decided)
+    session.commit()
+    by_cursor = review_queue(
+        session, filters=QueueFilters(), page=2, page_size=5, after=first.next_cursor
+    )
+    by_offset = review_queue(session, filters=QueueFilters(), page=2, page_size=5)
+    assert [i.post_id for i in by_cursor.items] == order[5:10]
+    assert [i.post_id for i in by_offset.items] == order[6:11]

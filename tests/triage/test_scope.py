@@ -1,6 +1,7 @@
 """Access by territory at the function level: scoped queries, refused actions, audited changes."""
 
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from sqlmodel import Session, select
@@ -22,6 +23,7 @@ from triage.reports import create_report, set_agency, set_answer
 from triage.scope import EVERYWHERE, OutOfScope, Scope, agency_scope, user_scope
 
 NOW = datetime(2030, 1, 1, tzinfo=UTC)
+SOON: dict[str, Any] = {"soon_hours": 8, "calendar": WorkCalendar()}
 
 
 @pytest.fixture
@@ -226,7 +228,9 @@ def test_an_unknown_municipality_creates_no_user(session: Session, world: World)
 
 
 def test_the_overdue_counter_follows_the_scope(session: Session, world: World) -> None:
-    assert deadline_counts(session, now=NOW).overdue == 2  # both reports are long past due in 2030
-    assert deadline_counts(session, now=NOW, scope=_perm(world)).overdue == 1
-    assert deadline_counts(session, now=NOW, scope=agency_scope(world.kungur_agency)).overdue == 1
-    assert deadline_counts(session, now=datetime(2000, 1, 1, tzinfo=UTC)).overdue == 0
+    # both reports are long past due in 2030
+    assert deadline_counts(session, now=NOW, **SOON).overdue == 2
+    assert deadline_counts(session, now=NOW, **SOON, scope=_perm(world)).overdue == 1
+    kungur = agency_scope(world.kungur_agency)
+    assert deadline_counts(session, now=NOW, **SOON, scope=kungur).overdue == 1
+    assert deadline_counts(session, now=datetime(2000, 1, 1, tzinfo=UTC), **SOON).overdue == 0
