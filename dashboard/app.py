@@ -14,6 +14,9 @@ def _no_access() -> None:
 
 
 login = auth.current_login()
+# First, so a sign-in's cookie is in the browser before anything slower draws (a quick F5
+# or link right after signing in keeps the login).
+auth.write_cookie()
 if login is None:
     warmup.start()
     # Every address answers with the login form, so a link or F5 opens its page after login.
@@ -36,6 +39,5 @@ else:
     ]
     page = st.navigation([*shown, *refused])
     sidebar.show(login)
-auth.write_cookie()
 auth.show_notice()
 page.run()
