@@ -1,8 +1,10 @@
 """Signals typed in by an operator: a phone call, an ЕДДС message, a library-point visit.
 
 A manual signal becomes an ordinary `PostCreate` of a per-channel `manual` source and then
-travels the same pipeline as a crawled post (NLP, then triage). The place the operator
-chose is written into the text, so the resolver reads it like any other post's place.
+travels the same pipeline as a crawled post (NLP, then triage). The municipality the
+operator chose is kept in the post's `geo` and is its place (the annotation stage honours
+it, `nlp.stage.stated_place`), whatever towns the text names; it is also written into the
+text with the address, for the moderator to read.
 Contact details are kept only with the person's consent (152-ФЗ): the contact is the
 post's `author_id`, so `otklik privacy export|erase CONTACT` finds and erases it.
 """

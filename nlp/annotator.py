@@ -84,10 +84,14 @@ class Annotator:
         *,
         priors: Sequence[int | None] | None = None,
         contexts: Sequence[PostContext] | None = None,
+        places: Sequence[str | None] | None = None,
     ) -> list[PostAnnotation]:
         """One annotation per text; `priors` are the sources' own municipalities, `contexts`
-        what is known of each item's author and thread (default: a resident's post)."""
+        what is known of each item's author and thread (default: a resident's post), `places`
+        the municipalities a person stated (an operator's choice): a known one is the post's
+        place whatever the text names; the text still decides the rest."""
         priors = priors if priors is not None else [None] * len(texts)
+        places = places if places is not None else [None] * len(texts)
         contexts = contexts if contexts is not None else [PostContext()] * len(texts)
         verdicts = [structural_verdict(c, t) for c, t in zip(contexts, texts, strict=True)]
         read = [with_parent(c, t) for c, t in zip(contexts, texts, strict=True)]
@@ -97,7 +101,8 @@ class Annotator:
         predictions = iter(self._predict([read[i] for i in todo], [contexts[i] for i in todo]))
         out = []
         for i, (text, ok, prior) in enumerate(zip(texts, has_words, priors, strict=True)):
-            place = self.resolver.resolve(read[i], prior_id=prior)
+            given = self.resolver.given(places[i])
+            place = given or self.resolver.resolve(read[i], prior_id=prior)
             verdict = verdicts[i]
             if verdict is not None:
                 out.append(_structural(place, verdict))

@@ -75,6 +75,11 @@ class Resolution:
 
 
 UNKNOWN = Resolution(None, None, None, 0.0, "unknown")
+GIVEN_WHY = "указан оператором"  # said to the moderator beside the place
+
+
+def _plain_name(name: str) -> str:
+    return " ".join(name.replace("ё", "е").replace("Ё", "Е").split()).casefold()
 
 
 class MunicipalityResolver:
@@ -107,6 +112,17 @@ class MunicipalityResolver:
         if prior_id is not None and found.municipality_id == prior_id:
             return Resolution(**{**found.__dict__, "confidence": max(found.confidence, 0.97)})
         return found
+
+    def given(self, name: str | None) -> Resolution | None:
+        """The municipality a person stated (an operator's choice), when its name is known;
+        case, `ё` and spacing are ignored. None leaves the place to `resolve`."""
+        wanted = _plain_name(name or "")
+        if not wanted:
+            return None
+        for mid, official in self.gazetteer.municipalities.items():
+            if _plain_name(official) == wanted:
+                return Resolution(mid, official, None, 1.0, "operator", {}, GIVEN_WHY)
+        return None
 
     def first_match(self, text: str) -> Resolution:
         """The earlier rule, kept as the benchmark's baseline: the best gazetteer match wins,

@@ -3,22 +3,32 @@ its contact found and erased by `otklik privacy`."""
 
 import pytest
 from redis import Redis
+from rq import Queue, SimpleWorker
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
 from ingest.manual import Channel, ManualSignal, ManualSignalError, adapt_manual_signal
+from models.agency import Agency
+from models.annotation import Annotation
 from models.clock import now
 from models.geo import Municipality
+from models.incident import Incident, IncidentPost
 from models.post import PipelineStage, Post, ReviewStatus
+from models.report import Report
 from models.source import Source, SourceKind
 from otklik import resources
 from otklik.cli import app
 from otklik.pipeline import configured_pipeline
+from otklik.queues import ALL_QUEUES
 from otklik.settings import get_settings
 from otklik.signals import SignalAdded, add_signal, check_place
 from tests.triage import factories as f
+from triage.calendar import WorkCalendar
+from triage.queue import QueueFilters, review_queue
+from triage.reports import create_report
 from triage.scope import EVERYWHERE, OutOfScope, Scope, agency_scope
+from triage.stage import current_annotation
 
 runner = CliRunner()
 TEXT = "В Краснокамске на улице Ленина прорвало трубу, вода заливает двор"
@@ -145,3 +155,78 @@ def test_a_signal_outside_the_territory_is_refused_and_one_inside_goes_through(
     added = add("Краснокамский городской округ")
     assert added.municipality == "Краснокамский городской округ"
     assert [p.id for p in _posts(seeded)] == [added.post_id]
+
+
+CHUSOVOY_TEXT = "В Чусовом на улице Мира, 12 в квартирах холодно, батареи чуть тёплые"
+KRASNOKAMSK = "Краснокамский городской округ"
+
+
+def _municipality_id(engine: Engine, name: str) -> int:
+    with Session(engine) as session:
+        return session.exec(select(Municipality.id).where(Municipality.name == name)).one() or 0
+
+
+def _file(engine: Engine, *, place: str | None, scope: Scope = EVERYWHERE) -> SignalAdded:
+    signal = ManualSignal(text=CHUSOVOY_TEXT, channel=Channel.PHONE, operator="krasnokamsk",
+                          municipality=place)  # fmt: skip
+    pipeline = configured_pipeline(get_settings(), engine=engine)
+    return add_signal(engine=engine, pipeline=pipeline, signal=signal, user_id=None,
+                      lemmatize=resources.lemmatize_text, scope=scope)  # fmt: skip
+
+
+def _landed(engine: Engine, post_id: int, scope: Scope) -> tuple[Annotation, Report, list[int]]:
+    """The post's annotation, the report its incident becomes, the scoped user's queue."""
+    with Session(engine, expire_on_commit=False) as session:
+        annotation = current_annotation(session, post_id=post_id)
+        assert annotation is not None
+        incident_id = session.exec(
+            select(IncidentPost.incident_id).where(IncidentPost.post_id == post_id)
+        ).one()
+        incident = session.get(Incident, incident_id)
+        assert incident is not None
+        report = create_report(session, incident_id=incident_id, expected_version=incident.version,
+                               actor="krasnokamsk", user_id=None, calendar=WorkCalendar(),
+                               scope=scope)  # fmt: skip
+        session.commit()
+        queue = review_queue(session, filters=QueueFilters(review_statuses=()), scope=scope)
+        return annotation, report, [item.post_id for item in queue.items]
+
+
+def test_the_operators_municipality_is_the_place_whatever_the_text_names(
+    seeded: Engine,
+) -> None:
+    krasnokamsk = _municipality_id(seeded, KRASNOKAMSK)
+    scope = Scope(municipality_ids=frozenset({krasnokamsk}))
+    added = _file(seeded, place=KRASNOKAMSK, scope=scope)
+    assert added.municipality == KRASNOKAMSK
+    annotation, report, queue = _landed(seeded, added.post_id, scope)
+    assert (annotation.municipality_id, annotation.municipality_confidence) == (krasnokamsk, 1.0)
+    assert annotation.reasons["municipality_why"] == "указан оператором"
+    assert annotation.topic_code is not None  # the text still decides the topic
+    assert report.municipality_id == krasnokamsk
+    with Session(seeded) as session:
+        agency = session.get(Agency, report.agency_id) if report.agency_id else None
+        assert agency is None or agency.municipality_id in (None, krasnokamsk)
+    assert added.post_id in queue
+
+
+def test_without_a_chosen_place_the_text_decides(seeded: Engine) -> None:
+    added = _file(seeded, place=None)
+    assert added.municipality == "Чусовской городской округ"
+    with Session(seeded) as session:
+        annotation = current_annotation(session, post_id=added.post_id)
+        assert annotation is not None
+        assert annotation.reasons["municipality_why"] != "указан оператором"
+
+
+def test_on_rq_the_worker_honours_the_chosen_place(seeded: Engine, on_redis: Redis) -> None:
+    added = _file(seeded, place=" краснокамский  городской округ ")  # typed, not picked
+    assert added.review_status == "pending"
+    SimpleWorker([Queue(name, connection=on_redis) for name in ALL_QUEUES],
+                 connection=on_redis).work(burst=True, with_scheduler=False)  # fmt: skip
+    krasnokamsk = _municipality_id(seeded, KRASNOKAMSK)
+    scope = Scope(municipality_ids=frozenset({krasnokamsk}))
+    annotation, report, queue = _landed(seeded, added.post_id, scope)
+    assert annotation.municipality_id == krasnokamsk
+    assert report.municipality_id == krasnokamsk
+    assert added.post_id in queue
