@@ -20,7 +20,12 @@ CHANNELS = ", ".join(f"{c.value} = {name}" for c, name in CHANNEL_NAMES.items())
 def add(
     text: str = typer.Argument(..., help="What the person reported, in their words."),
     channel: Channel = typer.Option(Channel.PHONE, "--channel", help=f"How it came: {CHANNELS}."),
-    municipality: str = typer.Option(None, "--municipality", help="The municipality's name."),
+    municipality: str = typer.Option(
+        None,
+        "--municipality",
+        help="The municipality's official name: the post's place, whatever the text names "
+        "(empty: the model reads it from the text).",
+    ),
     address: str = typer.Option(None, "--address", help="Street, house, landmark."),
     contact: str = typer.Option(
         None, "--contact", help="Phone or e-mail of the person (stored only with --consent)."

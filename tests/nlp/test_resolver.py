@@ -161,3 +161,18 @@ def test_the_source_prior_answers_when_the_text_names_several_places(
     assert (found.municipality_id, found.method) == (perm, "source")
     places = "Березниковский городской округ, Пермский городской округ"
     assert found.why == f"source prior (several places named: {places})"
+
+
+def test_a_stated_place_is_taken_only_when_its_name_is_known(
+    resolver: MunicipalityResolver, gazetteer: Gazetteer
+) -> None:
+    krasnokamsk = municipality_id(gazetteer, "Краснокамский городской округ")
+    given = resolver.given("  краснокамский   городской ОКРУГ ")
+    assert given is not None
+    assert (given.municipality_id, given.confidence, given.why) == (
+        krasnokamsk,
+        1.0,
+        "указан оператором",
+    )
+    for unknown in (None, "", "  ", "Атлантида", "Краснокамск"):  # a town, not the municipality
+        assert resolver.given(unknown) is None
