@@ -28,9 +28,10 @@ def _fill(
     contact: str = "",
     name: str = "",
     consent: bool = False,
+    text: str = TEXT,
 ) -> AppTest:
     form = 0  # the first form of the session
-    app.text_area(key=f"ns_text_{form}").input(TEXT)
+    app.text_area(key=f"ns_text_{form}").input(text)
     app.selectbox(key=f"ns_channel_{form}").select("edds")
     app.selectbox(key=f"ns_place_{form}").set_value(place)
     app.text_input(key=f"ns_address_{form}").input("ул. Ленина, 10")
@@ -92,3 +93,17 @@ def test_moderators_may_enter_signals_too(
     assert app.selectbox(key="ns_channel_0").options == [
         "Телефонный звонок", "Сообщение ЕДДС", "Пункт приёма в библиотеке",
     ]  # fmt: skip
+
+
+def test_the_chosen_municipality_is_where_the_signal_lands(
+    signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]], engine: Engine
+) -> None:
+    """The text names another district; the operator's choice decides the place."""
+    app = open_page(signed_in("operator"), "new_signal")
+    with Session(engine) as session:
+        place = session.exec(
+            select(Municipality.id).where(Municipality.name == "Краснокамский городской округ")
+        ).one()
+    app = _fill(app, place=place, text="Нет отопления в доме на Мира, 12, Чусовской район")
+    assert not app.exception
+    assert "Муниципалитет: Краснокамский городской округ." in app.success[0].value
