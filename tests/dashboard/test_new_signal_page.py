@@ -12,6 +12,7 @@ from models.audit import AuditEvent
 from models.geo import Municipality
 from models.post import Post, ReviewStatus
 from models.source import Source, SourceKind
+from otklik import resources
 from otklik.privacy import export_author
 from tests.dashboard.conftest import open_page
 
@@ -19,6 +20,14 @@ from tests.dashboard.conftest import open_page
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 TEXT = "Во дворе прорвало трубу, вода заливает подвал"
+
+
+@pytest.fixture(autouse=True)
+def fresh_models() -> None:
+    """The process keeps one annotator (its gazetteer holds one database's municipalities);
+    an earlier test may have built it on another database. Build it on this one."""
+    resources.annotator.cache_clear()
+    resources.triage_tools.cache_clear()
 
 
 def _fill(
