@@ -94,7 +94,13 @@ def tile_map(points: pd.DataFrame, *, tile_url: str) -> pdk.Deck:
             data=records,
             get_position="[lon, lat]",
             get_radius="radius",
-            get_fill_color=[198, 40, 40, 140],
+            radius_min_pixels=6,  # metres at a town's scale, never a speck when zoomed out
+            radius_max_pixels=40,
+            get_fill_color=[198, 40, 40, 160],
+            stroked=True,
+            get_line_color=[120, 20, 20, 255],
+            line_width_units="pixels",
+            get_line_width=1,
             pickable=True,
         ),
         pdk.Layer(
@@ -103,8 +109,11 @@ def tile_map(points: pd.DataFrame, *, tile_url: str) -> pdk.Deck:
             get_position="[lon, lat]",
             get_text="Подпись",
             get_size=13,
-            get_pixel_offset=[0, -18],
+            get_color=[33, 33, 33, 255],
+            get_pixel_offset=[0, -22],
             character_set="auto",
+            background=True,  # a white plate keeps the label readable over any tiles
+            get_background_color=[255, 255, 255, 230],
         ),
     ]
     view = pdk.ViewState(latitude=points["lat"].mean(), longitude=points["lon"].mean(), zoom=5)
