@@ -3,14 +3,17 @@
 import streamlit as st
 
 from dashboard import auth, russian_ui, sidebar, warmup
-from dashboard.navigation import PAGES, pages_for
+from dashboard.navigation import PAGES, PageSpec, refusal
 
 st.set_page_config(page_title="Отклик", page_icon=":material/campaign:", layout="wide")
 russian_ui.install()
 
 
-def _no_access() -> None:
-    st.error("Нет доступа: у вашей роли нет прав на эту страницу.")
+def _refused(page: PageSpec, reason: str) -> st.Page:
+    """`page`'s address, kept so a link to it says in Russian why it does not open."""
+    return st.Page(
+        lambda: st.error(reason), title=page.title, url_path=page.url_path, visibility="hidden"
+    )
 
 
 login = auth.current_login()
@@ -27,16 +30,15 @@ if login is None:
     ]
     page = st.navigation([login_page, *hidden])
 else:
-    allowed = pages_for(login.role)
+    # The sidebar lists only the pages this role and territory may open (the first one is
+    # the start page); the others' addresses answer with the reason.
+    reasons = {spec: refusal(spec, role=login.role, scope=login.scope) for spec in PAGES}
     shown = [
         st.Page(p.path, title=p.title, icon=p.icon, visibility="visible" if p.visible else "hidden")
-        for p in allowed
+        for p, reason in reasons.items()
+        if reason is None
     ]
-    refused = [
-        st.Page(_no_access, title=p.title, url_path=p.url_path, visibility="hidden")
-        for p in PAGES
-        if p not in allowed
-    ]
+    refused = [_refused(p, reason) for p, reason in reasons.items() if reason is not None]
     page = st.navigation([*shown, *refused])
     sidebar.show(login)
 auth.show_notice()

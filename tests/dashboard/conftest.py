@@ -61,6 +61,16 @@ def open_page(app: AppTest, page: str) -> AppTest:
     return app.switch_page(f"screens/{page}.py").run()
 
 
+def run_page_file(app: AppTest, page: str) -> AppTest:
+    """Run `screens/<page>.py` itself with the session of `app`: what a page run that began
+    before a change of the user's role or territory would meet (the navigation no longer
+    registers a page the user may not open, so `open_page` cannot reach it)."""
+    direct = AppTest.from_file(str(DASHBOARD / "screens" / f"{page}.py"), default_timeout=TIMEOUT)
+    for key, value in app.session_state.to_dict().items():
+        direct.session_state[key] = value
+    return direct.run()
+
+
 def texts(app: AppTest) -> str:
     """All visible text of the last run, for assertions."""
     parts = [e.value for e in app.title] + [e.value for e in app.markdown]

@@ -8,18 +8,20 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
-from dashboard.navigation import PAGES
+from dashboard.auth import NO_RIGHTS
+from dashboard.navigation import PAGES, refusal
 from models.audit import AuditEvent
 from models.clock import frozen_at, now
-from tests.dashboard.conftest import DASHBOARD, TIMEOUT, log_in, texts
-from triage.accounts import deactivate_user, has_right
+from models.geo import Municipality
+from tests.dashboard.conftest import DASHBOARD, PASSWORD, TIMEOUT, log_in, texts
+from triage.accounts import create_user, deactivate_user, has_right
+from triage.scope import EVERYWHERE, Scope
 
 # Access control does not depend on the database: SQLite keeps these tests quick.
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 PAGE_FILES = [page.path for page in PAGES]
 REFUSED = "Требуется вход в систему."
-NO_RIGHTS = "Нет доступа"
 
 
 @pytest.mark.parametrize("page", PAGE_FILES)
@@ -53,19 +55,29 @@ def test_page_refuses_role_without_rights(
 
 
 @pytest.mark.parametrize("role", ["operator", "moderator", "admin"])
+@pytest.mark.parametrize("territory", [False, True])
 def test_navigation_offers_only_the_pages_of_the_role(
-    signed_in: Callable[[str], AppTest], role: str
+    signed_in: Callable[[str], AppTest], engine: Engine, role: str, territory: bool
 ) -> None:
-    app = signed_in(role)
+    username, scope = role, EVERYWHERE
+    if territory:
+        with Session(engine) as session:
+            place = Municipality(region_code="57", name="Пермский городской округ")
+            session.add(place)
+            session.commit()
+            username, scope = f"{role}_perm", Scope(municipality_ids=frozenset({place.id or 0}))
+            create_user(session, username=username, password=PASSWORD, role=role,
+                        municipality_ids=[place.id or 0])  # fmt: skip
+    app = signed_in(username)
     assert app.session_state["otklik_login"].role == role
     for page in PAGES:
-        if has_right(role, page.right):
+        if refusal(page, role=role, scope=scope) is None:
             app.switch_page(page.path).run()
             assert not app.exception, page.path
             assert app.title[0].value == page.title
         else:
-            # the page's file is not registered; its address says «Нет доступа» in Russian
-            # (a refusal without a file: see test_console_browser.py)
+            # the page's file is not registered; its address says why in Russian (a refusal
+            # without a file: see test_navigation_browser.py)
             with pytest.raises(ValueError, match="navigation page"):
                 app.switch_page(page.path)
 
