@@ -123,7 +123,12 @@ def create_user(
     session.flush()
     _audit(session, actor=actor, user=user, action="create", before=None)
     if municipality_ids:
-        _scope(session, user=user, municipality_ids=municipality_ids, actor=actor)
+        try:
+            set_territory(session, user_id=user.id or 0, municipality_ids=municipality_ids,
+                          actor=actor)  # fmt: skip
+        except AccountError:
+            session.rollback()
+            raise
     session.commit()
     session.refresh(user)
     return user
@@ -233,26 +238,38 @@ def _keep_an_admin(user: User, admins: set[int]) -> None:
         raise LastAdmin(user.username)
 
 
-def set_user_scope(
-    session: Session, *, username: str, municipality_ids: list[int], actor: str = "system"
+def set_territory(
+    session: Session, *, user_id: int, municipality_ids: list[int], actor: str
 ) -> list[int]:
-    """Scope a user to exactly these municipalities (none: regional); audited, commits."""
-    user = get_user(session, username=username)
+    """Scope a user to exactly these municipalities (none: regional); audited. An unknown
+    municipality is refused (`AccountError`). The caller commits."""
+    user = session.get(User, user_id)
     if user is None:
-        raise AccountError(f"no user {username!r}")
-    scoped = _scope(session, user=user, municipality_ids=municipality_ids, actor=actor)
-    session.commit()
-    return scoped
-
-
-def _scope(session: Session, *, user: User, municipality_ids: list[int], actor: str) -> list[int]:
+        raise AccountError(f"no user with id {user_id}")
     try:
         return set_user_municipalities(
             session, user=user, municipality_ids=municipality_ids, actor=actor
         )
     except TriageError as error:
-        session.rollback()
         raise AccountError(str(error)) from error
+
+
+def set_user_scope(
+    session: Session, *, username: str, municipality_ids: list[int], actor: str = "system"
+) -> list[int]:
+    """`set_territory` by login name, committed (rolled back when refused)."""
+    user = get_user(session, username=username)
+    if user is None:
+        raise AccountError(f"no user {username!r}")
+    try:
+        scoped = set_territory(
+            session, user_id=user.id or 0, municipality_ids=municipality_ids, actor=actor
+        )
+    except AccountError:
+        session.rollback()
+        raise
+    session.commit()
+    return scoped
 
 
 def list_users(session: Session) -> list[User]:

@@ -14,9 +14,15 @@ from sqlmodel import Session, col, select
 
 from dashboard import actions, auth, hints, resources, views
 from models.user import Role, User, UserMunicipality
-from triage.accounts import Right, change_role, create_user, list_users, set_active
-from triage.errors import NotFound, TriageError
-from triage.scope import set_user_municipalities
+from triage.accounts import (
+    Right,
+    change_role,
+    create_user,
+    list_users,
+    set_active,
+    set_territory,
+)
+from triage.errors import TriageError
 
 FORM_KEY = "usr_form"  # a counter: a fresh, empty form after each user added
 CONFIRM_KEY = "usr_confirm_off"  # the id of the user whose switching off awaits a «Да»
@@ -32,10 +38,7 @@ login = auth.require(Right.MANAGE_USERS)
 st.title("Пользователи")
 hints.hide_english_hints()
 if not login.scope.is_regional:
-    st.error(
-        "Управлять пользователями может только администратор всего региона: "
-        "у вашей учётной записи доступ ограничен территорией."
-    )
+    st.error(auth.USERS_REGION_ONLY)
     st.stop()
 
 
@@ -79,13 +82,6 @@ def _on_add(form: int) -> None:
         state[FORM_KEY] = form + 1  # a fresh form; a refused one keeps what was typed
 
 
-def _user(db: Session, user_id: int) -> User:
-    user = db.get(User, user_id)
-    if user is None:
-        raise NotFound("user", user_id)
-    return user
-
-
 def _on_role(user_id: int, widget_key: str) -> None:
     role = st.session_state[widget_key]
     _as_admin(lambda db, actor: change_role(db, user_id=user_id, role=role, actor=actor),
@@ -96,8 +92,7 @@ def _on_places(user_id: int, widget_key: str) -> None:
     places = list(st.session_state[widget_key])
 
     def scope(db: Session, actor: str) -> list[int]:
-        return set_user_municipalities(db, user=_user(db, user_id), municipality_ids=places,
-                                       actor=actor)  # fmt: skip
+        return set_territory(db, user_id=user_id, municipality_ids=places, actor=actor)
 
     _as_admin(scope, done="Территория сохранена.")
 

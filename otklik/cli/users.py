@@ -1,15 +1,17 @@
 """`otklik users …`: console accounts."""
 
+from collections.abc import Callable
+from functools import partial
+
 import typer
 from sqlmodel import Session
 
-from models.user import Role
+from models.user import Role, User
 from otklik.runtime import get_engine
 from triage.accounts import (
     AccountError,
     change_role,
     create_user,
-    deactivate_user,
     get_user,
     list_users,
     set_active,
@@ -95,15 +97,13 @@ def list_command() -> None:
 
 
 @app.command("deactivate")
-def deactivate(username: str = typer.Argument(..., help="The login name.")) -> None:
+def deactivate(
+    username: str = typer.Argument(..., help="The login name."),
+    actor: str = typer.Option("cli", "--actor", help="Who changes it (for the audit log)."),
+) -> None:
     """Switch a user off: their console sessions end at the next click (never the last
-    active admin)."""
-    with Session(get_engine()) as session:
-        try:
-            deactivate_user(session, username=username)
-        except AccountError as error:
-            typer.echo(f"error: {error}", err=True)
-            raise typer.Exit(1) from error
+    active admin; audited)."""
+    _change_user(username, partial(set_active, active=False, actor=actor))
     typer.echo(f"user {username} deactivated")
 
 
@@ -113,16 +113,7 @@ def reactivate(
     actor: str = typer.Option("cli", "--actor", help="Who changes it (for the audit log)."),
 ) -> None:
     """Switch a deactivated user back on (audited)."""
-    with Session(get_engine()) as session:
-        try:
-            user = get_user(session, username=username)
-            if user is None:
-                raise AccountError(f"no user {username!r}")
-            set_active(session, user_id=user.id or 0, active=True, actor=actor)
-            session.commit()
-        except AccountError as error:
-            typer.echo(f"error: {error}", err=True)
-            raise typer.Exit(1) from error
+    _change_user(username, partial(set_active, active=True, actor=actor))
     typer.echo(f"user {username} reactivated")
 
 
@@ -133,14 +124,21 @@ def role_command(
     actor: str = typer.Option("cli", "--actor", help="Who changes it (for the audit log)."),
 ) -> None:
     """Give a user another role (audited; never demotes the last active admin)."""
+    _change_user(username, partial(change_role, role=role, actor=actor))
+    typer.echo(f"user {username}: role {role}")
+
+
+def _change_user(username: str, change: Callable[..., User]) -> None:
+    """Find `username`, apply `change(session, user_id=…)` (a triage.accounts function, the
+    same the console's «Пользователи» calls) and commit; a refusal (no such user, the last
+    active admin) goes to stderr with exit code 1."""
     with Session(get_engine()) as session:
         try:
             user = get_user(session, username=username)
             if user is None:
                 raise AccountError(f"no user {username!r}")
-            change_role(session, user_id=user.id or 0, role=role, actor=actor)
+            change(session, user_id=user.id or 0)
             session.commit()
         except AccountError as error:
             typer.echo(f"error: {error}", err=True)
             raise typer.Exit(1) from error
-    typer.echo(f"user {username}: role {role}")

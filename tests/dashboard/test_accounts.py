@@ -1,5 +1,6 @@
 import pytest
-from sqlmodel import Session, select
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
 from typer.testing import CliRunner
 
 from models.audit import AuditEvent
@@ -98,7 +99,7 @@ def test_users_add_cli_never_echoes_the_password(configured: str) -> None:
     assert "deactivated" in runner.invoke(app, ["users", "list"]).output
 
 
-def test_users_role_and_reactivate_cli_keep_an_admin(configured: str) -> None:
+def test_users_role_and_reactivate_cli_keep_an_admin(configured: str, engine: Engine) -> None:
     runner = CliRunner()
     env = {"OTKLIK_NEW_USER_PASSWORD": "пароль-для-тестов"}
     assert runner.invoke(app, ["users", "add", "anna", "--role", "admin"], env=env).exit_code == 0
@@ -109,8 +110,24 @@ def test_users_role_and_reactivate_cli_keep_an_admin(configured: str) -> None:
     assert runner.invoke(app, ["users", "deactivate", "anna"]).exit_code == 1
     promoted = runner.invoke(app, ["users", "role", "boris", "admin", "--actor", "anna"])
     assert promoted.exit_code == 0 and "user boris: role admin" in promoted.output
-    assert runner.invoke(app, ["users", "deactivate", "anna"]).exit_code == 0
+    assert runner.invoke(app, ["users", "deactivate", "anna", "--actor", "boris"]).exit_code == 0
     assert runner.invoke(app, ["users", "reactivate", "anna"]).exit_code == 0
     listed = runner.invoke(app, ["users", "list"]).output
     assert "anna\tadmin\tactive" in listed and "boris\tadmin\tactive" in listed
-    assert runner.invoke(app, ["users", "reactivate", "nobody"]).exit_code == 1
+    for command in (
+        ["reactivate", "nobody"],
+        ["deactivate", "nobody"],
+        ["role", "nobody", "admin"],
+    ):
+        refused = runner.invoke(app, ["users", *command])
+        assert refused.exit_code == 1 and "no user 'nobody'" in refused.output
+    with Session(engine) as session:
+        events = session.exec(
+            select(AuditEvent).where(AuditEvent.entity_type == "user").order_by(col(AuditEvent.id))
+        ).all()
+        changes = [(e.actor, e.action, (e.after or {}).get("username")) for e in events]
+    assert changes[-3:] == [
+        ("anna", "change_role", "boris"),
+        ("boris", "deactivate", "anna"),
+        ("cli", "reactivate", "anna"),
+    ]

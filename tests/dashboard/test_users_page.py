@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from models.audit import AuditEvent
 from models.geo import Municipality
 from models.user import User
-from tests.dashboard.conftest import PASSWORD, log_in, open_page, texts
+from tests.dashboard.conftest import PASSWORD, log_in, open_page, run_page_file, texts
 from triage.accounts import authenticate, create_user, set_user_scope
 from triage.scope import user_municipality_ids
 
@@ -157,7 +157,9 @@ def test_a_municipal_admin_manages_no_users_not_even_through_a_stale_page(
     with Session(engine) as session:
         create_user(session, username="perm_admin", password=PASSWORD, role="admin",
                     municipality_ids=[perm])  # fmt: skip
-    municipal = open_page(log_in("perm_admin"), "users")
+    with pytest.raises(ValueError, match="navigation page"):  # not offered at all
+        open_page(log_in("perm_admin"), "users")
+    municipal = run_page_file(log_in("perm_admin"), "users")  # and the page itself refuses
     assert "только администратор всего региона" in texts(municipal)
     assert not municipal.dataframe
 

@@ -11,7 +11,7 @@ from models.audit import AuditEvent
 from models.report import ReportStatus
 from tests.scope_world import World, build_world
 from tests.triage import factories as f
-from triage.accounts import AccountError, create_user, set_user_scope
+from triage.accounts import AccountError, create_user, set_territory, set_user_scope
 from triage.calendar import WorkCalendar
 from triage.deadlines import deadline_counts
 from triage.incidents import merge_incidents, move_post, split_incident
@@ -225,6 +225,20 @@ def test_an_unknown_municipality_creates_no_user(session: Session, world: World)
         )
     with pytest.raises(AccountError):
         set_user_scope(session, username="ghost", municipality_ids=[world.perm])
+
+
+def test_an_unknown_municipality_leaves_the_territory_as_it_was(
+    session: Session, world: World
+) -> None:
+    user = create_user(session, username="perm", password="пароль-перми",
+                       role="operator", municipality_ids=[world.perm])  # fmt: skip
+    with pytest.raises(AccountError, match="no municipality with id 999999"):
+        set_territory(session, user_id=user.id or 0, municipality_ids=[world.kungur, 999_999],
+                      actor="admin")  # fmt: skip
+    session.rollback()
+    assert user_scope(session, user_id=user.id or 0) == _perm(world)
+    with pytest.raises(AccountError, match="no user with id"):
+        set_territory(session, user_id=999_999, municipality_ids=[], actor="admin")
 
 
 def test_the_overdue_counter_follows_the_scope(session: Session, world: World) -> None:
