@@ -1,0 +1,76 @@
+"""The sidebar in the running console, in a real headless Chromium: every role, regional and
+with a territory, is offered exactly the pages it may open; a link to any other page says
+why in Russian. Screenshots in test-artifacts/."""
+
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from dashboard.auth import ROLE_NAMES
+from dashboard.navigation import PAGES, pages_for, refusal
+from models.geo import Municipality
+from models.user import Role
+from tests.dashboard.browser import Browser, chromium
+from tests.dashboard.conftest import PASSWORD
+from triage.accounts import create_user
+from triage.scope import EVERYWHERE, Scope
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+PLACE = "Краснокамский городской округ"
+SIDEBAR_LINKS = (
+    "[...document.querySelectorAll('[data-testid=stSidebarNav] a')]"
+    ".map(a => a.innerText.trim().split('\\n').pop().trim())"  # the title after the icon's name
+)
+
+
+def _log_in(browser: Browser, username: str) -> None:
+    browser.wait_for("document.querySelector('input[type=password]') !== null", timeout=60)
+    browser.type_into("input[aria-label='Логин']", username)
+    browser.type_into("input[type=password]", PASSWORD)
+    browser.click_text("button", "Войти")
+    browser.wait_for_text("Выйти", timeout=60)
+    browser.settle()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_each_role_and_territory_sees_only_pages_that_open(
+    console: str, engine: Engine, tmp_path: Path
+) -> None:
+    with Session(engine) as session:
+        place = session.exec(select(Municipality.id).where(Municipality.name == PLACE)).one()
+        for role in Role:  # the regional users are the console fixture's, named by role
+            create_user(session, username=f"{role}_krasnokamsk", password=PASSWORD, role=role,
+                        municipality_ids=[place])  # fmt: skip
+    municipal = Scope(municipality_ids=frozenset({place}))
+    ARTIFACTS.mkdir(exist_ok=True)
+    with chromium(tmp_path / "profile") as browser:
+        for role in Role:
+            for username, scope in ((str(role), EVERYWHERE), (f"{role}_krasnokamsk", municipal)):
+                browser.open(console)
+                _log_in(browser, username)
+                browser.wait_for_text(f"{username} · {ROLE_NAMES[role]}")
+                expected = [p.title for p in pages_for(role, scope) if p.visible]
+                assert browser.evaluate(SIDEBAR_LINKS) == expected, username
+                if role == Role.MODERATOR and scope is EVERYWHERE:
+                    browser.screenshot(ARTIFACTS / "console-sidebar-moderator.png")
+                # every page the sidebar leaves out answers its address with the reason
+                for page in PAGES:
+                    reason = refusal(page, role=role, scope=scope)
+                    if reason is None:
+                        continue
+                    browser.open(f"{console}{page.url_path}")
+                    browser.wait_for_text(reason, timeout=60)
+                    browser.settle()
+                    text = browser.text()
+                    assert "Page not found" not in text and "Traceback" not in text
+                    assert browser.evaluate(SIDEBAR_LINKS) == expected, (username, page.title)
+                    if username == "admin_krasnokamsk" and page.title == "Пользователи":
+                        time.sleep(0.5)
+                        browser.screenshot(ARTIFACTS / "console-refused-municipal-admin.png")
+                browser.click_text("button", "Выйти")
+                browser.wait_for("document.querySelector('input[type=password]') !== null")
