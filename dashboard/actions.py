@@ -23,6 +23,7 @@ def perform(
     done: str,
     right: Right | None = None,
     toast: bool = True,
+    refusal_key: str | None = None,
 ) -> Result | None:
     """Call `action(session)` and commit, if the login is still live and grants `right`.
 
@@ -30,7 +31,9 @@ def perform(
     to show in place: the queue does, since a toast is a second, late redraw per decision.
 
     A triage refusal becomes a Russian message; any other failure is logged with its
-    traceback and said in Russian, never shown as a traceback.
+    traceback and said in Russian, never shown as a traceback. The message is drawn at the
+    top of the page, or (`refusal_key`) kept in that session-state key for the page to show
+    beside the form the user acted in.
     """
     if auth.allowed(right) is None:
         return None
@@ -40,18 +43,26 @@ def perform(
             db.commit()
         except TriageError as error:
             db.rollback()
-            st.error(refusal_message(error))
+            _refuse(refusal_message(error), refusal_key)
             return None
         except Exception:
             db.rollback()
             log.exception("console action failed")
-            st.error("Действие не выполнено из-за внутренней ошибки. Подробности — в журнале.")
+            _refuse("Действие не выполнено из-за внутренней ошибки. Подробности — в журнале.",
+                    refusal_key)  # fmt: skip
             return None
     if toast:
         st.toast(done)
     else:
         st.session_state[LAST_ACTION] = done
     return result
+
+
+def _refuse(message: str, key: str | None) -> None:
+    if key is None:
+        st.error(message)
+    else:
+        st.session_state[key] = message
 
 
 def refusal_message(error: TriageError) -> str:

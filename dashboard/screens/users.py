@@ -26,6 +26,9 @@ from triage.errors import TriageError
 
 FORM_KEY = "usr_form"  # a counter: a fresh, empty form after each user added
 CONFIRM_KEY = "usr_confirm_off"  # the id of the user whose switching off awaits a «Да»
+# why the last change was refused, said under the section the admin acted in
+EDIT_REFUSED = "usr_refused_edit"
+ADD_REFUSED = "usr_refused_add"
 REGION = "весь регион"
 
 
@@ -42,8 +45,11 @@ if not login.scope.is_regional:
     st.stop()
 
 
-def _as_admin(action: Callable[[Session, str], Any], *, done: str) -> Any:
-    """`action(db, actor)` for the live login, if it is still a regional admin."""
+def _as_admin(
+    action: Callable[[Session, str], Any], *, done: str, refusal_key: str = EDIT_REFUSED
+) -> Any:
+    """`action(db, actor)` for the live login, if it is still a regional admin; a refusal
+    is kept under `refusal_key` for its section to say."""
 
     def checked(db: Session) -> Any:
         live = auth.current_login()
@@ -51,7 +57,7 @@ def _as_admin(action: Callable[[Session, str], Any], *, done: str) -> Any:
             raise NotRegional()
         return action(db, live.username)
 
-    return actions.perform(checked, done=done, right=Right.MANAGE_USERS)
+    return actions.perform(checked, done=done, right=Right.MANAGE_USERS, refusal_key=refusal_key)
 
 
 def _territories(db: Session) -> dict[int, list[int]]:
@@ -78,7 +84,9 @@ def _on_add(form: int) -> None:
         return create_user(db, username=username, password=password, role=role, actor=actor,
                            municipality_ids=places)  # fmt: skip
 
-    if _as_admin(add, done=f"Пользователь {username.strip()} добавлен.") is not None:
+    added = _as_admin(add, done=f"Пользователь {username.strip()} добавлен.",
+                      refusal_key=ADD_REFUSED)  # fmt: skip
+    if added is not None:
         state[FORM_KEY] = form + 1  # a fresh form; a refused one keeps what was typed
 
 
@@ -125,6 +133,7 @@ st.dataframe(
     ],
     hide_index=True,
     width="stretch",
+    column_config={"Территория": st.column_config.TextColumn(width="large")},
 )
 st.caption(
     "Пользователь без муниципалитетов видит весь регион; с муниципалитетами — только их "
@@ -172,6 +181,8 @@ if picked is not None:
                    on_click=_on_active, args=(picked, False))  # fmt: skip
         no.button("Отмена", key=f"usr_off_no_{picked}", on_click=st.session_state.pop,
                   args=(CONFIRM_KEY, None))  # fmt: skip
+if refused := st.session_state.pop(EDIT_REFUSED, None):
+    st.error(refused)
 
 st.subheader("Новый пользователь")
 form = st.session_state.get(FORM_KEY, 0)
@@ -185,3 +196,5 @@ with st.form(f"usr_new_{form}"):
                    format_func=views.municipality_name, placeholder=REGION,
                    key=f"usr_places_{form}")  # fmt: skip
     st.form_submit_button("Добавить пользователя", on_click=_on_add, args=(form,))
+if refused := st.session_state.pop(ADD_REFUSED, None):
+    st.error(refused)

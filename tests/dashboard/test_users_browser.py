@@ -17,6 +17,7 @@ from triage.scope import user_municipality_ids
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
+TOO_SHORT = "Пароль должен быть не короче 8 символов."
 
 
 def _pick_in_multiselect(browser: Browser, label: str, option: str) -> None:
@@ -35,6 +36,15 @@ def _pick_in_multiselect(browser: Browser, label: str, option: str) -> None:
     time.sleep(0.5)
     browser.press("Enter", 13)
     browser.press("Escape", 27)
+
+
+def _top(selector: str, text: str) -> str:
+    """JavaScript: the page-relative top of the first `selector` element showing `text`."""
+    return (
+        f"[...document.querySelectorAll({json.dumps(selector)})]"
+        f".find(e => e.innerText.includes({json.dumps(text)}))"
+        ".getBoundingClientRect().top + window.scrollY"
+    )
 
 
 def _user(engine: Engine, username: str) -> User | None:
@@ -60,8 +70,20 @@ def test_an_admin_adds_a_municipal_user_and_switches_one_off(
         browser.settle()
 
         browser.type_into("input[aria-label='Логин']", "chusovoy")
-        browser.type_into("input[type=password]", "пароль-чусового")
+        browser.type_into("input[type=password]", "123")
         _pick_in_multiselect(browser, "Территория (муниципалитеты)", "Чусовской")
+        browser.settle()
+        browser.mouse_click_text("button", "Добавить пользователя")
+        browser.wait_for_text(TOO_SHORT, timeout=30)
+        browser.settle()
+        # said under the form the admin filled in, where they look, not at the page's top
+        assert browser.evaluate(f"({_top('[data-testid=stAlert]', TOO_SHORT)})") > browser.evaluate(
+            f"({_top('button', 'Добавить пользователя')})"
+        )
+        browser.screenshot(ARTIFACTS / "console-users-short-password.png")
+        assert _user(engine, "chusovoy") is None
+        browser.evaluate("document.querySelector('input[type=password]').select()")
+        browser.type_into("input[type=password]", "пароль-чусового")  # the rest is kept
         browser.settle()
         browser.mouse_click_text("button", "Добавить пользователя")
         deadline = time.monotonic() + 30
