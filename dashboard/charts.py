@@ -60,17 +60,21 @@ def volume_bars(frame: pd.DataFrame, *, order: list[str]) -> alt.Chart:
     )
 
 
-def offline_map(points: pd.DataFrame) -> alt.LayerChart:
+def offline_map(points: pd.DataFrame, *, region: list[tuple[float, float]]) -> alt.LayerChart:
     """Municipalities as circles sized by their signals, each labelled, with a size legend.
-    Drawn by Vega in the browser from the data alone: no tiles, no network."""
-    base = alt.Chart(points).project(type="mercator")
+    Drawn by Vega in the browser from the data alone: no tiles, no network.
+
+    The view is fitted to `region` (the (lat, lon) of every known municipality, padded), not
+    to the circles: one territory's circle stays in its place, not stretched to a corner."""
+    frame = _frame(region or _latlon(points))
+    base = alt.Chart(points).project(type="mercator", fit=frame)
     circles = base.mark_circle(color="#c62828", opacity=0.55, stroke="#7f0000").encode(
         longitude="lon:Q",
         latitude="lat:Q",
         size=alt.Size(
             "Сигналов:Q",
             scale=alt.Scale(range=[60, 2000]),
-            legend=alt.Legend(title="Сигналов", orient="right"),
+            legend=alt.Legend(title="Сигналов", orient="right", format="d", tickMinStep=1),
         ),
         tooltip=["Муниципалитет", "Сигналов"],
     )
@@ -78,6 +82,20 @@ def offline_map(points: pd.DataFrame) -> alt.LayerChart:
         longitude="lon:Q", latitude="lat:Q", text="Подпись:N"
     )
     return (circles + labels).properties(height=520)
+
+
+def _latlon(points: pd.DataFrame) -> list[tuple[float, float]]:
+    return list(zip(points["lat"], points["lon"], strict=True))
+
+
+def _frame(places: list[tuple[float, float]], pad: float = 0.3) -> dict[str, Any]:
+    """The corners of the places' box, `pad` degrees wider: a GeoJSON the projection fits."""
+    lats, lons = [lat for lat, _ in places], [lon for _, lon in places]
+    south, north = min(lats) - pad, max(lats) + pad
+    west, east = min(lons) - pad, max(lons) + pad
+    corners = [[west, south], [west, north], [east, north], [east, south]]
+    return {"type": "Feature", "properties": {}, "geometry": {"type": "MultiPoint",
+            "coordinates": corners}}  # fmt: skip
 
 
 def tile_map(points: pd.DataFrame, *, tile_url: str) -> pdk.Deck:

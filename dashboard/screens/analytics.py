@@ -116,7 +116,8 @@ def _map(places: pd.DataFrame) -> None:
     if tile_url:
         st.pydeck_chart(charts.tile_map(mapped, tile_url=tile_url))
     else:
-        st.altair_chart(charts.offline_map(mapped), width="stretch")
+        region = list(points.values())  # the whole region's frame, even for one territory
+        st.altair_chart(charts.offline_map(mapped, region=region), width="stretch")
     st.caption(
         "Круг — муниципалитет, его площадь растёт с числом сигналов за период; "
         "подпись — муниципалитет и число сигналов."

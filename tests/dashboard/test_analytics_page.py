@@ -4,6 +4,7 @@ import json
 from collections.abc import Callable
 from urllib.parse import unquote
 
+import pyarrow
 import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
@@ -27,6 +28,17 @@ def _places(engine: Engine) -> None:
             place.population = POPULATION[place.name]
             session.add(place)
         session.commit()
+
+
+def _charted_places(app: AppTest) -> set[str]:
+    """The municipalities in the data of the page's charts (the bars and the map)."""
+    places: set[str] = set()
+    for chart in app.get("vega_lite_chart"):
+        for dataset in chart.proto.datasets:  # type: ignore[attr-defined]
+            frame = pyarrow.ipc.open_stream(dataset.data.data).read_pandas()
+            if "Муниципалитет" in frame:
+                places |= set(frame["Муниципалитет"])
+    return places
 
 
 def test_analytics_shows_volumes_topics_rating_and_an_offline_map(
@@ -56,7 +68,9 @@ def test_analytics_shows_volumes_topics_rating_and_an_offline_map(
     the_map = json.loads(charts_drawn[-1])
     assert "mercator" in json.dumps(the_map)
     assert the_map["layer"][0]["encoding"]["size"]["legend"]["title"] == "Сигналов"
+    assert the_map["layer"][0]["encoding"]["size"]["legend"]["format"] == "d"  # whole signals
     assert the_map["layer"][1]["encoding"]["text"]["field"] == "Подпись"
+    assert _charted_places(app) == set(POPULATION)  # a regional user sees every territory
 
 
 def test_a_configured_tile_server_is_the_map_s_base(
@@ -153,3 +167,27 @@ def test_a_municipal_user_s_analytics_cover_only_their_territory(
     rating = app.dataframe[1].value
     assert list(rating["Муниципалитет"]) == ["Краснокамский городской округ"]
     assert app.metric[4].value == "2"  # residents' signals, Chusovoy's one not counted
+    # the charts, the map included, draw the territory's figures only
+    _places(engine)
+    app.run()
+    assert _charted_places(app) == {"Краснокамский городской округ"}
+
+
+def test_one_territory_s_map_is_framed_by_the_whole_region() -> None:
+    """A municipal user's single circle sits in its place inside the region's box (padded),
+    not stretched into a corner of a view fitted to that one point."""
+    import pandas as pd
+
+    point = pd.DataFrame(
+        {"lat": [58.08], "lon": [55.75], "Сигналов": [2], "Муниципалитет": ["Краснокамский"],
+         "Подпись": ["Краснокамский: 2"]}
+    )  # fmt: skip
+    region = [(58.08, 55.75), (58.92, 57.59), (57.43, 56.94)]
+    spec = charts.offline_map(point, region=region).to_dict()
+    corners = spec["layer"][0]["projection"]["fit"]["geometry"]["coordinates"]
+    lons, lats = {lon for lon, _ in corners}, {lat for _, lat in corners}
+    assert (min(lons), max(lons)) == pytest.approx((55.45, 57.89))
+    assert (min(lats), max(lats)) == pytest.approx((57.13, 59.22))
+    alone = charts.offline_map(point, region=[]).to_dict()  # no region: the point, padded
+    corners = alone["layer"][0]["projection"]["fit"]["geometry"]["coordinates"]
+    assert sorted({lon for lon, _ in corners}) == pytest.approx([55.45, 56.05])

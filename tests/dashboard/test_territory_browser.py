@@ -77,3 +77,40 @@ def test_a_municipal_admin_files_into_their_territory_and_changes_no_regional_se
             browser.settle()
             browser.screenshot(ARTIFACTS / f"console-territory-{address}.png")
             assert hidden not in browser.text()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_a_municipal_moderator_s_analytics_show_their_territory_only(
+    console: str, engine: Engine, tmp_path: Path
+) -> None:
+    with Session(engine) as session:
+        places = list(session.exec(select(Municipality)))
+        for place in places:  # a point each, so the map draws them
+            place.latitude, place.longitude = (
+                (58.08, 55.75) if place.name == PLACE else (58.3, 57.8)
+            )
+            session.add(place)
+        session.commit()
+        place_id = next(p.id for p in places if p.name == PLACE)
+        create_user(session, username="krasnokamsk", password=PASSWORD, role="moderator",
+                    municipality_ids=[place_id or 0])  # fmt: skip
+    ARTIFACTS.mkdir(exist_ok=True)
+    with chromium(tmp_path / "profile") as browser:
+        browser.open(f"{console}analytics")
+        browser.wait_for("document.querySelector('input[type=password]') !== null", timeout=60)
+        browser.type_into("input[aria-label='Логин']", "krasnokamsk")
+        browser.type_into("input[type=password]", PASSWORD)
+        browser.click_text("button", "Войти")
+        browser.wait_for_text(f"Данные только по вашей территории: {PLACE}.", timeout=60)
+        browser.settle()
+        time.sleep(1)  # the charts draw after the run
+        browser.screenshot(ARTIFACTS / "console-territory-analytics.png")
+        browser.evaluate(
+            "document.querySelectorAll('[data-testid=stMain], section')"
+            ".forEach(e => e.scrollTo(0, e.scrollHeight))"
+        )
+        time.sleep(1)
+        browser.screenshot(ARTIFACTS / "console-territory-analytics-map.png")
+        text = browser.text()
+        assert "Traceback" not in text and "Чусов" not in text
