@@ -1,8 +1,8 @@
-"""The sidebar of a signed-in user: who, the deadlines counter, logout."""
+"""The sidebar of a signed-in user: who, their territory, the deadlines counter, logout."""
 
 import streamlit as st
 
-from dashboard import auth, resources
+from dashboard import auth, resources, views
 from dashboard.text import escape_markdown
 from models.clock import now
 from triage.accounts import Right, has_right
@@ -28,6 +28,9 @@ def show(login: auth.Login) -> None:
     with st.sidebar:
         name = escape_markdown(login.username)
         st.caption(f"{name} · {auth.ROLE_NAMES.get(login.role, login.role)}")
+        if login.scope.municipality_ids is not None:  # names from cached reference data
+            places = sorted(views.municipality_name(i) for i in login.scope.municipality_ids)
+            st.caption(f"Территория: {escape_markdown(', '.join(places))}")
         if has_right(login.role, Right.VIEW_REPORTS):
             _deadlines(_counts(resources.settings().database_url, login.scope))
         st.button("Выйти", on_click=auth.sign_out, key="sign_out")

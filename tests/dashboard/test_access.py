@@ -70,6 +70,8 @@ def test_navigation_offers_only_the_pages_of_the_role(
                         municipality_ids=[place.id or 0])  # fmt: skip
     app = signed_in(username)
     assert app.session_state["otklik_login"].role == role
+    said = [c.value for c in app.sidebar.caption]
+    assert ("Территория: Пермский городской округ" in said) == territory, said
     for page in PAGES:
         if refusal(page, role=role, scope=scope) is None:
             app.switch_page(page.path).run()

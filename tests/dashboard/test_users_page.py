@@ -60,6 +60,10 @@ def test_the_list_shows_roles_states_and_territories_in_russian(
     assert table.loc["operator", "Территория"] == "Кунгурский муниципальный округ"
     assert table.loc["admin", "Территория"] == "весь регион"
     assert set(table["Активен"]) == {"да"}
+    assert table.loc["admin", "Последний вход"] != "—"  # signed in just now
+    assert table.loc["operator", "Последний вход"] == "—"  # never
+    shown = table.to_string() + texts(app)
+    assert "$argon2" not in shown and _user(engine, "admin").password_hash not in shown
 
 
 def test_an_admin_adds_a_user_with_a_territory(
