@@ -71,6 +71,9 @@ def kursk(lemmatizer: Lemmatizer) -> Iterator[MunicipalityResolver]:
         # a route whose ends both lie in one town is a problem in that town
         ("автобус Льгов — Льгов опять не пришёл", "город Льгов", "a route inside"),
         ("автобус Курск — Льгов опять не пришёл", None, "named only"),
+        # …also when the other end is a numbered part of the town (a station)
+        ("поставьте на маршрут Льгов (АС)-Льгов-1 автобус побольше", "город Льгов", "a route"),
+        ("поставьте на маршрут Льгов (АС)-Курск-1 автобус побольше", None, "named only"),
     ],
 )
 def test_village_and_reference_rules(
