@@ -79,8 +79,13 @@ def chained(rows: Sequence[dict[str, str]], key: Callable[[dict[str, str]], str]
 
 
 def through_product(
-    rows: Sequence[dict[str, str]], lemmatizer: Lemmatizer, *, topics: bool = True
+    rows: Sequence[dict[str, str]],
+    lemmatizer: Lemmatizer,
+    *,
+    topics: bool = True,
+    why: dict[int, dict[str, object]] | None = None,
 ) -> list[int]:
+    """Incident label of each row; `why`, when given, receives each row's join reason."""
     parser = AddressParser(lemmatizer)
     with tempfile.TemporaryDirectory() as scratch:
         engine = create_engine(f"sqlite:///{Path(scratch) / 'grouping.db'}")
@@ -92,6 +97,15 @@ def through_product(
             links = dict(
                 session.execute(select(IncidentPost.post_id, IncidentPost.incident_id)).all()
             )  # type: ignore[arg-type]
+            if why is not None:
+                reasons = dict(
+                    session.execute(select(IncidentPost.post_id, IncidentPost.reason)).all()
+                )
+                keys = dict(
+                    session.execute(select(Annotation.post_id, Annotation.address_key)).all()
+                )
+                for n, post_id in enumerate(ids):
+                    why[n] = {**(reasons.get(post_id) or {}), "key": keys.get(post_id)}
         engine.dispose()
     return [links.get(post_id, -post_id) for post_id in ids]
 
@@ -125,6 +139,65 @@ def _store(
         ids.append(post.id or 0)
     session.commit()
     return ids
+
+
+def false_joins(
+    rows: Sequence[dict[str, str]],
+    truth: list[int],
+    guess: list[int],
+    why: dict[int, dict[str, object]],
+    *,
+    show: int = 0,
+) -> dict[str, object]:
+    """Error analysis: every pair the product joined that the truth keeps apart, by kind —
+    what the two appeals share (portal address, reason, category) and the rule that brought
+    the later one in; and the posts whose join brought no true partner at all."""
+    members: dict[int, list[int]] = defaultdict(list)
+    for i, label in enumerate(guess):
+        members[label].append(i)
+    pairs: dict[str, int] = defaultdict(int)
+    wrong_posts: dict[str, int] = defaultdict(int)
+    shown = 0
+    for group in members.values():
+        group.sort(key=lambda i: _time(rows[i]))
+        for k, later in enumerate(group):
+            earlier = group[:k]
+            if not earlier:
+                continue
+            partners = [i for i in earlier if truth[i] == truth[later]]
+            rule = str(why.get(later, {}).get("rule"))
+            for i in earlier:
+                if truth[i] != truth[later]:
+                    pairs[f"{rule}: {_pair_kind(rows[i], rows[later])}"] += 1
+            if not partners:
+                closest = earlier[-1]
+                kind = f"{rule}: {_pair_kind(rows[closest], rows[later])}"
+                wrong_posts[kind] += 1
+                if shown < show:
+                    shown += 1
+                    print("FALSE JOIN", kind, why.get(later))
+                    for i in (closest, later):
+                        print("   ", rows[i]["created_dt"], "|", rows[i]["address"], "|",
+                              rows[i]["reason"], "|", why.get(i, {}).get("key"), "|",
+                              rows[i]["text"][:90].replace("\n", " "))  # fmt: skip
+    return {
+        "false_pairs_by_kind": dict(sorted(pairs.items(), key=lambda kv: -kv[1])),
+        "posts_joined_with_no_true_partner_by_kind": dict(
+            sorted(wrong_posts.items(), key=lambda kv: -kv[1])
+        ),
+    }
+
+
+def _pair_kind(a: dict[str, str], b: dict[str, str]) -> str:
+    address = "same address" if a["address"] == b["address"] else "other address"
+    if a["reason"] == b["reason"]:
+        problem = "same reason"
+    elif a["category"] == b["category"]:
+        problem = "other reason, same category"
+    else:
+        problem = "other category"
+    late = _time(b) - _time(a) > WINDOW
+    return f"{address}, {problem}" + (", over 72 h apart" if late else "")
 
 
 def pairwise(truth: list[int], guess: list[int]) -> dict[str, float]:
@@ -165,12 +238,17 @@ def main() -> None:
         "--no-topics", action="store_true",
         help="annotate the category only: grouping by address, category and text alone",
     )  # fmt: skip
+    parser.add_argument(
+        "--false-joins", type=int, default=None, metavar="N",
+        help="error analysis: count the false joins by kind and print N of them",
+    )  # fmt: skip
     args = parser.parse_args()
     rows = load(args.rows)
     truth = chained(rows, lambda r: f"{r['address']}|{r['reason']}")
     baseline = chained(rows, lambda r: r["address"])
     started = time.perf_counter()
-    product = through_product(rows, Lemmatizer(), topics=not args.no_topics)
+    why: dict[int, dict[str, object]] = {}
+    product = through_product(rows, Lemmatizer(), topics=not args.no_topics, why=why)
     seconds = time.perf_counter() - started
     report = {
         "appeals": len(rows),
@@ -186,6 +264,8 @@ def main() -> None:
                                    "bcubed": bcubed(truth, baseline)},
         "seconds_through_the_product": round(seconds, 1),
     }  # fmt: skip
+    if args.false_joins is not None:
+        report["false_joins"] = false_joins(rows, truth, product, why, show=args.false_joins)
     print(json.dumps(report, ensure_ascii=False, indent=2))
 
 

@@ -14,6 +14,9 @@ class NoticeKind(StrEnum):
     CREATED = "report_created"
     SOON_DUE = "report_soon_due"
     OVERDUE = "report_overdue"
+    # The ЦУР closed the report because its incident emptied (`triage.emptied`).
+    WITHDRAWN = "report_withdrawn"
+    CLOSED_DUPLICATE = "report_closed_duplicate"
 
 
 class Channel(StrEnum):

@@ -16,7 +16,7 @@ MAX_HOUSE = 999  # a Russian street rarely runs past a few hundred; 0 and 4 digi
 _CUE = (
     r"(?:ул(?:\.|\b)|улиц[аеуы]|пр-кт|пр-т|просп\.|пр\.|проспект[аеу]?|пер\.|переул(?:ок|ке|ка)|"
     r"б-р|бул\.|бульвар[аеу]?|ш\.|шоссе|наб\.|набережн(?:ая|ой|ую)|пл\.|площад[ьи]|"
-    r"тракт[аеу]?|проезд[аеу]?)"
+    r"тракт[аеу]?|проезд[аеу]?|аллея|аллее|территория)"
 )
 _WORD = r"[А-ЯЁ][а-яё]+(?:-[А-ЯЁа-яё][а-яё]+)?"
 _NAME = (
@@ -41,6 +41,13 @@ NAME_THEN_CUE = re.compile(
     rf"(?P<name>(?:\d{{1,2}}-?[йяе]\s+)?{_WORD})\s+(?:улиц[аеуы]|проспект[аеу]?|переул(?:ок|ке|ка)|"
     rf"бульвар[аеу]?|шоссе|набережн(?:ая|ой|ую)|площад[ьи]|дорог[аеиу]|проезд[аеу]?|"
     rf"алле[яиюе]|тупик[аеу]?)\b"
+    rf"(?:\s*,?\s*(?:{_HOUSE_CUE}\s*)?(?P<h>\d{{1,5}})(?![\d\w]|\s*(?:год|лет|руб|час|человек))"
+    rf"{_PARTS})?"
+)
+# «18-я линия В.О., дом 21», «Кадетская линия, д. 3»: Vasilievsky Island's lines (the word
+# «линия» stays in the key: «18 линия 21»)
+LINE = re.compile(
+    rf"(?<![\w-])(?P<name>(?:\d{{1,2}}-?[яй]|{_WORD})\s+лини[яиеюй])(?:\s*,?\s*В\.\s*О\.)?"
     rf"(?:\s*,?\s*(?:{_HOUSE_CUE}\s*)?(?P<h>\d{{1,5}})(?![\d\w]|\s*(?:год|лет|руб|час|человек))"
     rf"{_PARTS})?"
 )
@@ -112,6 +119,13 @@ class AddressParser:
             street = self.street_key(match.group("name"))
             house, problem = _house(match.group("h"), match.group(3), *match.groups()[3:6])
             out.append((match.start(), match.end(), Address(street, house, match.group(0).strip(),
+                                                            problem)))  # fmt: skip
+        for match in LINE.finditer(text):
+            if any(s <= match.start() < e for s, e, _ in out):
+                continue
+            street = self.street_key(match.group("name"))
+            house, problem = _house(match.group("h"), None, *match.groups()[2:5])
+            out.append((match.start(), match.end(), Address(street, house, match.group(0),
                                                             problem)))  # fmt: skip
         for match in NAME_THEN_CUE.finditer(text):
             if any(s <= match.start() < e for s, e, _ in out):

@@ -161,6 +161,10 @@ class MunicipalityResolver:
         """«маршрут Льгов (АС)-Льгов-1»: a route whose every named end lies in one
         municipality is a problem there, not a reference to somewhere else."""
         routes = [m for m in matches if self._reference(text, m) == "route or origin"]
+        if len(routes) == 1 == len(matches) and self._to_own_part(text, routes[0]):
+            found = self._from_gazetteer(text, matches=routes)
+            why = f"a route inside one place: «{routes[0].span}» to its own part"
+            return Resolution(**{**found.__dict__, "why": why}) if found else None
         if len(routes) < 2 or len(routes) != len(matches):
             return None
         if len({m.pattern.municipality_id for m in routes}) != 1:
@@ -174,6 +178,14 @@ class MunicipalityResolver:
             if found
             else None
         )
+
+    @staticmethod
+    def _to_own_part(text: str, match: Match) -> bool:
+        """«Льгов (АС)-Льгов-1»: the route's other end is a numbered part of the same town
+        (a station, a district), which the tokenizer reads as one word."""
+        after = text[match.stop :][:40]
+        own = rf"\s*(?:\([^)]{{0,20}}\)\s*)?[-–—]\s*{re.escape(match.span)}\s*-\s*\d"
+        return re.match(own, after) is not None
 
     def _uncued_village(self, text: str) -> Resolution | None:
         """«к бабушке в Иванчиково», «в Верхнем Гуторово»: a capitalised name after a

@@ -28,6 +28,7 @@ from sqlmodel import Session
 from models.agency import Agency
 from models.clock import now
 from models.notification import Channel, DeliveryStatus, Notification
+from triage.export_labels import STATUS_NAMES
 from triage.notifications import pending_notifications
 
 SIGNATURE_HEADER = "X-Otklik-Signature"
@@ -36,6 +37,8 @@ SUBJECTS = {
     "report_created": "Новое обращение №{report_id}",
     "report_soon_due": "Срок обращения №{report_id} скоро истекает",
     "report_overdue": "Обращение №{report_id} просрочено",
+    "report_withdrawn": "Обращение №{report_id} отозвано",
+    "report_closed_duplicate": "Обращение №{report_id} закрыто как дубликат",
 }
 
 
@@ -143,8 +146,9 @@ def email_message(outgoing: Outgoing, *, sender: str) -> EmailMessage:
         f"Обращение №{payload.get('report_id')}: {payload.get('title') or '—'}",
         f"Адрес: {payload.get('address') or '—'}",
         f"Исполнитель: {payload.get('agency') or '—'}",
-        f"Статус: {payload.get('status')}",
+        f"Статус: {STATUS_NAMES.get(str(payload.get('status')), payload.get('status'))}",
         f"Срок: {payload.get('due_at') or '—'}",
+        *([f"Причина: {payload['reason']}"] if payload.get("reason") else []),
         f"Событие: {outgoing.event_id}",
     ]
     message.set_content("\n".join(lines))

@@ -30,11 +30,19 @@ def keys(value: str | None) -> list[str]:
 
 def same_place(left: str | None, right: str | None) -> bool | None:
     """True when an address of one side is the other's (a house missing on a side still
-    matches its street); False when both name addresses and none match; None when either
-    names none."""
+    matches its street); False when both name addresses and none match — when both name a
+    building, only the same building matches; None when either names none."""
     left_keys, right_keys = keys(left), keys(right)
     if not left_keys or not right_keys:
         return None
+    left_houses, right_houses = (
+        [k for k in left_keys if _house(k)],
+        [k for k in right_keys if _house(k)],
+    )
+    if left_houses and right_houses:
+        # both sides name a building: the buildings decide, not a street named in passing
+        # («…Маяковского, 1/96; ресторан на Невском» is not «Невский, 102»)
+        return bool(set(left_houses) & set(right_houses))
     return any(_compatible(a, b) for a in left_keys for b in right_keys)
 
 

@@ -12,7 +12,10 @@ What a ЦУР expects of the report, by why the incident emptied:
   withdrawn problem, or is working on a duplicate) is left open for the operator: it stays
   with the closed incident, or moves with the posts, and the audit log says why.
 
-Every step is audited and bumps the report's version.
+Every step is audited (with the reason in Russian, as the agency reads it) and bumps the
+report's version. A report closed that way is a change the agency must hear of: its e-mail
+and webhook get a `report_withdrawn` / `report_closed_duplicate` notification through the
+outbox (`triage.notifications`), carrying the same reason.
 """
 
 from sqlalchemy import select
@@ -20,15 +23,30 @@ from sqlmodel import Session
 
 from models.clock import now
 from models.incident import Incident, IncidentStatus
+from models.notification import NoticeKind
 from models.report import Report, ReportStatus
 from triage.audit import record_event
 from triage.calendar import WorkCalendar
 from triage.lifecycle import apply_transition, can_transition
+from triage.notifications import record_report_notice
 from triage.reports import CLOSED_STATUSES
 
 # Why a report left its incident, for the audit log and the console's sentences.
 NOT_SIGNALS = "not_signals"
 POSTS_MOVED = "posts_moved"
+# The reasons, in Russian: the audit log and the agency's notification say the same.
+NOT_SIGNALS_REASON = (
+    "Обращение отозвано: в его инциденте не осталось постов — модератор признал их не сигналами."
+)
+LEFT_OPEN_REASON = (
+    "В инциденте не осталось постов: модератор признал их не сигналами. Исполнитель уже "
+    "работает с обращением, поэтому оно оставлено оператору."
+)
+DUPLICATE_REASON = (
+    "Обращение закрыто как дубликат обращения №{report}: посты перенесены в инцидент №{incident}."
+)
+MOVED_REASON = "Посты перенесены в этот инцидент, обращение — вслед за ними."
+ALSO_THERE = " Там есть и обращение №{report}: решает оператор."
 
 
 def close_if_empty(
@@ -74,12 +92,11 @@ def open_reports(session: Session, *, incident_id: int) -> list[Report]:
 def _withdraw(
     session: Session, report: Report, *, actor: str, user_id: int | None, calendar: WorkCalendar
 ) -> None:
-    reason = "its incident has no posts left: they were not signals"
     if not can_transition(report.status, ReportStatus.WITHDRAWN):
-        _left_open(session, report, actor=actor, user_id=user_id, reason=reason)
+        _left_open(session, report, actor=actor, user_id=user_id, reason=LEFT_OPEN_REASON)
         return
     _close(session, report, ReportStatus.WITHDRAWN, actor=actor, user_id=user_id,
-           calendar=calendar, reason=reason)  # fmt: skip
+           calendar=calendar, reason=NOT_SIGNALS_REASON)  # fmt: skip
 
 
 def _follow(
@@ -94,7 +111,7 @@ def _follow(
     """The report goes with its posts: into `target`, or closed as a duplicate of its report."""
     existing = [r for r in open_reports(session, incident_id=target.id or 0) if r.id != report.id]
     if existing and can_transition(report.status, ReportStatus.DUPLICATE):
-        reason = f"its posts moved to incident {target.id}, which has report {existing[0].id}"
+        reason = DUPLICATE_REASON.format(incident=target.id, report=existing[0].id)
         _close(session, report, ReportStatus.DUPLICATE, actor=actor, user_id=user_id,
                calendar=calendar, reason=reason, duplicate_of=existing[0].id,
                target_incident_id=target.id)  # fmt: skip
@@ -108,10 +125,10 @@ def _follow(
         target.status = IncidentStatus.REPORTED
         session.add(target)
     after: dict[str, object] = {"incident_id": target.id, "cause": POSTS_MOVED,
-                                "reason": "its posts moved to this incident"}  # fmt: skip
+                                "reason": MOVED_REASON}  # fmt: skip
     if existing:
         after["other_report_id"] = existing[0].id
-        after["reason"] += f"; it also has report {existing[0].id}: the operator decides"
+        after["reason"] += ALSO_THERE.format(report=existing[0].id)
     record_event(session, actor=actor, user_id=user_id, entity_type="report",
                  entity_id=report.id or 0, action="move", before={"incident_id": source_id},
                  after=after)  # fmt: skip
@@ -140,6 +157,8 @@ def _close(
     record_event(session, actor=actor, user_id=user_id, entity_type="report",
                  entity_id=report.id or 0, action="close_with_incident", before=None,
                  after=after)  # fmt: skip
+    kind = NoticeKind.WITHDRAWN if status == ReportStatus.WITHDRAWN else NoticeKind.CLOSED_DUPLICATE
+    record_report_notice(session, report=report, kind=kind, reason=reason)
 
 
 def _left_open(
@@ -148,5 +167,5 @@ def _left_open(
     record_event(session, actor=actor, user_id=user_id, entity_type="report",
                  entity_id=report.id or 0, action="incident_emptied", before=None,
                  after={"status": report.status, "cause": NOT_SIGNALS, "reason": reason,
-                        "left_open": f"a report in status {report.status} is the operator's"}
+                        "left_open": "оставлено оператору"}
                  )  # fmt: skip

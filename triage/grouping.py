@@ -49,6 +49,11 @@ def find_match(
     places = {incident.id: _place(address, incident) for incident in candidates}
     members = _members(session, [i for i, place in places.items() if place is not False], post)
     for incident in candidates:
+        if places[incident.id] is None and not incident.address:
+            # its first post named no address: the addresses of its other posts place it
+            known = "; ".join(key for _, _, key in members.get(incident.id, []) if key)
+            places[incident.id] = same_place(address, known or None)
+    for incident in candidates:
         if _other_problem_same_house(annotation, incident):
             continue
         match = _score(
@@ -161,7 +166,8 @@ def _place(address: str | None, incident: Any) -> bool | None:
 
 
 def _members(session: Session, incident_ids: list[int], post: Post) -> dict[int, list[Any]]:
-    """The latest `MEMBERS_COMPARED` posts (id, text) of each incident, in one query."""
+    """The latest `MEMBERS_COMPARED` posts (id, text, address key) of each incident, in one
+    query."""
     if not incident_ids:
         return {}
     rank = (
@@ -173,19 +179,23 @@ def _members(session: Session, incident_ids: list[int], post: Post) -> dict[int,
         .label("rank")
     )
     ranked = (
-        select(IncidentPost.incident_id, Post.id, Post.text, rank)
+        select(IncidentPost.incident_id, Post.id, Post.text, Annotation.address_key, rank)
         .join(Post, Post.id == IncidentPost.post_id)
+        .outerjoin(
+            Annotation,
+            and_(Annotation.post_id == Post.id, Annotation.is_current.is_(True)),  # type: ignore[attr-defined]
+        )
         .where(IncidentPost.incident_id.in_(incident_ids), Post.id != post.id)  # type: ignore[attr-defined]
         .subquery()
     )
     rows = session.execute(
-        select(ranked.c.incident_id, ranked.c.id, ranked.c.text).where(
+        select(ranked.c.incident_id, ranked.c.id, ranked.c.text, ranked.c.address_key).where(
             ranked.c.rank <= MEMBERS_COMPARED
         )
     ).all()
     members: dict[int, list[Any]] = {}
-    for incident_id, post_id, text in rows:
-        members.setdefault(incident_id, []).append((post_id, text))
+    for incident_id, post_id, text, key in rows:
+        members.setdefault(incident_id, []).append((post_id, text, key))
     return members
 
 
@@ -201,7 +211,7 @@ def _score(
     if place is False or not members:
         return None
     cosine, closest = max(
-        (text_similarity(post.text, text, lemmatize), pid) for pid, text in members
+        (text_similarity(post.text, text, lemmatize), pid) for pid, text, _ in members
     )
     score = cosine + (ADDRESS_BONUS if place else 0.0)
     reason = {

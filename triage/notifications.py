@@ -3,7 +3,9 @@
 A report's agency (its e-mail and its webhook) and the operators responsible for its
 territory (active operators with an e-mail whose scope covers the report's municipality;
 regional operators cover every one) are told when the report is created, when its deadline
-is near and when it is overdue. Each event gets one id, the same for all its recipients, so
+is near and when it is overdue; the agency (not the operators, who made the change) when the
+ЦУР closes the report because its incident emptied (withdrawn, or a duplicate), with the
+reason in Russian. Each event gets one id, the same for all its recipients, so
 a receiver can dedupe; the outbox keeps one row per (event, channel, recipient), so an event
 recorded twice (the SLA check runs every few minutes) is delivered once. Delivery itself is
 the composition root's (`otklik/notify.py`).
@@ -22,20 +24,26 @@ from models.user import Role, User
 from triage.audit import snapshot
 from triage.scope import user_scope
 
+CLOSING_KINDS = frozenset({NoticeKind.WITHDRAWN, NoticeKind.CLOSED_DUPLICATE})
+
 
 def record_report_notice(
-    session: Session, *, report: Report, kind: NoticeKind
+    session: Session, *, report: Report, kind: NoticeKind, reason: str | None = None
 ) -> list[Notification]:
-    """Add the outbox rows of one event about `report` (those not recorded yet). Caller commits."""
+    """Add the outbox rows of one event about `report` (those not recorded yet); `reason` is
+    the Russian sentence a closing event carries. Caller commits."""
     event_id = notice_event_id(report, kind)
     agency = session.get(Agency, report.agency_id) if report.agency_id else None
     payload = _payload(session, report=report, kind=kind, event_id=event_id, agency=agency)
+    if reason:
+        payload["reason"] = reason
     statement = select(Notification.channel, Notification.recipient).where(
         Notification.event_id == event_id
     )
     known = {(channel, recipient) for channel, recipient in session.execute(statement)}
     added = []
-    for channel, recipient in recipients(session, report=report, agency=agency):
+    told = recipients(session, report=report, agency=agency, operators=kind not in CLOSING_KINDS)
+    for channel, recipient in told:
         if (channel, recipient) in known:
             continue
         known.add((channel, recipient))
@@ -70,14 +78,16 @@ def record_deadline_notices(
 
 
 def notice_event_id(report: Report, kind: NoticeKind) -> str:
-    """One id per event: a report is created once, but a reopened one has a new deadline."""
-    moment = report.created_at if kind == NoticeKind.CREATED else report.due_at
+    """One id per event: a report is created once, but a reopened one has a new deadline (and
+    may be closed again: a closing event is stamped with the change's time)."""
+    moment = {NoticeKind.CREATED: report.created_at, NoticeKind.SOON_DUE: report.due_at,
+              NoticeKind.OVERDUE: report.due_at}.get(kind, report.updated_at)  # fmt: skip
     stamp = moment.strftime("%Y%m%dT%H%M%S") if moment else "none"
     return f"report-{report.id}-{kind}-{stamp}"
 
 
 def recipients(
-    session: Session, *, report: Report, agency: Agency | None
+    session: Session, *, report: Report, agency: Agency | None, operators: bool = True
 ) -> list[tuple[Channel, str]]:
     found: list[tuple[Channel, str]] = []
     if agency is not None and agency.active:
@@ -85,6 +95,8 @@ def recipients(
             found.append((Channel.EMAIL, agency.email))
         if agency.webhook_url:
             found.append((Channel.WEBHOOK, agency.webhook_url))
+    if not operators:
+        return found
     for user in responsible_operators(session, municipality_id=report.municipality_id):
         found.append((Channel.EMAIL, user.email or ""))
     return found

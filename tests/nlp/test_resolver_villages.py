@@ -20,6 +20,7 @@ DISTRICTS = {
     "Курский муниципальный район": (None, ["Рышковский", "Полевской", "Ворошневский"]),
     "Железногорский муниципальный район": (None, ["Рышковский", "Волковский"]),
     "Льговский муниципальный район": (None, ["Иванчиковский", "Марицкий"]),
+    "Обоянский муниципальный район": (None, ["Быкановский"]),
 }
 
 
@@ -63,6 +64,13 @@ def kursk(lemmatizer: Lemmatizer) -> Iterator[MunicipalityResolver]:
             "Курский",
             "gazetteer",
         ),
+        # a village the gazetteer lacks, named with its district in any case form
+        ("жители с. Рудавец Обоянского района остались без воды", "Обоянский", "gazetteer"),
+        ("В Обоянском районе, в селе Рудавец нет воды", "Обоянский", "gazetteer"),
+        ("прошу помочь жителям деревни Кашары Курского района", "Курский", "gazetteer"),
+        ("в д. Кашара Курского р-на нет света, жители ездят в Курск", "Курский", "gazetteer"),
+        # …and the district picks which of two shared village stems is meant
+        ("в с.Рышково Курского района нет дороги", "Курский", "gazetteer"),
         # a district's power network is the district's
         ("начальник Льговского РЭС не реагирует, сидим без света", "Льговский", "gazetteer"),
         # a comparison names no place
@@ -71,6 +79,9 @@ def kursk(lemmatizer: Lemmatizer) -> Iterator[MunicipalityResolver]:
         # a route whose ends both lie in one town is a problem in that town
         ("автобус Льгов — Льгов опять не пришёл", "город Льгов", "a route inside"),
         ("автобус Курск — Льгов опять не пришёл", None, "named only"),
+        # …also when the other end is a numbered part of the town (a station)
+        ("поставьте на маршрут Льгов (АС)-Льгов-1 автобус побольше", "город Льгов", "a route"),
+        ("поставьте на маршрут Льгов (АС)-Курск-1 автобус побольше", None, "named only"),
     ],
 )
 def test_village_and_reference_rules(

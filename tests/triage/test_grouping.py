@@ -10,6 +10,7 @@ from models.clock import frozen_at
 from models.incident import Incident, IncidentPost
 from models.post import Post, ReviewStatus
 from tests.triage import factories as f
+from triage.address import same_place
 from triage.stage import triage_posts
 from triage.thresholds import Thresholds
 
@@ -230,3 +231,43 @@ def test_urgent_posts_get_higher_priority(session: Session, text: str, urgent: b
     calm_priority = session.get_one(Post, calm).priority
     other_priority = session.get_one(Post, other).priority
     assert (other_priority > calm_priority + 2) is urgent
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "same"),
+    [
+        ("ленин 5", "ленин 5", True),
+        ("ленин 5", "ленин", True),  # a house missing on one side still matches its street
+        ("ленин 5", "ленин 7", False),
+        # both name a building: a street named in passing does not make them one place
+        ("маяковский 1/96лита; невский", "невский 102лита", False),
+        ("маяковский 1/96лита; невский 102лита", "невский 102лита", True),
+        ("невский", "невский 102лита", True),
+        (None, "невский 102лита", None),
+    ],
+)
+def test_same_place_is_decided_by_buildings_when_both_name_one(
+    left: str | None, right: str | None, same: bool | None
+) -> None:
+    assert same_place(left, right) is same
+
+
+def test_an_incident_without_an_address_is_placed_by_its_other_posts(
+    session: Session, lemmatize: Callable[[str], str] | None
+) -> None:
+    perm, _, vk, tg = _setup(session)
+    text = "Облупилась краска на фасаде дома, просьба покрасить фасад"
+    vague = f.annotated_post(session, source_id=vk, municipality_id=perm, text=text)
+    at_five = f.annotated_post(session, source_id=tg, municipality_id=perm,
+                               published_at=f.MONDAY + timedelta(hours=1),
+                               text="Окуловская улица, дом 5. " + text)  # fmt: skip
+    at_twenty = f.annotated_post(session, source_id=vk, municipality_id=perm,
+                                 published_at=f.MONDAY + timedelta(hours=2),
+                                 text="улица Шишкова, дом 20. " + text)  # fmt: skip
+    session.commit()
+
+    triage_posts(session, post_ids=[vague, at_five, at_twenty], thresholds=T, lemmatize=lemmatize)
+
+    # the vague post and the first house may be one problem; the second house is another
+    assert _incident_of(session, vague) == _incident_of(session, at_five)
+    assert _incident_of(session, at_twenty) != _incident_of(session, at_five)

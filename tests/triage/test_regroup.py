@@ -244,7 +244,7 @@ def test_not_a_signal_withdraws_the_open_report_of_the_incident_it_empties(
     assert report.version > version
     assert incident.status == IncidentStatus.CLOSED
     (why,) = _reasons(session, report.id or 0, "close_with_incident")
-    assert why["status"] == ReportStatus.WITHDRAWN and "not signals" in str(why["reason"])
+    assert why["status"] == ReportStatus.WITHDRAWN and "не сигнал" in str(why["reason"])
     assert "status:withdrawn" in _actions(session, "report", report.id or 0)
 
 
@@ -260,7 +260,7 @@ def test_an_answered_report_is_left_to_the_operator_with_the_reason(session: Ses
     session.refresh(report)
     assert report.status == ReportStatus.ANSWERED
     (note,) = _reasons(session, report.id or 0, "incident_emptied")
-    assert "operator" in str(note["left_open"])
+    assert "оператору" in str(note["left_open"]) and "не сигнал" in str(note["reason"])
 
 
 def _two_incidents(session: Session) -> tuple[int, int]:
@@ -337,7 +337,7 @@ def test_a_duplicate_the_agency_works_on_moves_and_the_operator_decides(
     assert ours.status == ReportStatus.IN_PROGRESS  # no duplicate from «в работе»
     assert ours.incident_id == _incident(session, outage).id
     (moved,) = _reasons(session, ours.id or 0, "move")
-    assert f"report {kept.id}" in str(moved["reason"])
+    assert f"обращение №{kept.id}" in str(moved["reason"])
 
 
 def test_a_moderator_moving_the_last_post_closes_the_incident_and_moves_its_report(
