@@ -4,7 +4,9 @@
                                                             # data/social_categories.npz
     .venv/bin/python -m benchmarks.social_signal evaluate   # CV, leave-one-file-out, baseline
     .venv/bin/python -m benchmarks.social_signal load       # moderator load on whole crawls
-                                                            # (--model: another model file)
+                                                            # (--model: another model file;
+                                                            # --out-of-fold: labelled rows
+                                                            # decided by the CV folds)
 
 Reads the hand-labelled rows of ../shared/data/social (benchmarks/labels/*.csv: file, row,
 signal, category, kind) in place. The authored seed examples (data/seed_examples.csv, the
@@ -433,11 +435,31 @@ def leave_one_file_out(trainer: Trainer, real: np.ndarray) -> dict[str, object]:
     return out
 
 
-def moderator_load(shared: Path, lemmatizer: Lemmatizer, model_path: Path) -> dict[str, object]:
+def out_of_fold_decisions(trainer: Trainer) -> dict[str, dict[int, bool]]:
+    """file -> row -> the product's decision on each labelled row by a model that did not
+    see it (the 5 folds of `evaluate`)."""
+    out: dict[str, dict[int, bool]] = {}
+    rows = np.arange(len(trainer.items))
+    folds = StratifiedKFold(5, shuffle=True, random_state=1)
+    for train, test in folds.split(rows, trainer.y.astype(bool)):
+        passed = trainer.decide(trainer.fit(rows[train]), rows[test])
+        for i, flag in zip(test, passed, strict=True):
+            item = trainer.items[i]
+            out.setdefault(item.file, {})[item.row] = bool(flag)
+    return out
+
+
+def moderator_load(
+    shared: Path,
+    lemmatizer: Lemmatizer,
+    model_path: Path,
+    held_out: dict[str, dict[int, bool]] | None = None,
+) -> dict[str, object]:
     """The share of whole real crawls (every row, labelled or not) that passes the filter:
     the model at its thresholds after the structure's verdicts, and what the passed rows are
     by the hand labels (signal, noise, not labelled). The labelled rows were in the shipped
-    model's training sample."""
+    model's training sample; `held_out` (`out_of_fold_decisions`) decides them instead as a
+    model that never saw them would ("to_review_out_of_fold")."""
     model = load_social_model(model_path)
     roles = _community_roles()
     labels = _label_values()
@@ -450,7 +472,7 @@ def moderator_load(shared: Path, lemmatizer: Lemmatizer, model_path: Path) -> di
                                for r in shared_rows(shared, "moscow_tg_moskvach")],
     }  # fmt: skip
     out: dict[str, object] = {}
-    total = passed_total = 0
+    total = passed_total = held_total = 0
     for name, rows in crawls.items():
         texts = [with_parent(c, t) for t, c in rows]
         contexts = [c for _, c in rows]
@@ -464,8 +486,21 @@ def moderator_load(shared: Path, lemmatizer: Lemmatizer, model_path: Path) -> di
                      "labelled_signals": known.count(True), "labelled_noise": known.count(False),
                      "not_labelled": known.count(None)}  # fmt: skip
         total, passed_total = total + len(rows), passed_total + len(shown)
+        if held_out is not None:
+            flags = passed & ~ruled
+            decided = held_out.get(name, {})
+            fresh = [bool(decided.get(i, flags[i])) for i in range(len(rows))]
+            truth = [labels.get(name, {}).get(i) for i in range(len(rows)) if fresh[i]]
+            out[name] |= {"to_review_out_of_fold": sum(fresh),
+                          "share_out_of_fold": round(sum(fresh) / len(rows), 3),
+                          "out_of_fold_labelled_signals": truth.count(True),
+                          "out_of_fold_labelled_noise": truth.count(False)}  # fmt: skip
+            held_total += sum(fresh)
     out["all"] = {"items": total, "to_review": passed_total,
                   "share": round(passed_total / total, 3)}  # fmt: skip
+    if held_out is not None:
+        out["all"] |= {"to_review_out_of_fold": held_total,
+                       "share_out_of_fold": round(held_total / total, 3)}  # fmt: skip
     return out
 
 
@@ -494,6 +529,10 @@ def main() -> None:
     parser.add_argument("--model", type=Path, default=DATA / SOCIAL_MODEL_FILE,
                         help="The signal model load measures.")  # fmt: skip
     parser.add_argument(
+        "--out-of-fold", action="store_true",
+        help="load: also decide the labelled rows by models that did not see them.",
+    )  # fmt: skip
+    parser.add_argument(
         "--seed-weight", type=float, default=SEED_WEIGHT,
         help="Weight of the authored seed signals as training rows (0: left out).",
     )  # fmt: skip
@@ -502,14 +541,16 @@ def main() -> None:
         help="Weight of the authored seed noise as training rows (0: left out).",
     )  # fmt: skip
     args = parser.parse_args()
-    if args.command == "load":
-        print(json.dumps(moderator_load(args.shared, Lemmatizer(), args.model), indent=1))
-        return
     items = labelled_items(args.shared)
     seeds = [(e.text, e.is_signal) for e in seed_examples(DATA)]
     lemmatizer = Lemmatizer()
     trainer = Trainer(items, lemmatizer, seeds=seeds, seed_weight=args.seed_weight,
                       seed_noise_weight=args.seed_noise_weight)  # fmt: skip
+    if args.command == "load":
+        held_out = out_of_fold_decisions(trainer) if args.out_of_fold else None
+        load = moderator_load(args.shared, lemmatizer, args.model, held_out)
+        print(json.dumps(load, indent=1))
+        return
     if args.command == "build":
         model = trainer.fit(np.arange(len(items)))
         model.info |= {"labelled": len(items)}
