@@ -200,9 +200,12 @@ class SocialSignalModel:
     ) -> "SocialSignalModel":
         """A copy trained further on labelled items, anchored to these weights."""
         y = np.asarray(is_signal, dtype=np.float64)
+        # in the calibrated probability space, and the intercept kept: moderators label
+        # more signals than a crawl holds, so their share is not the pages' base rate
         weights, intercept = fit_logistic(
-            matrix, y, l2=l2, anchor=self.weights.astype(np.float64), intercept=self.intercept
-        )
+            matrix, y, l2=l2, anchor=self.weights.astype(np.float64), intercept=self.intercept,
+            scale=self.scale, shift=self.shift, fit_intercept=False,
+        )  # fmt: skip
         info = {**self.info, "fine_tuned_on": len(y)}
         return SocialSignalModel(weights.astype(np.float32), intercept, self.scale, self.shift,
                                  self.threshold, info, dict(self.group_thresholds),
@@ -247,8 +250,14 @@ def fit_logistic(
     sample_weight: np.ndarray | None = None,
     anchor: np.ndarray | None = None,
     intercept: float = 0.0,
+    scale: float = 1.0,
+    shift: float = 0.0,
+    fit_intercept: bool = True,
 ) -> tuple[np.ndarray, float]:
-    """Weighted logistic regression, penalised by l2 × ‖w − anchor‖² (anchor: zeros)."""
+    """Weighted logistic regression, penalised by l2 × ‖w − anchor‖² (anchor: zeros), of
+    sigmoid(scale × (x·w + b) + shift): with a model's calibration, the fit moves the
+    probabilities the model reports, not the raw logits. `fit_intercept=False`: `intercept`
+    stays as given."""
     n, size = matrix.shape
     weight = np.ones(n) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
     base = np.zeros(size) if anchor is None else anchor
@@ -258,11 +267,12 @@ def fit_logistic(
 
     def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
         delta, b = theta[:-1], theta[-1]
-        z = offset + local @ delta + b
+        z = scale * (offset + local @ delta + b) + shift
         p = _sigmoid(z)
         value = np.sum(weight * (np.logaddexp(0, z) - y * z)) + l2 * float(delta @ delta)
-        residual = weight * (p - y)
-        gradient = np.append(local.T @ residual + 2 * l2 * delta, residual.sum())
+        residual = scale * weight * (p - y)
+        gradient = np.append(local.T @ residual + 2 * l2 * delta,
+                             residual.sum() if fit_intercept else 0.0)  # fmt: skip
         return float(value), gradient
 
     start = np.append(np.zeros(len(used)), intercept)
