@@ -173,6 +173,10 @@ class SocialSignalModel:
     # built before them have none, and the words of their rare-group items count once
     group_words: bool = False
 
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Unpickled from a bundle saved before the per-group thresholds: one threshold."""
+        self.__dict__.update({"group_thresholds": {}, "group_words": False, **state})
+
     def thresholds(self, contexts: Sequence[PostContext]) -> np.ndarray:
         """The operating threshold of each item, by its threshold group."""
         return np.array([self.group_thresholds.get(threshold_group(c), self.threshold)

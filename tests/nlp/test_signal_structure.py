@@ -3,6 +3,7 @@ model's calibration, and moderators' labels fine-tuning it."""
 
 import ast
 import math
+import pickle
 from dataclasses import replace
 from pathlib import Path
 
@@ -231,6 +232,18 @@ def test_group_thresholds_survive_saving_and_fine_tuning(
     texts = ["Прорвало трубу в подвале дома 5", "Поздравляем с праздником"]
     matrix = SignalFeatures().transform(prepare(texts, lemmatizer), [PostContext()] * 2)
     assert loaded.fine_tuned(matrix, [True, False]).group_thresholds == loaded.group_thresholds
+
+
+def test_a_model_pickled_before_the_group_thresholds_reads_everything_at_one(
+    shipped: SocialSignalModel,
+) -> None:
+    """Bundles saved by `nlp train` before them hold a fine-tuned model without the fields."""
+    state = {k: v for k, v in vars(shipped).items() if k not in ("group_thresholds", "group_words")}
+    old = pickle.loads(pickle.dumps(shipped))
+    old.__dict__.clear()
+    old.__setstate__(state)
+    assert old.group_words is False
+    assert old.thresholds([NEWS_COMMENT, RESIDENT_COMMENT]).tolist() == [shipped.threshold] * 2
 
 
 def test_the_annotator_decides_each_item_at_its_groups_threshold(
