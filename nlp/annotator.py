@@ -141,10 +141,14 @@ class Annotator:
             return [(p, None) for p in predictions]
         # n-grams once: hashed for the social models, counted for the bundle's TF-IDF
         analysed = analyse(prepared)
-        matrix = _features().transform(prepared, contexts, analysed=analysed)
+        if model is not None:
+            matrix, words = model.inputs(_features(), prepared, contexts, analysed)
+        else:
+            matrix = words = _features().transform(prepared, contexts, analysed=analysed,
+                                                   group_words=False)  # fmt: skip
         hint = None
         if self.categories is not None:
-            hint = (list(self.categories.classes), self.categories.probabilities(matrix),
+            hint = (list(self.categories.classes), self.categories.probabilities(words),
                     CATEGORY_WEIGHT)  # fmt: skip
         if model is None:
             predictions = self.bundle.predict_prepared(
@@ -153,7 +157,7 @@ class Annotator:
             return [(p, None) for p in predictions]
         probs = model.probabilities(matrix)
         predictions = self.bundle.predict_prepared(
-            prepared, signal_probs=probs, threshold=model.threshold, category_hint=hint,
+            prepared, signal_probs=probs, threshold=model.thresholds(contexts), category_hint=hint,
             analysed=analysed,
         )  # fmt: skip
         return [(p, round(float(q), 4)) for p, q in zip(predictions, probs, strict=True)]

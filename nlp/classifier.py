@@ -73,14 +73,15 @@ class ClassifierBundle:
         prepared: Sequence[tuple[str, str]],
         *,
         signal_probs: np.ndarray | None = None,
-        threshold: float = 0.5,
+        threshold: float | np.ndarray = 0.5,
         category_hint: tuple[Sequence[str], np.ndarray, float] | None = None,
         analysed: Analysed | None = None,
     ) -> list[Prediction]:
         """As `predict`, on texts already through `nlp.features.prepare`. `signal_probs`
-        (with their `threshold`): another model's signal probabilities, used instead of
-        this bundle's own signal model. `category_hint`: (categories, their probabilities
-        per text, weight) from another model, averaged into this bundle's categories.
+        (with their `threshold`, one for all or one per text): another model's signal
+        probabilities, used instead of this bundle's own signal model. `category_hint`:
+        (categories, their probabilities per text, weight) from another model, averaged
+        into this bundle's categories.
         `analysed`: the texts' n-grams already produced (`nlp.features.analyse`)."""
         if not prepared:
             return []
@@ -92,8 +93,9 @@ class ClassifierBundle:
         first = None  # with a hint: each topic's category, to pick the category first
         if category_hint is not None and self.topic_category:
             first = np.array([self.topic_category[label] for label in self.labels.classes_])
+        cuts = np.broadcast_to(np.asarray(threshold, dtype=np.float64), (len(prepared),))
         predictions = [
-            self._one(label_probs[i], signal_probs[i], category_probs[i], threshold, first)
+            self._one(label_probs[i], signal_probs[i], category_probs[i], float(cuts[i]), first)
             for i in range(len(prepared))
         ]
         return self._with_cues(matrix, predictions)

@@ -77,22 +77,25 @@ def fine_tune_signal(
     (both kinds needed); None without a shipped model or without both kinds."""
     if base is None or len({e.is_signal for e, _ in items}) < 2:
         return None
-    matrix = _signal_matrix(items, lemmatizer)
+    matrix = _signal_matrix(base, items, lemmatizer)
     return base.fine_tuned(matrix, [e.is_signal for e, _ in items])
 
 
-def _signal_matrix(items: list[tuple[Example, PostContext]], lemmatizer: Lemmatizer) -> Any:
+def _signal_matrix(
+    model: SocialSignalModel, items: list[tuple[Example, PostContext]], lemmatizer: Lemmatizer
+) -> Any:
     texts = [with_parent(c, e.text) for e, c in items]
-    return SignalFeatures().transform(prepare(texts, lemmatizer), [c for _, c in items])
+    return model.inputs(SignalFeatures(), prepare(texts, lemmatizer), [c for _, c in items])[0]
 
 
 def signal_figures(
     model: SocialSignalModel, items: list[tuple[Example, PostContext]], lemmatizer: Lemmatizer
 ) -> dict[str, float]:
     """Precision and recall at the model's threshold, and precision at OPERATING_RECALL."""
-    probs = model.probabilities(_signal_matrix(items, lemmatizer))
+    probs = model.probabilities(_signal_matrix(model, items, lemmatizer))
     truth = [e.is_signal for e, _ in items]
-    passed = [p >= model.threshold for p in probs]
+    cuts = model.thresholds([c for _, c in items])
+    passed = [p >= cut for p, cut in zip(probs, cuts, strict=True)]
     ranked = sorted((p for p, t in zip(probs, truth, strict=True) if t), reverse=True)
     at_recall = 0.0
     if ranked:
@@ -128,9 +131,9 @@ def evaluate_bundle(
     operating: dict[str, float] | None = None
     if model is not None and examples:
         items = list(zip(examples, contexts, strict=True))
-        probs = model.probabilities(SignalFeatures().transform(prepared, contexts))
+        probs = model.probabilities(model.inputs(SignalFeatures(), prepared, contexts)[0])
         predictions = bundle.predict_prepared(
-            prepared, signal_probs=probs, threshold=model.threshold
+            prepared, signal_probs=probs, threshold=model.thresholds(contexts)
         )
         operating = signal_figures(model, items, lemmatizer)
     else:

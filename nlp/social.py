@@ -31,6 +31,15 @@ WORD_FEATURES = 1 << 18
 CHAR_FEATURES = 1 << 18
 STRUCTURE_FEATURES = 1 << 10
 SHORT_WORDS = 4  # a reply of at most this many words means little without its parent
+# Pages where signals are rare read their items at thresholds of their own, taken from the
+# precision/recall curve of those items alone (benchmarks/social_signal.py, BENCHMARKS.md):
+# a news or market page's own posts, and comments on a page that is not an administration's
+# or a residents' public (news pages, and pages whose role is not known).
+RARE_GROUPS = ("media_post", "media_comment")
+# The groups whose items also count their words prefixed with the group (SignalFeatures):
+# measured in BENCHMARKS.md; a news or market page's own posts keep the shared words only
+# (with them, ads learned on the markets stopped counting against ads elsewhere).
+WORD_GROUPS = ("media_comment",)
 L2 = 1.0  # the penalty of a fresh fit (per weight, summed loss over rows)
 FINE_TUNE_L2 = 3.0  # the pull towards the shipped weights when moderators fine-tune them
 
@@ -56,6 +65,16 @@ def structure_tokens(context: PostContext, text: str) -> list[str]:
     elif context.parent_missing:
         tokens.append("orphan")
     return tokens
+
+
+def threshold_group(context: PostContext) -> str:
+    """Which operating threshold an item is read at: "default", or one of `RARE_GROUPS`."""
+    in_thread = context.position in ("comment", "reply")
+    if context.source_role == "media" and context.author_is_source and not in_thread:
+        return "media_post"
+    if in_thread and context.source_role not in ("authority", "residents"):
+        return "media_comment"
+    return "default"
 
 
 class SignalFeatures:
@@ -89,17 +108,49 @@ class SignalFeatures:
         *,
         structure: bool = True,
         analysed: Analysed | None = None,
+        group_words: bool = True,
     ) -> sp.csr_matrix:
         """`prepared`: (lemmas, cleaned lowercase text) per text, as `nlp.features.prepare`;
         `analysed`: their n-grams when already produced (`nlp.features.analyse`).
-        `structure=False`: the structure block left empty (words only)."""
+        `structure=False`: the structure block left empty (words only). `group_words`: see
+        `transform_pair`."""
+        return self.transform_pair(prepared, contexts, structure=structure, analysed=analysed,
+                                   group_words=group_words)[0]  # fmt: skip
+
+    def transform_pair(
+        self,
+        prepared: Sequence[tuple[str, str]],
+        contexts: Sequence[PostContext],
+        *,
+        structure: bool = True,
+        analysed: Analysed | None = None,
+        group_words: bool = True,
+    ) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+        """(the signal model's input, the category model's input), hashed once.
+
+        They differ only for an item of a group in `WORD_GROUPS` (`threshold_group`) with
+        `group_words`: for the signal model it counts its lemma n-grams twice, as they are
+        and prefixed with the group, in the same word block, so a word can weigh differently
+        in a comment under a news post («ужас, опять без света» about the news) than in a
+        resident's comment on an administration's page. The category model reads the words
+        alone."""
         grams = analysed if analysed is not None else analyse(prepared)
         cleaned = [pair[1] for pair in prepared]
         tokens = [structure_tokens(c, t) if structure else []
                   for c, t in zip(contexts, cleaned, strict=True)]  # fmt: skip
-        blocks = [self.words.transform(grams.words), self.chars.transform(grams.char_longer),
-                  self.structure.transform(tokens)]  # fmt: skip
-        return sp.hstack(blocks, format="csr", dtype=np.float64)
+        rest = [self.chars.transform(grams.char_longer), self.structure.transform(tokens)]
+        words = self.words.transform(grams.words)
+        plain = sp.hstack([words, *rest], format="csr", dtype=np.float64)
+        groups = [threshold_group(c) for c in contexts]
+        if not group_words or all(group not in WORD_GROUPS for group in groups):
+            return plain, plain
+        grouped = [_grouped(w, group) for w, group in zip(grams.words, groups, strict=True)]
+        signal = sp.hstack([self.words.transform(grouped), *rest], format="csr", dtype=np.float64)
+        return signal, plain
+
+
+def _grouped(words: list[str], group: str) -> list[str]:
+    return words + [f"{group}|{w}" for w in words] if group in WORD_GROUPS else words
 
 
 def _identity(tokens: list[str]) -> list[str]:
@@ -116,6 +167,31 @@ class SocialSignalModel:
     shift: float = 0.0
     threshold: float = 0.5
     info: dict[str, Any] = field(default_factory=dict)
+    # threshold group (`threshold_group`) -> its own operating threshold; the rest: `threshold`
+    group_thresholds: dict[str, float] = field(default_factory=dict)
+    # whether its input holds the group words (`SignalFeatures.transform_pair`); models
+    # built before them have none, and the words of their rare-group items count once
+    group_words: bool = False
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Unpickled from a bundle saved before the per-group thresholds: one threshold."""
+        self.__dict__.update({"group_thresholds": {}, "group_words": False, **state})
+
+    def thresholds(self, contexts: Sequence[PostContext]) -> np.ndarray:
+        """The operating threshold of each item, by its threshold group."""
+        return np.array([self.group_thresholds.get(threshold_group(c), self.threshold)
+                         for c in contexts])  # fmt: skip
+
+    def inputs(
+        self,
+        features: "SignalFeatures",
+        prepared: Sequence[tuple[str, str]],
+        contexts: Sequence[PostContext],
+        analysed: Analysed | None = None,
+    ) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+        """(this model's input, the words alone for a category model), hashed once."""
+        return features.transform_pair(prepared, contexts, analysed=analysed,
+                                       group_words=self.group_words)  # fmt: skip
 
     def logits(self, matrix: sp.csr_matrix) -> np.ndarray:
         return np.asarray(matrix @ self.weights.astype(np.float64)) + self.intercept
@@ -128,20 +204,28 @@ class SocialSignalModel:
     ) -> "SocialSignalModel":
         """A copy trained further on labelled items, anchored to these weights."""
         y = np.asarray(is_signal, dtype=np.float64)
+        # in the calibrated probability space, and the intercept kept: moderators label
+        # more signals than a crawl holds, so their share is not the pages' base rate
         weights, intercept = fit_logistic(
-            matrix, y, l2=l2, anchor=self.weights.astype(np.float64), intercept=self.intercept
-        )
+            matrix, y, l2=l2, anchor=self.weights.astype(np.float64), intercept=self.intercept,
+            scale=self.scale, shift=self.shift, fit_intercept=False,
+        )  # fmt: skip
         info = {**self.info, "fine_tuned_on": len(y)}
         return SocialSignalModel(weights.astype(np.float32), intercept, self.scale, self.shift,
-                                 self.threshold, info)  # fmt: skip
+                                 self.threshold, info, dict(self.group_thresholds),
+                                 self.group_words)  # fmt: skip
 
     def save(self, path: Path) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
-        numbers = np.array([self.intercept, self.scale, self.shift, self.threshold])
+        numbers = np.array([self.intercept, self.scale, self.shift, self.threshold,
+                            float(self.group_words)])  # fmt: skip
         info = np.array([repr(sorted(self.info.items()))])
+        groups = sorted(self.group_thresholds)
         with path.open("wb") as handle:
             np.savez_compressed(handle, weights=self.weights.astype(np.float32),
-                                numbers=numbers, info=info)  # fmt: skip
+                                numbers=numbers, info=info, groups=np.array(groups, dtype=str),
+                                group_thresholds=np.array([self.group_thresholds[g]
+                                                           for g in groups]))  # fmt: skip
         return path
 
 
@@ -149,11 +233,17 @@ def load_social_model(path: Path) -> SocialSignalModel:
     """The shipped (or a fine-tuned) model; plain arrays only (`allow_pickle=False`)."""
     with np.load(path, allow_pickle=False) as archive:
         weights = archive["weights"]
-        intercept, scale, shift, threshold = (float(v) for v in archive["numbers"])
+        numbers = [float(v) for v in archive["numbers"]]
+        intercept, scale, shift, threshold = numbers[:4]
+        group_words = len(numbers) > 4 and numbers[4] == 1.0  # not in models built before
         info = {"file": path.name, "description": str(archive["info"][0])}
+        groups: dict[str, float] = {}
+        if "groups" in archive.files:  # models built before the per-group thresholds have none
+            groups = {str(g): float(t) for g, t in
+                      zip(archive["groups"], archive["group_thresholds"], strict=True)}  # fmt: skip
     if weights.shape != (SignalFeatures().size,):
         raise ValueError(f"{path} holds {weights.shape[0]} weights, not {SignalFeatures().size}")
-    return SocialSignalModel(weights, intercept, scale, shift, threshold, info)
+    return SocialSignalModel(weights, intercept, scale, shift, threshold, info, groups, group_words)
 
 
 def fit_logistic(
@@ -164,8 +254,14 @@ def fit_logistic(
     sample_weight: np.ndarray | None = None,
     anchor: np.ndarray | None = None,
     intercept: float = 0.0,
+    scale: float = 1.0,
+    shift: float = 0.0,
+    fit_intercept: bool = True,
 ) -> tuple[np.ndarray, float]:
-    """Weighted logistic regression, penalised by l2 × ‖w − anchor‖² (anchor: zeros)."""
+    """Weighted logistic regression, penalised by l2 × ‖w − anchor‖² (anchor: zeros), of
+    sigmoid(scale × (x·w + b) + shift): with a model's calibration, the fit moves the
+    probabilities the model reports, not the raw logits. `fit_intercept=False`: `intercept`
+    stays as given."""
     n, size = matrix.shape
     weight = np.ones(n) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
     base = np.zeros(size) if anchor is None else anchor
@@ -175,11 +271,12 @@ def fit_logistic(
 
     def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
         delta, b = theta[:-1], theta[-1]
-        z = offset + local @ delta + b
+        z = scale * (offset + local @ delta + b) + shift
         p = _sigmoid(z)
         value = np.sum(weight * (np.logaddexp(0, z) - y * z)) + l2 * float(delta @ delta)
-        residual = weight * (p - y)
-        gradient = np.append(local.T @ residual + 2 * l2 * delta, residual.sum())
+        residual = scale * weight * (p - y)
+        gradient = np.append(local.T @ residual + 2 * l2 * delta,
+                             residual.sum() if fit_intercept else 0.0)  # fmt: skip
         return float(value), gradient
 
     start = np.append(np.zeros(len(used)), intercept)

@@ -62,7 +62,10 @@ LABELS = [
     ("Света нет с ночи на всей улице", "electricity_outage"),
     ("Электричество отключают каждый день без объявления", "electricity_outage"),
 ]
-NOISE = ["Продам шкаф-купе, самовывоз", "Спасибо за праздник в парке!", "Всем хороших выходных"]
+# «Спасибо за праздник в парке!» was the second: the shipped model scores it 0.26 against its
+# 0.27 threshold, and its copies share their "(n)" suffix with eight signals each, so which
+# side a fine-tuned copy lands on was the suffix's doing, not the loop's.
+NOISE = ["Продам шкаф-купе, самовывоз", "Поздравляем всех с праздником!", "Всем хороших выходных"]
 
 
 def _add_labels(session: Session, copies: int) -> None:

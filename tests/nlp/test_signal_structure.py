@@ -3,11 +3,14 @@ model's calibration, and moderators' labels fine-tuning it."""
 
 import ast
 import math
+import pickle
+from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from benchmarks.social_signal import accept_threshold
+from benchmarks.social_signal import accept_threshold, fbeta_threshold
 from models.annotation import PostContext
 from nlp.annotator import Annotator
 from nlp.classifier import ClassifierBundle
@@ -15,11 +18,13 @@ from nlp.features import prepare
 from nlp.lemmas import Lemmatizer
 from nlp.resolver import MunicipalityResolver
 from nlp.social import (
+    RARE_GROUPS,
     SOCIAL_MODEL_FILE,
     SignalFeatures,
     SocialSignalModel,
     fit_calibration,
     load_social_model,
+    threshold_group,
 )
 from nlp.structure import structural_verdict
 from otklik.paths import DATA_DIR
@@ -33,6 +38,9 @@ UNKNOWN_AUTHOR = PostContext(position="comment", author_is_source=None, source_r
 ORPHAN = PostContext(position="reply", parent_missing=True, source_role="authority")
 OTHER_ACCOUNT = PostContext(position="comment", author_is_community=True, source_role="authority")
 NEWS_OWN_POST = PostContext(position="post", author_is_source=True, source_role="media")
+NEWS_COMMENT = PostContext(position="comment", author_is_source=False, source_role="media")
+UNKNOWN_PAGE_COMMENT = PostContext(position="comment")
+RESIDENTS_POST = PostContext(position="post", source_role="residents")
 PARENT = "Во дворе дома на улице Ленина, 5 третью неделю не вывозят мусор, контейнеры переполнены"
 
 
@@ -184,3 +192,101 @@ def test_shipped_model_knows_plain_utility_complaints(
     probs = _probabilities(shipped, complaints + ads, lemmatizer)
     assert np.all(probs[: len(complaints)] >= shipped.threshold), probs
     assert np.all(probs[len(complaints) :] < shipped.threshold), probs
+
+
+@pytest.mark.parametrize(
+    ("context", "group"),
+    [
+        (RESIDENT_COMMENT, "default"),  # a resident on an administration's page
+        (UNKNOWN_AUTHOR, "default"),
+        (RESIDENTS_POST, "default"),  # «Подслушано»: where residents' stories are posted
+        (PostContext(), "default"),  # nothing known: a resident's post
+        (NEWS_OWN_POST, "media_post"),
+        (NEWS_COMMENT, "media_comment"),
+        (UNKNOWN_PAGE_COMMENT, "media_comment"),  # comments on a page of unknown role
+        (PostContext(position="comment", source_role="residents"), "default"),
+    ],
+)
+def test_threshold_groups(context: PostContext, group: str) -> None:
+    assert threshold_group(context) == group
+
+
+def test_shipped_model_reads_rare_signal_pages_at_their_own_thresholds(
+    shipped: SocialSignalModel,
+) -> None:
+    """The rare-signal groups' thresholds come from their own PR curves (BENCHMARKS.md)."""
+    assert set(shipped.group_thresholds) == set(RARE_GROUPS)
+    cuts = shipped.thresholds([RESIDENT_COMMENT, NEWS_OWN_POST, NEWS_COMMENT, RESIDENTS_POST])
+    expected = [shipped.threshold, shipped.group_thresholds["media_post"],
+                shipped.group_thresholds["media_comment"], shipped.threshold]  # fmt: skip
+    assert cuts.tolist() == pytest.approx(expected)
+    assert all(0.0 < cut < 1.0 for cut in cuts)
+
+
+def test_group_thresholds_survive_saving_and_fine_tuning(
+    shipped: SocialSignalModel, lemmatizer: Lemmatizer, tmp_path: Path
+) -> None:
+    model = replace(shipped, group_thresholds={"media_post": 0.61, "media_comment": 0.37})
+    loaded = load_social_model(model.save(tmp_path / "signal.npz"))
+    assert loaded.group_thresholds == pytest.approx({"media_post": 0.61, "media_comment": 0.37})
+    texts = ["Прорвало трубу в подвале дома 5", "Поздравляем с праздником"]
+    matrix = SignalFeatures().transform(prepare(texts, lemmatizer), [PostContext()] * 2)
+    assert loaded.fine_tuned(matrix, [True, False]).group_thresholds == loaded.group_thresholds
+
+
+def test_a_model_pickled_before_the_group_thresholds_reads_everything_at_one(
+    shipped: SocialSignalModel,
+) -> None:
+    """Bundles saved by `nlp train` before them hold a fine-tuned model without the fields."""
+    state = {k: v for k, v in vars(shipped).items() if k not in ("group_thresholds", "group_words")}
+    old = pickle.loads(pickle.dumps(shipped))
+    old.__dict__.clear()
+    old.__setstate__(state)
+    assert old.group_words is False
+    assert old.thresholds([NEWS_COMMENT, RESIDENT_COMMENT]).tolist() == [shipped.threshold] * 2
+
+
+def test_the_annotator_decides_each_item_at_its_groups_threshold(
+    cold_bundle: ClassifierBundle, resolver: MunicipalityResolver, shipped: SocialSignalModel
+) -> None:
+    text = "На Ленина третий день нет горячей воды, когда дадут?"
+    contexts = [RESIDENT_COMMENT, NEWS_COMMENT]
+    probe = Annotator(cold_bundle, resolver, social=shipped).annotate([text] * 2, contexts=contexts)
+    p_resident, p_news = (r.reasons["signal_probability"] for r in probe)
+    # the same words on a news page's comments need more: a stricter cut there only
+    strict = replace(shipped, threshold=p_resident - 0.01,
+                     group_thresholds={"media_comment": p_news + 0.01})  # fmt: skip
+    resident, news = Annotator(cold_bundle, resolver, social=strict).annotate(
+        [text] * 2, contexts=contexts
+    )
+    assert (resident.is_signal, news.is_signal) == (True, False)
+    lenient = replace(strict, group_thresholds={"media_comment": p_news - 0.01})
+    _, news = Annotator(cold_bundle, resolver, social=lenient).annotate(
+        [text] * 2, contexts=contexts
+    )
+    assert news.is_signal is True
+
+
+def test_group_words_are_added_only_under_news_posts(lemmatizer: Lemmatizer) -> None:
+    features = SignalFeatures()
+    prepared = prepare(["Горит склад на Ленина"] * 3, lemmatizer)
+    contexts = [RESIDENT_COMMENT, NEWS_COMMENT, NEWS_OWN_POST]
+    grouped, plain = features.transform_pair(prepared, contexts, structure=False)
+    assert (features.transform(prepared, contexts, structure=False) != grouped).nnz == 0
+    assert (grouped[0] != plain[0]).nnz == 0  # a resident's comment: the words alone
+    assert grouped[1].nnz > plain[1].nnz  # under a news post: its words again, as the group's
+    assert (grouped[2] != plain[2]).nnz == 0  # a news page's own post: the words alone
+    assert (plain[0] != plain[1]).nnz == 0  # the category model reads the same words
+
+
+def test_fbeta_threshold_picks_the_best_cut() -> None:
+    probs = np.array([0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2])
+    y = np.array([1, 0, 1, 0, 0, 0, 1, 0], dtype=float)
+    # F1 at each cut: 0.5, 0.4, 0.667, 0.571, 0.5, 0.444, 0.6, 0.545 -> 0.7
+    assert fbeta_threshold(probs, y, 1.0) == 0.7
+    # F2 weighs recall: keeping all three signals (cut 0.3) scores 0.789 against 0.667
+    assert fbeta_threshold(probs, y, 2.0) == 0.3
+    # a cut never splits equal probabilities: 0.5 passes all four (F1 0.571), so 0.9 wins
+    # (0.667); counting the tied signal alone would make 0.5 look perfect (F1 1.0)
+    tied = np.array([0.9, 0.5, 0.5, 0.5, 0.5])
+    assert fbeta_threshold(tied, np.array([1, 1, 0, 0, 0], dtype=float), 1.0) == 0.9
