@@ -150,6 +150,7 @@ def _crawler(source: Source, clients: Clients) -> Crawler:
             owner_id=int(source.target),
             recent_posts=limits.comments_posts,
             max_pages=limits.pages_per_run,
+            scan_pages=limits.vk_thread_scan_pages,
         )
     return partial(
         crawl_search,

@@ -1,0 +1,138 @@
+"""A grown post's older threads: replies under comments before its last 20 are found."""
+
+import pytest
+from sqlmodel import Session
+
+from ingest.clients import Clients, CrawlLimits
+from ingest.crawl import crawl_source
+from ingest.cursor import load_cursor
+from models.post import AuthorKind, ThreadPosition
+from models.source import Source, SourceKind, SourceStatus
+from tests.ingest.conftest import add_source
+from tests.ingest.test_vk_threads import DATE, OWNER, comment, reply, stored
+from tests.ingest.vk_fake import FakeVk, vk_post
+
+
+class Killed(BaseException):
+    """The worker dies (SIGKILL) in the middle of a request."""
+
+
+def post_with(fake_vk: FakeVk, rows: list[dict[str, object]]) -> None:
+    fake_vk.comments[(OWNER, 1)] = rows
+    fake_vk.walls[OWNER] = [vk_post(OWNER, 1, DATE, "Новости", comments={"count": len(rows)})]
+
+
+def grow(fake_vk: FakeVk, *rows: dict[str, object]) -> None:
+    fake_vk.comments[(OWNER, 1)].extend(rows)
+    fake_vk.walls[OWNER][0]["comments"]["count"] = len(fake_vk.comments[(OWNER, 1)])
+
+
+def crawl(session: Session, source: Source, clients: Clients) -> tuple[int, int]:
+    """One crawl; how many posts were new and how many wall.getComments calls it made."""
+    before = len(fake_calls(clients))
+    outcome = crawl_source(session, source_id=source.id or 0, clients=clients)
+    assert outcome.status == SourceStatus.OK
+    return len(outcome.new_ids), len(fake_calls(clients)) - before
+
+
+def fake_calls(clients: Clients) -> list[dict[str, str]]:
+    return clients.fake.method_calls("wall.getComments")  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def with_fake(fake_vk: FakeVk, clients: Clients) -> Clients:
+    object.__setattr__(clients, "fake", fake_vk)  # Clients is frozen; the test reads calls
+    return clients
+
+
+def limited(clients: Clients, **limits: int) -> Clients:
+    made = Clients(vk=clients.vk, limits=CrawlLimits(pages_per_run=50, **limits))
+    object.__setattr__(made, "fake", clients.fake)  # type: ignore[attr-defined]
+    return made
+
+
+def test_replies_under_an_old_comment_of_a_grown_post_are_found_with_their_parents(
+    session: Session, fake_vk: FakeVk, with_fake: Clients
+) -> None:
+    rows = [comment(10 + n, 40 + n, f"Жалоба {n}") for n in range(30)]
+    rows += [reply(500 + n, 70 + n, f"Ответ {n}", 11) for n in range(15)]  # a long thread
+    post_with(fake_vk, rows)
+    source = add_source(session, kind=SourceKind.VK_COMMENTS, target=str(OWNER))
+    assert crawl(session, source, with_fake) == (45, 2)  # a page and comment 11's whole thread
+
+    grow(
+        fake_vk,
+        reply(600, OWNER, "Передали в управляющую компанию", 10),  # comment 10: the oldest
+        reply(601, 88, "+1, у нас так же", 11, reply_to_comment=503),
+        reply(602, 89, "И у нас", 11),
+    )
+    new, calls = crawl(session, source, with_fake)
+
+    assert new == 3
+    asked = fake_calls(with_fake)[-calls:]
+    # the last 20 comments (offset 10), then the 10 older ones, then comment 11's new
+    # replies from the 15 already seen minus a page of slack
+    assert [(c["offset"], c["count"], c.get("comment_id")) for c in asked] == [
+        ("10", "100", None),
+        ("0", "10", None),
+        ("5", "100", "11"),
+    ]
+    posts = stored(session)
+    answer = posts[f"{OWNER}_1_600"]
+    assert (answer.author_kind, answer.thread_position) == (AuthorKind.SOURCE, ThreadPosition.REPLY)
+    assert answer.parent_external_id == f"{OWNER}_1_10"
+    assert posts[f"{OWNER}_1_601"].parent_external_id == f"{OWNER}_1_503"
+    assert posts[f"{OWNER}_1_602"].parent_external_id == f"{OWNER}_1_11"
+    assert crawl(session, source, with_fake) == (0, 0)  # unchanged: nothing asked
+
+
+def test_a_huge_post_is_scanned_a_few_pages_a_run_and_the_cursor_resumes_the_scan(
+    session: Session, fake_vk: FakeVk, with_fake: Clients
+) -> None:
+    post_with(fake_vk, [comment(1000 + n, 40, f"Комментарий {n}") for n in range(350)])
+    source = add_source(session, kind=SourceKind.VK_COMMENTS, target=str(OWNER))
+    clients = limited(with_fake, vk_thread_scan_pages=1)
+    assert crawl(session, source, clients) == (350, 4)
+    grow(fake_vk, reply(5000, 50, "Так и не убрали", 1005), reply(5001, 51, "Ага", 1250))
+
+    runs = [crawl(session, source, clients) for _ in range(4)]
+
+    # each run: the last 20 comments, then one page of the older ones
+    assert runs == [(1, 2), (0, 2), (1, 2), (0, 0)]
+    scans = [
+        c["offset"] for c in fake_calls(clients)[4:] if c["count"] != "100" or c["offset"] != "330"
+    ]
+    assert scans == ["0", "100", "200"]
+    posts = stored(session)
+    assert posts[f"{OWNER}_1_5000"].parent_external_id == f"{OWNER}_1_1005"
+    assert posts[f"{OWNER}_1_5001"].parent_external_id == f"{OWNER}_1_1250"
+    assert "scan" not in load_cursor(session, source_id=source.id or 0)
+
+
+def test_a_crawl_killed_in_the_middle_of_a_scan_resumes_where_its_last_page_ended(
+    session: Session, fake_vk: FakeVk, with_fake: Clients
+) -> None:
+    post_with(fake_vk, [comment(1000 + n, 40, f"Комментарий {n}") for n in range(350)])
+    source = add_source(session, kind=SourceKind.VK_COMMENTS, target=str(OWNER))
+    crawl(session, source, with_fake)
+    grow(fake_vk, reply(5000, 50, "Так и не убрали", 1005), reply(5001, 51, "Ага", 1250))
+    start = len(fake_vk.calls)
+
+    def die_on_the_second_scan_page(number: int) -> None:
+        if number == start + 5:  # wall.get, execute (tail), tail, scan page 1, scan page 2
+            raise Killed
+
+    fake_vk.on_call = die_on_the_second_scan_page
+    with pytest.raises(Killed):
+        crawl_source(session, source_id=source.id or 0, clients=with_fake)
+    session.rollback()
+    assert load_cursor(session, source_id=source.id or 0)["scan"] == {"1": 100}
+    assert f"{OWNER}_1_5000" in stored(session)
+
+    fake_vk.on_call = None
+    new, _ = crawl(session, source, with_fake)
+
+    assert new == 1
+    assert stored(session)[f"{OWNER}_1_5001"].parent_external_id == f"{OWNER}_1_1250"
+    scans = [c["offset"] for c in fake_calls(with_fake)[4:] if c["offset"] != "330"]
+    assert scans == ["0", "100", "100", "200"]  # the page cut by the kill is read again
