@@ -137,7 +137,8 @@ def _crawler(source: Source, clients: Clients) -> Crawler:
             limit=limits.telegram_messages_per_run,
             flood_wait_max_seconds=limits.flood_wait_max_seconds,
             sleep=clients.sleep,
-            threads=limits.comments_posts,
+            watch=limits.telegram_watch_posts,
+            threads_per_run=limits.telegram_threads_per_run,
         )
     assert clients.vk is not None  # _check_configured
     vk = clients.vk()
