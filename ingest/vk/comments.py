@@ -134,11 +134,11 @@ class _Run:
         for used, comment in enumerate(comments):
             nested, count = _thread(comment)
             old = seen.get(str(comment.get("id")), 0)
-            whole = True
+            reached = count
             if count > len(nested) and count > old:
                 if self.pages_left <= 0:
                     return items, used
-                more, whole = self.replies(post_id, comment, max(0, old - THREAD_ITEMS), count)
+                more, reached = self.replies(post_id, comment, max(0, old - THREAD_ITEMS), count)
                 known = {reply.get("id") for reply in more}
                 nested = more + [reply for reply in nested if reply.get("id") not in known]
             if every or count > old:
@@ -146,21 +146,21 @@ class _Run:
                 base = {"owner_id": self.owner_id, "post_id": post_id}
                 base["reply_to_comment"] = comment.get("id")
                 items.extend({**base, **reply} for reply in nested)
-            if not whole:
+            if reached > 0:
+                seen[str(comment.get("id"))] = reached
+            if reached < count:  # the next run goes on from the replies read
                 return items, used
-            if count > 0:
-                seen[str(comment.get("id"))] = count
         return items, len(comments)
 
     def replies(
         self, post_id: int, comment: dict[str, Any], start: int, count: int
-    ) -> tuple[list[dict[str, Any]], bool]:
-        """A comment's replies from `start` on, and whether all were read (the page limit
-        may cut a long thread; a deleted comment's replies go with it)."""
+    ) -> tuple[list[dict[str, Any]], int]:
+        """A comment's replies from `start` on, and how far the thread is read: `count`, or
+        less when the page limit cut a long thread (a deleted comment's replies go with it)."""
         replies: dict[Any, dict[str, Any]] = {}
         while start + len(replies) < count:
             if self.pages_left <= 0:
-                return list(replies.values()), False
+                return list(replies.values()), start + len(replies)
             values = {**_values(self.owner_id, post_id, start + len(replies))}
             values["comment_id"] = comment.get("id")
             del values["thread_items_count"]
@@ -176,7 +176,7 @@ class _Run:
             if not fresh:
                 break
             replies.update((reply.get("id"), reply) for reply in fresh)
-        return list(replies.values()), True
+        return list(replies.values()), count
 
     def send(self, items: list[dict[str, Any]], post_id: int) -> None:
         origin = f"wall.getComments {self.owner_id}_{post_id}"

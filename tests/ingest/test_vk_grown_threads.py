@@ -136,3 +136,25 @@ def test_a_crawl_killed_in_the_middle_of_a_scan_resumes_where_its_last_page_ende
     assert stored(session)[f"{OWNER}_1_5001"].parent_external_id == f"{OWNER}_1_1250"
     scans = [c["offset"] for c in fake_calls(with_fake)[4:] if c["offset"] != "330"]
     assert scans == ["0", "100", "100", "200"]  # the page cut by the kill is read again
+
+
+def test_a_thread_longer_than_a_run_is_read_over_several_runs_going_on_from_where_it_was_cut(
+    session: Session, fake_vk: FakeVk, with_fake: Clients
+) -> None:
+    rows = [comment(10, 42, "Во дворе на Кирова, 8 не горят фонари")]
+    rows += [reply(1000 + n, 50 + n % 7, f"И у нас {n}", 10) for n in range(350)]
+    rows += [comment(11, 43, "Спасибо, починили")]
+    post_with(fake_vk, rows)
+    source = add_source(session, kind=SourceKind.VK_COMMENTS, target=str(OWNER))
+    clients = Clients(vk=with_fake.vk, limits=CrawlLimits(pages_per_run=2))
+
+    for _ in range(5):
+        crawl_source(session, source_id=source.id or 0, clients=clients)
+
+    thread = [c["offset"] for c in fake_vk.method_calls("wall.getComments") if "comment_id" in c]
+    assert thread == ["0", "90", "180", "270"]  # each run from the replies read, minus 10
+    posts = stored(session)
+    assert len(posts) == len(rows)
+    assert {posts[f"{OWNER}_1_{1000 + n}"].parent_external_id for n in range(350)} == {
+        f"{OWNER}_1_10"
+    }
