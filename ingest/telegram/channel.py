@@ -68,8 +68,7 @@ def crawl_channel(
     threads_per_run: int = 50,
 ) -> None:
     crawl = _Crawl(client, channel, dict(cursor), flood_wait_max_seconds, sleep, emit)
-    crawl.watch, crawl.threads_per_run = watch, threads_per_run
-    asyncio.run(crawl.run(limit))
+    asyncio.run(crawl.run(limit, watch=watch, threads_per_run=threads_per_run))
 
 
 class _Interrupted(Exception):
@@ -96,12 +95,11 @@ class _Crawl:
             post: _entry(value) for post, value in dict(state.get("threads", {})).items()
         }
         self.bound, self.sleep, self.emit = bound, sleep, emit
-        self.watch, self.threads_per_run = 1000, 50
         self.counts: dict[str, int] = {}  # post id -> its comment count seen this run
-        self.left = 0
+        self.left, self.watch = 0, 0
 
-    async def run(self, limit: int) -> None:
-        self.left = limit
+    async def run(self, limit: int, *, watch: int, threads_per_run: int) -> None:
+        self.left, self.watch = limit, watch
         try:
             await self.client.connect()
             if not await self.client.is_user_authorized():
@@ -115,7 +113,7 @@ class _Crawl:
             await self._with_flood_waits(self._read_channel)
             if read_before and self.state["threads"]:  # older posts' counts may have grown
                 await self._with_flood_waits(lambda: self._watch(read_before))
-            for post_id in self._due()[: self.threads_per_run]:
+            for post_id in self._due()[:threads_per_run]:
                 if self.left <= 0:
                     break
                 await self._with_flood_waits(lambda p=post_id: self._read_thread(p))
