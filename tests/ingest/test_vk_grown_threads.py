@@ -158,3 +158,29 @@ def test_a_thread_longer_than_a_run_is_read_over_several_runs_going_on_from_wher
     assert {posts[f"{OWNER}_1_{1000 + n}"].parent_external_id for n in range(350)} == {
         f"{OWNER}_1_10"
     }
+
+
+def test_a_huge_posts_scan_does_not_hold_back_another_posts_new_comments(
+    session: Session, fake_vk: FakeVk, with_fake: Clients
+) -> None:
+    huge = [comment(1000 + n, 40, f"Комментарий {n}") for n in range(450)]
+    fake_vk.comments[(OWNER, 1)] = huge
+    fake_vk.comments[(OWNER, 2)] = [comment(10, 41, "Когда уберут снег?", post_id=2)]
+    fake_vk.walls[OWNER] = [
+        vk_post(OWNER, 2, DATE + 10, "Уборка снега", comments={"count": 1}),
+        vk_post(OWNER, 1, DATE, "Новости", comments={"count": 450}),
+    ]
+    source = add_source(session, kind=SourceKind.VK_COMMENTS, target=str(OWNER))
+    clients = limited(with_fake, vk_thread_scan_pages=2)
+    crawl(session, source, clients)
+    fake_vk.comments[(OWNER, 1)].append(reply(5000, 50, "Так и не убрали", 1350))  # page 4
+    fake_vk.walls[OWNER][1]["comments"]["count"] = 451
+    fake_vk.comments[(OWNER, 2)].append(comment(11, 42, "У нас тоже не убрали", post_id=2))
+    fake_vk.walls[OWNER][0]["comments"]["count"] = 2
+
+    new, _ = crawl(session, source, clients)
+
+    assert new == 1 and f"{OWNER}_2_11" in stored(session)  # the other post is not held back
+    assert load_cursor(session, source_id=source.id or 0)["scan"] == {"1": 200}
+    assert crawl(session, source, clients)[0] == 1  # the next run goes on: pages 3 and 4
+    assert stored(session)[f"{OWNER}_1_5000"].parent_external_id == f"{OWNER}_1_1350"
