@@ -12,10 +12,11 @@ The cursor keeps, per post, how many top-level comments (oldest first) are commi
 reply count VK reported for each comment with replies (`threads`). A post whose total grew
 is read again from its last `RECENT_THREADS` top-level comments (new comments and replies
 under recent comments; already stored items count as known). If the total still holds more
-than the top-level comments and the replies counted, older comments are paged through
-(`scan`: the offset reached) and only the threads whose count grew are read, from the
-replies already seen on. That scan takes at most `scan_pages` pages of comments per post a
-run; the cursor resumes it, so a huge post cannot stall a crawl.
+than the top-level comments and the replies counted, older comments are paged through,
+newest first (`scan`: the spans left), and only the threads whose count grew are read, from
+the replies already seen on; the scan ends as soon as the missing replies are found. It
+takes at most `scan_pages` pages of comments per post a run; the cursor resumes it, so a
+huge post cannot stall a crawl.
 """
 
 from collections.abc import Callable
@@ -42,7 +43,7 @@ class _State:
     done: dict[str, int]
     totals: dict[str, int]
     threads: dict[str, dict[str, int]]
-    scan: dict[str, int]
+    scan: dict[str, dict[str, Any]]  # post -> spans of older comments left, and their end
 
     @classmethod
     def load(cls, cursor: dict[str, Any]) -> "_State":
@@ -100,22 +101,24 @@ class _Run:
             response = call(self.vk, "wall.getComments", _values(self.owner_id, post_id, offset))
 
     def older(self, post_id: int, total: int, level: int, end: int, scan_pages: int) -> None:
-        """Page through the comments before `end`, reading only the threads that grew."""
+        """Page through the comments before `end`, newest first, reading only the threads
+        that grew; stops as soon as the replies missing from the count are found."""
         key = str(post_id)
-        offset = min(int(self.state.scan.get(key, 0)), end)
+        todo = _todo(self.state.scan.get(key), end)
         for _ in range(scan_pages):
-            if self.pages_left <= 0 or offset >= end:
+            if self.pages_left <= 0 or not todo:
                 break
-            values = {
-                **_values(self.owner_id, post_id, offset),
-                "count": min(PAGE_SIZE, end - offset),
-            }
+            low, high = todo[-1]
+            offset = max(low, high - PAGE_SIZE)
+            values = {**_values(self.owner_id, post_id, offset), "count": high - offset}
             comments, _ = _page(call(self.vk, "wall.getComments", values), self.owner_id, post_id)
             self.pages_left -= 1
             items, used = self.threads(post_id, comments, every=False)
-            offset = offset + used if comments else end
-            self.state.scan[key] = offset
-            if offset >= end or self.state.missing(key, total, level) <= 0:
+            if used == len(comments):  # else the page is read again, its grown threads known
+                todo[-1] = [low, offset]
+                todo = [span for span in todo if span[0] < span[1]]
+            self.state.scan[key] = {"todo": todo, "end": end}
+            if not todo or self.state.missing(key, total, level) <= 0:
                 self.state.totals[key] = total
                 del self.state.scan[key]
             self.send(items, post_id)
@@ -218,6 +221,19 @@ def _start(state: _State, post_id: int) -> int:
     offset = state.done.get(str(post_id), 0)
     read_through = str(post_id) in state.totals
     return max(0, offset - RECENT_THREADS) if read_through else offset
+
+
+def _todo(saved: Any, end: int) -> list[list[int]]:
+    """The spans of older comments still to scan, the newest last: all before `end` for a
+    new scan; a resumed one adds the comments between its old end and the new one (read
+    by an earlier run's recent pass, before their replies grew)."""
+    if not isinstance(saved, dict):
+        return [[0, end]]
+    spans = [[int(low), min(int(high), end)] for low, high in saved.get("todo", [])]
+    old_end = int(saved.get("end", end))
+    if end > old_end:
+        spans.append([old_end, end])
+    return [span for span in spans if span[0] < span[1]]
 
 
 def _values(owner_id: int, post_id: int, offset: int) -> dict[str, Any]:

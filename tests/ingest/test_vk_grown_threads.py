@@ -95,14 +95,14 @@ def test_a_huge_post_is_scanned_a_few_pages_a_run_and_the_cursor_resumes_the_sca
     assert crawl(session, source, clients) == (350, 4)
     grow(fake_vk, reply(5000, 50, "Так и не убрали", 1005), reply(5001, 51, "Ага", 1250))
 
-    runs = [crawl(session, source, clients) for _ in range(4)]
+    runs = [crawl(session, source, clients) for _ in range(5)]
 
-    # each run: the last 20 comments, then one page of the older ones
-    assert runs == [(1, 2), (0, 2), (1, 2), (0, 0)]
+    # each run: the last 20 comments, then one page of the older ones, newest first
+    assert runs == [(1, 2), (0, 2), (0, 2), (1, 2), (0, 0)]
     scans = [
         c["offset"] for c in fake_calls(clients)[4:] if c["count"] != "100" or c["offset"] != "330"
     ]
-    assert scans == ["0", "100", "200"]
+    assert scans == ["230", "130", "30", "0"]
     posts = stored(session)
     assert posts[f"{OWNER}_1_5000"].parent_external_id == f"{OWNER}_1_1005"
     assert posts[f"{OWNER}_1_5001"].parent_external_id == f"{OWNER}_1_1250"
@@ -119,23 +119,25 @@ def test_a_crawl_killed_in_the_middle_of_a_scan_resumes_where_its_last_page_ende
     start = len(fake_vk.calls)
 
     def die_on_the_second_scan_page(number: int) -> None:
-        if number == start + 5:  # wall.get, execute (tail), tail, scan page 1, scan page 2
+        if number == start + 5:  # wall.get, execute (tail), tail, scan pages 1 and 2
             raise Killed
 
     fake_vk.on_call = die_on_the_second_scan_page
     with pytest.raises(Killed):
         crawl_source(session, source_id=source.id or 0, clients=with_fake)
     session.rollback()
-    assert load_cursor(session, source_id=source.id or 0)["scan"] == {"1": 100}
-    assert f"{OWNER}_1_5000" in stored(session)
+    assert load_cursor(session, source_id=source.id or 0)["scan"] == {
+        "1": {"todo": [[0, 230]], "end": 330}  # comments 230-329 were read before the kill
+    }
+    assert f"{OWNER}_1_5001" in stored(session)
 
     fake_vk.on_call = None
     new, _ = crawl(session, source, with_fake)
 
     assert new == 1
-    assert stored(session)[f"{OWNER}_1_5001"].parent_external_id == f"{OWNER}_1_1250"
+    assert stored(session)[f"{OWNER}_1_5000"].parent_external_id == f"{OWNER}_1_1005"
     scans = [c["offset"] for c in fake_calls(with_fake)[4:] if c["offset"] != "330"]
-    assert scans == ["0", "100", "100", "200"]  # the page cut by the kill is read again
+    assert scans == ["230", "130", "130", "30", "0"]  # the page cut by the kill is read again
 
 
 def test_a_thread_longer_than_a_run_is_read_over_several_runs_going_on_from_where_it_was_cut(
@@ -173,7 +175,7 @@ def test_a_huge_posts_scan_does_not_hold_back_another_posts_new_comments(
     source = add_source(session, kind=SourceKind.VK_COMMENTS, target=str(OWNER))
     clients = limited(with_fake, vk_thread_scan_pages=2)
     crawl(session, source, clients)
-    fake_vk.comments[(OWNER, 1)].append(reply(5000, 50, "Так и не убрали", 1350))  # page 4
+    fake_vk.comments[(OWNER, 1)].append(reply(5000, 50, "Так и не убрали", 1150))
     fake_vk.walls[OWNER][1]["comments"]["count"] = 451
     fake_vk.comments[(OWNER, 2)].append(comment(11, 42, "У нас тоже не убрали", post_id=2))
     fake_vk.walls[OWNER][0]["comments"]["count"] = 2
@@ -181,6 +183,31 @@ def test_a_huge_posts_scan_does_not_hold_back_another_posts_new_comments(
     new, _ = crawl(session, source, clients)
 
     assert new == 1 and f"{OWNER}_2_11" in stored(session)  # the other post is not held back
-    assert load_cursor(session, source_id=source.id or 0)["scan"] == {"1": 200}
-    assert crawl(session, source, clients)[0] == 1  # the next run goes on: pages 3 and 4
-    assert stored(session)[f"{OWNER}_1_5000"].parent_external_id == f"{OWNER}_1_1350"
+    assert load_cursor(session, source_id=source.id or 0)["scan"] == {
+        "1": {"todo": [[0, 230]], "end": 430}  # two pages a run: 230-429 scanned
+    }
+    assert crawl(session, source, clients)[0] == 1  # the next run goes on: 130-229
+    assert stored(session)[f"{OWNER}_1_5000"].parent_external_id == f"{OWNER}_1_1150"
+
+
+def test_a_resumed_scan_also_covers_comments_the_recent_pass_has_since_left_behind(
+    session: Session, fake_vk: FakeVk, with_fake: Clients
+) -> None:
+    post_with(fake_vk, [comment(1000 + n, 40, f"Комментарий {n}") for n in range(350)])
+    source = add_source(session, kind=SourceKind.VK_COMMENTS, target=str(OWNER))
+    clients = limited(with_fake, vk_thread_scan_pages=1)
+    crawl(session, source, clients)
+    grow(fake_vk, reply(5000, 50, "Так и не убрали", 1005))
+    grow(fake_vk, *(comment(2000 + n, 41, f"Новый {n}") for n in range(30)))
+    # the recent pass reads comments 330-379, the scan 230-329
+    assert crawl(session, source, clients) == (30, 2)
+    grow(fake_vk, reply(5001, 51, "И в соседнем доме", 1340))  # comment 340: read before
+
+    # the recent pass now starts at 360: the scan goes back to 330-359 first
+    assert crawl(session, source, clients) == (1, 2)
+
+    assert stored(session)[f"{OWNER}_1_5001"].parent_external_id == f"{OWNER}_1_1340"
+    assert load_cursor(session, source_id=source.id or 0)["scan"] == {
+        "1": {"todo": [[0, 230]], "end": 360}
+    }
+    assert [c["offset"] for c in fake_calls(clients)[-2:]] == ["360", "330"]
