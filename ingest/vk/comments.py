@@ -19,6 +19,7 @@ takes at most `scan_pages` pages of comments per post a run; the cursor resumes 
 huge post cannot stall a crawl.
 """
 
+import copy
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -67,7 +68,7 @@ class _State:
         if threads:
             state["threads"] = threads
         if self.scan:
-            state["scan"] = dict(self.scan)
+            state["scan"] = copy.deepcopy(self.scan)
         return state
 
 
