@@ -1,5 +1,6 @@
 """Import a stream of raw records: each becomes stored posts or a quarantine entry."""
 
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -7,7 +8,7 @@ from pydantic import ValidationError
 from sqlalchemy import exc
 from sqlmodel import Session
 
-from ingest.rejection import Rejected, Skipped
+from ingest.rejection import Rejected, Skipped, skipped_summary
 from models.post import PostCreate
 from models.post_store import store_posts
 from models.quarantine import quarantine
@@ -31,6 +32,7 @@ class ImportResult:
     known: int = 0
     quarantined: int = 0
     skipped: int = 0
+    skip_reasons: Counter[str] = field(default_factory=Counter)  # reason -> records skipped
 
     @property
     def new(self) -> int:
@@ -41,10 +43,12 @@ class ImportResult:
         self.known += other.known
         self.quarantined += other.quarantined
         self.skipped += other.skipped
+        self.skip_reasons.update(other.skip_reasons)
 
     def summary(self) -> str:
         text = f"new: {self.new}, already known: {self.known}, quarantined: {self.quarantined}"
-        return f"{text}, skipped: {self.skipped}" if self.skipped else text
+        skipped = skipped_summary(self.skipped, self.skip_reasons)
+        return f"{text}, {skipped}" if self.skipped else text
 
 
 Adapter = Callable[[bytes], list[PostCreate]]
@@ -76,8 +80,9 @@ def import_records(
             posts = adapt(record.raw)
             pending.append((record, posts))
             waiting += len(posts)
-        except Skipped:
+        except Skipped as skipped:
             result.skipped += 1
+            result.skip_reasons[skipped.reason] += 1
         except (Rejected, ValidationError, UnicodeDecodeError) as error:
             _quarantine(session, source_id, record, rejection_reason(error))
             result.quarantined += 1

@@ -23,7 +23,10 @@ class CrawlLimits:
     backoff_max_seconds: float = 3600.0
     search_window_seconds: int = 24 * 3600
     search_lookback_seconds: int = 7 * 24 * 3600
-    comments_posts: int = 10  # recent posts of a wall or channel whose comments are read
+    comments_posts: int = 10  # recent posts of a wall whose comments are read
+    vk_thread_scan_pages: int = 5  # pages of a grown post's older comments re-read per run
+    telegram_watch_posts: int = 1000  # latest channel posts whose comment counts are watched
+    telegram_threads_per_run: int = 50  # grown discussion threads read per run
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ so a crawl killed at any moment resumes from the last committed page. The source
 (last success, last error, backoff) is updated at the end of every run.
 """
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -18,6 +19,7 @@ from ingest.cursor import load_cursor, save_cursor
 from ingest.failures import FailureKind, SourceFailure
 from ingest.health import record_failure, record_success
 from ingest.pages import Page
+from ingest.rejection import skipped_summary
 from ingest.role_guess import guess_source_role
 from ingest.telegram.channel import crawl_channel
 from ingest.vk.comments import crawl_comments
@@ -51,6 +53,7 @@ class CrawlOutcome:
     known: int = 0
     quarantined: int = 0
     skipped: int = 0
+    skip_reasons: Counter[str] = field(default_factory=Counter)  # reason -> items skipped
     status: str = SourceStatus.OK
     retry_after: datetime | None = None
     error: str | None = None
@@ -58,7 +61,8 @@ class CrawlOutcome:
 
     def summary(self) -> str:
         text = f"new: {len(self.new_ids)}, already known: {self.known}, "
-        text += f"quarantined: {self.quarantined}, skipped: {self.skipped}, status: {self.status}"
+        skipped = skipped_summary(self.skipped, self.skip_reasons)
+        text += f"quarantined: {self.quarantined}, {skipped}, status: {self.status}"
         if self.role_guessed:
             text += f", role guessed: {self.role_guessed}"
         return f"{text}, retry after: {self.retry_after.isoformat()}" if self.retry_after else text
@@ -137,7 +141,8 @@ def _crawler(source: Source, clients: Clients) -> Crawler:
             limit=limits.telegram_messages_per_run,
             flood_wait_max_seconds=limits.flood_wait_max_seconds,
             sleep=clients.sleep,
-            threads=limits.comments_posts,
+            watch=limits.telegram_watch_posts,
+            threads_per_run=limits.telegram_threads_per_run,
         )
     assert clients.vk is not None  # _check_configured
     vk = clients.vk()
@@ -150,6 +155,7 @@ def _crawler(source: Source, clients: Clients) -> Crawler:
             owner_id=int(source.target),
             recent_posts=limits.comments_posts,
             max_pages=limits.pages_per_run,
+            scan_pages=limits.vk_thread_scan_pages,
         )
     return partial(
         crawl_search,
@@ -185,6 +191,7 @@ def _committer(
         outcome.known += stored.known
         outcome.quarantined += len(page.refused)
         outcome.skipped += page.skipped
+        outcome.skip_reasons.update(page.skip_reasons)
 
     return commit_page
 

@@ -1,6 +1,7 @@
 """A page of vendor items: adapted into posts, the refused ones kept for quarantine."""
 
 import json
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,6 +28,7 @@ class Page:
     posts: list[PostCreate] = field(default_factory=list)
     refused: list[Refused] = field(default_factory=list)
     skipped: int = 0
+    skip_reasons: Counter[str] = field(default_factory=Counter)  # reason -> items skipped
 
 
 def adapt_page(
@@ -40,8 +42,9 @@ def adapt_page(
     for item in items:
         try:
             page.posts.append(adapt(item))
-        except Skipped:
+        except Skipped as skipped:
             page.skipped += 1
+            page.skip_reasons[skipped.reason] += 1
         except (Rejected, ValidationError) as error:
             raw = json.dumps(item, ensure_ascii=False, default=str)
             raw_bytes = raw.encode("utf-8", errors="surrogatepass")

@@ -41,11 +41,14 @@ class Settings(BaseSettings):
     vk_search_window_hours: int = Field(default=24, ge=1)
     vk_search_lookback_days: int = Field(default=7, ge=1)
     vk_comments_posts: int = Field(default=10, ge=1)
+    vk_thread_scan_pages: int = Field(default=5, ge=1)
     crawl_pages_per_run: int = Field(default=20, ge=1)
     crawl_backoff_seconds: float = Field(default=60, ge=0)
     crawl_backoff_max_seconds: float = Field(default=3600, ge=0)
     telegram_messages_per_run: int = Field(default=2000, ge=1)
     telegram_flood_wait_max_seconds: float = Field(default=60, ge=0)
+    telegram_watch_posts: int = Field(default=1000, ge=1)
+    telegram_threads_per_run: int = Field(default=50, ge=1)
 
     # Console
     dashboard_port: int = 8501

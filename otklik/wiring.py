@@ -55,6 +55,9 @@ def limits_from_settings(settings: Settings) -> CrawlLimits:
         search_window_seconds=settings.vk_search_window_hours * 3600,
         search_lookback_seconds=settings.vk_search_lookback_days * 86400,
         comments_posts=settings.vk_comments_posts,
+        vk_thread_scan_pages=settings.vk_thread_scan_pages,
+        telegram_watch_posts=settings.telegram_watch_posts,
+        telegram_threads_per_run=settings.telegram_threads_per_run,
     )
 
 

@@ -17,7 +17,7 @@ def adapt_telegram_message(message: Any, *, channel: str) -> PostCreate:
         raise Rejected(f"expected a Telegram message, got {type(message).__name__}")
     text = message.message or ""
     if not text.strip():
-        raise Skipped("message without text")
+        raise Skipped("sticker without text" if message.sticker else "message without text")
     answered = _answered(message)
     return PostCreate(
         external_id=str(message.id),

@@ -8,11 +8,15 @@ on from the committed id; a longer one ends the run with the wait as `retry_afte
 The first crawl also keeps the channel's title in the cursor (`title`): the role of a
 source nobody has given one is guessed from it (`ingest/role_guess.py`).
 
-A post open for comments (`replies.comments`) has a thread in the channel's linked
-discussion group. The cursor's `threads` keeps the most recent such posts (post id -> the
-group's id and the last comment read); every run reads each thread's new comments with
-`iter_messages(channel, reply_to=post_id, min_id=…)`. A thread whose post is gone, or whose
-group cannot be read, is dropped without failing the channel.
+A post open for comments (`replies.comments`) has a thread in the linked discussion group.
+The cursor's `threads` keeps the channel's latest `watch` such posts: post id -> the group's
+id, the last comment read and the post's comment count (`replies.replies`) when its thread
+was last read through. Every run after the first re-reads the headers of the latest `watch`
+posts it had already read (newest first, a request per 100) to learn their comment counts;
+a thread whose count grew is read with `iter_messages(channel, reply_to=post_id, min_id=…)`,
+oldest post first and at most `threads_per_run` of them a run, so none waits for ever and the
+rest stay due in the cursor. A thread whose post is gone, or whose group cannot be read, is
+dropped (`gone`) without failing the channel.
 """
 
 import asyncio
@@ -60,10 +64,11 @@ def crawl_channel(
     flood_wait_max_seconds: float,
     sleep: Callable[[float], None],
     emit: Callable[[Page], None],
-    threads: int = 10,
+    watch: int = 1000,
+    threads_per_run: int = 50,
 ) -> None:
-    crawl = _Crawl(client, channel, dict(cursor), flood_wait_max_seconds, sleep, emit, threads)
-    asyncio.run(crawl.run(limit))
+    crawl = _Crawl(client, channel, dict(cursor), flood_wait_max_seconds, sleep, emit)
+    asyncio.run(crawl.run(limit, watch=watch, threads_per_run=threads_per_run))
 
 
 class _Interrupted(Exception):
@@ -83,15 +88,18 @@ class _Crawl:
         bound: float,
         sleep: Callable[[float], None],
         emit: Callable[[Page], None],
-        threads: int,
     ) -> None:
         self.client, self.channel, self.state = client, channel, state
         self.state["min_id"] = int(state.get("min_id", 0))
-        self.bound, self.sleep, self.emit, self.max_threads = bound, sleep, emit, threads
-        self.left = 0
+        self.state["threads"] = {
+            post: _entry(value) for post, value in dict(state.get("threads", {})).items()
+        }
+        self.bound, self.sleep, self.emit = bound, sleep, emit
+        self.counts: dict[str, int] = {}  # post id -> its comment count seen this run
+        self.left, self.watch = 0, 0
 
-    async def run(self, limit: int) -> None:
-        self.left = limit
+    async def run(self, limit: int, *, watch: int, threads_per_run: int) -> None:
+        self.left, self.watch = limit, watch
         try:
             await self.client.connect()
             if not await self.client.is_user_authorized():
@@ -101,8 +109,11 @@ class _Crawl:
                 )
             if "title" not in self.state:  # the channel's own name, for its role's guess
                 self.state["title"] = await self._title()
+            read_before = self.state["min_id"]
             await self._with_flood_waits(self._read_channel)
-            for post_id in list(self.state.get("threads", {})):
+            if read_before and self.state["threads"]:  # older posts' counts may have grown
+                await self._with_flood_waits(lambda: self._watch(read_before))
+            for post_id in self._due()[:threads_per_run]:
                 if self.left <= 0:
                     break
                 await self._with_flood_waits(lambda p=post_id: self._read_thread(p))
@@ -143,8 +154,25 @@ class _Crawl:
         )
         await self._pages(messages, self._emit_channel)
 
+    async def _watch(self, read_before: int) -> None:
+        """The comment counts of the latest `watch` posts read before this run."""
+        messages = self.client.iter_messages(
+            self.channel, limit=self.watch, max_id=read_before + 1, reverse=False
+        )
+        try:
+            async for message in messages:
+                self._follow(message)
+        except FloodWaitError as flood:
+            raise _Interrupted(flood) from flood
+
+    def _due(self) -> list[str]:
+        """Followed posts whose comment count grew since their thread was last read."""
+        threads = self.state["threads"]
+        grown = [post for post in threads if self.counts.get(post, -1) > threads[post][2]]
+        return sorted(grown, key=int)
+
     async def _read_thread(self, post_id: str) -> None:
-        chat, seen = self.state["threads"][post_id]
+        chat, seen, _ = self.state["threads"][post_id]
         try:
             messages = self.client.iter_messages(
                 self.channel, limit=self.left, min_id=seen, reverse=True, reply_to=int(post_id)
@@ -152,6 +180,12 @@ class _Crawl:
             await self._pages(messages, lambda batch: self._emit_thread(post_id, chat, batch))
         except THREAD_GONE_ERRORS:
             del self.state["threads"][post_id]  # the post or its group is gone: not the channel
+            gone = [*self.state.get("gone", []), int(post_id)]
+            self.state["gone"] = sorted(set(gone))[-self.watch :]
+            self.emit(Page(cursor=self._cursor()))
+            return
+        if self.left > 0:  # read through, not cut by the run's message limit
+            self.state["threads"][post_id][2] = self.counts[post_id]
             self.emit(Page(cursor=self._cursor()))
 
     async def _pages(self, messages: Any, emit: Callable[[list[Any]], None]) -> None:
@@ -183,18 +217,22 @@ class _Crawl:
         self.emit(page)
 
     def _follow(self, message: Any) -> None:
-        """Remember a post open for comments (the newest `max_threads` of them)."""
+        """Remember a post open for comments (the newest `watch` of them) and its count."""
         replies = getattr(message, "replies", None)
         if not (replies and replies.comments and isinstance(replies.channel_id, int)):
             return
-        threads = self.state.setdefault("threads", {})
-        threads[str(message.id)] = [replies.channel_id, 0]
+        if message.id in self.state.get("gone", []):
+            return
+        threads, post = self.state["threads"], str(message.id)
+        entry = threads.setdefault(post, [replies.channel_id, 0, 0])
+        entry[0] = replies.channel_id
+        self.counts[post] = replies.replies if isinstance(replies.replies, int) else 0
         self.state["channel_id"] = getattr(message.peer_id, "channel_id", None)
-        for old in sorted(threads, key=int)[: -self.max_threads]:
+        for old in sorted(threads, key=int)[: -self.watch]:
             del threads[old]
 
     def _emit_thread(self, post_id: str, chat: int, batch: list[Any]) -> None:
-        self.state["threads"][post_id] = [chat, max(message.id for message in batch)]
+        self.state["threads"][post_id][1] = max(message.id for message in batch)
         own = frozenset(i for i in (chat, self.state.get("channel_id")) if isinstance(i, int))
         page = adapt_page(
             batch,
@@ -212,3 +250,10 @@ class _Crawl:
             "threads": {k: list(v) for k, v in self.state.get("threads", {}).items()},
         }
         return state if state["threads"] else {k: v for k, v in state.items() if k != "threads"}
+
+
+def _entry(value: Any) -> list[int]:
+    """A cursor's thread entry: [group id, last comment read, count read through]; older
+    cursors kept no count (0: read again once, from the last comment read)."""
+    chat, seen, count = [*value, 0, 0][:3] if isinstance(value, list) else [0, 0, 0]
+    return [int(chat), int(seen), int(count)]

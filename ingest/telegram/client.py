@@ -23,8 +23,9 @@ class TelegramClientLike(Protocol):
         entity: str,
         *,
         limit: int | None,
-        min_id: int,
-        reverse: bool,
+        min_id: int = 0,
+        max_id: int = 0,
+        reverse: bool = False,
         reply_to: int | None = None,
     ) -> AsyncIterator[Any]: ...
 

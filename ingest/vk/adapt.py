@@ -17,7 +17,7 @@ def adapt_vk_post(item: dict[str, Any]) -> PostCreate:
     reposts = _reposts(item)
     shown = own or (_text(reposts[0]) if reposts else "")
     if not shown.strip():
-        raise Skipped("post without text")
+        raise Skipped(_textless("post", item))
     owner, number = item["owner_id"], item["id"]
     return PostCreate(
         external_id=f"{owner}_{number}",
@@ -49,7 +49,7 @@ def adapt_vk_comment(item: dict[str, Any]) -> PostCreate:
         raise Skipped("deleted comment")
     own = _text(item)
     if not own.strip():
-        raise Skipped("comment without text")
+        raise Skipped(_textless("comment", item))
     owner, post, number = item["owner_id"], item["post_id"], item["id"]
     answered = _answered_comment(item)
     return PostCreate(
@@ -71,15 +71,30 @@ def adapt_vk_comment(item: dict[str, Any]) -> PostCreate:
 
 def adapt_vk_thread(item: dict[str, Any]) -> list[PostCreate]:
     """A `wall.getComments` item and the replies VK nests under it (`thread.items`, when
-    asked for with `thread_items_count`); each reply is adapted as a comment of the post."""
-    comments = [adapt_vk_comment(item)]
+    asked for with `thread_items_count`); each reply is adapted as a comment of the post.
+
+    A comment skipped itself (a sticker, deleted) keeps its replies: they are stored with
+    it as their parent; only when nothing in the thread has text is the whole item skipped.
+    """
+    _require(item, "id", "owner_id", "post_id", "date")
     thread = item.get("thread")
     replies = thread.get("items") if isinstance(thread, dict) else None
-    for reply in replies if isinstance(replies, list) else []:
-        if isinstance(reply, dict) and not (reply.get("deleted") or not _text(reply).strip()):
-            base = {"owner_id": item["owner_id"], "post_id": item["post_id"]}
-            comments.append(adapt_vk_comment({**base, "reply_to_comment": item["id"], **reply}))
-    return comments
+    base = {"owner_id": item["owner_id"], "post_id": item["post_id"]}
+    nested = [
+        {**base, "reply_to_comment": item["id"], **reply}
+        for reply in (replies if isinstance(replies, list) else [])
+        if isinstance(reply, dict)
+    ]
+    posts: list[PostCreate] = []
+    first_skip: Skipped | None = None
+    for one in [item, *nested]:
+        try:
+            posts.append(adapt_vk_comment(one))
+        except Skipped as skipped:
+            first_skip = first_skip or skipped
+    if not posts and first_skip:
+        raise first_skip
+    return posts
 
 
 def author_kind(from_id: Any, owner_id: Any) -> AuthorKind:
@@ -98,6 +113,16 @@ def _answered_comment(item: dict[str, Any]) -> int | None:
     if not answered and isinstance(stack, list) and stack:
         answered = stack[-1]
     return answered if isinstance(answered, int) and not isinstance(answered, bool) else None
+
+
+def _textless(kind: str, item: dict[str, Any]) -> str:
+    """Why an item without text is skipped: a sticker, or nothing to read."""
+    attachments = item.get("attachments")
+    if isinstance(attachments, list) and any(
+        isinstance(a, dict) and a.get("type") == "sticker" for a in attachments
+    ):
+        return "sticker without text"
+    return f"{kind} without text"
 
 
 def _require(item: Any, *keys: str) -> None:

@@ -3,17 +3,25 @@
 The first page of every post's comments is fetched in one `execute` request (up to 25
 calls each, through `vk_api.VkRequestsPool`); longer lists continue one call a page. Each
 page asks VK for the replies nested under every comment (`thread_items_count`); a thread
-holding more replies than VK nests is read whole with `comment_id`, a page at a time.
-Replies are stored like the dump path stores them: author kind, `reply` position, and the
-comment they answer as parent.
+holding more replies than VK nests is read with `comment_id`, a page at a time. Replies are
+stored like the dump path stores them: author kind, `reply` position, and the comment they
+answer as parent.
 
 The cursor keeps, per post, how many top-level comments (oldest first) are committed
-(`posts`) and the post's total comment count when it was last read through (`totals`). A
-post whose total grew is read again from its last `RECENT_THREADS` top-level comments, so
-new replies under recent comments are caught; already stored items count as known.
+(`posts`), the post's total comment count when it was last read through (`totals`), and the
+reply count VK reported for each comment with replies (`threads`). A post whose total grew
+is read again from its last `RECENT_THREADS` top-level comments (new comments and replies
+under recent comments; already stored items count as known). If the total still holds more
+than the top-level comments and the replies counted, older comments are paged through,
+newest first (`scan`: the spans left), and only the threads whose count grew are read, from
+the replies already seen on; the scan ends as soon as the missing replies are found. It
+takes at most `scan_pages` pages of comments per post a run; the cursor resumes it, so a
+huge post cannot stall a crawl.
 """
 
+import copy
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import vk_api
@@ -26,6 +34,158 @@ from ingest.vk.client import call, call_pool
 PAGE_SIZE = 100
 THREAD_ITEMS = 10  # the most replies VK nests under a comment (`thread_items_count`)
 RECENT_THREADS = 20  # top-level comments re-read when a post's total grew
+SCAN_PAGES = 5  # pages of older comments one run pages through per post, by default
+
+
+@dataclass
+class _State:
+    """The cursor, as the crawl advances it."""
+
+    done: dict[str, int]
+    totals: dict[str, int]
+    threads: dict[str, dict[str, int]]
+    scan: dict[str, dict[str, Any]]  # post -> spans of older comments left, and their end
+
+    @classmethod
+    def load(cls, cursor: dict[str, Any]) -> "_State":
+        done = {str(k): int(v) for k, v in dict(cursor.get("posts", {})).items()}
+        totals = dict(cursor.get("totals", done))  # older cursors: done = total
+        threads = {p: dict(counts) for p, counts in dict(cursor.get("threads", {})).items()}
+        return cls(done, totals, threads, dict(cursor.get("scan", {})))
+
+    def keep(self, post_ids: set[str]) -> None:
+        """Forget the thread counts and scans of posts gone from the recent window."""
+        self.threads = {p: c for p, c in self.threads.items() if p in post_ids}
+        self.scan = {p: o for p, o in self.scan.items() if p in post_ids}
+
+    def missing(self, post_id: str, total: int, level: int) -> int:
+        """Comments the total holds beyond the top-level ones and the replies counted."""
+        return total - level - sum(self.threads.get(post_id, {}).values())
+
+    def cursor(self) -> dict[str, Any]:
+        state: dict[str, Any] = {"posts": dict(self.done), "totals": dict(self.totals)}
+        threads = {p: dict(c) for p, c in self.threads.items() if c}
+        if threads:
+            state["threads"] = threads
+        if self.scan:
+            state["scan"] = copy.deepcopy(self.scan)
+        return state
+
+
+@dataclass
+class _Run:
+    vk: vk_api.VkApi
+    owner_id: int
+    state: _State
+    pages_left: int
+    emit: Callable[[Page], None]
+    scans: list[tuple[int, int, int, int]] = field(default_factory=list)
+
+    def tail(self, post_id: int, total: int, start: int, response: Any) -> None:
+        """The post's comments from `start` on; queues an older-comments scan if needed."""
+        offset, key = start, str(post_id)
+        while self.pages_left > 0:
+            comments, level = _page(response, self.owner_id, post_id)
+            self.pages_left -= 1
+            items, used = self.threads(post_id, comments, every=True)
+            offset += used
+            finished = used == len(comments) and (not comments or offset >= level)
+            self.state.done[key] = max(self.state.done.get(key, 0), offset)
+            if finished and self.state.missing(key, total, level) > 0 and start > 0:
+                self.scans.append((post_id, total, level, start))
+            elif finished:
+                self.state.totals[key] = total
+                self.state.scan.pop(key, None)
+            self.send(items, post_id)
+            if finished or used < len(comments):
+                return
+            response = call(self.vk, "wall.getComments", _values(self.owner_id, post_id, offset))
+
+    def older(self, post_id: int, total: int, level: int, end: int, scan_pages: int) -> None:
+        """Page through the comments before `end`, newest first, reading only the threads
+        that grew; stops as soon as the replies missing from the count are found."""
+        key = str(post_id)
+        todo = _todo(self.state.scan.get(key), end)
+        for _ in range(scan_pages):
+            if self.pages_left <= 0 or not todo:
+                break
+            low, high = todo[-1]
+            offset = max(low, high - PAGE_SIZE)
+            values = {**_values(self.owner_id, post_id, offset), "count": high - offset}
+            comments, _ = _page(call(self.vk, "wall.getComments", values), self.owner_id, post_id)
+            self.pages_left -= 1
+            items, used = self.threads(post_id, comments, every=False)
+            if used == len(comments):  # else the page is read again, its grown threads known
+                todo[-1] = [low, offset]
+                todo = [span for span in todo if span[0] < span[1]]
+            self.state.scan[key] = {"todo": todo, "end": end}
+            if not todo or self.state.missing(key, total, level) <= 0:
+                self.state.totals[key] = total
+                del self.state.scan[key]
+            self.send(items, post_id)
+            if key not in self.state.scan or used < len(comments):
+                break
+
+    def threads(
+        self, post_id: int, comments: list[dict[str, Any]], *, every: bool
+    ) -> tuple[list[dict[str, Any]], int]:
+        """The page's comments, each followed by its replies (every comment, or only those
+        whose thread grew). Stops at a comment whose thread the page limit leaves no room
+        for, or cuts short (the next run starts there); returns the items and how many
+        comments are done."""
+        items: list[dict[str, Any]] = []
+        seen = self.state.threads.setdefault(str(post_id), {})
+        for used, comment in enumerate(comments):
+            nested, count = _thread(comment)
+            old = seen.get(str(comment.get("id")), 0)
+            reached = count
+            if count > len(nested) and count > old:
+                if self.pages_left <= 0:
+                    return items, used
+                more, reached = self.replies(post_id, comment, max(0, old - THREAD_ITEMS), count)
+                known = {reply.get("id") for reply in more}
+                nested = more + [reply for reply in nested if reply.get("id") not in known]
+            if every or count > old:
+                items.append(comment)
+                base = {"owner_id": self.owner_id, "post_id": post_id}
+                base["reply_to_comment"] = comment.get("id")
+                items.extend({**base, **reply} for reply in nested)
+            if reached > 0:
+                seen[str(comment.get("id"))] = reached
+            if reached < count:  # the next run goes on from the replies read
+                return items, used
+        return items, len(comments)
+
+    def replies(
+        self, post_id: int, comment: dict[str, Any], start: int, count: int
+    ) -> tuple[list[dict[str, Any]], int]:
+        """A comment's replies from `start` on, and how far the thread is read: `count`, or
+        less when the page limit cut a long thread (a deleted comment's replies go with it)."""
+        replies: dict[Any, dict[str, Any]] = {}
+        while start + len(replies) < count:
+            if self.pages_left <= 0:
+                return list(replies.values()), start + len(replies)
+            values = {**_values(self.owner_id, post_id, start + len(replies))}
+            values["comment_id"] = comment.get("id")
+            del values["thread_items_count"]
+            try:
+                response = call(self.vk, "wall.getComments", values)
+            except SourceFailure as failure:
+                if failure.kind != FailureKind.GONE:
+                    raise  # a rate limit or an outage: the page is read again next run
+                break  # the comment was deleted meanwhile: its replies go with it
+            page, _ = _page(response, self.owner_id, post_id)
+            self.pages_left -= 1
+            fresh = [reply for reply in page if reply.get("id") not in replies]
+            if not fresh:
+                break
+            replies.update((reply.get("id"), reply) for reply in fresh)
+        return list(replies.values()), count
+
+    def send(self, items: list[dict[str, Any]], post_id: int) -> None:
+        origin = f"wall.getComments {self.owner_id}_{post_id}"
+        cursor = self.state.cursor()
+        self.emit(adapt_page(items, adapt=adapt_vk_comment, cursor=cursor, origin=origin))
 
 
 def crawl_comments(
@@ -36,43 +196,45 @@ def crawl_comments(
     recent_posts: int,
     max_pages: int,
     emit: Callable[[Page], None],
+    scan_pages: int = SCAN_PAGES,
 ) -> None:
-    done: dict[str, int] = dict(cursor.get("posts", {}))
-    totals: dict[str, int] = dict(cursor.get("totals", done))  # older cursors: done = total
+    state = _State.load(cursor)
     wall = call(vk, "wall.get", {"owner_id": owner_id, "offset": 0, "count": recent_posts})
+    posts = [post for post in wall.get("items", []) if isinstance(post, dict)]
+    state.keep({str(post.get("id")) for post in posts})
     waiting = {
         post["id"]: _comment_count(post)
-        for post in wall.get("items", [])
-        if isinstance(post, dict) and totals.get(str(post.get("id")), 0) < _comment_count(post)
+        for post in posts
+        if state.totals.get(str(post.get("id")), 0) < _comment_count(post)
     }
-    starts = {post_id: _start(done, totals, post_id) for post_id in waiting}
+    starts = {post_id: _start(state, post_id) for post_id in waiting}
     first = call_pool(vk, "wall.getComments", [_values(owner_id, p, starts[p]) for p in waiting])
-    pages = 0
+    run = _Run(vk, owner_id, state, max_pages, emit)
     for (post_id, total), response in zip(waiting.items(), first, strict=True):
-        offset = starts[post_id]
-        while pages < max_pages:
-            comments, level = _page(response, owner_id, post_id)
-            pages += 1
-            items, used, pages = _with_threads(vk, owner_id, post_id, comments, pages, max_pages)
-            offset += used
-            finished = used == len(comments) and (not comments or offset >= level)
-            done[str(post_id)] = max(done.get(str(post_id), 0), offset)
-            if finished:
-                totals[str(post_id)] = total
-            state = {"posts": dict(done), "totals": dict(totals)}
-            origin = f"wall.getComments {owner_id}_{post_id}"
-            emit(adapt_page(items, adapt=adapt_vk_comment, cursor=state, origin=origin))
-            if finished or used < len(comments):
-                break
-            response = call(vk, "wall.getComments", _values(owner_id, post_id, offset))
+        run.tail(post_id, total, starts[post_id], response)
+    for post_id, total, level, end in run.scans:
+        run.older(post_id, total, level, end, scan_pages)
 
 
-def _start(done: dict[str, int], totals: dict[str, int], post_id: int) -> int:
+def _start(state: _State, post_id: int) -> int:
     """Where a post's reading starts: after its committed comments, minus the recent
     threads when it was read through before (new replies may hide there)."""
-    offset = done.get(str(post_id), 0)
-    read_through = str(post_id) in totals
+    offset = state.done.get(str(post_id), 0)
+    read_through = str(post_id) in state.totals
     return max(0, offset - RECENT_THREADS) if read_through else offset
+
+
+def _todo(saved: Any, end: int) -> list[list[int]]:
+    """The spans of older comments still to scan, the newest last: all before `end` for a
+    new scan; a resumed one adds the comments between its old end and the new one (read
+    by an earlier run's recent pass, before their replies grew)."""
+    if not isinstance(saved, dict):
+        return [[0, end]]
+    spans = [[int(low), min(int(high), end)] for low, high in saved.get("todo", [])]
+    old_end = int(saved.get("end", end))
+    if end > old_end:
+        spans.append([old_end, end])
+    return [span for span in spans if span[0] < span[1]]
 
 
 def _values(owner_id: int, post_id: int, offset: int) -> dict[str, Any]:
@@ -86,62 +248,17 @@ def _values(owner_id: int, post_id: int, offset: int) -> dict[str, Any]:
     }
 
 
-def _with_threads(
-    vk: vk_api.VkApi,
-    owner_id: int,
-    post_id: int,
-    comments: list[dict[str, Any]],
-    pages: int,
-    max_pages: int,
-) -> tuple[list[dict[str, Any]], int, int]:
-    """The page's comments, each followed by its replies: the nested ones, or the whole
-    thread read with `comment_id` when VK nested only part of it. Stops before a comment
-    whose thread the page limit leaves no room for (the next run starts there); returns the
-    items, how many comments they cover, and the pages used so far."""
-    items: list[dict[str, Any]] = []
-    for used, comment in enumerate(comments):
-        thread = comment.get("thread")
-        nested = thread.get("items") if isinstance(thread, dict) else None
-        nested = [reply for reply in nested if isinstance(reply, dict)] if nested else []
-        count = thread.get("count", 0) if isinstance(thread, dict) else 0
-        if isinstance(count, int) and count > len(nested):
-            if pages >= max_pages:
-                return items, used, pages
-            whole, pages = _whole_thread(vk, owner_id, post_id, comment, count, pages, max_pages)
-            known = {reply.get("id") for reply in whole}
-            nested = whole + [reply for reply in nested if reply.get("id") not in known]
-        items.append(comment)
-        base = {"owner_id": owner_id, "post_id": post_id, "reply_to_comment": comment.get("id")}
-        items.extend({**base, **reply} for reply in nested)
-    return items, len(comments), pages
-
-
-def _whole_thread(
-    vk: vk_api.VkApi,
-    owner_id: int,
-    post_id: int,
-    comment: dict[str, Any],
-    count: int,
-    pages: int,
-    max_pages: int,
-) -> tuple[list[dict[str, Any]], int]:
-    replies: dict[Any, dict[str, Any]] = {}
-    while len(replies) < count and pages < max_pages:
-        values = {**_values(owner_id, post_id, len(replies)), "comment_id": comment.get("id")}
-        del values["thread_items_count"]
-        try:
-            response = call(vk, "wall.getComments", values)
-        except SourceFailure as failure:
-            if failure.kind != FailureKind.GONE:
-                raise  # a rate limit or an outage: the page is read again next run
-            break  # the comment was deleted meanwhile: its replies go with it
-        page, _ = _page(response, owner_id, post_id)
-        pages += 1
-        fresh = [reply for reply in page if reply.get("id") not in replies]
-        if not fresh:
-            break
-        replies.update((reply.get("id"), reply) for reply in fresh)
-    return list(replies.values()), pages
+def _thread(comment: dict[str, Any]) -> tuple[list[dict[str, Any]], int]:
+    """The replies VK nested under a comment, and how many its thread holds."""
+    thread = comment.get("thread")
+    if not isinstance(thread, dict):
+        return [], 0
+    nested = thread.get("items")
+    nested = (
+        [reply for reply in nested if isinstance(reply, dict)] if isinstance(nested, list) else []
+    )
+    count = thread.get("count", 0)
+    return nested, count if isinstance(count, int) and not isinstance(count, bool) else 0
 
 
 def _page(response: Any, owner_id: int, post_id: int) -> tuple[list[dict[str, Any]], int]:

@@ -223,7 +223,13 @@ def ingest_vk_wall(
     ),
     annotate: bool = ANNOTATE,
 ) -> None:
-    """Crawl a VK wall (or the comments under its recent posts) once, incrementally."""
+    """Crawl a VK wall (or the comments under its recent posts) once, incrementally.
+
+    With --comments, the comments of the OTKLIK_VK_COMMENTS_POSTS most recent posts and their
+    reply threads; a post whose comment count grew has its older comments paged through for
+    the threads that grew, at most OTKLIK_VK_THREAD_SCAN_PAGES pages a post a run (the cursor
+    resumes the rest).
+    """
     kind = SourceKind.VK_COMMENTS if comments else SourceKind.VK_WALL
     _crawl(kind, str(owner_id), annotate=annotate)
 
@@ -243,7 +249,12 @@ def ingest_telegram(
     annotate: bool = ANNOTATE,
 ) -> None:
     """Crawl a Telegram channel once, from the last message seen, and the comments of its
-    recent posts in the linked discussion group."""
+    posts in the linked discussion group.
+
+    Every post among the latest OTKLIK_TELEGRAM_WATCH_POSTS whose comment count grew has its
+    new comments read, oldest post first, at most OTKLIK_TELEGRAM_THREADS_PER_RUN threads a
+    run (the rest on the next run).
+    """
     _crawl(SourceKind.TELEGRAM, channel.lstrip("@"), annotate=annotate)
 
 

@@ -114,6 +114,7 @@ class FakeTelegramClient:
     # a post open for comments -> its thread in the linked group (what GetReplies serves)
     comments: dict[int, list[Any]] = field(default_factory=dict)
     flood_after: dict[int, int] = field(default_factory=dict)  # messages served -> wait seconds
+    kill_after: dict[int, BaseException] = field(default_factory=dict)  # served -> raised
     calls: list[dict[str, Any]] = field(default_factory=list)
     connected: bool = False
     served: int = 0
@@ -143,29 +144,45 @@ class FakeTelegramClient:
         *,
         limit: int | None = None,
         min_id: int = 0,
+        max_id: int = 0,
         reverse: bool = False,
         reply_to: int | None = None,
     ) -> AsyncIterator[Any]:
         """The channel's messages, or with `reply_to` the comments of one of its posts;
-        a post with no discussion thread raises `MsgIdInvalidError`, as Telegram does."""
+        a post with no discussion thread raises `MsgIdInvalidError`, as Telegram does.
+        `max_id` excludes that id and newer ones. A post's `replies.replies` is the
+        number of comments its thread holds now, as Telegram reports it."""
         assert self.connected, "iter_messages before connect()"
         assert entity == self.channel
         if self.error:
             raise self.error
-        call = {"limit": limit, "min_id": min_id, "reverse": reverse}
+        call: dict[str, Any] = {"limit": limit, "min_id": min_id, "reverse": reverse}
+        if max_id:
+            call["max_id"] = max_id
         self.calls.append(call if reply_to is None else {**call, "reply_to": reply_to})
         pool = self.messages
         if reply_to is not None:
             if reply_to not in self.comments:
                 raise MsgIdInvalidError(request=None)
             pool = self.comments[reply_to]
-        chosen = sorted((m for m in pool if m.id > min_id), key=lambda m: m.id)
+        else:
+            self._count_comments()
+        newer = max_id or float("inf")
+        chosen = sorted((m for m in pool if min_id < m.id < newer), key=lambda m: m.id)
         if not reverse:
             chosen.reverse()
         return self._serve(chosen[:limit] if limit is not None else chosen)
 
+    def _count_comments(self) -> None:
+        for post in self.messages:
+            replies = getattr(post, "replies", None)
+            if replies is not None and replies.comments and post.id in self.comments:
+                replies.replies = len(self.comments[post.id])
+
     async def _serve(self, chosen: list[Any]) -> AsyncIterator[Any]:
         for item in chosen:
+            if self.served in self.kill_after:
+                raise self.kill_after.pop(self.served)
             if self.served in self.flood_after:
                 raise FloodWaitError(request=None, capture=self.flood_after.pop(self.served))
             self.served += 1

@@ -70,7 +70,7 @@ def test_comments_and_replies_of_channel_posts_are_stored_with_their_authors(
     assert posts[f"{GROUP_ID}_504"].author_kind == AuthorKind.SOURCE  # the group's own admins
     asked = [call.get("reply_to") for call in fake.calls]
     assert asked == [None, 1, 3]  # only posts open for comments
-    assert load_cursor(session, source_id=source.id or 0)["threads"] == {"1": [GROUP_ID, 504]}
+    assert load_cursor(session, source_id=source.id or 0)["threads"] == {"1": [GROUP_ID, 504, 4]}
 
 
 def test_the_next_crawl_reads_only_new_comments(session: Session) -> None:
@@ -94,7 +94,9 @@ def test_only_the_most_recent_threads_are_followed(session: Session) -> None:
     fake.comments = {n: [] for n in range(1, 6)}
     source = add_source(session, kind=SourceKind.TELEGRAM, target=CHANNEL)
 
-    crawl_source(session, source_id=source.id or 0, clients=clients_for(fake, comments_posts=2))
+    crawl_source(
+        session, source_id=source.id or 0, clients=clients_for(fake, telegram_watch_posts=2)
+    )
 
     assert sorted(load_cursor(session, source_id=source.id or 0)["threads"]) == ["4", "5"]
 
@@ -127,4 +129,4 @@ def test_a_long_flood_wait_in_a_thread_reschedules_the_channel_keeping_what_was_
 
     assert outcome.status == SourceStatus.BACKING_OFF and len(outcome.new_ids) == 3
     cursor = load_cursor(session, source_id=source.id or 0)
-    assert (cursor["min_id"], cursor["threads"]) == (1, {"1": [GROUP_ID, 502]})
+    assert (cursor["min_id"], cursor["threads"]) == (1, {"1": [GROUP_ID, 502, 0]})

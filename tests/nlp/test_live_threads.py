@@ -95,3 +95,41 @@ def test_a_live_telegram_discussion(session: Session, annotator: Annotator) -> N
     notes = {a.post_id: a for a in session.exec(select(Annotation))}
     assert notes[answer.id or 0].is_signal is False
     assert notes[short.id or 0].reasons["parent_post_id"] == complaint.id
+
+
+def test_bad_replies_found_late_under_an_old_comment_get_clear_decisions(
+    session: Session, fake_vk: FakeVk, annotator: Annotator
+) -> None:
+    seed_reference_data(session, data_dir=DATA_DIR, region_code="57")
+    rows = [comment(10, 42, COMPLAINT)]
+    rows += [comment(20 + n, 50 + n, f"Вопрос по графику номер {n}") for n in range(24)]
+    fake_vk.comments[(OWNER, 1)] = rows
+    fake_vk.walls[OWNER] = [vk_post(OWNER, 1, 1_717_000_000, "Приём граждан",
+                                    comments={"count": len(rows)})]  # fmt: skip
+    source = add_source(session, kind=SourceKind.VK_COMMENTS, target=str(OWNER))
+    clients = Clients(vk=lambda: make_vk_api(token="t", rps_delay=0), limits=CrawlLimits())
+    crawl_source(session, source_id=source.id or 0, clients=clients)
+    anonymous = reply(605, 0, COMPLAINT, 10)  # the same words, from an author VK does not name
+    del anonymous["from_id"]
+    fake_vk.comments[(OWNER, 1)] += [
+        reply(600, 43, "👍👍👍", 10),
+        reply(601, 44, "https://vk.com/wall-500_1", 10),
+        reply(604, 47, "так и не убрали", 10, reply_to_comment=599),  # 599 was never fetched
+        anonymous,
+    ]
+    fake_vk.walls[OWNER][0]["comments"]["count"] = len(fake_vk.comments[(OWNER, 1)])
+
+    assert len(crawl_source(session, source_id=source.id or 0, clients=clients).new_ids) == 4
+    posts = annotated(session, annotator, source.id or 0)
+
+    notes = {a.post_id: a for a in session.exec(select(Annotation))}
+    note = {n: notes[posts[f"{OWNER}_1_{n}"].id or 0] for n in (10, 600, 601, 604, 605)}
+    assert [note[n].reasons.get("structure") for n in (600, 601, 604)] == [
+        "emoji_only",
+        "link_only",
+        "orphan_short_reply",
+    ]
+    assert not any(note[n].is_signal for n in (600, 601, 604))
+    # an author nobody can name is read as a resident: the same decision as the resident's
+    assert note[605].is_signal is note[10].is_signal is True
+    assert note[605].signal_confidence == pytest.approx(note[10].signal_confidence, abs=0.05)

@@ -1,0 +1,105 @@
+"""VK requests a comments crawl spends finding replies that came late under old comments.
+
+    .venv/bin/python -m benchmarks.crawl_threads --comments 1000,5000,20000 --late 5
+
+- A post with N top-level comments (a fifth of them with 3 replies, one in fifty of those
+  with 25, more than VK nests) is crawled to the end, then `--late` replies arrive under
+  comments picked at random among all but the last 20 ("anywhere"), or among the 200 before
+  those ("recent"), and the post's count grows.
+- The crawl is `ingest.vk.comments.crawl_comments` through the real `vk_api` client against
+  the tests' fake VK on a local HTTP server, with the default limits (20 pages a run, 5 scan
+  pages a post a run); each run starts from the cursor the last one committed.
+- Counted: `wall.getComments` calls (every page, thread page and pooled call) and runs
+  until every late reply is stored; requests, not time. Baseline, same run: what finding
+  them costs without thread counts, a re-read of the whole post (the first crawl's calls).
+"""
+
+import argparse
+import random
+from typing import Any
+
+from ingest.pages import Page
+from ingest.vk.client import make_vk_api
+from ingest.vk.comments import crawl_comments
+from tests.ingest.vk_fake import FakeVk, serve_vk, vk_post
+
+OWNER = -500
+DATE = 1_717_000_000
+PAGES_PER_RUN = 20
+
+
+def build(fake: FakeVk, comments: int, rng: random.Random) -> None:
+    rows: list[dict[str, Any]] = []
+    next_id = comments + 1
+    for number in range(1, comments + 1):
+        rows.append(_item(number, None))
+        if rng.random() < 0.2:
+            replies = 25 if rng.random() < 0.02 else 3
+            for _ in range(replies):
+                rows.append(_item(next_id, number))
+                next_id += 1
+    fake.comments[(OWNER, 1)] = rows
+    fake.walls[OWNER] = [vk_post(OWNER, 1, DATE, "Новости", comments={"count": len(rows)})]
+
+
+def _item(number: int, under: int | None) -> dict[str, Any]:
+    return {"id": number, "from_id": 1000 + number % 97, "post_id": 1, "owner_id": OWNER,
+            "date": DATE + number, "text": f"Комментарий {number}",
+            "parents_stack": [under] if under else []}  # fmt: skip
+
+
+def crawl_until(
+    vk: Any, fake: FakeVk, cursor: dict[str, Any], wanted: set[str], max_runs: int = 200
+) -> tuple[int, int, dict[str, Any]]:
+    """Runs and getComments calls until the post is read through and `wanted` is stored."""
+    stored: set[str] = set()
+    before = len(fake.method_calls("wall.getComments"))
+    for run in range(1, max_runs + 1):
+        pages: list[Page] = []
+        crawl_comments(vk, owner_id=OWNER, cursor=cursor, recent_posts=10,
+                       max_pages=PAGES_PER_RUN, emit=pages.append)  # fmt: skip
+        for page in pages:
+            stored.update(post.external_id for post in page.posts)
+            cursor = page.cursor
+        if wanted <= stored and str(1) in cursor.get("totals", {}) and "scan" not in cursor:
+            return run, len(fake.method_calls("wall.getComments")) - before, cursor
+    raise RuntimeError(f"not found in {max_runs} runs")
+
+
+def measure(comments: int, late: int, seed: int, recent: bool) -> dict[str, int]:
+    rng = random.Random(seed)
+    fake = FakeVk()
+    build(fake, comments, rng)
+    with serve_vk(fake) as base:
+        vk = make_vk_api(token="bench", rps_delay=0, api_url=base)
+        first_runs, first_calls, cursor = crawl_until(vk, fake, {}, set())
+        rows = fake.comments[(OWNER, 1)]
+        lowest = max(1, comments - 220) if recent else 1
+        under = rng.sample(range(lowest, comments - 20), late)
+        new_ids = range(10_000_000, 10_000_000 + late)
+        rows += [_item(number, parent) for number, parent in zip(new_ids, under, strict=True)]
+        fake.walls[OWNER][0]["comments"]["count"] = len(rows)
+        wanted = {f"{OWNER}_1_{number}" for number in new_ids}
+        runs, calls, _ = crawl_until(vk, fake, cursor, wanted)
+    return {"comments": comments, "items": len(rows), "late": late, "runs": runs,
+            "calls": calls, "baseline_calls": first_calls, "baseline_runs": first_runs}  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--comments", default="1000,5000,20000")
+    parser.add_argument("--late", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    print("| top-level comments | items | late replies under | runs | getComments calls "
+          "| baseline: whole re-read (calls, runs) |")  # fmt: skip
+    print("| ---: | ---: | --- | ---: | ---: | ---: |")
+    for comments in (int(n) for n in args.comments.split(",")):
+        for where in ("anywhere", "recent"):
+            m = measure(comments, args.late, args.seed, recent=where == "recent")
+            print(f"| {m['comments']:,} | {m['items']:,} | {m['late']}, {where} | {m['runs']} "
+                  f"| {m['calls']} | {m['baseline_calls']}, {m['baseline_runs']} |")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
