@@ -85,10 +85,11 @@ SEED_NOISE_WEIGHT = 1.0
 # 5-fold CV and within 0.01 of the best with the ЦУР feed held out).
 CATEGORY_SEED_WEIGHT = 0.3
 # Portal appeals of SPb (appeals/spb_train.csv.gz), their reasons mapped to our categories:
-# a separate model of them is the real-signal model's prior at this share (measured 0.2–0.5,
-# mixed linearly, inside the mass of the categories both know, and geometrically there:
-# benchmarks/social_categories.py, BENCHMARKS.md), from at most this many of each reason.
-CATEGORY_PRIOR_SHARE = 0.4
+# a separate model of them (classes balanced) is the real-signal model's prior at this share
+# (measured 0.2–0.5, mixed linearly, inside the mass of the categories both know, and
+# geometrically there: benchmarks/social_categories.py, BENCHMARKS.md), from at most this
+# many of each reason.
+CATEGORY_PRIOR_SHARE = 0.5
 APPEALS_PER_REASON = 1000
 STREET = "Улица"  # the appeal's `city_object` that makes a street-or-yard reason `roads`
 SGD_EPOCHS = 20
@@ -236,12 +237,16 @@ def fit_category_model(
     seed_weight: float = CATEGORY_SEED_WEIGHT,
     prior: SocialCategoryModel | None = None,
     prior_share: float = CATEGORY_PRIOR_SHARE,
+    balanced: bool = False,
 ) -> SocialCategoryModel:
     """One-vs-rest logistic regression (SGD) over the hashed words of real signals; `seeds`:
     (their matrix, their categories) for the authored seed signals, at `seed_weight`;
-    `prior`: the appeals' model (`appeal_prior`), mixed in at `prior_share`."""
-    model = SGDClassifier(loss="log_loss", alpha=SGD_ALPHA, max_iter=SGD_EPOCHS, tol=None,
-                          random_state=0)  # fmt: skip
+    `prior`: the appeals' model (`appeal_prior`), mixed in at `prior_share`; `balanced`:
+    each category's rows weighted inversely to its frequency."""
+    model = SGDClassifier(
+        loss="log_loss", alpha=SGD_ALPHA, max_iter=SGD_EPOCHS, tol=None, random_state=0,
+        class_weight="balanced" if balanced else None,
+    )  # fmt: skip
     labels, weight = list(categories), np.ones(matrix.shape[0])
     if seeds is not None and seed_weight > 0:
         matrix = sp.vstack([matrix, seeds[0]]).tocsr()
@@ -254,9 +259,10 @@ def fit_category_model(
 
 def appeal_prior(shared: Path, lemmatizer: Lemmatizer) -> SocialCategoryModel:
     """The category model of the SPb portal appeals (`appeal_categories`), a prior for the
-    real-signal one: no test row of the social files is among them."""
+    real-signal one: no test row of the social files is among them. Balanced: the portal's
+    own shares of categories (housing 40%) are not residents' on social media."""
     matrix, labels = appeal_categories(shared, lemmatizer)
-    return fit_category_model(matrix, labels, seed_weight=0)
+    return fit_category_model(matrix, labels, seed_weight=0, balanced=True)
 
 
 def appeal_categories(

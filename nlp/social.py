@@ -206,8 +206,8 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
 
 SOCIAL_CATEGORIES_FILE = "social_categories.npz"
 # its share when averaged with a bundle's own category probabilities (measured 0.5–0.9 in
-# benchmarks/social_categories.py: 0.8 with the appeals prior inside it, BENCHMARKS.md)
-CATEGORY_WEIGHT = 0.8
+# benchmarks/social_categories.py: 0.7 with the appeals prior inside it, BENCHMARKS.md)
+CATEGORY_WEIGHT = 0.7
 
 
 @dataclass
