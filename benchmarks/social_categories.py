@@ -3,10 +3,12 @@
     .venv/bin/python -m benchmarks.social_categories [--shared ../shared/data]
 
 The shipped category model (data/social_categories.npz) is learned from these very rows (and
-the authored seed signals at CATEGORY_SEED_WEIGHT), so
-it is measured by 5-fold cross-validation (a model fitted on the other folds, averaged into
-the cold-start model's categories as the annotator does) and by leaving the whole ЦУР feed
-out (fitted on the other files' signals only).
+the authored seed signals at CATEGORY_SEED_WEIGHT, with a prior learned from the SPb portal
+appeals mixed in at CATEGORY_PRIOR_SHARE), so it is measured by 5-fold cross-validation (a
+model fitted on the other folds, averaged into the cold-start model's categories as the
+annotator does) and by leaving a whole file out (fitted on the other files' signals only):
+the ЦУР feed, and the SPb administration-page comments. `--prior-share 0 --weight 0.7`: the
+previous build (no prior), in the same run's terms.
 
 Rows: the hand-labelled signals of ../shared/data/social (benchmarks/labels/*.csv). Truth:
 the hand label's category; for the ЦУР feed also the operators' own `direction` mapped to our
@@ -30,7 +32,9 @@ from sklearn.model_selection import KFold
 
 from benchmarks.nlp_common import SHARED
 from benchmarks.social_signal import (
+    CATEGORY_PRIOR_SHARE,
     LABELS,
+    appeal_prior,
     fit_category_model,
     labelled_items,
     seed_categories,
@@ -41,7 +45,7 @@ from nlp.classifier import ClassifierBundle
 from nlp.coldstart import cold_start_bundle, seed_examples, topic_categories
 from nlp.features import prepare
 from nlp.lemmas import Lemmatizer
-from nlp.social import CATEGORY_WEIGHT, SignalFeatures
+from nlp.social import CATEGORY_WEIGHT, SignalFeatures, SocialCategoryModel
 from otklik.paths import DATA_DIR
 
 
@@ -59,6 +63,7 @@ def signal_rows(shared: Path) -> list[tuple[str, str, str, str | None]]:
 
 
 CUR_FEED = "spb_cur_incidents_2022"
+SPB_COMMENTS = "spb_vk_comments_sample"  # the second file left out whole
 
 
 def baseline(texts: list[str]) -> list[str]:
@@ -90,11 +95,16 @@ def blended(
     train: Any,
     test: Any,
     seeds: tuple[Any, list[str]],
+    prior: SocialCategoryModel | None,
+    prior_share: float,
+    weight: float,
 ) -> list[tuple[str, float]]:
     """The product's categories and their confidence for `test`: the bundle with a category
-    model fitted on `train` (and the authored seed signals, as `build` fits it)."""
-    model = fit_category_model(matrix[train], [rows[i][2] for i in train], seeds=seeds)
-    hint = (list(model.classes), model.probabilities(matrix[test]), CATEGORY_WEIGHT)
+    model fitted on `train` (and the authored seed signals and the appeals' prior, as `build`
+    fits it), averaged in at `weight`."""
+    model = fit_category_model(matrix[train], [rows[i][2] for i in train], seeds=seeds,
+                               prior=prior, prior_share=prior_share)  # fmt: skip
+    hint = (list(model.classes), model.probabilities(matrix[test]), weight)
     picked = [prepared[i] for i in test]
     predictions = bundle.predict_prepared(picked, category_hint=hint)
     return [(p.category or "", p.category_confidence) for p in predictions]
@@ -103,6 +113,14 @@ def blended(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=SHARED, help="The shared data directory.")
+    parser.add_argument(
+        "--prior-share", type=float, default=CATEGORY_PRIOR_SHARE,
+        help="The appeals' prior's share in the category model (0: no prior).",
+    )  # fmt: skip
+    parser.add_argument(
+        "--weight", type=float, default=CATEGORY_WEIGHT,
+        help="The category model's weight when averaged with the cold-start model's.",
+    )  # fmt: skip
     args = parser.parse_args()
     rows = signal_rows(args.shared)
     texts = [text for _, text, _, _ in rows]
@@ -110,18 +128,25 @@ def main() -> None:
     prepared = prepare(texts, lemmatizer)
     matrix = SignalFeatures().transform(prepared, [PostContext()] * len(texts), structure=False)
     seeds = seed_categories(lemmatizer)
+    prior = appeal_prior(args.shared, lemmatizer) if args.prior_share > 0 else None
+    fit = (seeds, prior, args.prior_share, args.weight)
     with tempfile.TemporaryDirectory() as cache:
         bundle = cold_start_bundle(DATA_DIR, cache_dir=Path(cache), lemmatizer=lemmatizer)
     ours = [p.category or "" for p in bundle.predict_prepared(prepared)]
     cv = [""] * len(rows)
     sure = [0.0] * len(rows)
     for train, test in KFold(5, shuffle=True, random_state=0).split(texts):
-        picked = blended(bundle, prepared, matrix, rows, train, test, seeds)
+        picked = blended(bundle, prepared, matrix, rows, train, test, *fit)
         for i, (category, confidence) in zip(test, picked, strict=True):
             cv[i], sure[i] = category, confidence
-    cur = [i for i, row in enumerate(rows) if row[0] == "spb_cur_incidents_2022"]
-    others = [i for i, row in enumerate(rows) if row[0] != "spb_cur_incidents_2022"]
-    lofo = [category for category, _ in blended(bundle, prepared, matrix, rows, others, cur, seeds)]
+    cur = [i for i, row in enumerate(rows) if row[0] == CUR_FEED]
+    held_out = {}  # a whole file left out: the model fitted on the other files' signals
+    for name in (CUR_FEED, SPB_COMMENTS):
+        test = [i for i, row in enumerate(rows) if row[0] == name]
+        train = [i for i, row in enumerate(rows) if row[0] != name]
+        picked = blended(bundle, prepared, matrix, rows, train, test, *fit)
+        held_out[name] = accuracy([rows[i][2] for i in test], [c for c, _ in picked])
+    lofo = held_out.pop(CUR_FEED)
     base = baseline(texts)
     report: dict[str, Any] = {}
     for name, picked in (("all_signals", list(range(len(rows)))), ("cur_feed", cur)):
@@ -131,9 +156,16 @@ def main() -> None:
             "shipped_cv5_vs_hand": accuracy(hand, [cv[i] for i in picked]),
             "baseline_vs_hand": accuracy(hand, [base[i] for i in picked]),
         }
+    spb = [i for i, row in enumerate(rows) if row[0] == SPB_COMMENTS]
+    report["spb_admin_comments"] = {
+        "cold_start_vs_hand": accuracy([rows[i][2] for i in spb], [ours[i] for i in spb]),
+        "shipped_cv5_vs_hand": accuracy([rows[i][2] for i in spb], [cv[i] for i in spb]),
+        "shipped_left_out_vs_hand": held_out[SPB_COMMENTS],
+        "baseline_vs_hand": accuracy([rows[i][2] for i in spb], [base[i] for i in spb]),
+    }
     direction = [rows[i][3] for i in cur]
     report["cur_feed"] |= {
-        "shipped_leave_cur_out_vs_hand": accuracy([rows[i][2] for i in cur], lofo),
+        "shipped_leave_cur_out_vs_hand": lofo,
         "cold_start_vs_direction": accuracy(direction, [ours[i] for i in cur]),
         "shipped_cv5_vs_direction": accuracy(direction, [cv[i] for i in cur]),
         "baseline_vs_direction": accuracy(direction, [base[i] for i in cur]),

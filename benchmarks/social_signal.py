@@ -2,6 +2,7 @@
 
     .venv/bin/python -m benchmarks.social_signal build      # data/social_signal.npz and
                                                             # data/social_categories.npz
+                                                            # (with the appeals' prior)
     .venv/bin/python -m benchmarks.social_signal evaluate   # CV, leave-one-file-out, baseline
     .venv/bin/python -m benchmarks.social_signal load       # moderator load on whole crawls
                                                             # (--model: another model file;
@@ -29,6 +30,7 @@ precision/recall/F1 beside a TF-IDF + logistic regression baseline fitted on the
 
 import argparse
 import csv
+import gzip
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -100,6 +102,14 @@ SEED_NOISE_WEIGHT = 1.0
 # 0, 0.3, 0.5 with blend weights 0.5–0.8: 0.3 with nlp.social.CATEGORY_WEIGHT 0.7 is best on
 # 5-fold CV and within 0.01 of the best with the ЦУР feed held out).
 CATEGORY_SEED_WEIGHT = 0.3
+# Portal appeals of SPb (appeals/spb_train.csv.gz), their reasons mapped to our categories:
+# a separate model of them (classes balanced) is the real-signal model's prior at this share
+# (measured 0.2–0.5, mixed linearly, inside the mass of the categories both know, and
+# geometrically there: benchmarks/social_categories.py, BENCHMARKS.md), from at most this
+# many of each reason.
+CATEGORY_PRIOR_SHARE = 0.5
+APPEALS_PER_REASON = 1000
+STREET = "Улица"  # the appeal's `city_object` that makes a street-or-yard reason `roads`
 SGD_EPOCHS = 20
 COMMUNITY_ROLES = {"commerce": "media"}  # a flea market's own posts: a page's own, not residents'
 
@@ -258,18 +268,66 @@ def fit_category_model(
     categories: Sequence[str],
     seeds: tuple[Any, Sequence[str]] | None = None,
     seed_weight: float = CATEGORY_SEED_WEIGHT,
+    prior: SocialCategoryModel | None = None,
+    prior_share: float = CATEGORY_PRIOR_SHARE,
+    balanced: bool = False,
 ) -> SocialCategoryModel:
     """One-vs-rest logistic regression (SGD) over the hashed words of real signals; `seeds`:
-    (their matrix, their categories) for the authored seed signals, at `seed_weight`."""
-    model = SGDClassifier(loss="log_loss", alpha=SGD_ALPHA, max_iter=SGD_EPOCHS, tol=None,
-                          random_state=0)  # fmt: skip
+    (their matrix, their categories) for the authored seed signals, at `seed_weight`;
+    `prior`: the appeals' model (`appeal_prior`), mixed in at `prior_share`; `balanced`:
+    each category's rows weighted inversely to its frequency."""
+    model = SGDClassifier(
+        loss="log_loss", alpha=SGD_ALPHA, max_iter=SGD_EPOCHS, tol=None, random_state=0,
+        class_weight="balanced" if balanced else None,
+    )  # fmt: skip
     labels, weight = list(categories), np.ones(matrix.shape[0])
     if seeds is not None and seed_weight > 0:
         matrix = sp.vstack([matrix, seeds[0]]).tocsr()
         labels += list(seeds[1])
         weight = np.append(weight, np.full(len(seeds[1]), seed_weight))
     model.fit(matrix, labels, sample_weight=weight)
-    return SocialCategoryModel.from_dense(model.classes_, model.coef_, model.intercept_)
+    fitted = SocialCategoryModel.from_dense(model.classes_, model.coef_, model.intercept_)
+    return fitted if prior is None else fitted.with_prior(prior, prior_share)
+
+
+def appeal_prior(shared: Path, lemmatizer: Lemmatizer) -> SocialCategoryModel:
+    """The category model of the SPb portal appeals (`appeal_categories`), a prior for the
+    real-signal one: no test row of the social files is among them. Balanced: the portal's
+    own shares of categories (housing 40%) are not residents' on social media."""
+    matrix, labels = appeal_categories(shared, lemmatizer)
+    return fit_category_model(matrix, labels, seed_weight=0, balanced=True)
+
+
+def appeal_categories(
+    shared: Path, lemmatizer: Lemmatizer, per_reason: int = APPEALS_PER_REASON
+) -> tuple[Any, list[str]]:
+    """The SPb portal appeals (appeals/spb_train.csv.gz) as category training rows: each
+    appeal's group and reason mapped to our category (benchmarks/labels/spb_appeal_reasons.csv;
+    `street_or_yard`: roads when the appeal's object is a street, else amenities), distinct
+    texts only, at most `per_reason` of each reason (the first ones in the file)."""
+    with (LABELS / "spb_appeal_reasons.csv").open(encoding="utf-8", newline="") as handle:
+        mapping = {(r["group"], r["reason"]): r["category"] for r in csv.DictReader(handle)}
+    seen: set[str] = set()
+    taken: dict[str, int] = {}
+    texts, labels = [], []
+    with gzip.open(shared / "appeals" / "spb_train.csv.gz", "rt", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            category = mapping.get((row["category"], row["reason"]), "")
+            text = row["text"].strip()
+            if not category or not text or text.lower() in seen:
+                continue
+            if taken.get(row["reason"], 0) >= per_reason:
+                continue
+            if category == "street_or_yard":
+                category = "roads" if row["city_object"] == STREET else "amenities"
+            seen.add(text.lower())
+            taken[row["reason"]] = taken.get(row["reason"], 0) + 1
+            texts.append(text)
+            labels.append(category)
+    matrix = SignalFeatures().transform(
+        prepare(texts, lemmatizer), [PostContext()] * len(texts), structure=False
+    )
+    return matrix, labels
 
 
 def seed_categories(lemmatizer: Lemmatizer) -> tuple[Any, list[str]]:
@@ -558,7 +616,8 @@ def main() -> None:
         signals = [i for i, item in enumerate(items) if item.is_signal and item.category]
         categories = fit_category_model(trainer.words[signals],
                                         [items[i].category for i in signals],
-                                        seeds=seed_categories(lemmatizer))  # fmt: skip
+                                        seeds=seed_categories(lemmatizer),
+                                        prior=appeal_prior(args.shared, lemmatizer))  # fmt: skip
         categories.save(args.out.parent / SOCIAL_CATEGORIES_FILE)
         print(
             json.dumps(

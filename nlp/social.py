@@ -302,8 +302,8 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
 
 
 SOCIAL_CATEGORIES_FILE = "social_categories.npz"
-# its share when averaged with a bundle's own category probabilities (measured 0.5–0.8 in
-# benchmarks/social_categories.py: 0.7 with the seed signals in its training, BENCHMARKS.md)
+# its share when averaged with a bundle's own category probabilities (measured 0.5–0.9 in
+# benchmarks/social_categories.py: 0.7 with the appeals prior inside it, BENCHMARKS.md)
 CATEGORY_WEIGHT = 0.7
 
 
@@ -312,13 +312,17 @@ class SocialCategoryModel:
     """Category weights over `SignalFeatures`, learned from real signals in residents' words.
 
     Stored sparse: only the rows of features seen in training (the rest are zero), as
-    float16 — a few hundred kilobytes of numbers, no words.
+    float16 — a few megabytes of numbers, no words. `prior`: a second such model learned from
+    many portal appeals (fewer categories, another style); inside the categories it knows it
+    is mixed in geometrically at `prior_share` (the others keep this model's probabilities).
     """
 
     classes: np.ndarray  # category codes
     rows: np.ndarray  # feature indices with weights
     weights: np.ndarray  # len(rows) × len(classes)
     intercepts: np.ndarray
+    prior: "SocialCategoryModel | None" = None
+    prior_share: float = 0.0
 
     @classmethod
     def from_dense(
@@ -329,20 +333,62 @@ class SocialCategoryModel:
         kept = weights[:, rows].T.astype(np.float16)
         return cls(np.asarray(classes), rows.astype(np.int32), kept, np.asarray(intercepts))
 
+    def with_prior(self, prior: "SocialCategoryModel", share: float) -> "SocialCategoryModel":
+        """This model with `prior` mixed in at `share`."""
+        return SocialCategoryModel(self.classes, self.rows, self.weights, self.intercepts,
+                                   prior, share)  # fmt: skip
+
     def probabilities(self, matrix: sp.csr_matrix) -> np.ndarray:
-        """One-vs-rest logistic scores, normalised per row (as scikit-learn does)."""
+        """One-vs-rest logistic scores, normalised per row (as scikit-learn does); with a
+        prior: inside the categories both know, the normalised geometric mean of the two
+        (weights 1 − share and share), scaled to the mass this model gives them."""
+        own = self._own(matrix)
+        if self.prior is None or self.prior_share <= 0:
+            return own
+        known = list(self.classes)
+        pairs = [(known.index(c), j) for j, c in enumerate(self.prior.classes) if c in known]
+        if not pairs:
+            return own
+        columns, theirs = (np.array(index) for index in zip(*pairs, strict=True))
+        prior = self.prior._own(matrix)[:, theirs]
+        prior /= np.maximum(prior.sum(axis=1, keepdims=True), 1e-12)
+        mass = own[:, columns].sum(axis=1, keepdims=True)
+        inside = own[:, columns] / np.maximum(mass, 1e-12)
+        share = self.prior_share
+        mixed = np.exp((1 - share) * np.log(inside + 1e-9) + share * np.log(prior + 1e-9))
+        out = own.copy()
+        out[:, columns] = mixed / mixed.sum(axis=1, keepdims=True) * mass
+        return out
+
+    def _own(self, matrix: sp.csr_matrix) -> np.ndarray:
         scores = np.asarray(matrix[:, self.rows] @ self.weights.astype(np.float64))
         scores = _sigmoid(scores + self.intercepts)
         return np.asarray(scores / np.maximum(scores.sum(axis=1, keepdims=True), 1e-12))
 
     def save(self, path: Path) -> Path:
+        arrays = _category_arrays(self)
+        if self.prior is not None:
+            arrays |= {f"prior_{k}": v for k, v in _category_arrays(self.prior).items()}
+            arrays["prior_share"] = np.array([self.prior_share])
         with path.open("wb") as handle:
-            np.savez_compressed(handle, classes=self.classes.astype(str), rows=self.rows,
-                                weights=self.weights, intercepts=self.intercepts)  # fmt: skip
+            np.savez_compressed(handle, **arrays)
         return path
 
 
+def _category_arrays(model: SocialCategoryModel) -> dict[str, np.ndarray]:
+    return {"classes": model.classes.astype(str), "rows": model.rows, "weights": model.weights,
+            "intercepts": model.intercepts}  # fmt: skip
+
+
 def load_category_model(path: Path) -> SocialCategoryModel:
+    """The shipped category model (and its prior, when the file holds one)."""
     with np.load(path, allow_pickle=False) as archive:
-        return SocialCategoryModel(archive["classes"], archive["rows"], archive["weights"],
-                                   archive["intercepts"])  # fmt: skip
+        model = SocialCategoryModel(archive["classes"], archive["rows"], archive["weights"],
+                                    archive["intercepts"])  # fmt: skip
+        if "prior_classes" not in archive:
+            return model
+        prior = SocialCategoryModel(
+            archive["prior_classes"], archive["prior_rows"], archive["prior_weights"],
+            archive["prior_intercepts"],
+        )  # fmt: skip
+        return model.with_prior(prior, float(archive["prior_share"][0]))

@@ -1,0 +1,97 @@
+"""The real-signal category model and the portal appeals' prior mixed into it."""
+
+import csv
+import json
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+
+from models.annotation import PostContext
+from nlp.features import prepare
+from nlp.lemmas import Lemmatizer
+from nlp.social import (
+    SOCIAL_CATEGORIES_FILE,
+    SignalFeatures,
+    SocialCategoryModel,
+    load_category_model,
+)
+from otklik.paths import DATA_DIR
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _model(classes: list[str], weights: list[list[float]]) -> SocialCategoryModel:
+    """Weights on features 0..n-1 (rows: features, columns: classes), zero intercepts."""
+    matrix = np.array(weights, dtype=np.float64)
+    return SocialCategoryModel(
+        np.array(classes), np.arange(matrix.shape[0], dtype=np.int32),
+        matrix.astype(np.float16), np.zeros(len(classes)),
+    )  # fmt: skip
+
+
+OWN = _model(["amenities", "healthcare", "roads"], [[2.0, -2.0, 1.0], [0.0, 3.0, -1.0]])
+PRIOR = _model(["amenities", "roads", "waste"], [[-3.0, 3.0, 0.0], [0.0, 0.0, 0.0]])
+ROWS = sp.csr_matrix(np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]))
+
+
+def test_without_a_prior_or_at_share_zero_the_model_is_its_own() -> None:
+    alone = OWN.probabilities(ROWS)
+    assert np.allclose(alone.sum(axis=1), 1)
+    assert np.allclose(OWN.with_prior(PRIOR, 0.0).probabilities(ROWS), alone)
+
+
+def test_the_prior_moves_mass_only_between_the_categories_both_know() -> None:
+    alone = OWN.probabilities(ROWS)
+    mixed = OWN.with_prior(PRIOR, 0.5).probabilities(ROWS)
+    assert np.allclose(mixed.sum(axis=1), 1)
+    # healthcare is unknown to the prior: untouched; waste is unknown to the model: ignored
+    assert np.allclose(mixed[:, 1], alone[:, 1])
+    # on the first row the model prefers amenities and the prior roads: the prior pulls
+    assert alone[0, 0] > alone[0, 2] and mixed[0, 2] > alone[0, 2]
+    assert np.isclose(mixed[0, 0] + mixed[0, 2], alone[0, 0] + alone[0, 2])
+    # a larger share pulls further
+    further = OWN.with_prior(PRIOR, 0.9).probabilities(ROWS)
+    assert further[0, 2] > mixed[0, 2]
+
+
+def test_a_saved_model_with_its_prior_loads_the_same(tmp_path: Path) -> None:
+    model = OWN.with_prior(PRIOR, 0.4)
+    loaded = load_category_model(model.save(tmp_path / "categories.npz"))
+    assert loaded.prior is not None and loaded.prior_share == 0.4
+    assert list(loaded.prior.classes) == list(PRIOR.classes)
+    assert np.allclose(loaded.probabilities(ROWS), model.probabilities(ROWS))
+    plain = load_category_model(OWN.save(tmp_path / "plain.npz"))
+    assert plain.prior is None
+    assert np.allclose(plain.probabilities(ROWS), OWN.probabilities(ROWS))
+
+
+def test_the_shipped_model_holds_the_appeals_prior_and_tells_yards_from_streets(
+    lemmatizer: Lemmatizer,
+) -> None:
+    model = load_category_model(DATA_DIR / SOCIAL_CATEGORIES_FILE)
+    assert model.prior is not None and 0 < model.prior_share < 1
+    assert {"amenities", "roads", "housing", "waste"} <= set(model.prior.classes.tolist())
+    texts = [
+        "Во дворе дома 12 не чистят снег, на внутридворовом проезде колея и лёд",
+        "Огромные ямы на проезжей части улицы Седова, машины бьют колёса",
+        "В парадной третий месяц не работает лифт и не моют лестницу",
+        "Контейнерная площадка переполнена, мусор не вывозят неделю",
+    ]
+    matrix = SignalFeatures().transform(
+        prepare(texts, lemmatizer), [PostContext()] * len(texts), structure=False
+    )
+    probs = model.probabilities(matrix)
+    picked = [str(model.classes[i]) for i in probs.argmax(axis=1)]
+    assert picked == ["amenities", "roads", "housing", "waste"]
+
+
+def test_every_appeal_reason_maps_to_a_taxonomy_category() -> None:
+    taxonomy = json.loads((DATA_DIR / "taxonomy.json").read_text("utf-8"))
+    codes = {c["code"] for c in taxonomy["categories"]} | {"street_or_yard", ""}
+    path = ROOT / "benchmarks" / "labels" / "spb_appeal_reasons.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) > 100
+    assert {r["category"] for r in rows} <= codes
+    assert len({(r["group"], r["reason"]) for r in rows}) == len(rows)
