@@ -50,6 +50,7 @@ from nlp.features import prepare
 from nlp.lemmas import Lemmatizer
 from nlp.social import (
     RARE_GROUPS,
+    RECALL_GROUPS,
     SOCIAL_CATEGORIES_FILE,
     SOCIAL_MODEL_FILE,
     SignalFeatures,
@@ -224,9 +225,14 @@ class Trainer:
         probs = 1 / (1 + np.exp(-(scale * logits + shift)))
         real = ~self.ruled[rows]
         y, groups = self.y[rows], self.groups[rows]
-        default = real & (groups == "default")
+        # the recall groups share the default threshold's curve and add one of their own
+        default = real & np.isin(groups, ["default", *RECALL_GROUPS])
         threshold = operating_threshold(probs[default], y[default], TARGET_RECALL)
         by_group = {}
+        for group, recall in RECALL_GROUPS.items():
+            own = real & (groups == group)
+            if y[own].sum() >= RARE_MIN_SIGNALS:
+                by_group[group] = operating_threshold(probs[own], y[own], recall)
         for group in RARE_GROUPS:
             own = real & (groups == group)
             if y[own].sum() >= RARE_MIN_SIGNALS:
@@ -461,7 +467,7 @@ def evaluate(trainer: Trainer) -> dict[str, object]:
             "ours_one_threshold": scores(truth[rows], one_threshold[rows]),
             "baseline": scores(truth[rows], base[rows]),
         }
-        for group in ("default", *RARE_GROUPS)
+        for group in ("default", *RECALL_GROUPS, *RARE_GROUPS)
         if len(rows := real[trainer.groups[real] == group])
     }
     # the calibrated probability's PR curve on the items the structure leaves to the words:

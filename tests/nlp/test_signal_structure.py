@@ -19,6 +19,7 @@ from nlp.lemmas import Lemmatizer
 from nlp.resolver import MunicipalityResolver
 from nlp.social import (
     RARE_GROUPS,
+    RECALL_GROUPS,
     SOCIAL_MODEL_FILE,
     SignalFeatures,
     SocialSignalModel,
@@ -197,8 +198,8 @@ def test_shipped_model_knows_plain_utility_complaints(
 @pytest.mark.parametrize(
     ("context", "group"),
     [
-        (RESIDENT_COMMENT, "default"),  # a resident on an administration's page
-        (UNKNOWN_AUTHOR, "default"),
+        (RESIDENT_COMMENT, "authority_thread"),  # a resident on an administration's page
+        (UNKNOWN_AUTHOR, "authority_thread"),
         (RESIDENTS_POST, "default"),  # «Подслушано»: where residents' stories are posted
         (PostContext(), "default"),  # nothing known: a resident's post
         (NEWS_OWN_POST, "media_post"),
@@ -215,10 +216,11 @@ def test_shipped_model_reads_rare_signal_pages_at_their_own_thresholds(
     shipped: SocialSignalModel,
 ) -> None:
     """The rare-signal groups' thresholds come from their own PR curves (BENCHMARKS.md)."""
-    assert set(shipped.group_thresholds) == set(RARE_GROUPS)
+    assert set(shipped.group_thresholds) == {*RARE_GROUPS, *RECALL_GROUPS}
     cuts = shipped.thresholds([RESIDENT_COMMENT, NEWS_OWN_POST, NEWS_COMMENT, RESIDENTS_POST])
-    expected = [shipped.threshold, shipped.group_thresholds["media_post"],
-                shipped.group_thresholds["media_comment"], shipped.threshold]  # fmt: skip
+    groups = shipped.group_thresholds
+    expected = [groups["authority_thread"], groups["media_post"], groups["media_comment"],
+                shipped.threshold]  # fmt: skip
     assert cuts.tolist() == pytest.approx(expected)
     assert all(0.0 < cut < 1.0 for cut in cuts)
 
