@@ -13,7 +13,7 @@ from dashboard.queue_filters import queue_filters
 from models.annotation import Annotation
 from models.incident import Incident
 from triage.accounts import Right, has_right
-from triage.answers import public_answers
+from triage.answers import answered_post_ids, public_answers
 from triage.incidents import move_post
 from triage.moderation import Decision, review_posts
 from triage.queue import QueueFilters, QueueItem, QueuePage, review_queue
@@ -294,8 +294,10 @@ def queue_panel(filters: QueueFilters) -> None:
     items = queue.items
     with table_area:
         key = queue_list.table_key(items)
+        with resources.session() as db:  # one query for the page's markers
+            answered = answered_post_ids(db, post_ids=[item.post_id for item in items])
         table = st.dataframe(
-            queue_list.rows(items),
+            queue_list.rows(items, answered=answered),
             key=key,
             on_select="rerun",
             selection_mode="multi-row",
