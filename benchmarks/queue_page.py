@@ -8,7 +8,8 @@ posts and current annotations using INSERT … SELECT generate_series (30 % wait
 review), then times `triage.queue.review_queue` — the exact call the Очередь page makes —
 for the first page and a deep page, with and without filters and full-text search; deep
 pages both by OFFSET and by keyset (after the previous page's last post, as the console
-pages forward), checked to show the same posts. The
+pages forward), checked to show the same posts; and the list's «Ответ» markers (which posts
+of the first page have a public answer: every 10th post, a waiting one, has one). The
 baseline, measured in the same run, is what the page avoids: reading every waiting post
 into pandas. Prints a Markdown table for BENCHMARKS.md.
 """
@@ -27,6 +28,7 @@ from sqlmodel import Session
 
 from models.db import make_engine
 from otklik import migrate
+from triage.answers import answered_post_ids
 from triage.queue import QueueFilters, review_queue
 
 ADMIN_URL = os.environ.get(
@@ -74,6 +76,13 @@ def fill(engine: Engine, *, posts: int) -> None:
             _posts(connection, start, stop)
             _annotations(connection, start, stop)
         print(f"posts {start:>9,}..{stop:>9,} in {time.perf_counter() - began:5.1f} s", flush=True)
+    with engine.begin() as connection:  # every 10th post (a waiting one) has a public answer
+        connection.execute(
+            text(
+                "UPDATE post SET answer_to_post_id = id + 1"
+                " WHERE id % 10 = 9 AND id < (SELECT max(id) FROM post)"
+            )
+        )
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.execute(text("VACUUM ANALYZE"))
 
@@ -209,6 +218,11 @@ def measure(engine: Engine, *, runs: int) -> list[tuple[str, str, float]]:
                     runs,
                 )
                 rows.append((f"{name}, keyset (after page {page - 1}'s last post)", shown, ms))
+        first = review_queue(session, filters=QueueFilters(), page=1, page_size=PAGE_SIZE)
+        ids = [item.post_id for item in first.items]
+        marked = len(answered_post_ids(session, post_ids=ids))
+        markers = timed(lambda: answered_post_ids(session, post_ids=ids), runs)
+        rows.append(("the list's «Ответ» markers, first page (one query)", f"{marked}", markers))
         counting = timed(
             lambda: session.execute(text(COUNT_WAITING)).scalar_one(),
             runs,

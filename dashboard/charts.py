@@ -98,6 +98,10 @@ def _frame(places: list[tuple[float, float]], pad: float = 0.3) -> dict[str, Any
             "coordinates": corners}}  # fmt: skip
 
 
+SMALLEST, LARGEST = 6, 28  # a marker's radius in pixels: the fewest signals, the most
+MIN_ZOOM, MAX_ZOOM = 4, 9  # the first view fits every marker, from a region to a district
+
+
 def tile_map(points: pd.DataFrame, *, tile_url: str) -> pdk.Deck:
     """The same markers over raster tiles from the configured server (OTKLIK_MAP_TILE_URL)."""
     style: dict[str, Any] = {
@@ -105,19 +109,18 @@ def tile_map(points: pd.DataFrame, *, tile_url: str) -> pdk.Deck:
         "sources": {"tiles": {"type": "raster", "tiles": [tile_url], "tileSize": 256}},
         "layers": [{"id": "tiles", "type": "raster", "source": "tiles"}],
     }
-    records = points.to_dict("records")
+    records = points.assign(radius=marker_radii(points["Сигналов"])).to_dict("records")
     layers = [
         pdk.Layer(
             "ScatterplotLayer",
             data=records,
             get_position="[lon, lat]",
             get_radius="radius",
-            radius_min_pixels=6,  # metres at a town's scale, never a speck when zoomed out
-            radius_max_pixels=40,
+            radius_units='"pixels"',  # quoted: a literal, not an expression
             get_fill_color=[198, 40, 40, 160],
             stroked=True,
             get_line_color=[120, 20, 20, 255],
-            line_width_units="pixels",
+            line_width_units='"pixels"',
             get_line_width=1,
             pickable=True,
         ),
@@ -126,15 +129,22 @@ def tile_map(points: pd.DataFrame, *, tile_url: str) -> pdk.Deck:
             data=records,
             get_position="[lon, lat]",
             get_text="Подпись",
-            get_size=13,
+            get_size=14,
             get_color=[33, 33, 33, 255],
-            get_pixel_offset=[0, -22],
-            character_set="auto",
+            get_pixel_offset="[radius + 4, 0]",  # right of its marker, clear of it
+            get_text_anchor='"start"',
+            get_alignment_baseline='"center"',
+            # pydeck sends a bare string as an expression ("@@=auto": a function, and the
+            # layer fails to start: "function is not iterable"); quoted, it is the literal
+            # "auto": the font atlas gets every character the labels use (Cyrillic too)
+            character_set='"auto"',
+            font_family='"sans-serif"',
             background=True,  # a white plate keeps the label readable over any tiles
             get_background_color=[255, 255, 255, 230],
         ),
     ]
-    view = pdk.ViewState(latitude=points["lat"].mean(), longitude=points["lon"].mean(), zoom=5)
+    view = pdk.data_utils.compute_view(points[["lon", "lat"]], view_proportion=1)
+    view.zoom = min(max(view.zoom, MIN_ZOOM), MAX_ZOOM)  # one town alone: not street level
     return pdk.Deck(
         layers=layers,
         initial_view_state=view,
@@ -144,6 +154,13 @@ def tile_map(points: pd.DataFrame, *, tile_url: str) -> pdk.Deck:
         map_style=style_url(style),
         tooltip={"text": "{Муниципалитет}: {Сигналов}"},
     )
+
+
+def marker_radii(signals: pd.Series) -> pd.Series:
+    """Pixel radii: the busiest municipality's marker largest, its area growing with the
+    signals (a square root), and never smaller than a dot one can point at."""
+    share = (signals / max(int(signals.max()), 1)).clip(lower=0) ** 0.5
+    return SMALLEST + (LARGEST - SMALLEST) * share
 
 
 def style_url(style: dict[str, Any]) -> str:

@@ -10,6 +10,8 @@ sent again on its own («нужно решение»): the block explains why an
 """
 
 import logging
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import streamlit as st
 from redis.exceptions import RedisError
@@ -22,6 +24,7 @@ from models.post import Post
 from models.publication import Publication, PublicationStatus
 from models.report import Report, current_answer
 from otklik.publishing import publish_anyway_now, publish_report
+from otklik.settings import Settings
 from otklik.wiring import answer_writers_from_settings
 from triage.accounts import Right
 from triage.errors import NotFound, TriageError
@@ -29,6 +32,7 @@ from triage.publishing import NoDecisionNeeded, NothingToPublish, report_publica
 from triage.scope import require_report_scope
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 STATUS_NAMES = {
     "pending": "ожидает отправки",
     "published": "опубликован",
@@ -74,16 +78,43 @@ def publish_block(report_id: int, *, username: str, user_id: int | None) -> None
     if waiting:
         _decisions(report_id, waiting, username=username, user_id=user_id)
     asking = f"pub_confirm_{report_id}_{report.answer_revision}"  # a new answer asks again
+    _confirmed_button(
+        st,
+        asking,
+        label="Опубликовать ответ",
+        key=f"pub_{{}}_{report_id}",
+        question="Ответ будет опубликован под каждым постом обращения от имени сообщества. "
+        "Опубликовать?",
+        yes="Да, опубликовать",
+        on_yes=_publish,
+        args=(report_id, report.answer_revision, asking, username, user_id),
+    )
+
+
+def _confirmed_button(
+    place: Any,
+    asking: str,
+    *,
+    label: str,
+    key: str,
+    question: str,
+    yes: str,
+    on_yes: Callable[..., None],
+    args: tuple[object, ...],
+) -> None:
+    """A button that asks first: `label`, then `question` with `yes` and «Отмена».
+
+    `asking` is the session key that remembers the question is open; `key` is a template
+    whose «{}» becomes ask, yes and no (the three buttons' keys). `on_yes(*args)` runs on «да»
+    and closes the question itself.
+    """
     if not st.session_state.get(asking):
-        st.button("Опубликовать ответ", key=f"pub_ask_{report_id}", on_click=_ask, args=(asking,))
+        place.button(label, key=key.format("ask"), on_click=_ask, args=(asking,))
         return
-    st.warning("Ответ будет опубликован под каждым постом обращения от имени сообщества. "
-               "Опубликовать?")  # fmt: skip
-    yes, no = st.columns(2)
-    yes.button("Да, опубликовать", key=f"pub_yes_{report_id}", type="primary",
-               on_click=_publish,
-               args=(report_id, report.answer_revision, asking, username, user_id))  # fmt: skip
-    no.button("Отмена", key=f"pub_no_{report_id}", on_click=_cancel, args=(asking,))
+    place.warning(question)
+    agree, refuse = place.columns(2)
+    agree.button(yes, key=key.format("yes"), type="primary", on_click=on_yes, args=args)
+    refuse.button("Отмена", key=key.format("no"), on_click=_cancel, args=(asking,))
 
 
 def _ask(asking: str) -> None:
@@ -123,16 +154,16 @@ def _decisions(
         left, right = st.columns([3, 2])
         left.markdown(f"Ответ под {where}: {STATUS_NAMES[row.status]}.")
         asking = f"pub_anyway_confirm_{row.id}"
-        if not st.session_state.get(asking):
-            right.button("Опубликовать всё равно", key=f"pub_anyway_{row.id}",
-                         on_click=_ask, args=(asking,))  # fmt: skip
-            continue
-        right.warning("Ответ появится под постом ещё раз, если прежний не удалён. Опубликовать?")
-        yes, no = right.columns(2)
-        yes.button("Да, опубликовать повторно", key=f"pub_anyway_yes_{row.id}", type="primary",
-                   on_click=_publish_anyway,
-                   args=(report_id, row.id or 0, asking, username, user_id))  # fmt: skip
-        no.button("Отмена", key=f"pub_anyway_no_{row.id}", on_click=_cancel, args=(asking,))
+        _confirmed_button(
+            right,
+            asking,
+            label="Опубликовать всё равно",
+            key=f"pub_anyway_{{}}_{row.id}",
+            question="Ответ появится под постом ещё раз, если прежний не удалён. Опубликовать?",
+            yes="Да, опубликовать повторно",
+            on_yes=_publish_anyway,
+            args=(report_id, row.id or 0, asking, username, user_id),
+        )
 
 
 def _may_publish(report_id: int) -> bool:
@@ -157,57 +188,72 @@ def _may_publish(report_id: int) -> bool:
 def _publish_anyway(
     report_id: int, publication_id: int, asking: str, username: str, user_id: int | None
 ) -> None:
-    st.session_state[asking] = False
-    if not _may_publish(report_id):
-        return
-    settings = resources.settings()
-    try:
-        publication = publish_anyway_now(
-            resources.engine(), publication_id=publication_id, actor=username,
-            user_id=user_id, publisher=answer_writers_from_settings(settings), settings=settings,
-        )  # fmt: skip
-    except NoDecisionNeeded:
-        st.error("Решение уже принято: обновите страницу.")
-        return
-    except TriageError as error:
-        st.error(refusal_message(error))
-        return
-    except RedisError:
-        log.exception("publishing %s anyway: the queue is unreachable", publication_id)
-        st.error("Очередь задач недоступна: ответ не отправлен. Повторите позже.")
-        return
-    status = STATUS_NAMES.get(publication.status, publication.status)
-    st.toast(f"Ответ под постом №{publication.post_id}: {status}.")
+    publication = _publishing(
+        report_id,
+        asking,
+        f"publishing {publication_id} anyway",
+        lambda settings: publish_anyway_now(
+            resources.engine(),
+            publication_id=publication_id,
+            actor=username,
+            user_id=user_id,
+            publisher=answer_writers_from_settings(settings),
+            settings=settings,
+        ),
+    )
+    if publication is not None:
+        status = STATUS_NAMES.get(publication.status, publication.status)
+        st.toast(f"Ответ под постом №{publication.post_id}: {status}.")
 
 
 def _publish(
     report_id: int, revision: int, asking: str, username: str, user_id: int | None
 ) -> None:
-    st.session_state[asking] = False
-    if not _may_publish(report_id):
-        return
-    settings = resources.settings()
-    try:
-        outcome = publish_report(
-            resources.engine(), report_id=report_id, actor=username, user_id=user_id,
-            publisher=answer_writers_from_settings(settings), settings=settings,
+    outcome = _publishing(
+        report_id,
+        asking,
+        f"publishing report {report_id}",
+        lambda settings: publish_report(
+            resources.engine(),
+            report_id=report_id,
+            actor=username,
+            user_id=user_id,
+            publisher=answer_writers_from_settings(settings),
+            settings=settings,
             answer_revision=revision,
-        )  # fmt: skip
-    except NothingToPublish as error:
-        st.error(REFUSALS[error.reason])
-        return
-    except TriageError as error:
-        st.error(refusal_message(error))
-        return
-    except RedisError:
-        log.exception("publishing report %s: the queue is unreachable", report_id)
-        st.error("Очередь задач недоступна: ответ не отправлен. Повторите позже.")
+        ),
+    )
+    if outcome is None:
         return
     done = sum(p.status == "published" for p in outcome.publications)
     queued = f", в очереди: {outcome.queued}" if outcome.queued else ""
     waiting = sum(p.status == PublicationStatus.NEEDS_DECISION for p in outcome.publications)
     decide = f", нужно решение: {waiting}" if waiting else ""
     st.toast(f"Опубликовано: {done} из {len(outcome.publications)}{queued}{decide}.")
+
+
+def _publishing(
+    report_id: int, asking: str, what: str, publish: Callable[[Settings], T]
+) -> T | None:
+    """A confirmed publication: close the question, re-check the login, run `publish`.
+
+    None when it did not run; its refusals are shown in Russian, `what` names it in the log.
+    """
+    st.session_state[asking] = False
+    if not _may_publish(report_id):
+        return None
+    try:
+        return publish(resources.settings())
+    except NoDecisionNeeded:
+        st.error("Решение уже принято: обновите страницу.")
+    except NothingToPublish as error:
+        st.error(REFUSALS[error.reason])
+    except TriageError as error:
+        st.error(refusal_message(error))
+    except RedisError:
+        log.exception("%s: the queue is unreachable", what)
+        st.error("Очередь задач недоступна: ответ не отправлен. Повторите позже.")
+    return None
 
 
 def _table(rows: list[Publication]) -> list[dict[str, str]]:

@@ -1,9 +1,9 @@
 """Read-only, paginated look-ups the pages show and triage has no function for."""
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func
+from sqlalchemy import func, literal, tuple_
 from sqlmodel import Session, col, select
 
 from models.annotation import Annotation
@@ -12,9 +12,12 @@ from models.clock import now
 from models.incident import Incident, IncidentPost, IncidentStatus
 from models.post import Post
 from models.source import Source
+from models.types import UTCDateTime
 from triage.scope import EVERYWHERE, Scope
 
 MAX_PAGE_SIZE = 200
+# An incident with no post time sorts after every dated one (on SQLite and PostgreSQL alike).
+NO_POST_TIME = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,24 @@ class IncidentFilters:
     municipality_id: int | None = None
 
 
+@dataclass(frozen=True)
+class IncidentCursor:
+    """Where a page of incidents ended: its last incident's place in the order (priority,
+    then the latest post's time, then id, all descending; the id makes the order total)."""
+
+    priority: float
+    last_post_at: datetime
+    incident_id: int
+
+
+def incident_cursor(incidents: list[Incident]) -> IncidentCursor | None:
+    """The cursor of the page after `incidents` (None for an empty page)."""
+    if not incidents:
+        return None
+    last = incidents[-1]
+    return IncidentCursor(last.priority, last.last_post_at or NO_POST_TIME, last.id or 0)
+
+
 def incidents_page(
     session: Session,
     *,
@@ -31,8 +52,14 @@ def incidents_page(
     page: int,
     page_size: int,
     scope: Scope = EVERYWHERE,
+    after: IncidentCursor | None = None,
 ) -> tuple[list[Incident], int]:
-    """One page of incidents `scope` covers, most urgent first, and how many match in all."""
+    """One page of incidents `scope` covers, most urgent first, and how many match in all.
+
+    `after` (`incident_cursor` of the previous page): the page starts after that incident
+    (keyset pagination: nothing skipped when earlier rows change, a deep page costs what the
+    first does); without it the page is `page` (from 0) by OFFSET.
+    """
     statement = select(Incident)
     if scope.agency_id is not None:
         statement = statement.where(col(Incident.id).is_(None))
@@ -46,11 +73,18 @@ def incidents_page(
         statement = statement.where(Incident.municipality_id == filters.municipality_id)
     total = session.exec(select(func.count()).select_from(statement.subquery())).one()
     size = min(page_size, MAX_PAGE_SIZE)
-    rows = session.exec(
-        statement.order_by(col(Incident.priority).desc(), col(Incident.last_post_at).desc())
-        .offset(page * size)
-        .limit(size)
-    )
+    latest = func.coalesce(Incident.last_post_at, literal(NO_POST_TIME, UTCDateTime()))
+    statement = statement.order_by(
+        col(Incident.priority).desc(), latest.desc(), col(Incident.id).desc()
+    ).limit(size)
+    if after is None:
+        statement = statement.offset(page * size)
+    else:
+        key = tuple_(Incident.priority, latest, Incident.id)
+        statement = statement.where(
+            key < (after.priority, after.last_post_at, after.incident_id)  # type: ignore[arg-type]
+        )
+    rows = session.exec(statement)
     return list(rows), int(total)
 
 

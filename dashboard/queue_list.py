@@ -15,21 +15,26 @@ SHOWN_KEY = "q_table_shown"  # a hash of the posts (and versions) the grid shows
 TEXT_CHARS = 160
 ROW_PX = 35
 
-COLUMNS = {
+COLUMNS = {  # 550 px with the ticks' column: the whole row fits the list at 1500 px
     "№": st.column_config.NumberColumn("№", width=48, format="%d"),
+    "Ответ": st.column_config.TextColumn(
+        "Ответ", width=56, help="Под постом есть публичный ответ администрации"
+    ),
     "Время": st.column_config.TextColumn("Время", width=86),
-    "Текст": st.column_config.TextColumn("Текст", width=205),
-    "Тема": st.column_config.TextColumn("Тема", width=120),
+    "Текст": st.column_config.TextColumn("Текст", width=140),
+    "Тема": st.column_config.TextColumn("Тема", width=110),
     "Муниципалитет": st.column_config.TextColumn("Муниципалитет", width=110),
 }
+ANSWERED = "есть"  # the marker of a post the authority has already answered publicly
 
 
-def rows(items: list[QueueItem]) -> list[dict[str, Any]]:
+def rows(items: list[QueueItem], *, answered: set[int]) -> list[dict[str, Any]]:
     """Display rows: text on one line, names instead of codes (the confidences are in the
-    current post's details)."""
+    current post's details); «есть» where `answered` (post ids) has a public answer."""
     return [
         {
             "№": item.post_id,
+            "Ответ": ANSWERED if item.post_id in answered else "",
             "Время": _short_time(views.local_time(item.published_at)),
             "Текст": " ".join(item.text.split())[:TEXT_CHARS],
             "Тема": views.topic_name(item.topic_code),

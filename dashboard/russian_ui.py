@@ -1,5 +1,9 @@
 """Russian for the few strings Streamlit's own widgets draw in English.
 
+Texts, placeholders, tooltips (`title`) and screen-reader labels (`aria-label`) alike.
+tests/dashboard/test_streamlit_strings.py lists every English string the installed
+Streamlit's widgets carry (read from its frontend bundles) and fails on one without Russian.
+
 Streamlit offers `placeholder`/`format` parameters for most texts; the rest («Select all»,
 «No results», the file uploader's «Upload» and «200MB per file», the «Page not found»
 dialog, a table's column menu and its hover toolbar, an empty date field's «dd.mm.yyyy»)
@@ -45,6 +49,23 @@ TRANSLATIONS = {
     "Press Enter to apply": "Нажмите Enter, чтобы применить",
     "Press Enter to submit form": "Нажмите Enter, чтобы отправить",
     "Choose or add an option": "Выберите или добавьте…",
+    "Choose or add options": "Выберите или добавьте…",
+    "Add an option": "Добавьте вариант",
+    "Add options": "Добавьте варианты",
+    "No options to select": "Выбирать не из чего",
+    "Selected values": "Выбрано",
+    "Multiselect options": "Варианты",
+    "Selectbox options": "Варианты",
+    "Open": "Открыть",
+    "Clear value": "Очистить",
+    "Clear date": "Очистить дату",
+    "Clear dates": "Очистить даты",
+    "Choose date": "Выберите дату",
+    "Choose date range": "Выберите период",
+    "Quick select a date range": "Быстрый выбор периода",
+    "Add files": "Добавить файлы",
+    "Increment": "Больше",
+    "Decrement": "Меньше",
     # a table's column menu (a click on its header) and its submenus
     "Sort ascending": "По возрастанию",
     "Sort descending": "По убыванию",
@@ -55,6 +76,10 @@ TRANSLATIONS = {
     "Unpin column": "Открепить столбец",
     "Hide column": "Скрыть столбец",
     "Copy column name": "Копировать название столбца",
+    "Dataframe column menu": "Меню столбца",
+    "Rename": "Переименовать",
+    "Count": "Количество",
+    "Top values frequency chart": "Частые значения",
     "Average": "Среднее",
     "Average length": "Средняя длина",
     "Median": "Медиана",
@@ -96,6 +121,12 @@ TRANSLATIONS = {
     "Add row": "Добавить строку",
     "Delete row": "Удалить строку",
     "Delete rows": "Удалить строки",
+    "Delete row(s)": "Удалить строки",
+    "Edit": "Изменить",
+    "Cancel (Escape)": "Отмена (Escape)",
+    "Close Search": "Закрыть поиск",
+    "Next Result": "Следующее совпадение",
+    "Previous Result": "Предыдущее совпадение",
     "Show/hide columns": "Показать или скрыть столбцы",
     "Copy to clipboard": "Копировать",
     "Copied": "Скопировано",
@@ -116,12 +147,18 @@ PATTERNS = {
     r"^(\d+(?:\.\d+)?)\s*([KMG]?B) per file": "до $1 $2 на файл",
     r"^Select (\d+) matches$": "Выбрать найденные ($1)",
     r"^Add: (.*)$": "Добавить: $1",
+    r"^Save \((.+)\+Enter\)$": "Сохранить ($1+Enter)",  # a data editor's cell editor
     # an empty date field's placeholder (format="DD.MM.YYYY"), one day or a range
     r"^dd\.mm\.yyyy$": "дд.мм.гггг",
     r"^dd\.mm\.yyyy(\s*\S\s*)dd\.mm\.yyyy$": "дд.мм.гггг$1дд.мм.гггг",
     r"^(You have requested page|The page that you have requested).*main page\.$": (
         "Такой страницы нет. Открыта главная страница."
     ),
+}
+
+# Only in tooltips and screen-reader labels (a post's own text may start so).
+ATTRIBUTE_PATTERNS = {
+    r"^Remove (.+)$": "Убрать $1",  # a multiselect chip's cross
 }
 
 _SCRIPT = r"""
@@ -131,14 +168,15 @@ _SCRIPT = r"""
   window.__otklikRussian = true;
   const words = %s;
   const patterns = Object.entries(%s).map(([p, r]) => [new RegExp(p), r]);
-  const translate = (text) => {
+  const attributePatterns = Object.entries(%s).map(([p, r]) => [new RegExp(p), r]);
+  const translate = (text, extra = []) => {
     const trimmed = text.trim();
     if (words[trimmed] !== undefined) return text.replace(trimmed, words[trimmed]);
     const monthYear = trimmed.match(/^([A-Z][a-z]+) (\d{4})$/);  // a calendar's title
     if (monthYear && words[monthYear[1]] !== undefined) {
       return text.replace(trimmed, words[monthYear[1]] + ' ' + monthYear[2]);
     }
-    for (const [pattern, replacement] of patterns) {
+    for (const [pattern, replacement] of [...patterns, ...extra]) {
       if (pattern.test(trimmed)) {
         return text.replace(trimmed, trimmed.replace(pattern, replacement));
       }
@@ -154,6 +192,16 @@ _SCRIPT = r"""
       if (russian && cell.textContent.trim().length === 1) cell.textContent = russian;
     }
   };
+  // placeholders show; titles and aria-labels are tooltips and what a screen reader says
+  const attributes = ['placeholder', 'title', 'aria-label'];
+  const selector = attributes.map((name) => `[${name}]`).join(', ');
+  const fixAttributes = (element) => {
+    for (const name of attributes) {
+      const value = element.getAttribute(name);
+      const russian = value === null ? null : translate(value, attributePatterns);
+      if (russian !== null) element.setAttribute(name, russian);
+    }
+  };
   const fix = (root) => {
     fixWeekdays(root);
     const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
@@ -161,11 +209,9 @@ _SCRIPT = r"""
       const russian = translate(node.nodeValue);
       if (russian !== null) node.nodeValue = russian;
     }
-    const inputs = root.querySelectorAll ? root.querySelectorAll('[placeholder]') : [];
-    for (const input of inputs) {
-      const russian = translate(input.getAttribute('placeholder'));
-      if (russian !== null) input.setAttribute('placeholder', russian);
-    }
+    const attributed = root.querySelectorAll ? root.querySelectorAll(selector) : [];
+    for (const element of attributed) fixAttributes(element);
+    if (root.matches && root.matches(selector)) fixAttributes(root);
   };
   fix(document.body);
   new MutationObserver((changes) => {
@@ -185,14 +231,11 @@ _SCRIPT = r"""
           }
         }
       }
-      if (change.type === 'attributes' && change.target.hasAttribute('placeholder')) {
-        const russian = translate(change.target.getAttribute('placeholder'));
-        if (russian !== null) change.target.setAttribute('placeholder', russian);
-      }
+      if (change.type === 'attributes') fixAttributes(change.target);
     }
   }).observe(document.body, {
     childList: true, subtree: true, characterData: true,
-    attributes: true, attributeFilter: ['placeholder'],
+    attributes: true, attributeFilter: attributes,
   });
 })();
 </script>
@@ -202,6 +245,12 @@ _SCRIPT = r"""
 def install() -> None:
     """Add the translating observer to the page (a no-op when this tab already has it)."""
     st.html(
-        _SCRIPT % (json.dumps(TRANSLATIONS), json.dumps(PATTERNS), json.dumps(WEEKDAYS)),
+        _SCRIPT
+        % (
+            json.dumps(TRANSLATIONS),
+            json.dumps(PATTERNS),
+            json.dumps(ATTRIBUTE_PATTERNS),
+            json.dumps(WEEKDAYS),
+        ),
         unsafe_allow_javascript=True,
     )

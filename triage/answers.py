@@ -36,6 +36,16 @@ def public_answers(session: Session, *, post_ids: list[int]) -> dict[int, list[P
     return out
 
 
+def answered_post_ids(session: Session, *, post_ids: list[int]) -> set[int]:
+    """Which of `post_ids` have at least one public answer (one query for a whole page)."""
+    if not post_ids:
+        return set()
+    answered = session.execute(
+        select(Post.answer_to_post_id).where(col(Post.answer_to_post_id).in_(post_ids)).distinct()
+    ).scalars()
+    return {int(post_id) for post_id in answered}
+
+
 def incident_public_answers(session: Session, *, incident_id: int) -> dict[int, list[Post]]:
     """The public answers to the posts of one incident (post id -> answers)."""
     post_ids = session.execute(

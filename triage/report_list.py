@@ -1,10 +1,10 @@
 """Reports as rows for lists and exports: overdue and soon-due first."""
 
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import case, select
+from sqlalchemy import case, func, literal, select, tuple_
 from sqlalchemy.sql import Select
 from sqlmodel import Session
 
@@ -14,6 +14,7 @@ from models.incident import Incident, IncidentPost
 from models.post import Post
 from models.report import Report
 from models.source import Source
+from models.types import UTCDateTime
 from triage import sla
 from triage.scope import EVERYWHERE, Scope
 
@@ -47,6 +48,25 @@ class ReportRow:
 
 
 @dataclass(frozen=True)
+class ReportCursor:
+    """Where a page of reports ended: its last report's place in the list's order (overdue,
+    then running, then closed; by deadline, none last; then id, so the order is total).
+
+    `at` is the moment the first page was listed: later pages order «overdue» as of then,
+    so a report falling due while the list is read does not jump back over the cursor.
+    """
+
+    at: datetime
+    rank: int
+    due_at: datetime
+    report_id: int
+
+
+# A report without a deadline sorts after every dated one (on SQLite and PostgreSQL alike).
+NO_DEADLINE = datetime(9999, 12, 31, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
 class PublishRow:
     """One place an answer should be published: the post that raised the problem."""
 
@@ -69,6 +89,7 @@ def list_reports(
     report_id: int | None = None,
     limit: int = 100,
     offset: int = 0,
+    after: ReportCursor | None = None,
     scope: Scope = EVERYWHERE,
     report_ids: tuple[int, ...] = (),
     topic_codes: tuple[str, ...] = (),
@@ -77,20 +98,30 @@ def list_reports(
 ) -> list[ReportRow]:
     """Open reports past their deadline first, then by deadline; closed ones last.
 
+    `after` (`report_cursor` of the previous page's last row): the page starts after that
+    report (keyset pagination, nothing skipped when earlier rows change); without it,
+    `offset` rows are skipped.
+
     Only the reports `scope` covers: its municipalities, its agency's.
     Soon-due reports are `triage.deadlines.deadlines`' (pass their ids as `report_ids`).
     """
     running = Report.status.in_(sla.CLOCK_RUNNING)  # type: ignore[attr-defined]
     overdue = running & Report.paused_at.is_(None) & (Report.due_at < now)  # type: ignore[union-attr,operator]
+    order = _order_key(after.at if after is not None else now)
     statement = (
         select(Report, Incident.title, Agency.name, Municipality.name, overdue, Incident.address)
         .join(Incident, Incident.id == Report.incident_id)
         .outerjoin(Agency, Agency.id == Report.agency_id)
         .outerjoin(Municipality, Municipality.id == Report.municipality_id)
-        .order_by(case((overdue, 0), (running, 1), else_=2), Report.due_at, Report.id)
-        .offset(offset)
+        .order_by(*order)
         .limit(limit)
     )
+    if after is None:
+        statement = statement.offset(offset)
+    else:
+        statement = statement.where(
+            tuple_(*order) > (after.rank, after.due_at, after.report_id)  # type: ignore[operator]
+        )
     if statuses:
         statement = statement.where(Report.status.in_(statuses))  # type: ignore[attr-defined]
     if municipality_id is not None:
@@ -109,6 +140,23 @@ def list_reports(
         statement = statement.where(Report.created_at < created_to)  # type: ignore[operator]
     statement = scoped_reports(statement, scope)
     return [_row(*row) for row in session.execute(statement).all()]
+
+
+def report_cursor(session: Session, *, report_id: int, at: datetime) -> ReportCursor | None:
+    """The cursor after `report_id` in the list ordered as of `at` (None: it is gone)."""
+    found = session.execute(select(*_order_key(at)).where(Report.id == report_id)).first()
+    if found is None:
+        return None
+    rank, due_at, _ = found
+    return ReportCursor(at, int(rank), due_at, report_id)
+
+
+def _order_key(at: datetime) -> tuple[Any, Any, Any]:
+    """The list's order as of `at`: overdue 0, running 1, closed 2; deadline; id."""
+    running = Report.status.in_(sla.CLOCK_RUNNING)  # type: ignore[attr-defined]
+    overdue = running & Report.paused_at.is_(None) & (Report.due_at < at)  # type: ignore[union-attr,operator]
+    deadline = func.coalesce(Report.due_at, literal(NO_DEADLINE, UTCDateTime()))
+    return case((overdue, 0), (running, 1), else_=2), deadline, Report.id
 
 
 def scoped_reports(statement: Select, scope: Scope) -> Select:

@@ -111,7 +111,6 @@ def _map(places: pd.DataFrame) -> None:
         f"{charts.short_name(name)}: {count}"
         for name, count in zip(mapped["Муниципалитет"], mapped["Сигналов"], strict=True)
     ]
-    mapped["radius"] = 2000 + 300 * mapped["Сигналов"]
     tile_url = resources.settings().map_tile_url
     if tile_url:
         st.pydeck_chart(charts.tile_map(mapped, tile_url=tile_url))

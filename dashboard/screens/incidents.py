@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from dashboard import actions, auth, resources, views, widgets
-from dashboard.queries import IncidentFilters, incident_posts, incidents_page
+from dashboard import actions, auth, paging, resources, views, widgets
+from dashboard.queries import IncidentFilters, incident_cursor, incident_posts, incidents_page
 from dashboard.text import escape_markdown
 from models.incident import Incident, IncidentStatus
 from triage.accounts import Right, has_right
@@ -12,6 +12,7 @@ from triage.incidents import merge_incidents, split_incident
 from triage.reports import create_report, open_report
 
 PAGE_SIZE = 25
+CURSORS = "inc_cursors"  # (filters, page) -> where that page ended, for the next page
 
 CREATED = "inc_created_report"  # the report a click just created: opened next
 MERGE_CONFIRM = "inc_merge_confirm"  # (target id, versions, source ids) waiting for «Да»
@@ -55,8 +56,14 @@ filters = IncidentFilters(status=status, category_code=category, municipality_id
 page = widgets.page_number("inc_page")
 with resources.session() as db:
     incidents, total = incidents_page(
-        db, filters=filters, page=page, page_size=PAGE_SIZE, scope=login.scope
+        db,
+        filters=filters,
+        page=page,
+        page_size=PAGE_SIZE,
+        scope=login.scope,
+        after=paging.previous(CURSORS, filters, page),
     )
+paging.remember(CURSORS, filters, page, incident_cursor(incidents))
 st.caption(f"Найдено: {total}. Страница {page + 1} из {max(1, -(-total // PAGE_SIZE))}.")
 if incidents:
     st.dataframe(views.incidents_table(incidents), hide_index=True, width="stretch")

@@ -13,7 +13,7 @@ from dashboard.queue_filters import queue_filters
 from models.annotation import Annotation
 from models.incident import Incident
 from triage.accounts import Right, has_right
-from triage.answers import public_answers
+from triage.answers import answered_post_ids, public_answers
 from triage.incidents import move_post
 from triage.moderation import Decision, review_posts
 from triage.queue import QueueFilters, QueueItem, QueuePage, review_queue
@@ -215,10 +215,11 @@ def _index(options: list[object], value: object) -> int:
     return options.index(value) if value in options else 0
 
 
-def _load(filters: QueueFilters, page: int) -> QueuePage:
+def _load(filters: QueueFilters, page: int) -> tuple[QueuePage, set[int]]:
     """A page of the queue: after the previous page's last post when that page was shown
     with the same filters (keyset: a deep page costs what the first does), else by OFFSET
-    (a page number typed in)."""
+    (a page number typed in). With it, the posts of the page that have a public answer
+    (one query for the page)."""
     # The morphology model serves SQLite's text search only: no search, no model to load.
     lemmatize = resources.lemmatizer().lemmatize_text if filters.text else str.lower
     cursors = st.session_state.setdefault(CURSORS_KEY, {})
@@ -232,8 +233,9 @@ def _load(filters: QueueFilters, page: int) -> QueuePage:
             scope=login.scope,
             after=cursors.get((repr(filters), page - 1)) if page > 1 else None,
         )
+        answered = answered_post_ids(db, post_ids=[item.post_id for item in queue.items])
     cursors[(repr(filters), page)] = queue.next_cursor
-    return queue
+    return queue, answered
 
 
 def _current_details(item: QueueItem, items: list[QueueItem]) -> None:
@@ -281,7 +283,7 @@ def queue_panel(filters: QueueFilters) -> None:
     listing, detail = st.columns([3, 2])
     with listing:
         table_area, pager = st.container(), st.container()
-    queue = _load(filters, widgets.page_number("q_page", container=pager) + 1)
+    queue, answered = _load(filters, widgets.page_number("q_page", container=pager) + 1)
     found = f"{queue.total}" if queue.total_is_exact else f"более {queue.total:,}".replace(",", " ")
     last = st.session_state.pop(actions.LAST_ACTION, None)
     head.caption(
@@ -295,7 +297,7 @@ def queue_panel(filters: QueueFilters) -> None:
     with table_area:
         key = queue_list.table_key(items)
         table = st.dataframe(
-            queue_list.rows(items),
+            queue_list.rows(items, answered=answered),
             key=key,
             on_select="rerun",
             selection_mode="multi-row",

@@ -5,7 +5,7 @@ from datetime import datetime
 
 import streamlit as st
 
-from dashboard import actions, auth, history, resources, views, widgets
+from dashboard import actions, auth, history, paging, resources, views, widgets
 from dashboard.publishing import publish_block
 from dashboard.queries import incident_posts, timeline
 from dashboard.text import escape_markdown
@@ -15,7 +15,7 @@ from models.report import Report
 from triage.accounts import Right, has_right
 from triage.deadlines import deadlines
 from triage.lifecycle import FINAL, TRANSITIONS, change_status
-from triage.report_list import ReportRow, list_reports
+from triage.report_list import ReportCursor, ReportRow, list_reports, report_cursor
 from triage.reports import is_overdue, set_agency, set_answer
 from triage.routing import suggest_agency
 from triage.sla import CLOCK_RUNNING
@@ -25,6 +25,7 @@ EXPORT_LIMIT = 100_000
 POSTS_SHOWN = 20
 CONFIRM = "rep_confirm"  # (report id, version, final status) waiting for «Да»
 DUE_FILTERS = {None: "любой", "overdue": "просроченные", "soon": "срок истекает"}
+CURSORS = "rep_cursors"  # (filters, page) -> where that page ended, for the next page
 
 login = auth.require(Right.VIEW_REPORTS)
 can_handle = has_right(login.role, Right.HANDLE_REPORTS)
@@ -36,7 +37,17 @@ if "due" in st.query_params:
     st.session_state["rep_due"] = due_link if due_link in DUE_FILTERS else None
 
 
-def _filtered_rows(moment: datetime, *, limit: int, offset: int = 0) -> list[ReportRow]:
+def _filters() -> tuple[object, ...]:
+    return (
+        tuple(st.session_state.get("rep_statuses") or ()),
+        st.session_state.get("rep_mun"),
+        st.session_state.get("rep_due"),
+    )
+
+
+def _filtered_rows(
+    moment: datetime, *, limit: int, offset: int = 0, after: ReportCursor | None = None
+) -> list[ReportRow]:
     """Reports matching the filters on screen (the list and its export)."""
     due = st.session_state.get("rep_due")
     with resources.session() as db:
@@ -59,8 +70,23 @@ def _filtered_rows(moment: datetime, *, limit: int, offset: int = 0) -> list[Rep
             report_ids=soon,
             limit=limit,
             offset=offset,
+            after=after,
             scope=login.scope,
         )
+
+
+def _page_rows(moment: datetime, page: int) -> list[ReportRow]:
+    """Page `page` (from 0): after the previous page's last report when that page was shown
+    with the same filters (keyset), else by OFFSET (a page number typed in)."""
+    after: ReportCursor | None = paging.previous(CURSORS, _filters(), page)
+    rows = _filtered_rows(moment, limit=PAGE_SIZE, offset=page * PAGE_SIZE, after=after)
+    cursor = None
+    if rows:
+        with resources.session() as db:
+            at = after.at if after is not None else moment
+            cursor = report_cursor(db, report_id=rows[-1].id, at=at)
+    paging.remember(CURSORS, _filters(), page, cursor)
+    return rows
 
 
 def _open(report_id: int | None) -> None:
@@ -99,7 +125,7 @@ middle.selectbox(
 right.selectbox("Срок", list(DUE_FILTERS), format_func=DUE_FILTERS.__getitem__, key="rep_due")
 page = widgets.page_number("rep_page")
 moment = now()
-rows = _filtered_rows(moment, limit=PAGE_SIZE, offset=page * PAGE_SIZE)
+rows = _page_rows(moment, page)
 if rows:
     st.dataframe(views.reports_table(rows, at=moment), hide_index=True, width="stretch")
     widgets.export_buttons(

@@ -1,6 +1,7 @@
 """Инциденты: browse incidents, merge, split, create a report."""
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
@@ -119,3 +120,33 @@ def test_an_incident_shows_the_pages_public_answer(
         "Публичный ответ администрации" in box and box.endswith("Аварийная служба выехала на место")
         for box in shown
     ), shown
+
+
+def test_the_next_page_starts_after_the_shown_page_s_last_incident(
+    signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]], engine: Engine
+) -> None:
+    """Page 2 comes by the cursor page 1 left (keyset): when an incident of page 1 closes
+    meanwhile, page 2 still starts with what followed page 1 (OFFSET would skip one)."""
+    with Session(engine) as session:
+        session.add_all(Incident(title=f"Яма №{n}", priority=1.0) for n in range(30))
+        session.commit()
+    app = open_page(signed_in("admin"), "incidents")
+    first = [int(i) for i in app.dataframe[0].value["№"]]
+    assert len(first) == 25
+    with Session(engine) as session:
+        listed = session.exec(select(Incident).where(Incident.status == IncidentStatus.OPEN))
+        oldest = datetime(1970, 1, 1, tzinfo=UTC)
+        order = [
+            i.id or 0
+            for i in sorted(
+                listed, key=lambda i: (i.priority, i.last_post_at or oldest, i.id), reverse=True
+            )
+        ]
+        closed = session.get_one(Incident, first[0])
+        closed.status = IncidentStatus.CLOSED
+        session.add(closed)
+        session.commit()
+    app.number_input(key="inc_page").set_value(2).run()
+    assert not app.exception
+    second = [int(i) for i in app.dataframe[0].value["№"]]
+    assert second == order[25:]

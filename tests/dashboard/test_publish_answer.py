@@ -154,7 +154,7 @@ def test_an_answer_that_may_have_gone_out_waits_for_a_person_s_decision(
         waiting = session.exec(
             select(Publication).where(Publication.status == "needs_decision")
         ).one()
-    app.button(key=f"pub_anyway_{waiting.id}").click().run()
+    app.button(key=f"pub_anyway_ask_{waiting.id}").click().run()
     assert len(fake_vk.created()) == len(post_ids)  # it asks first
     app.button(key=f"pub_anyway_yes_{waiting.id}").click().run()
     assert not app.exception

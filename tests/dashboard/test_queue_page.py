@@ -3,7 +3,7 @@ filters — checked in the database."""
 
 from collections.abc import Callable
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 from sqlmodel import Session, col, select
 from streamlit.testing.v1 import AppTest
 
@@ -67,7 +67,7 @@ def test_queue_lists_posts_with_highlights_and_escaped_text(
     assert not app.exception
     assert "Найдено: 3." in app.caption[0].value
     table = app.dataframe[0].value
-    assert list(table.columns) == ["№", "Время", "Текст", "Тема", "Муниципалитет"]
+    assert list(table.columns) == ["№", "Ответ", "Время", "Текст", "Тема", "Муниципалитет"]
     assert sorted(_listed(app)) == sorted(seeded["posts"])
     assert set(table["Тема"]) == {"Водоснабжение", "Электроснабжение"}
     assert set(table["Муниципалитет"]) == {"Краснокамский ГО", "Чусовской ГО"}
@@ -247,3 +247,40 @@ def test_deactivated_topics_are_not_offered(
     assert not [b for b in app.button if str(b.key).startswith(f"q_alt_{post_id}_")]
     assert app.selectbox(key=f"q_cat_{post_id}").options == ["ЖКХ"]  # roads has none left
     assert app.selectbox(key=f"q_topic_{post_id}").options == ["Водоснабжение", "Электроснабжение"]
+
+
+def _answer(engine: Engine, post_id: int) -> None:
+    """The page's public reply to `post_id` (linked as the thread stage links it)."""
+    with Session(engine) as session:
+        answered = session.get_one(Post, post_id)
+        text = "Аварийная служба выехала на место"
+        session.add(Post(source_id=answered.source_id, external_id=f"{answered.external_id}_r",
+                         published_at=answered.published_at, author_kind="source",
+                         thread_position="reply", text=text, text_original=text, raw={},
+                         answer_to_post_id=post_id))  # fmt: skip
+        session.commit()
+
+
+def test_the_list_marks_posts_the_authority_answered_in_one_query(
+    signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]], engine: Engine
+) -> None:
+    answered = seeded["posts"][1]
+    _answer(engine, answered)
+    statements: list[str] = []
+
+    def note(conn: object, cursor: object, statement: str, *args: object) -> None:
+        statements.append(statement)
+
+    app = signed_in("moderator")
+    event.listen(Engine, "before_cursor_execute", note)  # every engine: the console's own
+    try:
+        open_page(app, "queue")
+    finally:
+        event.remove(Engine, "before_cursor_execute", note)
+    assert not app.exception
+    table = app.dataframe[0].value
+    marks = dict(zip(table["№"], table["Ответ"], strict=True))
+    assert marks == {post_id: "есть" if post_id == answered else "" for post_id in seeded["posts"]}
+    # one look-up for the whole list, not one per row
+    lookups = [s for s in statements if s.startswith("SELECT DISTINCT post.answer_to_post_id")]
+    assert len(lookups) == 1, lookups

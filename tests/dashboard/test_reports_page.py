@@ -2,6 +2,7 @@
 its report, the agency, the history in Russian."""
 
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from io import BytesIO
 from typing import Any
 
@@ -274,3 +275,34 @@ def test_the_soon_due_counter_and_its_list_use_sla_hours(
     open_page(app, "reports")
     assert app.selectbox(key="rep_due").value == "soon"
     assert list(app.dataframe[0].value["№"]) == [urgent.id]
+
+
+def test_the_next_page_starts_after_the_shown_page_s_last_report(
+    signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]], engine: Engine
+) -> None:
+    """Page 2 comes by the cursor page 1 left (keyset): when a report of page 1 is resolved
+    meanwhile, page 2 still starts with what followed page 1 (OFFSET would skip one)."""
+    soon = datetime.now(UTC) + timedelta(days=3)
+    with Session(engine) as session:
+        incident = Incident(title="Яма на дороге")
+        session.add(incident)
+        session.flush()
+        reports = [  # running, due one after another (two share each deadline: id decides)
+            Report(incident_id=incident.id or 0, status=ReportStatus.SENT,
+                   due_at=soon + timedelta(hours=n // 2))
+            for n in range(30)
+        ]  # fmt: skip
+        session.add_all(reports)
+        session.commit()
+        order = [r.id for r in sorted(reports, key=lambda r: (r.due_at, r.id))]
+    app = open_page(signed_in("admin"), "reports")
+    first = [int(i) for i in app.dataframe[0].value["№"]]
+    assert first == order[:25]
+    with Session(engine) as session:
+        resolved = session.get_one(Report, first[0])
+        resolved.status = ReportStatus.RESOLVED  # it moves to the end of the list
+        session.add(resolved)
+        session.commit()
+    app.number_input(key="rep_page").set_value(2).run()
+    assert not app.exception
+    assert [int(i) for i in app.dataframe[0].value["№"]][:5] == order[25:30]

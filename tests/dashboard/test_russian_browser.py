@@ -5,7 +5,9 @@ collected (text nodes that take up space, and input placeholders; icon ligatures
 screen-reader-only text excluded) after opening what hides more text: expanders, every
 select's list searched for something absent («No results»), a table's column menu and its
 submenus, the hover toolbar's tooltips, a date field's calendar. Any word outside a short
-list of names (VK, SLA, CSV…) fails the test with the page it was on.
+list of names (VK, SLA, CSV…) fails the test with the page it was on; so does any of
+Streamlit's own English strings (tests/dashboard/streamlit_strings.py, read from the
+installed frontend) in a text, a tooltip (`title`) or a screen-reader label (`aria-label`).
 """
 
 import json
@@ -17,6 +19,7 @@ import pytest
 from sqlalchemy import Engine
 
 from tests.dashboard.browser import Browser, chromium
+from tests.dashboard.streamlit_strings import known_strings
 from tests.dashboard.test_console_browser import _log_in, _reports, _shot
 
 pytestmark = [
@@ -59,6 +62,20 @@ def _latin(browser: Browser) -> set[str]:
     return words - ALLOWED - ALLOWED_LOGIN
 
 
+ATTRIBUTES = """
+[...document.querySelectorAll('[title], [aria-label], [placeholder]')].flatMap(el =>
+  ['title', 'aria-label', 'placeholder'].map(name => el.getAttribute(name)).filter(Boolean))
+"""
+
+
+def _known_english(browser: Browser) -> set[str]:
+    """Streamlit's own English strings (read from its frontend) left in the page's text, its
+    tooltips or its screen-reader labels, anywhere in the page."""
+    texts = [t.strip() for t in browser.evaluate(VISIBLE_TEXT) + browser.evaluate(ATTRIBUTES)]
+    known = [re.compile("^" + re.escape(k).replace("…", ".+") + "$") for k in known_strings()]
+    return {text for text in texts if any(pattern.match(text) for pattern in known)}
+
+
 def _mouse(browser: Browser, x: float, y: float, *, click: bool = False) -> None:
     browser.call("Input.dispatchMouseEvent", type="mouseMoved", x=x, y=y)
     if click:
@@ -82,7 +99,7 @@ def _selects(browser: Browser) -> set[str]:
         time.sleep(0.3)
         browser.call("Input.insertText", text="щщщщ")
         time.sleep(0.4)
-        found |= _latin(browser)
+        found |= _latin(browser) | _known_english(browser)
         browser.press("Escape", 27)
         browser.evaluate("document.activeElement && document.activeElement.blur()")
     return found
@@ -107,7 +124,7 @@ def _grid_menus(browser: Browser) -> tuple[set[str], bool]:
         if not items:
             continue
         opened = True
-        found |= _latin(browser)
+        found |= _latin(browser) | _known_english(browser)
         for number in range(int(items)):
             point = browser.evaluate(
                 f"(() => {{ const e = document.querySelectorAll('[role=menuitem]')[{number}];"
@@ -116,7 +133,7 @@ def _grid_menus(browser: Browser) -> tuple[set[str], bool]:
             )
             if point:
                 _mouse(browser, *point)  # a submenu opens on hover
-                found |= _latin(browser)
+                found |= _latin(browser) | _known_english(browser)
         browser.press("Escape", 27)
         break
     buttons = browser.evaluate(
@@ -179,7 +196,8 @@ def test_no_latin_words_are_visible_on_any_page(
                 " if (!d.open) d.querySelector('summary').click(); })"
             )
             browser.settle()
-            words = _latin(browser) | _selects(browser) | _calendar(browser)
+            words = _latin(browser) | _known_english(browser)
+            words |= _selects(browser) | _calendar(browser)
             grid_words, opened = _grid_menus(browser)
             menus += opened
             found[title] = words | grid_words

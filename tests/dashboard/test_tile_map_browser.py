@@ -2,7 +2,9 @@
 
 The tile server is ours and local (a one-colour PNG for any tile); the map (deck.gl with a
 MapLibre raster base, WebGL 2 through Chromium's software renderer) must ask it for tiles
-and show them: the map's area of the screenshot is mostly the tiles' colour.
+and show them: the map's area of the screenshot is mostly the tiles' colour. Over them, each
+municipality's label (Cyrillic) is drawn on a white plate in dark letters: both colours must
+be there, and the label's text must be what the layer was given.
 """
 
 import io
@@ -17,10 +19,12 @@ from pathlib import Path
 import pytest
 from PIL import Image
 from sqlalchemy import Engine
+from sqlmodel import Session, select
 
+from models.geo import Municipality
 from tests.dashboard.browser import chromium, free_port, wait_for_http
 from tests.dashboard.conftest import ROOT
-from tests.dashboard.test_analytics_page import _places
+from tests.dashboard.test_analytics_page import POPULATION
 from tests.dashboard.test_console_browser import _log_in, _shot
 
 pytestmark = [
@@ -29,6 +33,30 @@ pytestmark = [
 ]
 
 TILE_COLOUR = (255, 0, 255)  # magenta: nothing else on the page has it
+PLACES = {  # the seeded municipalities' centres, apart: their labels do not overlap
+    "Краснокамский городской округ": (58.08, 55.75),
+    "Чусовской городской округ": (58.29, 57.81),
+}
+
+
+def _places(engine: Engine) -> None:
+    with Session(engine) as session:
+        for place in session.exec(select(Municipality)):
+            place.latitude, place.longitude = PLACES[place.name]
+            place.population = POPULATION[place.name]
+            session.add(place)
+        session.commit()
+
+
+# deck.gl reports a layer that failed to initialise with console.error, and draws nothing
+CONSOLE_ERRORS = """
+window.__errors = [];
+const shown = console.error;
+console.error = (...parts) => {
+  window.__errors.push(parts.map(String).join(' '));
+  shown(...parts);
+};
+"""
 
 
 def _tile() -> bytes:
@@ -101,6 +129,7 @@ def test_the_map_draws_the_tile_server_s_tiles(
             deviceScaleFactor=1,
             mobile=False,
         )
+        browser.call("Page.addScriptToEvaluateOnNewDocument", source=CONSOLE_ERRORS)
         browser.open(tiled_console)
         _log_in(browser, "operator")
         browser.click_text("[data-testid=stSidebarNav] a", "Аналитика")
@@ -129,8 +158,13 @@ def test_the_map_draws_the_tile_server_s_tiles(
         shot = tmp_path / "map.png"
         browser.screenshot(shot)
         _shot(browser, "tile-map")
+        errors = [e for e in browser.evaluate("window.__errors") if "deck" in e]
     image = Image.open(shot).convert("RGB").crop(tuple(int(v) for v in box))
     pixels = list(image.getdata())
     tiled = sum(1 for p in pixels if p == TILE_COLOUR)
     assert all(path.endswith(".png") and path.startswith("/tiles/") for path in asked)
     assert tiled / len(pixels) > 0.3, f"{tiled} of {len(pixels)} pixels are the tiles' colour"
+    plate = sum(1 for p in pixels if min(p) >= 235)  # the labels' white plates
+    letters = sum(1 for p in pixels if max(p) <= 90)  # their dark letters
+    assert plate > 1500 and letters > 150, f"labels: {plate} plate and {letters} letter pixels"
+    assert errors == [], errors  # a layer that fails to start says so only in the console
