@@ -7,8 +7,10 @@ the authored seed signals at CATEGORY_SEED_WEIGHT, with a prior learned from the
 appeals mixed in at CATEGORY_PRIOR_SHARE), so it is measured by 5-fold cross-validation (a
 model fitted on the other folds, averaged into the cold-start model's categories as the
 annotator does) and by leaving a whole file out (fitted on the other files' signals only):
-the ЦУР feed, and the SPb administration-page comments. `--prior-share 0 --weight 0.7`: the
-previous build (no prior), in the same run's terms.
+the ЦУР feed, and the SPb administration-page comments. `--prior-share 0.5 --weight 0.7
+--unbalanced`: the previous build (classes not balanced), in the same run's terms. For the
+second file held out, its accuracy per category and its confusions are printed too (the
+error analysis in BENCHMARKS.md).
 
 Rows: the hand-labelled signals of ../shared/data/social (benchmarks/labels/*.csv). Truth:
 the hand label's category; for the ЦУР feed also the operators' own `direction` mapped to our
@@ -32,6 +34,7 @@ from sklearn.model_selection import KFold
 
 from benchmarks.nlp_common import SHARED
 from benchmarks.social_signal import (
+    CATEGORY_BALANCED,
     CATEGORY_PRIOR_SHARE,
     LABELS,
     appeal_prior,
@@ -87,6 +90,17 @@ def accuracy(truth: list[str | None], predicted: list[str]) -> dict[str, float |
     return {"n": len(pairs), "accuracy": round(hits / max(len(pairs), 1), 3)}
 
 
+def per_category(truth: list[str], predicted: list[str]) -> dict[str, Any]:
+    """Right / all per true category, and the most frequent confusions (truth->predicted)."""
+    counts = Counter(truth)
+    hits = Counter(t for t, p in zip(truth, predicted, strict=True) if t == p)
+    misses = Counter((t, p) for t, p in zip(truth, predicted, strict=True) if t != p)
+    return {
+        "left_out_per_category": {c: f"{hits[c]}/{n}" for c, n in counts.most_common()},
+        "left_out_confusions": [f"{t}->{p}: {n}" for (t, p), n in misses.most_common(10)],
+    }
+
+
 def blended(
     bundle: ClassifierBundle,
     prepared: list,
@@ -98,12 +112,14 @@ def blended(
     prior: SocialCategoryModel | None,
     prior_share: float,
     weight: float,
+    balanced: bool,
 ) -> list[tuple[str, float]]:
     """The product's categories and their confidence for `test`: the bundle with a category
     model fitted on `train` (and the authored seed signals and the appeals' prior, as `build`
     fits it), averaged in at `weight`."""
     model = fit_category_model(matrix[train], [rows[i][2] for i in train], seeds=seeds,
-                               prior=prior, prior_share=prior_share)  # fmt: skip
+                               prior=prior, prior_share=prior_share,
+                               balanced=balanced)  # fmt: skip
     hint = (list(model.classes), model.probabilities(matrix[test]), weight)
     picked = [prepared[i] for i in test]
     predictions = bundle.predict_prepared(picked, category_hint=hint)
@@ -121,6 +137,10 @@ def main() -> None:
         "--weight", type=float, default=CATEGORY_WEIGHT,
         help="The category model's weight when averaged with the cold-start model's.",
     )  # fmt: skip
+    parser.add_argument(
+        "--unbalanced", action="store_true",
+        help="Fit the real-signal category model without balancing its classes.",
+    )  # fmt: skip
     args = parser.parse_args()
     rows = signal_rows(args.shared)
     texts = [text for _, text, _, _ in rows]
@@ -129,7 +149,8 @@ def main() -> None:
     matrix = SignalFeatures().transform(prepared, [PostContext()] * len(texts), structure=False)
     seeds = seed_categories(lemmatizer)
     prior = appeal_prior(args.shared, lemmatizer) if args.prior_share > 0 else None
-    fit = (seeds, prior, args.prior_share, args.weight)
+    balanced = CATEGORY_BALANCED and not args.unbalanced
+    fit = (seeds, prior, args.prior_share, args.weight, balanced)
     with tempfile.TemporaryDirectory() as cache:
         bundle = cold_start_bundle(DATA_DIR, cache_dir=Path(cache), lemmatizer=lemmatizer)
     ours = [p.category or "" for p in bundle.predict_prepared(prepared)]
@@ -141,11 +162,14 @@ def main() -> None:
             cv[i], sure[i] = category, confidence
     cur = [i for i, row in enumerate(rows) if row[0] == CUR_FEED]
     held_out = {}  # a whole file left out: the model fitted on the other files' signals
+    spb_errors: dict[str, Any] = {}
     for name in (CUR_FEED, SPB_COMMENTS):
         test = [i for i, row in enumerate(rows) if row[0] == name]
         train = [i for i, row in enumerate(rows) if row[0] != name]
         picked = blended(bundle, prepared, matrix, rows, train, test, *fit)
         held_out[name] = accuracy([rows[i][2] for i in test], [c for c, _ in picked])
+        if name == SPB_COMMENTS:
+            spb_errors = per_category([rows[i][2] for i in test], [c for c, _ in picked])
     lofo = held_out.pop(CUR_FEED)
     base = baseline(texts)
     report: dict[str, Any] = {}
@@ -162,6 +186,7 @@ def main() -> None:
         "shipped_cv5_vs_hand": accuracy([rows[i][2] for i in spb], [cv[i] for i in spb]),
         "shipped_left_out_vs_hand": held_out[SPB_COMMENTS],
         "baseline_vs_hand": accuracy([rows[i][2] for i in spb], [base[i] for i in spb]),
+        **spb_errors,
     }
     direction = [rows[i][3] for i in cur]
     report["cur_feed"] |= {

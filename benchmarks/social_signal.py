@@ -107,8 +107,15 @@ CATEGORY_SEED_WEIGHT = 0.3
 # a separate model of them (classes balanced) is the real-signal model's prior at this share
 # (measured 0.2–0.5, mixed linearly, inside the mass of the categories both know, and
 # geometrically there: benchmarks/social_categories.py, BENCHMARKS.md), from at most this
-# many of each reason.
-CATEGORY_PRIOR_SHARE = 0.5
+# many of each reason. 0.6 with the real-signal model balanced (CATEGORY_BALANCED) and
+# nlp.social.CATEGORY_WEIGHT 0.9: the best mean of 5-fold CV and the ЦУР feed held out among
+# shares 0.3–0.7 and blend weights 0.7–1.0 (BENCHMARKS.md, "Category on real signals").
+CATEGORY_PRIOR_SHARE = 0.6
+# The real-signal category model's classes weighted inversely to their frequency: amenities
+# (a quarter of the labelled signals) otherwise draws the rare categories' signals (trade,
+# sport, safety, heritage) and its own neighbours' (5-fold CV 0.713 -> 0.730, same settings
+# otherwise 0.729; BENCHMARKS.md).
+CATEGORY_BALANCED = True
 APPEALS_PER_REASON = 1000
 STREET = "Улица"  # the appeal's `city_object` that makes a street-or-yard reason `roads`
 SGD_EPOCHS = 20
@@ -276,7 +283,7 @@ def fit_category_model(
     seed_weight: float = CATEGORY_SEED_WEIGHT,
     prior: SocialCategoryModel | None = None,
     prior_share: float = CATEGORY_PRIOR_SHARE,
-    balanced: bool = False,
+    balanced: bool = CATEGORY_BALANCED,
 ) -> SocialCategoryModel:
     """One-vs-rest logistic regression (SGD) over the hashed words of real signals; `seeds`:
     (their matrix, their categories) for the authored seed signals, at `seed_weight`;

@@ -309,9 +309,10 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
 
 
 SOCIAL_CATEGORIES_FILE = "social_categories.npz"
-# its share when averaged with a bundle's own category probabilities (measured 0.5–0.9 in
-# benchmarks/social_categories.py: 0.7 with the appeals prior inside it, BENCHMARKS.md)
-CATEGORY_WEIGHT = 0.7
+# its share when averaged with a bundle's own category probabilities (measured 0.5–1.0 in
+# benchmarks/social_categories.py: 0.9 with the appeals prior inside it and its classes
+# balanced; the cold-start model alone is right on 0.57–0.63 of real signals, BENCHMARKS.md)
+CATEGORY_WEIGHT = 0.9
 
 
 @dataclass

@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 
+from benchmarks.social_signal import CATEGORY_BALANCED, fit_category_model
 from models.annotation import PostContext
 from nlp.features import prepare
 from nlp.lemmas import Lemmatizer
@@ -95,3 +96,34 @@ def test_every_appeal_reason_maps_to_a_taxonomy_category() -> None:
     assert len(rows) > 100
     assert {r["category"] for r in rows} <= codes
     assert len({(r["group"], r["reason"]) for r in rows}) == len(rows)
+
+
+def test_balanced_classes_give_a_rare_category_more_of_the_shared_words() -> None:
+    # 30 signals of a common category and 3 of a rare one share word 0; word 1 is the rare
+    # one's own, word 2 a third category's. On a text with word 0 and a trace of word 1,
+    # balancing lifts the rare one.
+    common, rare, third = [[1.0, 0.0, 0.0]] * 30, [[1.0, 1.0, 0.0]] * 3, [[0.0, 0.0, 1.0]] * 10
+    matrix = sp.csr_matrix(np.array(common + rare + third))
+    labels = ["amenities"] * 30 + ["trade"] * 3 + ["roads"] * 10
+    query = sp.csr_matrix(np.array([[1.0, 0.3, 0.0]]))
+    shares = {}
+    for balanced in (False, True):
+        model = fit_category_model(matrix, labels, seed_weight=0, balanced=balanced)
+        shares[balanced] = model.probabilities(query)[0, list(model.classes).index("trade")]
+    assert shares[True] > shares[False] + 0.05
+    assert CATEGORY_BALANCED  # the shipped build balances the real-signal model's classes
+
+
+def test_the_shipped_model_names_rare_categories_of_residents_complaints(
+    lemmatizer: Lemmatizer,
+) -> None:
+    model = load_category_model(DATA_DIR / SOCIAL_CATEGORIES_FILE)
+    texts = [
+        "У выхода из метро каждый день незаконно торгуют с рук, стоят ларьки и лотки",
+        "В нашем районе по ночам шумят и дерутся пьяные компании, нужна полиция",
+    ]
+    matrix = SignalFeatures().transform(
+        prepare(texts, lemmatizer), [PostContext()] * len(texts), structure=False
+    )
+    picked = [str(model.classes[i]) for i in model.probabilities(matrix).argmax(axis=1)]
+    assert picked == ["trade", "safety"]
