@@ -81,7 +81,7 @@ class Settings(BaseSettings):
 
     # Triage (see triage/thresholds.py, triage/sla_check.py)
     triage_signal_accept: float = Field(default=0.92, ge=0, le=1)
-    triage_category_accept: float = Field(default=0.7, ge=0, le=1)
+    triage_category_accept: float = Field(default=0.6, ge=0, le=1)
     triage_topic_accept: float = Field(default=0.6, ge=0, le=1)
     triage_municipality_accept: float = Field(default=0.7, ge=0, le=1)
     triage_not_signal_below: float = Field(default=0.5, ge=0, le=1)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 class Thresholds:
     # Auto-accept only when every confidence reaches its threshold.
     signal_accept: float = 0.92  # 97% precision on real labels (BENCHMARKS.md)
-    category_accept: float = 0.7
+    category_accept: float = 0.6  # >= 97% of real signals right above it (BENCHMARKS.md)
     topic_accept: float = 0.6
     municipality_accept: float = 0.7
     # Below this signal confidence a post the model calls "not a signal" is dropped
