@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Engine, text
 from sqlmodel import Session
 
-from benchmarks.queue_page import ADMIN_URL, timed
+from benchmarks.queue_page import create_database, database_url, timed
 from dashboard.queries import IncidentFilters, incident_cursor, incidents_page
 from models.clock import now
 from models.db import make_engine
@@ -28,21 +28,6 @@ from triage.report_list import list_reports, report_cursor
 DATABASE = "otklik_bench_lists"
 PAGE_SIZE = 25  # the pages' own
 STATUSES = ["new", "sent", "in_progress", "waiting_citizen", "resolved", "rejected", "answered"]
-
-
-def database_url() -> str:
-    from sqlalchemy.engine import make_url
-
-    return make_url(ADMIN_URL).set(database=DATABASE).render_as_string(hide_password=False)
-
-
-def create_database() -> str:
-    admin = make_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{DATABASE}"'))
-    admin.dispose()
-    return database_url()
 
 
 def fill(engine: Engine, *, rows: int) -> None:
@@ -132,7 +117,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--reuse", action="store_true", help="keep an already filled database")
     args = parser.parse_args()
-    engine = make_engine(database_url() if args.reuse else create_database())
+    engine = make_engine(database_url(DATABASE) if args.reuse else create_database(DATABASE))
     if not args.reuse:
         fill(engine, rows=args.rows)
     with Session(engine) as session:

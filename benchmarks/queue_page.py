@@ -52,17 +52,18 @@ TEXTS = [
 ]
 
 
-def create_database() -> str:
+def create_database(name: str = DATABASE) -> str:
+    """An empty benchmark database `name` (dropped first if it is there); its URL."""
     admin = make_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{DATABASE}"'))
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
-    return database_url()
+    return database_url(name)
 
 
-def database_url() -> str:
-    return make_url(ADMIN_URL).set(database=DATABASE).render_as_string(hide_password=False)
+def database_url(name: str = DATABASE) -> str:
+    return make_url(ADMIN_URL).set(database=name).render_as_string(hide_password=False)
 
 
 def fill(engine: Engine, *, posts: int) -> None:
