@@ -57,6 +57,13 @@ def _manual_posts(engine: Engine) -> list[Post]:
         return list(session.exec(select(Post).join(Source).where(Source.kind == SourceKind.MANUAL)))
 
 
+def _krasnokamsk(engine: Engine) -> int:
+    with Session(engine) as session:
+        return session.exec(
+            select(Municipality.id).where(Municipality.name == "Краснокамский городской округ")
+        ).one()
+
+
 def test_a_contact_without_consent_is_refused_and_nothing_is_stored(
     signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]], engine: Engine
 ) -> None:
@@ -71,10 +78,7 @@ def test_an_entry_with_consent_goes_through_nlp_and_triage(
     signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]], engine: Engine
 ) -> None:
     app = open_page(signed_in("operator"), "new_signal")
-    with Session(engine) as session:
-        place = session.exec(
-            select(Municipality.id).where(Municipality.name == "Краснокамский городской округ")
-        ).one()
+    place = _krasnokamsk(engine)
     app = _fill(app, place=place, contact="8 (912) 345-67-89", name="Анна", consent=True)
     assert not app.exception
     [post] = _manual_posts(engine)
@@ -109,10 +113,7 @@ def test_the_chosen_municipality_is_where_the_signal_lands(
 ) -> None:
     """The text names another district; the operator's choice decides the place."""
     app = open_page(signed_in("operator"), "new_signal")
-    with Session(engine) as session:
-        place = session.exec(
-            select(Municipality.id).where(Municipality.name == "Краснокамский городской округ")
-        ).one()
+    place = _krasnokamsk(engine)
     app = _fill(app, place=place, text="Нет отопления в доме на Мира, 12, Чусовской район")
     assert not app.exception
     assert "Муниципалитет: Краснокамский городской округ." in app.success[0].value
