@@ -13,6 +13,7 @@ from nlp.cues import cue_words as cues_in_text
 from nlp.features import analyse, prepare
 from nlp.gazetteer import Gazetteer
 from nlp.ner import LocationTagger
+from nlp.places import street_or_yard
 from nlp.resolver import MunicipalityResolver, Resolution
 from nlp.social import (
     CATEGORY_WEIGHT,
@@ -148,7 +149,9 @@ class Annotator:
                                                    group_words=False)  # fmt: skip
         hint = None
         if self.categories is not None:
-            hint = (list(self.categories.classes), self.categories.probabilities(words),
+            sides = [street_or_yard(lemmas, text, self.addresses)
+                     for (lemmas, _), text in zip(prepared, texts, strict=True)]  # fmt: skip
+            hint = (list(self.categories.classes), self.categories.probabilities(words, sides),
                     CATEGORY_WEIGHT)  # fmt: skip
         if model is None:
             predictions = self.bundle.predict_prepared(
