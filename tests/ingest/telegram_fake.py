@@ -154,6 +154,7 @@ class FakeTelegramClient:
     group_private: bool = False  # the account may not read the group's history
     copies: dict[int, int] = field(default_factory=dict)  # post -> its copy in the group
     fetched: list[list[int]] = field(default_factory=list)  # ids asked with get_messages
+    served_by_call: list[int] = field(default_factory=list)  # messages each call yielded
     full_requests: int = 0
 
     def link_group(self, first_copy: int = 500) -> None:
@@ -258,6 +259,7 @@ class FakeTelegramClient:
         chosen = sorted((m for m in pool if min_id < m.id < newer), key=lambda m: m.id)
         if not reverse:
             chosen.reverse()
+        self.served_by_call.append(0)
         return self._serve(chosen[:limit] if limit is not None else chosen)
 
     def _count_comments(self) -> None:
@@ -273,6 +275,7 @@ class FakeTelegramClient:
             if self.served in self.flood_after:
                 raise FloodWaitError(request=None, capture=self.flood_after.pop(self.served))
             self.served += 1
+            self.served_by_call[-1] += 1
             yield item
 
 
