@@ -5,7 +5,9 @@
 - A post with N top-level comments (a fifth of them with 3 replies, one in fifty of those
   with 25, more than VK nests) is crawled to the end, then `--late` replies arrive under
   comments picked at random among all but the last 20 ("anywhere"), or among the 200 before
-  those ("recent"), and the post's count grows.
+  those ("recent"), and the post's count grows. "hidden": as many replies are deleted as
+  arrive (under other comments, anywhere), so the count does not move; the crawl runs
+  after `OTKLIK_VK_THREAD_RECHECK_HOURS` (6 h) and the post's recheck must find them.
 - The crawl is `ingest.vk.comments.crawl_comments` through the real `vk_api` client against
   the tests' fake VK on a local HTTP server, with the default limits (20 pages a run, 5 scan
   pages a post a run); each run starts from the cursor the last one committed.
@@ -26,6 +28,7 @@ from tests.ingest.vk_fake import FakeVk, serve_vk, vk_post
 OWNER = -500
 DATE = 1_717_000_000
 PAGES_PER_RUN = 20
+RECHECK_SECONDS = 6 * 3600  # OTKLIK_VK_THREAD_RECHECK_HOURS' default
 
 
 def build(fake: FakeVk, comments: int, rng: random.Random) -> None:
@@ -42,6 +45,14 @@ def build(fake: FakeVk, comments: int, rng: random.Random) -> None:
     fake.walls[OWNER] = [vk_post(OWNER, 1, DATE, "Новости", comments={"count": len(rows)})]
 
 
+def _delete_replies(fake: FakeVk, count: int, rng: random.Random) -> set[int]:
+    """Delete `count` replies at random; the comments they answered."""
+    rows = fake.comments[(OWNER, 1)]
+    gone = rng.sample([row for row in rows if row["parents_stack"]], count)
+    fake.comments[(OWNER, 1)] = [row for row in rows if all(row is not g for g in gone)]
+    return {row["parents_stack"][0] for row in gone}
+
+
 def _item(number: int, under: int | None) -> dict[str, Any]:
     return {"id": number, "from_id": 1000 + number % 97, "post_id": 1, "owner_id": OWNER,
             "date": DATE + number, "text": f"Комментарий {number}",
@@ -49,7 +60,12 @@ def _item(number: int, under: int | None) -> dict[str, Any]:
 
 
 def crawl_until(
-    vk: Any, fake: FakeVk, cursor: dict[str, Any], wanted: set[str], max_runs: int = 200
+    vk: Any,
+    fake: FakeVk,
+    cursor: dict[str, Any],
+    wanted: set[str],
+    max_runs: int = 200,
+    now_ts: int = 0,
 ) -> tuple[int, int, dict[str, Any]]:
     """Runs and getComments calls until the post is read through and `wanted` is stored."""
     stored: set[str] = set()
@@ -57,7 +73,7 @@ def crawl_until(
     for run in range(1, max_runs + 1):
         pages: list[Page] = []
         crawl_comments(vk, owner_id=OWNER, cursor=cursor, recent_posts=10,
-                       max_pages=PAGES_PER_RUN, emit=pages.append)  # fmt: skip
+                       max_pages=PAGES_PER_RUN, emit=pages.append, now_ts=now_ts)  # fmt: skip
         for page in pages:
             stored.update(post.external_id for post in page.posts)
             cursor = page.cursor
@@ -66,21 +82,24 @@ def crawl_until(
     raise RuntimeError(f"not found in {max_runs} runs")
 
 
-def measure(comments: int, late: int, seed: int, recent: bool) -> dict[str, int]:
+def measure(comments: int, late: int, seed: int, where: str) -> dict[str, int]:
     rng = random.Random(seed)
     fake = FakeVk()
     build(fake, comments, rng)
     with serve_vk(fake) as base:
         vk = make_vk_api(token="bench", rps_delay=0, api_url=base)
         first_runs, first_calls, cursor = crawl_until(vk, fake, {}, set())
+        emptied = _delete_replies(fake, late, rng) if where == "hidden" else set()
         rows = fake.comments[(OWNER, 1)]
-        lowest = max(1, comments - 220) if recent else 1
-        under = rng.sample(range(lowest, comments - 20), late)
+        lowest = max(1, comments - 220) if where == "recent" else 1
+        choices = [n for n in range(lowest, comments - 20) if n not in emptied]
+        under = rng.sample(choices, late)
         new_ids = range(10_000_000, 10_000_000 + late)
         rows += [_item(number, parent) for number, parent in zip(new_ids, under, strict=True)]
         fake.walls[OWNER][0]["comments"]["count"] = len(rows)
         wanted = {f"{OWNER}_1_{number}" for number in new_ids}
-        runs, calls, _ = crawl_until(vk, fake, cursor, wanted)
+        later = RECHECK_SECONDS if where == "hidden" else 0
+        runs, calls, _ = crawl_until(vk, fake, cursor, wanted, now_ts=later)
     return {"comments": comments, "items": len(rows), "late": late, "runs": runs,
             "calls": calls, "baseline_calls": first_calls, "baseline_runs": first_runs}  # fmt: skip
 
@@ -95,8 +114,8 @@ def main() -> None:
           "| baseline: whole re-read (calls, runs) |")  # fmt: skip
     print("| ---: | ---: | --- | ---: | ---: | ---: |")
     for comments in (int(n) for n in args.comments.split(",")):
-        for where in ("anywhere", "recent"):
-            m = measure(comments, args.late, args.seed, recent=where == "recent")
+        for where in ("anywhere", "recent", "hidden"):
+            m = measure(comments, args.late, args.seed, where)
             print(f"| {m['comments']:,} | {m['items']:,} | {m['late']}, {where} | {m['runs']} "
                   f"| {m['calls']} | {m['baseline_calls']}, {m['baseline_runs']} |")  # fmt: skip
 

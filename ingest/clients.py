@@ -25,6 +25,8 @@ class CrawlLimits:
     search_lookback_seconds: int = 7 * 24 * 3600
     comments_posts: int = 10  # recent posts of a wall whose comments are read
     vk_thread_scan_pages: int = 5  # pages of a grown post's older comments re-read per run
+    vk_thread_recheck_seconds: int = 6 * 3600  # a post read through longer ago is rechecked
+    vk_thread_rechecks_per_run: int = 1  # posts whose count did not move re-read per run
     telegram_watch_posts: int = 1000  # latest channel posts whose comment counts are watched
     telegram_threads_per_run: int = 50  # grown discussion threads read per run
 

@@ -156,6 +156,9 @@ def _crawler(source: Source, clients: Clients) -> Crawler:
             recent_posts=limits.comments_posts,
             max_pages=limits.pages_per_run,
             scan_pages=limits.vk_thread_scan_pages,
+            now_ts=int(now().timestamp()),
+            recheck_seconds=limits.vk_thread_recheck_seconds,
+            rechecks=limits.vk_thread_rechecks_per_run,
         )
     return partial(
         crawl_search,

@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     vk_search_lookback_days: int = Field(default=7, ge=1)
     vk_comments_posts: int = Field(default=10, ge=1)
     vk_thread_scan_pages: int = Field(default=5, ge=1)
+    vk_thread_recheck_hours: int = Field(default=6, ge=1)
+    vk_thread_rechecks_per_run: int = Field(default=1, ge=0)
     crawl_pages_per_run: int = Field(default=20, ge=1)
     crawl_backoff_seconds: float = Field(default=60, ge=0)
     crawl_backoff_max_seconds: float = Field(default=3600, ge=0)

@@ -56,6 +56,8 @@ def limits_from_settings(settings: Settings) -> CrawlLimits:
         search_lookback_seconds=settings.vk_search_lookback_days * 86400,
         comments_posts=settings.vk_comments_posts,
         vk_thread_scan_pages=settings.vk_thread_scan_pages,
+        vk_thread_recheck_seconds=settings.vk_thread_recheck_hours * 3600,
+        vk_thread_rechecks_per_run=settings.vk_thread_rechecks_per_run,
         telegram_watch_posts=settings.telegram_watch_posts,
         telegram_threads_per_run=settings.telegram_threads_per_run,
     )

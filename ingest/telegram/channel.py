@@ -1,5 +1,5 @@
 """One incremental crawl of a Telegram channel: messages after the cursor's `min_id`, then
-the residents' comments under its recent posts.
+the residents' comments under its posts.
 
 Messages arrive oldest first (`reverse=True`) and are committed a page at a time with the
 id of the last one. A `FloodWaitError` up to the bound is slept through and the crawl goes
@@ -9,7 +9,16 @@ The first crawl also keeps the channel's title in the cursor (`title`): the role
 source nobody has given one is guessed from it (`ingest/role_guess.py`).
 
 A post open for comments (`replies.comments`) has a thread in the linked discussion group.
-The cursor's `threads` keeps the channel's latest `watch` such posts: post id -> the group's
+Where the channel has one the account can read (`GetFullChannelRequest`, one request a run),
+the group's history is read forward from the cursor's `group.min_id`, a page at a time like
+the channel's: every comment on any post, old or new, is a message there
+(`ingest/telegram/linked_group.py`). `group.tops` maps the latest `watch` posts' copies in the
+group to their posts; a comment whose thread hangs on a copy not remembered asks for it
+(`get_messages`, 100 ids a request). A deleted comment cannot hide a new one on this path.
+
+Without a readable linked group (none linked, or one the account may not read: its
+`ChannelPrivateError` is remembered as `private_group`) each post is read on its own. The
+cursor's `threads` keeps the channel's latest `watch` such posts: post id -> the group's
 id, the last comment read and the post's comment count (`replies.replies`) when its thread
 was last read through. Every run after the first re-reads the headers of the latest `watch`
 posts it had already read (newest first, a request per 100) to learn their comment counts;
@@ -20,7 +29,7 @@ dropped (`gone`) without failing the channel.
 """
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telethon import errors
@@ -28,8 +37,11 @@ from telethon.errors import FloodWaitError
 
 from ingest.failures import FailureKind, SourceFailure
 from ingest.pages import Page, adapt_page
+from ingest.rejection import Skipped
 from ingest.telegram.adapt import adapt_telegram_comment, adapt_telegram_message
 from ingest.telegram.client import TelegramClientLike
+from ingest.telegram.linked_group import LinkedGroup, find_linked_group, post_copied, thread_top
+from models.post import PostCreate
 
 PAGE_SIZE = 100
 MAX_FLOOD_SLEEPS = 3
@@ -97,6 +109,7 @@ class _Crawl:
         self.bound, self.sleep, self.emit = bound, sleep, emit
         self.counts: dict[str, int] = {}  # post id -> its comment count seen this run
         self.left, self.watch = 0, 0
+        self.group: LinkedGroup | None = None  # the linked group, while it can be read
 
     async def run(self, limit: int, *, watch: int, threads_per_run: int) -> None:
         self.left, self.watch = limit, watch
@@ -109,9 +122,17 @@ class _Crawl:
                 )
             if "title" not in self.state:  # the channel's own name, for its role's guess
                 self.state["title"] = await self._title()
+            await self._with_flood_waits(self._find_group)
             read_before = self.state["min_id"]
             await self._with_flood_waits(self._read_channel)
-            if read_before and self.state["threads"]:  # older posts' counts may have grown
+            fell_back = False
+            if self.group is not None and self.left > 0:
+                await self._with_flood_waits(self._read_group)
+                fell_back = self.group is None  # private: follow the posts already read
+                read_before = self.state["min_id"] if fell_back else read_before
+            if self.group is not None:
+                return
+            if read_before and (self.state["threads"] or fell_back):
                 await self._with_flood_waits(lambda: self._watch(read_before))
             for post_id in self._due()[:threads_per_run]:
                 if self.left <= 0:
@@ -147,6 +168,94 @@ class _Crawl:
         except (ValueError, FloodWaitError):  # not resolvable now: iter_messages will tell
             return ""
         return str(getattr(entity, "title", "") or "")[:300]
+
+    async def _find_group(self) -> None:
+        try:
+            group = await find_linked_group(self.client, self.channel)
+        except ValueError:  # not resolvable now: iter_messages will tell
+            group = None
+        except FloodWaitError as flood:
+            raise _Interrupted(flood) from flood
+        if group is not None and group.group_id != self.state.get("private_group"):
+            self._enter_group(group)
+
+    def _enter_group(self, group: LinkedGroup) -> None:
+        """Read comments from the group's stream; the per-post threads are not needed.
+
+        A cursor of the per-post path goes on from the lowest comment its threads had read."""
+        self.group = group
+        saved = self.state.get("group")
+        if not isinstance(saved, dict) or saved.get("id") != group.group_id:
+            threads = self.state["threads"].values()
+            seen = [entry[1] for entry in threads if entry[0] == group.group_id and entry[1]]
+            saved = {"id": group.group_id, "min_id": min(seen, default=0), "tops": {}}
+        tops = {str(k): int(v) for k, v in dict(saved.get("tops", {})).items()}
+        self.state["group"] = {**saved, "min_id": int(saved["min_id"]), "tops": tops}
+        self.state["threads"] = {}
+        self.state.pop("gone", None)
+        self.state["channel_id"] = group.channel_id
+
+    async def _read_group(self) -> None:
+        assert self.group is not None
+        try:
+            messages = self.client.iter_messages(
+                self.group.entity,
+                limit=self.left,
+                min_id=self.state["group"]["min_id"],
+                reverse=True,
+            )
+            await self._pages(messages, self._emit_group)
+        except THREAD_GONE_ERRORS:  # a private group: each post is read on its own from now
+            self.state["private_group"] = self.group.group_id
+            self.group = None
+            del self.state["group"]
+            self.emit(Page(cursor=self._cursor()))
+
+    async def _emit_group(self, batch: list[Any]) -> None:
+        assert self.group is not None
+        group, tops = self.group, self.state["group"]["tops"]
+        for message in batch:
+            post = post_copied(message, group.channel_id)
+            if post is not None:
+                tops[str(message.id)] = post
+        unknown = {top for message in batch if (top := thread_top(message)) is not None}
+        await self._resolve(sorted(top for top in unknown if str(top) not in tops))
+        known = dict(tops)
+        for old in sorted(tops, key=int)[: -self.watch]:
+            del tops[old]
+        self.state["group"]["min_id"] = max(message.id for message in batch)
+        own = frozenset((group.channel_id, group.group_id))
+        page = adapt_page(
+            batch,
+            adapt=lambda message: self._adapt_group_message(message, known, own),
+            cursor=self._cursor(),
+            origin=f"telegram {self.channel} discussion group {group.group_id}",
+        )
+        self.emit(page)
+
+    async def _resolve(self, tops: list[int]) -> None:
+        """Which post each of these group messages is the copy of (0: none)."""
+        assert self.group is not None
+        for start in range(0, len(tops), PAGE_SIZE):
+            ids = tops[start : start + PAGE_SIZE]
+            try:
+                found = await self.client.get_messages(self.group.entity, ids=ids)
+            except FloodWaitError as flood:  # the page is read again after the wait
+                raise _Interrupted(flood) from flood
+            for top, message in zip(ids, found, strict=True):
+                copied = post_copied(message, self.group.channel_id) if message else None
+                self.state["group"]["tops"][str(top)] = copied or 0
+
+    def _adapt_group_message(
+        self, message: Any, tops: dict[str, int], own: frozenset[int]
+    ) -> PostCreate:
+        assert self.group is not None
+        if post_copied(message, self.group.channel_id) is not None:
+            raise Skipped("channel post copied into its discussion group")
+        post = tops.get(str(thread_top(message)), 0)
+        if not post:
+            raise Skipped("discussion group message outside a post's thread")
+        return adapt_telegram_comment(message, channel=self.channel, post_id=post, own_ids=own)
 
     async def _read_channel(self) -> None:
         messages = self.client.iter_messages(
@@ -188,26 +297,27 @@ class _Crawl:
             self.state["threads"][post_id][2] = self.counts[post_id]
             self.emit(Page(cursor=self._cursor()))
 
-    async def _pages(self, messages: Any, emit: Callable[[list[Any]], None]) -> None:
+    async def _pages(self, messages: Any, emit: Callable[[list[Any]], Awaitable[None]]) -> None:
         batch: list[Any] = []
         try:
             async for message in messages:
                 batch.append(message)
                 self.left -= 1
                 if len(batch) >= PAGE_SIZE:
-                    emit(batch)
+                    await emit(batch)
                     batch = []
         except FloodWaitError as flood:
             if batch:
-                emit(batch)
+                await emit(batch)
             raise _Interrupted(flood) from flood
         if batch:
-            emit(batch)
+            await emit(batch)
 
-    def _emit_channel(self, batch: list[Any]) -> None:
+    async def _emit_channel(self, batch: list[Any]) -> None:
         self.state["min_id"] = max(message.id for message in batch)
         for message in batch:
-            self._follow(message)
+            if self.group is None:
+                self._follow(message)
         page = adapt_page(
             batch,
             adapt=lambda message: adapt_telegram_message(message, channel=self.channel),
@@ -231,7 +341,7 @@ class _Crawl:
         for old in sorted(threads, key=int)[: -self.watch]:
             del threads[old]
 
-    def _emit_thread(self, post_id: str, chat: int, batch: list[Any]) -> None:
+    async def _emit_thread(self, post_id: str, chat: int, batch: list[Any]) -> None:
         self.state["threads"][post_id][1] = max(message.id for message in batch)
         own = frozenset(i for i in (chat, self.state.get("channel_id")) if isinstance(i, int))
         page = adapt_page(
@@ -249,6 +359,8 @@ class _Crawl:
             **self.state,
             "threads": {k: list(v) for k, v in self.state.get("threads", {}).items()},
         }
+        if "group" in state:
+            state["group"] = {**state["group"], "tops": dict(state["group"]["tops"])}
         return state if state["threads"] else {k: v for k, v in state.items() if k != "threads"}
 
 

@@ -18,9 +18,13 @@ class TelegramClientLike(Protocol):
 
     async def get_entity(self, entity: str) -> Any: ...
 
+    async def __call__(self, request: Any) -> Any: ...
+
+    async def get_messages(self, entity: Any, *, ids: list[int]) -> Any: ...
+
     def iter_messages(
         self,
-        entity: str,
+        entity: Any,
         *,
         limit: int | None,
         min_id: int = 0,

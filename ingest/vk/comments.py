@@ -17,6 +17,16 @@ newest first (`scan`: the spans left), and only the threads whose count grew are
 the replies already seen on; the scan ends as soon as the missing replies are found. It
 takes at most `scan_pages` pages of comments per post a run; the cursor resumes it, so a
 huge post cannot stall a crawl.
+
+A deleted comment lowers the count and could hide as many new ones, which VK's counts alone
+cannot tell apart. So a count that fell lowers the post's total (the next growth is read)
+and makes the post due for a recheck; and `checked` keeps when each post was last read
+through. At most `rechecks` posts a run whose count did not move, and whose last read is
+older than `recheck_seconds` (or whose count fell), are read again like a grown post, and
+their scan goes through all older comments (`force`), not stopping when the count is
+accounted for: every thread whose reply count grew is read, and the replies VK nests in
+each page (up to 10 a thread) come at no cost, so a thread of up to 10 replies where one
+was deleted and another added is caught too; a longer such thread is not.
 """
 
 import copy
@@ -45,18 +55,25 @@ class _State:
     totals: dict[str, int]
     threads: dict[str, dict[str, int]]
     scan: dict[str, dict[str, Any]]  # post -> spans of older comments left, and their end
+    checked: dict[str, int] = field(default_factory=dict)  # post -> when last read through
 
     @classmethod
     def load(cls, cursor: dict[str, Any]) -> "_State":
         done = {str(k): int(v) for k, v in dict(cursor.get("posts", {})).items()}
         totals = dict(cursor.get("totals", done))  # older cursors: done = total
         threads = {p: dict(counts) for p, counts in dict(cursor.get("threads", {})).items()}
-        return cls(done, totals, threads, dict(cursor.get("scan", {})))
+        checked = {str(k): int(v) for k, v in dict(cursor.get("checked", {})).items()}
+        return cls(done, totals, threads, dict(cursor.get("scan", {})), checked)
 
     def keep(self, post_ids: set[str]) -> None:
         """Forget the thread counts and scans of posts gone from the recent window."""
         self.threads = {p: c for p, c in self.threads.items() if p in post_ids}
         self.scan = {p: o for p, o in self.scan.items() if p in post_ids}
+        self.checked = {p: t for p, t in self.checked.items() if p in post_ids}
+
+    def forced(self, post_id: str) -> bool:
+        """A recheck's scan: through every older comment, the count accounted for or not."""
+        return bool(self.scan.get(post_id, {}).get("force"))
 
     def missing(self, post_id: str, total: int, level: int) -> int:
         """Comments the total holds beyond the top-level ones and the replies counted."""
@@ -69,6 +86,8 @@ class _State:
             state["threads"] = threads
         if self.scan:
             state["scan"] = copy.deepcopy(self.scan)
+        if self.checked:
+            state["checked"] = dict(self.checked)
         return state
 
 
@@ -79,7 +98,13 @@ class _Run:
     state: _State
     pages_left: int
     emit: Callable[[Page], None]
+    now_ts: int = 0
     scans: list[tuple[int, int, int, int]] = field(default_factory=list)
+
+    def read_through(self, key: str, total: int) -> None:
+        self.state.totals[key] = total
+        self.state.checked[key] = self.now_ts
+        self.state.scan.pop(key, None)
 
     def tail(self, post_id: int, total: int, start: int, response: Any) -> None:
         """The post's comments from `start` on; queues an older-comments scan if needed."""
@@ -91,11 +116,11 @@ class _Run:
             offset += used
             finished = used == len(comments) and (not comments or offset >= level)
             self.state.done[key] = max(self.state.done.get(key, 0), offset)
-            if finished and self.state.missing(key, total, level) > 0 and start > 0:
+            older = self.state.missing(key, total, level) > 0 or self.state.forced(key)
+            if finished and older and start > 0:
                 self.scans.append((post_id, total, level, start))
             elif finished:
-                self.state.totals[key] = total
-                self.state.scan.pop(key, None)
+                self.read_through(key, total)
             self.send(items, post_id)
             if finished or used < len(comments):
                 return
@@ -105,6 +130,7 @@ class _Run:
         """Page through the comments before `end`, newest first, reading only the threads
         that grew; stops as soon as the replies missing from the count are found."""
         key = str(post_id)
+        force = self.state.forced(key)
         todo = _todo(self.state.scan.get(key), end)
         for _ in range(scan_pages):
             if self.pages_left <= 0 or not todo:
@@ -114,14 +140,13 @@ class _Run:
             values = {**_values(self.owner_id, post_id, offset), "count": high - offset}
             comments, _ = _page(call(self.vk, "wall.getComments", values), self.owner_id, post_id)
             self.pages_left -= 1
-            items, used = self.threads(post_id, comments, every=False)
+            items, used = self.threads(post_id, comments, every=force)
             if used == len(comments):  # else the page is read again, its grown threads known
                 todo[-1] = [low, offset]
                 todo = [span for span in todo if span[0] < span[1]]
-            self.state.scan[key] = {"todo": todo, "end": end}
-            if not todo or self.state.missing(key, total, level) <= 0:
-                self.state.totals[key] = total
-                del self.state.scan[key]
+            self.state.scan[key] = {"todo": todo, "end": end, **({"force": True} if force else {})}
+            if not todo or (self.state.missing(key, total, level) <= 0 and not force):
+                self.read_through(key, total)
             self.send(items, post_id)
             if key not in self.state.scan or used < len(comments):
                 break
@@ -197,23 +222,45 @@ def crawl_comments(
     max_pages: int,
     emit: Callable[[Page], None],
     scan_pages: int = SCAN_PAGES,
+    now_ts: int = 0,
+    recheck_seconds: int = 6 * 3600,
+    rechecks: int = 1,
 ) -> None:
     state = _State.load(cursor)
     wall = call(vk, "wall.get", {"owner_id": owner_id, "offset": 0, "count": recent_posts})
     posts = [post for post in wall.get("items", []) if isinstance(post, dict)]
     state.keep({str(post.get("id")) for post in posts})
+    counts = {post["id"]: _comment_count(post) for post in posts if isinstance(post.get("id"), int)}
+    _recheck(state, counts, now_ts=now_ts, age=recheck_seconds, limit=rechecks)
     waiting = {
-        post["id"]: _comment_count(post)
-        for post in posts
-        if state.totals.get(str(post.get("id")), 0) < _comment_count(post)
+        post_id: count
+        for post_id, count in counts.items()
+        if state.totals.get(str(post_id), 0) < count or state.forced(str(post_id))
     }
     starts = {post_id: _start(state, post_id) for post_id in waiting}
     first = call_pool(vk, "wall.getComments", [_values(owner_id, p, starts[p]) for p in waiting])
-    run = _Run(vk, owner_id, state, max_pages, emit)
+    run = _Run(vk, owner_id, state, max_pages, emit, now_ts)
     for (post_id, total), response in zip(waiting.items(), first, strict=True):
         run.tail(post_id, total, starts[post_id], response)
     for post_id, total, level, end in run.scans:
         run.older(post_id, total, level, end, scan_pages)
+
+
+def _recheck(state: _State, counts: dict[int, int], *, now_ts: int, age: int, limit: int) -> None:
+    """Lower the totals of posts whose count fell (a deletion: due at once), and start a
+    forced re-read of the `limit` posts read longest ago, if that is over `age` seconds."""
+    due: list[tuple[int, str]] = []
+    for post_id, count in counts.items():
+        key = str(post_id)
+        if key not in state.totals or state.forced(key):
+            continue
+        if count < state.totals[key]:
+            state.totals[key], state.checked[key] = count, 0
+        checked = state.checked.setdefault(key, now_ts)  # older cursors: from now on
+        if state.totals[key] == count and now_ts - checked >= age and key not in state.scan:
+            due.append((checked, key))
+    for _, key in sorted(due)[:limit]:
+        state.scan[key] = {"todo": [], "end": 0, "force": True}
 
 
 def _start(state: _State, post_id: int) -> int:

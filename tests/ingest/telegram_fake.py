@@ -1,7 +1,10 @@
 """Fake Telegram clients with Telethon's interface, serving real Telethon objects.
 
 `FakeTelegramClient` honours `iter_messages`' `min_id`, `reverse` and `limit`, and can raise
-Telethon's real `FloodWaitError` after a given number of messages. `FakeTelegramLogin` is one
+Telethon's real `FloodWaitError` after a given number of messages. With `group` set the
+channel has a linked discussion group: `GetFullChannelRequest` names it, and
+`iter_messages` / `get_messages` on the group entity serve its messages (the posts' copies,
+the comments and anything else said there). `FakeTelegramLogin` is one
 account behind `send_code_request` / `sign_in` / `get_me`, raising Telethon's real errors.
 """
 
@@ -11,14 +14,17 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from telethon.errors import (
+    ChannelPrivateError,
     FloodWaitError,
     MsgIdInvalidError,
     PasswordHashInvalidError,
     PhoneCodeInvalidError,
     SessionPasswordNeededError,
 )
+from telethon.tl.functions.channels import GetFullChannelRequest
 from telethon.tl.types import (
     Channel,
+    ChannelFull,
     ChatPhotoEmpty,
     Message,
     MessageActionPinMessage,
@@ -28,11 +34,13 @@ from telethon.tl.types import (
     MessageReplyHeader,
     MessageService,
     PeerChannel,
+    PeerNotifySettings,
     PeerUser,
     ReactionCount,
     ReactionEmoji,
     User,
 )
+from telethon.tl.types.messages import ChatFull
 
 CHANNEL_ID = 1_500_000_001
 GROUP_ID = 1_600_000_002  # the channel's linked discussion group
@@ -80,6 +88,26 @@ def discussion(
     )
 
 
+def copy_of(number: int, post: int, text: str = "") -> Message:
+    """The automatic copy of channel post `post` in the linked group, as Telegram makes it:
+    sent as the channel, forwarded from it (`channel_post`), saved from the post."""
+    origin = PeerChannel(CHANNEL_ID)
+    return Message(
+        id=number,
+        peer_id=PeerChannel(GROUP_ID),
+        date=START + timedelta(minutes=post),
+        message=text or f"Пост {post}",
+        from_id=origin,
+        fwd_from=MessageFwdHeader(
+            date=START + timedelta(minutes=post),
+            from_id=origin,
+            channel_post=post,
+            saved_from_peer=origin,
+            saved_from_msg_id=post,
+        ),
+    )
+
+
 def service(number: int) -> MessageService:
     return MessageService(
         id=number,
@@ -122,6 +150,60 @@ class FakeTelegramClient:
     authorised: bool = True
     error: Exception | None = None  # raised by iter_messages, e.g. ChannelPrivateError
     title: str = "Пермь 59"
+    group: list[Any] | None = None  # the linked discussion group's messages; None: no group
+    group_private: bool = False  # the account may not read the group's history
+    copies: dict[int, int] = field(default_factory=dict)  # post -> its copy in the group
+    fetched: list[list[int]] = field(default_factory=list)  # ids asked with get_messages
+    served_by_call: list[int] = field(default_factory=list)  # messages each call yielded
+    full_requests: int = 0
+
+    def link_group(self, first_copy: int = 500) -> None:
+        """Give the channel a linked group holding a copy of every post open for comments,
+        its comments so far, each copy just before its post's comments."""
+        self.group = []
+        for number, post in enumerate(sorted(self.comments), start=first_copy):
+            self.copies[post] = number
+            self.group.append(copy_of(number, post))
+        for post, thread in self.comments.items():
+            self.group.extend(_rooted(message, self.copies[post]) for message in thread)
+            self.comments[post] = [m for m in self.group if _top(m) == self.copies[post]]
+
+    def comment(self, post: int, number: int, text: str, *, sender: Any, **extra: Any) -> Message:
+        """A new message in `post`'s thread, in the group and in what GetReplies serves."""
+        made = discussion(number, text, sender=sender, top=self.copies[post], **extra)
+        assert self.group is not None
+        self.group.append(made)
+        self.comments[post].append(made)
+        return made
+
+    def delete(self, post: int, number: int) -> None:
+        assert self.group is not None
+        self.group = [m for m in self.group if m.id != number]
+        self.comments[post] = [m for m in self.comments[post] if m.id != number]
+
+    async def __call__(self, request: Any) -> ChatFull:
+        """`GetFullChannelRequest` on the channel, the one raw request the crawler sends."""
+        assert self.connected, "a request before connect()"
+        assert isinstance(request, GetFullChannelRequest) and request.channel == self.channel
+        self.full_requests += 1
+        linked = GROUP_ID if self.group is not None else None
+        full = ChannelFull(id=CHANNEL_ID, about="", read_inbox_max_id=0, read_outbox_max_id=0,
+                           unread_count=0, chat_photo=None, notify_settings=PeerNotifySettings(),
+                           bot_info=[], pts=1, linked_chat_id=linked)  # fmt: skip
+        chats = [await self.get_entity(self.channel)]
+        if linked:
+            chats.append(discussion_group())
+        return ChatFull(full_chat=full, chats=chats, users=[])
+
+    async def get_messages(self, entity: Any, *, ids: list[int]) -> list[Any]:
+        assert self.connected and self._is_group(entity) and self.group is not None
+        assert len(ids) <= 100, "Telegram serves at most 100 ids a request"
+        self.fetched.append(list(ids))
+        by_id = {m.id: m for m in self.group}
+        return [by_id.get(number) for number in ids]
+
+    def _is_group(self, entity: Any) -> bool:
+        return isinstance(entity, Channel) and entity.id == GROUP_ID
 
     async def connect(self) -> None:
         self.connected = True
@@ -153,15 +235,21 @@ class FakeTelegramClient:
         `max_id` excludes that id and newer ones. A post's `replies.replies` is the
         number of comments its thread holds now, as Telegram reports it."""
         assert self.connected, "iter_messages before connect()"
-        assert entity == self.channel
+        assert entity == self.channel or self._is_group(entity)
         if self.error:
             raise self.error
         call: dict[str, Any] = {"limit": limit, "min_id": min_id, "reverse": reverse}
         if max_id:
             call["max_id"] = max_id
+        if self._is_group(entity):
+            call["chat"] = GROUP_ID
         self.calls.append(call if reply_to is None else {**call, "reply_to": reply_to})
         pool = self.messages
-        if reply_to is not None:
+        if self._is_group(entity):
+            if self.group_private:
+                raise ChannelPrivateError(request=None)
+            pool = self.group or []
+        elif reply_to is not None:
             if reply_to not in self.comments:
                 raise MsgIdInvalidError(request=None)
             pool = self.comments[reply_to]
@@ -171,6 +259,7 @@ class FakeTelegramClient:
         chosen = sorted((m for m in pool if min_id < m.id < newer), key=lambda m: m.id)
         if not reverse:
             chosen.reverse()
+        self.served_by_call.append(0)
         return self._serve(chosen[:limit] if limit is not None else chosen)
 
     def _count_comments(self) -> None:
@@ -186,7 +275,30 @@ class FakeTelegramClient:
             if self.served in self.flood_after:
                 raise FloodWaitError(request=None, capture=self.flood_after.pop(self.served))
             self.served += 1
+            self.served_by_call[-1] += 1
             yield item
+
+
+def discussion_group() -> Channel:
+    return Channel(id=GROUP_ID, title="Пермь 59: обсуждение", photo=ChatPhotoEmpty(), date=START,
+                   megagroup=True, access_hash=5_551_234)  # fmt: skip
+
+
+def _top(message: Any) -> int | None:
+    header = getattr(message, "reply_to", None)
+    top = getattr(header, "reply_to_top_id", None)
+    return top if isinstance(top, int) else getattr(header, "reply_to_msg_id", None)
+
+
+def _rooted(message: Message, copy: int) -> Message:
+    """A thread message hung on the post's copy in the group."""
+    header = message.reply_to
+    if isinstance(header.reply_to_top_id, int):
+        header = MessageReplyHeader(reply_to_msg_id=header.reply_to_msg_id, reply_to_top_id=copy)
+    else:
+        header = MessageReplyHeader(reply_to_msg_id=copy)
+    return Message(id=message.id, peer_id=message.peer_id, date=message.date,
+                   message=message.message, from_id=message.from_id, reply_to=header)  # fmt: skip
 
 
 def account() -> User:

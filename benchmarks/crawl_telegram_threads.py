@@ -1,0 +1,95 @@
+"""Telegram requests a channel crawl spends finding comments that came late under old posts.
+
+    .venv/bin/python -m benchmarks.crawl_telegram_threads --posts 500,3000 --late 20
+
+- A channel with N posts open for comments, 3 comments under each, is crawled to the end;
+  then `--late` comments arrive under posts picked at random among all N, and one more run
+  is made. Default limits (`OTKLIK_TELEGRAM_WATCH_POSTS=1000`, 50 threads a run).
+- The crawl is `ingest.telegram.channel.crawl_channel` against the tests' fake Telethon
+  client, once with the channel's linked discussion group readable (the group stream) and
+  once without (the per-post path, the crawler before this change).
+- Counted for the last run: requests (≈: `iter_messages` at 100 messages a request, at least
+  one a call; one per `get_messages` and `GetFullChannelRequest`) and late comments found.
+"""
+
+import argparse
+import math
+import random
+from typing import Any
+
+from telethon.tl.types import PeerUser
+
+from ingest.pages import Page
+from ingest.telegram.channel import crawl_channel
+from tests.ingest.telegram_fake import FakeTelegramClient, discussion, open_post
+
+CHANNEL = "bench_channel"
+PER_POST = 3
+
+
+def build(posts: int, linked: bool) -> FakeTelegramClient:
+    fake = FakeTelegramClient(channel=CHANNEL)
+    fake.messages = [open_post(n, f"Новость {n}", comments=PER_POST) for n in range(1, posts + 1)]
+    first = 10 * posts
+    fake.comments = {
+        n: [discussion(first + PER_POST * n + k, "Вопрос", sender=PeerUser(k), top=n)
+            for k in range(PER_POST)]
+        for n in range(1, posts + 1)
+    }  # fmt: skip
+    fake.link_group(first_copy=2 * posts)
+    return fake
+
+
+def run(fake: FakeTelegramClient, cursor: dict[str, Any]) -> tuple[dict[str, Any], set[str]]:
+    pages: list[Page] = []
+    crawl_channel(fake, channel=CHANNEL, cursor=cursor, limit=2000, flood_wait_max_seconds=60,
+                  sleep=lambda _: None, emit=pages.append)  # fmt: skip
+    stored = {post.external_id for page in pages for post in page.posts}
+    return (pages[-1].cursor if pages else cursor), stored
+
+
+def requests(fake: FakeTelegramClient, calls: int, fetched: int, full: int) -> int:
+    pages = sum(max(1, math.ceil(n / 100)) for n in fake.served_by_call[calls:])
+    return pages + len(fake.fetched) - fetched + fake.full_requests - full
+
+
+def measure(posts: int, late: int, seed: int, linked: bool) -> dict[str, int]:
+    rng = random.Random(seed)
+    fake = build(posts, linked)
+    group, fake.group = fake.group, (fake.group if linked else None)
+    cursor: dict[str, Any] = {}
+    for _ in range(100):  # the first crawl, to the end: until the cursor stands still
+        before = cursor
+        cursor, _ = run(fake, cursor)
+        if cursor == before:
+            break
+    marks = len(fake.served_by_call), len(fake.fetched), fake.full_requests
+    under = rng.sample(range(1, posts + 1), late)
+    wanted = set()
+    fake.group = group  # the comments are written in the group either way
+    for number, post in enumerate(under, start=100 * posts):
+        fake.comment(post, number, "Поздний вопрос", sender=PeerUser(number))
+        wanted.add(f"{fake.messages[0].replies.channel_id}_{number}")
+    fake.group = group if linked else None
+    _, stored = run(fake, cursor)
+    return {"posts": posts, "late": late, "found": len(wanted & stored),
+            "requests": requests(fake, *marks)}  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--posts", default="500,3000")
+    parser.add_argument("--late", type=int, default=20)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    print("| posts | late comments | path | found | requests (≈) |")
+    print("| ---: | ---: | --- | ---: | ---: |")
+    for posts in (int(n) for n in args.posts.split(",")):
+        for linked in (True, False):
+            m = measure(posts, args.late, args.seed, linked)
+            path = "linked group stream" if linked else "per post (baseline)"
+            print(f"| {m['posts']:,} | {m['late']} | {path} | {m['found']} | {m['requests']} |")
+
+
+if __name__ == "__main__":
+    main()
