@@ -1,4 +1,9 @@
-"""A tiny Chrome DevTools Protocol client: enough to log in, click and take screenshots."""
+"""A tiny Chrome DevTools Protocol client: enough to log in, click and take screenshots.
+
+Streamlit draws asynchronously: a click sends a rerun request, the run starts on the server
+later and its output reaches the page piece by piece. The client therefore acts and reads
+only on a settled page (`settle`): every rerun the page asked for has finished on the
+server, the page has drawn that finish, and nothing on it is stale."""
 
 import base64
 import itertools
@@ -15,6 +20,8 @@ from typing import Any
 
 import websocket
 
+from tests.dashboard.script_runs import ScriptRuns
+
 CHROMIUM_FLAGS = (
     "--headless",
     "--no-sandbox",
@@ -25,6 +32,27 @@ CHROMIUM_FLAGS = (
     "--no-first-run",
     "--window-size=1400,1000",
 )
+
+
+# The app's own script state, which Streamlit keeps in its React root component (the
+# `data-test-script-state` attribute alone can skip a short run's «running» when the page
+# draws several queued messages at once), and whether anything drawn is stale or pending.
+SCRIPT_STATE = """(() => {
+  const app = document.querySelector('[data-testid=stApp]');
+  if (!app) return null;
+  const key = Object.keys(app).find(k => k.startsWith('__reactFiber$'));
+  for (let fiber = key ? app[key] : null; fiber; fiber = fiber.return) {
+    const state = fiber.stateNode ? fiber.stateNode.state : null;
+    if (state && 'scriptRunFinishedSequence' in state) return {
+      script: state.scriptRunState,
+      connection: state.connectionState,
+      finished: state.scriptRunFinishedSequence,
+      drawn: document.readyState === 'complete'
+        && document.querySelector('[data-stale=true], [data-testid=stSkeleton]') === null,
+    };
+  }
+  return 'unknown';
+})()"""
 
 
 def free_port() -> int:
@@ -51,16 +79,35 @@ class Browser:
     def __init__(self, socket_url: str) -> None:
         self._socket = websocket.create_connection(socket_url, timeout=30)
         self._ids = itertools.count(1)
+        self.runs = ScriptRuns()
 
     def call(self, method: str, **params: Any) -> dict[str, Any]:
         message_id = next(self._ids)
         self._socket.send(json.dumps({"id": message_id, "method": method, "params": params}))
         while True:
             reply = json.loads(self._socket.recv())
-            if reply.get("id") == message_id:
+            if "method" in reply:
+                self._observe(reply["method"], reply.get("params", {}))
+            elif reply.get("id") == message_id:
                 if "error" in reply:
                     raise RuntimeError(f"{method}: {reply['error']}")
                 return dict(reply.get("result", {}))
+
+    def _observe(self, method: str, params: dict[str, Any]) -> None:
+        """Follow the page's Streamlit websocket: a new document starts afresh."""
+        if method == "Page.frameNavigated" and "parentId" not in params["frame"]:
+            self.runs = ScriptRuns()
+        elif method == "Network.webSocketCreated":
+            self.runs.opened(params["requestId"])
+        elif method in ("Network.webSocketFrameSent", "Network.webSocketFrameReceived"):
+            frame = params["response"]
+            if frame.get("opcode") != 2:  # Streamlit's messages are binary protobufs
+                return
+            payload = base64.b64decode(frame["payloadData"])
+            if method == "Network.webSocketFrameSent":
+                self.runs.sent(params["requestId"], payload)
+            else:
+                self.runs.received(params["requestId"], payload)
 
     def evaluate(self, expression: str) -> Any:
         result = self.call("Runtime.evaluate", expression=expression, returnByValue=True)
@@ -94,10 +141,12 @@ class Browser:
         )
 
     def type_into(self, selector: str, text: str) -> None:
+        self.settle()
         self.evaluate(f"document.querySelector({json.dumps(selector)}).focus()")
         self.call("Input.insertText", text=text)
 
     def click_text(self, selector: str, text: str) -> None:
+        self.settle()
         found = self.evaluate(
             f"(() => {{ const el = [...document.querySelectorAll({json.dumps(selector)})]"
             f".find(e => e.innerText.trim().includes({json.dumps(text)}));"
@@ -107,22 +156,36 @@ class Browser:
             raise LookupError(f"no {selector} with text {text!r}")
 
     def settle(self, *, timeout: float = 30) -> None:
-        """Wait until Streamlit has finished its run and drawn its widgets (idle twice in a
-        row half a second apart: a rerun may start a moment after the previous one ends)."""
-        idle = (
-            "document.readyState === 'complete'"
-            " && document.querySelector('[data-testid=stStatusWidget]') === null"
-            " && document.querySelectorAll('[data-testid=stSkeleton]').length === 0"
-        )
+        """Wait until the page shows the end of every run it asked for: each rerun request
+        sent (a click's, a chosen option's) answered by a run that began after it and
+        finished, that finish drawn, the script not running, nothing stale.
+
+        The state is read in the page first: Chrome reports a frame the page sent before
+        the answer to any later evaluation, so a click's request is never missed."""
         deadline = time.monotonic() + timeout
-        calm = 0
-        while calm < 2:
-            time.sleep(0.5)
-            calm = calm + 1 if self._evaluate_during_navigation(idle) else 0
+        while True:
+            page = self._evaluate_during_navigation(SCRIPT_STATE)
+            if page == "unknown":
+                raise RuntimeError("Streamlit's script state is not in its React root")
+            if self._settled(page):
+                return
             if time.monotonic() > deadline:
-                raise TimeoutError(f"the page did not settle in {timeout}s")
+                raise TimeoutError(f"the page did not settle in {timeout}s: {page}, {self.runs}")
+            time.sleep(0.1)
+
+    def _settled(self, page: Any) -> bool:
+        return (
+            isinstance(page, dict)
+            and self.runs.quiet
+            and page["finished"] >= self.runs.finished
+            and page["script"] == "notRunning"
+            and page["connection"] == "CONNECTED"
+            and page["drawn"]
+        )
 
     def text(self) -> str:
+        """The settled page's text."""
+        self.settle()
         return str(self.evaluate("document.body ? document.body.innerText : ''"))
 
     def press(self, key: str, code: int) -> None:
@@ -139,6 +202,7 @@ class Browser:
 
     def choose(self, label: str, option: str) -> None:
         """Pick `option` in the selectbox labelled `label`: click it, type, then Enter."""
+        self.settle()
         found = self.evaluate(
             "(() => { const box = [...document.querySelectorAll('[data-testid=stSelectbox]')]"
             ".find(b => (b.querySelector('[data-testid=stWidgetLabel]') || {}).innerText"
@@ -160,6 +224,7 @@ class Browser:
     def mouse_click_text(self, selector: str, text: str) -> None:
         """Click like a person: the mouse on the element's centre (focus moves, so an edited
         text box hands its value over first)."""
+        self.settle()
         point = self.evaluate(
             f"(() => {{ const el = [...document.querySelectorAll({json.dumps(selector)})]"
             f".find(e => e.innerText.trim().includes({json.dumps(text)}));"
@@ -206,6 +271,7 @@ def chromium(profile_dir: Path) -> Iterator[Browser]:
         browser = Browser(page["webSocketDebuggerUrl"])
         browser.call("Page.enable")
         browser.call("Runtime.enable")
+        browser.call("Network.enable")  # the websocket frames `settle` follows
         try:
             yield browser
         finally:
