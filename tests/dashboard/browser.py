@@ -201,21 +201,29 @@ class Browser:
             )
 
     def choose(self, label: str, option: str) -> None:
-        """Pick `option` in the selectbox labelled `label`: click it, type, then Enter."""
+        """Pick `option` in the selectbox labelled `label` as a person does: focus it, type,
+        then Enter. Each step waits for the widget to have drawn the last one: text typed
+        before it has taken the focus is dropped, and Enter takes the highlighted option."""
         self.settle()
-        found = self.evaluate(
-            "(() => { const box = [...document.querySelectorAll('[data-testid=stSelectbox]')]"
+        box = (
+            "[...document.querySelectorAll('[data-testid=stSelectbox]')]"
             ".find(b => (b.querySelector('[data-testid=stWidgetLabel]') || {}).innerText"
-            f" === {json.dumps(label)});"
+            f" === {json.dumps(label)})"
+        )
+        found = self.evaluate(
+            f"(() => {{ const box = {box};"
             " if (!box) return false; const input = box.querySelector('input');"
             " input.scrollIntoView({block: 'center'}); input.click(); input.focus();"
             " return true; })()"
         )
         if not found:
             raise LookupError(f"no selectbox labelled {label!r}")
-        time.sleep(0.3)
+        self.wait_for(f"{box}.querySelector('input[data-focused]') !== null")
         self.call("Input.insertText", text=option)
-        time.sleep(0.5)
+        self.wait_for(
+            "[...document.querySelectorAll('[role=option][data-focused]')]"
+            f".some(o => o.innerText.includes({json.dumps(option)}))"
+        )
         self.press("Enter", 13)
 
     def cookies(self) -> list[dict[str, Any]]:
