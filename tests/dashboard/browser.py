@@ -201,12 +201,20 @@ class Browser:
             )
 
     def choose(self, label: str, option: str) -> None:
-        """Pick `option` in the selectbox labelled `label` as a person does: focus it, type,
-        then Enter. Each step waits for the widget to have drawn the last one: text typed
-        before it has taken the focus is dropped, and Enter takes the highlighted option."""
+        """Pick `option` in the selectbox labelled `label`."""
+        self._pick("stSelectbox", label, option)
+
+    def choose_also(self, label: str, option: str) -> None:
+        """Add `option` to the multiselect labelled `label` (its list stays open)."""
+        self._pick("stMultiSelect", label, option)
+
+    def _pick(self, widget: str, label: str, option: str) -> None:
+        """Pick as a person does: focus the box, type, then Enter. Each step waits for the
+        widget to have drawn the last one: text typed before the box has taken the focus is
+        dropped, and Enter takes the highlighted option."""
         self.settle()
         box = (
-            "[...document.querySelectorAll('[data-testid=stSelectbox]')]"
+            f"[...document.querySelectorAll('[data-testid={widget}]')]"
             ".find(b => (b.querySelector('[data-testid=stWidgetLabel]') || {}).innerText"
             f" === {json.dumps(label)})"
         )
@@ -217,7 +225,7 @@ class Browser:
             " return true; })()"
         )
         if not found:
-            raise LookupError(f"no selectbox labelled {label!r}")
+            raise LookupError(f"no {widget} labelled {label!r}")
         self.wait_for(f"{box}.querySelector('input[data-focused]') !== null")
         self.call("Input.insertText", text=option)
         self.wait_for(

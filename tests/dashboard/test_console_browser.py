@@ -4,7 +4,6 @@ final statuses ask first, and no page speaks English or Python."""
 
 import json
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -243,7 +242,10 @@ def _open_every_multiselect(browser: Browser) -> list[str]:
         browser.evaluate(
             f"document.querySelectorAll('[data-testid=stMultiSelect] input')[{number}].focus()"
         )
-        time.sleep(0.4)
+        browser.wait_for(  # its own list, drawn (not the last one, closing)
+            f"document.querySelectorAll('[data-testid=stMultiSelect] input')[{number}]"
+            ".getAttribute('aria-expanded') === 'true'"
+        )
         text = browser.text()
         assert not ENGLISH.search(text), text[-300:]
         seen.append(text)
