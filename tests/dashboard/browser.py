@@ -155,6 +155,16 @@ class Browser:
         if not found:
             raise LookupError(f"no {selector} with text {text!r}")
 
+    def _leave_field(self) -> None:
+        """Move the focus off the field being edited and wait for the run its value causes
+        (a text box hands its value over when it loses the focus): the action that follows
+        then sends a rerun request of its own. Two requests sent together can be answered by
+        a run that began before the second reached the server and ended without it, and the
+        page would look settled before the second one's run."""
+        self.settle()
+        self.evaluate("document.activeElement && document.activeElement.blur()")
+        self.settle()
+
     def settle(self, *, timeout: float = 30) -> None:
         """Wait until the page shows the end of every run it asked for: each rerun request
         sent (a click's, a chosen option's) answered by a run that began after it and
@@ -212,7 +222,7 @@ class Browser:
         """Pick as a person does: focus the box, type, then Enter. Each step waits for the
         widget to have drawn the last one: text typed before the box has taken the focus is
         dropped, and Enter takes the highlighted option."""
-        self.settle()
+        self._leave_field()
         box = (
             f"[...document.querySelectorAll('[data-testid={widget}]')]"
             ".find(b => (b.querySelector('[data-testid=stWidgetLabel]') || {}).innerText"
@@ -238,9 +248,9 @@ class Browser:
         return list(self.call("Network.getAllCookies").get("cookies", []))
 
     def mouse_click_text(self, selector: str, text: str) -> None:
-        """Click like a person: the mouse on the element's centre (focus moves, so an edited
-        text box hands its value over first)."""
-        self.settle()
+        """Click like a person: the mouse on the element's centre, an edited text box having
+        handed its value over first."""
+        self._leave_field()
         point = self.evaluate(
             f"(() => {{ const el = [...document.querySelectorAll({json.dumps(selector)})]"
             f".find(e => e.innerText.trim().includes({json.dumps(text)}));"
