@@ -200,15 +200,28 @@ class Browser:
 
     def press(self, key: str, code: int) -> None:
         """A key press on the focused element (e.g. "Enter", 13)."""
-        for kind in ("keyDown", "keyUp"):
-            self.call(
-                "Input.dispatchKeyEvent",
-                type=kind,
-                key=key,
-                code=key,
-                windowsVirtualKeyCode=code,
-                nativeVirtualKeyCode=code,
-            )
+        with self._handled("keyup"):
+            for kind in ("keyDown", "keyUp"):
+                self.call(
+                    "Input.dispatchKeyEvent",
+                    type=kind,
+                    key=key,
+                    code=key,
+                    windowsVirtualKeyCode=code,
+                    nativeVirtualKeyCode=code,
+                )
+
+    @contextmanager
+    def _handled(self, event: str) -> Iterator[None]:
+        """Wait until the page has handled the input event sent inside. Chrome answers an
+        Input command before the page has run its handlers, so without this the rerun
+        request a click sends could be reported after `settle` has looked."""
+        self.evaluate(
+            f"window.addEventListener({json.dumps(event)}, () => {{ window.__handled = true; }},"
+            " {capture: true, once: true}); window.__handled = false;"
+        )
+        yield
+        self.wait_for("window.__handled === true")
 
     def choose(self, label: str, option: str) -> None:
         """Pick `option` in the selectbox labelled `label`."""
@@ -262,8 +275,11 @@ class Browser:
             raise LookupError(f"no {selector} with text {text!r}")
         x, y = point
         self.call("Input.dispatchMouseEvent", type="mouseMoved", x=x, y=y)
-        for kind in ("mousePressed", "mouseReleased"):
-            self.call("Input.dispatchMouseEvent", type=kind, x=x, y=y, button="left", clickCount=1)
+        with self._handled("click"):
+            for kind in ("mousePressed", "mouseReleased"):
+                self.call(
+                    "Input.dispatchMouseEvent", type=kind, x=x, y=y, button="left", clickCount=1
+                )
 
     def screenshot(self, path: Path) -> None:
         data = self.call("Page.captureScreenshot", format="png")["data"]
