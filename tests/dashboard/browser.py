@@ -34,9 +34,11 @@ CHROMIUM_FLAGS = (
 )
 
 
-# The app's own script state, which Streamlit keeps in its React root component (the
-# `data-test-script-state` attribute alone can skip a short run's «running» when the page
-# draws several queued messages at once), and whether anything drawn is stale or pending.
+# The app's own script state, kept in Streamlit's React root component: whether a script
+# runs, and how many `script_finished` messages the page has handled (it handles websocket
+# messages some time after they arrive, and the `data-test-script-state` attribute alone
+# reads «notRunning» both before a run's messages are handled and after). Also whether
+# anything drawn is stale or still loading.
 SCRIPT_STATE = """(() => {
   const app = document.querySelector('[data-testid=stApp]');
   if (!app) return null;
