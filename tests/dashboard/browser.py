@@ -229,10 +229,6 @@ class Browser:
         """Pick `option` in the selectbox labelled `label`."""
         self._pick("stSelectbox", label, option)
 
-    def choose_also(self, label: str, option: str) -> None:
-        """Add `option` to the multiselect labelled `label` (its list stays open)."""
-        self._pick("stMultiSelect", label, option)
-
     def _pick(self, widget: str, label: str, option: str) -> None:
         """Pick as a person does: focus the box, type, then Enter. Each step waits for the
         widget to have drawn the last one: text typed before the box has taken the focus is

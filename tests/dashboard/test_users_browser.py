@@ -21,8 +21,20 @@ TOO_SHORT = "Пароль должен быть не короче 8 символ
 
 
 def _pick_in_multiselect(browser: Browser, label: str, option: str) -> None:
-    """Type `option` into the multiselect labelled `label`, take it with Enter, close it."""
-    browser.choose_also(label, option)
+    """Type `option` into the multiselect labelled `label` and take it with Enter."""
+    found = browser.evaluate(
+        "(() => { const box = [...document.querySelectorAll('[data-testid=stMultiSelect]')]"
+        ".find(b => (b.querySelector('[data-testid=stWidgetLabel]') || {}).innerText"
+        f" === {json.dumps(label)});"
+        " if (!box) return false; const input = box.querySelector('input');"
+        " input.scrollIntoView({block: 'center'}); input.click(); input.focus();"
+        " return true; })()"
+    )
+    assert found, label
+    time.sleep(0.3)
+    browser.call("Input.insertText", text=option)
+    time.sleep(0.5)
+    browser.press("Enter", 13)
     browser.press("Escape", 27)
 
 
