@@ -1,9 +1,4 @@
-"""A tiny Chrome DevTools Protocol client: enough to log in, click and take screenshots.
-
-Streamlit draws asynchronously: a click sends a rerun request, the run starts on the server
-later and its output reaches the page piece by piece. The client therefore acts and reads
-only on a settled page (`settle`): every rerun the page asked for has finished on the
-server, the page has drawn that finish, and nothing on it is stale."""
+"""A tiny Chrome DevTools Protocol client: enough to log in, click and take screenshots."""
 
 import base64
 import itertools
@@ -20,8 +15,6 @@ from typing import Any
 
 import websocket
 
-from tests.dashboard.script_runs import ScriptRuns
-
 CHROMIUM_FLAGS = (
     "--headless",
     "--no-sandbox",
@@ -32,29 +25,6 @@ CHROMIUM_FLAGS = (
     "--no-first-run",
     "--window-size=1400,1000",
 )
-
-
-# The app's own script state, kept in Streamlit's React root component: whether a script
-# runs, and how many `script_finished` messages the page has handled (it handles websocket
-# messages some time after they arrive, and the `data-test-script-state` attribute alone
-# reads «notRunning» both before a run's messages are handled and after). Also whether
-# anything drawn is stale or still loading.
-SCRIPT_STATE = """(() => {
-  const app = document.querySelector('[data-testid=stApp]');
-  if (!app) return null;
-  const key = Object.keys(app).find(k => k.startsWith('__reactFiber$'));
-  for (let fiber = key ? app[key] : null; fiber; fiber = fiber.return) {
-    const state = fiber.stateNode ? fiber.stateNode.state : null;
-    if (state && 'scriptRunFinishedSequence' in state) return {
-      script: state.scriptRunState,
-      connection: state.connectionState,
-      finished: state.scriptRunFinishedSequence,
-      drawn: document.readyState === 'complete'
-        && document.querySelector('[data-stale=true], [data-testid=stSkeleton]') === null,
-    };
-  }
-  return 'unknown';
-})()"""
 
 
 def free_port() -> int:
@@ -81,35 +51,16 @@ class Browser:
     def __init__(self, socket_url: str) -> None:
         self._socket = websocket.create_connection(socket_url, timeout=30)
         self._ids = itertools.count(1)
-        self.runs = ScriptRuns()
 
     def call(self, method: str, **params: Any) -> dict[str, Any]:
         message_id = next(self._ids)
         self._socket.send(json.dumps({"id": message_id, "method": method, "params": params}))
         while True:
             reply = json.loads(self._socket.recv())
-            if "method" in reply:
-                self._observe(reply["method"], reply.get("params", {}))
-            elif reply.get("id") == message_id:
+            if reply.get("id") == message_id:
                 if "error" in reply:
                     raise RuntimeError(f"{method}: {reply['error']}")
                 return dict(reply.get("result", {}))
-
-    def _observe(self, method: str, params: dict[str, Any]) -> None:
-        """Follow the page's Streamlit websocket: a new document starts afresh."""
-        if method == "Page.frameNavigated" and "parentId" not in params["frame"]:
-            self.runs = ScriptRuns()
-        elif method == "Network.webSocketCreated":
-            self.runs.opened(params["requestId"])
-        elif method in ("Network.webSocketFrameSent", "Network.webSocketFrameReceived"):
-            frame = params["response"]
-            if frame.get("opcode") != 2:  # Streamlit's messages are binary protobufs
-                return
-            payload = base64.b64decode(frame["payloadData"])
-            if method == "Network.webSocketFrameSent":
-                self.runs.sent(params["requestId"], payload)
-            else:
-                self.runs.received(params["requestId"], payload)
 
     def evaluate(self, expression: str) -> Any:
         result = self.call("Runtime.evaluate", expression=expression, returnByValue=True)
@@ -143,12 +94,10 @@ class Browser:
         )
 
     def type_into(self, selector: str, text: str) -> None:
-        self.settle()
         self.evaluate(f"document.querySelector({json.dumps(selector)}).focus()")
         self.call("Input.insertText", text=text)
 
     def click_text(self, selector: str, text: str) -> None:
-        self.settle()
         found = self.evaluate(
             f"(() => {{ const el = [...document.querySelectorAll({json.dumps(selector)})]"
             f".find(e => e.innerText.trim().includes({json.dumps(text)}));"
@@ -157,111 +106,60 @@ class Browser:
         if not found:
             raise LookupError(f"no {selector} with text {text!r}")
 
-    def _leave_field(self) -> None:
-        """Move the focus off the field being edited and wait for the run its value causes
-        (a text box hands its value over when it loses the focus): the action that follows
-        then sends a rerun request of its own. Two requests sent together can be answered by
-        a run that began before the second reached the server and ended without it, and the
-        page would look settled before the second one's run."""
-        self.settle()
-        self.evaluate("document.activeElement && document.activeElement.blur()")
-        self.settle()
-
     def settle(self, *, timeout: float = 30) -> None:
-        """Wait until the page shows the end of every run it asked for: each rerun request
-        sent (a click's, a chosen option's) answered by a run that began after it and
-        finished, that finish drawn, the script not running, nothing stale.
-
-        The state is read in the page first: Chrome reports a frame the page sent before
-        the answer to any later evaluation, so a click's request is never missed."""
-        deadline = time.monotonic() + timeout
-        while True:
-            page = self._evaluate_during_navigation(SCRIPT_STATE)
-            if page == "unknown":
-                raise RuntimeError("Streamlit's script state is not in its React root")
-            if self._settled(page):
-                return
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"the page did not settle in {timeout}s: {page}, {self.runs}")
-            time.sleep(0.1)
-
-    def _settled(self, page: Any) -> bool:
-        return (
-            isinstance(page, dict)
-            and self.runs.quiet
-            and page["finished"] >= self.runs.finished
-            and page["script"] == "notRunning"
-            and page["connection"] == "CONNECTED"
-            and page["drawn"]
+        """Wait until Streamlit has finished its run and drawn its widgets (idle twice in a
+        row half a second apart: a rerun may start a moment after the previous one ends)."""
+        idle = (
+            "document.readyState === 'complete'"
+            " && document.querySelector('[data-testid=stStatusWidget]') === null"
+            " && document.querySelectorAll('[data-testid=stSkeleton]').length === 0"
         )
+        deadline = time.monotonic() + timeout
+        calm = 0
+        while calm < 2:
+            time.sleep(0.5)
+            calm = calm + 1 if self._evaluate_during_navigation(idle) else 0
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the page did not settle in {timeout}s")
 
     def text(self) -> str:
-        """The settled page's text."""
-        self.settle()
         return str(self.evaluate("document.body ? document.body.innerText : ''"))
 
     def press(self, key: str, code: int) -> None:
         """A key press on the focused element (e.g. "Enter", 13)."""
-        with self._handled("keyup"):
-            for kind in ("keyDown", "keyUp"):
-                self.call(
-                    "Input.dispatchKeyEvent",
-                    type=kind,
-                    key=key,
-                    code=key,
-                    windowsVirtualKeyCode=code,
-                    nativeVirtualKeyCode=code,
-                )
-
-    @contextmanager
-    def _handled(self, event: str) -> Iterator[None]:
-        """Wait until the page has handled the input event sent inside. Chrome answers an
-        Input command before the page has run its handlers, so without this the rerun
-        request a click sends could be reported after `settle` has looked."""
-        self.evaluate(
-            f"window.addEventListener({json.dumps(event)}, () => {{ window.__handled = true; }},"
-            " {capture: true, once: true}); window.__handled = false;"
-        )
-        yield
-        self.wait_for("window.__handled === true")
+        for kind in ("keyDown", "keyUp"):
+            self.call(
+                "Input.dispatchKeyEvent",
+                type=kind,
+                key=key,
+                code=key,
+                windowsVirtualKeyCode=code,
+                nativeVirtualKeyCode=code,
+            )
 
     def choose(self, label: str, option: str) -> None:
-        """Pick `option` in the selectbox labelled `label`."""
-        self._pick("stSelectbox", label, option)
-
-    def _pick(self, widget: str, label: str, option: str) -> None:
-        """Pick as a person does: focus the box, type, then Enter. Each step waits for the
-        widget to have drawn the last one: text typed before the box has taken the focus is
-        dropped, and Enter takes the highlighted option."""
-        self._leave_field()
-        box = (
-            f"[...document.querySelectorAll('[data-testid={widget}]')]"
-            ".find(b => (b.querySelector('[data-testid=stWidgetLabel]') || {}).innerText"
-            f" === {json.dumps(label)})"
-        )
+        """Pick `option` in the selectbox labelled `label`: click it, type, then Enter."""
         found = self.evaluate(
-            f"(() => {{ const box = {box};"
+            "(() => { const box = [...document.querySelectorAll('[data-testid=stSelectbox]')]"
+            ".find(b => (b.querySelector('[data-testid=stWidgetLabel]') || {}).innerText"
+            f" === {json.dumps(label)});"
             " if (!box) return false; const input = box.querySelector('input');"
             " input.scrollIntoView({block: 'center'}); input.click(); input.focus();"
             " return true; })()"
         )
         if not found:
-            raise LookupError(f"no {widget} labelled {label!r}")
-        self.wait_for(f"{box}.querySelector('input[data-focused]') !== null")
+            raise LookupError(f"no selectbox labelled {label!r}")
+        time.sleep(0.3)
         self.call("Input.insertText", text=option)
-        self.wait_for(
-            "[...document.querySelectorAll('[role=option][data-focused]')]"
-            f".some(o => o.innerText.includes({json.dumps(option)}))"
-        )
+        time.sleep(0.5)
         self.press("Enter", 13)
 
     def cookies(self) -> list[dict[str, Any]]:
         return list(self.call("Network.getAllCookies").get("cookies", []))
 
     def mouse_click_text(self, selector: str, text: str) -> None:
-        """Click like a person: the mouse on the element's centre, an edited text box having
-        handed its value over first."""
-        self._leave_field()
+        """Click like a person: the mouse on the element's centre (focus moves, so an edited
+        text box hands its value over first)."""
         point = self.evaluate(
             f"(() => {{ const el = [...document.querySelectorAll({json.dumps(selector)})]"
             f".find(e => e.innerText.trim().includes({json.dumps(text)}));"
@@ -273,11 +171,8 @@ class Browser:
             raise LookupError(f"no {selector} with text {text!r}")
         x, y = point
         self.call("Input.dispatchMouseEvent", type="mouseMoved", x=x, y=y)
-        with self._handled("click"):
-            for kind in ("mousePressed", "mouseReleased"):
-                self.call(
-                    "Input.dispatchMouseEvent", type=kind, x=x, y=y, button="left", clickCount=1
-                )
+        for kind in ("mousePressed", "mouseReleased"):
+            self.call("Input.dispatchMouseEvent", type=kind, x=x, y=y, button="left", clickCount=1)
 
     def screenshot(self, path: Path) -> None:
         data = self.call("Page.captureScreenshot", format="png")["data"]
@@ -311,7 +206,6 @@ def chromium(profile_dir: Path) -> Iterator[Browser]:
         browser = Browser(page["webSocketDebuggerUrl"])
         browser.call("Page.enable")
         browser.call("Runtime.enable")
-        browser.call("Network.enable")  # the websocket frames `settle` follows
         try:
             yield browser
         finally:

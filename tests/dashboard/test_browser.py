@@ -43,9 +43,12 @@ def test_log_in_and_screenshot_the_main_pages(console: str, tmp_path: Path) -> N
                 f" return h !== null && h.innerText.trim() === {title!r}; }})()"
             )
             browser.wait_for_text(content)
-            browser.settle()
+            browser.wait_for("document.querySelector('[data-testid=stStatusWidget]') === null")
+            browser.wait_for(
+                "document.querySelectorAll('[data-testid=stSkeleton]').length === 0", timeout=15
+            )
             time.sleep(1)  # lazily loaded widgets (inputs, checkboxes) paint a moment later
             shot = ARTIFACTS / f"console-{number}-{title}.png"
             browser.screenshot(shot)
             assert shot.stat().st_size > 10_000
-            assert "Нет доступа" not in browser.text()
+            assert "Нет доступа" not in browser.evaluate("document.body.innerText")

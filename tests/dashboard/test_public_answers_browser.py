@@ -13,7 +13,7 @@ from models.post import AuthorKind, PipelineStage, Post, ReviewStatus, ThreadPos
 from models.source import Source, SourceKind, SourceRole
 from tests.dashboard.browser import chromium
 from tests.dashboard.test_browser import ARTIFACTS
-from tests.dashboard.test_queue_browser import _sign_in
+from tests.dashboard.test_queue_browser import _settle, _sign_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -64,6 +64,6 @@ def test_the_queue_and_the_post_page_show_the_public_answer(
 
         browser.open(f"{console}post?id={current}")
         browser.wait_for_text(f"Пост №{current}", timeout=60)
-        browser.settle()
+        _settle(browser)
         assert answer_text(current) in browser.text()
         browser.screenshot(ARTIFACTS / "post-public-answer.png")

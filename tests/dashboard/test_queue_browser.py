@@ -1,6 +1,7 @@
 """The queue in a real headless Chromium at 1500×1000: dense, and worked from the keyboard."""
 
 import json
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -57,7 +58,13 @@ def _sign_in(browser: Browser, url: str) -> None:
     browser.type_into("input[type=password]", PASSWORD)
     browser.click_text("button", "Войти")
     browser.wait_for_text("Найдено:", timeout=90)
-    browser.settle()
+    _settle(browser)
+
+
+def _settle(browser: Browser) -> None:
+    browser.wait_for("document.querySelector('[data-testid=stStatusWidget]') === null")
+    browser.wait_for("document.querySelectorAll('[data-testid=stSkeleton]').length === 0")
+    time.sleep(1.5)
 
 
 def _press(browser: Browser, key: str) -> None:
@@ -110,18 +117,18 @@ def test_keyboard_next_previous_confirm_not_a_signal_edit_and_search(
         _press(browser, "J")
         browser.wait_for(f"{FIRST_POST} !== {first}")
         second = _current(browser)
-        browser.settle()
+        _settle(browser)
         _press(browser, "K")
         browser.wait_for(f"{FIRST_POST} === {first}")
-        browser.settle()
+        _settle(browser)
         _press(browser, "Y")  # confirm the first post; the next one becomes current
         browser.wait_for(f"{FIRST_POST} === {second}", timeout=30)
         assert _status(engine, first) == ReviewStatus.CONFIRMED
-        browser.settle()
+        _settle(browser)
         _press(browser, "N")
         browser.wait_for(f"{FIRST_POST} !== {second}", timeout=30)
         assert _status(engine, second) == ReviewStatus.NOT_SIGNAL
-        browser.settle()
+        _settle(browser)
         _press(browser, "E")
         browser.wait_for_text("Сохранить исправление")
         _press(browser, "/")
