@@ -5,13 +5,14 @@ them and the social models (nlp.social) hash the very same lists, so no text is 
 n-grams twice on the annotate path.
 """
 
-import copy
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import repeat
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize
 
 from nlp.lemmas import Lemmatizer
 from nlp.text import clean_text
@@ -55,17 +56,22 @@ def analyse(prepared: Sequence[tuple[str, str]]) -> Analysed:
 
 
 def char_wb_grams(text: str) -> tuple[list[str], list[str]]:
-    """scikit-learn's `char_wb` 2–5-grams of `text`, the 2-grams apart from the 3–5-grams
-    (its own analysers for each range: together they give exactly the 2–5 ones)."""
-    if not _CHAR_ANALYSERS:
-        _CHAR_ANALYSERS.extend(
-            TfidfVectorizer(analyzer="char_wb", ngram_range=span).build_analyzer()
-            for span in ((2, 2), (3, 5))
-        )
-    return _CHAR_ANALYSERS[0](text), _CHAR_ANALYSERS[1](text)
+    """scikit-learn's `char_wb` 2–5-grams of `text`, the 2-grams apart from the 3–5-grams.
 
-
-_CHAR_ANALYSERS: list = []  # type: ignore[type-arg]
+    The grams and their order are those of its analysers for each range (lowercased, each
+    whitespace-separated word padded with one space either side; a word shorter than n gives
+    itself once), made in one pass: tests/nlp/test_shared_ngrams.py checks they agree."""
+    pairs: list[str] = []
+    longer: list[str] = []
+    for word in text.lower().split():
+        padded = f" {word} "
+        size = len(padded)  # at least 3
+        pairs += [padded[i : i + 2] for i in range(size - 1)]
+        for n in (3, 4, 5):
+            longer += [padded[i : i + n] for i in range(size - n + 1)]
+            if n >= size:
+                break
+    return pairs, longer
 
 
 _ANALYSERS: list[TfidfVectorizer] = []
@@ -86,15 +92,54 @@ def _same_analysis(vectorizer: TfidfVectorizer, reference: TfidfVectorizer) -> b
     return all(mine.get(key) == theirs.get(key) for key in ANALYSIS_PARAMS)
 
 
-def _identity(analysed: list[str]) -> list[str]:
-    return analysed
+class _Counting:
+    """A fitted TF-IDF vectoriser's `transform` of n-grams already produced, the counting
+    done by dictionary look-ups over whole lists instead of scikit-learn's loop over each
+    n-gram: the same matrix (tests/nlp/test_shared_ngrams.py checks it)."""
+
+    def __init__(self, vectorizer: TfidfVectorizer) -> None:
+        self.vectorizer = vectorizer
+        # plain ints (max_features leaves numpy ones): numpy reads those fastest
+        self.columns = {gram: int(j) for gram, j in vectorizer.vocabulary_.items()}
+
+    def transform(self, grams: Sequence[list[str]]) -> sp.csr_matrix:
+        vectorizer = self.vectorizer
+        counts = count_matrix(grams, self.columns, vectorizer.dtype)
+        if vectorizer.binary:
+            counts.data.fill(1)
+        if vectorizer.sublinear_tf:  # as TfidfTransformer.transform, step by step
+            np.log(counts.data, counts.data)
+            counts.data += 1.0
+        if vectorizer.use_idf:
+            counts.data *= vectorizer.idf_[counts.indices]
+        if vectorizer.norm is not None:
+            counts = normalize(counts, norm=vectorizer.norm, copy=False)
+        return counts
 
 
-def _counting(vectorizer: TfidfVectorizer) -> TfidfVectorizer:
-    """The fitted vectoriser, reading n-grams already produced (vocabulary and idf shared)."""
-    reading = copy.copy(vectorizer)
-    reading.analyzer = _identity
-    return reading
+def count_matrix(
+    grams: Sequence[list[str]], columns: dict[str, int], dtype: type = np.float64
+) -> sp.csr_matrix:
+    """Texts × columns: how often each text's n-grams map to each column (unknown ones are
+    left out); indices sorted, as scikit-learn's CountVectorizer leaves them."""
+    found: list[int] = []
+    for text in grams:
+        found += map(columns.get, text, repeat(-1))
+    return sparse_counts(found, [len(text) for text in grams], len(columns), dtype)
+
+
+def sparse_counts(
+    found: list[int], lengths: list[int], width: int, dtype: type = np.float64
+) -> sp.csr_matrix:
+    """Column indices of consecutive rows (`lengths` of them in each; -1: none) summed into
+    a CSR matrix with sorted indices."""
+    cols = np.array(found, dtype=np.int64)
+    rows = np.repeat(np.arange(len(lengths)), lengths)
+    known = cols >= 0
+    ones = np.ones(int(known.sum()), dtype=dtype)
+    matrix = sp.csr_matrix((ones, (rows[known], cols[known])), shape=(len(lengths), width))
+    matrix.sum_duplicates()  # also sorts the indices
+    return matrix
 
 
 class TextFeatures:
@@ -108,7 +153,7 @@ class TextFeatures:
         )  # fmt: skip
         self._word_names: np.ndarray | None = None
         # the fitted vectorisers reading analysed n-grams (() when they analyse differently)
-        self._readers: tuple[TfidfVectorizer, ...] | None = None
+        self._readers: tuple[_Counting, ...] | None = None
 
     def word_names(self) -> np.ndarray:
         """The lemma n-grams of the first columns, in column order (built once, not pickled)."""
@@ -142,7 +187,7 @@ class TextFeatures:
         lemmas, cleaned = zip(*prepared, strict=True)
         return sp.hstack([self.words.transform(lemmas), self.chars.transform(cleaned)]).tocsr()
 
-    def _readers_for(self) -> tuple[TfidfVectorizer, ...] | None:
+    def _readers_for(self) -> tuple[_Counting, ...] | None:
         """The fitted vectorisers reading analysed n-grams; None if they analyse differently."""
         readers = getattr(self, "_readers", None)
         if readers is None:
@@ -150,5 +195,5 @@ class TextFeatures:
             same = _same_analysis(self.words, _ANALYSERS[0]) and _same_analysis(
                 self.chars, _ANALYSERS[1]
             )
-            readers = self._readers = (_counting(self.words), _counting(self.chars)) if same else ()
+            readers = self._readers = (_Counting(self.words), _Counting(self.chars)) if same else ()
         return readers or None
