@@ -5,8 +5,11 @@ them and the social models (nlp.social) hash the very same lists, so no text is 
 n-grams twice on the annotate path.
 """
 
+import re
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import repeat
 
 import numpy as np
@@ -15,18 +18,45 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from nlp.lemmas import Lemmatizer
-from nlp.text import clean_text
+from nlp.text import Token, clean_text
 
 MAX_FEATURE_CHARS = 3_000  # the head of a long text carries its topic; keeps speed predictable
+# Words whose n-grams are kept (`word_grams`): at most about 18 MB (50,000 words of SPb
+# appeals took 46 MB); most words of a running worker's posts are among them.
+WORD_GRAMS_CACHE = 20_000
 
 
-def prepare(texts: Sequence[str], lemmatizer: Lemmatizer) -> list[tuple[str, str]]:
-    """(lemmas, cleaned lowercase text) for each raw text."""
+def prepare(
+    texts: Sequence[str],
+    lemmatizer: Lemmatizer,
+    *,
+    cleaned: Sequence[str] | None = None,
+    tokens: Sequence[list[Token]] | None = None,
+) -> list[tuple[str, str]]:
+    """(lemmas, cleaned lowercase text) for each raw text. `cleaned`: the texts already
+    through `clean_text`; `tokens`: their `words` (case kept, at least the first
+    `MAX_FEATURE_CHARS` characters), used instead of splitting the text again when
+    lowercasing cannot change them (`_plainly_cased`)."""
     prepared = []
-    for text in texts:
-        cleaned = clean_text(text)[:MAX_FEATURE_CHARS].lower()
-        prepared.append((" ".join(lemmatizer.lemmatize_words(cleaned)), cleaned))
+    for i, text in enumerate(texts):
+        full = cleaned[i] if cleaned is not None else clean_text(text)
+        lowered = full[:MAX_FEATURE_CHARS].lower()
+        if tokens is not None and len(full) <= MAX_FEATURE_CHARS and _plainly_cased(full):
+            lemmas = [lemmatizer.lemma(token.text.lower()) for token in tokens[i]]
+        else:
+            lemmas = lemmatizer.lemmatize_words(lowered)
+        prepared.append((" ".join(lemmas), lowered))
     return prepared
+
+
+# Characters whose lowercase is one character of the same kind for the tokenizer (razdel's
+# atoms: Cyrillic, Latin, digits, punctuation): in a text of these only, the words of the
+# lowercased text are the lowercased words (tests/nlp/test_shared_ngrams.py checks).
+_NOT_PLAIN = re.compile(r"[^\x00-\x7fЁА-яё«»—–…№“”„‘’\s]")
+
+
+def _plainly_cased(text: str) -> bool:
+    return _NOT_PLAIN.search(text) is None
 
 
 @dataclass(frozen=True)
@@ -60,18 +90,30 @@ def char_wb_grams(text: str) -> tuple[list[str], list[str]]:
 
     The grams and their order are those of its analysers for each range (lowercased, each
     whitespace-separated word padded with one space either side; a word shorter than n gives
-    itself once), made in one pass: tests/nlp/test_shared_ngrams.py checks they agree."""
+    itself once): tests/nlp/test_shared_ngrams.py checks they agree. Made word by word, and
+    a word seen lately is not cut again (`word_grams`)."""
     pairs: list[str] = []
     longer: list[str] = []
     for word in text.lower().split():
-        padded = f" {word} "
-        size = len(padded)  # at least 3
-        pairs += [padded[i : i + 2] for i in range(size - 1)]
-        for n in (3, 4, 5):
-            longer += [padded[i : i + n] for i in range(size - n + 1)]
-            if n >= size:
-                break
+        two, rest = word_grams(word)
+        pairs += two
+        longer += rest
     return pairs, longer
+
+
+@lru_cache(maxsize=WORD_GRAMS_CACHE)
+def word_grams(word: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The `char_wb` 2-grams and 3–5-grams of one word. Cached, the n-grams interned: a
+    frequent word costs one look-up, and the cache holds each n-gram's text once."""
+    padded = f" {word} "
+    size = len(padded)  # at least 3
+    pairs = [sys.intern(padded[i : i + 2]) for i in range(size - 1)]
+    longer: list[str] = []
+    for n in (3, 4, 5):
+        longer += [sys.intern(padded[i : i + n]) for i in range(size - n + 1)]
+        if n >= size:
+            break
+    return tuple(pairs), tuple(longer)
 
 
 _ANALYSERS: list[TfidfVectorizer] = []
@@ -134,11 +176,12 @@ def sparse_counts(
     """Column indices of consecutive rows (`lengths` of them in each; -1: none) summed into
     a CSR matrix with sorted indices."""
     cols = np.array(found, dtype=np.int64)
-    rows = np.repeat(np.arange(len(lengths)), lengths)
     known = cols >= 0
-    ones = np.ones(int(known.sum()), dtype=dtype)
-    matrix = sp.csr_matrix((ones, (rows[known], cols[known])), shape=(len(lengths), width))
-    matrix.sum_duplicates()  # also sorts the indices
+    kept_before = np.concatenate([[0], np.cumsum(known)])
+    indptr = kept_before[np.concatenate([[0], np.cumsum(lengths, dtype=np.int64)])]
+    ones = np.ones(len(indptr) and int(indptr[-1]), dtype=dtype)
+    matrix = sp.csr_matrix((ones, cols[known], indptr), shape=(len(lengths), width))
+    matrix.sum_duplicates()  # sorts each row's indices and adds up the repeated ones
     return matrix
 
 

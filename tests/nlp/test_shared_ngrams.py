@@ -4,13 +4,15 @@ models' hashing: the matrices are the ones each would build alone."""
 from collections import Counter
 
 import numpy as np
+import pytest
 from sklearn.feature_extraction.text import HashingVectorizer, TfidfVectorizer
 
 from models.annotation import PostContext
 from nlp.classifier import ClassifierBundle
-from nlp.features import TextFeatures, analyse, char_wb_grams, prepare
+from nlp.features import TextFeatures, _plainly_cased, analyse, char_wb_grams, prepare
 from nlp.lemmas import Lemmatizer
 from nlp.social import CHAR_FEATURES, WORD_FEATURES, SignalFeatures, hashed, structure_tokens
+from nlp.text import clean_text, words
 
 TEXTS = [
     "Третий день нет горячей воды на улице Мира, 5",
@@ -83,3 +85,21 @@ def test_hashing_the_ngrams_gives_the_vectorisers_own_matrix(lemmatizer: Lemmati
         fast, reference = hashed(vectorizer, lists), vectorizer.transform(lists)
         assert fast.nnz == reference.nnz > 0
         assert abs(fast - reference).max() == 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ямы на Ленина, 5 — «ужас»… №3",
+        "ЁЛКИ-Палки :-) XD yahoo! 3.14 1/2",
+        "Kelvin K и İstanbul",  # not plainly cased: the text is split again
+        "ΣΊΣΥΦΟΣ Straße",
+    ],
+)
+def test_words_given_with_the_text_give_its_own_lemmas(text: str, lemmatizer: Lemmatizer) -> None:
+    cleaned = clean_text(text)
+    given = prepare([text], lemmatizer, cleaned=[cleaned], tokens=[words(cleaned)])
+    assert given == prepare([text], lemmatizer)
+    if _plainly_cased(cleaned):  # then lowercasing changes no token but its case
+        lowered = [token.text for token in words(cleaned.lower())]
+        assert [token.text.lower() for token in words(cleaned)] == lowered
