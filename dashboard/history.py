@@ -46,18 +46,24 @@ def _sentence(event: AuditEvent, agencies: dict[int, str]) -> str:
     if event.action == "move":
         return _moved(after)
     if event.action == "close_with_incident":
-        if after.get("duplicate_of_report_id") is not None:
-            return (
-                f"закрыто как дубликат обращения №{after['duplicate_of_report_id']}: посты "
-                f"перенесены в инцидент №{after.get('incident_id', '—')}"
-            )
-        return "отозвано: посты инцидента оказались не сигналами"
+        return _closed_with_incident(after)
     if event.action == "incident_emptied":
         return (
             "в инциденте не осталось постов (не сигналы); обращение в статусе "
             f"«{views.report_status(str(after.get('status')))}» оставлено оператору"
         )
     return "изменил обращение"
+
+
+def _closed_with_incident(after: dict[str, Any]) -> str:
+    if after.get("duplicate_of_report_id") is not None:
+        sentence = (
+            f"закрыто как дубликат обращения №{after['duplicate_of_report_id']}: посты "
+            f"перенесены в инцидент №{after.get('incident_id', '—')}"
+        )
+    else:
+        sentence = "отозвано: посты инцидента оказались не сигналами"
+    return sentence + ("; ответ исполнителя сохранён" if after.get("answer_kept") else "")
 
 
 def _moved(after: dict[str, Any]) -> str:

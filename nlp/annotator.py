@@ -13,6 +13,7 @@ from nlp.cues import cue_words as cues_in_text
 from nlp.features import analyse, prepare
 from nlp.gazetteer import Gazetteer
 from nlp.ner import LocationTagger
+from nlp.places import street_or_yard
 from nlp.resolver import MAX_RESOLVE_CHARS, MunicipalityResolver, Resolution
 from nlp.social import (
     CATEGORY_WEIGHT,
@@ -112,7 +113,9 @@ class Annotator:
         lemmatizer = self.resolver.gazetteer.lemmatizer
         prepared = prepare([read[i] for i in todo], lemmatizer, cleaned=[cleaned[i] for i in todo],
                            tokens=[tokens[i] for i in todo])  # fmt: skip
-        predictions = iter(self._predict(prepared, [contexts[i] for i in todo]))
+        predictions = iter(
+            self._predict([read[i] for i in todo], prepared, [contexts[i] for i in todo])
+        )
         out = []
         for i, (text, ok, prior) in enumerate(zip(texts, has_words, priors, strict=True)):
             given = self.resolver.given(places[i])
@@ -147,9 +150,10 @@ class Annotator:
         return out
 
     def _predict(
-        self, prepared: list[tuple[str, str]], contexts: list[PostContext]
+        self, texts: list[str], prepared: list[tuple[str, str]], contexts: list[PostContext]
     ) -> list[tuple[Prediction, float | None]]:
-        """The bundle's labels, the signal decided by the social model (when there is one)."""
+        """The bundle's labels, the signal decided by the social model (when there is one);
+        `prepared`: the `texts` through `nlp.features.prepare`."""
         model = self.signal_model()
         if (model is None and self.categories is None) or not prepared:
             predictions = self.bundle.predict_prepared(prepared)
@@ -163,7 +167,9 @@ class Annotator:
                                                    group_words=False)  # fmt: skip
         hint = None
         if self.categories is not None:
-            hint = (list(self.categories.classes), self.categories.probabilities(words),
+            sides = [street_or_yard(lemmas, text, self.addresses)
+                     for (lemmas, _), text in zip(prepared, texts, strict=True)]  # fmt: skip
+            hint = (list(self.categories.classes), self.categories.probabilities(words, sides),
                     CATEGORY_WEIGHT)  # fmt: skip
         if model is None:
             predictions = self.bundle.predict_prepared(

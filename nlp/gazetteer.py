@@ -165,6 +165,17 @@ class Gazetteer:
         ):
             self._register(Pattern(municipality_id, "settlement", adjective, (first, *tail), False))
 
+    def district_of(self, town: str) -> int | None:
+        """The municipal district named after a town («Льгов» -> Льговский муниципальный
+        район), if there is exactly one."""
+        town = town.lower().replace("ё", "е")
+        found = [
+            mid
+            for mid, name in self.municipalities.items()
+            if "район" in name.split() and _adjective_stems(name.split()[0]) & _town_stems(town)
+        ]
+        return found[0] if len(found) == 1 else None
+
     def names_place(self, lemma: str) -> bool:
         """Whether a one-word place name has this lemma («пермь»): a town, not a street."""
         return any(len(p.elements) == 1 for p in self._index.get(lemma, ()))
@@ -221,6 +232,17 @@ def _leading_adjective(name: str) -> str | None:
     if adjective and all(part.lower() in _TYPE_NAME_WORDS for part in parts[1:]):
         return parts[0]
     return None
+
+
+def _adjective_stems(adjective: str) -> set[str]:
+    """«Льговский» -> «льгов», «Обоянский» -> «обоян», «Курский» -> «курск»."""
+    word = adjective.lower().replace("ё", "е")
+    return {word[:-4], word[:-2]} if word.endswith(("ский", "цкий", "ской")) else {word}
+
+
+def _town_stems(town: str) -> set[str]:
+    """«курск» -> {«курск»}, «обоянь» -> {«обоянь», «обоян»}."""
+    return {town, town.rstrip("ьаыи")}
 
 
 def place_root(name: str) -> str:

@@ -37,13 +37,27 @@ _SETTLEMENT_CUE_BEFORE = re.compile(
     re.I,
 )
 # A village after its type word: looked up by the stem of its name or its поселение's adjective.
+# Residents write the name in lower case too («в с.рышково»): a lower-case one must not be a
+# common word.
 _CUED_SETTLEMENT = re.compile(
-    r"(?:\b(?:с|д|п|пос|дер|х)\.\s*|\b(?:село|села|селе|деревн[яиеюй]|посел[кеао]\w*|"
-    r"посёлк\w*|хутор\w*|пгт\.?|рп\.?)\s+)([А-ЯЁ][а-яё]+(?:-[А-ЯЁа-яё][а-яё]+)?)"
+    r"(?:\b(?:с|д|п|пос|дер|х|сл)\.\s*|\b(?:село|села|селе|селу|селом|деревн[яиеюй]\w*|"
+    r"посел[кеао]\w*|посёлк\w*|хутор\w*|слобод\w*|пгт\.?|рп\.?)\s+)"
+    r"([А-ЯЁа-яё][а-яё]+(?:-[А-ЯЁа-яё][а-яё]+)?)",
+    re.I,
 )
 # The same without a type word: a capitalised name right after a preposition of place.
 _UNCUED_VILLAGE = re.compile(
     r"\b(?:в|во|под|около|возле|у|за)\s+((?:[А-ЯЁ][а-яё]+\s+)?[А-ЯЁ][а-яё]{3,})\b"
+)
+# A route between two capitalised names: «Курск — Рышково», «Льгов (АС)-Ольшанка», «дорога от
+# Курска до Рышково», «из Льгова в Ольшанку».
+_ROUTES = (
+    re.compile(
+        r"\b([А-ЯЁ][а-яё]{2,})\s*(?:\([^)]{0,20}\)\s*)?[-–—]\s*([А-ЯЁ][а-яё]{2,})\b(?![.\w-])"
+    ),
+    re.compile(
+        r"\b(?:от|из)\s+([А-ЯЁ][а-яё]{2,})\s+(?:до|в|во|к)\s+([А-ЯЁ][а-яё]{2,})\b(?![.\w-])"
+    ),
 )
 REFERENCE_ONLY = "named only as a reference"
 CUED_SETTLEMENT_CONFIDENCE = 0.85
@@ -111,6 +125,7 @@ class MunicipalityResolver:
         # A town named only as a reference («из Курска к бабушке в Иванчиково») leaves room
         # for a village or a street, never for guesses from spelling or NER.
         found = found or self._cued_settlement(cleaned) or self._uncued_village(cleaned)
+        found = found or self._route_to_village(cleaned)
         found = found or self._from_street(cleaned)
         if found is None and isinstance(named, str):
             return self._prior(prior_id, why=named)
@@ -216,6 +231,44 @@ class MunicipalityResolver:
         mid, span = next(iter(found.items()))
         return self._resolution(mid, span, UNCUED_VILLAGE_CONFIDENCE, "settlement", {})
 
+    def _route_to_village(self, text: str) -> Resolution | None:
+        """«автобус Курск — Рышково», «дорога от Обояни до Рудавца»: a route from a town of the
+        region to a village is a problem of the town's district, when the village's stem is
+        unknown or one of that district's поселения. Not when the other end is a town, a
+        common word, or a place the dictionary knows and the gazetteer does not («Курск —
+        Москва»: a town of another region, as likely as a village)."""
+        found: dict[int, str] = {}
+        for route in itertools.chain.from_iterable(r.finditer(text) for r in _ROUTES):
+            lemmas = [self._lemma(route.group(1)), self._lemma(route.group(2))]
+            towns = [i for i, lemma in enumerate(lemmas) if self.gazetteer.names_place(lemma)]
+            if len(towns) != 1:
+                continue  # two towns (a reference), or no town at all
+            village = route.group(2 - towns[0])
+            mid = self._village_district(town=lemmas[towns[0]], village=village)
+            if mid is not None:
+                found.setdefault(mid, route.group(0))
+        if len(found) != 1:
+            return None
+        mid, span = next(iter(found.items()))
+        return self._resolution(mid, span, UNCUED_VILLAGE_CONFIDENCE, "settlement", {})
+
+    def _village_district(self, *, town: str, village: str) -> int | None:
+        home = self.gazetteer.district_of(town)
+        owners = self.gazetteer.settlement_roots.get(place_root(village), set())
+        if home is None or self._dictionary_word(village) or (owners and home not in owners):
+            return None
+        if not owners and self._known_word(village):
+            return None
+        return home
+
+    def _lemma(self, word: str) -> str:
+        return self.gazetteer.lemmatizer.lemma(word)
+
+    def _known_word(self, word: str) -> bool:
+        """Any dictionary reading, a place's too («Москва», «Ольшанка»)."""
+        lemmatizer = self.gazetteer.lemmatizer
+        return any(lemmatizer.from_dictionary(p) for p in lemmatizer.parses(word.lower()))
+
     def _dictionary_word(self, word: str) -> bool:
         """A word the dictionary knows as something other than a place («Верхнем»)."""
         lemmatizer = self.gazetteer.lemmatizer
@@ -227,7 +280,10 @@ class MunicipalityResolver:
         поселение («Рышковский сельсовет»), when that stem belongs to one municipality."""
         found: dict[int, str] = {}
         for match in _CUED_SETTLEMENT.finditer(text):
-            owners = self.gazetteer.settlement_roots.get(place_root(match.group(1)), set())
+            name = match.group(1)
+            if name[:1].islower() and self._dictionary_word(name):
+                continue  # «с. уважением»
+            owners = self.gazetteer.settlement_roots.get(place_root(name), set())
             if len(owners) == 1:
                 found.setdefault(next(iter(owners)), match.group(0))
         if len(found) != 1:

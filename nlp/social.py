@@ -28,6 +28,7 @@ from sklearn.preprocessing import normalize
 
 from models.annotation import PostContext
 from nlp.features import Analysed, analyse
+from nlp.places import with_place_sides
 
 SOCIAL_MODEL_FILE = "social_signal.npz"
 WORD_FEATURES = 1 << 18
@@ -373,10 +374,18 @@ class SocialCategoryModel:
         return SocialCategoryModel(self.classes, self.rows, self.weights, self.intercepts,
                                    prior, share)  # fmt: skip
 
-    def probabilities(self, matrix: sp.csr_matrix) -> np.ndarray:
+    def probabilities(
+        self, matrix: sp.csr_matrix, sides: Sequence[str | None] | None = None
+    ) -> np.ndarray:
         """One-vs-rest logistic scores, normalised per row (as scikit-learn does); with a
         prior: inside the categories both know, the normalised geometric mean of the two
-        (weights 1 − share and share), scaled to the mass this model gives them."""
+        (weights 1 − share and share), scaled to the mass this model gives them. `sides`:
+        per text, the street / yard side its place nouns name (`nlp.places.place_side`),
+        which moves the roads / amenities pair's mass towards it (`with_place_sides`)."""
+        mixed = self._mixed(matrix)
+        return mixed if sides is None else with_place_sides(mixed, list(self.classes), sides)
+
+    def _mixed(self, matrix: sp.csr_matrix) -> np.ndarray:
         own = self._own(matrix)
         if self.prior is None or self.prior_share <= 0:
             return own

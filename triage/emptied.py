@@ -8,9 +8,20 @@ What a ЦУР expects of the report, by why the incident emptied:
 - its posts moved to another incident (a correction re-grouped them, or a moderator moved
   them): the report **follows the posts** when that incident has no open report of its own,
   and is closed as a **duplicate** («дубликат») of that incident's open report when it has one;
-- a report the state machine does not let close that way (the agency has already answered a
-  withdrawn problem, or is working on a duplicate) is left open for the operator: it stays
-  with the closed incident, or moves with the posts, and the audit log says why.
+- a report the agency has already **answered** is closed the same way (withdrawn, or a
+  duplicate when the posts' new incident has an open report; it follows the posts into one
+  that has none): the agency's work is done, and its answer stays on the report, on record
+  (`answer_text`, `first_answer_at`: the SLA figures still count it). The reason says so,
+  and the operators of its territory are told as well as the agency: they were to act on
+  that answer (check it, publish it) and now must not;
+- a report the agency is working on (in progress, waiting for the citizen) follows its
+  posts even into an incident that has its own open report: the audit log says the operator
+  decides.
+
+A post that comes back into an incident closed because it emptied (a moderator moves it
+back, or takes back his «Не сигнал») opens the incident again (`reopen_if_refilled`): its
+withdrawn report stays closed — the agency was told — and the operator sees the incident
+among the open ones, where a new report can be created.
 
 Every step is audited (with the reason in Russian, as the agency reads it) and bumps the
 report's version. A report closed that way is a change the agency must hear of: its e-mail
@@ -27,7 +38,8 @@ from models.notification import NoticeKind
 from models.report import Report, ReportStatus
 from triage.audit import record_event
 from triage.calendar import WorkCalendar
-from triage.lifecycle import apply_transition, can_transition
+from triage.errors import InvalidTransition
+from triage.lifecycle import apply_transition, can_close_with_incident
 from triage.notifications import record_report_notice
 from triage.reports import CLOSED_STATUSES
 
@@ -38,15 +50,13 @@ POSTS_MOVED = "posts_moved"
 NOT_SIGNALS_REASON = (
     "Обращение отозвано: в его инциденте не осталось постов — модератор признал их не сигналами."
 )
-LEFT_OPEN_REASON = (
-    "В инциденте не осталось постов: модератор признал их не сигналами. Исполнитель уже "
-    "работает с обращением, поэтому оно оставлено оператору."
-)
 DUPLICATE_REASON = (
     "Обращение закрыто как дубликат обращения №{report}: посты перенесены в инцидент №{incident}."
 )
 MOVED_REASON = "Посты перенесены в этот инцидент, обращение — вслед за ними."
 ALSO_THERE = " Там есть и обращение №{report}: решает оператор."
+ANSWER_KEPT = " Ответ исполнителя сохранён в обращении."
+REFILLED_REASON = "В инцидент вернулся пост: инцидент снова открыт."
 
 
 def close_if_empty(
@@ -92,9 +102,8 @@ def open_reports(session: Session, *, incident_id: int) -> list[Report]:
 def _withdraw(
     session: Session, report: Report, *, actor: str, user_id: int | None, calendar: WorkCalendar
 ) -> None:
-    if not can_transition(report.status, ReportStatus.WITHDRAWN):
-        _left_open(session, report, actor=actor, user_id=user_id, reason=LEFT_OPEN_REASON)
-        return
+    if not can_close_with_incident(report.status, ReportStatus.WITHDRAWN):
+        raise InvalidTransition(report.id or 0, report.status, ReportStatus.WITHDRAWN)
     _close(session, report, ReportStatus.WITHDRAWN, actor=actor, user_id=user_id,
            calendar=calendar, reason=NOT_SIGNALS_REASON)  # fmt: skip
 
@@ -110,7 +119,7 @@ def _follow(
 ) -> None:
     """The report goes with its posts: into `target`, or closed as a duplicate of its report."""
     existing = [r for r in open_reports(session, incident_id=target.id or 0) if r.id != report.id]
-    if existing and can_transition(report.status, ReportStatus.DUPLICATE):
+    if existing and can_close_with_incident(report.status, ReportStatus.DUPLICATE):
         reason = DUPLICATE_REASON.format(incident=target.id, report=existing[0].id)
         _close(session, report, ReportStatus.DUPLICATE, actor=actor, user_id=user_id,
                calendar=calendar, reason=reason, duplicate_of=existing[0].id,
@@ -146,11 +155,15 @@ def _close(
     duplicate_of: int | None = None,
     target_incident_id: int | None = None,
 ) -> None:
+    answered = report.status == ReportStatus.ANSWERED
+    reason += ANSWER_KEPT if answered else ""
     report.version += 1
     apply_transition(session, report, status=status, actor=actor, user_id=user_id,
                      calendar=calendar)  # fmt: skip
     cause = NOT_SIGNALS if duplicate_of is None else POSTS_MOVED
     after: dict[str, object] = {"status": status, "cause": cause, "reason": reason}
+    if answered:
+        after["answer_kept"] = True
     if duplicate_of is not None:
         after["duplicate_of_report_id"] = duplicate_of
         after["incident_id"] = target_incident_id
@@ -158,14 +171,25 @@ def _close(
                  entity_id=report.id or 0, action="close_with_incident", before=None,
                  after=after)  # fmt: skip
     kind = NoticeKind.WITHDRAWN if status == ReportStatus.WITHDRAWN else NoticeKind.CLOSED_DUPLICATE
-    record_report_notice(session, report=report, kind=kind, reason=reason)
+    record_report_notice(session, report=report, kind=kind, reason=reason, operators=answered)
 
 
-def _left_open(
-    session: Session, report: Report, *, actor: str, user_id: int | None, reason: str
-) -> None:
-    record_event(session, actor=actor, user_id=user_id, entity_type="report",
-                 entity_id=report.id or 0, action="incident_emptied", before=None,
-                 after={"status": report.status, "cause": NOT_SIGNALS, "reason": reason,
-                        "left_open": "оставлено оператору"}
-                 )  # fmt: skip
+def reopen_if_refilled(
+    session: Session, *, incident: Incident, post_id: int, actor: str, user_id: int | None
+) -> bool:
+    """Open again an incident `close_if_empty` closed, now that post `post_id` is back in it
+    (audited); whether it did. Its closed reports stay closed: the operator may create a new
+    one, and the agency hears of it as of any new report."""
+    if incident.status != IncidentStatus.CLOSED:
+        return False
+    reported = bool(open_reports(session, incident_id=incident.id or 0))
+    incident.status = IncidentStatus.REPORTED if reported else IncidentStatus.OPEN
+    incident.version += 1
+    incident.updated_at = now()
+    session.add(incident)
+    record_event(session, actor=actor, user_id=user_id, entity_type="incident",
+                 entity_id=incident.id or 0, action="reopen_refilled",
+                 before={"status": IncidentStatus.CLOSED},
+                 after={"status": incident.status, "post_id": post_id,
+                        "reason": REFILLED_REASON})  # fmt: skip
+    return True

@@ -13,7 +13,7 @@ from models.incident import Incident, IncidentPost, IncidentStatus
 from models.post import Post
 from models.report import Report
 from triage.audit import record_event, snapshot
-from triage.emptied import close_if_empty
+from triage.emptied import close_if_empty, reopen_if_refilled
 from triage.errors import TriageError
 from triage.locking import claim, load
 from triage.scope import EVERYWHERE, Scope, require_municipality_scope
@@ -108,10 +108,14 @@ def _attach(
     user_id: int | None,
 ) -> IncidentPost:
     previous = link.incident_id if link else None
+    emptied = incident.status == IncidentStatus.CLOSED and incident.post_count == 0
     link = _link(session, incident=incident, post=post, link=link, reason=reason,
                  similarity=similarity, attached_by=attached_by, user_id=user_id)  # fmt: skip
     session.flush()
     refresh_counts(session, incident_ids=[i for i in (previous, incident.id) if i is not None])
+    if emptied:  # a post came back into an incident closed because it emptied
+        reopen_if_refilled(session, incident=incident, post_id=post.id or 0, actor=attached_by,
+                           user_id=user_id)  # fmt: skip
     return link
 
 

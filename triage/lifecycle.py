@@ -51,6 +51,11 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     S.WITHDRAWN: frozenset(),
 }
 FINAL = frozenset({S.RESOLVED, S.REJECTED, S.DUPLICATE, S.NOT_IN_COMPETENCE, S.WITHDRAWN})
+# Moves only the ЦУР makes, when a report's incident empties (`triage.emptied`): a report the
+# agency has answered is closed too (its answer stays on it). No operator can make them.
+CLOSING_WITH_INCIDENT: dict[str, frozenset[str]] = {
+    S.ANSWERED: frozenset({S.WITHDRAWN, S.DUPLICATE})
+}
 AUDITED_FIELDS = (
     "status",
     "due_at",
@@ -65,6 +70,13 @@ AUDITED_FIELDS = (
 
 def can_transition(current: str, target: str) -> bool:
     return target in TRANSITIONS.get(current, frozenset())
+
+
+def can_close_with_incident(current: str, target: str) -> bool:
+    """Whether the ЦУР may close a report in `current` as `target` when its incident empties."""
+    return can_transition(current, target) or target in CLOSING_WITH_INCIDENT.get(
+        current, frozenset()
+    )
 
 
 def change_status(

@@ -5,7 +5,8 @@ territory (active operators with an e-mail whose scope covers the report's munic
 regional operators cover every one) are told when the report is created, when its deadline
 is near and when it is overdue; the agency (not the operators, who made the change) when the
 ЦУР closes the report because its incident emptied (withdrawn, or a duplicate), with the
-reason in Russian. Each event gets one id, the same for all its recipients, so
+reason in Russian — and the operators too when the agency had already answered it (they
+were to act on the answer). Each event gets one id, the same for all its recipients, so
 a receiver can dedupe; the outbox keeps one row per (event, channel, recipient), so an event
 recorded twice (the SLA check runs every few minutes) is delivered once. Delivery itself is
 the composition root's (`otklik/notify.py`).
@@ -28,10 +29,16 @@ CLOSING_KINDS = frozenset({NoticeKind.WITHDRAWN, NoticeKind.CLOSED_DUPLICATE})
 
 
 def record_report_notice(
-    session: Session, *, report: Report, kind: NoticeKind, reason: str | None = None
+    session: Session,
+    *,
+    report: Report,
+    kind: NoticeKind,
+    reason: str | None = None,
+    operators: bool | None = None,
 ) -> list[Notification]:
     """Add the outbox rows of one event about `report` (those not recorded yet); `reason` is
-    the Russian sentence a closing event carries. Caller commits."""
+    the Russian sentence a closing event carries; `operators`: whether the territory's
+    operators are told too (by default, of every event but a closing one). Caller commits."""
     event_id = notice_event_id(report, kind)
     agency = session.get(Agency, report.agency_id) if report.agency_id else None
     payload = _payload(session, report=report, kind=kind, event_id=event_id, agency=agency)
@@ -42,7 +49,9 @@ def record_report_notice(
     )
     known = {(channel, recipient) for channel, recipient in session.execute(statement)}
     added = []
-    told = recipients(session, report=report, agency=agency, operators=kind not in CLOSING_KINDS)
+    if operators is None:
+        operators = kind not in CLOSING_KINDS
+    told = recipients(session, report=report, agency=agency, operators=operators)
     for channel, recipient in told:
         if (channel, recipient) in known:
             continue

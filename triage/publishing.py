@@ -16,7 +16,8 @@ network shows our own comments back when asked. It rests on three things:
   no network tells apart, so nothing is sent: the publication waits in `needs_decision`
   until a person publishes it anyway (`publish_anyway`, audited).
 Nothing superseded is ever sent: each attempt re-reads the report and gives up (status
-`superseded`) when the answer changed or the report was reopened.
+`superseded`) when the answer changed or the report was reopened, or when the post left the
+report's incident (marked «Не сигнал», moved to another incident).
 """
 
 from collections.abc import Sequence
@@ -43,6 +44,8 @@ from models.source import Source
 from triage.audit import record_event
 from triage.errors import TriageError
 from triage.locking import load
+
+POST_LEFT = "the post left the report's incident"
 
 NO_NETWORK = "none"
 # Refusals a new request by an operator tries again (after fixing a token, reopening comments).
@@ -145,6 +148,8 @@ def deliver(session: Session, *, publication_id: int, publisher: AnswerPublisher
     report = load(session, Report, publication.report_id)
     if report.answer_revision != publication.answer_revision or current_answer(report) is None:
         return _finish(session, publication, PublicationStatus.SUPERSEDED, "the answer changed")
+    if not _answers_post(session, report, publication.post_id):
+        return _finish(session, publication, PublicationStatus.SUPERSEDED, POST_LEFT)
     target = _target(session, publication.post_id)
     uncertain = publication.maybe_sent  # an earlier attempt may have posted it
     if not _claim_attempt(session, publication):
@@ -292,6 +297,13 @@ def _publication(
         publication.status, publication.detail = refused.status, refused.message[:1000]
     session.add(publication)
     return publication
+
+
+def _answers_post(session: Session, report: Report, post_id: int) -> bool:
+    """Whether the post is still one of the report's incident: one marked «Не сигнал» or
+    moved to another incident since is not answered by this report."""
+    link = session.get(IncidentPost, post_id)
+    return link is not None and link.incident_id == report.incident_id
 
 
 def _supersede_older(session: Session, report: Report) -> None:

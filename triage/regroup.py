@@ -4,14 +4,19 @@ The post leaves its incident and is matched as a new post would be. When nothing
 and its old incident was left empty, that incident is kept and takes the corrected category,
 topic and municipality — with its open report's topic, municipality and agency. An incident
 left with no posts closes itself, and its open report follows the post (`triage.emptied`).
-Every step is audited.
+A post that belonged to no incident (its «Не сигнал» is taken back, or the model had read
+it as no signal) is grouped as a new post would be; when nothing fits and a «Не сигнал»
+had taken it out of an incident still empty, it goes back there, and that incident opens
+again (`triage.emptied.reopen_if_refilled`). Every step is audited.
 """
 
 from typing import Any
 
+from sqlalchemy import select
 from sqlmodel import Session
 
 from models.annotation import Annotation
+from models.audit import AuditEvent
 from models.clock import now
 from models.incident import Incident, IncidentPost
 from models.post import Post
@@ -39,10 +44,11 @@ def regroup_post(
     thresholds: Thresholds | None = None,
     calendar: WorkCalendar | None = None,
 ) -> Incident | None:
-    """Group a corrected post again; returns its incident (None if it had none)."""
+    """Group a corrected post again; returns its incident."""
     link = session.get(IncidentPost, post.id)
     if link is None:
-        return None
+        return group_unlinked(session, post=post, annotation=annotation, actor=actor,
+                              user_id=user_id, thresholds=thresholds)  # fmt: skip
     old = session.get_one(Incident, link.incident_id)
     if all(getattr(old, f) == getattr(annotation, f) for f in LABELS):
         return old
@@ -72,6 +78,55 @@ def regroup_post(
     new = create_incident(session, post=post, annotation=annotation,
                           address=annotation.address_key, reason=reason, actor=actor)  # fmt: skip
     return new
+
+
+def group_unlinked(
+    session: Session,
+    *,
+    post: Post,
+    annotation: Annotation,
+    actor: str,
+    user_id: int | None,
+    thresholds: Thresholds | None = None,
+) -> Incident | None:
+    """A post of no incident, now a signal: into the incident it matches, else back into the
+    empty one a «Не сигнал» took it out of, else a new one. None if it is still no signal."""
+    if not annotation.is_signal:
+        return None
+    match = find_match(
+        session, post=post, annotation=annotation, thresholds=thresholds or Thresholds()
+    )
+    if match is not None:
+        target = session.get_one(Incident, match.incident_id)
+        attach_post(session, incident=target, post=post, reason={"rule": "correction",
+                    **match.reason}, similarity=match.similarity, attached_by=actor,
+                    user_id=user_id)  # fmt: skip
+        return target
+    left = incident_left(session, post_id=post.id or 0)
+    if left is not None and left.post_count == 0:
+        attach_post(session, incident=left, post=post, similarity=None, attached_by=actor,
+                    reason={"rule": "correction", "back_to_incident_id": left.id},
+                    user_id=user_id)  # fmt: skip
+        if any(getattr(left, f) != getattr(annotation, f) for f in LABELS):
+            relabel_incident(session, incident=left, annotation=annotation, actor=actor,
+                             user_id=user_id)  # fmt: skip
+        return left
+    return create_incident(session, post=post, annotation=annotation, actor=actor,
+                           address=annotation.address_key,
+                           reason={"rule": "correction", "new_incident": True})  # fmt: skip
+
+
+def incident_left(session: Session, *, post_id: int) -> Incident | None:
+    """The incident a «Не сигнал» last took the post out of (from the audit log), if any."""
+    before = session.execute(
+        select(AuditEvent.before)
+        .where(AuditEvent.entity_type == "post", AuditEvent.entity_id == post_id,
+               AuditEvent.action == "detach")
+        .order_by(AuditEvent.id.desc())  # type: ignore[union-attr]
+        .limit(1)
+    ).scalar_one_or_none()  # fmt: skip
+    incident_id = (before or {}).get("incident_id")
+    return session.get(Incident, incident_id) if isinstance(incident_id, int) else None
 
 
 def relabel_incident(

@@ -41,6 +41,22 @@ def _line(action: str, after: dict[str, Any]) -> str:
             "отозвано: посты инцидента оказались не сигналами",
         ),
         (
+            "close_with_incident",
+            {"status": "withdrawn", "cause": "not_signals", "answer_kept": True},
+            "отозвано: посты инцидента оказались не сигналами; ответ исполнителя сохранён",
+        ),
+        (
+            "close_with_incident",
+            {
+                "status": "duplicate",
+                "duplicate_of_report_id": 3,
+                "incident_id": 7,
+                "answer_kept": True,
+            },
+            "закрыто как дубликат обращения №3: посты перенесены в инцидент №7; ответ "
+            "исполнителя сохранён",
+        ),
+        (
             "incident_emptied",
             {"status": "answered", "cause": "not_signals"},
             "в инциденте не осталось постов (не сигналы); обращение в статусе «дан ответ»"

@@ -71,6 +71,11 @@ def kursk(lemmatizer: Lemmatizer) -> Iterator[MunicipalityResolver]:
         ("в д. Кашара Курского р-на нет света, жители ездят в Курск", "Курский", "gazetteer"),
         # …and the district picks which of two shared village stems is meant
         ("в с.Рышково Курского района нет дороги", "Курский", "gazetteer"),
+        # a village in lower case after its type word, or after «сл.» / «слобода»
+        ("в с.ворошнево нет дороги", "Курский", "settlement"),
+        ("в слободе Быканово нет воды", "Обоянский", "settlement"),
+        ("в деревне полевая нет света", None, "no place named"),  # a common word
+        ("Письмо составлено с. уважением, ответа нет", None, "no place named"),
         # a district's power network is the district's
         ("начальник Льговского РЭС не реагирует, сидим без света", "Льговский", "gazetteer"),
         # a comparison names no place
@@ -82,6 +87,15 @@ def kursk(lemmatizer: Lemmatizer) -> Iterator[MunicipalityResolver]:
         # …also when the other end is a numbered part of the town (a station)
         ("поставьте на маршрут Льгов (АС)-Льгов-1 автобус побольше", "город Льгов", "a route"),
         ("поставьте на маршрут Льгов (АС)-Курск-1 автобус побольше", None, "named only"),
+        # a route from a town to a village is the town's district's: the village's stem is
+        # unknown, or one of that district's поселения (which also picks a shared stem)
+        ("автобус Курск — Рышково ходит раз в день", "Курский", "settlement"),
+        ("дорога от Курска до Рышково разбита", "Курский", "settlement"),
+        ("маршрут Льгов-Будановка отменили, люди ходят пешком", "Льговский", "settlement"),
+        # …not when the village is another district's, or a town of another region
+        ("автобус Льгов — Волково не ходит", None, "named only"),
+        ("маршрут Курск-Москва отменили", None, "no place named"),
+        ("автобус Курск — Северный не ходит", None, "named only"),
     ],
 )
 def test_village_and_reference_rules(

@@ -13,14 +13,14 @@ from models.notification import DeliveryStatus, NoticeKind, Notification
 from models.post import Post
 from models.report import Report, ReportStatus
 from models.user import User
-from otklik.notify import Senders, SmtpSender, WebhookSender, deliver_pending
+from otklik.notify import Senders, SmtpSender, WebhookSender, deliver_pending, sign
 from tests.notify.conftest import Mailbox, Receiver
 from tests.triage import factories as f
 from triage.calendar import WorkCalendar
 from triage.incidents import move_post
 from triage.lifecycle import change_status
 from triage.moderation import mark_not_signal
-from triage.reports import create_report
+from triage.reports import create_report, set_answer
 from triage.scope import set_user_municipalities
 from triage.stage import triage_posts
 from triage.thresholds import Thresholds
@@ -129,18 +129,67 @@ def test_not_a_signal_withdraws_the_report_and_tells_its_agency(
     }
 
 
-def test_an_answered_report_left_open_tells_nobody(session: Session, receiver: Receiver) -> None:
-    answered = (ReportStatus.SENT, ReportStatus.ANSWERED)
+def test_an_answered_report_is_withdrawn_and_its_agency_and_operators_told(
+    session: Session, mailbox: tuple[Mailbox, int], receiver: Receiver
+) -> None:
+    box, port = mailbox
     post_id, report = _reported_post(session, receiver, "Продам трубы б/у на улице Ленина 5",
-                                     through=answered)  # fmt: skip
+                                     through=(ReportStatus.SENT,))  # fmt: skip
+    set_answer(session, report_id=report.id or 0, text="Трубы вывезены.",
+               expected_version=report.version, actor="anna", user_id=None)  # fmt: skip
+    change_status(session, report_id=report.id or 0, status=ReportStatus.ANSWERED, actor="anna",
+                  user_id=None, expected_version=report.version,
+                  calendar=WorkCalendar())  # fmt: skip
+    session.commit()
+    deliver_pending(session, senders=_senders(port), max_attempts=3)
+    box.messages.clear()
+    receiver.requests.clear()
+
     post = session.get_one(Post, post_id)
     mark_not_signal(session, post_id=post_id, expected_version=post.version, actor="anna",
                     user_id=None)  # fmt: skip
     session.commit()
 
     session.refresh(report)
-    assert report.status == ReportStatus.ANSWERED
-    assert _rows(session, report.id or 0, NoticeKind.WITHDRAWN) == []
+    assert report.status == ReportStatus.WITHDRAWN
+    assert (report.answer_text, report.first_answer_at is not None) == ("Трубы вывезены.", True)
+    reason = (
+        "Обращение отозвано: в его инциденте не осталось постов — модератор признал их не "
+        "сигналами. Ответ исполнителя сохранён в обращении."
+    )
+    assert _audited_reason(session, report.id or 0) == reason
+    rows = _rows(session, report.id or 0, NoticeKind.WITHDRAWN)
+    # the operator of the territory is told too: the answer he was to act on is closed
+    assert {(r.channel, r.recipient) for r in rows} == {
+        ("email", AGENCY_MAIL),
+        ("webhook", receiver.url),
+        ("email", "op@example.ru"),
+    }
+    assert len({r.event_id for r in rows}) == 1
+    assert deliver_pending(session, senders=_senders(port), max_attempts=3)["sent"] == 3
+    mails = {m["X-Envelope-To"]: m for m in box.messages}
+    assert set(mails) == {AGENCY_MAIL, "op@example.ru"}
+    for mail in mails.values():
+        assert mail["Subject"] == f"Обращение №{report.id} отозвано"
+        assert f"Причина: {reason}" in mail.get_payload(decode=True).decode()
+    [hook] = receiver.requests
+    payload = json.loads(hook.body)
+    assert (payload["event"], payload["status"], payload["reason"]) == (
+        "report_withdrawn", "withdrawn", reason,
+    )  # fmt: skip
+    assert hook.headers["X-Otklik-Signature"] == "sha256=" + sign(hook.body, SECRET)
+    assert deliver_pending(session, senders=_senders(port), max_attempts=3)["sent"] == 0
+
+
+def _audited_reason(session: Session, report_id: int) -> str:
+    after = session.execute(
+        select(AuditEvent.after).where(
+            AuditEvent.entity_type == "report",
+            AuditEvent.entity_id == report_id,
+            AuditEvent.action == "close_with_incident",
+        )
+    ).scalar_one()
+    return str(after["reason"])
 
 
 def test_a_report_closed_as_a_duplicate_tells_its_agency_which_report_goes_on(
@@ -175,3 +224,39 @@ def test_a_report_closed_as_a_duplicate_tells_its_agency_which_report_goes_on(
     [mail] = box.messages
     assert mail["Subject"] == f"Обращение №{ours.id} закрыто как дубликат"
     assert f"инцидент №{kept.incident_id}" in mail.get_payload(decode=True).decode()
+
+
+def test_an_answered_duplicate_tells_its_agency_and_operators_the_answer_is_kept(
+    session: Session, mailbox: tuple[Mailbox, int], receiver: Receiver
+) -> None:
+    box, port = mailbox
+    first, kept = _reported_post(session, receiver, "Яма на улице Ленина 5, колесо пробил")
+    vk = session.get_one(Post, first).source_id
+    second = f.annotated_post(session, source_id=vk, municipality_id=kept.municipality_id,
+                              category="amenities", topic="amenities_lighting",
+                              text="Не горят фонари во дворе на Сибирской 20")  # fmt: skip
+    session.commit()
+    triage_posts(session, post_ids=[second], thresholds=Thresholds())
+    other = session.get_one(IncidentPost, second).incident_id
+    ours = _report(session, other, (ReportStatus.SENT, ReportStatus.ANSWERED))
+    deliver_pending(session, senders=_senders(port), max_attempts=3)
+    box.messages.clear()
+    receiver.requests.clear()
+
+    target = session.get_one(Incident, kept.incident_id)
+    move_post(session, post_id=second, incident_id=kept.incident_id, actor="anna",
+              user_id=None, expected_version=target.version)  # fmt: skip
+    session.commit()
+
+    session.refresh(ours)
+    assert ours.status == ReportStatus.DUPLICATE and ours.first_answer_at is not None
+    reason = _audited_reason(session, ours.id or 0)
+    assert reason == (
+        f"Обращение закрыто как дубликат обращения №{kept.id}: посты перенесены в инцидент "
+        f"№{kept.incident_id}. Ответ исполнителя сохранён в обращении."
+    )
+    assert deliver_pending(session, senders=_senders(port), max_attempts=3)["sent"] == 3
+    assert sorted(m["X-Envelope-To"] for m in box.messages) == ["op@example.ru", AGENCY_MAIL]
+    assert all(m["Subject"] == f"Обращение №{ours.id} закрыто как дубликат" for m in box.messages)
+    [hook] = receiver.requests
+    assert json.loads(hook.body)["reason"] == reason

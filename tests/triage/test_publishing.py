@@ -28,7 +28,9 @@ from tests.ingest.publish_fakes import FakeTelegramWriter, Killed, WritableFakeV
 from triage.calendar import WorkCalendar
 from triage.errors import TriageError
 from triage.lifecycle import change_status
+from triage.moderation import mark_not_signal
 from triage.publishing import (
+    POST_LEFT,
     NoDecisionNeeded,
     NothingToPublish,
     deliver,
@@ -482,4 +484,23 @@ def test_a_reply_lost_on_the_way_back_is_found_not_sent_again(
     assert deliver(session, publication_id=channel_id, publisher=writers).status == (
         PublicationStatus.NEEDS_DECISION
     )
+    assert len(telegram.sent) == 1
+
+
+def test_a_post_that_left_the_reports_incident_is_not_answered(
+    session: Session, places: Places, writers: AnswerWriters, fake_vk: WritableFakeVk,
+    telegram: FakeTelegramWriter,
+) -> None:  # fmt: skip
+    requested = _request(session, places, writers)
+    wall = session.get_one(Post, places.wall_post)
+    mark_not_signal(session, post_id=places.wall_post, expected_version=wall.version,
+                    actor="anna", user_id=None)  # fmt: skip
+    session.commit()
+
+    _deliver_all(session, requested, writers)
+
+    left = session.get_one(Publication, requested[places.wall_post].id)
+    assert (left.status, left.detail) == (PublicationStatus.SUPERSEDED, POST_LEFT)
+    # the posts still in the incident get the answer; the one marked «Не сигнал» does not
+    assert [(c["post_id"], c.get("reply_to_comment")) for c in fake_vk.created()] == [("7", "31")]
     assert len(telegram.sent) == 1

@@ -11,14 +11,15 @@ from models.audit import AuditEvent
 from models.clock import frozen_at
 from models.incident import Incident, IncidentPost, IncidentStatus
 from models.post import Post
-from models.report import Report, ReportStatus
+from models.report import Report, ReportStatus, current_answer
 from models.taxonomy import Category, Topic
 from tests.triage import factories as f
 from triage.calendar import WorkCalendar
+from triage.errors import InvalidTransition
 from triage.incidents import move_post
 from triage.lifecycle import change_status
 from triage.moderation import correct_post, mark_not_signal
-from triage.reports import create_report
+from triage.reports import create_report, set_answer
 from triage.stage import triage_posts
 from triage.thresholds import Thresholds
 
@@ -248,9 +249,15 @@ def test_not_a_signal_withdraws_the_open_report_of_the_incident_it_empties(
     assert "status:withdrawn" in _actions(session, "report", report.id or 0)
 
 
-def test_an_answered_report_is_left_to_the_operator_with_the_reason(session: Session) -> None:
+def test_an_answered_report_is_withdrawn_with_its_answer_kept(session: Session) -> None:
     ad, incident = _lone_ad(session)
-    report = _report(session, incident, through=(ReportStatus.SENT, ReportStatus.ANSWERED))
+    report = _report(session, incident, through=(ReportStatus.SENT,))
+    set_answer(session, report_id=report.id or 0, text="Трубы вывезены, спасибо.",
+               expected_version=report.version, actor="anna", user_id=None)  # fmt: skip
+    change_status(session, report_id=report.id or 0, status=ReportStatus.ANSWERED, actor="anna",
+                  user_id=None, expected_version=report.version, calendar=CAL)  # fmt: skip
+    session.commit()
+    answered_at = report.first_answer_at
 
     post = session.get_one(Post, ad)
     mark_not_signal(session, post_id=ad, expected_version=post.version, actor="anna",
@@ -258,9 +265,24 @@ def test_an_answered_report_is_left_to_the_operator_with_the_reason(session: Ses
     session.commit()
 
     session.refresh(report)
-    assert report.status == ReportStatus.ANSWERED
-    (note,) = _reasons(session, report.id or 0, "incident_emptied")
-    assert "оператору" in str(note["left_open"]) and "не сигнал" in str(note["reason"])
+    assert report.status == ReportStatus.WITHDRAWN
+    # the agency's answer stays on record, and still counts as its answer
+    assert report.answer_text == "Трубы вывезены, спасибо."
+    assert report.first_answer_at == answered_at is not None
+    assert current_answer(report) == "Трубы вывезены, спасибо."
+    (why,) = _reasons(session, report.id or 0, "close_with_incident")
+    assert why["answer_kept"] is True
+    assert "не сигнал" in str(why["reason"]) and "Ответ исполнителя сохранён" in str(why["reason"])
+    assert _reasons(session, report.id or 0, "incident_emptied") == []
+
+
+def test_an_answered_report_cannot_be_withdrawn_by_an_operator(session: Session) -> None:
+    _, incident = _lone_ad(session)
+    report = _report(session, incident, through=(ReportStatus.SENT, ReportStatus.ANSWERED))
+    for status in (ReportStatus.WITHDRAWN, ReportStatus.DUPLICATE):
+        with pytest.raises(InvalidTransition):
+            change_status(session, report_id=report.id or 0, status=status, actor="anna",
+                          user_id=None, expected_version=report.version, calendar=CAL)  # fmt: skip
 
 
 def _two_incidents(session: Session) -> tuple[int, int]:
@@ -338,6 +360,35 @@ def test_a_duplicate_the_agency_works_on_moves_and_the_operator_decides(
     assert ours.incident_id == _incident(session, outage).id
     (moved,) = _reasons(session, ours.id or 0, "move")
     assert f"обращение №{kept.id}" in str(moved["reason"])
+
+
+def test_an_answered_duplicate_is_closed_with_its_answer_kept(session: Session) -> None:
+    outage, misread = _two_incidents(session)
+    kept = _report(session, _incident(session, outage), through=(ReportStatus.SENT,))
+    ours = _report(session, _incident(session, misread),
+                   through=(ReportStatus.SENT, ReportStatus.ANSWERED))  # fmt: skip
+
+    _correct_to_outage(session, misread)
+
+    session.refresh(ours)
+    assert ours.status == ReportStatus.DUPLICATE
+    assert ours.first_answer_at is not None
+    (why,) = _reasons(session, ours.id or 0, "close_with_incident")
+    assert why["duplicate_of_report_id"] == kept.id and why["answer_kept"] is True
+    assert str(why["reason"]).endswith("Ответ исполнителя сохранён в обращении.")
+
+
+def test_an_answered_report_follows_its_posts_where_there_is_no_report(session: Session) -> None:
+    outage, misread = _two_incidents(session)
+    ours = _report(session, _incident(session, misread),
+                   through=(ReportStatus.SENT, ReportStatus.ANSWERED))  # fmt: skip
+
+    _correct_to_outage(session, misread)
+
+    session.refresh(ours)
+    assert ours.status == ReportStatus.ANSWERED  # still the answer to these posts
+    assert ours.incident_id == _incident(session, outage).id
+    assert _reasons(session, ours.id or 0, "close_with_incident") == []
 
 
 def test_a_moderator_moving_the_last_post_closes_the_incident_and_moves_its_report(
