@@ -14,7 +14,7 @@ from nlp.features import analyse, prepare
 from nlp.gazetteer import Gazetteer
 from nlp.ner import LocationTagger
 from nlp.places import street_or_yard
-from nlp.resolver import MunicipalityResolver, Resolution
+from nlp.resolver import MAX_RESOLVE_CHARS, MunicipalityResolver, Resolution
 from nlp.social import (
     CATEGORY_WEIGHT,
     SOCIAL_CATEGORIES_FILE,
@@ -27,11 +27,13 @@ from nlp.social import (
 )
 from nlp.structure import Verdict, structural_verdict, with_parent
 from nlp.text import clean_text, has_letters
+from nlp.text import words as split_words
 
 _LINK = re.compile(r"(?:https?://|www\.)\S+|\b[\w.-]+\.(?:ru|com|рф|org|net|me)/?\S*", re.I)
 MAX_CUE_CHARS = 3_000  # the classifier reads no further (nlp.features.MAX_FEATURE_CHARS)
 MAX_ADDRESSES = 3  # kept per post; a longer list is a digest, not one place
 MAX_ADDRESS_CHARS = 3_000  # addresses are named early, like places
+WORDS_CHARS = 4_000  # a text with no letter in its head is wordless
 
 
 @dataclass
@@ -96,14 +98,30 @@ class Annotator:
         contexts = contexts if contexts is not None else [PostContext()] * len(texts)
         verdicts = [structural_verdict(c, t) for c, t in zip(contexts, texts, strict=True)]
         read = [with_parent(c, t) for c, t in zip(contexts, texts, strict=True)]
-        has_words = [has_letters(clean_text(text[:4000])) for text in texts]
+        # each text cleaned and split into words once, for the resolver and the classifiers
+        cleaned = [clean_text(text) for text in read]
+        tokens = [split_words(text[:MAX_RESOLVE_CHARS]) for text in cleaned]
+        has_words = [
+            has_letters(
+                clean
+                if text is own and len(text) <= WORDS_CHARS
+                else clean_text(text[:WORDS_CHARS])
+            )
+            for text, own, clean in zip(texts, read, cleaned, strict=True)
+        ]
         todo = [i for i, ok in enumerate(has_words) if ok and verdicts[i] is None]
         lemmatizer = self.resolver.gazetteer.lemmatizer
-        predictions = iter(self._predict([read[i] for i in todo], [contexts[i] for i in todo]))
+        prepared = prepare([read[i] for i in todo], lemmatizer, cleaned=[cleaned[i] for i in todo],
+                           tokens=[tokens[i] for i in todo])  # fmt: skip
+        predictions = iter(
+            self._predict([read[i] for i in todo], prepared, [contexts[i] for i in todo])
+        )
         out = []
         for i, (text, ok, prior) in enumerate(zip(texts, has_words, priors, strict=True)):
             given = self.resolver.given(places[i])
-            place = given or self.resolver.resolve(read[i], prior_id=prior)
+            place = given or self.resolver.resolve(
+                read[i], prior_id=prior, cleaned=cleaned[i], tokens=tokens[i]
+            )
             verdict = verdicts[i]
             if verdict is not None:
                 out.append(_structural(place, verdict))
@@ -132,12 +150,12 @@ class Annotator:
         return out
 
     def _predict(
-        self, texts: list[str], contexts: list[PostContext]
+        self, texts: list[str], prepared: list[tuple[str, str]], contexts: list[PostContext]
     ) -> list[tuple[Prediction, float | None]]:
-        """The bundle's labels, the signal decided by the social model (when there is one)."""
-        prepared = prepare(texts, self.resolver.gazetteer.lemmatizer)
+        """The bundle's labels, the signal decided by the social model (when there is one);
+        `prepared`: the `texts` through `nlp.features.prepare`."""
         model = self.signal_model()
-        if (model is None and self.categories is None) or not texts:
+        if (model is None and self.categories is None) or not prepared:
             predictions = self.bundle.predict_prepared(prepared)
             return [(p, None) for p in predictions]
         # n-grams once: hashed for the social models, counted for the bundle's TF-IDF

@@ -90,14 +90,16 @@ class ClassifierBundle:
         if signal_probs is None:
             signal_probs = self._signal_probabilities(matrix)
         category_probs = self._category_probabilities(matrix, label_probs, category_hint)
-        first = None  # with a hint: each topic's category, to pick the category first
-        if category_hint is not None and self.topic_category:
-            first = np.array([self.topic_category[label] for label in self.labels.classes_])
+        classes = list(self.labels.classes_)
+        topic_columns = self._topic_columns(classes)
+        # with a hint: pick the category first, then its best topic
+        first = category_hint is not None and bool(self.topic_category)
         cuts = np.broadcast_to(np.asarray(threshold, dtype=np.float64), (len(prepared),))
         predictions = [
-            self._one(label_probs[i], signal_probs[i], category_probs[i], float(cuts[i]), first)
+            self._one(classes, label_probs[i], signal_probs[i], category_probs[i],
+                      float(cuts[i]), topic_columns, first)
             for i in range(len(prepared))
-        ]
+        ]  # fmt: skip
         return self._with_cues(matrix, predictions)
 
     def _with_cues(self, matrix: Any, predictions: list[Prediction]) -> list[Prediction]:
@@ -119,16 +121,27 @@ class ClassifierBundle:
             out.append(replace(prediction, cues=tuple(cues)))
         return out
 
+    def _category_names(self) -> list[str]:
+        return sorted(set(self.topic_category.values()))
+
+    def _topic_columns(self, classes: list[str]) -> np.ndarray:
+        """Each label's category, as its column in `_category_probabilities` (empty when
+        labels are categories)."""
+        names = self._category_names()
+        return np.array([names.index(self.topic_category[label]) for label in classes]
+                        if self.topic_category else [], dtype=np.int64)  # fmt: skip
+
     def _category_probabilities(
         self,
         matrix: Any,
         label_probs: np.ndarray,
         hint: tuple[Sequence[str], np.ndarray, float] | None = None,
-    ) -> list[dict[str, float]]:
-        """Per text: category -> probability (empty dicts when labels are categories)."""
+    ) -> np.ndarray:
+        """Texts × categories (`_category_names`) probabilities; no columns when labels are
+        categories."""
         if not self.topic_category:
-            return [{} for _ in range(matrix.shape[0])]
-        names = sorted(set(self.topic_category.values()))
+            return np.zeros((matrix.shape[0], 0))
+        names = self._category_names()
         summed = np.zeros((matrix.shape[0], len(names)))
         for j, label in enumerate(self.labels.classes_):
             summed[:, names.index(self.topic_category[label])] += label_probs[:, j]
@@ -140,7 +153,7 @@ class ClassifierBundle:
             summed = (summed + direct) / 2
         if hint is not None:
             summed = _blend(summed, names, *hint)
-        return [dict(zip(names, row.tolist(), strict=True)) for row in summed]
+        return summed
 
     def _signal_probabilities(self, matrix: Any) -> np.ndarray:
         if self.signal is None:
@@ -150,14 +163,16 @@ class ClassifierBundle:
 
     def _one(
         self,
+        classes: list[str],
         probs: np.ndarray,
         p_signal: float,
-        by_category: dict[str, float],
-        threshold: float = 0.5,
-        topic_categories: np.ndarray | None = None,
+        by_category: np.ndarray,
+        threshold: float,
+        topic_columns: np.ndarray,
+        category_first: bool = False,
     ) -> Prediction:
-        """`topic_categories` (each topic's category): pick the category first."""
-        classes = list(self.labels.classes_)
+        """`by_category`: this text's category probabilities, `topic_columns` each topic's
+        column there; `category_first`: pick the category first."""
         signal = bool(p_signal >= threshold)
         signal_confidence = round(float(p_signal if signal else 1 - p_signal), 4)
         if not self.topic_category:
@@ -167,7 +182,7 @@ class ClassifierBundle:
         # Topic and category decided together: the topic with the best product of its own
         # probability and its category's. Choosing the category first and the topic inside
         # it loses topics whose category is a close second (measured: BENCHMARKS.md).
-        joint = probs * np.array([by_category[self.topic_category[label]] for label in classes])
+        joint = probs * by_category[topic_columns]
         # The topics' shares of all the topics' joint scores. The chosen topic's share is its
         # confidence: it ranks correct topics first better than the smaller of the two
         # probabilities (BENCHMARKS.md, "NLP"). Not rounded: on small corpora one post in
@@ -176,18 +191,18 @@ class ClassifierBundle:
         shares = joint / (float(joint.sum()) or 1.0)
         order = np.argsort(-shares, kind="stable")
         ranked = order[: ALTERNATIVES + 1]
-        if topic_categories is not None:
+        if category_first:
             # With real-signal categories blended in, the most probable category is right more
             # often than the best joint topic's (ЦУР feed, 5-fold: BENCHMARKS.md, "Signal vs
             # noise on real social media"): its best topic first, then the runners-up.
-            best = max(by_category, key=by_category.__getitem__)
-            inside = order[topic_categories[order] == best]
+            best = int(np.argmax(by_category))  # the first of equals, as `max` over names
+            inside = order[topic_columns[order] == best]
             if len(inside):
                 rest = order[order != inside[0]][:ALTERNATIVES]
                 ranked = np.concatenate([inside[:1], rest])
         topic = str(classes[ranked[0]])
         category = self.topic_category[topic]
-        category_confidence = round(by_category[category], 4)
+        category_confidence = round(float(by_category[topic_columns[ranked[0]]]), 4)
         alternatives = tuple(
             (str(classes[i]), self.topic_category[classes[i]], round(float(shares[i]), 4))
             for i in ranked[1:]
@@ -197,9 +212,11 @@ class ClassifierBundle:
             float(shares[ranked[0]]), alternatives=alternatives,
         )  # fmt: skip
 
-    def save(self, directory: Path) -> Path:
+    def save(self, directory: Path, *, compress: int = 3) -> Path:
+        """`compress`: joblib's zlib level; 0 stores the arrays as they are (three times the
+        size, a quarter of the load time)."""
         directory.mkdir(parents=True, exist_ok=True)
-        joblib.dump(self, directory / ARTIFACT, compress=3)
+        joblib.dump(self, directory / ARTIFACT, compress=compress)
         (directory / META).write_text(json.dumps(self.meta, ensure_ascii=False, indent=2), "utf-8")
         return directory
 

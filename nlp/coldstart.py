@@ -46,7 +46,9 @@ def cold_start_bundle(
         label_names=topic_wordings(data_dir),
         meta={"name": directory.name, "origin": "seed"},
     )
-    bundle.save(directory)
+    # A cache every CLI run and worker start loads: uncompressed, the shipped taxonomy's
+    # model is 186 MB instead of 61 MB and loads in 0.3 CPU s instead of 1.2 (BENCHMARKS.md).
+    bundle.save(directory, compress=0)
     return bundle
 
 

@@ -5,27 +5,58 @@ them and the social models (nlp.social) hash the very same lists, so no text is 
 n-grams twice on the annotate path.
 """
 
-import copy
+import re
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import repeat
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize
 
 from nlp.lemmas import Lemmatizer
-from nlp.text import clean_text
+from nlp.text import Token, clean_text
 
 MAX_FEATURE_CHARS = 3_000  # the head of a long text carries its topic; keeps speed predictable
+# Words whose n-grams are kept (`word_grams`): at most about 18 MB (50,000 words of SPb
+# appeals took 46 MB); most words of a running worker's posts are among them.
+WORD_GRAMS_CACHE = 20_000
 
 
-def prepare(texts: Sequence[str], lemmatizer: Lemmatizer) -> list[tuple[str, str]]:
-    """(lemmas, cleaned lowercase text) for each raw text."""
+def prepare(
+    texts: Sequence[str],
+    lemmatizer: Lemmatizer,
+    *,
+    cleaned: Sequence[str] | None = None,
+    tokens: Sequence[list[Token]] | None = None,
+) -> list[tuple[str, str]]:
+    """(lemmas, cleaned lowercase text) for each raw text. `cleaned`: the texts already
+    through `clean_text`; `tokens`: their `words` (case kept, at least the first
+    `MAX_FEATURE_CHARS` characters), used instead of splitting the text again when
+    lowercasing cannot change them (`_plainly_cased`)."""
     prepared = []
-    for text in texts:
-        cleaned = clean_text(text)[:MAX_FEATURE_CHARS].lower()
-        prepared.append((" ".join(lemmatizer.lemmatize_words(cleaned)), cleaned))
+    for i, text in enumerate(texts):
+        full = cleaned[i] if cleaned is not None else clean_text(text)
+        lowered = full[:MAX_FEATURE_CHARS].lower()
+        if tokens is not None and len(full) <= MAX_FEATURE_CHARS and _plainly_cased(full):
+            lemmas = [lemmatizer.lemma(token.text.lower()) for token in tokens[i]]
+        else:
+            lemmas = lemmatizer.lemmatize_words(lowered)
+        prepared.append((" ".join(lemmas), lowered))
     return prepared
+
+
+# Characters whose lowercase is one character of the same kind for the tokenizer (razdel's
+# atoms: Cyrillic, Latin, digits, punctuation): in a text of these only, the words of the
+# lowercased text are the lowercased words (tests/nlp/test_shared_ngrams.py checks).
+_NOT_PLAIN = re.compile(r"[^\x00-\x7fЁА-яё«»—–…№“”„‘’\s]")
+
+
+def _plainly_cased(text: str) -> bool:
+    return _NOT_PLAIN.search(text) is None
 
 
 @dataclass(frozen=True)
@@ -55,17 +86,34 @@ def analyse(prepared: Sequence[tuple[str, str]]) -> Analysed:
 
 
 def char_wb_grams(text: str) -> tuple[list[str], list[str]]:
-    """scikit-learn's `char_wb` 2–5-grams of `text`, the 2-grams apart from the 3–5-grams
-    (its own analysers for each range: together they give exactly the 2–5 ones)."""
-    if not _CHAR_ANALYSERS:
-        _CHAR_ANALYSERS.extend(
-            TfidfVectorizer(analyzer="char_wb", ngram_range=span).build_analyzer()
-            for span in ((2, 2), (3, 5))
-        )
-    return _CHAR_ANALYSERS[0](text), _CHAR_ANALYSERS[1](text)
+    """scikit-learn's `char_wb` 2–5-grams of `text`, the 2-grams apart from the 3–5-grams.
+
+    The grams and their order are those of its analysers for each range (lowercased, each
+    whitespace-separated word padded with one space either side; a word shorter than n gives
+    itself once): tests/nlp/test_shared_ngrams.py checks they agree. Made word by word, and
+    a word seen lately is not cut again (`word_grams`)."""
+    pairs: list[str] = []
+    longer: list[str] = []
+    for word in text.lower().split():
+        two, rest = word_grams(word)
+        pairs += two
+        longer += rest
+    return pairs, longer
 
 
-_CHAR_ANALYSERS: list = []  # type: ignore[type-arg]
+@lru_cache(maxsize=WORD_GRAMS_CACHE)
+def word_grams(word: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The `char_wb` 2-grams and 3–5-grams of one word. Cached, the n-grams interned: a
+    frequent word costs one look-up, and the cache holds each n-gram's text once."""
+    padded = f" {word} "
+    size = len(padded)  # at least 3
+    pairs = [sys.intern(padded[i : i + 2]) for i in range(size - 1)]
+    longer: list[str] = []
+    for n in (3, 4, 5):
+        longer += [sys.intern(padded[i : i + n]) for i in range(size - n + 1)]
+        if n >= size:
+            break
+    return tuple(pairs), tuple(longer)
 
 
 _ANALYSERS: list[TfidfVectorizer] = []
@@ -86,15 +134,55 @@ def _same_analysis(vectorizer: TfidfVectorizer, reference: TfidfVectorizer) -> b
     return all(mine.get(key) == theirs.get(key) for key in ANALYSIS_PARAMS)
 
 
-def _identity(analysed: list[str]) -> list[str]:
-    return analysed
+class _Counting:
+    """A fitted TF-IDF vectoriser's `transform` of n-grams already produced, the counting
+    done by dictionary look-ups over whole lists instead of scikit-learn's loop over each
+    n-gram: the same matrix (tests/nlp/test_shared_ngrams.py checks it)."""
+
+    def __init__(self, vectorizer: TfidfVectorizer) -> None:
+        self.vectorizer = vectorizer
+        # plain ints (max_features leaves numpy ones): numpy reads those fastest
+        self.columns = {gram: int(j) for gram, j in vectorizer.vocabulary_.items()}
+
+    def transform(self, grams: Sequence[list[str]]) -> sp.csr_matrix:
+        vectorizer = self.vectorizer
+        counts = count_matrix(grams, self.columns, vectorizer.dtype)
+        if vectorizer.binary:
+            counts.data.fill(1)
+        if vectorizer.sublinear_tf:  # as TfidfTransformer.transform, step by step
+            np.log(counts.data, counts.data)
+            counts.data += 1.0
+        if vectorizer.use_idf:
+            counts.data *= vectorizer.idf_[counts.indices]
+        if vectorizer.norm is not None:
+            counts = normalize(counts, norm=vectorizer.norm, copy=False)
+        return counts
 
 
-def _counting(vectorizer: TfidfVectorizer) -> TfidfVectorizer:
-    """The fitted vectoriser, reading n-grams already produced (vocabulary and idf shared)."""
-    reading = copy.copy(vectorizer)
-    reading.analyzer = _identity
-    return reading
+def count_matrix(
+    grams: Sequence[list[str]], columns: dict[str, int], dtype: type = np.float64
+) -> sp.csr_matrix:
+    """Texts × columns: how often each text's n-grams map to each column (unknown ones are
+    left out); indices sorted, as scikit-learn's CountVectorizer leaves them."""
+    found: list[int] = []
+    for text in grams:
+        found += map(columns.get, text, repeat(-1))
+    return sparse_counts(found, [len(text) for text in grams], len(columns), dtype)
+
+
+def sparse_counts(
+    found: list[int], lengths: list[int], width: int, dtype: type = np.float64
+) -> sp.csr_matrix:
+    """Column indices of consecutive rows (`lengths` of them in each; -1: none) summed into
+    a CSR matrix with sorted indices."""
+    cols = np.array(found, dtype=np.int64)
+    known = cols >= 0
+    kept_before = np.concatenate([[0], np.cumsum(known)])
+    indptr = kept_before[np.concatenate([[0], np.cumsum(lengths, dtype=np.int64)])]
+    ones = np.ones(len(indptr) and int(indptr[-1]), dtype=dtype)
+    matrix = sp.csr_matrix((ones, cols[known], indptr), shape=(len(lengths), width))
+    matrix.sum_duplicates()  # sorts each row's indices and adds up the repeated ones
+    return matrix
 
 
 class TextFeatures:
@@ -108,7 +196,7 @@ class TextFeatures:
         )  # fmt: skip
         self._word_names: np.ndarray | None = None
         # the fitted vectorisers reading analysed n-grams (() when they analyse differently)
-        self._readers: tuple[TfidfVectorizer, ...] | None = None
+        self._readers: tuple[_Counting, ...] | None = None
 
     def word_names(self) -> np.ndarray:
         """The lemma n-grams of the first columns, in column order (built once, not pickled)."""
@@ -142,7 +230,7 @@ class TextFeatures:
         lemmas, cleaned = zip(*prepared, strict=True)
         return sp.hstack([self.words.transform(lemmas), self.chars.transform(cleaned)]).tocsr()
 
-    def _readers_for(self) -> tuple[TfidfVectorizer, ...] | None:
+    def _readers_for(self) -> tuple[_Counting, ...] | None:
         """The fitted vectorisers reading analysed n-grams; None if they analyse differently."""
         readers = getattr(self, "_readers", None)
         if readers is None:
@@ -150,5 +238,5 @@ class TextFeatures:
             same = _same_analysis(self.words, _ANALYSERS[0]) and _same_analysis(
                 self.chars, _ANALYSERS[1]
             )
-            readers = self._readers = (_counting(self.words), _counting(self.chars)) if same else ()
+            readers = self._readers = (_Counting(self.words), _Counting(self.chars)) if same else ()
         return readers or None

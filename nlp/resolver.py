@@ -104,11 +104,20 @@ class MunicipalityResolver:
         self.tagger = tagger
         self.addresses = AddressParser(gazetteer.lemmatizer, is_place=gazetteer.names_place)
 
-    def resolve(self, text: str, *, prior_id: int | None = None) -> Resolution:
+    def resolve(
+        self,
+        text: str,
+        *,
+        prior_id: int | None = None,
+        cleaned: str | None = None,
+        tokens: list[Token] | None = None,
+    ) -> Resolution:
         """Precision first: one municipality named where the problem is, or "unknown" with
-        the reason (several places named, a place named only as a reference)."""
-        cleaned = clean_text(text)[:MAX_RESOLVE_CHARS]
-        tokens = words(cleaned)
+        the reason (several places named, a place named only as a reference). `cleaned`:
+        `clean_text(text)` when already made; `tokens`: its `words` up to
+        `MAX_RESOLVE_CHARS`, likewise."""
+        cleaned = (clean_text(text) if cleaned is None else cleaned)[:MAX_RESOLVE_CHARS]
+        tokens = words(cleaned) if tokens is None else tokens
         named = self._named_places(cleaned, tokens)
         if isinstance(named, str) and not named.startswith(REFERENCE_ONLY):
             return self._prior(prior_id, why=named)  # several places: no guess between them

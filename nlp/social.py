@@ -15,13 +15,16 @@ to the shipped weights, so a few hundred labels correct it without forgetting th
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import minimize
+from sklearn.feature_extraction import FeatureHasher
 from sklearn.feature_extraction.text import HashingVectorizer
+from sklearn.preprocessing import normalize
 
 from models.annotation import PostContext
 from nlp.features import Analysed, analyse
@@ -146,15 +149,33 @@ class SignalFeatures:
         cleaned = [pair[1] for pair in prepared]
         tokens = [structure_tokens(c, t) if structure else []
                   for c, t in zip(contexts, cleaned, strict=True)]  # fmt: skip
-        rest = [self.chars.transform(grams.char_longer), self.structure.transform(tokens)]
-        words = self.words.transform(grams.words)
+        rest = [hashed(self.chars, grams.char_longer), hashed(self.structure, tokens)]
+        words = hashed(self.words, grams.words)
         plain = sp.hstack([words, *rest], format="csr", dtype=np.float64)
         groups = [threshold_group(c) for c in contexts]
         if not group_words or all(group not in WORD_GROUPS for group in groups):
             return plain, plain
         grouped = [_grouped(w, group) for w, group in zip(grams.words, groups, strict=True)]
-        signal = sp.hstack([self.words.transform(grouped), *rest], format="csr", dtype=np.float64)
+        signal = sp.hstack([hashed(self.words, grouped), *rest], format="csr", dtype=np.float64)
         return signal, plain
+
+
+def hashed(vectorizer: HashingVectorizer, grams: Sequence[list[str]]) -> sp.csr_matrix:
+    """`vectorizer.transform(grams)` for a vectoriser whose analyser passes the n-grams
+    through: the same matrix, without its generator of (n-gram, 1) pairs for every n-gram
+    (the pairs come from `zip`; tests/nlp/test_shared_ngrams.py checks the two agree)."""
+    hasher = FeatureHasher(
+        n_features=vectorizer.n_features,
+        input_type="pair",
+        dtype=vectorizer.dtype,
+        alternate_sign=vectorizer.alternate_sign,
+    )
+    matrix = hasher.transform(zip(text, repeat(1)) for text in grams)
+    if vectorizer.binary:
+        matrix.data.fill(1)
+    if vectorizer.norm is not None:
+        matrix = normalize(matrix, norm=vectorizer.norm, copy=False)
+    return matrix
 
 
 def _grouped(words: list[str], group: str) -> list[str]:
@@ -185,6 +206,9 @@ class SocialSignalModel:
         """Unpickled from a bundle saved before the per-group thresholds: one threshold."""
         self.__dict__.update({"group_thresholds": {}, "group_words": False, **state})
 
+    def __getstate__(self) -> dict[str, Any]:
+        return _without_float64(self.__dict__)
+
     def thresholds(self, contexts: Sequence[PostContext]) -> np.ndarray:
         """The operating threshold of each item, by its threshold group."""
         return np.array([self.group_thresholds.get(threshold_group(c), self.threshold)
@@ -202,7 +226,7 @@ class SocialSignalModel:
                                        group_words=self.group_words)  # fmt: skip
 
     def logits(self, matrix: sp.csr_matrix) -> np.ndarray:
-        return np.asarray(matrix @ self.weights.astype(np.float64)) + self.intercept
+        return np.asarray(matrix @ _float64(self, self.weights)) + self.intercept
 
     def probabilities(self, matrix: sp.csr_matrix) -> np.ndarray:
         return _sigmoid(self.scale * self.logits(matrix) + self.shift)
@@ -342,6 +366,9 @@ class SocialCategoryModel:
         kept = weights[:, rows].T.astype(np.float16)
         return cls(np.asarray(classes), rows.astype(np.int32), kept, np.asarray(intercepts))
 
+    def __getstate__(self) -> dict[str, Any]:
+        return _without_float64(self.__dict__)
+
     def with_prior(self, prior: "SocialCategoryModel", share: float) -> "SocialCategoryModel":
         """This model with `prior` mixed in at `share`."""
         return SocialCategoryModel(self.classes, self.rows, self.weights, self.intercepts,
@@ -378,9 +405,24 @@ class SocialCategoryModel:
         return out
 
     def _own(self, matrix: sp.csr_matrix) -> np.ndarray:
-        scores = np.asarray(matrix[:, self.rows] @ self.weights.astype(np.float64))
+        scores = np.asarray(self._rows_of(matrix) @ _float64(self, self.weights))
         scores = _sigmoid(scores + self.intercepts)
         return np.asarray(scores / np.maximum(scores.sum(axis=1, keepdims=True), 1e-12))
+
+    def _rows_of(self, matrix: sp.csr_matrix) -> sp.csr_matrix:
+        """`matrix[:, self.rows]`, through a table of each feature's row (-1: none), built
+        once: scipy's column indexing costs more than the product it feeds."""
+        matrix = sp.csr_matrix(matrix)
+        cached = self.__dict__.get("_positions")
+        if cached is None or cached[0] is not self.rows or len(cached[1]) != matrix.shape[1]:
+            positions = np.full(matrix.shape[1], -1, dtype=np.int64)
+            positions[self.rows] = np.arange(len(self.rows))
+            cached = self.__dict__["_positions"] = (self.rows, positions)
+        found = cached[1][matrix.indices]
+        kept = found >= 0
+        before = np.concatenate([[0], np.cumsum(kept)])
+        return sp.csr_matrix((matrix.data[kept], found[kept], before[matrix.indptr]),
+                             shape=(matrix.shape[0], len(self.rows)))  # fmt: skip
 
     def save(self, path: Path) -> Path:
         arrays = _category_arrays(self)
@@ -390,6 +432,19 @@ class SocialCategoryModel:
         with path.open("wb") as handle:
             np.savez_compressed(handle, **arrays)
         return path
+
+
+def _float64(model: object, weights: np.ndarray) -> np.ndarray:
+    """`weights` as float64, converted once per model (they are stored as float16/32; a
+    conversion on every batch cost more than the products themselves)."""
+    cached = model.__dict__.get("_float64")
+    if cached is None or cached[0] is not weights:
+        cached = model.__dict__["_float64"] = (weights, weights.astype(np.float64))
+    return cached[1]  # type: ignore[no-any-return]
+
+
+def _without_float64(state: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in state.items() if key not in ("_float64", "_positions")}
 
 
 def _category_arrays(model: SocialCategoryModel) -> dict[str, np.ndarray]:

@@ -64,7 +64,11 @@ def tokens(text: str) -> list[Token]:
     for i in range(1, len(atoms)):
         atom_start, atom_stop, kind, atom_text = atoms[i]
         touching = atom_start == stop and (kind in _SPECIAL or previous_kind in _SPECIAL)
-        if touching and _joins(atoms, i, buffer):
+        if (
+            touching
+            and not _never_joins(previous_kind, atoms[i - 1][3], kind, atom_text)
+            and _joins(atoms, i, buffer)
+        ):
             buffer += atom_text
         else:
             out.append(Token(buffer, start, stop))
@@ -91,6 +95,21 @@ def _joins(atoms: list[_Atom], i: int, buffer: str) -> bool:
     if left[2] in _LETTERS_OR_OTHER and right[2] == "OTHER":
         return True
     return left[3].lower() == "yahoo" and right[3] == "!"
+
+
+def _never_joins(left_kind: str, left: str, right_kind: str, right: str) -> bool:
+    """The commonest touching pairs no rule of `_joins` can join, told without its look-ups:
+    a word and the punctuation after it («дороге,»; not a dash, an underscore or «yahoo!»),
+    and punctuation and the word after it («(дорога»; not a delimiter of the rules)."""
+    if left_kind in _LETTERS and right_kind == "PUNCT":
+        return right not in _JOINING_AFTER_WORD
+    return left_kind == "PUNCT" and right_kind in _WORD_KINDS and left not in _DELIMITERS
+
+
+_LETTERS = frozenset({"RU", "LAT"})
+_WORD_KINDS = frozenset({"RU", "LAT", "INT"})
+_JOINING_AFTER_WORD = frozenset(DASHES + "_!")  # dash/underscore rules, «yahoo!»
+_DELIMITERS = frozenset(DASHES + "_" + ".," + "/\\")  # every delimiter of _AROUND_RULES
 
 
 def _around(atoms: list[_Atom], i: int, delimiters: str) -> tuple[_Atom, _Atom] | None:

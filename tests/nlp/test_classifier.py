@@ -110,10 +110,13 @@ def test_calibration_sanity_on_real_appeals(shared_data: Path, lemmatizer: Lemma
 def test_save_and_load_round_trip(
     cold_bundle: ClassifierBundle, lemmatizer: Lemmatizer, tmp_path: Path
 ) -> None:
-    cold_bundle.save(tmp_path / "m")
-    loaded = load_bundle(tmp_path / "m")
     texts = [text for text, _, _ in COLD_START]
-    assert loaded.predict(texts, lemmatizer) == cold_bundle.predict(texts, lemmatizer)
+    for compress in (3, 0):  # 0: the cold-start cache's format, stored as it is
+        cold_bundle.save(tmp_path / f"m{compress}", compress=compress)
+        loaded = load_bundle(tmp_path / f"m{compress}")
+        assert loaded.predict(texts, lemmatizer) == cold_bundle.predict(texts, lemmatizer)
+    packed, plain = ((tmp_path / f"m{c}" / "model.joblib").stat().st_size for c in (3, 0))
+    assert plain > 2 * packed
     with pytest.raises(FileNotFoundError):
         load_bundle(tmp_path / "missing")
 

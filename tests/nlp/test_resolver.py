@@ -6,7 +6,8 @@ from threadpoolctl import threadpool_info
 from nlp.gazetteer import Gazetteer
 from nlp.lemmas import Lemmatizer
 from nlp.ner import LocationTagger
-from nlp.resolver import FUZZY_CUTOFF, MunicipalityResolver
+from nlp.resolver import FUZZY_CUTOFF, MAX_RESOLVE_CHARS, MunicipalityResolver
+from nlp.text import clean_text, words
 from tests.nlp.conftest import municipality_id
 
 CASES = [
@@ -176,3 +177,14 @@ def test_a_stated_place_is_taken_only_when_its_name_is_known(
     )
     for unknown in (None, "", "  ", "Атлантида", "Краснокамск"):  # a town, not the municipality
         assert resolver.given(unknown) is None
+
+
+@pytest.mark.parametrize(
+    "text", ["в Краснокамске прорвало трубу", "Курск - Золотухино", "ул. Ленина, 5", ""]
+)
+def test_a_text_cleaned_and_split_by_the_caller_resolves_the_same(
+    resolver: MunicipalityResolver, text: str
+) -> None:
+    cleaned = clean_text(text)
+    given = resolver.resolve(text, cleaned=cleaned, tokens=words(cleaned[:MAX_RESOLVE_CHARS]))
+    assert given == resolver.resolve(text)

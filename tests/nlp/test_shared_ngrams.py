@@ -4,18 +4,21 @@ models' hashing: the matrices are the ones each would build alone."""
 from collections import Counter
 
 import numpy as np
+import pytest
 from sklearn.feature_extraction.text import HashingVectorizer, TfidfVectorizer
 
 from models.annotation import PostContext
 from nlp.classifier import ClassifierBundle
-from nlp.features import TextFeatures, analyse, char_wb_grams, prepare
+from nlp.features import TextFeatures, _plainly_cased, analyse, char_wb_grams, prepare
 from nlp.lemmas import Lemmatizer
-from nlp.social import CHAR_FEATURES, WORD_FEATURES, SignalFeatures
+from nlp.social import CHAR_FEATURES, WORD_FEATURES, SignalFeatures, hashed, structure_tokens
+from nlp.text import clean_text, words
 
 TEXTS = [
     "Третий день нет горячей воды на улице Мира, 5",
     "Яма на дороге у дома 44, колёса бьём",
     "ёлки-палки!!! 🙂 https://vk.com/wall-1_2",
+    "Вода, вода, вода: опять нет воды! Вода ржавая, я и ты",  # repeated n-grams count
     "",
 ]
 
@@ -64,3 +67,39 @@ def test_character_ngrams_are_scikit_learns_char_wb() -> None:
         assert Counter(pairs + longer) == Counter(reference(text)), text
         assert all(len(gram) == 2 for gram in pairs)
         assert all(len(gram) >= 3 for gram in longer)
+
+
+def test_character_ngrams_come_in_scikit_learns_order_for_each_range() -> None:
+    pairs_of, longer_of = (TfidfVectorizer(analyzer="char_wb", ngram_range=span).build_analyzer()
+                           for span in ((2, 2), (3, 5)))  # fmt: skip
+    for text in ["а б", "Ёлка   Ab\u2003x", "ab abc abcd abcde abcdef", *TEXTS]:
+        assert char_wb_grams(text) == (pairs_of(text), longer_of(text)), text
+
+
+def test_hashing_the_ngrams_gives_the_vectorisers_own_matrix(lemmatizer: Lemmatizer) -> None:
+    grams = analyse(prepare(TEXTS, lemmatizer))
+    features = SignalFeatures()
+    tokens = [structure_tokens(PostContext(position="comment"), text) for text in TEXTS]
+    for vectorizer, lists in [(features.words, grams.words), (features.chars, grams.char_longer),
+                              (features.structure, tokens)]:  # fmt: skip
+        fast, reference = hashed(vectorizer, lists), vectorizer.transform(lists)
+        assert fast.nnz == reference.nnz > 0
+        assert abs(fast - reference).max() == 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ямы на Ленина, 5 — «ужас»… №3",
+        "ЁЛКИ-Палки :-) XD yahoo! 3.14 1/2",
+        "Kelvin K и İstanbul",  # not plainly cased: the text is split again
+        "ΣΊΣΥΦΟΣ Straße",
+    ],
+)
+def test_words_given_with_the_text_give_its_own_lemmas(text: str, lemmatizer: Lemmatizer) -> None:
+    cleaned = clean_text(text)
+    given = prepare([text], lemmatizer, cleaned=[cleaned], tokens=[words(cleaned)])
+    assert given == prepare([text], lemmatizer)
+    if _plainly_cased(cleaned):  # then lowercasing changes no token but its case
+        lowered = [token.text for token in words(cleaned.lower())]
+        assert [token.text.lower() for token in words(cleaned)] == lowered

@@ -127,3 +127,19 @@ def test_the_shipped_model_names_rare_categories_of_residents_complaints(
     )
     picked = [str(model.classes[i]) for i in model.probabilities(matrix).argmax(axis=1)]
     assert picked == ["trade", "safety"]
+
+
+def test_the_shipped_models_products_are_the_plain_ones(lemmatizer: Lemmatizer) -> None:
+    """Weights converted once and columns picked through a table: the scores of
+    `matrix[:, rows] @ weights` in float64, as computed before."""
+    model = load_category_model(DATA_DIR / SOCIAL_CATEGORIES_FILE)
+    texts = ["Во дворе не убирают мусор", "Яма на дороге у дома 5", "Нет отопления в школе"]
+    matrix = SignalFeatures().transform(prepare(texts, lemmatizer), [PostContext()] * 3)
+    for part in (model, model.prior):
+        assert part is not None
+        plain = np.asarray(matrix[:, part.rows] @ part.weights.astype(np.float64))
+        scores = 1 / (1 + np.exp(-(plain + part.intercepts)))
+        expected = scores / scores.sum(axis=1, keepdims=True)
+        assert np.allclose(part._own(matrix), expected, rtol=1e-12, atol=0)
+        assert np.allclose(part._own(matrix), expected, rtol=1e-12, atol=0)  # cached tables
+    assert "_float64" not in model.__getstate__()

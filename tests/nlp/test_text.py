@@ -72,6 +72,8 @@ RAZDEL_CASES = [
     "Київ, ΔP, mβж",
     "Yahoo! и yahoo!",
     "5км, 10-й дом, д.5, кв.12",
+    # word + punctuation and punctuation + word, decided without the join rules
+    "(дорога) «яма», на ул.Ленина; д.5/2 а.б а,б 5.a б/5 [x]y «5» -5 _a x! Yahoo!! 5,6 , 6",
     "-то - - -",
     "«Ёлки» (в скобках) — тире",
     "",
