@@ -14,24 +14,14 @@ from tests.ingest.telegram_fake import (
     GROUP_ID,
     START,
     FakeTelegramClient,
-    discussion,
-    open_post,
 )
 from tests.ingest.test_telegram_discussion import CHANNEL, clients_for, stored
-
-
-class Killed(BaseException):
-    """The worker dies (SIGKILL) in the middle of a read."""
+from tests.ingest.test_telegram_grown_threads import Killed, busy_channel
 
 
 def linked_channel(posts: int) -> FakeTelegramClient:
     """`posts` posts open for comments, one resident's comment under each, and the group."""
-    fake = FakeTelegramClient(channel=CHANNEL)
-    fake.messages = [open_post(n, f"Новость {n}", comments=1) for n in range(1, posts + 1)]
-    fake.comments = {
-        n: [discussion(1000 + n, f"Вопрос к новости {n}", sender=PeerUser(40 + n), top=n)]
-        for n in range(1, posts + 1)
-    }
+    fake = busy_channel(posts)
     fake.link_group(first_copy=500)
     return fake
 
