@@ -41,13 +41,16 @@ def test_redis_limiter_is_shared_by_every_process(redis_conn: Redis) -> None:
 
 @pytest.fixture
 def limited_api(engine: Engine) -> Iterator[tuple[str, str, str]]:
+    # a stopped clock: the four requests must not straddle a minute's boundary (a new window)
     with Session(engine, expire_on_commit=False) as session:
         world = build_world(session)
         one = issue_token(session, agency_id=world.perm_agency, actor="test").token
         two = issue_token(session, agency_id=world.kungur_agency, actor="test").token
         session.commit()
     tools = ApiTools(
-        engine=engine, calendar=WorkCalendar(), limiter=MemoryRateLimiter(per_minute=3)
+        engine=engine,
+        calendar=WorkCalendar(),
+        limiter=MemoryRateLimiter(per_minute=3, clock=lambda: 120.0),
     )
     for url in serve(tools):
         yield url, one, two
