@@ -37,12 +37,15 @@ class MemoryRateLimiter:
 
 
 class RedisRateLimiter:
-    def __init__(self, connection: Redis, *, per_minute: int) -> None:
+    def __init__(
+        self, connection: Redis, *, per_minute: int, clock: Callable[[], float] = time.time
+    ) -> None:
         self.connection = connection
         self.per_minute = per_minute
+        self._clock = clock
 
     def hit(self, key: str) -> int | None:
-        at = time.time()
+        at = self._clock()
         name = f"otklik:api-rate:{key}:{int(at // WINDOW_SECONDS)}"
         pipe = self.connection.pipeline()
         pipe.incr(name)

@@ -31,8 +31,9 @@ def test_memory_limiter_counts_per_key_and_per_minute() -> None:
 
 @pytest.mark.redis
 def test_redis_limiter_is_shared_by_every_process(redis_conn: Redis) -> None:
-    first = RedisRateLimiter(redis_conn, per_minute=3)
-    second = RedisRateLimiter(redis_conn, per_minute=3)  # another API process
+    # a stopped clock: the hits must not straddle a minute's boundary (a new window)
+    first = RedisRateLimiter(redis_conn, per_minute=3, clock=lambda: 120.0)
+    second = RedisRateLimiter(redis_conn, per_minute=3, clock=lambda: 130.0)  # another process
     assert [first.hit("t"), second.hit("t"), first.hit("t")] == [None, None, None]
     wait = second.hit("t")
     assert wait is not None and 1 <= wait <= 60
