@@ -24,7 +24,7 @@ from models.report import Report
 from triage.audit import record_event, snapshot
 from triage.calendar import WorkCalendar
 from triage.emptied import close_if_empty, open_reports
-from triage.grouping import find_match
+from triage.grouping import Match, find_match
 from triage.incidents import attach_post, create_incident, refresh_counts
 from triage.routing import suggest_agency
 from triage.stage import reopen_if_resolved
@@ -48,7 +48,8 @@ def regroup_post(
     link = session.get(IncidentPost, post.id)
     if link is None:
         return group_unlinked(session, post=post, annotation=annotation, actor=actor,
-                              user_id=user_id, thresholds=thresholds)  # fmt: skip
+                              user_id=user_id, thresholds=thresholds,
+                              calendar=calendar)  # fmt: skip
     old = session.get_one(Incident, link.incident_id)
     if all(getattr(old, f) == getattr(annotation, f) for f in LABELS):
         return old
@@ -60,11 +61,8 @@ def regroup_post(
     )
     reason = {"rule": "correction", "from_incident_id": old.id}
     if match is not None:
-        target = session.get_one(Incident, match.incident_id)
-        attach_post(session, incident=target, post=post, reason={**reason, **match.reason},
-                    similarity=match.similarity, attached_by=actor, user_id=user_id)  # fmt: skip
-        reopen_if_resolved(session, incident=target, post=post,
-                           calendar=calendar or WorkCalendar())  # fmt: skip
+        target = _into_match(session, match=match, post=post, reason=reason, actor=actor,
+                             user_id=user_id, calendar=calendar)  # fmt: skip
         # after the reopening: a report reopened there is the one ours duplicates
         close_if_empty(session, incident=old, actor=actor, user_id=user_id, moved_to=target,
                        calendar=calendar)  # fmt: skip
@@ -88,6 +86,7 @@ def group_unlinked(
     actor: str,
     user_id: int | None,
     thresholds: Thresholds | None = None,
+    calendar: WorkCalendar | None = None,
 ) -> Incident | None:
     """A post of no incident, now a signal: into the incident it matches, else back into the
     empty one a «Не сигнал» took it out of, else a new one. None if it is still no signal."""
@@ -97,11 +96,8 @@ def group_unlinked(
         session, post=post, annotation=annotation, thresholds=thresholds or Thresholds()
     )
     if match is not None:
-        target = session.get_one(Incident, match.incident_id)
-        attach_post(session, incident=target, post=post, reason={"rule": "correction",
-                    **match.reason}, similarity=match.similarity, attached_by=actor,
-                    user_id=user_id)  # fmt: skip
-        return target
+        return _into_match(session, match=match, post=post, reason={"rule": "correction"},
+                           actor=actor, user_id=user_id, calendar=calendar)  # fmt: skip
     left = incident_left(session, post_id=post.id or 0)
     if left is not None and left.post_count == 0:
         attach_post(session, incident=left, post=post, similarity=None, attached_by=actor,
@@ -114,6 +110,25 @@ def group_unlinked(
     return create_incident(session, post=post, annotation=annotation, actor=actor,
                            address=annotation.address_key,
                            reason={"rule": "correction", "new_incident": True})  # fmt: skip
+
+
+def _into_match(
+    session: Session,
+    *,
+    match: Match,
+    post: Post,
+    reason: dict[str, Any],
+    actor: str,
+    user_id: int | None,
+    calendar: WorkCalendar | None,
+) -> Incident:
+    """The post joins the incident it matches; a resolved report there reopens on it."""
+    target = session.get_one(Incident, match.incident_id)
+    attach_post(session, incident=target, post=post, reason={**reason, **match.reason},
+                similarity=match.similarity, attached_by=actor, user_id=user_id)  # fmt: skip
+    reopen_if_resolved(session, incident=target, post=post,
+                       calendar=calendar or WorkCalendar())  # fmt: skip
+    return target
 
 
 def incident_left(session: Session, *, post_id: int) -> Incident | None:

@@ -91,6 +91,38 @@ def test_a_confused_category_joins_the_outage_and_reopens_its_resolved_report(
     assert "reopen_evidence" in _actions(session, "report", report.id or 0)
 
 
+def test_a_not_signal_corrected_into_the_outage_reopens_its_resolved_report(
+    session: Session,
+) -> None:
+    _electricity(session)
+    perm = f.municipality(session, "Пермский городской округ")
+    vk = f.source(session)
+    outage = f.annotated_post(session, source_id=vk, municipality_id=perm,
+                              category="electricity", topic="electricity_outage",
+                              text="На улице Калинина 12 нет электричества с утра")  # fmt: skip
+    session.commit()
+    with frozen_at(f.MONDAY):
+        triage_posts(session, post_ids=[outage], thresholds=T)
+        report = _resolved_report(session, _incident(session, outage))
+    again = f.annotated_post(session, source_id=vk, municipality_id=perm, is_signal=False,
+                             confidence=0.99, published_at=f.MONDAY + timedelta(hours=5),
+                             text="опять нет света… Калинина 12, сколько можно")  # fmt: skip
+    session.commit()
+    with frozen_at(f.MONDAY + timedelta(hours=5)):
+        triage_posts(session, post_ids=[again], thresholds=T)
+        assert session.get(IncidentPost, again) is None
+        post = session.get_one(Post, again)
+        correct_post(session, post_id=again, expected_version=post.version,
+                     category_code="electricity", topic_code="electricity_outage",
+                     municipality_id=None, actor="anna", user_id=None)  # fmt: skip
+        session.commit()
+
+    assert _incident(session, again).id == _incident(session, outage).id
+    session.refresh(report)
+    assert report.status == ReportStatus.REOPENED
+    assert "reopen_evidence" in _actions(session, "report", report.id or 0)
+
+
 def test_a_different_category_at_the_same_address_stays_apart(session: Session) -> None:
     _electricity(session)
     perm = f.municipality(session, "Пермский городской округ")
