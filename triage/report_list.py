@@ -9,6 +9,7 @@ from sqlalchemy.sql import Select
 from sqlmodel import Session
 
 from models.agency import Agency
+from models.audit import AuditEvent
 from models.geo import Municipality
 from models.incident import Incident, IncidentPost
 from models.post import Post
@@ -215,6 +216,95 @@ def answers_for_publishing(
     if report_ids is not None:
         statement = statement.where(Report.id.in_(report_ids))  # type: ignore[union-attr]
     return [PublishRow(*row) for row in session.execute(statement).all()]
+
+
+@dataclass(frozen=True)
+class KeptAnswerRow:
+    """A report closed automatically with its agency's answer kept (`triage.emptied`): its
+    incident emptied (the posts were no signals, or moved to another incident)."""
+
+    report_id: int
+    status: str  # withdrawn or duplicate
+    title: str
+    municipality: str | None
+    agency: str | None
+    reason: str  # in Russian, as the agency was told
+    answer_text: str | None
+    closed_at: datetime
+    merged_into_incident_id: int | None  # where the posts went (a duplicate only)
+    duplicate_of_report_id: int | None
+    event_id: int  # the closing audit event: the list's keyset
+
+
+AUTO_CLOSED = "close_with_incident"  # triage.emptied's audit action
+
+
+def closed_with_answer_kept(
+    session: Session,
+    *,
+    scope: Scope = EVERYWHERE,
+    municipality_id: int | None = None,
+    limit: int = 100,
+    offset: int = 0,
+    after: int | None = None,
+) -> list[KeptAnswerRow]:
+    """Reports closed automatically with the agency's answer kept, the latest closing first.
+
+    Read from the audit log (`answer_kept` on the closing event), so the reason and the
+    incident the posts went to are the ones the agency and the operators were told.
+    `after` (the previous page's last `event_id`): the page starts after it (keyset);
+    without it, `offset` rows are skipped. Only the reports `scope` covers.
+    """
+    kept = AuditEvent.after["answer_kept"].as_boolean()  # type: ignore[index]
+    statement = (
+        select(AuditEvent, Report, Incident.title, Agency.name, Municipality.name)
+        .join(Report, Report.id == AuditEvent.entity_id)
+        .join(Incident, Incident.id == Report.incident_id)
+        .outerjoin(Agency, Agency.id == Report.agency_id)
+        .outerjoin(Municipality, Municipality.id == Report.municipality_id)
+        .where(
+            AuditEvent.entity_type == "report",
+            AuditEvent.action == AUTO_CLOSED,
+            kept.is_(True),
+        )
+        .order_by(AuditEvent.id.desc())  # type: ignore[union-attr]
+        .limit(limit)
+    )
+    if after is None:
+        statement = statement.offset(offset)
+    else:
+        statement = statement.where(AuditEvent.id < after)  # type: ignore[operator]
+    if municipality_id is not None:
+        statement = statement.where(Report.municipality_id == municipality_id)
+    statement = scoped_reports(statement, scope)
+    return [_kept_row(*found) for found in session.execute(statement).all()]
+
+
+def _kept_row(
+    event: AuditEvent,
+    report: Report,
+    title: str,
+    agency: str | None,
+    municipality: str | None,
+) -> KeptAnswerRow:
+    told = event.after or {}
+    return KeptAnswerRow(
+        report_id=report.id or 0,
+        status=str(told.get("status") or report.status),
+        title=title,
+        municipality=municipality,
+        agency=agency,
+        reason=str(told.get("reason") or ""),
+        answer_text=report.answer_text,
+        closed_at=event.at,
+        merged_into_incident_id=_number(told.get("incident_id")),
+        duplicate_of_report_id=_number(told.get("duplicate_of_report_id")),
+        event_id=event.id or 0,
+    )
+
+
+def _number(value: object) -> int | None:
+    return int(value) if isinstance(value, int | str) and str(value).isdigit() else None
 
 
 def _row(

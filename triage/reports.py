@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from models.agency import Agency
+from models.audit import AuditEvent
 from models.clock import now
 from models.incident import Incident, IncidentStatus
 from models.notification import NoticeKind
@@ -15,7 +16,7 @@ from models.taxonomy import Topic
 from triage import sla
 from triage.audit import record_event, snapshot
 from triage.calendar import WorkCalendar
-from triage.errors import NotFound, TriageError
+from triage.errors import ConflictError, NotFound, TriageError
 from triage.locking import claim, load
 from triage.notifications import record_report_notice
 from triage.routing import suggest_agency
@@ -164,13 +165,29 @@ def set_answer(
     user_id: int | None,
     scope: Scope = EVERYWHERE,
 ) -> Report:
-    """Store the answer for the citizen (what gets published back where the post came from)."""
-    if not text.strip():
+    """Store the answer for the citizen (what gets published back where the post came from).
+
+    Saving the answer the report already has changes nothing (no new revision, no audit
+    event). So does the same user saving the same answer again from the version he saw
+    before his own save (a double click on «Сохранить ответ»): his save is the only change
+    since. Any other change since that version is a conflict (`ConflictError`).
+    """
+    answer = text.strip()
+    if not answer:
         raise TriageError("the answer text is empty")
     report = _load_in_scope(session, report_id=report_id, scope=scope)
-    claim(session, report, expected_version=expected_version)
+    if report.version == expected_version and _answer_in_place(report, answer):
+        return report
+    try:
+        claim(session, report, expected_version=expected_version)
+    except ConflictError:
+        session.refresh(report)
+        if _saved_again(session, report, answer=answer, expected_version=expected_version,
+                        actor=actor, user_id=user_id):  # fmt: skip
+            return report
+        raise
     before = {"answer_text": report.answer_text, "answer_revision": report.answer_revision}
-    report.answer_text = text.strip()
+    report.answer_text = answer
     report.answer_revision += 1
     report.answer_superseded_at = None
     report.updated_at = now()
@@ -186,6 +203,36 @@ def set_answer(
         after={"answer_text": report.answer_text, "answer_revision": report.answer_revision},
     )
     return report
+
+
+def _answer_in_place(report: Report, answer: str) -> bool:
+    """Whether `answer` is already the report's current answer (not superseded)."""
+    return report.answer_text == answer and report.answer_superseded_at is None
+
+
+def _saved_again(
+    session: Session,
+    report: Report,
+    *,
+    answer: str,
+    expected_version: int,
+    actor: str,
+    user_id: int | None,
+) -> bool:
+    """Whether the only change since `expected_version` is this user's own save of `answer`:
+    one version later, and the report's latest audit event is that save."""
+    if report.version != expected_version + 1 or not _answer_in_place(report, answer):
+        return False
+    last = session.execute(
+        select(AuditEvent)
+        .where(AuditEvent.entity_type == "report", AuditEvent.entity_id == report.id)
+        .order_by(AuditEvent.id.desc())  # type: ignore[union-attr]
+        .limit(1)
+    ).scalar_one_or_none()
+    if last is None or last.action != "set_answer":
+        return False
+    same_user = last.user_id == user_id if user_id is not None else last.actor == actor
+    return same_user and (last.after or {}).get("answer_text") == answer
 
 
 def _load_in_scope(session: Session, *, report_id: int, scope: Scope) -> Report:

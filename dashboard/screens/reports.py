@@ -1,5 +1,6 @@
 """Обращения: reports with deadlines; one report (`?report=N`) with its posts, agency,
-history, status and answer."""
+history, status and answer. A second list (`?list=kept`) shows the reports closed
+automatically with the agency's answer kept: their incident emptied (`triage.emptied`)."""
 
 from datetime import datetime
 
@@ -15,7 +16,14 @@ from models.report import Report
 from triage.accounts import Right, has_right
 from triage.deadlines import deadlines
 from triage.lifecycle import FINAL, TRANSITIONS, change_status
-from triage.report_list import ReportCursor, ReportRow, list_reports, report_cursor
+from triage.report_list import (
+    KeptAnswerRow,
+    ReportCursor,
+    ReportRow,
+    closed_with_answer_kept,
+    list_reports,
+    report_cursor,
+)
 from triage.reports import is_overdue, set_agency, set_answer
 from triage.routing import suggest_agency
 from triage.sla import CLOCK_RUNNING
@@ -26,6 +34,11 @@ POSTS_SHOWN = 20
 CONFIRM = "rep_confirm"  # (report id, version, final status) waiting for «Да»
 DUE_FILTERS = {None: "любой", "overdue": "просроченные", "soon": "срок истекает"}
 CURSORS = "rep_cursors"  # (filters, page) -> where that page ended, for the next page
+KEPT_CURSORS = "rep_kept_cursors"  # the same for the list of reports closed with answer kept
+LISTS = {
+    "all": "Все обращения",
+    "kept": "Закрыты автоматически, ответ сохранён",
+}
 
 login = auth.require(Right.VIEW_REPORTS)
 can_handle = has_right(login.role, Right.HANDLE_REPORTS)
@@ -35,6 +48,11 @@ st.title("Обращения")
 if "due" in st.query_params:
     due_link = st.query_params.pop("due")
     st.session_state["rep_due"] = due_link if due_link in DUE_FILTERS else None
+    st.session_state["rep_list"] = "all"  # the deadlines are in the list of all reports
+# ?list=kept opens the list of reports closed automatically with the answer kept
+if "list" in st.query_params:
+    list_link = st.query_params.pop("list")
+    st.session_state["rep_list"] = list_link if list_link in LISTS else "all"
 
 
 def _filters() -> tuple[object, ...]:
@@ -108,35 +126,106 @@ def _chosen_report() -> int | None:
         return None
 
 
-left, middle, right = st.columns(3)
-left.multiselect(
-    "Статусы",
-    list(views.REPORT_STATUS_NAMES),
-    format_func=views.report_status,
-    placeholder="все статусы",
-    key="rep_statuses",
+def _kept_page(page: int) -> list[KeptAnswerRow]:
+    """Page `page` (from 0) of the reports closed with the answer kept: keyset after the
+    previous page's last closing when that page was shown with the same filter."""
+    municipality_id = st.session_state.get("rep_mun")
+    after: int | None = paging.previous(KEPT_CURSORS, municipality_id, page)
+    with resources.session() as db:
+        found = closed_with_answer_kept(
+            db,
+            scope=login.scope,
+            municipality_id=municipality_id,
+            limit=PAGE_SIZE,
+            offset=page * PAGE_SIZE,
+            after=after,
+        )
+    paging.remember(KEPT_CURSORS, municipality_id, page, found[-1].event_id if found else None)
+    return found
+
+
+def _kept_card(row: KeptAnswerRow) -> None:
+    """One report closed with its answer kept: why, when, the answer, where the posts went."""
+    with st.container(border=True):
+        st.markdown(f"**Обращение №{row.report_id}: {escape_markdown(row.title[:120])}**")
+        st.caption(
+            f"{views.report_status(row.status).capitalize()} автоматически "
+            f"{views.local_time(row.closed_at)} · "
+            f"Исполнитель: {escape_markdown(row.agency or 'не назначен')} · "
+            f"Муниципалитет: {escape_markdown(row.municipality or '—')}"
+        )
+        st.markdown(f"**Причина:** {escape_markdown(row.reason or '—')}")
+        st.markdown(f"**Сохранённый ответ исполнителя:** {escape_markdown(row.answer_text or '—')}")
+        if row.merged_into_incident_id is not None:
+            st.page_link(
+                "screens/incidents.py",
+                label=f"Посты перенесены в инцидент №{row.merged_into_incident_id}",
+                icon=":material/call_merge:",
+                query_params={"incident": str(row.merged_into_incident_id)},
+            )
+        st.button(
+            f"Открыть обращение №{row.report_id}",
+            key=f"rep_kept_open_{row.event_id}",
+            on_click=_open,
+            args=(row.report_id,),
+        )
+
+
+st.radio(
+    "Список",
+    list(LISTS),
+    format_func=LISTS.__getitem__,
+    horizontal=True,
+    key="rep_list",
+    label_visibility="collapsed",
 )
+kept_list = st.session_state.get("rep_list") == "kept"
+left, middle, right = st.columns(3)
+if not kept_list:
+    left.multiselect(
+        "Статусы",
+        list(views.REPORT_STATUS_NAMES),
+        format_func=views.report_status,
+        placeholder="все статусы",
+        key="rep_statuses",
+    )
 middle.selectbox(
     "Муниципалитет",
     [None, *views.scoped_municipalities(login.scope)],
     format_func=views.municipality_name,
     key="rep_mun",
 )
-right.selectbox("Срок", list(DUE_FILTERS), format_func=DUE_FILTERS.__getitem__, key="rep_due")
-page = widgets.page_number("rep_page")
 moment = now()
-rows = _page_rows(moment, page)
-if rows:
-    st.dataframe(views.reports_table(rows, at=moment), hide_index=True, width="stretch")
-    widgets.export_buttons(
-        lambda: _filtered_rows(moment, limit=EXPORT_LIMIT),
-        file_stem=f"obrashcheniya-{moment:%Y%m%d-%H%M}",
+picks: dict[int, str] = {}
+if kept_list:
+    st.caption(
+        "Обращения, закрытые автоматически, когда их инцидент опустел: посты оказались не "
+        "сигналами или перенесены в другой инцидент. Ответ исполнителя сохранён; "
+        "действовать по нему (проверять, публиковать) больше не нужно."
     )
+    kept = _kept_page(widgets.page_number("rep_kept_page"))
+    for kept_row in kept:
+        _kept_card(kept_row)
+    if not kept:
+        st.info("Обращений, закрытых автоматически с сохранённым ответом, нет.")
+    picks = {row.report_id: f"№{row.report_id}: {row.title[:80]}" for row in kept}
 else:
-    st.info("Обращений с такими условиями нет.")
+    right.selectbox("Срок", list(DUE_FILTERS), format_func=DUE_FILTERS.__getitem__,
+                    key="rep_due")  # fmt: skip
+    page = widgets.page_number("rep_page")
+    rows = _page_rows(moment, page)
+    if rows:
+        st.dataframe(views.reports_table(rows, at=moment), hide_index=True, width="stretch")
+        widgets.export_buttons(
+            lambda: _filtered_rows(moment, limit=EXPORT_LIMIT),
+            file_stem=f"obrashcheniya-{moment:%Y%m%d-%H%M}",
+        )
+    else:
+        st.info("Обращений с такими условиями нет.")
+    picks = {row.id: f"№{row.id}: {row.title[:80]}" for row in rows}
 
 chosen = _chosen_report()
-by_id = {row.id: f"№{row.id}: {row.title[:80]}" for row in rows}
+by_id = dict(picks)
 if chosen is not None and chosen not in by_id:
     by_id[chosen] = f"№{chosen}"
 st.selectbox(
