@@ -149,8 +149,8 @@ def _kept_card(row: KeptAnswerRow) -> None:
     with st.container(border=True):
         st.markdown(f"**Обращение №{row.report_id}: {escape_markdown(row.title[:120])}**")
         st.caption(
-            f"{views.report_status(row.status).capitalize()} автоматически "
-            f"{views.local_time(row.closed_at)} · "
+            f"Закрыто автоматически {views.local_time(row.closed_at)} · "
+            f"статус «{views.report_status(row.status)}» · "
             f"Исполнитель: {escape_markdown(row.agency or 'не назначен')} · "
             f"Муниципалитет: {escape_markdown(row.municipality or '—')}"
         )
@@ -189,7 +189,7 @@ if not kept_list:
         placeholder="все статусы",
         key="rep_statuses",
     )
-middle.selectbox(
+(left if kept_list else middle).selectbox(
     "Муниципалитет",
     [None, *views.scoped_municipalities(login.scope)],
     format_func=views.municipality_name,

@@ -287,3 +287,60 @@ def test_a_report_withdrawn_with_its_emptied_incident_says_so_in_russian(
         assert "отозвано: посты инцидента оказались не сигналами" in text
         assert "«новое» → «отозвано»" in text
         assert _foreign(browser) == []
+
+
+def test_the_reports_closed_with_their_answer_kept_are_listed_in_russian(
+    console: str, engine: Engine, tmp_path: Path
+) -> None:
+    from models.incident import IncidentPost
+    from triage.incidents import move_post
+    from triage.lifecycle import change_status
+    from triage.reports import set_answer
+
+    first, second = _reports(engine)
+    target = _incident_of(engine, first)
+    with Session(engine, expire_on_commit=False) as session:
+        set_answer(session, report_id=second, text="Линию починили, свет дали в 14:00.",
+                   expected_version=_stored(engine, second).version, actor="operator",
+                   user_id=None)  # fmt: skip
+        for status in (ReportStatus.SENT, ReportStatus.ANSWERED):
+            change_status(session, report_id=second, status=status, actor="operator",
+                          user_id=None, expected_version=session.get_one(Report, second).version,
+                          calendar=WorkCalendar())  # fmt: skip
+        session.commit()
+        # its only post is moved to the first report's incident: the second closes as its
+        # duplicate, the agency's answer kept
+        (post_id,) = session.exec(
+            select(IncidentPost.post_id).where(
+                IncidentPost.incident_id == _incident_of(engine, second)
+            )
+        ).all()
+        move_post(session, post_id=post_id, incident_id=target, actor="moderator", user_id=None,
+                  expected_version=session.get_one(Incident, target).version)  # fmt: skip
+        session.commit()
+    assert _stored(engine, second).status == ReportStatus.DUPLICATE
+
+    with chromium(tmp_path / "profile") as browser:
+        browser.open(f"{console}reports")
+        _log_in(browser, "operator")
+        browser.wait_for_text("Все обращения")
+        browser.settle()
+        browser.mouse_click_text("[data-testid=stRadio] label", "Закрыты автоматически")
+        browser.wait_for_text("Сохранённый ответ исполнителя")
+        browser.settle()
+        _shot(browser, "reports-closed-answer-kept")
+        text = browser.text()
+        assert f"Обращение №{second}:" in text
+        assert f"Обращение закрыто как дубликат обращения №{first}" in text
+        assert "Ответ исполнителя сохранён в обращении." in text
+        assert "Линию починили, свет дали в 14:00." in text
+        assert "Закрыто автоматически" in text and "статус «дубликат»" in text
+        assert f"Посты перенесены в инцидент №{target}" in text
+        assert f"Обращение №{first}:" not in text  # open, its answer not kept: not listed
+        assert _foreign(browser) == []
+
+        browser.mouse_click_text("a", f"Посты перенесены в инцидент №{target}")
+        browser.wait_for(f"location.search.includes('incident={target}')")
+        browser.wait_for_text("постов:")
+        browser.settle()
+        assert _foreign(browser) == []
