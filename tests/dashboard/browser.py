@@ -174,6 +174,27 @@ class Browser:
         for kind in ("mousePressed", "mouseReleased"):
             self.call("Input.dispatchMouseEvent", type=kind, x=x, y=y, button="left", clickCount=1)
 
+    def double_click_text(self, selector: str, text: str, *, gap: float = 0.15) -> None:
+        """A person's double click on the element's centre: two clicks `gap` seconds apart
+        (the second can reach the server while the run the first one asked for is under way)."""
+        point = self.evaluate(
+            f"(() => {{ const el = [...document.querySelectorAll({json.dumps(selector)})]"
+            f".find(e => e.innerText.trim().includes({json.dumps(text)}));"
+            " if (!el) return null; el.scrollIntoView({block: 'center'});"
+            " const r = el.getBoundingClientRect();"
+            " return [r.left + r.width / 2, r.top + r.height / 2]; })()"
+        )
+        if not point:
+            raise LookupError(f"no {selector} with text {text!r}")
+        x, y = point
+        self.call("Input.dispatchMouseEvent", type="mouseMoved", x=x, y=y)
+        for count in (1, 2):
+            if count == 2:
+                time.sleep(gap)
+            for kind in ("mousePressed", "mouseReleased"):
+                self.call("Input.dispatchMouseEvent", type=kind, x=x, y=y, button="left",
+                          clickCount=count)  # fmt: skip
+
     def screenshot(self, path: Path) -> None:
         data = self.call("Page.captureScreenshot", format="png")["data"]
         path.write_bytes(base64.b64decode(data))

@@ -344,3 +344,36 @@ def test_the_reports_closed_with_their_answer_kept_are_listed_in_russian(
         browser.wait_for_text("постов:")
         browser.settle()
         assert _foreign(browser) == []
+
+
+def test_a_double_click_on_save_answer_saves_it_once_without_a_conflict(
+    console: str, engine: Engine, tmp_path: Path
+) -> None:
+    from models.audit import AuditEvent
+
+    first, _ = _reports(engine)
+    with chromium(tmp_path / "profile") as browser:
+        browser.open(f"{console}reports?report={first}")
+        _log_in(browser, "operator")
+        browser.wait_for_text(f"Обращение №{first}:")
+        browser.settle()
+        browser.type_into("textarea[aria-label='Ответ заявителю']", "Яму засыпали")
+        browser.evaluate("document.activeElement && document.activeElement.blur()")
+        browser.settle()
+        browser.double_click_text("button", "Сохранить ответ")
+        browser.settle()
+        browser.wait_for_text("Ответ сохранён")
+        browser.settle()
+        _shot(browser, "answer-double-click")
+        assert "уже изменил другой пользователь" not in browser.text()
+        assert _foreign(browser) == []
+    assert _stored(engine, first).answer_text == "Яму засыпали"
+    with Session(engine) as session:
+        saves = session.exec(
+            select(AuditEvent).where(
+                AuditEvent.entity_type == "report",
+                AuditEvent.entity_id == first,
+                AuditEvent.action == "set_answer",
+            )
+        ).all()
+    assert len(saves) == 1

@@ -15,7 +15,7 @@ from models.agency import Agency
 from models.audit import AuditEvent
 from models.incident import Incident
 from models.report import Report, ReportStatus
-from tests.dashboard.conftest import log_in, open_page
+from tests.dashboard.conftest import PASSWORD, log_in, open_page
 from tests.dashboard.conftest import texts as escaped_texts
 from triage.accounts import deactivate_user
 from triage.calendar import WorkCalendar
@@ -306,3 +306,51 @@ def test_the_next_page_starts_after_the_shown_page_s_last_report(
     app.number_input(key="rep_page").set_value(2).run()
     assert not app.exception
     assert [int(i) for i in app.dataframe[0].value["№"]][:5] == order[25:30]
+
+
+def test_the_reports_closed_with_their_answer_kept_keep_to_the_territory(
+    signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]], engine: Engine
+) -> None:
+    from models.geo import Municipality
+    from models.post import Post
+    from triage.accounts import create_user
+    from triage.lifecycle import change_status
+    from triage.moderation import mark_not_signal
+    from triage.reports import set_answer
+
+    first, second = (report.id or 0 for report in _reports(engine))
+    with Session(engine, expire_on_commit=False) as session:
+        for report_id in (first, second):
+            set_answer(session, report_id=report_id, text=f"Ответ по обращению {report_id}",
+                       expected_version=session.get_one(Report, report_id).version,
+                       actor="operator", user_id=None)  # fmt: skip
+            for status in (ReportStatus.SENT, ReportStatus.ANSWERED):
+                change_status(session, report_id=report_id, status=status, actor="operator",
+                              user_id=None,
+                              expected_version=session.get_one(Report, report_id).version,
+                              calendar=WorkCalendar())  # fmt: skip
+        session.commit()
+        for post_id in seeded["posts"]:  # every post no signal: both incidents empty
+            post = session.get_one(Post, post_id)
+            mark_not_signal(session, post_id=post_id, expected_version=post.version,
+                            actor="moderator", user_id=None)  # fmt: skip
+        session.commit()
+        krasnokamsk = session.exec(
+            select(Municipality).where(Municipality.name == "Краснокамский городской округ")
+        ).one()
+        create_user(session, username="krasnokamsk", password=PASSWORD, role="operator",
+                    municipality_ids=[krasnokamsk.id or 0])  # fmt: skip
+    assert _stored(engine, first).status == _stored(engine, second).status == "withdrawn"
+
+    region = open_page(signed_in("operator"), "reports")
+    region.radio(key="rep_list").set_value("kept").run()
+    assert not region.exception
+    shown = texts(region)
+    assert f"Обращение №{first}:" in shown and f"Обращение №{second}:" in shown
+    assert "Ответ по обращению" in shown and "модератор признал их не сигналами" in shown
+
+    local = open_page(log_in("krasnokamsk"), "reports")
+    local.radio(key="rep_list").set_value("kept").run()
+    assert not local.exception
+    shown = texts(local)
+    assert f"Обращение №{first}:" in shown and f"Обращение №{second}:" not in shown
