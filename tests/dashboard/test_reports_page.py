@@ -349,8 +349,10 @@ def test_the_reports_closed_with_their_answer_kept_keep_to_the_territory(
     assert f"Обращение №{first}:" in shown and f"Обращение №{second}:" in shown
     assert "Ответ по обращению" in shown and "модератор признал их не сигналами" in shown
 
-    local = open_page(log_in("krasnokamsk"), "reports")
-    local.radio(key="rep_list").set_value("kept").run()
+    local = log_in("krasnokamsk")
+    local.query_params["list"] = "kept"  # the list's own address: reports?list=kept
+    local = open_page(local, "reports")
+    assert local.radio(key="rep_list").value == "kept"
     assert not local.exception
     shown = texts(local)
     assert f"Обращение №{first}:" in shown and f"Обращение №{second}:" not in shown
