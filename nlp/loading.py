@@ -44,9 +44,9 @@ def settle_heap() -> None:
     """Collect the garbage of loading, then exempt what is left from the cyclic collector.
 
     A loaded annotator is some 200,000 objects (models, dictionaries, natasha) that live as
-    long as the process. Python's oldest-generation collections walked all of them again
-    and again while posts were annotated: about a fifth of the CPU of a first pass over new
-    posts (BENCHMARKS.md, "Annotate throughput", session 22). `gc.freeze` moves every object
+    long as the process. Each of Python's full collections walked all of them while posts
+    were annotated: one took about a fifth of the CPU of a first pass over 1,000 new posts
+    (BENCHMARKS.md, "Annotate throughput", Run 9). `gc.freeze` moves every object
     alive now into a permanent generation those collections skip; freed objects are still
     released by reference counting, only cycles among them wait for the next call (a model
     reload unfreezes, collects the previous annotator's cycles and freezes again).
