@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from nlp.address import AddressParser
+from nlp.address import MAX_ADDRESS_CHARS, Address, AddressParser
 
 STREET = "street"
 YARD = "yard"
@@ -39,7 +39,6 @@ ROADS, AMENITIES = "roads", "amenities"
 # only (the rest moves to the named side); chosen in benchmarks/social_categories.py
 # (BENCHMARKS.md, "Street or yard").
 PLACE_KEEP = 0.5
-MAX_ADDRESS_CHARS = 3_000  # the text's head where house numbers are looked for (the annotator's)
 
 
 def place_side(lemmas: str) -> str | None:
@@ -51,12 +50,18 @@ def place_side(lemmas: str) -> str | None:
     return STREET if street else YARD
 
 
-def street_or_yard(lemmas: str, text: str, addresses: AddressParser) -> str | None:
-    """`place_side`, except that a street side with a house number in the text is none."""
+def street_or_yard(
+    lemmas: str, text: str, addresses: AddressParser, found: Sequence[Address] | None = None
+) -> str | None:
+    """`place_side`, except that a street side with a house number in the text is none.
+    `found`: the text's addresses when already parsed (`addresses.parse` of its first
+    `MAX_ADDRESS_CHARS`); else the text is parsed here, only when its side is the street's."""
     side = place_side(lemmas)
-    if side == STREET and any(a.house for a in addresses.parse(text[:MAX_ADDRESS_CHARS])):
-        return None
-    return side
+    if side != STREET:
+        return side
+    if found is None:
+        found = addresses.parse(text[:MAX_ADDRESS_CHARS])
+    return None if any(a.house for a in found) else side
 
 
 def with_place_sides(

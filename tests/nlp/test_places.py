@@ -46,6 +46,17 @@ def test_a_street_with_a_house_number_is_not_the_street_side(
     assert street_or_yard(lemmas, text, AddressParser(lemmatizer)) == side
 
 
+def test_addresses_already_parsed_are_used_as_they_are(lemmatizer: Lemmatizer) -> None:
+    text = "Уберите лёд и снег от пр. Науки 15, всю зиму ни одной уборки"
+    [(lemmas, _)] = prepare([text], lemmatizer)
+    parser = AddressParser(lemmatizer)
+    found = parser.parse(text)
+    assert any(a.house for a in found)
+    assert street_or_yard(lemmas, text, parser, found) is None
+    # the given list is what is read: none with a house, the street side stands
+    assert street_or_yard(lemmas, text, parser, []) == STREET
+
+
 CLASSES = ["amenities", "housing", "roads"]
 PROBS = np.array([[0.6, 0.1, 0.3], [0.2, 0.2, 0.6], [0.5, 0.2, 0.3], [0.3, 0.5, 0.2]])
 
