@@ -52,11 +52,12 @@ ROADS, AMENITIES, HOUSING = "roads", "amenities", "housing"
 PLACE_KEEP = 0.5
 
 
-def place_side(lemmas: str) -> str | None:
+def place_side(lemmas: str, house: bool = True) -> str | None:
     """`HOUSE` when the lemmas name a part of a house; else `STREET` or `YARD` when they name
-    places of that side only; else None."""
+    places of that side only; else None. `house=False`: the house's side not read (the
+    build before session 22, for benchmarks)."""
     words = set(lemmas.split())
-    if words & HOUSE_LEMMAS:
+    if house and words & HOUSE_LEMMAS:
         return HOUSE
     street, yard = bool(words & STREET_LEMMAS), bool(words & YARD_LEMMAS)
     if street == yard:
@@ -65,12 +66,16 @@ def place_side(lemmas: str) -> str | None:
 
 
 def street_or_yard(
-    lemmas: str, text: str, addresses: AddressParser, found: Sequence[Address] | None = None
+    lemmas: str,
+    text: str,
+    addresses: AddressParser,
+    found: Sequence[Address] | None = None,
+    house: bool = True,
 ) -> str | None:
     """`place_side`, except that a street side with a house number in the text is none.
     `found`: the text's addresses when already parsed (`addresses.parse` of its first
     `MAX_ADDRESS_CHARS`); else the text is parsed here, only when its side is the street's."""
-    side = place_side(lemmas)
+    side = place_side(lemmas, house)
     if side != STREET:
         return side
     if found is None:
