@@ -1,7 +1,7 @@
 """Category accuracy on real signals in residents' own words (the ЦУР feed and hand labels).
 
     .venv/bin/python -m benchmarks.social_categories [--shared ../shared/data]
-        [--place-keep 1] [--show-dev-misses]
+        [--place-keep 1] [--no-kursk] [--no-house] [--show-dev-misses]
 
 The shipped category model (data/social_categories.npz) is learned from these very rows (and
 the authored seed signals at CATEGORY_SEED_WEIGHT, with a prior learned from the SPb portal
@@ -16,7 +16,8 @@ before the split. Errors are read on the even rows only (their accuracy per cate
 confusions with the file left out; `--show-dev-misses` prints them, texts on the console
 only). `--place-keep 1`: without the street / yard side of the place nouns (nlp.places).
 `--prior-share 0.5 --weight 0.7 --unbalanced`: the build of session cat1, in the same
-run's terms.
+run's terms; `--no-kursk --no-house --weight 0.9`: the build before session 22 (the prior
+without the Kursk appeals, no house's side of the place nouns).
 
 Rows: the hand-labelled signals of ../shared/data/social (benchmarks/labels/*.csv). Truth:
 the hand label's category; for the ЦУР feed also the operators' own `direction` mapped to our
@@ -130,6 +131,7 @@ def blended(
     weight: float,
     balanced: bool,
     keep: float,
+    house: bool = True,
 ) -> list[tuple[str, float]]:
     """The product's categories and their confidence for `test`: the bundle with a category
     model fitted on `train` (and the authored seed signals and the appeals' prior, as `build`
@@ -138,7 +140,7 @@ def blended(
     model = fit_category_model(matrix[train], [rows[i][2] for i in train], seeds=seeds,
                                prior=prior, prior_share=prior_share,
                                balanced=balanced)  # fmt: skip
-    sides = [street_or_yard(prepared[i][0], rows[i][1], ADDRESSES) for i in test]
+    sides = [street_or_yard(prepared[i][0], rows[i][1], ADDRESSES, house=house) for i in test]
     probs = with_place_sides(model.probabilities(matrix[test]), list(model.classes), sides, keep)
     hint = (list(model.classes), probs, weight)
     picked = [prepared[i] for i in test]
@@ -167,6 +169,15 @@ def main() -> None:
         "stays with it (nlp.places; 1: place nouns not used).",
     )  # fmt: skip
     parser.add_argument(
+        "--no-house", action="store_true",
+        help="Without the house's side of the place nouns (nlp.places.HOUSE_LEMMAS; the build "
+        "before session 22).",
+    )  # fmt: skip
+    parser.add_argument(
+        "--no-kursk", action="store_true",
+        help="The appeals' prior from the SPb appeals alone (the build before session 22).",
+    )  # fmt: skip
+    parser.add_argument(
         "--show-dev-misses", action="store_true",
         help="Print the SPb comments' dev (even) rows the model gets wrong, file left out.",
     )  # fmt: skip
@@ -178,9 +189,11 @@ def main() -> None:
     prepared = prepare(texts, lemmatizer)
     matrix = SignalFeatures().transform(prepared, [PostContext()] * len(texts), structure=False)
     seeds = seed_categories(lemmatizer)
-    prior = appeal_prior(args.shared, lemmatizer) if args.prior_share > 0 else None
+    prior = (appeal_prior(args.shared, lemmatizer, kursk=not args.no_kursk)
+             if args.prior_share > 0 else None)  # fmt: skip
     balanced = CATEGORY_BALANCED and not args.unbalanced
-    fit = (seeds, prior, args.prior_share, args.weight, balanced, args.place_keep)
+    fit = (seeds, prior, args.prior_share, args.weight, balanced, args.place_keep,
+           not args.no_house)  # fmt: skip
     with tempfile.TemporaryDirectory() as cache:
         bundle = cold_start_bundle(DATA_DIR, cache_dir=Path(cache), lemmatizer=lemmatizer)
     ours = [p.category or "" for p in bundle.predict_prepared(prepared)]

@@ -110,7 +110,9 @@ CATEGORY_SEED_WEIGHT = 0.3
 # geometrically there: benchmarks/social_categories.py, BENCHMARKS.md), from at most this
 # many of each reason. 0.6 with the real-signal model balanced (CATEGORY_BALANCED) and
 # nlp.social.CATEGORY_WEIGHT 0.9: the best mean of 5-fold CV and the ЦУР feed held out among
-# shares 0.3–0.7 and blend weights 0.7–1.0 (BENCHMARKS.md, "Category on real signals").
+# shares 0.3–0.7 and blend weights 0.7–1.0 (BENCHMARKS.md, "Category on real signals");
+# with the Kursk appeals in the prior (CATEGORY_PRIOR_KURSK), 0.6 and blend weight 0.8 by the
+# same rule among shares 0.5–0.7 and blend weights 0.7–0.9 (session 22).
 CATEGORY_PRIOR_SHARE = 0.6
 # The real-signal category model's classes weighted inversely to their frequency: amenities
 # (a quarter of the labelled signals) otherwise draws the rare categories' signals (trade,
@@ -118,6 +120,12 @@ CATEGORY_PRIOR_SHARE = 0.6
 # otherwise 0.729; BENCHMARKS.md).
 CATEGORY_BALANCED = True
 APPEALS_PER_REASON = 1000
+# The Kursk portal appeals (appeals/kursk_train.csv, 1,916 distinct texts with a theme mapped
+# to a category by benchmarks/labels/kursk_appeal_themes.csv) join the SPb ones in the prior:
+# they bring the categories the SPb reasons lack (transport, trade, sport, heritage,
+# healthcare, education…) in residents' own words (5-fold CV 0.751 -> 0.760, the ЦУР feed
+# held out unchanged; as rows of the real-signal model instead they lowered CV: BENCHMARKS.md).
+CATEGORY_PRIOR_KURSK = True
 # The appeals' `city_object`s that make a street-or-yard reason `roads` (the rest: `amenities`):
 # streets, and bridges (README_labels_b.md puts bridges with streets; until session 21 a
 # bridge's snow and surface went to amenities with the yards, 62 appeals).
@@ -317,11 +325,17 @@ def fit_category_model(
     return fitted if prior is None else fitted.with_prior(prior, prior_share)
 
 
-def appeal_prior(shared: Path, lemmatizer: Lemmatizer) -> SocialCategoryModel:
-    """The category model of the SPb portal appeals (`appeal_categories`), a prior for the
-    real-signal one: no test row of the social files is among them. Balanced: the portal's
-    own shares of categories (housing 40%) are not residents' on social media."""
+def appeal_prior(
+    shared: Path, lemmatizer: Lemmatizer, kursk: bool = CATEGORY_PRIOR_KURSK
+) -> SocialCategoryModel:
+    """The category model of the SPb portal appeals (`appeal_categories`) and, with `kursk`,
+    the Kursk ones (`kursk_categories`), a prior for the real-signal one: no test row of the
+    social files is among them. Balanced: the portals' own shares of categories (housing 40%)
+    are not residents' on social media."""
     matrix, labels = appeal_categories(shared, lemmatizer)
+    if kursk:
+        more, their = kursk_categories(shared, lemmatizer)
+        matrix, labels = sp.vstack([matrix, more]).tocsr(), labels + their
     return fit_category_model(matrix, labels, seed_weight=0, balanced=True)
 
 
@@ -349,6 +363,30 @@ def appeal_categories(
                 category = "roads" if row["city_object"] in STREET_OBJECTS else "amenities"
             seen.add(text.lower())
             taken[row["reason"]] = taken.get(row["reason"], 0) + 1
+            texts.append(text)
+            labels.append(category)
+    matrix = SignalFeatures().transform(
+        prepare(texts, lemmatizer), [PostContext()] * len(texts), structure=False
+    )
+    return matrix, labels
+
+
+def kursk_categories(shared: Path, lemmatizer: Lemmatizer) -> tuple[Any, list[str]]:
+    """The Kursk portal appeals (appeals/kursk_train.csv) as category training rows: each
+    appeal's theme mapped to our category (benchmarks/labels/kursk_appeal_themes.csv, themes
+    with no category left out), distinct texts only."""
+    with (LABELS / "kursk_appeal_themes.csv").open(encoding="utf-8", newline="") as handle:
+        mapping = {(r["kursk_category"], r["theme"]): r["category"]
+                   for r in csv.DictReader(handle)}  # fmt: skip
+    seen: set[str] = set()
+    texts, labels = [], []
+    with (shared / "appeals" / "kursk_train.csv").open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            category = mapping.get((row["category"], row["theme"]), "")
+            text = row["text"].strip()
+            if not category or not text or text.lower() in seen:
+                continue
+            seen.add(text.lower())
             texts.append(text)
             labels.append(category)
     matrix = SignalFeatures().transform(

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from nlp.lemmas import Lemmatizer
 
+MAX_ADDRESS_CHARS = 3_000  # the text's head read for addresses: they are named early
 MAX_HOUSE = 999  # a Russian street rarely runs past a few hundred; 0 and 4 digits are noise
 _CUE = (
     r"(?:ул(?:\.|\b)|улиц[аеуы]|пр-кт|пр-т|просп\.|пр\.|проспект[аеу]?|пер\.|переул(?:ок|ке|ка)|"

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from models.annotation import PostAnnotation, PostContext
-from nlp.address import Address, AddressParser
+from nlp.address import MAX_ADDRESS_CHARS, Address, AddressParser
 from nlp.classifier import ClassifierBundle, Prediction, load_bundle
 from nlp.coldstart import cold_start_bundle
 from nlp.cues import cue_words as cues_in_text
@@ -32,7 +32,6 @@ from nlp.text import words as split_words
 _LINK = re.compile(r"(?:https?://|www\.)\S+|\b[\w.-]+\.(?:ru|com|рф|org|net|me)/?\S*", re.I)
 MAX_CUE_CHARS = 3_000  # the classifier reads no further (nlp.features.MAX_FEATURE_CHARS)
 MAX_ADDRESSES = 3  # kept per post; a longer list is a digest, not one place
-MAX_ADDRESS_CHARS = 3_000  # addresses are named early, like places
 WORDS_CHARS = 4_000  # a text with no letter in its head is wordless
 
 
@@ -113,8 +112,12 @@ class Annotator:
         lemmatizer = self.resolver.gazetteer.lemmatizer
         prepared = prepare([read[i] for i in todo], lemmatizer, cleaned=[cleaned[i] for i in todo],
                            tokens=[tokens[i] for i in todo])  # fmt: skip
+        # each own text's addresses parsed once: for the annotation, and for the street / yard
+        # side of a text read without a parent
+        parsed = {i: self.addresses.parse(texts[i][:MAX_ADDRESS_CHARS]) for i in todo}
+        own = [parsed[i] if read[i] is texts[i] else None for i in todo]
         predictions = iter(
-            self._predict([read[i] for i in todo], prepared, [contexts[i] for i in todo])
+            self._predict([read[i] for i in todo], prepared, [contexts[i] for i in todo], own)
         )
         out = []
         for i, (text, ok, prior) in enumerate(zip(texts, has_words, priors, strict=True)):
@@ -130,7 +133,7 @@ class Annotator:
                 out.append(_wordless(place, text))
                 continue
             prediction, p_signal = next(predictions)
-            found = self.addresses.parse(text[:MAX_ADDRESS_CHARS])[:MAX_ADDRESSES]
+            found = parsed[i][:MAX_ADDRESSES]
             reasons = (
                 _place_reasons(place)
                 | _signal_reasons(p_signal, contexts[i], text, read[i])
@@ -150,10 +153,15 @@ class Annotator:
         return out
 
     def _predict(
-        self, texts: list[str], prepared: list[tuple[str, str]], contexts: list[PostContext]
+        self,
+        texts: list[str],
+        prepared: list[tuple[str, str]],
+        contexts: list[PostContext],
+        found: Sequence[Sequence[Address] | None] | None = None,
     ) -> list[tuple[Prediction, float | None]]:
         """The bundle's labels, the signal decided by the social model (when there is one);
-        `prepared`: the `texts` through `nlp.features.prepare`."""
+        `prepared`: the `texts` through `nlp.features.prepare`; `found`: each text's
+        addresses when already parsed (None: parsed when needed)."""
         model = self.signal_model()
         if (model is None and self.categories is None) or not prepared:
             predictions = self.bundle.predict_prepared(prepared)
@@ -167,8 +175,10 @@ class Annotator:
                                                    group_words=False)  # fmt: skip
         hint = None
         if self.categories is not None:
-            sides = [street_or_yard(lemmas, text, self.addresses)
-                     for (lemmas, _), text in zip(prepared, texts, strict=True)]  # fmt: skip
+            known = found if found is not None else [None] * len(texts)
+            sides = [street_or_yard(lemmas, text, self.addresses, parsed)
+                     for (lemmas, _), text, parsed in zip(prepared, texts, known,
+                                                          strict=True)]  # fmt: skip
             hint = (list(self.categories.classes), self.categories.probabilities(words, sides),
                     CATEGORY_WEIGHT)  # fmt: skip
         if model is None:

@@ -10,14 +10,17 @@ names both, or neither, is left to the models. A street named with a house numbe
 15», «Композиторов 29 к3») is where a house is, and the rubric puts house-side paths with the
 yards: such a text is not read as the street side either (`street_or_yard`). An embankment
 («набережная») is in neither list: the taxonomy has it among public spaces (amenities),
-residents write it as a street's name.
+residents write it as a street's name. A text that names a part of a house (a roof, icicles,
+a facade, a drainpipe) is on the house's side: the rubric puts those in `housing` wherever
+the house stands, so when roads or amenities is on top, both give housing part of their
+mass (`with_place_sides`).
 """
 
 from collections.abc import Sequence
 
 import numpy as np
 
-from nlp.address import AddressParser
+from nlp.address import MAX_ADDRESS_CHARS, Address, AddressParser
 
 STREET = "street"
 YARD = "yard"
@@ -34,29 +37,50 @@ YARD_LEMMAS = frozenset({
     "парка",  # «в парке», as the lemmatiser reads it
     "дом",  # «у дома», «между домами»: the rubric's house-side paths
 })  # fmt: skip
-ROADS, AMENITIES = "roads", "amenities"
+# The house's own parts: the rubric puts roofs (icicles, snow falling from them), facades and
+# drainpipes of apartment blocks in `housing`, wherever the text says the house stands
+# («во дворе», «на улице»). On the training signals of the other files (not the SPb comments)
+# these lemmas go with housing on 7 of 9 texts.
+HOUSE = "house"
+HOUSE_LEMMAS = frozenset({
+    "крыша", "кровля", "сосулька", "чердак", "фасад", "водосточный", "водосток",
+})  # fmt: skip
+ROADS, AMENITIES, HOUSING = "roads", "amenities", "housing"
 # The share of the other side's probability that stays with it when the text names one side
 # only (the rest moves to the named side); chosen in benchmarks/social_categories.py
 # (BENCHMARKS.md, "Street or yard").
 PLACE_KEEP = 0.5
-MAX_ADDRESS_CHARS = 3_000  # the text's head where house numbers are looked for (the annotator's)
 
 
-def place_side(lemmas: str) -> str | None:
-    """`STREET` or `YARD` when the lemmas name places of that side only, else None."""
+def place_side(lemmas: str, house: bool = True) -> str | None:
+    """`HOUSE` when the lemmas name a part of a house; else `STREET` or `YARD` when they name
+    places of that side only; else None. `house=False`: the house's side not read (the
+    build before session 22, for benchmarks)."""
     words = set(lemmas.split())
+    if house and words & HOUSE_LEMMAS:
+        return HOUSE
     street, yard = bool(words & STREET_LEMMAS), bool(words & YARD_LEMMAS)
     if street == yard:
         return None
     return STREET if street else YARD
 
 
-def street_or_yard(lemmas: str, text: str, addresses: AddressParser) -> str | None:
-    """`place_side`, except that a street side with a house number in the text is none."""
-    side = place_side(lemmas)
-    if side == STREET and any(a.house for a in addresses.parse(text[:MAX_ADDRESS_CHARS])):
-        return None
-    return side
+def street_or_yard(
+    lemmas: str,
+    text: str,
+    addresses: AddressParser,
+    found: Sequence[Address] | None = None,
+    house: bool = True,
+) -> str | None:
+    """`place_side`, except that a street side with a house number in the text is none.
+    `found`: the text's addresses when already parsed (`addresses.parse` of its first
+    `MAX_ADDRESS_CHARS`); else the text is parsed here, only when its side is the street's."""
+    side = place_side(lemmas, house)
+    if side != STREET:
+        return side
+    if found is None:
+        found = addresses.parse(text[:MAX_ADDRESS_CHARS])
+    return None if any(a.house for a in found) else side
 
 
 def with_place_sides(
@@ -67,16 +91,25 @@ def with_place_sides(
 ) -> np.ndarray:
     """Category probabilities (rows: texts, columns: `classes`) with the roads / amenities
     pair's mass moved towards the side each text names: the other side keeps `keep` of its
-    probability. Only rows whose most probable category is one of the two: the side decides
-    between them, not whether the text is about either (a bus route «на проспекте» stays
-    transport). Other rows, and models without both categories, stay as they are."""
+    probability; on the house's side (`HOUSE`) both keep `keep` and the rest goes to
+    housing (when the model has it). Only rows whose most probable category is one of the
+    two: the side decides between them (or for the house), not whether the text is about
+    either (a bus route «на проспекте» stays transport). Other rows, and models without both
+    categories, stay as they are."""
     known = list(classes)
     if ROADS not in known or AMENITIES not in known:
         return probs
     out = np.array(probs, dtype=np.float64, copy=True)
     road, yard = known.index(ROADS), known.index(AMENITIES)
+    house = known.index(HOUSING) if HOUSING in known else None
     for row, side in enumerate(sides):
         if side is None or int(np.argmax(out[row])) not in (road, yard):
+            continue
+        if side == HOUSE:
+            if house is not None:  # both of the pair give housing their share
+                moved = out[row, [road, yard]] * (1 - keep)
+                out[row, [road, yard]] -= moved
+                out[row, house] += moved.sum()
             continue
         named, other = (road, yard) if side == STREET else (yard, road)
         moved = out[row, other] * (1 - keep)

@@ -335,9 +335,10 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
 
 SOCIAL_CATEGORIES_FILE = "social_categories.npz"
 # its share when averaged with a bundle's own category probabilities (measured 0.5–1.0 in
-# benchmarks/social_categories.py: 0.9 with the appeals prior inside it and its classes
-# balanced; the cold-start model alone is right on 0.57–0.63 of real signals, BENCHMARKS.md)
-CATEGORY_WEIGHT = 0.9
+# benchmarks/social_categories.py: 0.9 with the SPb appeals' prior inside it and its classes
+# balanced, 0.8 since the Kursk appeals joined that prior (session 22); the cold-start model
+# alone is right on 0.57–0.63 of real signals, BENCHMARKS.md)
+CATEGORY_WEIGHT = 0.8
 
 
 @dataclass

@@ -7,7 +7,7 @@ import scipy.sparse as sp
 from nlp.address import AddressParser
 from nlp.features import prepare
 from nlp.lemmas import Lemmatizer
-from nlp.places import STREET, YARD, place_side, street_or_yard, with_place_sides
+from nlp.places import HOUSE, STREET, YARD, place_side, street_or_yard, with_place_sides
 from nlp.social import SocialCategoryModel
 
 
@@ -23,6 +23,8 @@ from nlp.social import SocialCategoryModel
         ("Снег у дома 13 по ул. Чудновского не чистят", None),  # a house: by the rubric, yard
         ("Дворы по улицам Достоевского и Правды не убраны", None),  # both sides named
         ("Гололёд, опасно", None),  # no place at all
+        ("Во дворе на крыше висят сосульки", HOUSE),  # a house's part: wherever it stands
+        ("Фасад дома на улице Марата весь в надписях", HOUSE),
     ],
 )
 def test_place_side(text: str, side: str | None, lemmatizer: Lemmatizer) -> None:
@@ -46,6 +48,17 @@ def test_a_street_with_a_house_number_is_not_the_street_side(
     assert street_or_yard(lemmas, text, AddressParser(lemmatizer)) == side
 
 
+def test_addresses_already_parsed_are_used_as_they_are(lemmatizer: Lemmatizer) -> None:
+    text = "Уберите лёд и снег от пр. Науки 15, всю зиму ни одной уборки"
+    [(lemmas, _)] = prepare([text], lemmatizer)
+    parser = AddressParser(lemmatizer)
+    found = parser.parse(text)
+    assert any(a.house for a in found)
+    assert street_or_yard(lemmas, text, parser, found) is None
+    # the given list is what is read: none with a house, the street side stands
+    assert street_or_yard(lemmas, text, parser, []) == STREET
+
+
 CLASSES = ["amenities", "housing", "roads"]
 PROBS = np.array([[0.6, 0.1, 0.3], [0.2, 0.2, 0.6], [0.5, 0.2, 0.3], [0.3, 0.5, 0.2]])
 
@@ -60,6 +73,17 @@ def test_a_named_side_takes_the_pairs_mass_and_nothing_else_moves() -> None:
     # housing first: the side does not decide whether the text is about a street or a yard
     assert np.allclose(moved[3], PROBS[3])
     assert np.allclose(with_place_sides(PROBS, CLASSES, [STREET] * 4, keep=1.0), PROBS)
+
+
+def test_the_house_side_gives_housing_a_share_of_the_pair() -> None:
+    moved = with_place_sides(PROBS, CLASSES, [HOUSE, HOUSE, None, HOUSE], keep=0.5)
+    assert np.allclose(moved.sum(axis=1), 1)
+    assert np.allclose(moved[0], [0.3, 0.55, 0.15])  # amenities on top: housing takes half
+    assert np.allclose(moved[1], [0.1, 0.6, 0.3])
+    assert np.allclose(moved[3], PROBS[3])  # housing already on top: nothing moves
+    # a model without housing: the pair stays as it was
+    assert np.allclose(with_place_sides(PROBS[:, [0, 2]], ["amenities", "roads"], [HOUSE] * 4),
+                       PROBS[:, [0, 2]])  # fmt: skip
 
 
 def test_a_model_without_both_categories_is_left_alone() -> None:

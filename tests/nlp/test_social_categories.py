@@ -98,6 +98,25 @@ def test_every_appeal_reason_maps_to_a_taxonomy_category() -> None:
     assert len({(r["group"], r["reason"]) for r in rows}) == len(rows)
 
 
+def test_every_kursk_theme_maps_to_a_taxonomy_category() -> None:
+    taxonomy = json.loads((DATA_DIR / "taxonomy.json").read_text("utf-8"))
+    codes = {c["code"] for c in taxonomy["categories"]} | {""}
+    path = ROOT / "benchmarks" / "labels" / "kursk_appeal_themes.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 161
+    assert {r["category"] for r in rows} <= codes
+    assert len({(r["kursk_category"], r["theme"]) for r in rows}) == len(rows)
+    # the categories the SPb reasons lack come from these themes
+    assert {"transport", "trade", "sport", "heritage"} <= {r["category"] for r in rows}
+
+
+def test_the_shipped_prior_knows_the_kursk_categories() -> None:
+    model = load_category_model(DATA_DIR / SOCIAL_CATEGORIES_FILE)
+    assert model.prior is not None
+    assert {"transport", "trade", "sport", "heritage"} <= set(model.prior.classes.tolist())
+
+
 def test_balanced_classes_give_a_rare_category_more_of_the_shared_words() -> None:
     # 30 signals of a common category and 3 of a rare one share word 0; word 1 is the rare
     # one's own, word 2 a third category's. On a text with word 0 and a trace of word 1,
