@@ -115,38 +115,56 @@ class _Crawl:
         self.left, self.watch = limit, watch
         try:
             await self.client.connect()
-            if not await self.client.is_user_authorized():
-                raise SourceFailure(
-                    FailureKind.BROKEN,
-                    "the Telegram session file is not authorised (otklik ingest telegram-login)",
-                )
-            if "title" not in self.state:  # the channel's own name, for its role's guess
-                self.state["title"] = await self._title()
-            await self._with_flood_waits(self._find_group)
+            await self._start()
             read_before = self.state["min_id"]
             await self._with_flood_waits(self._read_channel)
-            fell_back = False
-            if self.group is not None and self.left > 0:
-                await self._with_flood_waits(self._read_group)
-                fell_back = self.group is None  # private: follow the posts already read
-                read_before = self.state["min_id"] if fell_back else read_before
-            if self.group is not None:
-                return
-            if read_before and (self.state["threads"] or fell_back):
-                await self._with_flood_waits(lambda: self._watch(read_before))
-            for post_id in self._due()[:threads_per_run]:
-                if self.left <= 0:
-                    break
-                await self._with_flood_waits(lambda p=post_id: self._read_thread(p))
-        except GONE_ERRORS as error:
-            raise SourceFailure(FailureKind.GONE, f"{self.channel}: {error}") from error
-        except BROKEN_ERRORS as error:
-            raise SourceFailure(FailureKind.BROKEN, f"Telegram session: {error}") from error
-        except NETWORK_ERRORS as error:
-            reason = str(error) or type(error).__name__
-            raise SourceFailure(FailureKind.TRANSIENT, f"{self.channel}: {reason}") from error
+            await self._read_comments(read_before, threads_per_run)
+        except (*GONE_ERRORS, *BROKEN_ERRORS, *NETWORK_ERRORS) as error:
+            raise self._failure(error) from error
         finally:
             await self.client.disconnect()
+
+    async def _start(self) -> None:
+        """Check the session, keep the channel's title, and look for its linked group."""
+        if not await self.client.is_user_authorized():
+            raise SourceFailure(
+                FailureKind.BROKEN,
+                "the Telegram session file is not authorised (otklik ingest telegram-login)",
+            )
+        if "title" not in self.state:  # the channel's own name, for its role's guess
+            self.state["title"] = await self._title()
+        await self._with_flood_waits(self._find_group)
+
+    async def _read_comments(self, read_before: int, threads_per_run: int) -> None:
+        """The comments: from the linked group's stream while it can be read, else post by
+        post (from the posts read before this run, or all read if the group proved private)."""
+        if self.group is None:
+            await self._read_each_post(read_before, threads_per_run, fell_back=False)
+            return
+        if self.left > 0:
+            await self._with_flood_waits(self._read_group)
+        if self.group is None:  # private: follow the posts already read
+            await self._read_each_post(self.state["min_id"], threads_per_run, fell_back=True)
+
+    async def _read_each_post(
+        self, read_before: int, threads_per_run: int, *, fell_back: bool
+    ) -> None:
+        """Learn the followed posts' comment counts, then read the threads that grew."""
+        if read_before and (self.state["threads"] or fell_back):
+            await self._with_flood_waits(lambda: self._watch(read_before))
+        for post_id in self._due()[:threads_per_run]:
+            if self.left <= 0:
+                break
+            await self._with_flood_waits(lambda p=post_id: self._read_thread(p))
+
+    def _failure(self, error: BaseException) -> SourceFailure:
+        """The source's failure for an error that ended the run."""
+        if isinstance(error, GONE_ERRORS):
+            return SourceFailure(FailureKind.GONE, f"{self.channel}: {error}")
+        if isinstance(error, BROKEN_ERRORS):
+            return SourceFailure(FailureKind.BROKEN, f"Telegram session: {error}")
+        reason = str(error) or type(error).__name__
+        return SourceFailure(FailureKind.TRANSIENT, f"{self.channel}: {reason}")
 
     async def _with_flood_waits(self, read: Callable[[], Any]) -> None:
         for _ in range(MAX_FLOOD_SLEEPS + 1):
