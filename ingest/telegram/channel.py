@@ -17,7 +17,10 @@ group to their posts; a comment whose thread hangs on a copy not remembered asks
 (`get_messages`, 100 ids a request). A deleted comment cannot hide a new one on this path.
 
 Without a readable linked group (none linked, or one the account may not read: its
-`ChannelPrivateError` is remembered as `private_group`) each post is read on its own. The
+`ChannelPrivateError` is remembered as `private_group`, with the time as `private_at`) each
+post is read on its own. A private group is tried again once `group_retry_seconds` have
+passed (an older cursor with no `private_at`: at its next run); while it is still private,
+the per-post threads go on from where they were. The
 cursor's `threads` keeps the channel's latest `watch` such posts: post id -> the group's
 id, the last comment read and the post's comment count (`replies.replies`) when its thread
 was last read through. Every run after the first re-reads the headers of the latest `watch`
@@ -78,8 +81,11 @@ def crawl_channel(
     emit: Callable[[Page], None],
     watch: int = 1000,
     threads_per_run: int = 50,
+    now_ts: int = 0,
+    group_retry_seconds: int = 24 * 3600,
 ) -> None:
     crawl = _Crawl(client, channel, dict(cursor), flood_wait_max_seconds, sleep, emit)
+    crawl.now_ts, crawl.group_retry = now_ts, group_retry_seconds
     asyncio.run(crawl.run(limit, watch=watch, threads_per_run=threads_per_run))
 
 
@@ -110,6 +116,7 @@ class _Crawl:
         self.counts: dict[str, int] = {}  # post id -> its comment count seen this run
         self.left, self.watch = 0, 0
         self.group: LinkedGroup | None = None  # the linked group, while it can be read
+        self.now_ts, self.group_retry = 0, 24 * 3600
 
     async def run(self, limit: int, *, watch: int, threads_per_run: int) -> None:
         self.left, self.watch = limit, watch
@@ -194,11 +201,18 @@ class _Crawl:
             group = None
         except FloodWaitError as flood:
             raise _Interrupted(flood) from flood
-        if group is not None and group.group_id != self.state.get("private_group"):
+        if group is not None and not self._still_private(group.group_id):
             self._enter_group(group)
 
+    def _still_private(self, group_id: int) -> bool:
+        """The group was found private less than `group_retry` seconds ago."""
+        if group_id != self.state.get("private_group"):
+            return False
+        return self.now_ts - int(self.state.get("private_at", 0)) < self.group_retry
+
     def _enter_group(self, group: LinkedGroup) -> None:
-        """Read comments from the group's stream; the per-post threads are not needed.
+        """Read comments from the group's stream; the per-post threads are not needed once
+        it has been read (kept until then, for a group that proves private).
 
         A cursor of the per-post path goes on from the lowest comment its threads had read."""
         self.group = group
@@ -209,8 +223,6 @@ class _Crawl:
             saved = {"id": group.group_id, "min_id": min(seen, default=0), "tops": {}}
         tops = {str(k): int(v) for k, v in dict(saved.get("tops", {})).items()}
         self.state["group"] = {**saved, "min_id": int(saved["min_id"]), "tops": tops}
-        self.state["threads"] = {}
-        self.state.pop("gone", None)
         self.state["channel_id"] = group.channel_id
 
     async def _read_group(self) -> None:
@@ -223,14 +235,27 @@ class _Crawl:
                 reverse=True,
             )
             await self._pages(messages, self._emit_group)
-        except THREAD_GONE_ERRORS:  # a private group: each post is read on its own from now
-            self.state["private_group"] = self.group.group_id
+        except THREAD_GONE_ERRORS:  # a private group: each post is read on its own for now
+            self.state.update(private_group=self.group.group_id, private_at=self.now_ts)
             self.group = None
             del self.state["group"]
             self.emit(Page(cursor=self._cursor()))
+            return
+        if self._leave_per_post():
+            self.emit(Page(cursor=self._cursor()))
+
+    def _leave_per_post(self) -> bool:
+        """The group could be read: forget the per-post threads and any private mark;
+        whether there was any to forget."""
+        kept = bool(self.state["threads"]) or "gone" in self.state or "private_group" in self.state
+        self.state["threads"] = {}
+        for key in ("gone", "private_group", "private_at"):
+            self.state.pop(key, None)
+        return kept
 
     async def _emit_group(self, batch: list[Any]) -> None:
         assert self.group is not None
+        self._leave_per_post()
         group, tops = self.group, self.state["group"]["tops"]
         for message in batch:
             post = post_copied(message, group.channel_id)
