@@ -65,6 +65,7 @@ class FakeVk:
     errors: dict[int, int] = field(default_factory=dict)  # call number -> VK error code
     post_errors: dict[int, int] = field(default_factory=dict)  # post id -> getComments error
     calls: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+    requests: int = 0  # HTTP requests answered (an `execute` is one, whatever it carries)
     on_call: Callable[[int], None] | None = None  # lets a test kill the crawl at call n
     execute_null: bool = False  # `execute` answers {"response": null}, as VK sometimes does
 
@@ -79,6 +80,7 @@ class FakeVk:
     def answer(self, method: str, body: str) -> tuple[int, dict[str, str], str]:
         """Status, headers and JSON text for one API call (its form-encoded body)."""
         values = {key: value[0] for key, value in parse_qs(body).items()}
+        self.requests += 1
         self.calls.append((method, values))
         number = len(self.calls)
         if self.on_call:
