@@ -9,7 +9,7 @@
   arrive (under other comments, anywhere), so the count does not move; the crawl runs
   after `OTKLIK_VK_THREAD_RECHECK_HOURS` (6 h) and the post's recheck must find them.
   "hidden, long threads": each late reply replaces a reply deleted in the same thread, one of
-  more than 10 replies (VK nests only the oldest 10), picked at random; same recheck.
+  more than 10 replies (the fake VK nests the oldest 10), picked at random; same recheck.
 - The crawl is `ingest.vk.comments.crawl_comments` through the real `vk_api` client against
   the tests' fake VK on a local HTTP server, with the default limits (20 pages a run, 5 scan
   pages a post a run); each run starts from the cursor the last one committed.

@@ -28,14 +28,15 @@ accounted for: every thread whose reply count grew is read, and the replies VK n
 each page (up to 10 a thread) come at no cost, so a thread of up to 10 replies where one
 was deleted and another added is caught too.
 
-A longer thread where one reply was deleted and another added keeps its count, and its
-nested replies are its oldest. So `last` keeps, per post, the newest reply id of each thread
-of more than 10 replies read through; a recheck compares it with the thread's newest
-replies, asked newest first (`comment_id`, `sort=desc`, 10 of them), 25 threads an `execute`
-request (`probes`: the threads left, at most `scan_pages` requests a post a run). Replies
-newer than `last` are new (VK's ids grow): stored at once, and when all 10 are, the thread
-is paged on newest first down to `last`. A cursor from before `last` takes the newest 10
-as known at its first recheck (they are stored again as already known).
+A longer thread where one reply was deleted and another added keeps its count, and only
+10 of its replies are nested (the oldest, as the tests' fake VK serves them). So `last`
+keeps, per post, the newest reply id of each thread of more than 10 replies read through; a
+recheck compares it with the thread's newest replies, asked newest first (`comment_id`,
+`sort=desc`, 10 of them), 25 threads an `execute` request (`probes`: the threads left, at
+most `scan_pages` requests a post a run). Replies newer than `last` are new (VK's ids grow):
+stored at once, and when all 10 are, the thread is paged on newest first down to `last`. A
+cursor from before `last` takes the newest 10 as known at its first recheck (they are
+stored again as already known).
 """
 
 import copy
