@@ -8,12 +8,16 @@
   those ("recent"), and the post's count grows. "hidden": as many replies are deleted as
   arrive (under other comments, anywhere), so the count does not move; the crawl runs
   after `OTKLIK_VK_THREAD_RECHECK_HOURS` (6 h) and the post's recheck must find them.
+  "hidden, long threads": each late reply replaces a reply deleted in the same thread, one of
+  more than 10 replies (the fake VK nests the oldest 10), picked at random; same recheck.
 - The crawl is `ingest.vk.comments.crawl_comments` through the real `vk_api` client against
   the tests' fake VK on a local HTTP server, with the default limits (20 pages a run, 5 scan
   pages a post a run); each run starts from the cursor the last one committed.
-- Counted: `wall.getComments` calls (every page, thread page and pooled call) and runs
-  until every late reply is stored; requests, not time. Baseline, same run: what finding
-  them costs without thread counts, a re-read of the whole post (the first crawl's calls).
+- Counted, until the post is settled (read through, no scan or comparison left): runs,
+  `wall.getComments` calls (every page, thread page and pooled call), HTTP requests (an
+  `execute` of up to 25 calls is one), and the late replies stored (and in which run the
+  last of them was); requests, not time. Baseline, same run: what finding them costs without
+  thread counts, a re-read of the whole post (the first crawl's calls).
 """
 
 import argparse
@@ -53,6 +57,22 @@ def _delete_replies(fake: FakeVk, count: int, rng: random.Random) -> set[int]:
     return {row["parents_stack"][0] for row in gone}
 
 
+def _replace_in_long_threads(fake: FakeVk, count: int, rng: random.Random) -> list[int]:
+    """Delete a reply of a thread of more than 10, `count` times; the threads, one a reply."""
+    rows = fake.comments[(OWNER, 1)]
+    sizes: dict[int, int] = {}
+    for row in rows:
+        if row["parents_stack"]:
+            sizes[row["parents_stack"][0]] = sizes.get(row["parents_stack"][0], 0) + 1
+    threads = [rng.choice(sorted(c for c, n in sizes.items() if n > 10)) for _ in range(count)]
+    for thread in threads:
+        replies = [row for row in rows if row["parents_stack"] == [thread]]
+        gone = rng.choice(replies)
+        rows = [row for row in rows if row is not gone]
+    fake.comments[(OWNER, 1)] = rows
+    return threads
+
+
 def _item(number: int, under: int | None) -> dict[str, Any]:
     return {"id": number, "from_id": 1000 + number % 97, "post_id": 1, "owner_id": OWNER,
             "date": DATE + number, "text": f"Комментарий {number}",
@@ -66,10 +86,13 @@ def crawl_until(
     wanted: set[str],
     max_runs: int = 200,
     now_ts: int = 0,
-) -> tuple[int, int, dict[str, Any]]:
-    """Runs and getComments calls until the post is read through and `wanted` is stored."""
+) -> tuple[dict[str, int], dict[str, Any]]:
+    """Runs, getComments calls, HTTP requests and the wanted replies stored (and the run the
+    last of them came in) until the post is settled: read through, nothing left to scan."""
     stored: set[str] = set()
-    before = len(fake.method_calls("wall.getComments"))
+    calls, requests = len(fake.method_calls("wall.getComments")), fake.requests
+    total = fake.walls[OWNER][0]["comments"]["count"]
+    found_in = 0
     for run in range(1, max_runs + 1):
         pages: list[Page] = []
         crawl_comments(vk, owner_id=OWNER, cursor=cursor, recent_posts=10,
@@ -77,9 +100,12 @@ def crawl_until(
         for page in pages:
             stored.update(post.external_id for post in page.posts)
             cursor = page.cursor
-        if wanted <= stored and str(1) in cursor.get("totals", {}) and "scan" not in cursor:
-            return run, len(fake.method_calls("wall.getComments")) - before, cursor
-    raise RuntimeError(f"not found in {max_runs} runs")
+        found_in = found_in or (run if wanted and wanted <= stored else 0)
+        if cursor.get("totals", {}).get("1") == total and not {"scan", "probes"} & set(cursor):
+            return {"runs": run, "calls": len(fake.method_calls("wall.getComments")) - calls,
+                    "requests": fake.requests - requests, "found": len(wanted & stored),
+                    "found_in": found_in}, cursor  # fmt: skip
+    raise RuntimeError(f"not settled in {max_runs} runs")
 
 
 def measure(comments: int, late: int, seed: int, where: str) -> dict[str, int]:
@@ -88,20 +114,23 @@ def measure(comments: int, late: int, seed: int, where: str) -> dict[str, int]:
     build(fake, comments, rng)
     with serve_vk(fake) as base:
         vk = make_vk_api(token="bench", rps_delay=0, api_url=base)
-        first_runs, first_calls, cursor = crawl_until(vk, fake, {}, set())
-        emptied = _delete_replies(fake, late, rng) if where == "hidden" else set()
+        first, cursor = crawl_until(vk, fake, {}, set())
+        if where == "hidden, long threads":
+            under = _replace_in_long_threads(fake, late, rng)
+        else:
+            emptied = _delete_replies(fake, late, rng) if where == "hidden" else set()
+            lowest = max(1, comments - 220) if where == "recent" else 1
+            choices = [n for n in range(lowest, comments - 20) if n not in emptied]
+            under = rng.sample(choices, late)
         rows = fake.comments[(OWNER, 1)]
-        lowest = max(1, comments - 220) if where == "recent" else 1
-        choices = [n for n in range(lowest, comments - 20) if n not in emptied]
-        under = rng.sample(choices, late)
         new_ids = range(10_000_000, 10_000_000 + late)
         rows += [_item(number, parent) for number, parent in zip(new_ids, under, strict=True)]
         fake.walls[OWNER][0]["comments"]["count"] = len(rows)
         wanted = {f"{OWNER}_1_{number}" for number in new_ids}
-        later = RECHECK_SECONDS if where == "hidden" else 0
-        runs, calls, _ = crawl_until(vk, fake, cursor, wanted, now_ts=later)
-    return {"comments": comments, "items": len(rows), "late": late, "runs": runs,
-            "calls": calls, "baseline_calls": first_calls, "baseline_runs": first_runs}  # fmt: skip
+        later = RECHECK_SECONDS if where.startswith("hidden") else 0
+        late_run, _ = crawl_until(vk, fake, cursor, wanted, now_ts=later)
+    return {"comments": comments, "items": len(rows), "late": late, **late_run,
+            "baseline_calls": first["calls"], "baseline_runs": first["runs"]}  # fmt: skip
 
 
 def main() -> None:
@@ -110,14 +139,17 @@ def main() -> None:
     parser.add_argument("--late", type=int, default=5)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
-    print("| top-level comments | items | late replies under | runs | getComments calls "
+    print("| top-level comments | items | late replies under | found (in run) | runs "
+          "| getComments calls | HTTP requests "
           "| baseline: whole re-read (calls, runs) |")  # fmt: skip
-    print("| ---: | ---: | --- | ---: | ---: | ---: |")
+    print("| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |")
     for comments in (int(n) for n in args.comments.split(",")):
-        for where in ("anywhere", "recent", "hidden"):
+        for where in ("anywhere", "recent", "hidden", "hidden, long threads"):
             m = measure(comments, args.late, args.seed, where)
-            print(f"| {m['comments']:,} | {m['items']:,} | {m['late']}, {where} | {m['runs']} "
-                  f"| {m['calls']} | {m['baseline_calls']}, {m['baseline_runs']} |")  # fmt: skip
+            found = f"{m['found']}" + (f" ({m['found_in']})" if m["found_in"] else "")
+            print(f"| {m['comments']:,} | {m['items']:,} | {m['late']}, {where} | {found} "
+                  f"| {m['runs']} | {m['calls']} | {m['requests']} "
+                  f"| {m['baseline_calls']}, {m['baseline_runs']} |")  # fmt: skip
 
 
 if __name__ == "__main__":

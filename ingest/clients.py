@@ -29,6 +29,7 @@ class CrawlLimits:
     vk_thread_rechecks_per_run: int = 1  # posts whose count did not move re-read per run
     telegram_watch_posts: int = 1000  # latest channel posts whose comment counts are watched
     telegram_threads_per_run: int = 50  # grown discussion threads read per run
+    telegram_group_retry_seconds: int = 24 * 3600  # a private linked group is tried again
 
 
 @dataclass(frozen=True)

@@ -143,6 +143,8 @@ def _crawler(source: Source, clients: Clients) -> Crawler:
             sleep=clients.sleep,
             watch=limits.telegram_watch_posts,
             threads_per_run=limits.telegram_threads_per_run,
+            now_ts=int(now().timestamp()),
+            group_retry_seconds=limits.telegram_group_retry_seconds,
         )
     assert clients.vk is not None  # _check_configured
     vk = clients.vk()

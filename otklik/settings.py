@@ -51,6 +51,7 @@ class Settings(BaseSettings):
     telegram_flood_wait_max_seconds: float = Field(default=60, ge=0)
     telegram_watch_posts: int = Field(default=1000, ge=1)
     telegram_threads_per_run: int = Field(default=50, ge=1)
+    telegram_group_retry_hours: int = Field(default=24, ge=1)
 
     # Console
     dashboard_port: int = 8501

@@ -60,6 +60,7 @@ def limits_from_settings(settings: Settings) -> CrawlLimits:
         vk_thread_rechecks_per_run=settings.vk_thread_rechecks_per_run,
         telegram_watch_posts=settings.telegram_watch_posts,
         telegram_threads_per_run=settings.telegram_threads_per_run,
+        telegram_group_retry_seconds=settings.telegram_group_retry_hours * 3600,
     )
 
 

@@ -17,7 +17,10 @@ group to their posts; a comment whose thread hangs on a copy not remembered asks
 (`get_messages`, 100 ids a request). A deleted comment cannot hide a new one on this path.
 
 Without a readable linked group (none linked, or one the account may not read: its
-`ChannelPrivateError` is remembered as `private_group`) each post is read on its own. The
+`ChannelPrivateError` is remembered as `private_group`, with the time as `private_at`) each
+post is read on its own. A private group is tried again once `group_retry_seconds` have
+passed (an older cursor with no `private_at`: at its next run); while it is still private,
+the per-post threads go on from where they were. The
 cursor's `threads` keeps the channel's latest `watch` such posts: post id -> the group's
 id, the last comment read and the post's comment count (`replies.replies`) when its thread
 was last read through. Every run after the first re-reads the headers of the latest `watch`
@@ -78,8 +81,11 @@ def crawl_channel(
     emit: Callable[[Page], None],
     watch: int = 1000,
     threads_per_run: int = 50,
+    now_ts: int = 0,
+    group_retry_seconds: int = 24 * 3600,
 ) -> None:
     crawl = _Crawl(client, channel, dict(cursor), flood_wait_max_seconds, sleep, emit)
+    crawl.now_ts, crawl.group_retry = now_ts, group_retry_seconds
     asyncio.run(crawl.run(limit, watch=watch, threads_per_run=threads_per_run))
 
 
@@ -110,43 +116,62 @@ class _Crawl:
         self.counts: dict[str, int] = {}  # post id -> its comment count seen this run
         self.left, self.watch = 0, 0
         self.group: LinkedGroup | None = None  # the linked group, while it can be read
+        self.now_ts, self.group_retry = 0, 24 * 3600
 
     async def run(self, limit: int, *, watch: int, threads_per_run: int) -> None:
         self.left, self.watch = limit, watch
         try:
             await self.client.connect()
-            if not await self.client.is_user_authorized():
-                raise SourceFailure(
-                    FailureKind.BROKEN,
-                    "the Telegram session file is not authorised (otklik ingest telegram-login)",
-                )
-            if "title" not in self.state:  # the channel's own name, for its role's guess
-                self.state["title"] = await self._title()
-            await self._with_flood_waits(self._find_group)
+            await self._start()
             read_before = self.state["min_id"]
             await self._with_flood_waits(self._read_channel)
-            fell_back = False
-            if self.group is not None and self.left > 0:
-                await self._with_flood_waits(self._read_group)
-                fell_back = self.group is None  # private: follow the posts already read
-                read_before = self.state["min_id"] if fell_back else read_before
-            if self.group is not None:
-                return
-            if read_before and (self.state["threads"] or fell_back):
-                await self._with_flood_waits(lambda: self._watch(read_before))
-            for post_id in self._due()[:threads_per_run]:
-                if self.left <= 0:
-                    break
-                await self._with_flood_waits(lambda p=post_id: self._read_thread(p))
-        except GONE_ERRORS as error:
-            raise SourceFailure(FailureKind.GONE, f"{self.channel}: {error}") from error
-        except BROKEN_ERRORS as error:
-            raise SourceFailure(FailureKind.BROKEN, f"Telegram session: {error}") from error
-        except NETWORK_ERRORS as error:
-            reason = str(error) or type(error).__name__
-            raise SourceFailure(FailureKind.TRANSIENT, f"{self.channel}: {reason}") from error
+            await self._read_comments(read_before, threads_per_run)
+        except (*GONE_ERRORS, *BROKEN_ERRORS, *NETWORK_ERRORS) as error:
+            raise self._failure(error) from error
         finally:
             await self.client.disconnect()
+
+    async def _start(self) -> None:
+        """Check the session, keep the channel's title, and look for its linked group."""
+        if not await self.client.is_user_authorized():
+            raise SourceFailure(
+                FailureKind.BROKEN,
+                "the Telegram session file is not authorised (otklik ingest telegram-login)",
+            )
+        if "title" not in self.state:  # the channel's own name, for its role's guess
+            self.state["title"] = await self._title()
+        await self._with_flood_waits(self._find_group)
+
+    async def _read_comments(self, read_before: int, threads_per_run: int) -> None:
+        """The comments: from the linked group's stream while it can be read, else post by
+        post (from the posts read before this run, or all read if the group proved private)."""
+        if self.group is None:
+            await self._read_each_post(read_before, threads_per_run, fell_back=False)
+            return
+        if self.left > 0:
+            await self._with_flood_waits(self._read_group)
+        if self.group is None:  # private: follow the posts already read
+            await self._read_each_post(self.state["min_id"], threads_per_run, fell_back=True)
+
+    async def _read_each_post(
+        self, read_before: int, threads_per_run: int, *, fell_back: bool
+    ) -> None:
+        """Learn the followed posts' comment counts, then read the threads that grew."""
+        if read_before and (self.state["threads"] or fell_back):
+            await self._with_flood_waits(lambda: self._watch(read_before))
+        for post_id in self._due()[:threads_per_run]:
+            if self.left <= 0:
+                break
+            await self._with_flood_waits(lambda p=post_id: self._read_thread(p))
+
+    def _failure(self, error: BaseException) -> SourceFailure:
+        """The source's failure for an error that ended the run."""
+        if isinstance(error, GONE_ERRORS):
+            return SourceFailure(FailureKind.GONE, f"{self.channel}: {error}")
+        if isinstance(error, BROKEN_ERRORS):
+            return SourceFailure(FailureKind.BROKEN, f"Telegram session: {error}")
+        reason = str(error) or type(error).__name__
+        return SourceFailure(FailureKind.TRANSIENT, f"{self.channel}: {reason}")
 
     async def _with_flood_waits(self, read: Callable[[], Any]) -> None:
         for _ in range(MAX_FLOOD_SLEEPS + 1):
@@ -176,11 +201,18 @@ class _Crawl:
             group = None
         except FloodWaitError as flood:
             raise _Interrupted(flood) from flood
-        if group is not None and group.group_id != self.state.get("private_group"):
+        if group is not None and not self._still_private(group.group_id):
             self._enter_group(group)
 
+    def _still_private(self, group_id: int) -> bool:
+        """The group was found private less than `group_retry` seconds ago."""
+        if group_id != self.state.get("private_group"):
+            return False
+        return self.now_ts - int(self.state.get("private_at", 0)) < self.group_retry
+
     def _enter_group(self, group: LinkedGroup) -> None:
-        """Read comments from the group's stream; the per-post threads are not needed.
+        """Read comments from the group's stream; the per-post threads are not needed once
+        it has been read (kept until then, for a group that proves private).
 
         A cursor of the per-post path goes on from the lowest comment its threads had read."""
         self.group = group
@@ -191,8 +223,6 @@ class _Crawl:
             saved = {"id": group.group_id, "min_id": min(seen, default=0), "tops": {}}
         tops = {str(k): int(v) for k, v in dict(saved.get("tops", {})).items()}
         self.state["group"] = {**saved, "min_id": int(saved["min_id"]), "tops": tops}
-        self.state["threads"] = {}
-        self.state.pop("gone", None)
         self.state["channel_id"] = group.channel_id
 
     async def _read_group(self) -> None:
@@ -205,14 +235,27 @@ class _Crawl:
                 reverse=True,
             )
             await self._pages(messages, self._emit_group)
-        except THREAD_GONE_ERRORS:  # a private group: each post is read on its own from now
-            self.state["private_group"] = self.group.group_id
+        except THREAD_GONE_ERRORS:  # a private group: each post is read on its own for now
+            self.state.update(private_group=self.group.group_id, private_at=self.now_ts)
             self.group = None
             del self.state["group"]
             self.emit(Page(cursor=self._cursor()))
+            return
+        if self._leave_per_post():
+            self.emit(Page(cursor=self._cursor()))
+
+    def _leave_per_post(self) -> bool:
+        """The group could be read: forget the per-post threads and any private mark;
+        whether there was any to forget."""
+        kept = bool(self.state["threads"]) or "gone" in self.state or "private_group" in self.state
+        self.state["threads"] = {}
+        for key in ("gone", "private_group", "private_at"):
+            self.state.pop(key, None)
+        return kept
 
     async def _emit_group(self, batch: list[Any]) -> None:
         assert self.group is not None
+        self._leave_per_post()
         group, tops = self.group, self.state["group"]["tops"]
         for message in batch:
             post = post_copied(message, group.channel_id)

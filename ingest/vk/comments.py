@@ -26,7 +26,17 @@ older than `recheck_seconds` (or whose count fell), are read again like a grown 
 their scan goes through all older comments (`force`), not stopping when the count is
 accounted for: every thread whose reply count grew is read, and the replies VK nests in
 each page (up to 10 a thread) come at no cost, so a thread of up to 10 replies where one
-was deleted and another added is caught too; a longer such thread is not.
+was deleted and another added is caught too.
+
+A longer thread where one reply was deleted and another added keeps its count, and only
+10 of its replies are nested (the oldest, as the tests' fake VK serves them). So `last`
+keeps, per post, the newest reply id of each thread of more than 10 replies read through; a
+recheck compares it with the thread's newest replies, asked newest first (`comment_id`,
+`sort=desc`, 10 of them), 25 threads an `execute` request (`probes`: the threads left, at
+most `scan_pages` requests a post a run). Replies newer than `last` are new (VK's ids grow):
+stored at once, and when all 10 are, the thread is paged on newest first down to `last`. A
+cursor from before `last` takes the newest 10 as known at its first recheck (they are
+stored again as already known).
 """
 
 import copy
@@ -45,6 +55,7 @@ PAGE_SIZE = 100
 THREAD_ITEMS = 10  # the most replies VK nests under a comment (`thread_items_count`)
 RECENT_THREADS = 20  # top-level comments re-read when a post's total grew
 SCAN_PAGES = 5  # pages of older comments one run pages through per post, by default
+POOL = 25  # calls one `execute` request carries (vk_api's VkRequestsPool)
 
 
 @dataclass
@@ -56,6 +67,8 @@ class _State:
     threads: dict[str, dict[str, int]]
     scan: dict[str, dict[str, Any]]  # post -> spans of older comments left, and their end
     checked: dict[str, int] = field(default_factory=dict)  # post -> when last read through
+    last: dict[str, dict[str, int]] = field(default_factory=dict)  # post -> thread -> newest
+    probes: dict[str, list[int]] = field(default_factory=dict)  # post -> threads to compare
 
     @classmethod
     def load(cls, cursor: dict[str, Any]) -> "_State":
@@ -63,13 +76,20 @@ class _State:
         totals = dict(cursor.get("totals", done))  # older cursors: done = total
         threads = {p: dict(counts) for p, counts in dict(cursor.get("threads", {})).items()}
         checked = {str(k): int(v) for k, v in dict(cursor.get("checked", {})).items()}
-        return cls(done, totals, threads, dict(cursor.get("scan", {})), checked)
+        last = {p: {str(c): int(i) for c, i in dict(ids).items()}
+                for p, ids in dict(cursor.get("last", {})).items()}  # fmt: skip
+        probes = {
+            str(p): [int(c) for c in ids] for p, ids in dict(cursor.get("probes", {})).items()
+        }
+        return cls(done, totals, threads, dict(cursor.get("scan", {})), checked, last, probes)
 
     def keep(self, post_ids: set[str]) -> None:
         """Forget the thread counts and scans of posts gone from the recent window."""
         self.threads = {p: c for p, c in self.threads.items() if p in post_ids}
         self.scan = {p: o for p, o in self.scan.items() if p in post_ids}
         self.checked = {p: t for p, t in self.checked.items() if p in post_ids}
+        self.last = {p: ids for p, ids in self.last.items() if p in post_ids}
+        self.probes = {p: ids for p, ids in self.probes.items() if p in post_ids}
 
     def forced(self, post_id: str) -> bool:
         """A recheck's scan: through every older comment, the count accounted for or not."""
@@ -88,6 +108,12 @@ class _State:
             state["scan"] = copy.deepcopy(self.scan)
         if self.checked:
             state["checked"] = dict(self.checked)
+        last = {p: dict(ids) for p, ids in self.last.items() if ids}
+        if last:
+            state["last"] = last
+        probes = {p: list(ids) for p, ids in self.probes.items() if ids}
+        if probes:
+            state["probes"] = probes
         return state
 
 
@@ -170,6 +196,8 @@ class _Run:
                 more, reached = self.replies(post_id, comment, max(0, old - THREAD_ITEMS), count)
                 known = {reply.get("id") for reply in more}
                 nested = more + [reply for reply in nested if reply.get("id") not in known]
+                if reached >= count:  # read through: its newest reply is among these
+                    self.read_newest(post_id, comment.get("id"), nested)
             if every or count > old:
                 items.append(comment)
                 base = {"owner_id": self.owner_id, "post_id": post_id}
@@ -207,6 +235,73 @@ class _Run:
             replies.update((reply.get("id"), reply) for reply in fresh)
         return list(replies.values()), count
 
+    def read_newest(self, post_id: int, comment_id: Any, replies: list[dict[str, Any]]) -> None:
+        """Remember the newest of these replies as the thread's `last` (ids only grow)."""
+        ids = [reply["id"] for reply in replies if _is_id(reply.get("id"))]
+        if ids and _is_id(comment_id):
+            last = self.state.last.setdefault(str(post_id), {})
+            last[str(comment_id)] = max([*ids, last.get(str(comment_id), 0)])
+
+    def probe(self, post_id: int, requests: int) -> None:
+        """Ask the newest replies of the long threads due for a comparison (`POOL` threads
+        an `execute` request, at most `requests` of them); store the replies newer than
+        each thread's `last`."""
+        key = str(post_id)
+        todo = self.state.probes.get(key, [])
+        batch = todo[: max(0, min(requests, self.pages_left)) * POOL]
+        if not batch:
+            return
+        values = [
+            _newest(self.owner_id, post_id, comment_id, 0, THREAD_ITEMS) for comment_id in batch
+        ]
+        answers = call_pool(self.vk, "wall.getComments", values)
+        self.pages_left -= -(-len(batch) // POOL)
+        left, items = todo[len(batch) :], []
+        last = self.state.last.setdefault(key, {})
+        for comment_id, answer in zip(batch, answers, strict=True):
+            if isinstance(answer, SourceFailure) and answer.kind == FailureKind.TRANSIENT:
+                left.append(comment_id)  # asked again next run
+                continue
+            newest, _ = _page(answer, self.owner_id, post_id)  # gone: the comment was deleted
+            known = last.get(str(comment_id))
+            fresh = [r for r in newest if known is None or _newer(r, known)]
+            complete = True
+            if known is not None and len(fresh) == THREAD_ITEMS:  # newer ones may go on
+                more, complete = self.newer(post_id, comment_id, known)
+                fresh += more
+            if not complete:
+                left.append(comment_id)  # what was read is stored; compared again next run
+            elif fresh:
+                self.read_newest(post_id, comment_id, fresh)
+            base = {"owner_id": self.owner_id, "post_id": post_id, "reply_to_comment": comment_id}
+            items.extend({**base, **reply} for reply in fresh)
+        self.state.probes[key] = left
+        if not left:
+            del self.state.probes[key]
+        self.send(items, post_id)
+
+    def newer(self, post_id: int, comment_id: int, known: int) -> tuple[list[dict[str, Any]], bool]:
+        """A thread's replies newer than `known` after its newest 10, newest first; and
+        whether they were all read (not cut by the page limit)."""
+        found: list[dict[str, Any]] = []
+        offset = THREAD_ITEMS
+        while self.pages_left > 0:
+            values = _newest(self.owner_id, post_id, comment_id, offset, PAGE_SIZE)
+            try:
+                response = call(self.vk, "wall.getComments", values)
+            except SourceFailure as failure:
+                if failure.kind != FailureKind.GONE:
+                    raise
+                return found, True  # the comment was deleted meanwhile
+            page, _ = _page(response, self.owner_id, post_id)
+            self.pages_left -= 1
+            fresh = [reply for reply in page if _newer(reply, known)]
+            found += fresh
+            if len(fresh) < len(page) or len(page) < PAGE_SIZE:
+                return found, True
+            offset += len(page)
+        return found, False
+
     def send(self, items: list[dict[str, Any]], post_id: int) -> None:
         origin = f"wall.getComments {self.owner_id}_{post_id}"
         cursor = self.state.cursor()
@@ -242,6 +337,8 @@ def crawl_comments(
     run = _Run(vk, owner_id, state, max_pages, emit, now_ts)
     for (post_id, total), response in zip(waiting.items(), first, strict=True):
         run.tail(post_id, total, starts[post_id], response)
+    for post_id in [int(key) for key in state.probes]:
+        run.probe(post_id, scan_pages)
     for post_id, total, level, end in run.scans:
         run.older(post_id, total, level, end, scan_pages)
 
@@ -261,6 +358,9 @@ def _recheck(state: _State, counts: dict[int, int], *, now_ts: int, age: int, li
             due.append((checked, key))
     for _, key in sorted(due)[:limit]:
         state.scan[key] = {"todo": [], "end": 0, "force": True}
+        long = sorted(int(c) for c, n in state.threads.get(key, {}).items() if n > THREAD_ITEMS)
+        if long:  # their newest replies are compared with the newest read
+            state.probes[key] = long
 
 
 def _start(state: _State, post_id: int) -> int:
@@ -293,6 +393,22 @@ def _values(owner_id: int, post_id: int, offset: int) -> dict[str, Any]:
         "sort": "asc",
         "thread_items_count": THREAD_ITEMS,
     }
+
+
+def _newest(
+    owner_id: int, post_id: int, comment_id: int, offset: int, count: int
+) -> dict[str, Any]:
+    """A page of one comment's replies, newest first."""
+    return {"owner_id": owner_id, "post_id": post_id, "comment_id": comment_id,
+            "offset": offset, "count": count, "sort": "desc"}  # fmt: skip
+
+
+def _is_id(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _newer(reply: dict[str, Any], known: int) -> bool:
+    return _is_id(reply.get("id")) and reply["id"] > known
 
 
 def _thread(comment: dict[str, Any]) -> tuple[list[dict[str, Any]], int]:

@@ -253,7 +253,8 @@ def ingest_telegram(
 
     Every post among the latest OTKLIK_TELEGRAM_WATCH_POSTS whose comment count grew has its
     new comments read, oldest post first, at most OTKLIK_TELEGRAM_THREADS_PER_RUN threads a
-    run (the rest on the next run).
+    run (the rest on the next run). A linked group found private is tried again after
+    OTKLIK_TELEGRAM_GROUP_RETRY_HOURS.
     """
     _crawl(SourceKind.TELEGRAM, channel.lstrip("@"), annotate=annotate)
 

@@ -61,9 +61,13 @@ class WritableFakeVk(FakeVk):
         author = -int(values["from_group"]) if "from_group" in values else 1
         comment = {"id": number, "from_id": author, "date": 1_717_000_000,
                    "text": values["message"], "post_id": post, "owner_id": owner}  # fmt: skip
-        if "reply_to_comment" in values:
-            comment["reply_to_comment"] = int(values["reply_to_comment"])
-        self.comments.setdefault((owner, post), []).append(comment)
+        thread = self.comments.setdefault((owner, post), [])
+        if "reply_to_comment" in values:  # a reply sits in its top-level comment's thread
+            answered = int(values["reply_to_comment"])
+            parent = next((c for c in thread if c["id"] == answered), {})
+            comment["reply_to_comment"] = answered
+            comment["parents_stack"] = (parent.get("parents_stack") or [answered])[:1]
+        thread.append(comment)
         if self.die_after_create:
             self.die_after_create = False
             raise Killed("died after VK created the comment")

@@ -1,11 +1,14 @@
 """A channel with a linked discussion group: its history is read forward as one stream."""
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from sqlmodel import Session
 from telethon.tl.types import Message, MessageReplyHeader, PeerChannel, PeerUser
 
 from ingest.crawl import crawl_source
 from ingest.cursor import load_cursor
+from models.clock import frozen_at
 from models.post import AuthorKind, PostKind, ThreadPosition
 from models.source import Source, SourceKind, SourceStatus
 from tests.ingest.conftest import add_source
@@ -160,6 +163,60 @@ def test_a_private_group_falls_back_to_reading_each_post(session: Session) -> No
     fake.comment(2, 7001, "Когда починят?", sender=PeerUser(3))
     assert crawl(session, source, fake) == 1 and group_reads(fake, since) == []
     assert stored(session)[f"{GROUP_ID}_7001"].parent_external_id == "2"
+
+
+def test_a_private_group_is_tried_again_after_the_retry_interval(session: Session) -> None:
+    fake = linked_channel(2)
+    fake.group_private = True
+    source = add_source(session, kind=SourceKind.TELEGRAM, target=CHANNEL)
+    t0 = datetime(2026, 3, 2, 8, tzinfo=UTC)
+    day = 24 * 3600
+    with frozen_at(t0):  # only the latest post is watched on the per-post path
+        assert (
+            crawl(session, source, fake, telegram_watch_posts=1, telegram_group_retry_seconds=day)
+            == 3
+        )
+    fake.group_private = False  # the account was let into the group
+    fake.comment(1, 7001, "А на Ленина так и не убрали", sender=PeerUser(3))  # an old post
+    since = len(fake.calls)
+
+    with frozen_at(t0 + timedelta(hours=23)):  # not yet: the per-post path misses it
+        assert (
+            crawl(session, source, fake, telegram_watch_posts=1, telegram_group_retry_seconds=day)
+            == 0
+        )
+    assert group_reads(fake, since) == []
+    with frozen_at(t0 + timedelta(hours=24)):
+        assert (
+            crawl(session, source, fake, telegram_watch_posts=1, telegram_group_retry_seconds=day)
+            == 1
+        )
+
+    assert group_reads(fake, since) == [1002]  # from the lowest comment the threads had read
+    assert stored(session)[f"{GROUP_ID}_7001"].parent_external_id == "1"
+    cursor = load_cursor(session, source_id=source.id or 0)
+    assert {"private_group", "private_at", "threads"}.isdisjoint(cursor)
+    assert cursor["group"]["min_id"] == 7001
+
+
+def test_a_group_still_private_at_its_retry_keeps_the_per_post_threads(session: Session) -> None:
+    fake = linked_channel(2)
+    fake.group_private = True
+    source = add_source(session, kind=SourceKind.TELEGRAM, target=CHANNEL)
+    t0 = datetime(2026, 3, 2, 8, tzinfo=UTC)
+    with frozen_at(t0):
+        assert crawl(session, source, fake) == 4
+    threads = load_cursor(session, source_id=source.id or 0)["threads"]
+    fake.comment(2, 7001, "Когда починят?", sender=PeerUser(3))
+    since = len(fake.calls)
+
+    with frozen_at(t0 + timedelta(days=2)):
+        assert crawl(session, source, fake) == 1  # tried, still private: post by post
+
+    assert len(group_reads(fake, since)) == 1 and per_post_reads(fake, since) == [2]
+    cursor = load_cursor(session, source_id=source.id or 0)
+    assert cursor["private_at"] == int((t0 + timedelta(days=2)).timestamp())
+    assert cursor["threads"]["1"] == threads["1"]  # not read again from its start
 
 
 def test_a_cursor_of_the_per_post_path_goes_on_from_its_lowest_comment_read(

@@ -65,6 +65,7 @@ class FakeVk:
     errors: dict[int, int] = field(default_factory=dict)  # call number -> VK error code
     post_errors: dict[int, int] = field(default_factory=dict)  # post id -> getComments error
     calls: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+    requests: int = 0  # HTTP requests answered (an `execute` is one, whatever it carries)
     on_call: Callable[[int], None] | None = None  # lets a test kill the crawl at call n
     execute_null: bool = False  # `execute` answers {"response": null}, as VK sometimes does
 
@@ -79,6 +80,7 @@ class FakeVk:
     def answer(self, method: str, body: str) -> tuple[int, dict[str, str], str]:
         """Status, headers and JSON text for one API call (its form-encoded body)."""
         values = {key: value[0] for key, value in parse_qs(body).items()}
+        self.requests += 1
         self.calls.append((method, values))
         number = len(self.calls)
         if self.on_call:
@@ -125,18 +127,22 @@ class FakeVk:
 
     def _wall_getComments(self, values: dict[str, str]) -> dict[str, Any]:
         """Top-level comments with up to `thread_items_count` replies nested in each
-        `thread`, or with `comment_id` the replies of one comment, as API 5.199 answers.
+        `thread` (the oldest), or with `comment_id` the replies of one comment, as API 5.199
+        answers; `sort=desc` pages from the newest.
 
         `comments` holds a post's comments flat: a reply carries `parents_stack`."""
         key = (int(values["owner_id"]), int(values["post_id"]))
         every = self.comments.get(key, [])
         offset, count = int(values.get("offset", 0)), int(values.get("count", 20))
+        newest_first = values.get("sort") == "desc"
         if "comment_id" in values:
             level = _replies(every, int(values["comment_id"]))
+            level = level[::-1] if newest_first else level
             return {"count": len(level), "current_level_count": len(level),
                     "can_post": True, "show_reply_button": True, "groups_can_post": True,
                     "items": level[offset : offset + count]}  # fmt: skip
         level = [c for c in every if not c.get("parents_stack")]
+        level = level[::-1] if newest_first else level
         nested = int(values.get("thread_items_count", 0))
         chosen = level[offset : offset + count]
         page = [_with_thread(c, _replies(every, c["id"]), nested) for c in chosen]
