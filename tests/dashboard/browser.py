@@ -157,9 +157,9 @@ class Browser:
     def cookies(self) -> list[dict[str, Any]]:
         return list(self.call("Network.getAllCookies").get("cookies", []))
 
-    def mouse_click_text(self, selector: str, text: str) -> None:
-        """Click like a person: the mouse on the element's centre (focus moves, so an edited
-        text box hands its value over first)."""
+    def _centre(self, selector: str, text: str) -> tuple[float, float]:
+        """The centre of the first `selector` element whose text includes `text`, scrolled
+        into view."""
         point = self.evaluate(
             f"(() => {{ const el = [...document.querySelectorAll({json.dumps(selector)})]"
             f".find(e => e.innerText.trim().includes({json.dumps(text)}));"
@@ -169,7 +169,12 @@ class Browser:
         )
         if not point:
             raise LookupError(f"no {selector} with text {text!r}")
-        x, y = point
+        return point[0], point[1]
+
+    def mouse_click_text(self, selector: str, text: str) -> None:
+        """Click like a person: the mouse on the element's centre (focus moves, so an edited
+        text box hands its value over first)."""
+        x, y = self._centre(selector, text)
         self.call("Input.dispatchMouseEvent", type="mouseMoved", x=x, y=y)
         for kind in ("mousePressed", "mouseReleased"):
             self.call("Input.dispatchMouseEvent", type=kind, x=x, y=y, button="left", clickCount=1)
@@ -177,16 +182,7 @@ class Browser:
     def double_click_text(self, selector: str, text: str, *, gap: float = 0.15) -> None:
         """A person's double click on the element's centre: two clicks `gap` seconds apart
         (the second can reach the server while the run the first one asked for is under way)."""
-        point = self.evaluate(
-            f"(() => {{ const el = [...document.querySelectorAll({json.dumps(selector)})]"
-            f".find(e => e.innerText.trim().includes({json.dumps(text)}));"
-            " if (!el) return null; el.scrollIntoView({block: 'center'});"
-            " const r = el.getBoundingClientRect();"
-            " return [r.left + r.width / 2, r.top + r.height / 2]; })()"
-        )
-        if not point:
-            raise LookupError(f"no {selector} with text {text!r}")
-        x, y = point
+        x, y = self._centre(selector, text)
         self.call("Input.dispatchMouseEvent", type="mouseMoved", x=x, y=y)
         for count in (1, 2):
             if count == 2:
