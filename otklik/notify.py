@@ -74,11 +74,12 @@ class SmtpSender:
     password: str | None = None
     starttls: bool = False
     timeout: float = 30
+    console_url: str | None = None  # e-mails link to their report on this console
 
     def send(self, outgoing: Outgoing) -> None:
         if not self.host:
             raise DeliveryError("SMTP is not configured (OTKLIK_SMTP_HOST)", permanent=True)
-        message = email_message(outgoing, sender=self.sender)
+        message = email_message(outgoing, sender=self.sender, console_url=self.console_url)
         try:
             with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
                 if self.starttls:
@@ -134,7 +135,10 @@ def sign(body: bytes, secret: str) -> str:
     return hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
-def email_message(outgoing: Outgoing, *, sender: str) -> EmailMessage:
+def email_message(
+    outgoing: Outgoing, *, sender: str, console_url: str | None = None
+) -> EmailMessage:
+    """The Russian e-mail of one event; with `console_url`, a link to the report there."""
     payload = outgoing.payload
     message = EmailMessage()
     message["From"] = sender
@@ -149,10 +153,16 @@ def email_message(outgoing: Outgoing, *, sender: str) -> EmailMessage:
         f"Статус: {STATUS_NAMES.get(str(payload.get('status')), payload.get('status'))}",
         f"Срок: {payload.get('due_at') or '—'}",
         *([f"Причина: {payload['reason']}"] if payload.get("reason") else []),
+        *([f"Открыть: {report_link(console_url, payload)}"] if console_url else []),
         f"Событие: {outgoing.event_id}",
     ]
     message.set_content("\n".join(lines))
     return message
+
+
+def report_link(console_url: str, payload: dict[str, Any]) -> str:
+    """The report's page on the console (`reports?report=N`, the address the console uses)."""
+    return f"{console_url.rstrip('/')}/reports?report={payload.get('report_id')}"
 
 
 def deliver(session: Session, *, notification_id: int, senders: Senders, max_attempts: int) -> str:

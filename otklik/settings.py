@@ -104,6 +104,8 @@ class Settings(BaseSettings):
     smtp_password: SecretStr | None = None
     smtp_starttls: bool = False
     smtp_from: str = "otklik@localhost"
+    # The console's address as recipients reach it; e-mails then link to their report
+    console_url: str | None = None
     webhook_secret: SecretStr | None = None
     webhook_timeout_seconds: float = Field(default=10, gt=0)
     notify_max_attempts: int = Field(default=5, ge=1)

@@ -76,6 +76,7 @@ def senders_from_settings(settings: Settings) -> Senders:
             username=settings.smtp_username,
             password=password,
             starttls=settings.smtp_starttls,
+            console_url=settings.console_url,
         ),
         webhook=WebhookSender(timeout=settings.webhook_timeout_seconds),
         global_secret=secret,

@@ -68,12 +68,13 @@ def world(session: Session, receiver: Receiver) -> World:
     return build_world(session, _contacts(receiver))  # type: ignore[arg-type]
 
 
-def _senders(smtp_port: int | None, timeout: float = 5) -> Senders:
+def _senders(smtp_port: int | None, timeout: float = 5, console_url: str | None = None) -> Senders:
     return Senders(
         email=SmtpSender(
             host="127.0.0.1" if smtp_port else None,
             port=smtp_port or 25,
             sender="otklik@example.ru",
+            console_url=console_url,
         ),
         webhook=WebhookSender(timeout=timeout),
     )
@@ -135,6 +136,27 @@ def test_email_and_signed_webhook_are_delivered_once(
         == DeliveryStatus.SENT
     )
     assert len(receiver.requests) == 1 and len(box.messages) == 5
+
+
+def test_an_email_links_to_its_report_when_the_console_address_is_set(
+    session: Session, world: World, mailbox: tuple[Mailbox, int]
+) -> None:
+    box, port = mailbox
+    deliver_pending(session, senders=_senders(port, console_url="https://cur.example.ru/"),
+                    max_attempts=3)  # fmt: skip
+    mail = next(m for m in box.messages if m["X-Envelope-To"] == PERM_MAIL)
+    body = mail.get_payload(decode=True).decode()
+    assert f"Открыть: https://cur.example.ru/reports?report={world.perm_report}" in body
+
+
+def test_an_email_has_no_link_without_the_console_address(
+    session: Session, world: World, mailbox: tuple[Mailbox, int]
+) -> None:
+    box, port = mailbox
+    deliver_pending(session, senders=_senders(port), max_attempts=3)
+    assert box.messages and all(
+        "Открыть:" not in m.get_payload(decode=True).decode() for m in box.messages
+    )
 
 
 def test_a_failing_receiver_is_retried_then_given_up(
