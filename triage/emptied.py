@@ -43,6 +43,9 @@ from triage.lifecycle import apply_transition, can_close_with_incident
 from triage.notifications import record_report_notice
 from triage.reports import CLOSED_STATUSES
 
+# The audit action of a report closed with its emptied incident (read back by the console's
+# list of reports closed with their answer kept, `triage.report_list`).
+CLOSE_ACTION = "close_with_incident"
 # Why a report left its incident, for the audit log and the console's sentences.
 NOT_SIGNALS = "not_signals"
 POSTS_MOVED = "posts_moved"
@@ -168,7 +171,7 @@ def _close(
         after["duplicate_of_report_id"] = duplicate_of
         after["incident_id"] = target_incident_id
     record_event(session, actor=actor, user_id=user_id, entity_type="report",
-                 entity_id=report.id or 0, action="close_with_incident", before=None,
+                 entity_id=report.id or 0, action=CLOSE_ACTION, before=None,
                  after=after)  # fmt: skip
     kind = NoticeKind.WITHDRAWN if status == ReportStatus.WITHDRAWN else NoticeKind.CLOSED_DUPLICATE
     record_report_notice(session, report=report, kind=kind, reason=reason, operators=answered)

@@ -17,6 +17,7 @@ from models.report import Report
 from models.source import Source
 from models.types import UTCDateTime
 from triage import sla
+from triage.emptied import CLOSE_ACTION
 from triage.scope import EVERYWHERE, Scope
 
 
@@ -236,9 +237,6 @@ class KeptAnswerRow:
     event_id: int  # the closing audit event: the list's keyset
 
 
-AUTO_CLOSED = "close_with_incident"  # triage.emptied's audit action
-
-
 def closed_with_answer_kept(
     session: Session,
     *,
@@ -264,7 +262,7 @@ def closed_with_answer_kept(
         .outerjoin(Municipality, Municipality.id == Report.municipality_id)
         .where(
             AuditEvent.entity_type == "report",
-            AuditEvent.action == AUTO_CLOSED,
+            AuditEvent.action == CLOSE_ACTION,
             kept.is_(True),
         )
         .order_by(AuditEvent.id.desc())  # type: ignore[union-attr]
