@@ -121,7 +121,7 @@ CATEGORY_PRIOR_SHARE = 0.6
 CATEGORY_BALANCED = True
 APPEALS_PER_REASON = 1000
 # The Kursk portal appeals (appeals/kursk_train.csv, 1,916 distinct texts with a theme mapped
-# to a category by benchmarks/labels/kursk_appeal_themes.csv) join the SPb ones in the prior:
+# to a category by benchmarks/labels/kursk_appeal_categories.csv) join the SPb ones in the prior:
 # they bring the categories the SPb reasons lack (transport, trade, sport, heritage,
 # healthcare, education…) in residents' own words (5-fold CV 0.751 -> 0.760, the ЦУР feed
 # held out unchanged; as rows of the real-signal model instead they lowered CV: BENCHMARKS.md).
@@ -373,16 +373,16 @@ def appeal_categories(
 
 def kursk_categories(shared: Path, lemmatizer: Lemmatizer) -> tuple[Any, list[str]]:
     """The Kursk portal appeals (appeals/kursk_train.csv) as category training rows: each
-    appeal's theme mapped to our category (benchmarks/labels/kursk_appeal_themes.csv, themes
-    with no category left out), distinct texts only."""
-    with (LABELS / "kursk_appeal_themes.csv").open(encoding="utf-8", newline="") as handle:
-        mapping = {(r["kursk_category"], r["theme"]): r["category"]
-                   for r in csv.DictReader(handle)}  # fmt: skip
+    appeal's category by its row (benchmarks/labels/kursk_appeal_categories.csv, from its
+    theme by the rubric of README_kursk_themes.md; rows with no category left out), distinct
+    texts only."""
+    with (LABELS / "kursk_appeal_categories.csv").open(encoding="utf-8", newline="") as handle:
+        by_row = {int(r["row"]): r["category"] for r in csv.DictReader(handle)}
     seen: set[str] = set()
     texts, labels = [], []
     with (shared / "appeals" / "kursk_train.csv").open(encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
-            category = mapping.get((row["category"], row["theme"]), "")
+        for number, row in enumerate(csv.DictReader(handle)):
+            category = by_row.get(number, "")
             text = row["text"].strip()
             if not category or not text or text.lower() in seen:
                 continue

@@ -98,16 +98,19 @@ def test_every_appeal_reason_maps_to_a_taxonomy_category() -> None:
     assert len({(r["group"], r["reason"]) for r in rows}) == len(rows)
 
 
-def test_every_kursk_theme_maps_to_a_taxonomy_category() -> None:
+def test_every_labelled_kursk_row_has_a_taxonomy_category() -> None:
     taxonomy = json.loads((DATA_DIR / "taxonomy.json").read_text("utf-8"))
-    codes = {c["code"] for c in taxonomy["categories"]} | {""}
-    path = ROOT / "benchmarks" / "labels" / "kursk_appeal_themes.csv"
+    codes = {c["code"] for c in taxonomy["categories"]}
+    path = ROOT / "benchmarks" / "labels" / "kursk_appeal_categories.csv"
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    assert len(rows) == 161
+    assert list(rows[0]) == ["file", "row", "category"]  # keyed by row: no text, no theme
+    assert len(rows) == 1942
+    assert {r["file"] for r in rows} == {"appeals/kursk_train.csv"}
     assert {r["category"] for r in rows} <= codes
-    assert len({(r["kursk_category"], r["theme"]) for r in rows}) == len(rows)
-    # the categories the SPb reasons lack come from these themes
+    assert len({int(r["row"]) for r in rows}) == len(rows)
+    assert all(0 <= int(r["row"]) < 2000 for r in rows)
+    # the categories the SPb reasons lack come from these rows
     assert {"transport", "trade", "sport", "heritage"} <= {r["category"] for r in rows}
 
 
