@@ -64,7 +64,7 @@ class Settings(BaseSettings):
     retention_days: int = 180
 
     # Logging
-    log_level: str = "INFO"
+    log_level: str = Field(default="INFO", pattern=r"(?i)^(debug|info|warning|error|critical)$")
 
     # Credentials: never logged, never shown
     vk_token: SecretStr | None = None
@@ -104,8 +104,9 @@ class Settings(BaseSettings):
     smtp_password: SecretStr | None = None
     smtp_starttls: bool = False
     smtp_from: str = "otklik@localhost"
-    # The console's address as recipients reach it; e-mails then link to their report
-    console_url: str | None = None
+    # The console's address as recipients reach it (scheme, host, optional path; no query);
+    # e-mails then link to their report
+    console_url: str | None = Field(default=None, pattern=r"^https?://[^\s/?#]+(/[^\s?#]*)?$")
     webhook_secret: SecretStr | None = None
     webhook_timeout_seconds: float = Field(default=10, gt=0)
     notify_max_attempts: int = Field(default=5, ge=1)

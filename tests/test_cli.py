@@ -92,3 +92,49 @@ def test_help_and_one_command_import_only_that_command() -> None:
     nlp = imported("nlp", "--help")
     assert {"otklik.cli.nlp", "sklearn", "natasha"} <= nlp
     assert not nlp & (others | {"telethon", "vk_api", "rq", "alembic", "streamlit"})
+
+
+def test_settings_that_are_not_valid_are_named_not_a_traceback(tmp_path: Path) -> None:
+    """Each bad `OTKLIK_*` variable is named with its reason, a secret's value never shown."""
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "OTKLIK_DATABASE_URL": f"sqlite:///{tmp_path / 'otklik.db'}",
+        "OTKLIK_CONSOLE_URL": "cur.example.ru/reports?x=1",
+        "OTKLIK_LOG_LEVEL": "loud",
+        "OTKLIK_SMTP_PORT": "секрет-не-число",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "otklik", "sources", "list"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr + done.stdout
+    named = [line.split(":")[0].strip() for line in done.stderr.splitlines()[1:]]
+    assert sorted(named) == ["OTKLIK_CONSOLE_URL", "OTKLIK_LOG_LEVEL", "OTKLIK_SMTP_PORT"]
+    assert "секрет" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("url", "valid"),
+    [
+        ("https://cur.example.ru", True),
+        ("http://10.0.0.5:8501/otklik/", True),
+        ("cur.example.ru", False),
+        ("https://cur.example.ru/?page=1", False),
+        ("https://", False),
+        ("https://cur example.ru", False),
+    ],
+)
+def test_the_console_address_is_a_base_address(url: str, valid: bool) -> None:
+    from pydantic import ValidationError
+
+    from otklik.settings import Settings
+
+    if valid:
+        assert Settings(console_url=url).console_url == url
+    else:
+        with pytest.raises(ValidationError):
+            Settings(console_url=url)

@@ -5,6 +5,7 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 import typer
+from pydantic import ValidationError
 from typer import _click as click
 
 from otklik.cli.lazy import LazyCommand, LazyGroup
@@ -79,7 +80,8 @@ class OtklikGroup(LazyGroup):
     }
 
     def invoke(self, ctx: click.Context) -> Any:
-        """A database whose schema is behind is one line on screen, not a traceback."""
+        """A database whose schema is behind, or a setting that is not valid, is a few lines on
+        screen, not a traceback."""
         from otklik.runtime import SchemaBehind
 
         try:
@@ -87,6 +89,18 @@ class OtklikGroup(LazyGroup):
         except SchemaBehind as error:
             typer.echo(f"error: {error}", err=True)
             raise typer.Exit(1) from error
+        except ValidationError as error:
+            typer.echo(settings_problems(error), err=True)
+            raise typer.Exit(2) from error
+
+
+def settings_problems(error: ValidationError) -> str:
+    """Which `OTKLIK_*` variables are not valid and why; never their values (some are secrets)."""
+    lines = ["error: settings are not valid (environment or .env):"]
+    for problem in error.errors(include_input=False, include_url=False):
+        name = "_".join(str(part) for part in problem["loc"]).upper()
+        lines.append(f"  OTKLIK_{name}: {problem['msg']}" if name else f"  {problem['msg']}")
+    return "\n".join(lines)
 
 
 app = typer.Typer(
