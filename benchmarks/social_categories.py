@@ -21,9 +21,10 @@ without the Kursk appeals, no house's side of the place nouns).
 
 Rows: the hand-labelled signals of ../shared/data/social (benchmarks/labels/*.csv). Truth:
 the hand label's category; for the ЦУР feed also the operators' own `direction` mapped to our
-categories by benchmarks/labels/cur_directions.csv. Predictions: the cold-start model (what a
-fresh install ships), beside a TF-IDF + logistic regression baseline fitted in the same run on
-the same seed examples the cold-start model learns from.
+categories (each row's code in benchmarks/labels/spb_cur_directions.csv, by the rubric of
+README_cur_directions.md). Predictions: the cold-start model (what a fresh install ships),
+beside a TF-IDF + logistic regression baseline fitted in the same run on the same seed
+examples the cold-start model learns from.
 """
 
 import argparse
@@ -50,7 +51,6 @@ from benchmarks.social_signal import (
     fit_category_model,
     labelled_items,
     seed_categories,
-    shared_rows,
 )
 from models.annotation import PostContext
 from nlp.address import AddressParser
@@ -66,12 +66,11 @@ from otklik.paths import DATA_DIR
 def signal_rows(shared: Path) -> list[tuple[str, str, str, str | None, int]]:
     """(file, text, hand category, the ЦУР direction's category or None, data row) per
     labelled signal."""
-    with (LABELS / "cur_directions.csv").open(encoding="utf-8", newline="") as handle:
-        directions = {r["direction"]: r["category"] for r in csv.DictReader(handle)}
-    feed = shared_rows(shared, CUR_FEED)
+    with (LABELS / "spb_cur_directions.csv").open(encoding="utf-8", newline="") as handle:
+        directions = {int(r["row"]): r["category"] for r in csv.DictReader(handle)}
     return [
         (item.file, item.text, item.category,
-         directions.get(feed[item.row]["direction"]) if item.file == CUR_FEED else None,
+         directions.get(item.row) if item.file == CUR_FEED else None,
          item.row)
         for item in labelled_items(shared)
         if item.is_signal and item.category

@@ -104,11 +104,12 @@ SEED_NOISE_WEIGHT = 1.0
 # 0, 0.3, 0.5 with blend weights 0.5–0.8: 0.3 with nlp.social.CATEGORY_WEIGHT 0.7 is best on
 # 5-fold CV and within 0.01 of the best with the ЦУР feed held out).
 CATEGORY_SEED_WEIGHT = 0.3
-# Portal appeals of SPb (appeals/spb_train.csv.gz), their reasons mapped to our categories:
-# a separate model of them (classes balanced) is the real-signal model's prior at this share
-# (measured 0.2–0.5, mixed linearly, inside the mass of the categories both know, and
-# geometrically there: benchmarks/social_categories.py, BENCHMARKS.md), from at most this
-# many of each reason. 0.6 with the real-signal model balanced (CATEGORY_BALANCED) and
+# Portal appeals of SPb (appeals/spb_train.csv.gz), each labelled row's category by the rubric
+# of benchmarks/labels/README_appeal_reasons.md (spb_appeal_categories.csv): a separate model
+# of them (classes balanced) is the real-signal model's prior at this share (measured
+# 0.2–0.5, mixed linearly, inside the mass of the categories both know, and geometrically
+# there: benchmarks/social_categories.py, BENCHMARKS.md), from at most APPEALS_PER_REASON of
+# each reason. 0.6 with the real-signal model balanced (CATEGORY_BALANCED) and
 # nlp.social.CATEGORY_WEIGHT 0.9: the best mean of 5-fold CV and the ЦУР feed held out among
 # shares 0.3–0.7 and blend weights 0.7–1.0 (BENCHMARKS.md, "Category on real signals");
 # with the Kursk appeals in the prior (CATEGORY_PRIOR_KURSK), 0.6 and blend weight 0.8 by the
@@ -119,6 +120,7 @@ CATEGORY_PRIOR_SHARE = 0.6
 # sport, safety, heritage) and its own neighbours' (5-fold CV 0.713 -> 0.730, same settings
 # otherwise 0.729; BENCHMARKS.md).
 CATEGORY_BALANCED = True
+# The label file holds the first this many distinct texts of each reason (tests check it).
 APPEALS_PER_REASON = 1000
 # The Kursk portal appeals (appeals/kursk_train.csv, 1,916 distinct texts with a theme mapped
 # to a category by benchmarks/labels/kursk_appeal_categories.csv) join the SPb ones in the prior:
@@ -126,9 +128,10 @@ APPEALS_PER_REASON = 1000
 # healthcare, education…) in residents' own words (5-fold CV 0.751 -> 0.760, the ЦУР feed
 # held out unchanged; as rows of the real-signal model instead they lowered CV: BENCHMARKS.md).
 CATEGORY_PRIOR_KURSK = True
-# The appeals' `city_object`s that make a street-or-yard reason `roads` (the rest: `amenities`):
-# streets, and bridges (README_labels_b.md puts bridges with streets; until session 21 a
-# bridge's snow and surface went to amenities with the yards, 62 appeals).
+# The appeals' `city_object`s that make a street-or-yard reason `roads` (the rest: `amenities`;
+# the label file holds the resolved codes, tests check them against this): streets, and
+# bridges (README_labels_b.md puts bridges with streets; until session 21 a bridge's snow and
+# surface went to amenities with the yards, 62 appeals).
 STREET_OBJECTS = ("Улица", "Мост")
 SGD_EPOCHS = 20
 COMMUNITY_ROLES = {"commerce": "media"}  # a flea market's own posts: a page's own, not residents'
@@ -339,30 +342,23 @@ def appeal_prior(
     return fit_category_model(matrix, labels, seed_weight=0, balanced=True)
 
 
-def appeal_categories(
-    shared: Path, lemmatizer: Lemmatizer, per_reason: int = APPEALS_PER_REASON
-) -> tuple[Any, list[str]]:
+def appeal_categories(shared: Path, lemmatizer: Lemmatizer) -> tuple[Any, list[str]]:
     """The SPb portal appeals (appeals/spb_train.csv.gz) as category training rows: each
-    appeal's group and reason mapped to our category (benchmarks/labels/spb_appeal_reasons.csv;
-    `street_or_yard`: roads when the appeal's object is a street or a bridge, else amenities),
-    distinct texts only, at most `per_reason` of each reason (the first ones in the file)."""
-    with (LABELS / "spb_appeal_reasons.csv").open(encoding="utf-8", newline="") as handle:
-        mapping = {(r["group"], r["reason"]): r["category"] for r in csv.DictReader(handle)}
+    labelled row's category (benchmarks/labels/spb_appeal_categories.csv, from its group and
+    reason by the rubric of README_appeal_reasons.md, `street_or_yard` reasons already
+    resolved by the row's `city_object`). The file labels only the rows the prior learns
+    from: distinct texts, the first APPEALS_PER_REASON of each reason."""
+    with (LABELS / "spb_appeal_categories.csv").open(encoding="utf-8", newline="") as handle:
+        by_row = {int(r["row"]): r["category"] for r in csv.DictReader(handle)}
     seen: set[str] = set()
-    taken: dict[str, int] = {}
     texts, labels = [], []
     with gzip.open(shared / "appeals" / "spb_train.csv.gz", "rt", encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            category = mapping.get((row["category"], row["reason"]), "")
+        for number, row in enumerate(csv.DictReader(handle)):
+            category = by_row.get(number, "")
             text = row["text"].strip()
             if not category or not text or text.lower() in seen:
                 continue
-            if taken.get(row["reason"], 0) >= per_reason:
-                continue
-            if category == "street_or_yard":
-                category = "roads" if row["city_object"] in STREET_OBJECTS else "amenities"
             seen.add(text.lower())
-            taken[row["reason"]] = taken.get(row["reason"], 0) + 1
             texts.append(text)
             labels.append(category)
     matrix = SignalFeatures().transform(
