@@ -83,7 +83,7 @@ class Settings(BaseSettings):
     workday_end_hour: int = Field(default=18, ge=1, le=24)
 
     # Triage (see triage/thresholds.py, triage/sla_check.py)
-    triage_signal_accept: float = Field(default=0.92, ge=0, le=1)
+    triage_signal_accept: float = Field(default=0.93, ge=0, le=1)
     triage_category_accept: float = Field(default=0.6, ge=0, le=1)
     triage_topic_accept: float = Field(default=0.6, ge=0, le=1)
     triage_municipality_accept: float = Field(default=0.7, ge=0, le=1)
