@@ -15,7 +15,9 @@ a facade, a drainpipe) is on the house's side: the rubric puts those in `housing
 the house stands, so when roads or amenities is on top, both give housing part of their
 mass (`with_place_sides`). So does a text that names marks made on a wall (graffiti,
 inscriptions, stickers, pasted adverts): the rubric puts them on apartment-block walls and
-drainpipes in `housing` too, free-standing advertising structures in `amenities`.
+drainpipes in `housing` too, free-standing advertising structures in `amenities`. A text
+that names street trading (a kiosk, a fair, «торгуют») is on trade's side: the rubric puts
+illegal street trading in `trade` wherever it stands.
 """
 
 from collections.abc import Sequence
