@@ -1,7 +1,8 @@
 """Category accuracy on real signals in residents' own words (the ЦУР feed and hand labels).
 
     .venv/bin/python -m benchmarks.social_categories [--shared ../shared/data]
-        [--place-keep 1] [--no-kursk] [--no-house] [--show-dev-misses]
+        [--place-keep 1] [--no-kursk] [--no-house] [--no-marks] [--no-trade]
+        [--show-dev-misses]
 
 The shipped category model (data/social_categories.npz) is learned from these very rows (and
 the authored seed signals at CATEGORY_SEED_WEIGHT, with a prior learned from the SPb portal
@@ -17,7 +18,8 @@ confusions with the file left out; `--show-dev-misses` prints them, texts on the
 only). `--place-keep 1`: without the street / yard side of the place nouns (nlp.places).
 `--prior-share 0.5 --weight 0.7 --unbalanced`: the build of session cat1, in the same
 run's terms; `--no-kursk --no-house --weight 0.9`: the build before session 22 (the prior
-without the Kursk appeals, no house's side of the place nouns).
+without the Kursk appeals, no house's side of the place nouns); `--no-marks --no-trade`: the
+build before session cat3 (marks on walls not on the house's side, no trade's side).
 
 Rows: the hand-labelled signals of ../shared/data/social (benchmarks/labels/*.csv). Truth:
 the hand label's category; for the ЦУР feed also the operators' own `direction` mapped to our
@@ -131,6 +133,8 @@ def blended(
     balanced: bool,
     keep: float,
     house: bool = True,
+    marks: bool = True,
+    trade: bool = True,
 ) -> list[tuple[str, float]]:
     """The product's categories and their confidence for `test`: the bundle with a category
     model fitted on `train` (and the authored seed signals and the appeals' prior, as `build`
@@ -139,7 +143,8 @@ def blended(
     model = fit_category_model(matrix[train], [rows[i][2] for i in train], seeds=seeds,
                                prior=prior, prior_share=prior_share,
                                balanced=balanced)  # fmt: skip
-    sides = [street_or_yard(prepared[i][0], rows[i][1], ADDRESSES, house=house) for i in test]
+    sides = [street_or_yard(prepared[i][0], rows[i][1], ADDRESSES, house=house, marks=marks,
+                            trade=trade) for i in test]  # fmt: skip
     probs = with_place_sides(model.probabilities(matrix[test]), list(model.classes), sides, keep)
     hint = (list(model.classes), probs, weight)
     picked = [prepared[i] for i in test]
@@ -173,6 +178,16 @@ def main() -> None:
         "before session 22).",
     )  # fmt: skip
     parser.add_argument(
+        "--no-marks", action="store_true",
+        help="Without the marks on walls on the house's side (nlp.places.MARK_LEMMAS; the "
+        "build before session cat3).",
+    )  # fmt: skip
+    parser.add_argument(
+        "--no-trade", action="store_true",
+        help="Without trade's side of the place nouns (nlp.places.TRADE_LEMMAS; the build "
+        "before session cat3).",
+    )  # fmt: skip
+    parser.add_argument(
         "--no-kursk", action="store_true",
         help="The appeals' prior from the SPb appeals alone (the build before session 22).",
     )  # fmt: skip
@@ -192,7 +207,7 @@ def main() -> None:
              if args.prior_share > 0 else None)  # fmt: skip
     balanced = CATEGORY_BALANCED and not args.unbalanced
     fit = (seeds, prior, args.prior_share, args.weight, balanced, args.place_keep,
-           not args.no_house)  # fmt: skip
+           not args.no_house, not args.no_marks, not args.no_trade)  # fmt: skip
     with tempfile.TemporaryDirectory() as cache:
         bundle = cold_start_bundle(DATA_DIR, cache_dir=Path(cache), lemmatizer=lemmatizer)
     ours = [p.category or "" for p in bundle.predict_prepared(prepared)]

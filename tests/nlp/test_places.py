@@ -7,7 +7,7 @@ import scipy.sparse as sp
 from nlp.address import AddressParser
 from nlp.features import prepare
 from nlp.lemmas import Lemmatizer
-from nlp.places import HOUSE, STREET, YARD, place_side, street_or_yard, with_place_sides
+from nlp.places import HOUSE, STREET, TRADE, YARD, place_side, street_or_yard, with_place_sides
 from nlp.social import SocialCategoryModel
 
 
@@ -25,11 +25,27 @@ from nlp.social import SocialCategoryModel
         ("Гололёд, опасно", None),  # no place at all
         ("Во дворе на крыше висят сосульки", HOUSE),  # a house's part: wherever it stands
         ("Фасад дома на улице Марата весь в надписях", HOUSE),
+        ("На улице Марата все стены исписаны граффити", HOUSE),  # marks on a house's walls
+        ("Во дворе расклеили наклейки с рекламой", HOUSE),
+        ("Незаконная реклама на тротуаре у перекрёстка", STREET),  # a structure, not a mark
+        ("На перекрёстке у метро опять поставили ларёк", TRADE),  # street trading
+        ("Во дворе торгуют с рук прямо у подъезда", TRADE),
+        ("У магазина на углу улицы не убран снег", STREET),  # a shop is a place, not trading
     ],
 )
 def test_place_side(text: str, side: str | None, lemmatizer: Lemmatizer) -> None:
     [(lemmas, _)] = prepare([text], lemmatizer)
     assert place_side(lemmas) == side
+
+
+def test_marks_on_walls_can_be_left_unread(lemmatizer: Lemmatizer) -> None:
+    [(lemmas, _)] = prepare(["Улица Восстания вся заклеена объявлениями"], lemmatizer)
+    assert place_side(lemmas) == HOUSE
+    assert place_side(lemmas, marks=False) == STREET
+    assert place_side(lemmas, house=False) == STREET
+    [(lemmas, _)] = prepare(["На тротуаре улицы Марата стоит киоск"], lemmatizer)
+    assert place_side(lemmas) == TRADE
+    assert place_side(lemmas, trade=False) == STREET
 
 
 @pytest.mark.parametrize(
@@ -84,6 +100,18 @@ def test_the_house_side_gives_housing_a_share_of_the_pair() -> None:
     # a model without housing: the pair stays as it was
     assert np.allclose(with_place_sides(PROBS[:, [0, 2]], ["amenities", "roads"], [HOUSE] * 4),
                        PROBS[:, [0, 2]])  # fmt: skip
+
+
+def test_trades_side_gives_trade_a_share_of_the_pair() -> None:
+    classes = ["amenities", "roads", "trade"]
+    probs = np.array([[0.5, 0.3, 0.2], [0.2, 0.2, 0.6]])
+    moved = with_place_sides(probs, classes, [TRADE, TRADE], keep=0.5)
+    assert np.allclose(moved[0], [0.25, 0.15, 0.6])  # amenities on top: trade takes half
+    assert moved[0].argmax() == classes.index("trade")
+    assert np.allclose(moved[1], probs[1])  # trade already on top: nothing moves
+    # a model without trade: the pair stays as it was
+    assert np.allclose(with_place_sides(probs, ["amenities", "roads", "waste"], [TRADE] * 2),
+                       probs)  # fmt: skip
 
 
 def test_a_model_without_both_categories_is_left_alone() -> None:
