@@ -56,6 +56,19 @@ LABEL_ORIGIN_NAMES = {
 
 ACTOR_NAMES = {"system": "система", "model": "модель", "anonymous": "неизвестный"}
 
+# nlp.structure.REASONS and nlp.annotator.WORDLESS_KINDS: why the structure alone made an
+# item «не сигнал»
+STRUCTURE_REASON_NAMES = {
+    "empty": "пустой текст",
+    "link_only": "только ссылка, без слов",
+    "emoji_only": "только эмодзи и символы, без слов",
+    "authority_post": "собственный пост администрации на её странице",
+    "page_reply": "ответ самой страницы в комментариях (её публичный ответ)",
+    "official_account": "комментарий другого официального аккаунта",
+    "orphan_short_reply": "короткий ответ на комментарий, который не был получен",
+    "advert": "реклама: помечена соцсетью или несёт маркировку рекламы",
+}
+
 
 def source_kind(code: str) -> str:
     return SOURCE_KIND_NAMES.get(code, "другой источник")  # type: ignore[call-overload]

@@ -20,7 +20,8 @@ class PostContext(SQLModel):
 
     `author_is_source`: the page or channel itself wrote it (None: not known, read as a
     resident's). `parent_text`: the post or comment it answers, when fetched;
-    `parent_missing`: it answers one that was never fetched (an orphan reply).
+    `parent_missing`: it answers one that was never fetched (an orphan reply). `is_ad`: the
+    network itself marked it as an advert.
     """
 
     position: str = "post"  # post, comment or reply (models.post.ThreadPosition)
@@ -29,6 +30,7 @@ class PostContext(SQLModel):
     source_role: str | None = None  # authority, residents, media (models.source.SourceRole)
     parent_text: str | None = None
     parent_missing: bool = False
+    is_ad: bool = False  # the network marked it as an advert (VK `marked_as_ads`)
 
 
 class PostAnnotation(SQLModel):

@@ -235,6 +235,9 @@ def _wordless(place: Resolution, text: str) -> PostAnnotation:
     )
 
 
+WORDLESS_KINDS = ("empty", "link_only", "emoji_only")  # `wordless_kind`'s answers
+
+
 def wordless_kind(text: str) -> str:
     """Why a text has no words: empty, only links, or only emoji and symbols."""
     if not any(ch.isprintable() and not ch.isspace() for ch in text):

@@ -27,6 +27,7 @@ def _context(post: Post, role: str | None, parent: Post | None) -> PostContext:
         source_role=role,
         parent_text=parent.text if parent is not None else None,
         parent_missing=in_thread and parent is None and post.parent_external_id is not None,
+        is_ad=post.is_ad,
     )
 
 

@@ -4,13 +4,19 @@ Who wrote an item and where it sits are facts, not guesses: a page's own reply i
 comments and an authority's own post are never residents' signals; a short reply means
 nothing without its parent, so it is read with it, and when the parent was never fetched it
 gets a decision of its own. An item whose author is not known is read as a resident's.
+An advert is marked as one: by the network (VK's `marked_as_ads`) or by the registration
+token Russian law requires in every advert online («erid: 2Vtzq…», `?erid=…` in its links).
 """
 
+import re
 from dataclasses import dataclass
 
 from models.annotation import PostContext
 
 SHORT_REPLY_WORDS = 6  # "у нас тоже", "+1", "так и не убрали": read with the parent
+# The advert's registration token (ФЗ «О рекламе», ст. 18.1: every advert online carries its
+# ОРД id): «erid: 2Vtzqv…», «Erid 2RanynRUbNY», `?erid=LjN8K…` or `erid_2Vfnx…` in a link.
+AD_TOKEN = re.compile(r"(?<![0-9a-zа-яё])erid[\s:=_]+[0-9a-z]{6,}", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -25,6 +31,7 @@ REASONS = {
     "page_reply": "the page's own reply in its comments (its public answer)",
     "official_account": "another official account commenting on an authority's page",
     "orphan_short_reply": "a short reply whose parent was never fetched: nothing to act on",
+    "advert": "an advert: marked so by the network or carrying the law's ad token (erid)",
 }
 
 
@@ -39,7 +46,14 @@ def structural_verdict(context: PostContext, text: str) -> Verdict | None:
         return Verdict(False, "official_account")
     if in_thread and is_short(text) and context.parent_missing and not context.parent_text:
         return Verdict(False, "orphan_short_reply")
+    if context.is_ad or carries_ad_token(text):
+        return Verdict(False, "advert")
     return None
+
+
+def carries_ad_token(*texts: str) -> bool:
+    """Whether any of `texts` (an item's words, its links' addresses) carries the token."""
+    return any(AD_TOKEN.search(text) for text in texts)
 
 
 def is_short(text: str) -> bool:

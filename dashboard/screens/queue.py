@@ -8,6 +8,7 @@ Keys: J/K next/previous, Y confirm, N not a signal, E edit, «/» search.
 import streamlit as st
 
 from dashboard import actions, auth, hints, keyboard, queue_list, resources, views, widgets
+from dashboard.names import STRUCTURE_REASON_NAMES
 from dashboard.queries import posts_with_annotations
 from dashboard.queue_filters import queue_filters
 from models.annotation import Annotation
@@ -38,7 +39,16 @@ def _suggestion(item: QueueItem, annotation: Annotation | None) -> str:
         f" ({annotation.municipality_confidence:.2f})"
         f" · Адрес: {views.address_text(annotation.address_key)}"
         + (f" · инцидент №{item.incident_id}" if item.incident_id else "")
+        + _structure_note(annotation)
     )
+
+
+def _structure_note(annotation: Annotation) -> str:
+    """Why the structure alone made the post «не сигнал» (no words were weighed)."""
+    reason = (annotation.reasons or {}).get("structure")
+    if annotation.is_signal or not isinstance(reason, str):
+        return ""
+    return f" · Не сигнал по устройству ленты: {STRUCTURE_REASON_NAMES.get(reason, reason)}"
 
 
 def _decide(decisions: list[Decision], done: str, items: list[QueueItem]) -> None:

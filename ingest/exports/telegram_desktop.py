@@ -20,6 +20,7 @@ from ingest.exports.json_arrays import Damaged, Element, iter_arrays
 from ingest.json_input import parse_json
 from ingest.rejection import Rejected, Skipped
 from models.post import AuthorKind, PostCreate, PostKind, ThreadPosition
+from nlp.structure import carries_ad_token
 
 _CHAT_ID = re.compile(r'"id"\s*:\s*(-?\d+)')
 
@@ -87,6 +88,7 @@ def adapt_export_message(raw: bytes, *, chat_id: str) -> list[PostCreate]:
             reactions=_reactions(message.get("reactions")),
             forwarded_from=_str_or_none(message.get("forwarded_from")),
             attachments=_attachments(message),
+            is_ad=carries_ad_token(*_link_urls(message.get("text"))),
             raw=message,
         )
     ]
@@ -115,6 +117,13 @@ def flatten_text(value: Any) -> str:
         raise Rejected(f"text is neither a string nor a list: {type(value).__name__}")
     parts = [part if isinstance(part, str) else _entity_text(part) for part in value]
     return "".join(parts)
+
+
+def _link_urls(value: Any) -> list[str]:
+    """The addresses behind the text's links (`text_link` entities' `href`)."""
+    if not isinstance(value, list):
+        return []
+    return [e["href"] for e in value if isinstance(e, dict) and isinstance(e.get("href"), str)]
 
 
 def _entity_text(entity: Any) -> str:

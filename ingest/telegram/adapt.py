@@ -8,6 +8,7 @@ from telethon.tl.types import Message, MessageService, PeerChannel, PeerChat, Pe
 
 from ingest.rejection import Rejected, Skipped
 from models.post import AuthorKind, PostCreate, PostKind, ThreadPosition
+from nlp.structure import carries_ad_token
 
 
 def adapt_telegram_message(message: Any, *, channel: str) -> PostCreate:
@@ -38,8 +39,14 @@ def adapt_telegram_message(message: Any, *, channel: str) -> PostCreate:
         reactions=_reactions(message),
         forwarded_from=_forwarded_from(message),
         attachments=[{"type": type(message.media).__name__}] if message.media else [],
+        is_ad=carries_ad_token(*_link_urls(message)),
         raw=json.loads(json.dumps(message.to_dict(), default=str)),
     )
+
+
+def _link_urls(message: Message) -> list[str]:
+    """The addresses behind the message's text links (an advert's token is often only there)."""
+    return [e.url for e in message.entities or [] if isinstance(getattr(e, "url", None), str)]
 
 
 def adapt_telegram_comment(

@@ -123,7 +123,8 @@ def annotate(
     Optional fields of a line are read as its structure: `kind` (post, comment, reply),
     `author_is_source` (true: the page itself wrote it), `parent_text` (the post or comment
     it answers; present but empty: never fetched), `source_role` (authority, residents,
-    media). `signal_structure` etc. in the output say why the signal decision was made.
+    media), `is_ad` (true: the network marked it as an advert). `signal_structure` etc. in
+    the output say why the signal decision was made.
     """
     settings = get_settings()
     with Session(get_engine(), expire_on_commit=False) as session:
@@ -282,7 +283,7 @@ def _annotate_batch(annotator: Annotator, batch: list[tuple[int, str]], sink: Te
 
 def line_context(record: dict[str, Any]) -> PostContext:
     """The optional structure of a JSON line: `kind` (post, comment or reply),
-    `author_is_source` (the page itself wrote it), `parent_text`, `source_role`."""
+    `author_is_source` (the page itself wrote it), `parent_text`, `source_role`, `is_ad`."""
     kind = record.get("kind")
     position = kind if kind in ("comment", "reply") else "post"
     author = record.get("author_is_source")
@@ -294,6 +295,7 @@ def line_context(record: dict[str, Any]) -> PostContext:
         source_role=role if role in ("authority", "residents", "media") else None,
         parent_text=parent if isinstance(parent, str) and parent.strip() else None,
         parent_missing=position != "post" and "parent_text" in record and not parent,
+        is_ad=record.get("is_ad") is True,
     )
 
 

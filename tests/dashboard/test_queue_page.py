@@ -284,3 +284,33 @@ def test_the_list_marks_posts_the_authority_answered_in_one_query(
     # one look-up for the whole list, not one per row
     lookups = [s for s in statements if s.startswith("SELECT DISTINCT post.answer_to_post_id")]
     assert len(lookups) == 1, lookups
+
+
+def test_a_not_signal_says_when_the_structure_decided_it(
+    signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]], engine: Engine
+) -> None:
+    """A moderator browsing «не сигналы» reads why the structure decided one, in Russian."""
+    from dashboard.names import STRUCTURE_REASON_NAMES
+    from nlp.annotator import WORDLESS_KINDS
+    from nlp.structure import REASONS
+
+    assert set(STRUCTURE_REASON_NAMES) == {*REASONS, *WORDLESS_KINDS}
+    first, second, _ = seeded["posts"]
+    with Session(engine) as session:
+        for post_id, reasons in ((first, {"structure": "advert"}), (second, {})):
+            annotation = session.exec(
+                select(Annotation).where(Annotation.post_id == post_id, col(Annotation.is_current))
+            ).one()
+            annotation.is_signal, annotation.reasons = False, reasons
+            post = session.get(Post, post_id)
+            assert post is not None
+            post.review_status = ReviewStatus.NOT_SIGNAL
+            session.add_all([annotation, post])
+        session.commit()
+    app = open_page(signed_in("moderator"), "queue")
+    app.selectbox(key="q_status").select(ReviewStatus.NOT_SIGNAL).run()
+    assert not app.exception
+    captions = "\n".join(c.value for c in _show(app, first).caption)
+    assert "Не сигнал по устройству ленты: реклама: помечена соцсетью" in captions
+    captions = "\n".join(c.value for c in _show(app, second).caption)
+    assert "Не сигнал по устройству ленты" not in captions

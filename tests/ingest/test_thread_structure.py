@@ -4,7 +4,7 @@ import json
 from typing import Any
 
 import pytest
-from telethon.tl.types import MessageReplyHeader, PeerChannel, PeerUser
+from telethon.tl.types import MessageEntityTextUrl, MessageReplyHeader, PeerChannel, PeerUser
 
 from ingest.exports.telegram_desktop import adapt_export_message
 from ingest.exports.vk_dump import adapt_dump_item
@@ -46,6 +46,28 @@ def test_vk_post_ad_mark_and_repost() -> None:
     assert post.is_ad is True
     assert post.repost_of == "-200_17"
     assert adapt_vk_post(vk_post(OWNER, 9, DATE, "Текст")).is_ad is False
+
+
+def test_telegram_ad_token_behind_a_link_marks_the_message_an_advert() -> None:
+    """The law's ad token is often only in a link's address, which the text does not show."""
+    link = MessageEntityTextUrl(offset=0, length=8, url="https://shop.example/?erid=2VtzqAbCdEf")
+    ad = adapt_telegram_message(
+        message(1, "Оформить карту бесплатно", entities=[link]), channel="perm"
+    )
+    assert ad.is_ad is True
+    plain = MessageEntityTextUrl(offset=0, length=8, url="https://perm.example/news/1")
+    news = adapt_telegram_message(message(2, "Новости города", entities=[plain]), channel="perm")
+    assert news.is_ad is False
+
+    text = [
+        "Скидки ",
+        {"type": "text_link", "text": "по ссылке", "href": "https://s.example/erid_2SDnjQwErTy"},
+    ]
+    exported = adapt_export_message(json.dumps(tg_message(3, text)).encode(), chat_id="1234567")
+    assert exported[0].is_ad is True
+    text = ["Подробнее ", {"type": "text_link", "text": "на сайте", "href": "https://perm.example"}]
+    exported = adapt_export_message(json.dumps(tg_message(4, text)).encode(), chat_id="1234567")
+    assert exported[0].is_ad is False
 
 
 def test_vk_comment_by_the_page_is_its_own_reply_to_the_comment_it_answers() -> None:

@@ -82,6 +82,7 @@ STRUCTURED = [
     {"id": 3, "text": "у нас тоже", "kind": "reply",
      "parent_text": "Глубокие ямы на проезжей части у школы на Ленина"},
     {"id": 4, "text": "так и не убрали", "kind": "reply", "parent_text": ""},
+    {"id": 5, "text": "Третий день нет горячей воды на Ленина, 5", "is_ad": True},
 ]  # fmt: skip
 
 
@@ -92,11 +93,12 @@ def test_annotate_reads_the_structure_of_each_line(configured: str, tmp_path: Pa
     output = tmp_path / "out.jsonl"
     result = runner.invoke(app, ["nlp", "annotate", "--input", str(lines), "--output", str(output)])
     assert result.exit_code == 0, result.output
-    own, answer, short, orphan = (json.loads(x) for x in output.read_text("utf-8").splitlines())
+    own, answer, short, orphan, ad = (json.loads(x) for x in output.read_text("utf-8").splitlines())
     assert (own["is_signal"], own["signal_structure"]) == (False, "authority_post")
     assert (answer["is_signal"], answer["signal_structure"]) == (False, "page_reply")
     assert short["signal_read_with_parent"] is True and short["category"] == "roads"
     assert (orphan["is_signal"], orphan["signal_structure"]) == (False, "orphan_short_reply")
+    assert (ad["is_signal"], ad["signal_structure"]) == (False, "advert")
 
 
 def test_train_refuses_unknown_column(configured: str, tmp_path: Path) -> None:

@@ -56,6 +56,29 @@ PARENT = "Во дворе дома на улице Ленина, 5 третью 
         (UNKNOWN_AUTHOR, "Когда уберут мусор во дворе?", None),  # read as a resident's
         (NEWS_OWN_POST, "На Ленина прорвало трубу", None),  # a news page's post: the words decide
         (ORPHAN, "Третью неделю на Ленина, 5 не вывозят мусор, контейнеры переполнены", None),
+        # an advert: marked so by the network, or carrying the law's registration token
+        (PostContext(is_ad=True), "Третий день нет горячей воды на Ленина, 5", "advert"),
+        (
+            RESIDENTS_POST,
+            "Окна со скидкой 30%! Реклама. ООО «Окна» ИНН 0000000000. Erid: 2Vtzq9XyZ1a",
+            "advert",
+        ),
+        (
+            NEWS_OWN_POST,
+            "Карту можно [оформить](https://bank.example/x?erid=2SDnjAbCdEf) бесплатно",
+            "advert",
+        ),
+        (
+            NEWS_OWN_POST,
+            "Есть на [маркетплейсе](https://sponsored.link/erid_2VfnxQwErTy_shop)",
+            "advert",
+        ),
+        (
+            RESIDENTS_POST,
+            "Что за реклама с надписью erid на подъезде Ленина, 5? Кто разрешил?",
+            None,
+        ),
+        (RESIDENTS_POST, "Во дворе на улице Шеридана, 5 erid123 не вывозят мусор", None),
     ],
 )
 def test_structural_verdicts(context: PostContext, text: str, reason: str | None) -> None:

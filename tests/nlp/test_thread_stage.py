@@ -78,3 +78,29 @@ def test_a_thread_on_an_administrations_page(
     assert [a.id for a in answers[ids["complaint"]]] == [ids["answer"]]
     summary = answer_summary(session, since=START, until=START + timedelta(days=1))
     assert summary.answered == 1 and summary.signals >= 1
+
+
+def test_adverts_are_stored_and_decided_by_their_mark(
+    session: Session, cold_bundle: ClassifierBundle, resolver: MunicipalityResolver
+) -> None:
+    """An item the network marked as an advert, or carrying the law's ad token, is stored and
+    searchable but never a signal, whatever its words; the same words unmarked are one."""
+    seed_reference_data(session, data_dir=DATA_DIR, region_code="57")
+    annotator = Annotator(cold_bundle, resolver, social=load_social_model(
+        DATA_DIR / SOCIAL_MODEL_FILE))  # fmt: skip
+    source = Source(kind=SourceKind.VK_DUMP, name="Подслушано Лысьва", target="wall.json")
+    session.add(source)
+    session.commit()
+    person, post = AuthorKind.PERSON, ThreadPosition.POST
+    marked = _item(1, COMPLAINT, person, post, None).model_copy(update={"is_ad": True})
+    token = _item(2, f"{COMPLAINT}. Реклама. Erid: 2VtzqAbCdEf", person, post, None)
+    plain = _item(3, COMPLAINT, person, post, None)
+    stored = store_posts(session, source_id=source.id or 0, posts=[marked, token, plain])
+    session.commit()
+
+    annotate_posts(session, annotator=annotator, post_ids=stored.new_ids)
+    notes = {a.post_id: a for a in session.exec(select(Annotation))}
+    ad, tokened, complaint = (notes[i] for i in stored.new_ids)
+    assert (ad.is_signal, ad.reasons["structure"]) == (False, "advert")
+    assert (tokened.is_signal, tokened.reasons["structure"]) == (False, "advert")
+    assert complaint.is_signal is True and "structure" not in complaint.reasons
