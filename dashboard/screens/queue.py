@@ -48,7 +48,7 @@ def _structure_note(annotation: Annotation) -> str:
     reason = (annotation.reasons or {}).get("structure")
     if annotation.is_signal or not isinstance(reason, str):
         return ""
-    return f" · Не сигнал по устройству ленты: {STRUCTURE_REASON_NAMES.get(reason, reason)}"
+    return f" · Не сигнал по признакам публикации: {STRUCTURE_REASON_NAMES.get(reason, reason)}"
 
 
 def _decide(decisions: list[Decision], done: str, items: list[QueueItem]) -> None:

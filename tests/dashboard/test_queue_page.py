@@ -311,6 +311,6 @@ def test_a_not_signal_says_when_the_structure_decided_it(
     app.selectbox(key="q_status").select(ReviewStatus.NOT_SIGNAL).run()
     assert not app.exception
     captions = "\n".join(c.value for c in _show(app, first).caption)
-    assert "Не сигнал по устройству ленты: реклама: помечена соцсетью" in captions
+    assert "Не сигнал по признакам публикации: реклама: помечена соцсетью" in captions
     captions = "\n".join(c.value for c in _show(app, second).caption)
-    assert "Не сигнал по устройству ленты" not in captions
+    assert "Не сигнал по признакам публикации" not in captions
