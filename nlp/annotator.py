@@ -235,16 +235,17 @@ def _wordless(place: Resolution, text: str) -> PostAnnotation:
     )
 
 
-WORDLESS_KINDS = ("empty", "link_only", "emoji_only")  # `wordless_kind`'s answers
+EMPTY, LINK_ONLY, EMOJI_ONLY = "empty", "link_only", "emoji_only"
+WORDLESS_KINDS = (EMPTY, LINK_ONLY, EMOJI_ONLY)  # `wordless_kind`'s answers
 
 
 def wordless_kind(text: str) -> str:
     """Why a text has no words: empty, only links, or only emoji and symbols."""
     if not any(ch.isprintable() and not ch.isspace() for ch in text):
-        return "empty"  # nothing visible: blank, or zero-width characters only
+        return EMPTY  # nothing visible: blank, or zero-width characters only
     if _LINK.search(text) and not has_letters(clean_text(_LINK.sub(" ", text))):
-        return "link_only"
-    return "emoji_only"
+        return LINK_ONLY
+    return EMOJI_ONLY
 
 
 def _structural(place: Resolution, verdict: Verdict) -> PostAnnotation:

@@ -5,7 +5,7 @@ comments and an authority's own post are never residents' signals; a short reply
 nothing without its parent, so it is read with it, and when the parent was never fetched it
 gets a decision of its own. An item whose author is not known is read as a resident's.
 An advert is marked as one: by the network (VK's `marked_as_ads`) or by the registration
-token Russian law requires in every advert online («erid: 2Vtzq…», `?erid=…` in its links).
+token Russian law requires in every advert online («erid: 4Xq7Kd…», `?erid=…` in its links).
 """
 
 import re
@@ -15,7 +15,7 @@ from models.annotation import PostContext
 
 SHORT_REPLY_WORDS = 6  # "у нас тоже", "+1", "так и не убрали": read with the parent
 # The advert's registration token (ФЗ «О рекламе», ст. 18.1: every advert online carries its
-# ОРД id): «erid: 2Vtzqv…», «Erid 2RanynRUbNY», `?erid=LjN8K…` or `erid_2Vfnx…` in a link.
+# ОРД id): «erid: 4Xq7Kd…», «Erid 4Xq7KdPz2Ab», `?erid=5KmR…` or `erid_6PzT…` in a link.
 AD_TOKEN = re.compile(r"(?<![0-9a-zа-яё])erid[\s:=_]+[0-9a-z]{6,}", re.IGNORECASE)
 
 

@@ -50,7 +50,7 @@ def test_vk_post_ad_mark_and_repost() -> None:
 
 def test_telegram_ad_token_behind_a_link_marks_the_message_an_advert() -> None:
     """The law's ad token is often only in a link's address, which the text does not show."""
-    link = MessageEntityTextUrl(offset=0, length=8, url="https://shop.example/?erid=2VtzqAbCdEf")
+    link = MessageEntityTextUrl(offset=0, length=8, url="https://shop.example/?erid=4XqAbCdEf7")
     ad = adapt_telegram_message(
         message(1, "Оформить карту бесплатно", entities=[link]), channel="perm"
     )
@@ -61,7 +61,7 @@ def test_telegram_ad_token_behind_a_link_marks_the_message_an_advert() -> None:
 
     text = [
         "Скидки ",
-        {"type": "text_link", "text": "по ссылке", "href": "https://s.example/erid_2SDnjQwErTy"},
+        {"type": "text_link", "text": "по ссылке", "href": "https://s.example/erid_5KmQwErTy8"},
     ]
     exported = adapt_export_message(json.dumps(tg_message(3, text)).encode(), chat_id="1234567")
     assert exported[0].is_ad is True

@@ -60,17 +60,17 @@ PARENT = "Во дворе дома на улице Ленина, 5 третью 
         (PostContext(is_ad=True), "Третий день нет горячей воды на Ленина, 5", "advert"),
         (
             RESIDENTS_POST,
-            "Окна со скидкой 30%! Реклама. ООО «Окна» ИНН 0000000000. Erid: 2Vtzq9XyZ1a",
+            "Окна со скидкой 30%! Реклама. ООО «Окна» ИНН 0000000000. Erid: 4Xq9XyZ1a7",
             "advert",
         ),
         (
             NEWS_OWN_POST,
-            "Карту можно [оформить](https://bank.example/x?erid=2SDnjAbCdEf) бесплатно",
+            "Карту можно [оформить](https://bank.example/x?erid=5KmAbCdEf8) бесплатно",
             "advert",
         ),
         (
             NEWS_OWN_POST,
-            "Есть на [маркетплейсе](https://sponsored.link/erid_2VfnxQwErTy_shop)",
+            "Есть на [маркетплейсе](https://ads.example/erid_6PzQwErTy9_shop)",
             "advert",
         ),
         (

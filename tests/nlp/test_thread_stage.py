@@ -93,7 +93,7 @@ def test_adverts_are_stored_and_decided_by_their_mark(
     session.commit()
     person, post = AuthorKind.PERSON, ThreadPosition.POST
     marked = _item(1, COMPLAINT, person, post, None).model_copy(update={"is_ad": True})
-    token = _item(2, f"{COMPLAINT}. Реклама. Erid: 2VtzqAbCdEf", person, post, None)
+    token = _item(2, f"{COMPLAINT}. Реклама. Erid: 4XqAbCdEf7", person, post, None)
     plain = _item(3, COMPLAINT, person, post, None)
     stored = store_posts(session, source_id=source.id or 0, posts=[marked, token, plain])
     session.commit()
