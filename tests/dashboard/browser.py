@@ -137,22 +137,45 @@ class Browser:
                 nativeVirtualKeyCode=code,
             )
 
-    def choose(self, label: str, option: str) -> None:
-        """Pick `option` in the selectbox labelled `label`: click it, type, then Enter."""
-        found = self.evaluate(
-            "(() => { const box = [...document.querySelectorAll('[data-testid=stSelectbox]')]"
+    def choose(self, label: str, option: str, *, attempts: int = 3) -> None:
+        """Pick `option` in the selectbox labelled `label`: click it, type, wait until the
+        list shows the option, Enter; then wait until the box shows it. A loaded machine can
+        rerun the page under the open list (it closes), so the pick is tried again."""
+        box = (
+            "[...document.querySelectorAll('[data-testid=stSelectbox]')]"
             ".find(b => (b.querySelector('[data-testid=stWidgetLabel]') || {}).innerText"
-            f" === {json.dumps(label)});"
-            " if (!box) return false; const input = box.querySelector('input');"
-            " input.scrollIntoView({block: 'center'}); input.click(); input.focus();"
-            " return true; })()"
+            f" === {json.dumps(label)})"
         )
-        if not found:
-            raise LookupError(f"no selectbox labelled {label!r}")
-        time.sleep(0.3)
-        self.call("Input.insertText", text=option)
-        time.sleep(0.5)
-        self.press("Enter", 13)
+        listed = (
+            "[...document.querySelectorAll('[role=option]')]"
+            f".some(o => o.innerText.includes({json.dumps(option)}))"
+        )
+        chosen = (  # the box is closed and shows the option (its value is the input's)
+            f"(() => {{ const b = {box}; const i = b && b.querySelector('input');"
+            " return !!i && i.getAttribute('aria-expanded') !== 'true'"
+            f" && i.value.includes({json.dumps(option)}); }})()"
+        )
+        for attempt in range(attempts):
+            found = self.evaluate(
+                f"(() => {{ const box = {box};"
+                " if (!box) return false; const input = box.querySelector('input');"
+                " input.scrollIntoView({block: 'center'}); input.click(); input.focus();"
+                " return true; })()"
+            )
+            if not found:
+                raise LookupError(f"no selectbox labelled {label!r}")
+            time.sleep(0.3)
+            self.call("Input.insertText", text=option)
+            try:
+                self.wait_for(listed, timeout=10)
+                self.press("Enter", 13)
+                self.wait_for(chosen, timeout=10)
+                return
+            except TimeoutError:
+                if attempt == attempts - 1:
+                    raise
+                self.press("Escape", 27)
+                self.settle()
 
     def cookies(self) -> list[dict[str, Any]]:
         return list(self.call("Network.getAllCookies").get("cookies", []))

@@ -159,6 +159,7 @@ def test_the_answer_stays_with_its_report_and_finals_ask_first(
         assert box == ""
         browser.mouse_click_text("button", "Сохранить ответ")
         browser.wait_for_text("Ответ пуст")
+        browser.settle()
         assert _stored(engine, second).answer_text is None
 
         browser.choose("Новый статус", "дубликат")
