@@ -17,12 +17,15 @@ like any other settlement. Conservative by design:
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
+from sqlalchemy import func
 from sqlmodel import Session, select
 
+from models.annotation import Annotation, SetBy
 from models.geo import Municipality, Settlement
+from models.post import Post
 from nlp.gazetteer import Gazetteer, place_root
 from nlp.resolver import MunicipalityResolver
 from nlp.text import clean_text
@@ -121,17 +124,18 @@ class SettlementLearner:
     def sightings_in(self, text: str, municipality_id: int | None) -> list[Sighting]:
         out: list[Sighting] = []
         for match in _MENTION.finditer(text):
-            name = self._name(match)
-            if name is None:
-                continue
             before = text[max(0, match.start() - 40) : match.start()]
             if _STREET_BEFORE.search(before):
                 self.summary.rejected["a street's name"] += 1
                 continue
+            name = self._name(match)
+            if name is None:
+                continue
+            end = match.start("name") + len(name)
             if _ROUTE_BEFORE.search(before[-12:]):
                 self.summary.rejected["a route's or a trip's far end"] += 1
                 continue
-            district = self._district(before, text[match.end() : match.end() + 60])
+            district = self._district(before, text[end : end + 60])
             mid = district if district is not None else municipality_id
             if mid is None:
                 self.summary.rejected["no municipality known for the text"] += 1
@@ -147,7 +151,7 @@ class SettlementLearner:
         if not name[:1].isupper():
             self.summary.rejected["lower-case name"] += 1
             return None
-        if second and self._adjective(name):
+        if second and second[:1].isupper() and self._adjective(name):
             name = f"{name} {second}"
         elif self._common_word(name) and not self._adjective(name):  # «пос. Юбилейный»
             self.summary.rejected["a common word"] += 1
@@ -239,6 +243,34 @@ class SettlementLearner:
                 )
                 summary.learned.append((name, names.get(mid, "?"), count))
         return summary
+
+
+def confirmed_posts(session: Session, municipality_ids: Iterable[int]) -> Iterator[LearningText]:
+    """Posts whose place a person set (a moderator's confirmation or correction, an operator's
+    label from an imported export): the current annotation is a person's and names one of
+    `municipality_ids`."""
+    wanted = list(municipality_ids)
+    statement = (
+        select(Post.id, Post.text, Annotation.municipality_id)
+        .join(Annotation, Annotation.post_id == Post.id)  # type: ignore[arg-type]
+        .where(
+            Annotation.is_current.is_(True),  # type: ignore[attr-defined]
+            Annotation.set_by == SetBy.PERSON,
+            Annotation.municipality_id.in_(wanted),  # type: ignore[union-attr]
+        )
+        .order_by(Post.id)  # type: ignore[arg-type]
+    )
+    for post_id, text, mid in session.exec(statement):
+        yield LearningText(text, mid, f"post {post_id}")
+
+
+def count_confirmed_posts(session: Session, municipality_ids: Iterable[int]) -> int:
+    statement = select(func.count()).where(
+        Annotation.is_current.is_(True),  # type: ignore[attr-defined]
+        Annotation.set_by == SetBy.PERSON,
+        Annotation.municipality_id.in_(list(municipality_ids)),  # type: ignore[union-attr]
+    )
+    return session.exec(statement).one()
 
 
 def municipality_of_executor(resolver: MunicipalityResolver, executor: str) -> int | None:
