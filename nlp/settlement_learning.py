@@ -112,11 +112,22 @@ class SettlementLearner:
         text = clean_text(item.text)
         seen: set[str] = set()
         for sighting in self.sightings_in(text, item.municipality_id):
-            key = place_root(sighting.name)
+            key = self.key(sighting.name)
             if key not in seen:  # one text is one sighting of a name
                 seen.add(key)
                 self.sightings[key].append((sighting, item.origin))
                 self.summary.sightings += 1
+
+    def key(self, name: str) -> str:
+        """One key for a name's case forms: «Юбилейном» and «Юбилейный», «Юдовке» and
+        «Юдовка»; an adjective before the name is kept («Верхняя Медведица»)."""
+        lemma = self.gazetteer.lemmatizer.lemma
+        *first, last = name.lower().replace("ё", "е").split()
+        return " ".join([*(lemma(word) for word in first), place_root(lemma(last))])
+
+    def _nominative(self, name: str) -> bool:
+        last = name.split()[-1].lower()
+        return self.gazetteer.lemmatizer.lemma(last) == last
 
     def bad_row(self, origin: str, reason: str) -> None:
         self.summary.bad_rows.append((origin, reason))
@@ -184,8 +195,12 @@ class SettlementLearner:
     def known(self, name: str) -> bool:
         """The gazetteer names it already: a settlement or a поселение's stem, a town, a
         municipality or its adjective."""
-        return place_root(name) in self.gazetteer.settlement_roots or bool(
-            self.gazetteer.find(name)
+        roots = self.gazetteer.settlement_roots
+        last = self.gazetteer.lemmatizer.lemma(name.split()[-1])
+        return (
+            place_root(name) in roots
+            or place_root(last) in roots
+            or bool(self.gazetteer.find(name))
         )
 
     def store(
@@ -202,7 +217,7 @@ class SettlementLearner:
         names = self.gazetteer.municipalities
         region = {m.id for m in session.exec(select(Municipality)) if m.region_code == region_code}
         learned = {
-            place_root(s.name): s
+            self.key(s.name): s
             for s in session.exec(select(Settlement))
             if is_learned(s) and s.municipality_id in region
         }
@@ -210,7 +225,8 @@ class SettlementLearner:
             if advance is not None:
                 advance()
             forms = Counter(s.name for s, _ in seen)
-            name = forms.most_common(1)[0][0]
+            # the name as a list would give it: nominative first, then the commonest form
+            name = max(forms, key=lambda form: (self._nominative(form), forms[form]))
             places = Counter(s.municipality_id for s, _ in seen)
             earlier = learned.get(key)
             if earlier is not None:
