@@ -1,11 +1,11 @@
 """Learn villages the gazetteer lacks from texts whose municipality is known.
 
-A village named with its type word («с. Кашара», «в деревне Юдовке», «х. Бобрышев») in a text
-whose municipality is known — a moderator-confirmed post, an appeal answered by a district
-administration, or the text itself saying «… Льговского района» right after the name —
-is a sighting of that village in that municipality. A name seen in one municipality only,
-often enough, becomes a `Settlement` of kind «<type> (выучено)»; the gazetteer then loads it
-like any other settlement. Conservative by design:
+A village named with its type word («с. Мокрецово», «в деревне Теплухино», «х. Кривулин»)
+in a text whose municipality is known — a moderator-confirmed post, an appeal answered by a
+district administration, or the text itself naming the district beside it («… Сосновского
+района», «Сосновский район, д. …») — is a sighting of that village in that municipality. A
+name seen in one municipality only, often enough, becomes a `Settlement` of kind «<type>
+(выучено)»; the gazetteer then loads it like any other settlement. Conservative by design:
 
 - a name seen with two municipalities is refused as ambiguous (and a village learned earlier
   is withdrawn when a later run sees its name elsewhere);
@@ -20,6 +20,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
+from pymorphy3.analyzer import Parse
 from sqlalchemy import func
 from sqlmodel import Session, select
 
@@ -36,7 +37,7 @@ MAX_VARIANTS = 5
 
 _NAME = r"[А-ЯЁ][а-яё]{2,}(?:-[А-ЯЁа-яё][а-яё]+)?"
 # A type word, then the name (and a second capitalised word, kept only when the first is an
-# adjective: «с. Верхнее Гуторово»).
+# adjective: «с. Верхнее Мокрецово»).
 _MENTION = re.compile(
     r"(?:(?<![\w.])(?<!т\.\s)(?<!т\.)(?P<abbr>с|д|дер|пос|х|сл)\.\s*"
     r"|(?<![\w-])(?P<word>сел[оаеу]|селом|деревн(?:я|и|е|ю|ей)|пос[её]л(?:ок|ка|ке|ку|ком)"
@@ -47,12 +48,13 @@ _MENTION = re.compile(
 _KIND_OF = {"с": "село", "сел": "село", "д": "деревня", "дер": "деревня", "деревн": "деревня",
             "пос": "посёлок", "посел": "посёлок", "посёл": "посёлок", "х": "хутор",
             "хутор": "хутор", "сл": "слобода", "слобод": "слобода"}  # fmt: skip
-# «из с. Кашара в Курск», «дорога от д. Юдовка до …»: the far end of a route or a trip.
+_KINDS_LONGEST_FIRST = sorted(_KIND_OF.items(), key=lambda item: -len(item[0]))
+# «из с. Мокрецово в город», «дорога от д. Теплухино до …»: the far end of a route or a trip.
 _ROUTE_BEFORE = re.compile(r"\b(?:из|от|до|через)\s*$", re.I)
-# «ул. С. Разина»: a street named after a person, not a village.
+# «ул. С. Кривулина»: a street named after a person, not a village.
 _STREET_BEFORE = re.compile(r"\b(?:ул|улица|пр|пер|проспект|переулок)\.?\s*$", re.I)
-# «с. Рудавец Обоянского района», «Курский район, д. Щетинка»: the text says which district
-# the village is in.
+# «с. Пустошкино Сосновского района», «Сосновский район, д. Теплухино»: the text says which
+# district the village is in.
 _DISTRICT_AFTER = re.compile(
     r"^\s*,?\s*(?P<district>[А-ЯЁ][а-яё]+(?:ского|цкого)(?:\s+муниципального)?"
     r"\s+(?:р-на|района|р\.|р-н))"
@@ -74,7 +76,7 @@ class LearningText:
 
 @dataclass(frozen=True)
 class Sighting:
-    name: str  # as written: «Юдовке»
+    name: str  # as written: «Теплухине»
     kind: str  # «деревня»
     municipality_id: int
 
@@ -119,8 +121,8 @@ class SettlementLearner:
                 self.summary.sightings += 1
 
     def key(self, name: str) -> str:
-        """One key for a name's case forms: «Юбилейном» and «Юбилейный», «Юдовке» and
-        «Юдовка»; an adjective before the name is kept («Верхняя Медведица»)."""
+        """One key for a name's case forms: «Новоселковом» and «Новоселковый», «Гуслянке»
+        and «Гуслянка»; an adjective before the name is kept («Верхнее Мокрецово»)."""
         lemma = self.gazetteer.lemmatizer.lemma
         *first, last = name.lower().replace("ё", "е").split()
         return " ".join([*(lemma(word) for word in first), place_root(lemma(last))])
@@ -152,8 +154,7 @@ class SettlementLearner:
                 self.summary.rejected["no municipality known for the text"] += 1
                 continue
             cue = (match.group("abbr") or match.group("word") or "").lower()
-            kind = next(k for prefix, k in sorted(_KIND_OF.items(), key=lambda p: -len(p[0]))
-                        if cue.startswith(prefix))  # fmt: skip
+            kind = next(k for prefix, k in _KINDS_LONGEST_FIRST if cue.startswith(prefix))
             out.append(Sighting(name, kind, mid))
         return out
 
@@ -164,7 +165,7 @@ class SettlementLearner:
             return None
         if second and second[:1].isupper() and self._adjective(name):
             name = f"{name} {second}"
-        elif self._common_word(name) and not self._adjective(name):  # «пос. Юбилейный»
+        elif self._common_word(name) and not self._adjective(name):  # «пос. Садовый»
             self.summary.rejected["a common word"] += 1
             return None
         return name
@@ -181,7 +182,7 @@ class SettlementLearner:
         }
         return next(iter(owners)) if len(owners) == 1 else None
 
-    def _parses(self, word: str) -> list:
+    def _parses(self, word: str) -> list[Parse]:
         lemmatizer = self.gazetteer.lemmatizer
         return [p for p in lemmatizer.parses(word.lower()) if lemmatizer.from_dictionary(p)]
 

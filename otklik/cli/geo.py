@@ -176,8 +176,8 @@ def geo_learn_settlements(
 ) -> None:
     """Learn villages the gazetteer lacks from texts whose municipality is known.
 
-    A village named with its type word («с. Кашара», «в деревне Юдовке») in a confirmed post,
-    in an appeal answered by a district administration, or followed by its district
+    A village named with its type word («с. Мокрецово», «в деревне Теплухино») in a confirmed
+    post, in an appeal answered by a district administration, or followed by its district
     («… Льговского района») becomes a settlement of kind «<type> (выучено)» of that
     municipality. Names seen in several municipalities are refused (a village learned before
     is withdrawn), names the gazetteer knows are not learned again; re-runs add only new

@@ -14,6 +14,7 @@ from nlp.gazetteer import Gazetteer
 from nlp.lemmas import Lemmatizer
 from nlp.resolver import MunicipalityResolver
 from nlp.settlement_learning import (
+    LearningSummary,
     LearningText,
     confirmed_posts,
     is_learned,
@@ -40,7 +41,9 @@ def _region(session: Session) -> dict[str, int]:
     return ids
 
 
-def _learn(session: Session, lemmatizer: Lemmatizer, texts: list[LearningText], **options: int):  # type: ignore[no-untyped-def]
+def _learn(
+    session: Session, lemmatizer: Lemmatizer, texts: list[LearningText], **options: int
+) -> LearningSummary:
     gazetteer = Gazetteer.from_session(session, lemmatizer=lemmatizer, region_code="38")
     return learn_settlements(session, texts, gazetteer=gazetteer, region_code="38", **options)
 
