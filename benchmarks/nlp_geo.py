@@ -21,6 +21,11 @@ them too («hand_labels»), beside the stem rule's figure.
 
 Split: `--part dev` (even data rows) is where misses are read and rules are fixed;
 `--part holdout` (odd rows) is only measured.
+
+`--learn-from dev [--min-sightings N]`: villages are learned (`nlp.settlement_learning`, the
+code of `otklik geo learn-settlements`) from every dev row — never a hold-out row — and
+dev (in-sample, and cross-fitted: learned on one half, measured on the other) and the
+hold-out are reported with and without them, beside the baseline, in one run.
 """
 
 import argparse
