@@ -21,6 +21,11 @@ them too («hand_labels»), beside the stem rule's figure.
 
 Split: `--part dev` (even data rows) is where misses are read and rules are fixed;
 `--part holdout` (odd rows) is only measured.
+
+`--learn-from dev [--min-sightings N]`: villages are learned (`nlp.settlement_learning`, the
+code of `otklik geo learn-settlements`) from every dev row — never a hold-out row — and
+dev (in-sample, and cross-fitted: learned on one half, measured on the other) and the
+hold-out are reported with and without them, beside the baseline, in one run.
 """
 
 import argparse
@@ -43,15 +48,28 @@ from nlp.geo_import import import_region
 from nlp.lemmas import Lemmatizer, stem_key
 from nlp.ner import LocationTagger
 from nlp.resolver import MunicipalityResolver, Resolution
+from nlp.settlement_learning import (
+    DEFAULT_MIN_SIGHTINGS,
+    LearningSummary,
+    LearningText,
+    learn_settlements,
+    municipality_of_executor,
+)
 from nlp.text import clean_text
 
 _WORD = re.compile(r"[а-яё]+")
 
 
-def _gazetteer() -> tuple[Gazetteer, dict[int, set[str]]]:
+def _gazetteer(
+    learn: list[tuple[str, int | None, str]] | None = None, min_sightings: int = 1
+) -> tuple[Gazetteer, dict[int, set[str]], LearningSummary | None]:
+    """The region's gazetteer and its place stems (always of the ОКТМО list alone: the
+    "names its place" rule must not move with learning); with `learn` (text, municipality,
+    row), the villages those texts teach (`nlp.settlement_learning`) are added first."""
     with tempfile.TemporaryDirectory() as scratch:
         engine = create_engine(f"sqlite:///{Path(scratch) / 'geo.db'}")
         SQLModel.metadata.create_all(engine)
+        summary = None
         with Session(engine) as session:
             import_region(
                 session,
@@ -59,10 +77,18 @@ def _gazetteer() -> tuple[Gazetteer, dict[int, set[str]]]:
                 cities_path=SHARED / "gazetteer" / "hflabs_city.csv",
                 region_code="38",
             )
-            gazetteer = Gazetteer.from_session(session, lemmatizer=Lemmatizer())
             stems = _place_stems(session)
+            lemmatizer = Lemmatizer()
+            gazetteer = Gazetteer.from_session(session, lemmatizer=lemmatizer)
+            if learn is not None:
+                texts = [LearningText(text, mid, f"row {row}") for text, mid, row in learn]
+                summary = learn_settlements(
+                    session, texts, gazetteer=gazetteer, region_code="38",
+                    min_sightings=min_sightings,
+                )  # fmt: skip
+                gazetteer = Gazetteer.from_session(session, lemmatizer=lemmatizer)
         engine.dispose()
-    return gazetteer, stems
+    return gazetteer, stems, summary
 
 
 def _place_stems(session: Session) -> dict[int, set[str]]:
@@ -118,31 +144,70 @@ def main() -> None:
         "--part", choices=["dev", "holdout", "all"], default="all",
         help="dev: even data rows (misses read here); holdout: odd rows (never read for fixes)",
     )  # fmt: skip
+    parser.add_argument(
+        "--learn-from", choices=["dev"], default=None,
+        help="learn villages from the dev rows (their executor's municipality) and report dev "
+        "and hold-out with and without them; dev also cross-fitted (learn on one half, "
+        "measure the other)",
+    )  # fmt: skip
+    parser.add_argument("--min-sightings", type=int, default=DEFAULT_MIN_SIGHTINGS)
     args = parser.parse_args()
-    gazetteer, stems = _gazetteer()
+    gazetteer, stems, _ = _gazetteer()
     resolver = MunicipalityResolver(gazetteer, LocationTagger())
+    if args.learn_from:
+        report = _with_learning(resolver, stems, args.min_sightings)
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+        return
+    usable = _gold_rows(resolver, args.part)
+    started = time.perf_counter()
+    answers = [resolver.resolve(row["text"]) for row, _ in usable]
+    seconds = time.perf_counter() - started
+    report = {
+        "part": args.part,
+        "gold_rows": len(usable),
+        **_report(
+            usable, stems, {"otklik": answers, "baseline_first_match": _baseline(resolver, usable)}
+        ),
+        "texts_per_second": round(len(usable) / seconds, 1),
+    }
+    print(json.dumps(report, ensure_ascii=False, indent=2))
+    if args.show_misses:
+        named = [names_place(row["text"], stems.get(mid, set())) for row, mid in usable]
+        for answer, (row, mid), is_named in zip(answers, usable, named, strict=True):
+            wrong = answer.municipality_id not in (None, mid)
+            if wrong or (is_named and not answer.municipality_id):
+                print(row["row"], gazetteer.municipalities[mid], "|", answer.municipality_name,
+                      answer.method, answer.span, answer.why, "|",
+                      clean_text(row["text"])[:200])  # fmt: skip
+
+
+Gold = list[tuple[dict[str, str], int]]
+
+
+def _gold_rows(resolver: MunicipalityResolver, part: str) -> Gold:
+    """The part's rows whose executor is an administration, with its municipality."""
     with (SHARED / "appeals" / "kursk_train.csv").open(encoding="utf-8") as handle:
         rows = [
             {**r, "row": str(n)}
             for n, r in enumerate(csv.DictReader(handle))
-            if r["executor"].startswith("Администрация") and in_part(n, args.part)
+            if r["executor"].startswith("Администрация") and in_part(n, part)
         ]
     gold = [(row, resolver.resolve(row["executor"]).municipality_id) for row in rows]
-    usable = [(row, mid) for row, mid in gold if mid is not None]
-    started = time.perf_counter()
-    answers = [resolver.resolve(row["text"]) for row, _ in usable]
-    seconds = time.perf_counter() - started
-    baseline = [resolver.first_match(row["text"]) for row, _ in usable]
+    return [(row, mid) for row, mid in gold if mid is not None]
+
+
+def _baseline(resolver: MunicipalityResolver, usable: Gold) -> list[Resolution]:
+    return [resolver.first_match(row["text"]) for row, _ in usable]
+
+
+def _report(
+    usable: Gold, stems: dict[int, set[str]], runs: dict[str, list[Resolution]]
+) -> dict[str, object]:
+    """Each run's figures against the stem rule, and against the hand labels where the
+    part's rows have them."""
     named = [names_place(row["text"], stems.get(mid, set())) for row, mid in usable]
-    report = {
-        "part": args.part,
-        "executor_rows": len(rows),
-        "gold_rows": len(usable),
-        "rows_naming_their_place": sum(named),
-        "otklik": _figures(answers, usable, named),
-        "baseline_first_match": _figures(baseline, usable, named),
-        "texts_per_second": round(len(usable) / seconds, 1),
-    }
+    report: dict[str, object] = {"rows_naming_their_place": sum(named)}
+    report |= {name: _figures(answers, usable, named) for name, answers in runs.items()}
     labels = hand_labels()
     labelled = [i for i, (row, _) in enumerate(usable) if int(row["row"]) in labels]
     if labelled:
@@ -154,17 +219,74 @@ def main() -> None:
             "stem_rule_agrees": round(
                 sum(by_hand[k] == named[i] for k, i in enumerate(labelled)) / len(labelled), 4
             ),
-            "otklik": _figures([answers[i] for i in labelled], subset, by_hand),
-            "baseline_first_match": _figures([baseline[i] for i in labelled], subset, by_hand),
+        } | {
+            name: _figures([answers[i] for i in labelled], subset, by_hand)
+            for name, answers in runs.items()
         }
-    print(json.dumps(report, ensure_ascii=False, indent=2))
-    if args.show_misses:
-        for answer, (row, mid), is_named in zip(answers, usable, named, strict=True):
-            wrong = answer.municipality_id not in (None, mid)
-            if wrong or (is_named and not answer.municipality_id):
-                print(row["row"], gazetteer.municipalities[mid], "|", answer.municipality_name,
-                      answer.method, answer.span, answer.why, "|",
-                      clean_text(row["text"])[:200])  # fmt: skip
+    return report
+
+
+def _teaching_rows(resolver: MunicipalityResolver) -> list[tuple[dict[str, str], int | None]]:
+    """Every dev (even) row, whatever its executor, with the executor's municipality when
+    it is a municipal administration (`otklik geo learn-settlements` reads an export so);
+    the others teach only villages their text places in a named district."""
+    with (SHARED / "appeals" / "kursk_train.csv").open(encoding="utf-8") as handle:
+        rows = [{**r, "row": str(n)} for n, r in enumerate(csv.DictReader(handle))]
+    return [
+        (row, municipality_of_executor(resolver, row["executor"]))
+        for row in rows
+        if in_part(int(row["row"]), "dev")
+    ]
+
+
+def _learned_resolver(
+    rows: list[tuple[dict[str, str], int | None]], min_sightings: int
+) -> tuple[MunicipalityResolver, LearningSummary]:
+    """A resolver whose gazetteer learned the villages of `rows` (text, gold municipality)."""
+    learn = [(row["text"], mid, row["row"]) for row, mid in rows]
+    gazetteer, _, summary = _gazetteer(learn, min_sightings)
+    assert summary is not None
+    return MunicipalityResolver(gazetteer, LocationTagger()), summary
+
+
+def _with_learning(
+    resolver: MunicipalityResolver, stems: dict[int, set[str]], min_sightings: int
+) -> dict[str, object]:
+    """Learn from the dev rows only; measure dev (in-sample, and cross-fitted on its two
+    halves) and the hold-out, beside the resolver without learning and the baseline."""
+    dev, holdout = _gold_rows(resolver, "dev"), _gold_rows(resolver, "holdout")
+    teaching = _teaching_rows(resolver)
+    learned, summary = _learned_resolver(teaching, min_sightings)
+    halves = [[(r, m) for r, m in dev if int(r["row"]) % 4 == k] for k in (0, 2)]
+    crossfit: dict[str, Resolution] = {}
+    for k, half in enumerate(halves):
+        other_half = [(r, m) for r, m in teaching if int(r["row"]) % 4 != 2 * k]
+        other, _ = _learned_resolver(other_half, min_sightings)
+        crossfit |= {row["row"]: other.resolve(row["text"]) for row, _ in half}
+    report: dict[str, object] = {
+        "learned_from": "every dev (even) row, with its executor's municipality when that is "
+        "a municipal administration",
+        "min_sightings": min_sightings,
+        "learning": {
+            "texts": summary.texts,
+            "sightings": summary.sightings,
+            "learned": len(summary.learned),
+            "refused_ambiguous": len(summary.ambiguous),
+            "already_in_gazetteer": len(summary.already_known),
+            "too_few_sightings": len(summary.too_few),
+            "mentions_rejected": dict(summary.rejected.most_common()),
+        },
+    }
+    for part, usable in (("dev", dev), ("holdout", holdout)):
+        runs = {
+            "baseline_first_match": _baseline(resolver, usable),
+            "otklik": [resolver.resolve(row["text"]) for row, _ in usable],
+            "otklik_learned": [learned.resolve(row["text"]) for row, _ in usable],
+        }
+        if part == "dev":
+            runs["otklik_learned_crossfit"] = [crossfit[row["row"]] for row, _ in usable]
+        report[part] = {"gold_rows": len(usable), **_report(usable, stems, runs)}
+    return report
 
 
 def _figures(answers: list[Resolution], usable: list, named: list[bool]) -> dict[str, object]:
@@ -183,6 +305,7 @@ def _figures(answers: list[Resolution], usable: list, named: list[bool]) -> dict
             misses[f"named, no answer ({a.why or a.method})"] += 1
     return {
         "answered": len(resolved),
+        "right_answers": right,
         "precision_when_answering": round(right / max(len(resolved), 1), 4),
         "recall_of_named_places": round(found / max(sum(named), 1), 4),
         "misses_by_kind": dict(misses.most_common()),

@@ -45,7 +45,8 @@ class OtklikGroup(LazyGroup):
             "otklik.cli.nlp:app", "Train, evaluate and run the classifier; manage its versions."
         ),
         "geo": LazyCommand(
-            "otklik.cli.geo:app", "The gazetteer: import regions, resolve municipalities."
+            "otklik.cli.geo:app",
+            "The gazetteer: import regions, learn villages, resolve municipalities.",
         ),
         "taxonomy": LazyCommand(
             "otklik.cli.taxonomy:app",
