@@ -152,7 +152,7 @@ def _controls(item: QueueItem, annotation: Annotation | None, items: list[QueueI
     one press of Y decide both the post left behind by J/K and the one shown."""
     confirm = [Decision(post_id=item.post_id, expected_version=item.version)]
     reject = [Decision(post_id=item.post_id, expected_version=item.version, is_signal=False)]
-    ok, no, edit = st.columns(3)
+    ok, no, edit = st.columns([4, 3, 3], gap="small")  # «Подтвердить» and its key fit
     ok.button(
         "Подтвердить",
         key="q_ok",
@@ -290,7 +290,7 @@ def _bulk(chosen: list[QueueItem], items: list[QueueItem]) -> None:
 def queue_panel(filters: QueueFilters) -> None:
     """The list and the current post: everything a decision changes, rerun alone."""
     head = st.empty()
-    listing, detail = st.columns([3, 2])
+    listing, detail = st.columns([5, 4])  # the post and its three buttons fit a 1,366-px screen
     with listing:
         table_area, pager = st.container(), st.container()
     queue, answered = _load(filters, widgets.page_number("q_page", container=pager) + 1)

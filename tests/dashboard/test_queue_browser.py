@@ -105,6 +105,33 @@ def test_at_least_ten_posts_fit_on_a_1500_by_1000_screen(
             assert english not in text
 
 
+# Decision buttons whose label is cut short («Подтвер…»): some element inside them is wider
+# than the box that shows it.
+CUT_BUTTONS = """[...document.querySelectorAll('button')]
+  .filter(b => ['Подтвердить', 'Не сигнал', 'Исправить'].includes(b.innerText.split('\\n')[0]))
+  .filter(b => [b, ...b.querySelectorAll('*')].some(e => e.scrollWidth > e.clientWidth + 1))
+  .map(b => b.innerText.split('\\n')[0])"""
+DECISION_BUTTONS = """[...document.querySelectorAll('button')]
+  .filter(b => ['Подтвердить', 'Не сигнал', 'Исправить'].includes(b.innerText.split('\\n')[0]))
+  .length"""
+
+
+def test_the_decision_buttons_show_their_whole_labels_on_a_laptop_screen(
+    console: str,
+    crowded: list[int],
+    tmp_path: Path,
+) -> None:
+    """At 1366×768 «Подтвердить», «Не сигнал» and «Исправить» are read in full, keys beside."""
+    with chromium(tmp_path / "profile") as browser:
+        _sign_in(browser, console)
+        browser.call("Emulation.setDeviceMetricsOverride", width=1366, height=768,
+                     deviceScaleFactor=1, mobile=False)  # fmt: skip
+        _settle(browser)
+        browser.screenshot(ARTIFACTS / "queue-1366x768.png")
+        assert browser.evaluate(DECISION_BUTTONS) == 3
+        assert browser.evaluate(CUT_BUTTONS) == []
+
+
 def test_keyboard_next_previous_confirm_not_a_signal_edit_and_search(
     console: str,
     crowded: list[int],
