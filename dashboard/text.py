@@ -8,7 +8,7 @@ _PUNCTUATION = re.compile("([" + re.escape(string.punctuation) + "])")
 # escaping cannot stop it: an invisible word joiner breaks the patterns it looks for.
 WORD_JOINER = "\u2060"
 _AUTOLINK_STARTS = re.compile(r"(?i)(?<=https:)(?=//)|(?<=http:)(?=//)|(?<=www)(?=\.)|(?=@)")
-HIGHLIGHT_COLOURS = {"place": "blue", "cue": "orange"}
+HIGHLIGHT_COLOURS = {"place": "blue", "cue": "orange", "address": "green"}
 
 
 def escape_markdown(text: str) -> str:
@@ -24,7 +24,7 @@ def escape_markdown(text: str) -> str:
 def highlight(text: str, marks: dict[str, str]) -> str:
     """Escaped markdown of `text` with each phrase in `marks` on its colour background.
 
-    `marks` maps a phrase to its kind ("place", "cue"); matching ignores case and takes
+    `marks` maps a phrase to its kind ("place", "cue", "address"); matching ignores case and takes
     whole words only.
     """
     phrases = sorted((p for p in marks if p.strip()), key=len, reverse=True)

@@ -193,7 +193,8 @@ def reach(post: Post) -> str:
 
 
 def marks(annotation: Annotation | None) -> dict[str, str]:
-    """Phrases to highlight: the matched place and the model's cue words."""
+    """Phrases to highlight: the matched place, the addresses read (what the «Адрес» key was
+    made from, so a moderator sees which words it came from) and the model's cue words."""
     if annotation is None:
         return {}
     found: dict[str, str] = {}
@@ -201,6 +202,11 @@ def marks(annotation: Annotation | None) -> dict[str, str]:
     for cue in cues if isinstance(cues, list) else []:
         if isinstance(cue, str):
             found[cue] = "cue"
+    addresses = annotation.reasons.get("addresses") or []
+    for address in addresses if isinstance(addresses, list) else []:
+        span = address.get("span") if isinstance(address, dict) else None
+        if isinstance(span, str) and address.get("key"):
+            found[span.strip(" ,.;:")] = "address"
     if annotation.municipality_span:
         found[annotation.municipality_span] = "place"
     return found

@@ -95,3 +95,33 @@ def test_address_keys_are_shown_in_russian(key: str | None, shown: str) -> None:
     from dashboard.views import address_text
 
     assert address_text(key) == shown
+
+
+def test_the_addresses_read_are_highlighted_beside_place_and_cues() -> None:
+    from models.annotation import Annotation
+
+    annotation = Annotation(
+        post_id=1,
+        municipality_span="Краснокамске",
+        reasons={
+            "cues": ["прорвало"],
+            "addresses": [
+                {"key": "садовый 7", "span": "ул. Садовая, 7,"},
+                {"key": None, "span": "дом 0", "problem": "impossible house number 0"},
+                "not an address",
+            ],
+        },
+    )
+    marks = views.marks(annotation)
+    assert marks == {"прорвало": "cue", "ул. Садовая, 7": "address", "Краснокамске": "place"}
+    assert highlight("В Краснокамске на ул. Садовая, 7, прорвало трубу (дом 0)", marks) == (
+        r"В :blue-background[Краснокамске] на :green-background[ул\. Садовая\, 7]\, "
+        r":orange-background[прорвало] трубу \(дом 0\)"
+    )
+
+
+def test_malformed_address_reasons_highlight_nothing() -> None:
+    from models.annotation import Annotation
+
+    annotation = Annotation(post_id=1, reasons={"addresses": {"span": "ул. Садовая"}})
+    assert views.marks(annotation) == {}
