@@ -115,6 +115,7 @@ for post in posts:
     widgets.public_answers(answers.get(post.id or 0, []))  # the page's replies under it
 
 if not has_right(login.role, Right.EDIT_INCIDENTS):
+    st.caption("Создать обращение, объединить или разделить инциденты может модератор.")
     st.stop()
 
 

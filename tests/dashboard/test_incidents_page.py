@@ -39,6 +39,7 @@ def test_create_report_from_an_incident(
     app.query_params["incident"] = str(target.id)
     open_page(app, "incidents")
     assert not [b for b in app.button if str(b.key).startswith("inc_create_report")]
+    assert "может модератор" in " ".join(c.value for c in app.caption)
     assert f"Обращение №{report.id}" in [link.label.split(":")[0] for link in app.get("page_link")]
     with Session(engine) as session:
         assert report.incident_id == target.id
