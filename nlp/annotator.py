@@ -2,7 +2,7 @@
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from models.annotation import PostAnnotation, PostContext
@@ -46,6 +46,8 @@ class Annotator:
     # Categories learned from real signals in residents' words (data/social_categories.npz),
     # averaged into the bundle's own category probabilities.
     categories: SocialCategoryModel | None = None
+    # `nlp.gazetteer.gazetteer_stamp` of the tables the resolver's gazetteer was read from
+    gazetteer_stamp: tuple[int, ...] = ()
     addresses: AddressParser = field(init=False)
 
     def __post_init__(self) -> None:
@@ -75,6 +77,12 @@ class Annotator:
         categories = load_category_model(words) if words.is_file() else None
         resolver = MunicipalityResolver(gazetteer, tagger)
         return cls(bundle, resolver, model_version_id, social, categories)
+
+    def with_gazetteer(self, gazetteer: Gazetteer, stamp: tuple[int, ...]) -> "Annotator":
+        """The same models reading places from `gazetteer` (read when the tables had `stamp`):
+        new places without reloading the models."""
+        resolver = MunicipalityResolver(gazetteer, self.resolver.tagger)
+        return replace(self, resolver=resolver, gazetteer_stamp=stamp)
 
     def signal_model(self) -> SocialSignalModel | None:
         """The bundle's fine-tuned social signal model, else the shipped one."""

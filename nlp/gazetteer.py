@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from models.geo import Municipality, Settlement, Street
@@ -31,6 +32,17 @@ _TYPE_NAME_WORDS = TYPE_WORDS | {"город", "зато", "посёлок", "п
 
 # How much a match of each kind is worth (the resolver's confidence before adjustments).
 KIND_SCORES = {"name": 0.95, "variant": 0.95, "center": 0.9, "settlement": 0.85, "adjective": 0.85}
+
+
+def gazetteer_stamp(session: Session) -> tuple[int, ...]:
+    """What changes when places are added or removed (`otklik geo import`, a village learned
+    or withdrawn): the row count and highest id of each gazetteer table. A loaded annotator
+    compares it to know its gazetteer is stale."""
+    stamp: list[int] = []
+    for table in (Municipality, Settlement, Street):
+        count, top = session.exec(select(func.count(), func.max(table.id))).one()  # type: ignore[arg-type]
+        stamp += [count or 0, top or 0]
+    return tuple(stamp)
 
 
 @dataclass(frozen=True, slots=True)

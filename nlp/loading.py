@@ -6,7 +6,7 @@ from pathlib import Path
 from sqlmodel import Session
 
 from nlp.annotator import Annotator
-from nlp.gazetteer import Gazetteer
+from nlp.gazetteer import Gazetteer, gazetteer_stamp
 from nlp.learning import current_version
 from nlp.lemmas import Lemmatizer
 from nlp.ner import LocationTagger
@@ -25,6 +25,7 @@ def build_annotator(
 ) -> Annotator:
     """The given model, else the promoted one, else cold start; the database's gazetteer."""
     seed_reference_data(session, data_dir=data_dir, region_code=region_code)
+    stamp = gazetteer_stamp(session)
     gazetteer = Gazetteer.from_session(session, lemmatizer=lemmatizer or Lemmatizer())
     version = None if model_path else current_version(session)
     path = model_path or (Path(version.path) if version else None)
@@ -36,6 +37,7 @@ def build_annotator(
         tagger=LocationTagger() if use_ner else None,
         model_version_id=version.id if version else None,
     )
+    annotator.gazetteer_stamp = stamp
     settle_heap()
     return annotator
 

@@ -28,4 +28,5 @@ cron.register(
 )
 cron.register(jobs.resume_publications_job, queue_name=QueueName.MAINTENANCE, interval=HOUR // 4)
 cron.register(jobs.purge_retention_job, queue_name=QueueName.MAINTENANCE, interval=DAY)
+cron.register(jobs.learn_settlements_job, queue_name=QueueName.MAINTENANCE, cron="15 3 * * *")
 cron.register(jobs.retrain_job, queue_name=QueueName.MAINTENANCE, cron="30 3 * * *")

@@ -155,6 +155,32 @@ def retrain_job() -> dict[str, Any]:
     return {"trained": True, "promoted": decision.promoted, "reason": decision.reason}
 
 
+def learn_settlements_job() -> dict[str, Any]:
+    """Learn the villages moderators' confirmed posts name that the gazetteer lacks (what
+    `otklik geo learn-settlements` does with its defaults); workers read them at their next
+    batch (`resources.current_annotator`)."""
+    from nlp.gazetteer import Gazetteer
+    from nlp.settlement_learning import confirmed_posts, learn_settlements
+
+    settings = get_settings()
+    with Session(get_engine()) as session:
+        gazetteer = Gazetteer.from_session(
+            session, lemmatizer=resources.lemmatizer(), region_code=settings.region_code
+        )
+        summary = learn_settlements(
+            session,
+            confirmed_posts(session, list(gazetteer.municipalities)),
+            gazetteer=gazetteer,
+            region_code=settings.region_code,
+        )
+    return {
+        "texts": summary.texts,
+        "learned": [name for name, _, _ in summary.learned],
+        "withdrawn": [name for name, _ in summary.withdrawn],
+        "ambiguous": [name for name, _ in summary.ambiguous],
+    }
+
+
 class PublishNotYet(Exception):
     """A publication the network refused for now (captcha, flood, an outage): rq retries it."""
 

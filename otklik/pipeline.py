@@ -151,7 +151,7 @@ def configured_pipeline(settings: Settings, *, engine: Engine) -> Pipeline:
         return rq_pipeline(settings, connection=redis_connection(settings.redis_url))
     return InProcessPipeline(
         engine=engine,
-        annotator=resources.annotator,
+        annotator=resources.current_annotator,
         triage_tools=resources.triage_tools,
         batch_size=settings.pipeline_batch_size,
     )

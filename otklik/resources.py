@@ -36,16 +36,30 @@ def annotator() -> Any:
         )
 
 
+# (`annotator()`'s annotator, the same with its gazetteer read again since): no models reloaded.
+_refreshed: list[tuple[Any, Any]] = []
+
+
 def current_annotator() -> Any:
-    """The loaded annotator, reloaded once when another model version has been promoted."""
+    """The loaded annotator: reloaded once when another model version has been promoted, and
+    its gazetteer read again (the models kept) when places were added or removed since: an
+    `otklik geo import`, or villages learned by `otklik geo learn-settlements` or the nightly
+    job. Costs two small queries a batch."""
+    from nlp.gazetteer import Gazetteer, gazetteer_stamp
     from nlp.learning import current_version
 
-    loaded = annotator()
+    base = annotator()
+    loaded = _refreshed[0][1] if _refreshed and _refreshed[0][0] is base else base
     with Session(get_engine()) as session:
         version = current_version(session)
-    if (version.id if version else None) != loaded.model_version_id:
-        annotator.cache_clear()
-        loaded = annotator()
+        if (version.id if version else None) != loaded.model_version_id:
+            annotator.cache_clear()
+            loaded = base = annotator()
+        stamp = gazetteer_stamp(session)
+        if stamp != loaded.gazetteer_stamp:
+            gazetteer = Gazetteer.from_session(session, lemmatizer=lemmatizer())
+            loaded = loaded.with_gazetteer(gazetteer, stamp)
+            _refreshed[:] = [(base, loaded)]
     return loaded
 
 

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
@@ -221,3 +222,47 @@ def test_learn_settlements_refuses_bad_input_with_a_reason(
     result = runner.invoke(app, ["geo", "learn-settlements", *appeals, *args])
     assert result.exit_code == 2
     assert message in result.output
+
+
+def test_the_nightly_job_teaches_running_workers_without_reloading_their_models(
+    configured: str, engine: Engine
+) -> None:
+    """A worker's annotator reads the villages the nightly job learned at its next batch:
+    its gazetteer is read again, its models stay the loaded ones."""
+    from otklik import resources
+    from otklik.jobs import learn_settlements_job
+
+    resources.annotator.cache_clear()
+    before = resources.current_annotator()  # seeds the default region's gazetteer
+    with Session(engine) as session:
+        town = session.exec(
+            select(Municipality.id).where(Municipality.name == "Краснокамский городской округ")
+        ).one()
+        source = f.source(session)
+        post = f.annotated_post(
+            session,
+            source_id=source,
+            municipality_id=None,
+            category=None,
+            topic=None,
+            text="В д. Вымышленкино вторую неделю нет света",
+        )
+        session.commit()
+    asked = "Жители д. Вымышленкино просят отсыпать дорогу"
+    assert before.resolver.resolve(asked).municipality_id is None
+    assert resources.current_annotator() is before  # nothing changed, nothing read again
+    assert learn_settlements_job()["learned"] == []  # the model's guess teaches nothing
+
+    with Session(engine) as session:
+        correct_post(session, post_id=post, expected_version=1, category_code=None,
+                     topic_code=None, municipality_id=town, actor="anna",
+                     user_id=None)  # fmt: skip
+        session.commit()
+    assert learn_settlements_job()["learned"] == ["Вымышленкино"]
+
+    after = resources.current_annotator()
+    assert after.resolver.resolve(asked).municipality_id == town
+    assert after.bundle is before.bundle and after.social is before.social
+    assert resources.current_annotator() is after  # read once
+    assert learn_settlements_job()["learned"] == []  # a re-run adds nothing
+    resources.annotator.cache_clear()

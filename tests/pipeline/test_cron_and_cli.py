@@ -21,6 +21,7 @@ def test_the_cron_config_schedules_crawls_sla_sweep_purge_and_retraining(redis_c
         "resume_publications_job",
         "purge_retention_job",
         "retrain_job",
+        "learn_settlements_job",
     }
     assert scheduled["schedule_due_crawls"].interval == 60
     assert {job.queue_name for job in scheduled.values()} == {QueueName.MAINTENANCE}
