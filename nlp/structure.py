@@ -23,10 +23,11 @@ SHORT_REPLY_WORDS = 6  # "у нас тоже", "+1", "так и не убрал�
 AD_TOKEN = re.compile(r"e(?<![0-9a-zа-яё]e)rid[\s:=_]+[0-9a-z]{6,}", re.IGNORECASE)
 
 # A commercial offer (`is_commercial_offer`), read in lowercase with «ё» as «е»: a seller's
-# or buyer's own words — or a price, services, a discount — beside a way to get in touch, and no
-# complaint. Chosen on the development rows of the labelled social sample (BENCHMARKS.md,
-# "Adverts by their words"): a plain web link is how news posts cite their source, so it
-# counts as a contact only beside a seller's own words, not beside a price or «услуги».
+# or buyer's own words (`_SELLER`: «продам», «сдаю», «куплю», «скидка», «торг»…) — or a price,
+# «услуги», «недорого» (`_PRICE`) — beside a way to get in touch, and no complaint. Chosen on
+# the development rows of the labelled social sample (BENCHMARKS.md, "Adverts by their
+# words"): a plain web link is how news posts cite their source, so it counts as a contact
+# only beside a seller's own words, not beside a price or «услуги».
 _SELLER = (
     r"прода(?:м|ю|ем|ется|ются)|в продаже|сда(?:м|ю|ем|ется|ются)|куплю|покупаю|"
     r"выкуп(?:лю|им|аем)|обменяю|скидк[аиуеой]\w*|торг|в наличии|"
@@ -106,7 +107,7 @@ def structural_verdict(context: PostContext, text: str) -> Verdict | None:
 
 def is_commercial_offer(text: str) -> bool:
     """Whether `text` is plainly an advert: a seller's or buyer's own words and a contact (a
-    web link will do), or a price, services or a discount and a direct contact (a phone, a
+    web link will do), or a price, services or «недорого» and a direct contact (a phone, a
     handle, «пишите в лс», «звоните»), with no complaint cue. Cheap: one pass of literals
     (`CONTACT_MARK`) settles almost every text."""
     lowered = text.lower().replace("ё", "е")
