@@ -295,9 +295,11 @@ def test_a_not_signal_says_when_the_structure_decided_it(
     from nlp.structure import REASONS
 
     assert set(STRUCTURE_REASON_NAMES) == {*REASONS, *WORDLESS_KINDS}
-    first, second, _ = seeded["posts"]
+    first, second, third = seeded["posts"]
+    marked = {"structure": "advert"}
+    offer = {"structure": "commercial_offer"}
     with Session(engine) as session:
-        for post_id, reasons in ((first, {"structure": "advert"}), (second, {})):
+        for post_id, reasons in ((first, marked), (second, {}), (third, offer)):
             annotation = session.exec(
                 select(Annotation).where(Annotation.post_id == post_id, col(Annotation.is_current))
             ).one()
@@ -314,3 +316,5 @@ def test_a_not_signal_says_when_the_structure_decided_it(
     assert "Не сигнал по признакам публикации: реклама: помечена соцсетью" in captions
     captions = "\n".join(c.value for c in _show(app, second).caption)
     assert "Не сигнал по признакам публикации" not in captions
+    captions = "\n".join(c.value for c in _show(app, third).caption)
+    assert "Не сигнал по признакам публикации: реклама: объявление о продаже" in captions

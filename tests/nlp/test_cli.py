@@ -83,6 +83,7 @@ STRUCTURED = [
      "parent_text": "Глубокие ямы на проезжей части у школы на Ленина"},
     {"id": 4, "text": "так и не убрали", "kind": "reply", "parent_text": ""},
     {"id": 5, "text": "Третий день нет горячей воды на Ленина, 5", "is_ad": True},
+    {"id": 6, "text": "Продаю дрова колотые, берёза, доставка. Звоните 8 912 345-67-89"},
 ]  # fmt: skip
 
 
@@ -93,12 +94,15 @@ def test_annotate_reads_the_structure_of_each_line(configured: str, tmp_path: Pa
     output = tmp_path / "out.jsonl"
     result = runner.invoke(app, ["nlp", "annotate", "--input", str(lines), "--output", str(output)])
     assert result.exit_code == 0, result.output
-    own, answer, short, orphan, ad = (json.loads(x) for x in output.read_text("utf-8").splitlines())
+    written = output.read_text("utf-8").splitlines()
+    own, answer, short, orphan, ad, offer = (json.loads(x) for x in written)
     assert (own["is_signal"], own["signal_structure"]) == (False, "authority_post")
     assert (answer["is_signal"], answer["signal_structure"]) == (False, "page_reply")
     assert short["signal_read_with_parent"] is True and short["category"] == "roads"
     assert (orphan["is_signal"], orphan["signal_structure"]) == (False, "orphan_short_reply")
     assert (ad["is_signal"], ad["signal_structure"]) == (False, "advert")
+    assert (offer["is_signal"], offer["signal_structure"]) == (False, "commercial_offer")
+    assert offer["signal_confidence"] == 1.0 and "signal_probability" not in offer
 
 
 def test_train_refuses_unknown_column(configured: str, tmp_path: Path) -> None:
