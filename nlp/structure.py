@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from models.annotation import PostContext
-from triage.priority import urgency_cues
+from nlp.urgency import urgency_cues
 
 SHORT_REPLY_WORDS = 6  # "у нас тоже", "+1", "так и не убрали": read with the parent
 # The advert's registration token (ФЗ «О рекламе», ст. 18.1: every advert online carries its

@@ -1,28 +1,8 @@
 """Priority of a post or incident: urgency cues, reach, how many report it, and age."""
 
 import math
-import re
 from dataclasses import dataclass
 from datetime import datetime
-
-URGENCY_CUES: dict[str, re.Pattern[str]] = {
-    "no_heating": re.compile(r"(нет|без|отключ\w*|не\s+да[её]т\w*)\s+(\w+\s+)?(отоплени|тепл)"),
-    "no_water": re.compile(
-        r"(нет|без|отключ\w*)\s+(\w+\s+)?(вод[ыау]|водоснабжени|горяч\w+ вод)|прорвало"
-    ),
-    "no_electricity": re.compile(
-        r"(нет|без|отключ\w*)\s+(\w+\s+)?(свет[ау]?\b|электричеств|электроэнерги)"
-    ),
-    "accident": re.compile(r"\bдтп\b|авари[яиюей]|столкновени|сбил[аио]?\b"),
-    "danger_children": re.compile(
-        r"(дет[иейям]\w*|реб[её]н\w*|школьник\w*).{0,60}(опасн|угроз|травм|упал|провал)"
-        r"|(опасн|угроз|травм).{0,60}(дет[иейям]\w*|реб[её]н\w*|школьник\w*)"
-    ),
-    "danger_life": re.compile(
-        r"угроз\w* жизни|опасно для жизни|обрушени|провод\w* под напряжением"
-    ),
-    "fire": re.compile(r"пожар|гори[тм]\b|задымлени|возгорани"),
-}
 
 URGENCY_WEIGHT = 3.0
 REACH_WEIGHT = 1.0
@@ -36,12 +16,6 @@ class Reach:
     likes: int = 0
     reposts: int = 0
     comments: int = 0
-
-
-def urgency_cues(text: str) -> list[str]:
-    """The names of the urgency cues the text carries."""
-    lowered = text.lower().replace("ё", "е")
-    return [name for name, pattern in URGENCY_CUES.items() if pattern.search(lowered)]
 
 
 def reach_score(reach: Reach) -> float:

@@ -10,12 +10,13 @@ from models.clock import now
 from models.incident import Incident, IncidentPost
 from models.post import PipelineStage, Post, ReviewStatus
 from models.report import Report, ReportStatus
+from nlp.urgency import urgency_cues
 from triage.audit import record_event
 from triage.calendar import WorkCalendar
 from triage.grouping import find_match
 from triage.incidents import create_incident, join_incident
 from triage.lifecycle import apply_transition
-from triage.priority import Reach, priority_score, urgency_cues
+from triage.priority import Reach, priority_score
 from triage.taxonomy import retired_topics
 from triage.thresholds import Thresholds
 

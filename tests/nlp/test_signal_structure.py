@@ -273,8 +273,9 @@ def test_shipped_model_knows_plain_utility_complaints(
     ]
     ads = ["Продам гараж в Березниках, недорого, звоните вечером",
            "Скидки на пластиковые окна в Перми! Установка за один день, звоните"]  # fmt: skip
-    probs = _probabilities(shipped, complaints, lemmatizer)
-    assert np.all(probs >= shipped.threshold), probs
+    probs = _probabilities(shipped, complaints + ads, lemmatizer)
+    assert np.all(probs[: len(complaints)] >= shipped.threshold), probs
+    assert np.all(probs[len(complaints) :] < shipped.threshold), probs  # the words alone too
     for text in complaints:
         assert structural_verdict(PostContext(), text) is None, text
     for text in ads:
