@@ -23,7 +23,6 @@ words were chosen on the other rows; the hold-out is reported apart.
 """
 
 import argparse
-import csv
 import json
 from collections import Counter
 from pathlib import Path
@@ -35,7 +34,6 @@ from benchmarks.nlp_common import SHARED
 from benchmarks.social_signal import (
     DATA,
     FILES,
-    LABELS,
     SEED_NOISE_WEIGHT,
     SEED_WEIGHT,
     SPB_COMMENTS,
@@ -44,6 +42,7 @@ from benchmarks.social_signal import (
     _context,
     labelled_items,
     shared_rows,
+    signal_labels,
 )
 from nlp.coldstart import seed_examples
 from nlp.features import prepare
@@ -57,17 +56,10 @@ CUR_FEED = "spb_cur_incidents_2022"
 
 def labels_by_row() -> dict[str, dict[int, tuple[bool, str]]]:
     """data file name -> row -> (signal, kind), from every label file."""
-    out: dict[str, dict[int, tuple[bool, str]]] = {}
-    for path in sorted(LABELS.glob("*.csv")):
-        with path.open(encoding="utf-8", newline="") as handle:
-            for label in csv.DictReader(handle):
-                if "signal" in label and "file" in label:
-                    name = Path(label["file"]).stem
-                    out.setdefault(name, {})[int(label["row"])] = (
-                        label["signal"] == "1",
-                        label["kind"],
-                    )
-    return out
+    return {
+        name: {row: (label["signal"] == "1", label["kind"]) for row, label in rows.items()}
+        for name, rows in signal_labels().items()
+    }
 
 
 def held_out(name: str, row: int) -> bool:

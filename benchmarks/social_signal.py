@@ -168,9 +168,8 @@ def shared_rows(shared: Path, name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def labelled_items(shared: Path) -> list[Item]:
-    """Every hand-labelled row of every label file (`file` names the data file)."""
-    roles = _community_roles()
+def signal_labels() -> dict[str, dict[int, dict[str, str]]]:
+    """data file name -> row -> its label, from every signal label file (`file`, `row`)."""
     labels: dict[str, dict[int, dict[str, str]]] = {}
     for path in sorted(LABELS.glob("*.csv")):
         with path.open(encoding="utf-8", newline="") as handle:
@@ -178,6 +177,13 @@ def labelled_items(shared: Path) -> list[Item]:
                 if "signal" in label and "file" in label:
                     name = Path(label["file"]).stem
                     labels.setdefault(name, {})[int(label["row"])] = label
+    return labels
+
+
+def labelled_items(shared: Path) -> list[Item]:
+    """Every hand-labelled row of every label file (`file` names the data file)."""
+    roles = _community_roles()
+    labels = signal_labels()
     items = []
     for name in FILES:
         rows = shared_rows(shared, name) if name in labels else []
