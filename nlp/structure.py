@@ -61,7 +61,7 @@ CONTACT_MARK = re.compile(
     r"wa\.me/|vk\.me/|http|www\.|\.ru|\.рф|\.com|\.net|\.org|\.su"
 )
 # A resident's complaint about a price or an advert is a signal: «незаконная реклама на
-# столбах», «опять подняли цены за вывоз мусора» (and the urgency cues of triage.priority)
+# столбах», «опять подняли цены за вывоз мусора» (and the urgency cues of nlp.urgency)
 COMPLAINT_WORDS = re.compile(
     r"жалоб|(?<!по)жалу|пожаловаться|незаконн|нелегальн|самовольн|несанкционир|опять|снова|"
     r"до сих пор|сколько можно|безобрази|беспредел|надоел|куда смотр|почему|зачем|разберитесь|"
