@@ -271,15 +271,16 @@ def _current_details(item: QueueItem, items: list[QueueItem]) -> None:
 
 
 def _bulk(chosen: list[QueueItem], items: list[QueueItem]) -> None:
-    bulk_ok, bulk_no = st.columns(2)
-    bulk_ok.button(
+    """One button under the other: side by side under the list, a 1,366-px screen cut both
+    labels («Подтвердить выбра…», «Не сигналы — выб…») to make room for their keys."""
+    st.button(
         f"Подтвердить выбранные ({len(chosen)})",
         key="q_bulk_ok",
         shortcut="Ctrl+Enter",
         on_click=_decide_selected,
         args=(chosen, True, items),
     )
-    bulk_no.button(
+    st.button(
         f"Не сигналы — выбранные ({len(chosen)})",
         key="q_bulk_no",
         shortcut="Ctrl+Delete",
