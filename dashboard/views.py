@@ -311,3 +311,9 @@ def rating_table(rows: list[MunicipalityRating]) -> list[dict[str, Any]]:
 def decimal(value: float | None, digits: int) -> str:
     """A number as Russians write it, "0,45"; "—" when there is none."""
     return "—" if value is None else f"{value:.{digits}f}".replace(".", ",")
+
+
+def confidence(value: float) -> str:
+    """The model's confidence as the queue writes it, "0.31"; below 0.005 "<0.01", not a
+    "0.00" that reads as "the model rules this out" (a runner-up topic at 0.0012)."""
+    return "<0.01" if 0 < value < 0.005 else f"{value:.2f}"

@@ -136,9 +136,10 @@ def _alternatives(item: QueueItem, annotation: Annotation | None, items: list[Qu
             topic_code=alternative["topic"],
         )
         st.button(
-            f"{name} ({alternative['confidence']:.2f})",
+            f"{name} ({views.confidence(alternative['confidence'])})",
             key=f"q_alt_{item.post_id}_{number}",
-            help="Исправить тему на этот вариант модели (муниципалитет не меняется)",
+            help="Исправить тему на этот вариант модели (муниципалитет не меняется);"
+            " в скобках — уверенность модели в этой теме",
             on_click=_decide,
             args=([decision], f"Тема исправлена: {name}.", items),
         )
