@@ -314,6 +314,7 @@ def decimal(value: float | None, digits: int) -> str:
 
 
 def confidence(value: float) -> str:
-    """The model's confidence as the queue writes it, "0.31"; below 0.005 "<0.01", not a
-    "0.00" that reads as "the model rules this out" (a runner-up topic at 0.0012)."""
-    return "<0.01" if 0 < value < 0.005 else f"{value:.2f}"
+    """A runner-up topic's confidence as the queue writes it, "0.31"; below 0.005 "<0.01",
+    not a "0.00" that reads as "the model rules this out" (a share of 0.0012, or one stored
+    as 0.0 after rounding to four places: the model never gives a topic exactly 0)."""
+    return "<0.01" if value < 0.005 else f"{value:.2f}"
