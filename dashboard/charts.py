@@ -22,6 +22,9 @@ SHORT_KINDS = (
 )
 
 
+LEGEND_LABEL_LIMIT = 400  # px: the longest category name («Памятники и объекты …») and more
+
+
 def short_name(name: str) -> str:
     """ "Пермский муниципальный округ" -> "Пермский МО": a map label that stays unambiguous."""
     for long, short in SHORT_KINDS:
@@ -54,7 +57,10 @@ def volume_bars(frame: pd.DataFrame, *, order: list[str]) -> alt.Chart:
         .encode(
             x=alt.X("Период:N", sort=order, title="Период"),
             y=alt.Y("Сигналов:Q", title="Сигналов", axis=alt.Axis(format="d", tickMinStep=1)),
-            color=alt.Color("Категория:N", legend=alt.Legend(title="Категория")),
+            # Vega cuts legend labels at 160 px («Общественный трансп…»): whole names
+            color=alt.Color(
+                "Категория:N", legend=alt.Legend(title="Категория", labelLimit=LEGEND_LABEL_LIMIT)
+            ),
             tooltip=["Период", "Категория", "Сигналов"],
         )
     )

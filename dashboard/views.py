@@ -311,3 +311,10 @@ def rating_table(rows: list[MunicipalityRating]) -> list[dict[str, Any]]:
 def decimal(value: float | None, digits: int) -> str:
     """A number as Russians write it, "0,45"; "—" when there is none."""
     return "—" if value is None else f"{value:.{digits}f}".replace(".", ",")
+
+
+def confidence(value: float) -> str:
+    """A runner-up topic's confidence as the queue writes it, "0.31"; below 0.005 "<0.01",
+    not a "0.00" that reads as "the model rules this out" (a share of 0.0012, or one stored
+    as 0.0 after rounding to four places: the model never gives a topic exactly 0)."""
+    return "<0.01" if value < 0.005 else f"{value:.2f}"

@@ -17,6 +17,12 @@ from nlp.learning import LearningError, current_version, decide, retrain_candida
 from triage.accounts import Right
 from triage.audit import record_event
 
+NO_LABELS = (
+    "Разметки пока нет: примеры появляются, когда модераторы подтверждают, отклоняют"
+    " или исправляют посты в очереди."
+)
+NO_VERSIONS = "Обученных версий пока нет: кнопка «Переобучить» обучает первую на разметке."
+
 login = auth.require(Right.MANAGE_MODEL)
 st.title("Модель")
 if not login.scope.is_regional:
@@ -64,16 +70,23 @@ if versions:
     )
     _show_confusion(shown)
 
+# An empty table would show only the grid's English «empty»: a Russian sentence instead.
 st.subheader("Разметка для обучения")
-st.dataframe(
-    [
-        {"Происхождение": names.label_origin(origin), "Примеров": count}
-        for origin, count in label_counts.items()
-    ],
-    hide_index=True,
-)
+if label_counts:
+    st.dataframe(
+        [
+            {"Происхождение": names.label_origin(origin), "Примеров": count}
+            for origin, count in label_counts.items()
+        ],
+        hide_index=True,
+    )
+else:
+    st.info(NO_LABELS)
 st.subheader("Версии")
-st.dataframe(views.versions_table(versions), hide_index=True, width="stretch")
+if versions:
+    st.dataframe(views.versions_table(versions), hide_index=True, width="stretch")
+else:
+    st.info(NO_VERSIONS)
 
 
 def _audited(db: Session, action: str, version: ModelVersion | None, **after: Any) -> None:

@@ -136,9 +136,10 @@ def _alternatives(item: QueueItem, annotation: Annotation | None, items: list[Qu
             topic_code=alternative["topic"],
         )
         st.button(
-            f"{name} ({alternative['confidence']:.2f})",
+            f"{name} ({views.confidence(alternative['confidence'])})",
             key=f"q_alt_{item.post_id}_{number}",
-            help="Исправить тему на этот вариант модели (муниципалитет не меняется)",
+            help="Исправить тему на этот вариант модели (муниципалитет не меняется);"
+            " в скобках — уверенность модели в этой теме",
             on_click=_decide,
             args=([decision], f"Тема исправлена: {name}.", items),
         )
@@ -152,7 +153,9 @@ def _controls(item: QueueItem, annotation: Annotation | None, items: list[QueueI
     one press of Y decide both the post left behind by J/K and the one shown."""
     confirm = [Decision(post_id=item.post_id, expected_version=item.version)]
     reject = [Decision(post_id=item.post_id, expected_version=item.version, is_signal=False)]
-    ok, no, edit = st.columns([4, 3, 3], gap="small")  # «Подтвердить» and its key fit
+    # each button and its key fit a 1,366-px screen: «Исправить» needs a little more than
+    # «Не сигнал», and [4, 3, 3] cut it to «Исправ…» by a pixel and a half
+    ok, no, edit = st.columns([7, 6, 6], gap="small")
     ok.button(
         "Подтвердить",
         key="q_ok",
@@ -269,15 +272,16 @@ def _current_details(item: QueueItem, items: list[QueueItem]) -> None:
 
 
 def _bulk(chosen: list[QueueItem], items: list[QueueItem]) -> None:
-    bulk_ok, bulk_no = st.columns(2)
-    bulk_ok.button(
+    """One button under the other: side by side under the list, a 1,366-px screen cut both
+    labels («Подтвердить выбра…», «Не сигналы — выб…») to make room for their keys."""
+    st.button(
         f"Подтвердить выбранные ({len(chosen)})",
         key="q_bulk_ok",
         shortcut="Ctrl+Enter",
         on_click=_decide_selected,
         args=(chosen, True, items),
     )
-    bulk_no.button(
+    st.button(
         f"Не сигналы — выбранные ({len(chosen)})",
         key="q_bulk_no",
         shortcut="Ctrl+Delete",

@@ -33,6 +33,10 @@ EXPORT_LIMIT = 100_000
 POSTS_SHOWN = 20
 CONFIRM = "rep_confirm"  # (report id, version, final status) waiting for «Да»
 DUE_FILTERS = {None: "любой", "overdue": "просроченные", "soon": "срок истекает"}
+NO_REPORTS = (
+    "Обращений пока нет. Обращение создаёт модератор из открытого инцидента: страница"
+    " «Инциденты», инцидент из списка, кнопка «Создать обращение»."
+)
 CURSORS = "rep_cursors"  # (filters, page) -> where that page ended, for the next page
 KEPT_CURSORS = "rep_kept_cursors"  # the same for the list of reports closed with answer kept
 LISTS = {
@@ -220,6 +224,8 @@ else:
             lambda: _filtered_rows(moment, limit=EXPORT_LIMIT),
             file_stem=f"obrashcheniya-{moment:%Y%m%d-%H%M}",
         )
+    elif page == 0 and _filters() == ((), None, None):
+        st.info(NO_REPORTS)
     else:
         st.info("Обращений с такими условиями нет.")
     picks = {row.id: f"№{row.id}: {row.title[:80]}" for row in rows}
@@ -228,6 +234,8 @@ chosen = _chosen_report()
 by_id = dict(picks)
 if chosen is not None and chosen not in by_id:
     by_id[chosen] = f"№{chosen}"
+if not by_id:  # an empty «Обращение» list to pick from says nothing the note above does not
+    st.stop()
 st.selectbox(
     "Обращение",
     list(by_id),

@@ -122,3 +122,15 @@ def test_a_model_trained_by_the_cli_shows_its_confusion_matrix(
     shown = next(frame.value for frame in app.dataframe if "ЖКХ" in list(frame.value.index))
     assert set(shown.index) <= {"ЖКХ", "Дороги"} and list(shown.columns) == list(shown.index)
     assert int(shown.to_numpy().sum()) > 0
+
+
+def test_no_labels_and_no_versions_are_said_in_russian_not_shown_as_empty_tables(
+    signed_in: Callable[[str], AppTest], console_users: dict[str, str]
+) -> None:
+    """An empty table shows only the grid's English «empty»: the page says why it is empty."""
+    app = open_page(signed_in("admin"), "model")
+    assert not app.exception
+    assert len(app.dataframe) == 0
+    shown = [info.value for info in app.info]
+    assert any(text.startswith("Разметки пока нет") for text in shown)
+    assert any(text.startswith("Обученных версий пока нет") for text in shown)

@@ -105,15 +105,28 @@ def test_at_least_ten_posts_fit_on_a_1500_by_1000_screen(
             assert english not in text
 
 
-# Decision buttons whose label is cut short («Подтвер…»): some element inside them is wider
-# than the box that shows it.
-CUT_BUTTONS = """[...document.querySelectorAll('button')]
-  .filter(b => ['Подтвердить', 'Не сигнал', 'Исправить'].includes(b.innerText.split('\\n')[0]))
-  .filter(b => [b, ...b.querySelectorAll('*')].some(e => e.scrollWidth > e.clientWidth + 1))
-  .map(b => b.innerText.split('\\n')[0])"""
+# The buttons labelled one of `labels` (a count in brackets aside) and cut short («Подтвер…»,
+# «Исправ…»): the label's text is wider than the box that shows it. Measured in fractional
+# pixels: a label 1.4 px too wide already ends in «…», while scrollWidth and clientWidth,
+# rounded, may differ by only 1.
+CUT_BUTTONS = """(labels => [...document.querySelectorAll('button')]
+  .filter(b => labels.includes(b.innerText.split('\\n')[0].replace(/ \\(\\d+\\)$/, '')))
+  .filter(b => [b, ...b.querySelectorAll('*')].some(e => {
+    const text = document.createRange(), box = e.getBoundingClientRect().width;
+    text.selectNodeContents(e);  // a box of width 0 is a "display: contents" wrapper
+    return e.scrollWidth > e.clientWidth
+      || (box > 0 && text.getBoundingClientRect().width > box + 0.5);
+  }))
+  .map(b => b.innerText.split('\\n')[0]))"""
+DECISIONS = ["Подтвердить", "Не сигнал", "Исправить"]
+BULK = ["Подтвердить выбранные", "Не сигналы — выбранные"]
 DECISION_BUTTONS = """[...document.querySelectorAll('button')]
   .filter(b => ['Подтвердить', 'Не сигнал', 'Исправить'].includes(b.innerText.split('\\n')[0]))
   .length"""
+
+
+def _cut(browser: Browser, labels: list[str]) -> list[str]:
+    return list(browser.evaluate(f"{CUT_BUTTONS}({json.dumps(labels)})"))
 
 
 def test_the_decision_buttons_show_their_whole_labels_on_a_laptop_screen(
@@ -122,6 +135,7 @@ def test_the_decision_buttons_show_their_whole_labels_on_a_laptop_screen(
     tmp_path: Path,
 ) -> None:
     """At 1366×768 «Подтвердить», «Не сигнал» and «Исправить» are read in full, keys beside."""
+    ARTIFACTS.mkdir(exist_ok=True)  # this test may run alone
     with chromium(tmp_path / "profile") as browser:
         _sign_in(browser, console)
         browser.call("Emulation.setDeviceMetricsOverride", width=1366, height=768,
@@ -129,7 +143,23 @@ def test_the_decision_buttons_show_their_whole_labels_on_a_laptop_screen(
         _settle(browser)
         browser.screenshot(ARTIFACTS / "queue-1366x768.png")
         assert browser.evaluate(DECISION_BUTTONS) == 3
-        assert browser.evaluate(CUT_BUTTONS) == []
+        assert _cut(browser, DECISIONS) == []
+
+
+def test_the_buttons_for_the_chosen_posts_show_their_whole_labels_on_a_laptop_screen(
+    console: str,
+    crowded: list[int],
+    tmp_path: Path,
+) -> None:
+    """At 1366×768 «Подтвердить выбранные» and «Не сигналы — выбранные» are read in full."""
+    with chromium(tmp_path / "profile") as browser:
+        _sign_in(browser, console)
+        browser.call("Emulation.setDeviceMetricsOverride", width=1366, height=768,
+                     deviceScaleFactor=1, mobile=False)  # fmt: skip
+        _settle(browser)
+        shown = browser.evaluate("[...document.querySelectorAll('button')].map(b => b.innerText)")
+        assert sum(any(text.startswith(label) for label in BULK) for text in shown) == 2
+        assert _cut(browser, BULK) == []
 
 
 def test_keyboard_next_previous_confirm_not_a_signal_edit_and_search(

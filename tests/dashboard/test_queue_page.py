@@ -169,6 +169,31 @@ def test_a_runner_up_topic_is_one_click(
         assert (label.post_id, label.topic_code) == (post_id, "roads.pits")
 
 
+def test_a_runner_up_topic_the_model_all_but_rules_out_is_not_shown_at_zero(
+    signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]], engine: Engine
+) -> None:
+    """A runner-up at 0.0012 (or stored as 0.0) reads «<0.01»: «0.00» would say the model
+    rules it out."""
+    post_id = seeded["posts"][2]
+    with Session(engine) as session:
+        annotation = session.exec(select(Annotation).where(Annotation.post_id == post_id)).one()
+        annotation.reasons = {
+            **(annotation.reasons or {}),
+            "alternatives": [
+                {"topic": "roads.pits", "category": "roads", "confidence": 0.31},
+                {"topic": "zhkh.water", "category": "zhkh", "confidence": 0.0012},
+                {"topic": "zhkh.power", "category": "zhkh", "confidence": 0.0},  # rounded
+            ],
+        }
+        session.add(annotation)
+        session.commit()
+    app = _show(open_page(signed_in("moderator"), "queue"), post_id)
+    offered = [b.label for b in app.button if str(b.key).startswith(f"q_alt_{post_id}_")]
+    assert offered == [
+        "Ямы на дорогах (0.31)", "Водоснабжение (<0.01)", "Электроснабжение (<0.01)",
+    ]  # fmt: skip
+
+
 def test_bulk_not_signal_and_status_filter(
     signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]], engine: Engine
 ) -> None:

@@ -72,6 +72,22 @@ def _set_status(app: AppTest, status: str) -> AppTest:
     return _keyed(app.button, "rep_change_").click().run()
 
 
+def test_with_no_report_yet_the_page_says_where_reports_come_from(
+    signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]]
+) -> None:
+    """No filter chosen and nothing found: not «с такими условиями» (none were set), and no
+    empty «Обращение» list to pick from; with a filter, the filter's note."""
+    app = open_page(signed_in("operator"), "reports")
+    assert not app.exception
+    assert [info.value for info in app.info] == [
+        "Обращений пока нет. Обращение создаёт модератор из открытого инцидента: страница"
+        " «Инциденты», инцидент из списка, кнопка «Создать обращение»."
+    ]
+    assert not [box for box in app.selectbox if str(box.key).startswith("rep_pick_")]
+    app.selectbox(key="rep_due").select("overdue").run()
+    assert [info.value for info in app.info] == ["Обращений с такими условиями нет."]
+
+
 def test_move_a_report_through_its_statuses(
     signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]], engine: Engine
 ) -> None:
