@@ -166,15 +166,17 @@ def incident_label(incident: Incident) -> str:
 
 
 def incidents_table(rows: list[Incident]) -> list[dict[str, Any]]:
+    """The incidents list's rows. The priority the list is sorted by, and the posts, come
+    right after the number: after the long title they were off a 1,366-px screen."""
     return [
         {
             "№": row.id,
+            "Приоритет": round(row.priority, 2),
+            "Постов": row.post_count,
             "Заголовок": row.title,
             "Статус": incident_status(row.status),
             "Категория": category_name(row.category_code) if row.category_code else "—",
             "Муниципалитет": municipality_name(row.municipality_id) if row.municipality_id else "—",
-            "Постов": row.post_count,
-            "Приоритет": round(row.priority, 2),
             "Последний пост": local_time(row.last_post_at),
         }
         for row in rows

@@ -83,6 +83,8 @@ def test_operator_sees_incidents_but_no_controls(
     open_page(app, "incidents")
     assert not app.exception
     assert len(app.dataframe) == 1
+    # the priority the list is sorted by, and the posts, before the long title (1,366 px)
+    assert list(app.dataframe[0].value.columns[:4]) == ["№", "Приоритет", "Постов", "Заголовок"]
     assert not [b for b in app.button if str(b.key).startswith("inc_")]
     assert "может модератор" in " ".join(c.value for c in app.caption)
 
