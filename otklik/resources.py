@@ -44,7 +44,7 @@ def current_annotator() -> Any:
     """The loaded annotator: reloaded once when another model version has been promoted, and
     its gazetteer read again (the models kept) when places were added or removed since: an
     `otklik geo import`, or villages learned by `otklik geo learn-settlements` or the nightly
-    job. Costs two small queries a batch."""
+    job. Costs two small queries a batch (the version, the gazetteer's stamp)."""
     from nlp.gazetteer import Gazetteer, gazetteer_stamp
     from nlp.learning import current_version
 
