@@ -25,6 +25,7 @@ words were chosen on the other rows; the hold-out is reported apart.
 import argparse
 import json
 from collections import Counter
+from collections.abc import Collection
 from pathlib import Path
 
 import numpy as np
@@ -87,7 +88,10 @@ def out_of_fold_passes(shared: Path, lemmatizer: Lemmatizer) -> dict[str, dict[i
     return out
 
 
-def measure(shared: Path, model_path: Path, out_of_fold: bool = False) -> dict[str, object]:
+def measure(
+    shared: Path, model_path: Path, out_of_fold: bool = False, rules: Collection[str] = (RULE,)
+) -> dict[str, object]:
+    """Per file and split, what the structure rules of `rules` decide (`_counts`)."""
     model = load_social_model(model_path)
     lemmatizer = Lemmatizer()
     fresh = out_of_fold_passes(shared, lemmatizer) if out_of_fold else None
@@ -104,7 +108,7 @@ def measure(shared: Path, model_path: Path, out_of_fold: bool = False) -> dict[s
             kind = known[number][1] if number in known else ""
             contexts.append(_context(name, row, kind, roles))
         verdicts = [structural_verdict(c, t) for c, t in zip(contexts, texts, strict=True)]
-        fired = np.array([v is not None and v.reason == RULE for v in verdicts])
+        fired = np.array([v is not None and v.reason in rules for v in verdicts])
         ads = [i for i, (_, kind) in known.items() if kind == "ad"]
         passed = np.zeros(len(rows), dtype=bool)
         if fired.any():

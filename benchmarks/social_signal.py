@@ -30,10 +30,11 @@ precision/recall/F1 beside a TF-IDF + logistic regression baseline fitted on the
 """
 
 import argparse
+import copy
 import csv
 import gzip
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -251,10 +252,17 @@ class Trainer:
         ) if seeds else None  # fmt: skip
         self.seed_y = np.array([float(flag) for _, flag in seeds])
         self.seed_weights = np.where(self.seed_y == 1, seed_weight, seed_noise_weight)
-        self.ruled = np.array(
-            [structural_verdict(i.context, i.text) is not None for i in self.items]
-        )
+        verdicts = [structural_verdict(i.context, i.text) for i in self.items]
+        self.reasons = np.array([v.reason if v else "" for v in verdicts])
+        self.ruled = self.reasons != ""
         self.groups = np.array([threshold_group(i.context) for i in self.items])
+
+    def without(self, reasons: Collection[str]) -> "Trainer":
+        """The same items and features, the structure rules of `reasons` switched off (the
+        filter before they were added: they run after every other rule)."""
+        before = copy.copy(self)
+        before.ruled = self.ruled & ~np.isin(self.reasons, list(reasons))
+        return before
 
     def fit(self, rows: np.ndarray) -> SocialSignalModel:
         """Weights on `rows`, calibration and threshold from 5-fold out-of-fold logits."""
@@ -565,6 +573,17 @@ def leave_one_file_out(trainer: Trainer, real: np.ndarray) -> dict[str, object]:
     return out
 
 
+def file_left_out_decisions(trainer: Trainer) -> np.ndarray:
+    """Each labelled row decided by a model fitted on the other files (a new page's case)."""
+    files = np.array([item.file for item in trainer.items])
+    out = np.zeros(len(files), dtype=bool)
+    for name in FILES:
+        test = np.flatnonzero(files == name)
+        if len(test):
+            out[test] = trainer.decide(trainer.fit(np.flatnonzero(files != name)), test)
+    return out
+
+
 def out_of_fold_decisions(trainer: Trainer) -> dict[str, dict[int, bool]]:
     """file -> row -> the product's decision on each labelled row by a model that did not
     see it (the 5 folds of `evaluate`)."""
@@ -584,12 +603,14 @@ def moderator_load(
     lemmatizer: Lemmatizer,
     model_path: Path,
     held_out: dict[str, dict[int, bool]] | None = None,
+    skip: Collection[str] = (),
 ) -> dict[str, object]:
     """The share of whole real crawls (every row, labelled or not) that passes the filter:
     the model at its thresholds after the structure's verdicts, and what the passed rows are
     by the hand labels (signal, noise, not labelled). The labelled rows were in the shipped
     model's training sample; `held_out` (`out_of_fold_decisions`) decides them instead as a
-    model that never saw them would ("to_review_out_of_fold")."""
+    model that never saw them would ("to_review_out_of_fold"). `skip`: structure rules left
+    out (`Trainer.without`)."""
     model = load_social_model(model_path)
     roles = _community_roles()
     labels = _label_values()
@@ -608,7 +629,8 @@ def moderator_load(
         contexts = [c for _, c in rows]
         matrix, _ = model.inputs(SignalFeatures(), prepare(texts, lemmatizer), contexts)
         passed = model.probabilities(matrix) >= model.thresholds(contexts)
-        ruled = np.array([structural_verdict(c, t) is not None for t, c in rows])
+        verdicts = [structural_verdict(c, t) for t, c in rows]
+        ruled = np.array([v is not None and v.reason not in skip for v in verdicts])
         shown = np.flatnonzero(passed & ~ruled)
         known = [labels.get(name, {}).get(int(i)) for i in shown]
         out[name] = {"items": len(rows), "to_review": len(shown),

@@ -7,13 +7,16 @@ gets a decision of its own. An item whose author is not known is read as a resid
 An advert is marked as one: by the network (VK's `marked_as_ads`) or by the registration
 token Russian law requires in every advert online («erid: 4Xq7Kd…», `?erid=…` in its links),
 or plainly by its words (`commercial_offer`): something offered for sale, rent or money and a
-way to get in touch, with no word of a complaint.
+way to get in touch, with no word of a complaint; a seller's own sale with its price and no
+contact at all (`priced_sale`: on VK the author is the contact); a giveaway, an invitation to
+follow a channel or a sponsor's mark (`promotion`, `nlp.promotion`), again with no complaint.
 """
 
 import re
 from dataclasses import dataclass
 
 from models.annotation import PostContext
+from nlp.promotion import PROMOTION_MARK, is_promotion
 from nlp.urgency import urgency_cues
 
 SHORT_REPLY_WORDS = 6  # "у нас тоже", "+1", "так и не убрали": read with the parent
@@ -38,6 +41,16 @@ _PRICE = (
     r"аренд\w*|продаж[аиу]|обмен|\d[\d .,]*\s?(?:₽|руб\w*|р\.|т\.?р\b|тыс\.? руб)|₽\s?\d"
 )
 OFFER_WORDS = re.compile(rf"(?<![а-яa-z])(?:{_SELLER})(?![а-я])")
+# A priced sale (`priced_sale`): a seller's own words of a sale and its asking price, with no
+# contact in the text (a flea market's or car market's post: buyers write to the author).
+# Prices as sellers write them: «цена 260», «торг», «340тр», «370к», «53 тыс.», «4000р».
+SALE_WORDS = re.compile(
+    r"(?<![а-я])(?:прода(?:м|ю|ется|ются)|в продаже|прдам|обменяю|отдам за)(?![а-я])"
+)
+ASKING_PRICE = re.compile(
+    r"(?<![а-я])(?:цен[аыу]|торг\w*|стоимост[ьи])(?![а-я])"
+    r"|\d(?<![a-z]\d)[\d .,]*\s?(?:₽|р|руб\w*|т\.?р|тр|к|т|тыс\w*)(?![а-яa-z])"
+)
 PRICE_WORDS = re.compile(rf"(?<![а-яa-z])(?:{_PRICE})(?![а-я])")
 # A way to get in touch: a phone number (or the mask «[телефон]» of exports that hide it), a
 # handle, a chat link (WhatsApp, VK), «пишите в лс», «звоните», «обращайтесь»; a channel's
@@ -59,6 +72,11 @@ WEB_LINK = re.compile(r"https?://|www\.|\.(?<=[a-z0-9-]\.)(?:ru|рф|com|net|org
 CONTACT_MARK = re.compile(
     r"\+7|8[\s(-]*\d{3}|9\d\d[\s-]?\d{3}|@|\[телефон\]|пиши|звоните|обращайтесь|в\sл[си]|"
     r"wa\.me/|vk\.me/|http|www\.|\.ru|\.рф|\.com|\.net|\.org|\.su"
+)
+# The one cheap pass before any of the rules of words: what a match of any of them holds
+# (one pass of all the literals costs less than a pass for each rule)
+WORDS_MARK = re.compile(
+    rf"{CONTACT_MARK.pattern}|прода|прдам|обменяю|отдам за|{PROMOTION_MARK.pattern}"
 )
 # A resident's complaint about a price or an advert is a signal: «незаконная реклама на
 # столбах», «опять подняли цены за вывоз мусора» (and the urgency cues of nlp.urgency)
@@ -84,6 +102,8 @@ REASONS = {
     "orphan_short_reply": "a short reply whose parent was never fetched: nothing to act on",
     "advert": "an advert: marked so by the network or carrying the law's ad token (erid)",
     "commercial_offer": "an advert by its words: an offer for sale, rent or money and a contact",
+    "priced_sale": "an advert by its words: a seller's own sale with its price, no contact",
+    "promotion": "a giveaway, an invitation to follow a channel or group, or a sponsor's mark",
 }
 
 
@@ -100,17 +120,48 @@ def structural_verdict(context: PostContext, text: str) -> Verdict | None:
         return Verdict(False, "orphan_short_reply")
     if context.is_ad or carries_ad_token(text):
         return Verdict(False, "advert")
-    if is_commercial_offer(text):
-        return Verdict(False, "commercial_offer")
-    return None
+    reason = advert_by_words(text)
+    return None if reason is None else Verdict(False, reason)
+
+
+def advert_by_words(text: str) -> str | None:
+    """`commercial_offer`, `priced_sale` or `promotion` (in that order) when `text` is one,
+    and no complaint cue is present; None otherwise."""
+    lowered = text.lower().replace("ё", "е")
+    if WORDS_MARK.search(lowered) is None:
+        return None
+    if _offered_with_contact(lowered):
+        reason = "commercial_offer"
+    elif _priced_sale(lowered):
+        reason = "priced_sale"
+    elif is_promotion(lowered):
+        reason = "promotion"
+    else:
+        return None
+    return None if complains(lowered) else reason
+
+
+def complains(lowered: str) -> bool:
+    """Whether `lowered` carries a complaint cue (its own list or an urgency cue): then no
+    rule of words calls it an advert."""
+    return COMPLAINT_WORDS.search(lowered) is not None or bool(urgency_cues(lowered))
 
 
 def is_commercial_offer(text: str) -> bool:
     """Whether `text` is plainly an advert: a seller's or buyer's own words and a contact (a
     web link will do), or a price, services or «недорого» and a direct contact (a phone, a
-    handle, «пишите в лс», «звоните»), with no complaint cue. Cheap: one pass of literals
-    (`CONTACT_MARK`) settles almost every text."""
+    handle, «пишите в лс», «звоните»), with no complaint cue."""
     lowered = text.lower().replace("ё", "е")
+    return _offered_with_contact(lowered) and not complains(lowered)
+
+
+def _priced_sale(lowered: str) -> bool:
+    return SALE_WORDS.search(lowered) is not None and ASKING_PRICE.search(lowered) is not None
+
+
+def _offered_with_contact(lowered: str) -> bool:
+    """An offer and a contact, the complaint cues aside. Cheap: one pass of literals
+    (`CONTACT_MARK`) settles almost every text."""
     if CONTACT_MARK.search(lowered) is None:
         return False
     direct = DIRECT_CONTACT.search(lowered) is not None
@@ -119,7 +170,7 @@ def is_commercial_offer(text: str) -> bool:
     offered = OFFER_WORDS.search(lowered) is not None or (
         direct and PRICE_WORDS.search(lowered) is not None
     )
-    return offered and COMPLAINT_WORDS.search(lowered) is None and not urgency_cues(lowered)
+    return offered
 
 
 def carries_ad_token(*texts: str) -> bool:

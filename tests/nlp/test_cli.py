@@ -84,6 +84,7 @@ STRUCTURED = [
     {"id": 4, "text": "так и не убрали", "kind": "reply", "parent_text": ""},
     {"id": 5, "text": "Третий день нет горячей воды на Ленина, 5", "is_ad": True},
     {"id": 6, "text": "Продаю дрова колотые, берёза, доставка. Звоните 8 912 345-67-89"},
+    {"id": 7, "text": "Разыгрываем самокат! Подпишитесь на нашу группу и сделайте репост"},
 ]  # fmt: skip
 
 
@@ -95,7 +96,7 @@ def test_annotate_reads_the_structure_of_each_line(configured: str, tmp_path: Pa
     result = runner.invoke(app, ["nlp", "annotate", "--input", str(lines), "--output", str(output)])
     assert result.exit_code == 0, result.output
     written = output.read_text("utf-8").splitlines()
-    own, answer, short, orphan, ad, offer = (json.loads(x) for x in written)
+    own, answer, short, orphan, ad, offer, giveaway = (json.loads(x) for x in written)
     assert (own["is_signal"], own["signal_structure"]) == (False, "authority_post")
     assert (answer["is_signal"], answer["signal_structure"]) == (False, "page_reply")
     assert short["signal_read_with_parent"] is True and short["category"] == "roads"
@@ -103,6 +104,7 @@ def test_annotate_reads_the_structure_of_each_line(configured: str, tmp_path: Pa
     assert (ad["is_signal"], ad["signal_structure"]) == (False, "advert")
     assert (offer["is_signal"], offer["signal_structure"]) == (False, "commercial_offer")
     assert offer["signal_confidence"] == 1.0 and "signal_probability" not in offer
+    assert (giveaway["is_signal"], giveaway["signal_structure"]) == (False, "promotion")
 
 
 def test_train_refuses_unknown_column(configured: str, tmp_path: Path) -> None:

@@ -31,6 +31,8 @@ from nlp.structure import (
     CONTACT_MARK,
     DIRECT_CONTACT,
     WEB_LINK,
+    WORDS_MARK,
+    advert_by_words,
     is_commercial_offer,
     structural_verdict,
 )
@@ -128,6 +130,55 @@ def test_commercial_offers(context: PostContext, text: str, reason: str | None) 
     verdict = structural_verdict(context, text)
     assert (verdict.reason if verdict else None) == reason
     assert is_commercial_offer(text) is (reason == "commercial_offer")
+
+
+@pytest.mark.parametrize(
+    ("context", "text", "reason"),
+    [
+        # giveaways: a raffle's word and a way to take part or its result
+        (NEWS_OWN_POST, "🎁 Разыгрываем три самоката! Подпишитесь на наш канал и нажмите "
+         "«Участвовать». Итоги в пятницу", "promotion"),
+        (RESIDENTS_POST, "Розыгрыш сертификата в салон красоты! Условия: лайк, репост, "
+         "отметить двух друзей в комментариях", "promotion"),
+        (NEWS_OWN_POST, "Напоминаем про розыгрыш наушников, до итогов осталось три дня",
+         "promotion"),
+        # an invitation to follow a channel or group
+        (NEWS_OWN_POST, "Все новости района в нашем канале. Подписывайтесь: t.me/rayon_news_demo",
+         "promotion"),
+        (RESIDENTS_POST, "Любите выпечку? Переходите по ссылке в группу нашей пекарни "
+         "vk.com/pekarnya_demo", "promotion"),
+        # the sponsor's mark without the token
+        (RESIDENTS_POST, "Новая коллекция курток уже в зале! Реклама | ИНН 000000000000",
+         "promotion"),
+        (NEWS_OWN_POST, "Партнёрский материал. Как выбрать зимние шины для города", "promotion"),
+        # a seller's own sale and its price, no contact: the author is the contact
+        (RESIDENTS_POST, "Продам велосипед подростковый, катались одно лето. Цена 7000, торг",
+         "priced_sale"),
+        (RESIDENTS_POST, "В продаже от собственника Лада Гранта 2015 г., 450тр", "priced_sale"),
+        (UNKNOWN_PAGE_COMMENT, "Продаю коляску 2в1, состояние отличное, 9 тыс.", "priced_sale"),
+        # complaints that mention a giveaway, a channel or a sale: signals, left to the words
+        (RESIDENT_COMMENT, "Магазин на Садовой провёл розыгрыш, а победителям до сих пор не "
+         "выдали призы", None),
+        (RESIDENTS_POST, "Управляющая компания устроила розыгрыш подарков для жильцов, а в "
+         "подъезде третий день нет света", None),
+        (RESIDENTS_POST, "Подписывайтесь под обращением в администрацию: двор на Ленина, 5 "
+         "весь в ямах, в группе ссылка", None),
+        (RESIDENT_COMMENT, "Почему в нашей группе дома удаляют посты про протекающую крышу? "
+         "Подпишитесь и поддержите соседей", None),
+        (RESIDENTS_POST, "У остановки опять продают просроченное мясо по цене 300 рублей", None),
+        (RESIDENTS_POST, "Незаконная реклама на фасаде: «Реклама. ООО Окна»", None),
+        # news of a sale or a contest, no offer of one's own: left to the words
+        (NEWS_OWN_POST, "Победители конкурса на лучший двор получат по 100 тысяч рублей", None),
+        (NEWS_OWN_POST, "Здание бывшего кинотеатра выставят на торги в марте", None),
+    ],
+)  # fmt: skip
+def test_promotions_and_priced_sales(context: PostContext, text: str, reason: str | None) -> None:
+    """A giveaway, an invitation to follow, a sponsor's mark, a priced sale: not signals; the
+    same words in a complaint never are decided by them."""
+    verdict = structural_verdict(context, text)
+    assert (verdict.reason if verdict else None) == reason
+    assert advert_by_words(text) == reason
+    assert reason is None or WORDS_MARK.search(text.lower().replace("ё", "е")), text
 
 
 def test_the_first_look_for_a_contact_misses_none() -> None:
