@@ -16,6 +16,20 @@ def _refused(page: PageSpec, reason: str) -> st.Page:
     )
 
 
+def _start(first: st.Page) -> st.Page:
+    """The console's root address, which opens the role's first page at that page's own
+    address. Streamlit serves its default page only at "/": made the default itself, the
+    first page's address (/queue, or /incidents for an operator, in README and bookmarks)
+    answered «Страница не найдена»."""
+    return st.Page(
+        lambda: st.switch_page(first, query_params=st.query_params.to_dict()),
+        title=first.title,
+        url_path="start",
+        default=True,
+        visibility="hidden",
+    )
+
+
 login = auth.current_login()
 # First, so a sign-in's cookie is in the browser before anything slower draws (a quick F5
 # or link right after signing in keeps the login).
@@ -39,7 +53,7 @@ else:
         if reason is None
     ]
     refused = [_refused(p, reason) for p, reason in reasons.items() if reason is not None]
-    page = st.navigation([*shown, *refused])
+    page = st.navigation([_start(shown[0]), *shown, *refused])
     sidebar.show(login)
 auth.show_notice()
 page.run()

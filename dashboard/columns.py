@@ -44,10 +44,13 @@ def config(
 
 
 def shorten(text: str, limit: int) -> str:
-    """`text` on one line, at most `limit` characters, cut after a word with «…»."""
+    """`text` on one line, at most `limit` characters, cut after a word with «…» (inside
+    a long one)."""
     text = " ".join(text.split())
     if len(text) <= limit:
         return text
     head = text[:limit]  # a space right after a word keeps the word
-    cut = head.rsplit(" ", 1)[0] if " " in head else head[: limit - 1]
-    return cut.rstrip(" ,.;:—-") + "…"
+    cut = head.rsplit(" ", 1)[0].rstrip(" ,.;:—-") if " " in head else ""
+    if len(cut) < limit * 2 // 3:  # a long last word («telegram_result.json»): cut inside it
+        cut = head[: limit - 1].rstrip(" ,.;:—-")
+    return cut + "…"

@@ -9,6 +9,7 @@ import streamlit as st
 
 from dashboard import columns, names, resources
 from dashboard.charts import short_name
+from dashboard.text import escape_markdown
 from models.annotation import Annotation
 from models.audit import AuditEvent
 from models.clock import now
@@ -46,23 +47,53 @@ def local_time(moment: datetime | None) -> str:
     return moment.astimezone(zone).strftime("%d.%m.%Y %H:%M")
 
 
-def sources_table(rows: list[Source]) -> list[dict[str, Any]]:
+# The sources list's columns, in pixels; the name takes the rest (`dashboard.columns`). What
+# each source collects and its last error are under the list, whole (`source_details`).
+SOURCE_WIDTHS = {
+    "Тип": 136,
+    "Состояние": 112,
+    "Роль": 172,
+    "Последний успех": 124,
+    "За сутки": 76,
+    "Постов всего": 104,
+}
+SOURCE_COLUMNS = ("Название", "Тип", "Состояние", "Роль", "Последний успех", "За сутки",
+                  "Постов всего")  # fmt: skip
+SOURCE_CONFIG = columns.config(
+    columns.widths(SOURCE_COLUMNS, SOURCE_WIDTHS, rest="Название"),
+    numbers={"За сутки": "%d", "Постов всего": "%d"},
+    notes={"За сутки": "Новых постов за последние сутки", "Постов всего": "Собрано за всё время"},
+)
+
+
+def sources_table(rows: list[Source], per_day: list[int]) -> list[dict[str, Any]]:
+    """The sources list: every column fits a 1,366-px screen; a switched-off source says so
+    in «Состояние»."""
+    name = columns.chars(columns.widths(SOURCE_COLUMNS, SOURCE_WIDTHS, rest="Название")["Название"])
     return [
         {
-            "№": row.id,
-            "Название": row.name,
+            "Название": columns.shorten(row.name, name),
             "Тип": names.source_kind(row.kind),
-            "Цель": row.target,
-            "Включён": row.enabled,
-            "Состояние": SOURCE_STATUS_NAMES.get(row.status, row.status),
-            "Последний успех": local_time(row.last_success_at),
-            "Последняя ошибка": local_time(row.last_error_at),
-            "Текст ошибки": row.last_error or "",
-            "Собрано постов": row.posts_fetched,
+            "Состояние": SOURCE_STATUS_NAMES.get(row.status, row.status)
+            if row.enabled
+            else SOURCE_STATUS_NAMES["disabled"],
             "Роль": role_name(row),
+            "Последний успех": short_time(row.last_success_at),
+            "За сутки": day,
+            "Постов всего": row.posts_fetched,
         }
-        for row in rows
+        for row, day in zip(rows, per_day, strict=True)
     ]
+
+
+def source_details(row: Source) -> str:
+    """What a source collects and its last error, whole, as escaped Markdown."""
+    kind, target = names.source_kind(row.kind), escape_markdown(row.target)
+    line = f"**{escape_markdown(row.name)}** · {kind}: {target}"
+    if row.last_error_at is None:
+        return f"{line} · ошибок не было"
+    error = escape_markdown(row.last_error or "без текста")
+    return f"{line} · последняя ошибка {local_time(row.last_error_at)}: {error}"
 
 
 ROLE_NAMES = {
@@ -180,7 +211,7 @@ INCIDENT_WIDTHS = {
     "Приоритет": 84,
     "Постов": 64,
     "Статус": 100,
-    "Категория": 144,
+    "Категория": 150,
     "Муниципалитет": 136,
     "Последний пост": 116,
 }
