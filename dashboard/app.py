@@ -16,18 +16,22 @@ def _refused(page: PageSpec, reason: str) -> st.Page:
     )
 
 
-def _start(first: st.Page) -> st.Page:
-    """The console's root address, which opens the role's first page at that page's own
-    address. Streamlit serves its default page only at "/": made the default itself, the
-    first page's address (/queue, or /incidents for an operator, in README and bookmarks)
-    answered «Страница не найдена»."""
-    return st.Page(
-        lambda: st.switch_page(first, query_params=st.query_params.to_dict()),
-        title=first.title,
-        url_path="start",
-        default=True,
+def _allowed(specs: list[PageSpec]) -> list[st.Page]:
+    """The pages a user may open, the first one the start page. Streamlit serves its default
+    page only at "/", so the first page's own address (/queue, or /incidents for an
+    operator: README, bookmarks) said «Страница не найдена»; a hidden twin of it answers
+    there. A twin, not a switch from "/": that would run the page twice."""
+    first, *others = specs
+    start = st.Page(first.path, title=first.title, icon=first.icon, url_path="start", default=True)
+    twin = st.Page(
+        first.path, title=first.title, icon=first.icon, url_path=first.url_path,
         visibility="hidden",
-    )
+    )  # fmt: skip
+    listed = [
+        st.Page(p.path, title=p.title, icon=p.icon, visibility="visible" if p.visible else "hidden")
+        for p in others
+    ]
+    return [start, *listed, twin]  # a link to the page's file opens the first: "/"
 
 
 login = auth.current_login()
@@ -47,13 +51,9 @@ else:
     # The sidebar lists only the pages this role and territory may open (the first one is
     # the start page); the others' addresses answer with the reason.
     reasons = {spec: refusal(spec, role=login.role, scope=login.scope) for spec in PAGES}
-    shown = [
-        st.Page(p.path, title=p.title, icon=p.icon, visibility="visible" if p.visible else "hidden")
-        for p, reason in reasons.items()
-        if reason is None
-    ]
+    shown = _allowed([p for p, reason in reasons.items() if reason is None])
     refused = [_refused(p, reason) for p, reason in reasons.items() if reason is not None]
-    page = st.navigation([_start(shown[0]), *shown, *refused])
+    page = st.navigation([*shown, *refused])
     sidebar.show(login)
 auth.show_notice()
 page.run()

@@ -124,6 +124,7 @@ def test_run_now_says_in_russian_why_nothing_was_collected(
     app = open_page(signed_in("operator"), "sources")
     table = app.dataframe[0].value
     assert set(table["Тип"]) == {"выгрузка Telegram", "стена ВКонтакте"}  # no raw codes
+    assert "**Собрать сейчас**" in [m.value for m in app.markdown]  # which source: headed
 
     app.selectbox(key="src_pick").select(ids["telegram_export"]).run()
     app.button(key="src_run").click().run()
