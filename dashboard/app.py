@@ -16,6 +16,24 @@ def _refused(page: PageSpec, reason: str) -> st.Page:
     )
 
 
+def _allowed(specs: list[PageSpec]) -> list[st.Page]:
+    """The pages a user may open, the first one the start page. Streamlit serves its default
+    page only at "/", so the first page's own address (/queue, or /incidents for an
+    operator: README, bookmarks) said «Страница не найдена»; a hidden twin of it answers
+    there. A twin, not a switch from "/": that would run the page twice."""
+    first, *others = specs
+    start = st.Page(first.path, title=first.title, icon=first.icon, url_path="start", default=True)
+    twin = st.Page(
+        first.path, title=first.title, icon=first.icon, url_path=first.url_path,
+        visibility="hidden",
+    )  # fmt: skip
+    listed = [
+        st.Page(p.path, title=p.title, icon=p.icon, visibility="visible" if p.visible else "hidden")
+        for p in others
+    ]
+    return [start, *listed, twin]  # a link to the page's file opens the first: "/"
+
+
 login = auth.current_login()
 # First, so a sign-in's cookie is in the browser before anything slower draws (a quick F5
 # or link right after signing in keeps the login).
@@ -33,11 +51,7 @@ else:
     # The sidebar lists only the pages this role and territory may open (the first one is
     # the start page); the others' addresses answer with the reason.
     reasons = {spec: refusal(spec, role=login.role, scope=login.scope) for spec in PAGES}
-    shown = [
-        st.Page(p.path, title=p.title, icon=p.icon, visibility="visible" if p.visible else "hidden")
-        for p, reason in reasons.items()
-        if reason is None
-    ]
+    shown = _allowed([p for p, reason in reasons.items() if reason is None])
     refused = [_refused(p, reason) for p, reason in reasons.items() if reason is not None]
     page = st.navigation([*shown, *refused])
     sidebar.show(login)

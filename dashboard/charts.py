@@ -174,6 +174,9 @@ def style_url(style: dict[str, Any]) -> str:
     return "data:application/json;charset=utf-8," + quote(json.dumps(style), safe="")
 
 
+ROW_PX = 24  # a bar and its municipality's name: the 11-px label with room above and below
+
+
 def municipality_bars(places: pd.DataFrame) -> alt.Chart:
     """Horizontal bars, the busiest municipality on top."""
     order = list(places.sort_values("Сигналов", ascending=False)["Муниципалитет"])
@@ -190,5 +193,7 @@ def municipality_bars(places: pd.DataFrame) -> alt.Chart:
             ),
             tooltip=["Муниципалитет", "Сигналов"],
         )
-        .properties(height=max(120, 22 * len(order)))
+        # a row per municipality, ROW_PX each: a total height was shared with the axis
+        # (Streamlit fits the whole chart into it), and the names overlapped
+        .properties(height=alt.Step(ROW_PX))
     )

@@ -15,15 +15,18 @@ SHOWN_KEY = "q_table_shown"  # a hash of the posts (and versions) the grid shows
 TEXT_CHARS = 160
 ROW_PX = 35
 
-COLUMNS = {  # 550 px with the ticks' column: the whole row fits the list at 1500 px
+# 486 px with the ticks' column (32): the whole row fits the list at 1,366 px (488 px);
+# the text and the topic are previews (whole in the current post's details), a municipality
+# such as «Краснокамский ГО» shows its name («Пермский ГО» and «Пермский МО» whole).
+COLUMNS = {
     "№": st.column_config.NumberColumn("№", width=48, format="%d"),
     "Ответ": st.column_config.TextColumn(
-        "Ответ", width=56, help="Под постом есть публичный ответ администрации"
+        "Ответ", width=52, help="Под постом есть публичный ответ администрации"
     ),
-    "Время": st.column_config.TextColumn("Время", width=86),
-    "Текст": st.column_config.TextColumn("Текст", width=140),
-    "Тема": st.column_config.TextColumn("Тема", width=110),
-    "Муниципалитет": st.column_config.TextColumn("Муниципалитет", width=110),
+    "Время": st.column_config.TextColumn("Время", width=82),
+    "Текст": st.column_config.TextColumn("Текст", width=100),
+    "Тема": st.column_config.TextColumn("Тема", width=72),
+    "Муниципалитет": st.column_config.TextColumn("Муниципалитет", width=100),
 }
 ANSWERED = "есть"  # the marker of a post the authority has already answered publicly
 
@@ -35,7 +38,7 @@ def rows(items: list[QueueItem], *, answered: set[int]) -> list[dict[str, Any]]:
         {
             "№": item.post_id,
             "Ответ": ANSWERED if item.post_id in answered else "",
-            "Время": _short_time(views.local_time(item.published_at)),
+            "Время": views.short_time(item.published_at),
             "Текст": " ".join(item.text.split())[:TEXT_CHARS],
             "Тема": views.topic_name(item.topic_code),
             "Муниципалитет": short_name(views.municipality_name(item.municipality_id))
@@ -44,11 +47,6 @@ def rows(items: list[QueueItem], *, answered: set[int]) -> list[dict[str, Any]]:
         }
         for item in items
     ]
-
-
-def _short_time(shown: str) -> str:
-    """ "20.11.2026 20:33" -> "20.11 20:33": the year is the current one nearly always."""
-    return f"{shown[:5]} {shown[11:]}" if len(shown) == 16 else shown
 
 
 def table_key(items: list[QueueItem]) -> str:

@@ -5,7 +5,7 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard import resources, views
+from dashboard import columns, resources, views
 from dashboard.crawl_runs import RunSummary, WindowFigures, latest_runs, run_summaries
 from dashboard.text import escape_markdown
 from models.clock import now
@@ -20,6 +20,38 @@ RUN_STATUS_NAMES: dict[str, str] = {
     CrawlRunStatus.ABANDONED: "прерван",
 }
 ERROR_NAMES = {ABANDONED_REASON: "обход не завершился: процесс сбора остановлен или потерян"}
+
+
+# Both tables fit a 1,366-px screen (`dashboard.columns`); the source takes the rest, and a
+# run's whole error is in «Тексты ошибок» under its table.
+SUMMARY_WIDTHS = {
+    "Обходов за 24 ч": 116,
+    "Сбоев за 24 ч": 104,
+    "Новых за 24 ч": 104,
+    "Обходов за 7 дней": 124,
+    "Сбоев за 7 дней": 112,
+    "Новых за 7 дней": 116,
+}
+SUMMARY_SIZED = columns.widths(["Источник", *SUMMARY_WIDTHS], SUMMARY_WIDTHS, rest="Источник")
+SUMMARY_CONFIG = columns.config(
+    SUMMARY_SIZED, numbers={name: "%d" for name in SUMMARY_WIDTHS if "Сбоев" not in name}
+)
+SUMMARY_NAME_CHARS = columns.chars(SUMMARY_SIZED["Источник"])
+RUNS_WIDTHS = {
+    "№": 56,
+    "Начат": 84,
+    "Длительность": 100,
+    "Статус": 112,
+    "Новых": 64,
+    "Известных": 88,
+    "В карантине": 96,
+    "Ошибка": 120,
+}
+RUNS_SIZED = columns.widths(["Источник", *RUNS_WIDTHS], RUNS_WIDTHS, rest="Источник")
+RUNS_CONFIG = columns.config(
+    RUNS_SIZED, numbers={name: "%d" for name in ("№", "Новых", "Известных", "В карантине")}
+)
+RUNS_NAME_CHARS = columns.chars(RUNS_SIZED["Источник"])
 
 
 def run_status(status: str) -> str:
@@ -50,14 +82,16 @@ def runs_table(
     return [
         {
             "№": run.id,
-            "Источник": names.get(run.source_id or 0, f"№{run.source_id}"),
-            "Начат": views.local_time(run.started_at),
+            "Источник": columns.shorten(
+                names.get(run.source_id or 0, f"№{run.source_id}"), RUNS_NAME_CHARS
+            ),
+            "Начат": views.short_time(run.started_at),
             "Длительность": duration(run, at=at),
             "Статус": run_status(run.status),
             "Новых": run.new,
             "Известных": run.known,
             "В карантине": run.quarantined,
-            "Ошибка": run_error(run),
+            "Ошибка": run_error(run),  # the column shows its start; whole in «Тексты ошибок»
         }
         for run in runs
     ]
@@ -73,13 +107,13 @@ def summary_table(names: dict[int, str], summaries: dict[int, RunSummary]) -> li
         day, week = (summary.day, summary.week) if summary else (empty, empty)
         rows.append(
             {
-                "Источник": name,
+                "Источник": columns.shorten(name, SUMMARY_NAME_CHARS),
                 "Обходов за 24 ч": day.runs,
                 "Сбоев за 24 ч": views.share(day.sick_share),
-                "Новых постов за 24 ч": day.new,
+                "Новых за 24 ч": day.new,
                 "Обходов за 7 дней": week.runs,
                 "Сбоев за 7 дней": views.share(week.sick_share),
-                "Новых постов за 7 дней": week.new,
+                "Новых за 7 дней": week.new,
             }
         )
     return rows
@@ -109,6 +143,7 @@ def show(names: dict[int, str]) -> None:
         summary_table(names, summaries),
         hide_index=True,
         width="stretch",
+        column_config=SUMMARY_CONFIG,
     )
     picked = st.selectbox(
         "Обходы источника",
@@ -122,5 +157,10 @@ def show(names: dict[int, str]) -> None:
         st.info("Обходов пока не было.")
         return
     st.caption(f"Обходов: {len(runs)}, новые сверху.")
-    st.dataframe(runs_table(runs, names=names, at=at), hide_index=True, width="stretch")
+    st.dataframe(
+        runs_table(runs, names=names, at=at),
+        hide_index=True,
+        width="stretch",
+        column_config=RUNS_CONFIG,
+    )
     error_texts(runs)

@@ -7,9 +7,12 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import streamlit as st
 
-from dashboard import names, resources
+from dashboard import columns, names, resources
+from dashboard.charts import short_name
+from dashboard.text import escape_markdown
 from models.annotation import Annotation
 from models.audit import AuditEvent
+from models.clock import now
 from models.incident import Incident
 from models.learning import ModelVersion
 from models.post import Post
@@ -44,23 +47,53 @@ def local_time(moment: datetime | None) -> str:
     return moment.astimezone(zone).strftime("%d.%m.%Y %H:%M")
 
 
-def sources_table(rows: list[Source]) -> list[dict[str, Any]]:
+# The sources list's columns, in pixels; the name takes the rest (`dashboard.columns`). What
+# each source collects and its last error are under the list, whole (`source_details`).
+SOURCE_WIDTHS = {
+    "Тип": 136,
+    "Состояние": 112,
+    "Роль": 172,
+    "Последний успех": 124,
+    "За сутки": 76,
+    "Постов всего": 104,
+}
+SOURCE_COLUMNS = ("Название", "Тип", "Состояние", "Роль", "Последний успех", "За сутки",
+                  "Постов всего")  # fmt: skip
+SOURCE_CONFIG = columns.config(
+    columns.widths(SOURCE_COLUMNS, SOURCE_WIDTHS, rest="Название"),
+    numbers={"За сутки": "%d", "Постов всего": "%d"},
+    notes={"За сутки": "Новых постов за последние сутки", "Постов всего": "Собрано за всё время"},
+)
+
+
+def sources_table(rows: list[Source], per_day: list[int]) -> list[dict[str, Any]]:
+    """The sources list: every column fits a 1,366-px screen; a switched-off source says so
+    in «Состояние»."""
+    name = columns.chars(columns.widths(SOURCE_COLUMNS, SOURCE_WIDTHS, rest="Название")["Название"])
     return [
         {
-            "№": row.id,
-            "Название": row.name,
+            "Название": columns.shorten(row.name, name),
             "Тип": names.source_kind(row.kind),
-            "Цель": row.target,
-            "Включён": row.enabled,
-            "Состояние": SOURCE_STATUS_NAMES.get(row.status, row.status),
-            "Последний успех": local_time(row.last_success_at),
-            "Последняя ошибка": local_time(row.last_error_at),
-            "Текст ошибки": row.last_error or "",
-            "Собрано постов": row.posts_fetched,
+            "Состояние": SOURCE_STATUS_NAMES.get(row.status, row.status)
+            if row.enabled
+            else SOURCE_STATUS_NAMES["disabled"],
             "Роль": role_name(row),
+            "Последний успех": short_time(row.last_success_at),
+            "За сутки": day,
+            "Постов всего": row.posts_fetched,
         }
-        for row in rows
+        for row, day in zip(rows, per_day, strict=True)
     ]
+
+
+def source_details(row: Source) -> str:
+    """What a source collects and its last error, whole, as escaped Markdown."""
+    kind, target = names.source_kind(row.kind), escape_markdown(row.target)
+    line = f"**{escape_markdown(row.name)}** · {kind}: {target}"
+    if row.last_error_at is None:
+        return f"{line} · ошибок не было"
+    error = escape_markdown(row.last_error or "без текста")
+    return f"{line} · последняя ошибка {local_time(row.last_error_at)}: {error}"
 
 
 ROLE_NAMES = {
@@ -165,22 +198,79 @@ def incident_label(incident: Incident) -> str:
     return f"№{incident.id}: {incident.title[:80]}"
 
 
-def incidents_table(rows: list[Incident]) -> list[dict[str, Any]]:
+ROW_STATUS_NAMES = {  # one incident's status in the list (the filter names the plural)
+    "open": "открыт",
+    "reported": "в обращении",
+    "closed": "закрыт",
+    "merged": "объединён",
+}
+
+# The incidents list's columns, in pixels; the title takes the rest (`dashboard.columns`).
+INCIDENT_WIDTHS = {
+    "№": 48,
+    "Приоритет": 84,
+    "Постов": 64,
+    "Статус": 100,
+    "Категория": 150,
+    "Муниципалитет": 136,
+    "Последний пост": 116,
+}
+INCIDENT_COLUMNS = ("№", "Приоритет", "Постов", "Заголовок", "Статус", "Категория",
+                    "Муниципалитет", "Последний пост")  # fmt: skip
+
+
+def incident_widths(*, with_status: bool) -> dict[str, int]:
+    """The list's columns and widths (`with_status`: the «Статус» column shown)."""
+    shown = [name for name in INCIDENT_COLUMNS if with_status or name != "Статус"]
+    return columns.widths(shown, INCIDENT_WIDTHS, rest="Заголовок")
+
+
+def incident_columns(*, with_status: bool) -> dict[str, Any]:
+    """`st.column_config` of the incidents list: every column fits a 1,366-px screen."""
+    return columns.config(
+        incident_widths(with_status=with_status),
+        numbers={"№": "%d", "Приоритет": "%.2f", "Постов": "%d"},
+        notes={"Заголовок": "Начало заголовка; целиком — в карточке инцидента под списком"},
+    )
+
+
+def incidents_table(rows: list[Incident], *, with_status: bool = True) -> list[dict[str, Any]]:
     """The incidents list's rows. The priority the list is sorted by, and the posts, come
-    right after the number: after the long title they were off a 1,366-px screen."""
+    right after the number. At 1,366 px every column fits: the title and a long category
+    are cut with «…» (whole in the incident's card), the municipality is short
+    («Краснокамский ГО»), the time without this year, and the status is shown only when the
+    filter does not already say it (`with_status`)."""
+    sized = incident_widths(with_status=with_status)
+    title, category = columns.chars(sized["Заголовок"]), columns.chars(sized["Категория"])
     return [
         {
             "№": row.id,
             "Приоритет": round(row.priority, 2),
             "Постов": row.post_count,
-            "Заголовок": row.title,
-            "Статус": incident_status(row.status),
-            "Категория": category_name(row.category_code) if row.category_code else "—",
-            "Муниципалитет": municipality_name(row.municipality_id) if row.municipality_id else "—",
-            "Последний пост": local_time(row.last_post_at),
+            "Заголовок": columns.shorten(row.title, title),
+            **({"Статус": ROW_STATUS_NAMES.get(row.status, row.status)} if with_status else {}),
+            "Категория": columns.shorten(category_name(row.category_code), category)
+            if row.category_code
+            else "—",
+            "Муниципалитет": short_name(municipality_name(row.municipality_id))
+            if row.municipality_id
+            else "—",
+            "Последний пост": short_time(row.last_post_at),
         }
         for row in rows
     ]
+
+
+def short_time(moment: datetime | None) -> str:
+    """ "20.11 20:33" this year, "20.11.2025" an earlier one: a time column that fits a
+    laptop screen ("—" when unknown)."""
+    if moment is None:
+        return "—"
+    zone = ZoneInfo(resources.settings().timezone)
+    local = moment.astimezone(zone)
+    if local.year == now().astimezone(zone).year:
+        return local.strftime("%d.%m %H:%M")
+    return local.strftime("%d.%m.%Y")
 
 
 def reach(post: Post) -> str:
@@ -227,13 +317,25 @@ def time_left(due_at: datetime | None, at: datetime) -> str:
     if due_at is None:
         return "—"
     seconds = int((due_at - at).total_seconds())
+    span = _span(seconds)
+    return f"осталось {span}" if seconds >= 0 else f"просрочено на {span}"
+
+
+def short_time_left(due_at: datetime | None, at: datetime) -> str:
+    """The list's «Осталось»: "5 ч 10 мин", "6 дн 18 ч"; past the deadline "−2 ч 5 мин"
+    (the row is red too); "—" without a deadline."""
+    if due_at is None:
+        return "—"
+    seconds = int((due_at - at).total_seconds())
+    return _span(seconds) if seconds >= 0 else f"−{_span(seconds)}"
+
+
+def _span(seconds: int) -> str:
     hours, minutes = divmod(abs(seconds) // 60, 60)
     days, hours = divmod(hours, 24)
     if days:
-        span = f"{days} дн {hours} ч"
-    else:
-        span = f"{hours} ч {minutes} мин" if hours else f"{minutes} мин"
-    return f"осталось {span}" if seconds >= 0 else f"просрочено на {span}"
+        return f"{days} дн {hours} ч"
+    return f"{hours} ч {minutes} мин" if hours else f"{minutes} мин"
 
 
 def timeline_table(events: list[AuditEvent]) -> list[dict[str, Any]]:
@@ -255,18 +357,49 @@ def _compact(values: dict[str, Any] | None) -> str:
     return "; ".join(f"{key}: {value}" for key, value in values.items())
 
 
+# The reports list's columns, in pixels; the problem takes the rest (`dashboard.columns`).
+REPORT_WIDTHS = {
+    "№": 48,
+    "Осталось": 96,
+    "Срок": 84,
+    "Статус": 124,
+    "Исполнитель": 136,
+    "Муниципалитет": 128,
+    "Срочное": 72,
+}
+REPORT_COLUMNS = ("№", "Осталось", "Срок", "Статус", "Проблема", "Исполнитель",
+                  "Муниципалитет", "Срочное")  # fmt: skip
+REPORT_SIZED = columns.widths(REPORT_COLUMNS, REPORT_WIDTHS, rest="Проблема")
+REPORT_CONFIG = columns.config(
+    REPORT_SIZED,
+    numbers={"№": "%d"},
+    notes={
+        "Осталось": "До срока ответа; с минусом — срок прошёл столько назад",
+        "Проблема": "Начало; целиком — в карточке обращения под списком",
+    },
+)
+
+
 def reports_table(rows: list[ReportRow], *, at: datetime) -> Any:
-    """Reports with their time left first (it fits a narrow screen); overdue rows in red."""
+    """Reports with their time left first; overdue rows in red. At 1,366 px every column
+    fits (`REPORT_CONFIG`): the problem and the agency cut with «…», the municipality
+    short, the deadline without this year."""
+    problem, agency = (
+        columns.chars(REPORT_SIZED["Проблема"]),
+        columns.chars(REPORT_SIZED["Исполнитель"]),
+    )
     frame = pd.DataFrame(
         [
             {
                 "№": row.id,
-                "Осталось": time_left(row.due_at, at) if row.status in RUNNING else "—",
-                "Срок": local_time(row.due_at) if row.status in RUNNING else "—",
+                "Осталось": short_time_left(row.due_at, at) if row.status in RUNNING else "—",
+                "Срок": short_time(row.due_at) if row.status in RUNNING else "—",
                 "Статус": report_status(row.status),
-                "Проблема": row.title,
-                "Исполнитель": row.agency or "—",
-                "Муниципалитет": row.municipality or "—",
+                "Проблема": columns.shorten(row.title, problem),
+                "Исполнитель": columns.shorten(short_name(row.agency), agency)
+                if row.agency
+                else "—",
+                "Муниципалитет": short_name(row.municipality) if row.municipality else "—",
                 "Срочное": "да" if row.urgent else "",
             }
             for row in rows

@@ -66,7 +66,13 @@ with resources.session() as db:
 paging.remember(CURSORS, filters, page, incident_cursor(incidents))
 st.caption(f"Найдено: {total}. Страница {page + 1} из {max(1, -(-total // PAGE_SIZE))}.")
 if incidents:
-    st.dataframe(views.incidents_table(incidents), hide_index=True, width="stretch")
+    shown = status is None  # one status chosen: the filter says it, not a column
+    st.dataframe(
+        views.incidents_table(incidents, with_status=shown),
+        hide_index=True,
+        width="stretch",
+        column_config=views.incident_columns(with_status=shown),
+    )
 else:
     st.info("Инцидентов с такими условиями нет.")
 

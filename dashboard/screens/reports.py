@@ -219,7 +219,12 @@ else:
     page = widgets.page_number("rep_page")
     rows = _page_rows(moment, page)
     if rows:
-        st.dataframe(views.reports_table(rows, at=moment), hide_index=True, width="stretch")
+        st.dataframe(
+            views.reports_table(rows, at=moment),
+            hide_index=True,
+            width="stretch",
+            column_config=views.REPORT_CONFIG,
+        )
         widgets.export_buttons(
             lambda: _filtered_rows(moment, limit=EXPORT_LIMIT),
             file_stem=f"obrashcheniya-{moment:%Y%m%d-%H%M}",

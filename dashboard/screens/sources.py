@@ -86,10 +86,16 @@ st.title("Источники")
 with resources.session() as db:
     rows = sources_with_daily_posts(db)
 if rows:
-    table = views.sources_table([source for source, _ in rows])
-    for row, (_, per_day) in zip(table, rows, strict=True):
-        row["Постов за сутки"] = per_day
-    st.dataframe(table, hide_index=True, width="stretch")
+    sources, per_day = [source for source, _ in rows], [day for _, day in rows]
+    st.dataframe(
+        views.sources_table(sources, per_day),
+        hide_index=True,
+        width="stretch",
+        column_config=views.SOURCE_CONFIG,
+    )
+    with st.expander("Что собирается и последние ошибки"):
+        for source in sources:
+            st.markdown(views.source_details(source))
 else:
     st.info("Источников пока нет.")
 
@@ -148,6 +154,7 @@ if everything:
 
 runnable = {source.id: source.name for source, _ in rows if source.enabled}
 if runnable:
+    st.markdown("**Собрать сейчас**")  # a heading like the sections above: which source
     chosen = st.selectbox(
         "Источник", list(runnable), format_func=runnable.__getitem__, key="src_pick"
     )

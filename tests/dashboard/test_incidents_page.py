@@ -1,5 +1,6 @@
 """Инциденты: browse incidents, merge, split, create a report."""
 
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -7,6 +8,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 from streamlit.testing.v1 import AppTest
 
+from dashboard.text import escape_markdown
 from models.audit import AuditEvent
 from models.incident import Incident, IncidentPost, IncidentStatus
 from models.post import Post
@@ -87,6 +89,39 @@ def test_operator_sees_incidents_but_no_controls(
     assert list(app.dataframe[0].value.columns[:4]) == ["№", "Приоритет", "Постов", "Заголовок"]
     assert not [b for b in app.button if str(b.key).startswith("inc_")]
     assert "может модератор" in " ".join(c.value for c in app.caption)
+
+
+def test_the_list_is_compact_and_shows_the_status_only_for_all_statuses(
+    signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]], engine: Engine
+) -> None:
+    """At 1,366 px every column fits: a short municipality, a time without the year, the
+    title cut at a word; «Статус» only when the filter does not already say it."""
+    with Session(engine, expire_on_commit=False) as session:
+        incident = session.exec(select(Incident).order_by(col(Incident.id))).first()
+        assert incident is not None
+        incident.title = ("Краснокамск: " + "очень длинный заголовок инцидента " * 5).strip()
+        session.add(incident)
+        session.commit()
+    app = open_page(signed_in("moderator"), "incidents")
+    assert not app.exception
+    shown = app.dataframe[0].value
+    assert "Статус" not in shown.columns  # «открытые» are chosen: the filter says it
+    first = shown[shown["№"] == incident.id].iloc[0]
+    assert first["Муниципалитет"] == "Краснокамский ГО"
+    assert first["Заголовок"].startswith("Краснокамск: очень") and first["Заголовок"][-1] == "…"
+    assert len(first["Заголовок"]) < len(incident.title) / 2
+    assert re.fullmatch(r"\d\d\.\d\d \d\d:\d\d", first["Последний пост"])
+    status = app.selectbox(key="inc_status")
+    status.select_index(status.options.index("все")).run()
+    shown = app.dataframe[0].value
+    assert list(shown.columns) == [
+        "№", "Приоритет", "Постов", "Заголовок", "Статус", "Категория", "Муниципалитет",
+        "Последний пост",
+    ]  # fmt: skip
+    assert set(shown["Статус"]) == {"открыт"}
+    # the whole title is in the incident's card
+    app.selectbox(key="inc_pick_None").select(incident.id).run()
+    assert app.subheader[0].value == escape_markdown(incident.title)
 
 
 def test_an_incident_without_posts_offers_no_report(

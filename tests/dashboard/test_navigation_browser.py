@@ -74,3 +74,28 @@ def test_each_role_and_territory_sees_only_pages_that_open(
                         browser.screenshot(ARTIFACTS / "console-refused-municipal-admin.png")
                 browser.click_text("button", "Выйти")
                 browser.wait_for("document.querySelector('input[type=password]') !== null")
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("role", [Role.MODERATOR, Role.OPERATOR])
+def test_every_listed_page_opens_at_its_own_address(
+    console: str, tmp_path: Path, role: Role
+) -> None:
+    """The first page too (/queue for a moderator, /incidents for an operator, as README
+    lists them): Streamlit served it only at "/", and its address said «Страница не
+    найдена»."""
+    pages = [p for p in pages_for(role, EVERYWHERE) if p.visible]
+    with chromium(tmp_path / "profile") as browser:
+        browser.open(console)
+        _log_in(browser, str(role))
+        for page in pages:
+            browser.open(f"{console}{page.url_path}")
+            browser.wait_for(
+                "(() => { const h = document.querySelector('h1');"
+                f" return h !== null && h.innerText.trim() === {page.title!r}; }})()",
+                timeout=60,
+            )
+            browser.settle()
+            assert "Страница не найдена" not in browser.text(), page.url_path
+            assert browser.evaluate("location.pathname") == f"/{page.url_path}"

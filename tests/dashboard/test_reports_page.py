@@ -372,3 +372,37 @@ def test_the_reports_closed_with_their_answer_kept_keep_to_the_territory(
     assert not local.exception
     shown = texts(local)
     assert f"Обращение №{first}:" in shown and f"Обращение №{second}:" not in shown
+
+
+def test_the_list_is_compact_enough_for_a_laptop(
+    signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]], engine: Engine
+) -> None:
+    """At 1,366 px every column fits: «Осталось» without the word the header says (minus
+    past the deadline), the deadline without this year, a short municipality, the problem
+    cut at a word (whole in the report's card)."""
+    import re
+
+    from models.clock import now
+
+    late, _ = _reports(engine)
+    with Session(engine) as session:
+        stored = session.get(Report, late.id)
+        assert stored is not None
+        stored.due_at = now() - timedelta(hours=3, minutes=10)
+        session.add(stored)
+        incident = session.get(Incident, late.incident_id)
+        assert incident is not None
+        incident.title = "Краснокамск: " + " ".join(["вода заливает подвал дома"] * 6)
+        session.add(incident)
+        session.commit()
+        title = incident.title
+    app = open_page(signed_in("operator"), "reports")
+    shown = app.dataframe[0].value
+    row = shown[shown["№"] == late.id].iloc[0]
+    assert row["Осталось"] == "−3 ч 10 мин"
+    assert re.fullmatch(r"\d\d\.\d\d \d\d:\d\d", row["Срок"])
+    assert row["Муниципалитет"] == "Краснокамский ГО"
+    assert row["Проблема"].startswith("Краснокамск: вода") and row["Проблема"].endswith("…")
+    assert len(row["Проблема"]) < len(title) / 3
+    other = shown[shown["№"] != late.id].iloc[0]
+    assert re.fullmatch(r"(\d+ дн )?\d+ ч( \d+ мин)?", other["Осталось"])

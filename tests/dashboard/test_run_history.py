@@ -164,8 +164,8 @@ def test_summary_table_shows_the_figures_of_every_source(
         "Чусовой онлайн",
     ]
     assert list(summary["Обходов за 24 ч"]) == [4, 1, 0]
-    assert list(summary["Новых постов за 24 ч"]) == [5, 2, 0]
+    assert list(summary["Новых за 24 ч"]) == [5, 2, 0]
     assert list(summary["Обходов за 7 дней"]) == [6, 1, 0]
-    assert list(summary["Новых постов за 7 дней"]) == [12, 2, 0]
+    assert list(summary["Новых за 7 дней"]) == [12, 2, 0]
     assert list(summary["Сбоев за 24 ч"]) == ["25%", "0%", "—"]
     assert list(summary["Сбоев за 7 дней"]) == ["33%", "0%", "—"]

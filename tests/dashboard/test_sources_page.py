@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 from streamlit.testing.v1 import AppTest
 
+from dashboard.text import escape_markdown
 from models.audit import AuditEvent
 from models.source import Source
 from otklik.settings import get_settings
@@ -82,7 +83,7 @@ def test_disable_then_enable_a_source_audited(
         stored = session.get(Source, source_id)
         assert stored is not None
         assert (stored.enabled, stored.status) == (False, "disabled")
-    assert list(app.dataframe[0].value["Включён"]) == [False]
+    assert list(app.dataframe[0].value["Состояние"]) == ["отключён"]
     assert app.button(key="src_switch").label == "Включить"
 
     app.button(key="src_switch").click().run()
@@ -123,6 +124,7 @@ def test_run_now_says_in_russian_why_nothing_was_collected(
     app = open_page(signed_in("operator"), "sources")
     table = app.dataframe[0].value
     assert set(table["Тип"]) == {"выгрузка Telegram", "стена ВКонтакте"}  # no raw codes
+    assert "**Собрать сейчас**" in [m.value for m in app.markdown]  # which source: headed
 
     app.selectbox(key="src_pick").select(ids["telegram_export"]).run()
     app.button(key="src_run").click().run()
@@ -157,3 +159,37 @@ def test_a_guessed_role_is_shown_and_set_by_the_operator(
         event = session.exec(select(AuditEvent).where(AuditEvent.action == "set_role")).one()
     assert event.before == {"role": "media", "role_guessed": True}
     assert list(app.dataframe[0].value["Роль"]) == ["администрация"]
+
+
+def test_what_a_source_collects_and_its_last_error_are_read_whole(
+    signed_in: Callable[[str], AppTest], engine: Engine
+) -> None:
+    """The list keeps to what fits a laptop (a switched-off source says so in «Состояние»);
+    the target and the last error, too long for a column, are under it, whole."""
+    from datetime import timedelta
+
+    from models.clock import now
+
+    with Session(engine) as session:
+        session.add(
+            Source(
+                kind="telegram_export",
+                name="Выгрузка чата",
+                target="/srv/result.json",
+                enabled=False,
+                status="disabled",
+                last_error_at=now() - timedelta(hours=2),
+                last_error="файл не найден: /srv/r.json",
+            )
+        )
+        session.commit()
+    app = open_page(signed_in("operator"), "sources")
+    table = app.dataframe[0].value
+    assert list(table.columns) == [
+        "Название", "Тип", "Состояние", "Роль", "Последний успех", "За сутки", "Постов всего",
+    ]  # fmt: skip
+    assert list(table["Состояние"]) == ["отключён"]
+    details = "\n".join(e.value for e in app.expander[0].markdown)
+    assert escape_markdown("/srv/result.json") in details
+    assert escape_markdown("файл не найден: /srv/r.json") in details
+    assert "**Собрать сейчас**" not in [m.value for m in app.markdown]  # only enabled sources

@@ -3,7 +3,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from dashboard import views
+from dashboard import columns, views
 from dashboard.text import WORD_JOINER, escape_markdown, highlight
 
 
@@ -125,3 +125,30 @@ def test_malformed_address_reasons_highlight_nothing() -> None:
 
     annotation = Annotation(post_id=1, reasons={"addresses": {"span": "ул. Садовая"}})
     assert views.marks(annotation) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "limit", "shown"),
+    [
+        ("Нет света на Мира", 40, "Нет света на Мира"),
+        ("Краснокамск, ул. Ленина 14 — прорыв трубы", 24, "Краснокамск, ул. Ленина…"),
+        ("Краснокамск:  прорвало\nтрубу во дворе", 30, "Краснокамск: прорвало трубу…"),
+        ("Памятники и объекты культурного наследия", 24, "Памятники и объекты…"),
+        ("Демо: telegram_result.json", 20, "Демо: telegram_resu…"),  # not «Демо…»
+        ("Оченьдлинноеслово", 8, "Оченьдл…"),
+    ],
+)
+def test_shorten_cuts_at_a_word(text: str, limit: int, shown: str) -> None:
+    assert columns.shorten(text, limit) == shown
+    assert len(columns.shorten(text, limit)) <= limit
+
+
+def test_short_time_drops_only_this_years_year() -> None:
+    from models.clock import frozen_at
+
+    with frozen_at(datetime(2026, 12, 2, 5, 0, tzinfo=UTC)):
+        this_year = views.short_time(datetime(2026, 11, 20, 15, 33, tzinfo=UTC))
+        last_year = views.short_time(datetime(2025, 11, 20, 15, 33, tzinfo=UTC))
+        assert views.short_time(None) == "—"
+    assert re.fullmatch(r"\d\d\.11 \d\d:33", this_year)
+    assert re.fullmatch(r"\d\d\.11\.2025", last_year)

@@ -1,0 +1,195 @@
+"""The console on a 1,366×768 laptop in a real headless Chromium: every column of a list is
+on screen, none scrolled off the right edge."""
+
+from datetime import timedelta
+from itertools import pairwise
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from models.annotation import Annotation
+from models.clock import now
+from models.crawl import CrawlRun
+from models.geo import Municipality
+from models.incident import Incident
+from models.post import PipelineStage, Post, PostCreate, ReviewStatus
+from models.post_store import store_posts
+from models.source import Source
+from models.taxonomy import Category
+from tests.dashboard.browser import Browser, chromium
+from tests.dashboard.test_browser import ARTIFACTS
+from tests.dashboard.test_console_browser import _log_in, _reports
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.parametrize("database_url", ["sqlite"], indirect=True),
+]
+LONG_TITLE = (
+    "Краснокамск, ул. Ленина 14 — прорыв трубы, вода идёт по улице и заливает подвалы "
+    "соседних домов, аварийная служба не приезжает с самого утра"
+)
+LONG_CATEGORY = "Памятники и объекты культурного наследия"
+# Per table on the page: how many pixels of it are scrolled off to the side (0: it fits).
+SIDEWAYS = """[...document.querySelectorAll('[data-testid=stDataFrame]')].map(d => {
+  const s = d.querySelector('.dvn-scroller');
+  return s ? s.scrollWidth - s.clientWidth : -1; })"""
+HEADERS = """[...document.querySelectorAll('[data-testid=stDataFrame] [role=columnheader]')]
+  .map(h => h.innerText.trim()).filter(Boolean)"""
+
+
+def _laptop(browser: Browser, url: str, username: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.call("Emulation.setDeviceMetricsOverride", width=1366, height=768,
+                 deviceScaleFactor=1, mobile=False)  # fmt: skip
+    browser.open(url)
+    _log_in(browser, username)
+
+
+def _wait_for_tables(browser: Browser, count: int = 1) -> None:
+    browser.wait_for(
+        f"document.querySelectorAll('[data-testid=stDataFrame] .dvn-scroller').length >= {count}",
+        timeout=60,
+    )
+    browser.settle()
+
+
+def test_the_incidents_list_fits_a_laptop_screen(
+    console: str, seeded: dict[str, list[int]], engine: Engine, tmp_path: Path
+) -> None:
+    """Статус, Категория, Муниципалитет and Последний пост are on screen at 1,366 px, with
+    a long title and a long category, for open incidents and for all of them."""
+    with Session(engine) as session:
+        incident = session.exec(select(Incident).order_by(col(Incident.id))).first()
+        assert incident is not None
+        session.add(Category(code="heritage", name=LONG_CATEGORY, position=3))
+        incident.title, incident.category_code = LONG_TITLE, "heritage"
+        session.add(incident)
+        session.commit()
+    with chromium(tmp_path / "profile") as browser:
+        _laptop(browser, f"{console}incidents", "moderator")
+        _wait_for_tables(browser)
+        browser.screenshot(ARTIFACTS / "incidents-1366x768.png")
+        assert browser.evaluate(SIDEWAYS) == [0]
+        assert browser.evaluate(HEADERS) == [
+            "№", "Приоритет", "Постов", "Заголовок", "Категория", "Муниципалитет",
+            "Последний пост",
+        ]  # fmt: skip
+        browser.choose("Статус", "все")
+        browser.wait_for("document.body.innerText.includes('Статус')")
+        _wait_for_tables(browser)
+        browser.wait_for(f"{HEADERS}.includes('Статус')")
+        browser.screenshot(ARTIFACTS / "incidents-all-1366x768.png")
+        assert browser.evaluate(SIDEWAYS) == [0]
+
+
+def test_the_reports_list_fits_a_laptop_screen(
+    console: str, seeded: dict[str, list[int]], engine: Engine, tmp_path: Path
+) -> None:
+    """Исполнитель, Муниципалитет and Срочное were off the right edge at 1,366 px."""
+    _reports(engine)
+    with chromium(tmp_path / "profile") as browser:
+        _laptop(browser, f"{console}reports", "operator")
+        _wait_for_tables(browser)
+        browser.screenshot(ARTIFACTS / "reports-1366x768.png")
+        assert browser.evaluate(SIDEWAYS) == [0]
+        assert browser.evaluate(HEADERS)[-3:] == ["Исполнитель", "Муниципалитет", "Срочное"]
+
+
+def test_the_queue_list_fits_beside_the_post_on_a_laptop_screen(
+    console: str, seeded: dict[str, list[int]], tmp_path: Path
+) -> None:
+    """The list beside the current post is 488 px wide at 1,366 px: «Муниципалитет» was
+    scrolled off its right edge."""
+    with chromium(tmp_path / "profile") as browser:
+        _laptop(browser, console, "moderator")
+        _wait_for_tables(browser)
+        browser.screenshot(ARTIFACTS / "queue-list-1366x768.png")
+        assert browser.evaluate(SIDEWAYS) == [0]
+        assert browser.evaluate(HEADERS)[-1] == "Муниципалитет"
+
+
+def test_the_sources_page_fits_a_laptop_screen(
+    console: str, console_users: dict[str, str], engine: Engine, tmp_path: Path
+) -> None:
+    """The sources list (eleven columns: «Состояние» onwards off the edge), the crawl summary
+    and a source's runs all fit at 1,366 px; what a source collects and its last error are
+    read whole under the list."""
+    with Session(engine) as session:
+        source = Source(
+            kind="telegram_export",
+            name="Выгрузка чата жителей микрорайона Гайва за весь прошлый год",
+            target="/srv/otklik/exports/gaiva/2025/result.json",
+            status="broken",
+            last_error_at=now() - timedelta(hours=1),
+            last_error="файл не найден: /srv/otklik/exports/gaiva/2025/result.json",
+            role="residents",
+            role_guessed=True,
+        )
+        session.add(source)
+        session.commit()
+        session.add(CrawlRun(source_id=source.id, status="failed", error=source.last_error,
+                             finished_at=now()))  # fmt: skip
+        session.commit()
+    with chromium(tmp_path / "profile") as browser:
+        _laptop(browser, f"{console}sources", "operator")
+        _wait_for_tables(browser, 3)
+        browser.screenshot(ARTIFACTS / "sources-1366x768.png")
+        assert browser.evaluate(SIDEWAYS) == [0, 0, 0]
+        browser.click_text("summary", "Что собирается и последние ошибки")
+        browser.wait_for_text("файл не найден: /srv/otklik/exports/gaiva/2025/result.json")
+
+
+PLACES = ("Александровский", "Бардымский", "Гайнский", "Кизеловский", "Кочёвский", "Осинский",
+          "Уинский", "Чердынский")  # fmt: skip
+# The names on the y axis of the «Сигналы по муниципалитетам» bars: [text, top, height].
+BAR_NAMES = """[...document.querySelectorAll('[data-testid=stVegaLiteChart] .role-axis')]
+  .map(a => [...a.querySelectorAll('.role-axis-label text')].map(t => {
+    const r = t.getBoundingClientRect(); return [t.textContent, r.top, r.height]; }))
+  .find(labels => labels.some(([text]) => text.includes('муниципальный округ')))"""
+
+
+def _signals_in_more_places(engine: Engine, source_id: int) -> None:
+    """A signal in each of `PLACES` too: ten municipalities on the bar chart."""
+    with Session(engine) as session:
+        places = [Municipality(region_code="57", name=f"{name} муниципальный округ")
+                  for name in PLACES]  # fmt: skip
+        session.add_all(places)
+        session.commit()
+        posts = [PostCreate(external_id=f"place-{n}", text=f"Во дворе дома {n} нет воды",
+                            text_original="-", published_at=now() - timedelta(hours=1))
+                 for n in range(len(places))]  # fmt: skip
+        ids = store_posts(session, source_id=source_id, posts=posts).new_ids
+        for post_id, place in zip(ids, places, strict=True):
+            session.add(Annotation(post_id=post_id, signal_confidence=0.9, category_code="zhkh",
+                                   category_confidence=0.9, topic_code="zhkh.water",
+                                   topic_confidence=0.9, municipality_id=place.id,
+                                   municipality_confidence=0.9, reasons={}))  # fmt: skip
+            post = session.get(Post, post_id)
+            assert post is not None
+            post.stage, post.review_status = PipelineStage.TRIAGED, ReviewStatus.CONFIRMED
+            session.add(post)
+        session.commit()
+
+
+def test_the_municipality_bars_do_not_overlap_their_names(
+    console: str, seeded: dict[str, list[int]], engine: Engine, tmp_path: Path
+) -> None:
+    """Ten municipalities: each name on its own line (the chart's total height was shared
+    with its axis, and the names ran into each other)."""
+    with Session(engine) as session:
+        first = session.get(Post, seeded["posts"][0])
+        assert first is not None
+        source_id = first.source_id
+    _signals_in_more_places(engine, source_id)
+    with chromium(tmp_path / "profile") as browser:
+        _laptop(browser, f"{console}analytics", "moderator")
+        browser.wait_for(f"(({BAR_NAMES}) || []).length >= 10", timeout=60)
+        browser.settle()
+        names = browser.evaluate(BAR_NAMES)
+        browser.evaluate("document.querySelector('[data-testid=stMain]').scrollTo(0, 650)")
+        browser.screenshot(ARTIFACTS / "analytics-places-1366x768.png")
+        tops = sorted(top for _, top, _ in names)
+        height = max(h for _, _, h in names)
+        assert min(b - a for a, b in pairwise(tops)) >= height, names
