@@ -406,3 +406,22 @@ def test_the_list_is_compact_enough_for_a_laptop(
     assert len(row["Проблема"]) < len(title) / 3
     other = shown[shown["№"] != late.id].iloc[0]
     assert re.fullmatch(r"(\d+ дн )?\d+ ч( \d+ мин)?", other["Осталось"])
+
+
+def test_the_list_names_agencies_so_that_they_differ_in_a_narrow_column() -> None:
+    """Cut to the column's 15 characters, every ministry read «Министерство…» and every
+    administration «Администрация…»: the list names them by what tells them apart."""
+    from dashboard.views import short_agency
+
+    home = "Краснокамский городской округ"
+    assert short_agency(f"Администрация: {home}", home) == "Администрация"
+    assert short_agency("Администрация: Пермский городской округ", home) == "Адм. Пермский ГО"
+    assert short_agency("Министерство транспорта Пермского края", home) == "Мин. транспорта"
+    assert short_agency("Управление Роспотребнадзора по Пермскому краю", home) == (
+        "Упр. Роспотребнадзора"
+    )
+    assert short_agency("Фонд капремонта в Пермском крае", None) == "Фонд капремонта"
+    assert short_agency("Департамент транспорта администрации города Перми", home) == (
+        "Деп. транспорта"
+    )
+    assert short_agency("ООО «Водоканал»", home) == "ООО «Водоканал»"  # nothing to drop
