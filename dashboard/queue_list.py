@@ -17,29 +17,31 @@ ROW_PX = 35
 
 # 486 px with the ticks' column (32): the whole row fits the list at 1,366 px (488 px);
 # the text and the topic are previews (whole in the current post's details), a municipality
-# such as «Краснокамский ГО» shows its name («Пермский ГО» and «Пермский МО» whole).
+# such as «Березниковский ГО» shows its name whole. A post the authority has already
+# answered publicly starts with `ANSWERED` instead of a column of its own: 52 px that the
+# text needs more.
+ANSWERED = "↩ "
 COLUMNS = {
     "№": st.column_config.NumberColumn("№", width=48, format="%d"),
-    "Ответ": st.column_config.TextColumn(
-        "Ответ", width=52, help="Под постом есть публичный ответ администрации"
-    ),
     "Время": st.column_config.TextColumn("Время", width=82),
-    "Текст": st.column_config.TextColumn("Текст", width=100),
-    "Тема": st.column_config.TextColumn("Тема", width=72),
-    "Муниципалитет": st.column_config.TextColumn("Муниципалитет", width=100),
+    "Текст": st.column_config.TextColumn(
+        "Текст", width=130, help="↩ — под постом есть публичный ответ администрации"
+    ),
+    "Тема": st.column_config.TextColumn("Тема", width=78),
+    "Муниципалитет": st.column_config.TextColumn("Муниципалитет", width=116),
 }
-ANSWERED = "есть"  # the marker of a post the authority has already answered publicly
 
 
 def rows(items: list[QueueItem], *, answered: set[int]) -> list[dict[str, Any]]:
     """Display rows: text on one line, names instead of codes (the confidences are in the
-    current post's details); «есть» where `answered` (post ids) has a public answer."""
+    current post's details); the text starts with «↩» where `answered` (post ids) has a
+    public answer."""
     return [
         {
             "№": item.post_id,
-            "Ответ": ANSWERED if item.post_id in answered else "",
             "Время": views.short_time(item.published_at),
-            "Текст": " ".join(item.text.split())[:TEXT_CHARS],
+            "Текст": (ANSWERED if item.post_id in answered else "")
+            + " ".join(item.text.split())[:TEXT_CHARS],
             "Тема": views.topic_name(item.topic_code),
             "Муниципалитет": short_name(views.municipality_name(item.municipality_id))
             if item.municipality_id
