@@ -2,7 +2,7 @@
 
     .venv/bin/python -m benchmarks.social_categories [--shared ../shared/data]
         [--place-keep 1] [--no-kursk] [--no-house] [--no-marks] [--no-trade]
-        [--show-dev-misses]
+        [--no-vectors] [--show-dev-misses]
 
 The shipped category model (data/social_categories.npz) is learned from these very rows (and
 the authored seed signals at CATEGORY_SEED_WEIGHT, with a prior learned from the SPb portal
@@ -19,7 +19,8 @@ only). `--place-keep 1`: without the street / yard side of the place nouns (nlp.
 `--prior-share 0.5 --weight 0.7 --unbalanced`: the build of session cat1, in the same
 run's terms; `--no-kursk --no-house --weight 0.9`: the build before session 22 (the prior
 without the Kursk appeals, no house's side of the place nouns); `--no-marks --no-trade`: the
-build before session cat3 (marks on walls not on the house's side, no trade's side).
+build before session cat3 (marks on walls not on the house's side, no trade's side);
+`--no-vectors`: the build before session navcat (no navec vectors in the category model).
 
 Rows: the hand-labelled signals of ../shared/data/social (benchmarks/labels/*.csv). Truth:
 the hand label's category; for the ЦУР feed also the operators' own `direction` mapped to our
@@ -38,7 +39,9 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import scipy.sparse as sp
+from natasha import NewsEmbedding
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import KFold
@@ -49,6 +52,7 @@ from benchmarks.social_signal import (
     CATEGORY_PRIOR_SHARE,
     LABELS,
     SPB_COMMENTS,
+    Seeds,
     appeal_prior,
     fit_category_model,
     labelled_items,
@@ -62,6 +66,7 @@ from nlp.features import prepare
 from nlp.lemmas import Lemmatizer
 from nlp.places import PLACE_KEEP, street_or_yard, with_place_sides
 from nlp.social import CATEGORY_WEIGHT, SignalFeatures, SocialCategoryModel
+from nlp.vectors import TextVectors
 from otklik.paths import DATA_DIR
 
 
@@ -126,7 +131,8 @@ def blended(
     rows: list,
     train: Any,
     test: Any,
-    seeds: tuple[Any, list[str]],
+    vectors: np.ndarray | None,
+    seeds: Seeds,
     prior: SocialCategoryModel | None,
     prior_share: float,
     weight: float,
@@ -139,13 +145,16 @@ def blended(
     """The product's categories and their confidence for `test`: the bundle with a category
     model fitted on `train` (and the authored seed signals and the appeals' prior, as `build`
     fits it), with the street / yard side of each text's place nouns (`nlp.places`, the other
-    side keeping `keep`; 1: not used), averaged in at `weight`."""
+    side keeping `keep`; 1: not used), averaged in at `weight`. `vectors`: every row's navec
+    vector (None: the model without them)."""
     model = fit_category_model(matrix[train], [rows[i][2] for i in train], seeds=seeds,
-                               prior=prior, prior_share=prior_share,
-                               balanced=balanced)  # fmt: skip
+                               prior=prior, prior_share=prior_share, balanced=balanced,
+                               vectors=None if vectors is None else vectors[train])  # fmt: skip
     sides = [street_or_yard(prepared[i][0], rows[i][1], ADDRESSES, house=house, marks=marks,
                             trade=trade) for i in test]  # fmt: skip
-    probs = with_place_sides(model.probabilities(matrix[test]), list(model.classes), sides, keep)
+    dense = None if vectors is None else vectors[test]
+    probs = with_place_sides(model.probabilities(matrix[test], vectors=dense), list(model.classes),
+                             sides, keep)  # fmt: skip
     hint = (list(model.classes), probs, weight)
     picked = [prepared[i] for i in test]
     predictions = bundle.predict_prepared(picked, category_hint=hint)
@@ -192,6 +201,11 @@ def main() -> None:
         help="The appeals' prior from the SPb appeals alone (the build before session 22).",
     )  # fmt: skip
     parser.add_argument(
+        "--no-vectors", action="store_true",
+        help="The category model without the texts' navec vectors (nlp.vectors; the build "
+        "before session navcat).",
+    )  # fmt: skip
+    parser.add_argument(
         "--show-dev-misses", action="store_true",
         help="Print the SPb comments' dev (even) rows the model gets wrong, file left out.",
     )  # fmt: skip
@@ -202,11 +216,13 @@ def main() -> None:
     lemmatizer = Lemmatizer()
     prepared = prepare(texts, lemmatizer)
     matrix = SignalFeatures().transform(prepared, [PostContext()] * len(texts), structure=False)
-    seeds = seed_categories(lemmatizer)
+    vectors = None if args.no_vectors else TextVectors(NewsEmbedding())
+    seeds = seed_categories(lemmatizer, vectors)
+    row_vectors = None if vectors is None else vectors.transform([low for _, low in prepared])
     prior = (appeal_prior(args.shared, lemmatizer, kursk=not args.no_kursk)
              if args.prior_share > 0 else None)  # fmt: skip
     balanced = CATEGORY_BALANCED and not args.unbalanced
-    fit = (seeds, prior, args.prior_share, args.weight, balanced, args.place_keep,
+    fit = (row_vectors, seeds, prior, args.prior_share, args.weight, balanced, args.place_keep,
            not args.no_house, not args.no_marks, not args.no_trade)  # fmt: skip
     with tempfile.TemporaryDirectory() as cache:
         bundle = cold_start_bundle(DATA_DIR, cache_dir=Path(cache), lemmatizer=lemmatizer)

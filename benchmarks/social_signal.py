@@ -41,6 +41,7 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
+from natasha import NewsEmbedding
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression, SGDClassifier
 from sklearn.model_selection import StratifiedKFold
@@ -63,6 +64,7 @@ from nlp.social import (
     threshold_group,
 )
 from nlp.structure import structural_verdict, with_parent
+from nlp.vectors import TextVectors
 
 ROOT = Path(__file__).resolve().parents[1]
 LABELS = ROOT / "benchmarks" / "labels"
@@ -134,6 +136,12 @@ APPEALS_PER_REASON = 1000
 # healthcare, education…) in residents' own words (5-fold CV 0.751 -> 0.760, the ЦУР feed
 # held out unchanged; as rows of the real-signal model instead they lowered CV: BENCHMARKS.md).
 CATEGORY_PRIOR_KURSK = True
+# Each text's navec vector (nlp.vectors.TextVectors: the SIF-weighted mean of its words'
+# vectors, unit length) times this joins the hashed words as 300 dense features of the
+# real-signal category model (session navcat: measured 0.5–2.0, lemma or word vectors, plain
+# or SIF-weighted means, and as a separate model or nearest centroid blended in; chosen on
+# the dev measures only, BENCHMARKS.md). 0: no vectors.
+CATEGORY_VECTOR_SCALE = 0.7
 # The appeals' `city_object`s that make a street-or-yard reason `roads` (the rest: `amenities`;
 # the label file holds the resolved codes, tests check them against this): streets, and
 # bridges (README_labels_b.md puts bridges with streets; until session 21 a bridge's snow and
@@ -240,9 +248,10 @@ class Trainer:
         # more, prefixed with the group (nlp.social.SignalFeatures), so a word can weigh
         # differently in a news channel's post than on an administration's page.
         self.group_words = group_words
+        prepared = prepare(texts, lemmatizer)
+        self.lowered = [low for _, low in prepared]  # for the category model's navec vectors
         self.matrix, self.words = SignalFeatures().transform_pair(  # words: for categories
-            prepare(texts, lemmatizer), [i.context for i in self.items], structure=False,
-            group_words=group_words,
+            prepared, [i.context for i in self.items], structure=False, group_words=group_words,
         )  # fmt: skip
         self.y = np.array([i.is_signal for i in self.items], dtype=np.float64)
         # authored examples that join every fit (never a test row)
@@ -323,27 +332,43 @@ class Trainer:
 def fit_category_model(
     matrix: Any,
     categories: Sequence[str],
-    seeds: tuple[Any, Sequence[str]] | None = None,
+    seeds: "Seeds | None" = None,
     seed_weight: float = CATEGORY_SEED_WEIGHT,
     prior: SocialCategoryModel | None = None,
     prior_share: float = CATEGORY_PRIOR_SHARE,
     balanced: bool = CATEGORY_BALANCED,
+    vectors: np.ndarray | None = None,
+    vector_scale: float = CATEGORY_VECTOR_SCALE,
 ) -> SocialCategoryModel:
     """One-vs-rest logistic regression (SGD) over the hashed words of real signals; `seeds`:
-    (their matrix, their categories) for the authored seed signals, at `seed_weight`;
-    `prior`: the appeals' model (`appeal_prior`), mixed in at `prior_share`; `balanced`:
-    each category's rows weighted inversely to its frequency."""
+    the authored seed signals (`seed_categories`), at `seed_weight`; `prior`: the appeals'
+    model (`appeal_prior`), mixed in at `prior_share`; `balanced`: each category's rows
+    weighted inversely to its frequency; `vectors`: the rows' navec vectors
+    (`nlp.vectors.TextVectors`; the seeds' own are in `seeds`), joining the words as dense
+    features at `vector_scale` (None or 0: words alone)."""
     model = SGDClassifier(
         loss="log_loss", alpha=SGD_ALPHA, max_iter=SGD_EPOCHS, tol=None, random_state=0,
         class_weight="balanced" if balanced else None,
     )  # fmt: skip
+    dense = vectors is not None and vector_scale > 0
+    if dense:
+        matrix = sp.hstack([matrix, sp.csr_matrix(vectors * vector_scale)]).tocsr()
     labels, weight = list(categories), np.ones(matrix.shape[0])
     if seeds is not None and seed_weight > 0:
-        matrix = sp.vstack([matrix, seeds[0]]).tocsr()
-        labels += list(seeds[1])
-        weight = np.append(weight, np.full(len(seeds[1]), seed_weight))
+        rows = seeds.matrix
+        if dense:
+            if seeds.vectors is None:
+                raise ValueError("the seeds need their vectors when the rows have them")
+            rows = sp.hstack([rows, sp.csr_matrix(seeds.vectors * vector_scale)]).tocsr()
+        matrix = sp.vstack([matrix, rows]).tocsr()
+        labels += list(seeds.categories)
+        weight = np.append(weight, np.full(len(seeds.categories), seed_weight))
     model.fit(matrix, labels, sample_weight=weight)
-    fitted = SocialCategoryModel.from_dense(model.classes_, model.coef_, model.intercept_)
+    size = SignalFeatures().size
+    fitted = SocialCategoryModel.from_dense(model.classes_, model.coef_[:, :size],
+                                            model.intercept_)  # fmt: skip
+    if dense:  # the product passes unit vectors: the scale goes into the weights
+        fitted = fitted.with_vector_weights(model.coef_[:, size:].T * vector_scale)
     return fitted if prior is None else fitted.with_prior(prior, prior_share)
 
 
@@ -410,15 +435,24 @@ def kursk_categories(shared: Path, lemmatizer: Lemmatizer) -> tuple[Any, list[st
     return matrix, labels
 
 
-def seed_categories(lemmatizer: Lemmatizer) -> tuple[Any, list[str]]:
-    """The authored seed signals as category training rows: (hashed words, categories)."""
+@dataclass(frozen=True)
+class Seeds:
+    """The authored seed signals as category training rows."""
+
+    matrix: Any  # hashed words (SignalFeatures, no structure)
+    categories: list[str]
+    vectors: np.ndarray | None = None  # their navec vectors (nlp.vectors.TextVectors)
+
+
+def seed_categories(lemmatizer: Lemmatizer, vectors: TextVectors | None = None) -> Seeds:
+    """The authored seed signals as category training rows (with `vectors`: their navec
+    vectors too)."""
     mapping = topic_categories(DATA)
     seeds = [e for e in seed_examples(DATA) if e.is_signal and e.label]
-    texts = [e.text for e in seeds]
-    matrix = SignalFeatures().transform(
-        prepare(texts, lemmatizer), [PostContext()] * len(texts), structure=False
-    )
-    return matrix, [mapping[e.label or ""] for e in seeds]
+    prepared = prepare([e.text for e in seeds], lemmatizer)
+    matrix = SignalFeatures().transform(prepared, [PostContext()] * len(seeds), structure=False)
+    dense = vectors.transform([low for _, low in prepared]) if vectors is not None else None
+    return Seeds(matrix, [mapping[e.label or ""] for e in seeds], dense)
 
 
 def operating_threshold(probs: np.ndarray, y: np.ndarray, recall: float) -> float:
@@ -709,10 +743,13 @@ def main() -> None:
         model.save(args.out)
         signals = [i for i, item in enumerate(items)
                    if item.is_signal and item.category and not category_holdout(item)]  # fmt: skip
+        vectors = TextVectors(NewsEmbedding())
         categories = fit_category_model(trainer.words[signals],
                                         [items[i].category for i in signals],
-                                        seeds=seed_categories(lemmatizer),
-                                        prior=appeal_prior(args.shared, lemmatizer))  # fmt: skip
+                                        seeds=seed_categories(lemmatizer, vectors),
+                                        prior=appeal_prior(args.shared, lemmatizer),
+                                        vectors=vectors.transform([trainer.lowered[i]
+                                                                   for i in signals]))  # fmt: skip
         categories.save(args.out.parent / SOCIAL_CATEGORIES_FILE)
         print(
             json.dumps(

@@ -28,6 +28,7 @@ from nlp.social import (
 from nlp.structure import Verdict, structural_verdict, with_parent
 from nlp.text import clean_text, has_letters
 from nlp.text import words as split_words
+from nlp.vectors import TextVectors
 
 _LINK = re.compile(r"(?:https?://|www\.)\S+|\b[\w.-]+\.(?:ru|com|рф|org|net|me)/?\S*", re.I)
 MAX_CUE_CHARS = 3_000  # the classifier reads no further (nlp.features.MAX_FEATURE_CHARS)
@@ -48,6 +49,9 @@ class Annotator:
     categories: SocialCategoryModel | None = None
     # `nlp.gazetteer.gazetteer_stamp` of the tables the resolver's gazetteer was read from
     gazetteer_stamp: tuple[int, ...] = ()
+    # The texts' navec vectors for a category model that reads them (over the embedding the
+    # NER tagger loaded); None: such a model reads the words alone.
+    vectors: TextVectors | None = None
     addresses: AddressParser = field(init=False)
 
     def __post_init__(self) -> None:
@@ -76,7 +80,8 @@ class Annotator:
         words = data_dir / SOCIAL_CATEGORIES_FILE
         categories = load_category_model(words) if words.is_file() else None
         resolver = MunicipalityResolver(gazetteer, tagger)
-        return cls(bundle, resolver, model_version_id, social, categories)
+        vectors = TextVectors(tagger.embedding) if tagger is not None else None
+        return cls(bundle, resolver, model_version_id, social, categories, vectors=vectors)
 
     def with_gazetteer(self, gazetteer: Gazetteer, stamp: tuple[int, ...]) -> "Annotator":
         """The same models reading places from `gazetteer` (read when the tables had `stamp`):
@@ -187,8 +192,11 @@ class Annotator:
             sides = [street_or_yard(lemmas, text, self.addresses, parsed)
                      for (lemmas, _), text, parsed in zip(prepared, texts, known,
                                                           strict=True)]  # fmt: skip
-            hint = (list(self.categories.classes), self.categories.probabilities(words, sides),
-                    CATEGORY_WEIGHT)  # fmt: skip
+            dense = None
+            if self.vectors is not None and self.categories.vector_weights is not None:
+                dense = self.vectors.transform([lowered for _, lowered in prepared])
+            categories = self.categories.probabilities(words, sides, dense)
+            hint = (list(self.categories.classes), categories, CATEGORY_WEIGHT)
         if model is None:
             predictions = self.bundle.predict_prepared(
                 prepared, category_hint=hint, analysed=analysed

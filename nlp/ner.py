@@ -14,11 +14,13 @@ class LocationSpan:
 
 
 class LocationTagger:
-    """natasha's news NER model, loaded once (about a second) and passed in."""
+    """natasha's news NER model, loaded once (about a second) and passed in. `embedding`: the
+    navec word vectors it reads, shared with whatever else needs them (`nlp.vectors`)."""
 
     def __init__(self) -> None:
         self._segmenter = Segmenter()
-        self._tagger = NewsNERTagger(NewsEmbedding())
+        self.embedding = NewsEmbedding()
+        self._tagger = NewsNERTagger(self.embedding)
         self._blas = ThreadpoolController()
 
     def locations(self, text: str) -> list[LocationSpan]:

@@ -14,7 +14,7 @@ to the shipped weights, so a few hundred labels correct it without forgetting th
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import repeat
 from pathlib import Path
 from typing import Any
@@ -349,6 +349,8 @@ class SocialCategoryModel:
     float16 — a few megabytes of numbers, no words. `prior`: a second such model learned from
     many portal appeals (fewer categories, another style); inside the categories it knows it
     is mixed in geometrically at `prior_share` (the others keep this model's probabilities).
+    `vector_weights`: weights over a text's navec vector (`nlp.vectors.TextVectors`), one
+    column per class, added to the hashed words' scores; None in models built before them.
     """
 
     classes: np.ndarray  # category codes
@@ -357,6 +359,7 @@ class SocialCategoryModel:
     intercepts: np.ndarray
     prior: "SocialCategoryModel | None" = None
     prior_share: float = 0.0
+    vector_weights: np.ndarray | None = None  # VECTOR_DIM × len(classes)
 
     @classmethod
     def from_dense(
@@ -372,22 +375,30 @@ class SocialCategoryModel:
 
     def with_prior(self, prior: "SocialCategoryModel", share: float) -> "SocialCategoryModel":
         """This model with `prior` mixed in at `share`."""
-        return SocialCategoryModel(self.classes, self.rows, self.weights, self.intercepts,
-                                   prior, share)  # fmt: skip
+        return replace(self, prior=prior, prior_share=share)
+
+    def with_vector_weights(self, weights: np.ndarray) -> "SocialCategoryModel":
+        """This model with `weights` (VECTOR_DIM × classes) over the texts' navec vectors."""
+        return replace(self, vector_weights=np.asarray(weights, dtype=np.float32))
 
     def probabilities(
-        self, matrix: sp.csr_matrix, sides: Sequence[str | None] | None = None
+        self,
+        matrix: sp.csr_matrix,
+        sides: Sequence[str | None] | None = None,
+        vectors: np.ndarray | None = None,
     ) -> np.ndarray:
         """One-vs-rest logistic scores, normalised per row (as scikit-learn does); with a
         prior: inside the categories both know, the normalised geometric mean of the two
         (weights 1 − share and share), scaled to the mass this model gives them. `sides`:
         per text, the street / yard side its place nouns name (`nlp.places.place_side`),
-        which moves the roads / amenities pair's mass towards it (`with_place_sides`)."""
-        mixed = self._mixed(matrix)
+        which moves the roads / amenities pair's mass towards it (`with_place_sides`).
+        `vectors`: the texts' navec vectors (`nlp.vectors.TextVectors`), read by a model with
+        `vector_weights` (None: the words alone decide)."""
+        mixed = self._mixed(matrix, vectors)
         return mixed if sides is None else with_place_sides(mixed, list(self.classes), sides)
 
-    def _mixed(self, matrix: sp.csr_matrix) -> np.ndarray:
-        own = self._own(matrix)
+    def _mixed(self, matrix: sp.csr_matrix, vectors: np.ndarray | None) -> np.ndarray:
+        own = self._own(matrix, vectors)
         if self.prior is None or self.prior_share <= 0:
             return own
         known = list(self.classes)
@@ -405,8 +416,12 @@ class SocialCategoryModel:
         out[:, columns] = mixed / mixed.sum(axis=1, keepdims=True) * mass
         return out
 
-    def _own(self, matrix: sp.csr_matrix) -> np.ndarray:
+    def _own(self, matrix: sp.csr_matrix, vectors: np.ndarray | None = None) -> np.ndarray:
         scores = np.asarray(self._rows_of(matrix) @ _float64(self, self.weights))
+        if vectors is not None and self.vector_weights is not None:
+            # einsum's own loop, not BLAS: on a busy machine BLAS's threads spun on this tiny
+            # dense product and took a third of a worker's CPU (BENCHMARKS.md, session navcat)
+            scores += np.einsum("ij,jk->ik", vectors, self.vector_weights.astype(np.float64))
         scores = _sigmoid(scores + self.intercepts)
         return np.asarray(scores / np.maximum(scores.sum(axis=1, keepdims=True), 1e-12))
 
@@ -430,6 +445,8 @@ class SocialCategoryModel:
         if self.prior is not None:
             arrays |= {f"prior_{k}": v for k, v in _category_arrays(self.prior).items()}
             arrays["prior_share"] = np.array([self.prior_share])
+        if self.vector_weights is not None:
+            arrays["vector_weights"] = self.vector_weights
         with path.open("wb") as handle:
             np.savez_compressed(handle, **arrays)
         return path
@@ -458,6 +475,8 @@ def load_category_model(path: Path) -> SocialCategoryModel:
     with np.load(path, allow_pickle=False) as archive:
         model = SocialCategoryModel(archive["classes"], archive["rows"], archive["weights"],
                                     archive["intercepts"])  # fmt: skip
+        if "vector_weights" in archive:  # not in models built before them
+            model = model.with_vector_weights(archive["vector_weights"])
         if "prior_classes" not in archive:
             return model
         prior = SocialCategoryModel(
