@@ -67,6 +67,13 @@ class CalibratedSVM:
         assert self._svm is not None, "fit the model first"
         return _softmax(self._decision(features) / self.temperature)
 
+    def share_weights(self, weights: np.ndarray) -> None:
+        """Read `weights()` from `weights` (equal to them, e.g. a view into an ensemble's
+        side-by-side copy) instead of keeping a copy of its own."""
+        self.weights()
+        assert weights.shape == self._weights.shape  # type: ignore[union-attr]
+        self._weights = weights
+
     def _decision(self, features: sp.csr_matrix) -> np.ndarray:
         """The model's decision scores, from weights laid out for a sparse × dense product.
 
@@ -75,8 +82,18 @@ class CalibratedSVM:
         batch for the cold-start topic model, whatever the batch size. The contiguous copy is
         made once, on first use after fitting or loading (it is not pickled).
         """
-        weights, intercept = self.weights()
-        scores = np.asarray(features @ weights) + intercept
+        weights, _ = self.weights()
+        return self.scores(np.asarray(features @ weights))
+
+    def probabilities(self, product: np.ndarray) -> np.ndarray:
+        """`predict_proba` from `features @ weights()[0]` already computed (an ensemble
+        computes its members' products in one pass)."""
+        return _softmax(self.scores(product) / self.temperature)
+
+    def scores(self, product: np.ndarray) -> np.ndarray:
+        """The decision scores from `features @ weights()[0]`."""
+        _, intercept = self.weights()
+        scores = product + intercept
         if scores.shape[1] == 1:  # binary: one margin; make it two symmetric columns
             scores = np.column_stack([-scores[:, 0], scores[:, 0]]) / 2
         return scores

@@ -61,28 +61,29 @@ def _plainly_cased(text: str) -> bool:
 
 @dataclass(frozen=True)
 class Analysed:
-    """Per text: its lemma 1–2-grams and its word-bounded character n-grams, the 2-grams
-    apart from the 3–5-grams (the social models hash only the latter)."""
+    """Per text: its lemma 1–2-grams, the words its word-bounded character n-grams are cut
+    from, and its character 3–5-grams (which the social models hash)."""
 
     words: list[list[str]]
-    char_pairs: list[list[str]]
+    char_words: list[list[str]]  # lowercased, split at whitespace (scikit-learn's `char_wb`)
     char_longer: list[list[str]]
 
     @property
     def chars(self) -> list[list[str]]:
         """The character 2–5-grams, as `TextFeatures.chars` produces them."""
-        return [a + b for a, b in zip(self.char_pairs, self.char_longer, strict=True)]
+        pairs = [_grams_of(words)[0] for words in self.char_words]
+        return [two + rest for two, rest in zip(pairs, self.char_longer, strict=True)]
 
 
 def analyse(prepared: Sequence[tuple[str, str]]) -> Analysed:
     """The n-grams of `TextFeatures`' analysers, once for every model that reads them."""
     words, _ = _analysers()
-    pairs, longer = [], []
+    split, longer = [], []
     for _, cleaned in prepared:
-        two, rest = char_wb_grams(cleaned)
-        pairs.append(two)
-        longer.append(rest)
-    return Analysed([words(p[0]) for p in prepared], pairs, longer)
+        text_words = cleaned.lower().split()
+        split.append(text_words)
+        longer.append(_longer_grams(text_words))
+    return Analysed([words(p[0]) for p in prepared], split, longer)
 
 
 def char_wb_grams(text: str) -> tuple[list[str], list[str]]:
@@ -92,13 +93,24 @@ def char_wb_grams(text: str) -> tuple[list[str], list[str]]:
     whitespace-separated word padded with one space either side; a word shorter than n gives
     itself once): tests/nlp/test_shared_ngrams.py checks they agree. Made word by word, and
     a word seen lately is not cut again (`word_grams`)."""
+    return _grams_of(text.lower().split())
+
+
+def _grams_of(words: list[str]) -> tuple[list[str], list[str]]:
     pairs: list[str] = []
     longer: list[str] = []
-    for word in text.lower().split():
+    for word in words:
         two, rest = word_grams(word)
         pairs += two
         longer += rest
     return pairs, longer
+
+
+def _longer_grams(words: list[str]) -> list[str]:
+    longer: list[str] = []
+    for word in words:
+        longer += word_grams(word)[1]
+    return longer
 
 
 @lru_cache(maxsize=WORD_GRAMS_CACHE)
@@ -134,6 +146,9 @@ def _same_analysis(vectorizer: TfidfVectorizer, reference: TfidfVectorizer) -> b
     return all(mine.get(key) == theirs.get(key) for key in ANALYSIS_PARAMS)
 
 
+_COLUMN = np.dtype(np.int32)  # a column of `_Counting._columns_of`
+
+
 class _Counting:
     """A fitted TF-IDF vectoriser's `transform` of n-grams already produced, the counting
     done by dictionary look-ups over whole lists instead of scikit-learn's loop over each
@@ -143,10 +158,33 @@ class _Counting:
         self.vectorizer = vectorizer
         # plain ints (max_features leaves numpy ones): numpy reads those fastest
         self.columns = {gram: int(j) for gram, j in vectorizer.vocabulary_.items()}
+        # a word's character n-grams' columns (`transform_words`), the latest words' kept
+        self._word_columns = lru_cache(maxsize=WORD_GRAMS_CACHE)(self._columns_of)
 
     def transform(self, grams: Sequence[list[str]]) -> sp.csr_matrix:
+        return self._weighted(count_matrix(grams, self.columns, self.vectorizer.dtype))
+
+    def transform_words(self, texts: Sequence[list[str]]) -> sp.csr_matrix:
+        """`transform` of the texts' character 2–5-grams (`Analysed.chars`), given the words
+        they are cut from (`Analysed.char_words`): each word's columns are looked up once and
+        kept, so a frequent word costs one look-up instead of one per n-gram. The counts do
+        not depend on the order of a row's n-grams, so the matrix is the same."""
+        return self._weighted(self._count_words(texts))
+
+    def _count_words(self, texts: Sequence[list[str]]) -> sp.csr_matrix:
+        rows = [b"".join(map(self._word_columns, words)) for words in texts]
+        found = np.frombuffer(b"".join(rows), dtype=_COLUMN)
+        lengths = [len(row) // _COLUMN.itemsize for row in rows]
+        return sparse_counts(found, lengths, len(self.columns), self.vectorizer.dtype)
+
+    def _columns_of(self, word: str) -> bytes:
+        """The columns of the word's character n-grams (-1 for those out of the vocabulary),
+        as the bytes of an int32 array: joined without a Python object per n-gram."""
+        pairs, longer = word_grams(word)
+        return np.fromiter(map(self.columns.get, pairs + longer, repeat(-1)), _COLUMN).tobytes()
+
+    def _weighted(self, counts: sp.csr_matrix) -> sp.csr_matrix:
         vectorizer = self.vectorizer
-        counts = count_matrix(grams, self.columns, vectorizer.dtype)
         if vectorizer.binary:
             counts.data.fill(1)
         if vectorizer.sublinear_tf:  # as TfidfTransformer.transform, step by step
@@ -171,7 +209,7 @@ def count_matrix(
 
 
 def sparse_counts(
-    found: list[int], lengths: list[int], width: int, dtype: type = np.float64
+    found: list[int] | np.ndarray, lengths: list[int], width: int, dtype: type = np.float64
 ) -> sp.csr_matrix:
     """Column indices of consecutive rows (`lengths` of them in each; -1: none) summed into
     a CSR matrix with sorted indices."""
@@ -225,7 +263,7 @@ class TextFeatures:
         readers = self._readers_for() if analysed is not None else None
         if analysed is not None and readers is not None:
             words, chars = readers
-            blocks = [words.transform(analysed.words), chars.transform(analysed.chars)]
+            blocks = [words.transform(analysed.words), chars.transform_words(analysed.char_words)]
             return sp.hstack(blocks).tocsr()
         lemmas, cleaned = zip(*prepared, strict=True)
         return sp.hstack([self.words.transform(lemmas), self.chars.transform(cleaned)]).tocsr()

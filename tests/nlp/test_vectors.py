@@ -6,6 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from sklearn.preprocessing import normalize
 
 from models.annotation import PostContext
 from nlp.annotator import Annotator
@@ -19,7 +20,7 @@ from nlp.social import (
     SocialCategoryModel,
     load_category_model,
 )
-from nlp.vectors import VECTOR_DIM, TextVectors
+from nlp.vectors import VECTOR_DIM, TextVectors, unit_rows
 from otklik.paths import DATA_DIR
 
 
@@ -103,3 +104,11 @@ def test_the_loaded_annotator_passes_the_taggers_vectors_to_the_category_model(
     assert read.category_code == words_alone.category_code == "housing"
     # the vectors agree with the words here: the category is surer with them
     assert (read.category_confidence or 0) > (words_alone.category_confidence or 0) + 0.05
+
+
+def test_unit_rows_are_scikit_learns_normalize_to_the_bit() -> None:
+    matrix = np.random.default_rng(0).normal(size=(6, 300))
+    matrix[2] = 0.0  # a text with no known word stays zeros
+    matrix[4] *= 1e-3
+    assert np.array_equal(unit_rows(matrix.copy()), normalize(matrix))
+    assert not unit_rows(matrix)[2].any()
