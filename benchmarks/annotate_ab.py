@@ -118,7 +118,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=14)
     args = parser.parse_args()
     sample = texts(2000)
-    annotator = load_annotator(Path(tempfile.mkdtemp()))
+    with tempfile.TemporaryDirectory() as scratch:  # the model is in memory once loaded
+        annotator = load_annotator(Path(scratch))
     for ensemble in (annotator.bundle.labels, annotator.bundle.categories):
         for member in getattr(ensemble, "members", []):
             _OWN[id(member)] = np.ascontiguousarray(member.weights()[0])
