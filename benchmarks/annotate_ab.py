@@ -21,7 +21,6 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from itertools import chain, repeat
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +34,7 @@ from nlp.annotator import Annotator
 from nlp.calibrated import _softmax
 from nlp.ensemble import LinearEnsemble
 from nlp.features import TextFeatures, _analysers, analyse, char_wb_grams, prepare
-from nlp.vectors import WORD, TextVectors
+from nlp.vectors import TextVectors
 
 
 @dataclass(frozen=True)
@@ -77,15 +76,7 @@ def _old_ensemble(self: LinearEnsemble, features: sp.csr_matrix) -> np.ndarray:
 
 
 def _old_vectors(self: TextVectors, lowered: Sequence[str]) -> np.ndarray:
-    words = [WORD.findall(text) for text in lowered]
-    found = map(self._ids.get, chain.from_iterable(words), repeat(self._unknown))
-    ids = np.fromiter(found, dtype=np.int64)
-    distinct, column = np.unique(ids, return_inverse=True)
-    indptr = np.concatenate([[0], np.cumsum([len(text) for text in words])])
-    weights = sp.csr_matrix(
-        (self._weights[ids], column, indptr), shape=(len(lowered), len(distinct))
-    )
-    return np.asarray(normalize(weights @ self._unpacked(distinct)), dtype=np.float64)
+    return np.asarray(normalize(self.weighted_sums(lowered)), dtype=np.float64)
 
 
 NEW = (analyse, TextFeatures.transform, LinearEnsemble.predict_proba, TextVectors.transform)

@@ -60,8 +60,9 @@ SOURCE_WIDTHS = {
 }
 SOURCE_COLUMNS = ("Название", "Тип", "Состояние", "Роль", "Последний успех", "За сутки",
                   "Постов всего")  # fmt: skip
+SOURCE_SIZED = columns.widths(SOURCE_COLUMNS, SOURCE_WIDTHS, rest="Название")
 SOURCE_CONFIG = columns.config(
-    columns.widths(SOURCE_COLUMNS, SOURCE_WIDTHS, rest="Название"),
+    SOURCE_SIZED,
     numbers={"За сутки": "%d", "Постов всего": "%d"},
     notes={"За сутки": "Новых постов за последние сутки", "Постов всего": "Собрано за всё время"},
 )
@@ -70,7 +71,7 @@ SOURCE_CONFIG = columns.config(
 def sources_table(rows: list[Source], per_day: list[int]) -> list[dict[str, Any]]:
     """The sources list: every column fits a 1,366-px screen; a switched-off source says so
     in «Состояние»."""
-    name = columns.chars(columns.widths(SOURCE_COLUMNS, SOURCE_WIDTHS, rest="Название")["Название"])
+    name = columns.chars(SOURCE_SIZED["Название"])
     return [
         {
             "Название": columns.shorten(row.name, name),

@@ -42,6 +42,11 @@ class TextVectors:
     def transform(self, lowered: Sequence[str]) -> np.ndarray:
         """Texts × `VECTOR_DIM`; `lowered`: cleaned lowercase texts (`nlp.features.prepare`'s
         second half). A text with no word navec knows is all zeros."""
+        return unit_rows(self.weighted_sums(lowered))
+
+    def weighted_sums(self, lowered: Sequence[str]) -> np.ndarray:
+        """Texts × `VECTOR_DIM`: each text's SIF-weighted sum of its words' vectors, before
+        `transform` scales it to unit length."""
         words = [WORD.findall(text) for text in lowered]
         found = map(self._ids.get, chain.from_iterable(words), repeat(self._unknown))
         ids = np.fromiter(found, dtype=np.int64)
@@ -51,7 +56,7 @@ class TextVectors:
         weights = sp.csr_matrix(
             (self._weights[ids], column, indptr), shape=(len(lowered), len(distinct))
         )
-        return unit_rows(np.asarray(weights @ self._unpacked(distinct), dtype=np.float64))
+        return np.asarray(weights @ self._unpacked(distinct), dtype=np.float64)
 
     def _unpacked(self, ids: np.ndarray) -> np.ndarray:
         rows = (self._indexes[ids].astype(np.int64) + self._offsets).ravel()
