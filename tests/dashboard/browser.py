@@ -67,7 +67,12 @@ class Browser:
         return result.get("result", {}).get("value")
 
     def open(self, url: str) -> None:
-        self.call("Page.navigate", url=url)
+        """Navigate and wait until the new document has replaced the old one: until then the
+        old page (its login form, say) is still there to be read, typed into and clicked."""
+        self._evaluate_during_navigation("window.__otklikLeaving = true")
+        navigation = self.call("Page.navigate", url=url)
+        if navigation.get("loaderId"):  # a new document, not a move within this one
+            self.wait_for("window.__otklikLeaving === undefined", timeout=60)
 
     def wait_for(self, expression: str, *, timeout: float = 30) -> None:
         """Poll a JavaScript condition until it is true (the first paint may be blank)."""
