@@ -102,6 +102,19 @@ class Browser:
         self.evaluate(f"document.querySelector({json.dumps(selector)}).focus()")
         self.call("Input.insertText", text=text)
 
+    def log_in(self, username: str, password: str) -> None:
+        """Fill the console's login form once it is whole: Streamlit draws its elements one
+        by one, so the password box may be there before the «Войти» button is."""
+        self.wait_for(
+            "document.querySelector('input[type=password]') !== null"
+            " && [...document.querySelectorAll('button')]"
+            ".some(b => b.innerText.trim() === 'Войти')",
+            timeout=60,
+        )
+        self.type_into("input[aria-label='Логин']", username)
+        self.type_into("input[type=password]", password)
+        self.click_text("button", "Войти")
+
     def click_text(self, selector: str, text: str) -> None:
         found = self.evaluate(
             f"(() => {{ const el = [...document.querySelectorAll({json.dumps(selector)})]"

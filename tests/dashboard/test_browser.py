@@ -32,9 +32,7 @@ def test_log_in_and_screenshot_the_main_pages(console: str, tmp_path: Path) -> N
         browser.open(console)
         browser.wait_for("document.querySelector('input[type=password]') !== null", timeout=60)
         browser.screenshot(ARTIFACTS / "console-0-login.png")
-        browser.type_into("input[aria-label='Логин']", "admin")
-        browser.type_into("input[type=password]", PASSWORD)
-        browser.click_text("button", "Войти")
+        browser.log_in("admin", PASSWORD)
         browser.wait_for_text("admin · администратор")
         for number, (title, content) in enumerate(PAGES.items(), start=1):
             browser.click_text("[data-testid=stSidebarNav] a", title)

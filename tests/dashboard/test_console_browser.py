@@ -61,10 +61,7 @@ def _stored(engine: Engine, report_id: int) -> Report:
 
 
 def _log_in(browser: Browser, username: str) -> None:
-    browser.wait_for("document.querySelector('input[type=password]') !== null", timeout=60)
-    browser.type_into("input[aria-label='Логин']", username)
-    browser.type_into("input[type=password]", PASSWORD)
-    browser.click_text("button", "Войти")
+    browser.log_in(username, PASSWORD)
     browser.wait_for_text("Выйти")
     browser.settle()
 

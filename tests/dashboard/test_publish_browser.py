@@ -62,10 +62,7 @@ def test_publish_from_the_report_page(
         assert wait_for_http(f"http://127.0.0.1:{port}/_stcore/health", timeout=120) == "ok"
         with chromium(tmp_path / "profile") as browser:
             browser.open(f"http://127.0.0.1:{port}/")
-            browser.wait_for("document.querySelector('input[type=password]') !== null", timeout=60)
-            browser.type_into("input[aria-label='Логин']", "operator")
-            browser.type_into("input[type=password]", PASSWORD)
-            browser.click_text("button", "Войти")
+            browser.log_in("operator", PASSWORD)
             browser.wait_for_text("operator")
             browser.open(f"http://127.0.0.1:{port}/reports?report={report_id}")  # a deep link
             browser.wait_for_text("Опубликовать ответ", timeout=60)
@@ -126,10 +123,7 @@ def test_an_answer_that_may_have_gone_out_is_published_again_only_by_a_person(
         assert wait_for_http(f"http://127.0.0.1:{port}/_stcore/health", timeout=120) == "ok"
         with chromium(tmp_path / "profile") as browser:
             browser.open(f"http://127.0.0.1:{port}/")
-            browser.wait_for("document.querySelector('input[type=password]') !== null", timeout=60)
-            browser.type_into("input[aria-label='Логин']", "operator")
-            browser.type_into("input[type=password]", PASSWORD)
-            browser.click_text("button", "Войти")
+            browser.log_in("operator", PASSWORD)
             browser.wait_for_text("operator")
             browser.open(f"http://127.0.0.1:{port}/reports?report={report_id}")
             browser.wait_for_text("Опубликовать ответ", timeout=60)

@@ -53,10 +53,7 @@ def _sign_in(browser: Browser, url: str) -> None:
     browser.call("Emulation.setDeviceMetricsOverride", width=1500, height=1000,
                  deviceScaleFactor=1, mobile=False)  # fmt: skip
     browser.open(url)
-    browser.wait_for("document.querySelector('input[type=password]') !== null", timeout=60)
-    browser.type_into("input[aria-label='Логин']", "moderator")
-    browser.type_into("input[type=password]", PASSWORD)
-    browser.click_text("button", "Войти")
+    browser.log_in("moderator", PASSWORD)
     browser.wait_for_text("Найдено:", timeout=90)
     _settle(browser)
 

@@ -35,10 +35,7 @@ def test_a_municipal_admin_files_into_their_territory_and_changes_no_regional_se
     ARTIFACTS.mkdir(exist_ok=True)
     with chromium(tmp_path / "profile") as browser:
         browser.open(console)
-        browser.wait_for("document.querySelector('input[type=password]') !== null", timeout=60)
-        browser.type_into("input[aria-label='Логин']", "krasnokamsk")
-        browser.type_into("input[type=password]", PASSWORD)
-        browser.click_text("button", "Войти")
+        browser.log_in("krasnokamsk", PASSWORD)
         browser.wait_for_text("krasnokamsk · администратор")
 
         browser.click_text("[data-testid=stSidebarNav] a", "Новый сигнал")
@@ -98,10 +95,7 @@ def test_a_municipal_moderator_s_analytics_show_their_territory_only(
     ARTIFACTS.mkdir(exist_ok=True)
     with chromium(tmp_path / "profile") as browser:
         browser.open(f"{console}analytics")
-        browser.wait_for("document.querySelector('input[type=password]') !== null", timeout=60)
-        browser.type_into("input[aria-label='Логин']", "krasnokamsk")
-        browser.type_into("input[type=password]", PASSWORD)
-        browser.click_text("button", "Войти")
+        browser.log_in("krasnokamsk", PASSWORD)
         browser.wait_for_text(f"Данные только по вашей территории: {PLACE}.", timeout=60)
         browser.settle()
         time.sleep(1)  # the charts draw after the run

@@ -60,10 +60,7 @@ def test_an_admin_adds_a_municipal_user_and_switches_one_off(
     ARTIFACTS.mkdir(exist_ok=True)
     with chromium(tmp_path / "profile") as browser:
         browser.open(console)
-        browser.wait_for("document.querySelector('input[type=password]') !== null", timeout=60)
-        browser.type_into("input[aria-label='Логин']", "admin")
-        browser.type_into("input[type=password]", PASSWORD)
-        browser.click_text("button", "Войти")
+        browser.log_in("admin", PASSWORD)
         browser.wait_for_text("admin · администратор")
         browser.click_text("[data-testid=stSidebarNav] a", "Пользователи")
         browser.wait_for_text("Новый пользователь", timeout=60)
