@@ -1,6 +1,8 @@
 """The Otklik console: `streamlit run dashboard/app.py` (or `otklik dashboard`)."""
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+from streamlit.util import calc_hash
 
 from dashboard import auth, russian_ui, sidebar, warmup
 from dashboard.navigation import PAGES, PageSpec, refusal
@@ -19,19 +21,43 @@ def _refused(page: PageSpec, reason: str) -> st.Page:
 def _allowed(specs: list[PageSpec]) -> list[st.Page]:
     """The pages a user may open, the first one the start page. Streamlit serves its default
     page only at "/", so the first page's own address (/queue, or /incidents for an
-    operator: README, bookmarks) said «Страница не найдена»; a hidden twin of it answers
-    there. A twin, not a switch from "/": that would run the page twice."""
+    operator: README, bookmarks) said «Страница не найдена»; a twin of it answers there.
+    A twin, not a switch from "/": that would run the page twice. The sidebar marks only a
+    listed page as the current one, so the twin is listed instead of the start page when it
+    is the page opened."""
     first, *others = specs
-    start = st.Page(first.path, title=first.title, icon=first.icon, url_path="start", default=True)
-    twin = st.Page(
-        first.path, title=first.title, icon=first.icon, url_path=first.url_path,
-        visibility="hidden",
-    )  # fmt: skip
+    at_own_address = _opening(first.url_path)
+
+    def first_page(url_path: str, *, listed: bool) -> st.Page:
+        return st.Page(
+            first.path,
+            title=first.title,
+            icon=first.icon,
+            url_path=url_path,
+            default=url_path == "start",
+            visibility="visible" if listed else "hidden",
+        )
+
+    start = first_page("start", listed=not at_own_address)
+    twin = first_page(first.url_path, listed=at_own_address)
     listed = [
         st.Page(p.path, title=p.title, icon=p.icon, visibility="visible" if p.visible else "hidden")
         for p in others
     ]
-    return [start, *listed, twin]  # a link to the page's file opens the first: "/"
+    return [start, twin, *listed]  # a link to the page's file opens the first: "/"
+
+
+def _opening(url_path: str) -> bool:
+    """Whether this run opens the page at `url_path`: its sidebar link was clicked (its hash
+    asked for) or its address loaded. What `st.navigation` will resolve, read before it is
+    called: the sidebar it draws depends on it."""
+    context = get_script_run_ctx()
+    if context is None:
+        return False
+    intent = context.pages_manager
+    if intent.intended_page_script_hash:
+        return bool(intent.intended_page_script_hash == calc_hash(url_path))
+    return bool(intent.intended_page_name == url_path)
 
 
 login = auth.current_login()

@@ -25,6 +25,11 @@ SIDEBAR_LINKS = (
     "[...document.querySelectorAll('[data-testid=stSidebarNav] a')]"
     ".map(a => a.innerText.trim().split('\\n').pop().trim())"  # the title after the icon's name
 )
+# The sidebar's link marked as the current page (aria-current, drawn bold on a grey band).
+CURRENT_LINK = (
+    "[...document.querySelectorAll('[data-testid=stSidebarNav] a[aria-current=page]')]"
+    ".map(a => a.innerText.trim().split('\\n').pop().trim())"
+)
 
 
 def _log_in(browser: Browser, username: str) -> None:
@@ -81,11 +86,13 @@ def test_every_listed_page_opens_at_its_own_address(
 ) -> None:
     """The first page too (/queue for a moderator, /incidents for an operator, as README
     lists them): Streamlit served it only at "/", and its address said «Страница не
-    найдена»."""
+    найдена». The sidebar marks the page opened, at its own address as at "/" (at /queue
+    no link was marked)."""
     pages = [p for p in pages_for(role, EVERYWHERE) if p.visible]
     with chromium(tmp_path / "profile") as browser:
         browser.open(console)
         _log_in(browser, str(role))
+        assert browser.evaluate(CURRENT_LINK) == [pages[0].title]
         for page in pages:
             browser.open(f"{console}{page.url_path}")
             browser.wait_for(
@@ -96,3 +103,12 @@ def test_every_listed_page_opens_at_its_own_address(
             browser.settle()
             assert "Страница не найдена" not in browser.text(), page.url_path
             assert browser.evaluate("location.pathname") == f"/{page.url_path}"
+            assert browser.evaluate(SIDEBAR_LINKS) == [p.title for p in pages], page.url_path
+            assert browser.evaluate(CURRENT_LINK) == [page.title], page.url_path
+            if page == pages[0]:
+                browser.screenshot(ARTIFACTS / f"console-own-address-{role}.png")
+        # from another page back to the first by its sidebar link, and to another again
+        browser.click_text("[data-testid=stSidebarNav] a", pages[0].title)
+        browser.wait_for(f"{CURRENT_LINK}[0] === {pages[0].title!r}", timeout=60)
+        browser.click_text("[data-testid=stSidebarNav] a", pages[1].title)
+        browser.wait_for(f"{CURRENT_LINK}[0] === {pages[1].title!r}", timeout=60)
