@@ -82,6 +82,19 @@ def agency_type(code: str) -> str:
     return AGENCY_TYPE_NAMES.get(code, code.replace("_", " "))
 
 
+# as the reports list shortens agencies (`views.short_agency`): the longest types fit a
+# narrow column
+_AGENCY_TYPE_WORDS = (("министерство ", "мин. "), ("региональный оператор", "регоператор"))
+
+
+def short_agency_type(code: str) -> str:
+    """`agency_type` with the usual abbreviations: «мин. здравоохранения»."""
+    name = agency_type(code)
+    for long, short in _AGENCY_TYPE_WORDS:
+        name = name.replace(long, short)
+    return name
+
+
 def review_status(code: str) -> str:
     return REVIEW_STATUS_NAMES.get(code, "—")  # type: ignore[call-overload]
 

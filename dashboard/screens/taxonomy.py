@@ -8,6 +8,7 @@ The rubricator is region-wide: an admin scoped to municipalities is refused the 
 each callback checks the territory again at the click.
 """
 
+import textwrap
 from collections.abc import Callable
 from typing import Any
 
@@ -15,7 +16,7 @@ import pandas as pd
 import streamlit as st
 from sqlmodel import Session, col, select
 
-from dashboard import auth, names, resources, taxonomy_files
+from dashboard import auth, columns, names, resources, taxonomy_files
 from dashboard.text import escape_markdown
 from models.agency import Agency
 from models.taxonomy import Category, Topic
@@ -34,6 +35,22 @@ from triage.taxonomy import (
 # the table's editable columns (category_code: a topic moved to another category)
 EDITED = ("name", "sla_hours", "urgent", "agency_type", "active", "category_code")
 DEFAULT_AGENCY_TYPE = "municipal_administration"
+# The topics' table fits the 1,366-px laptop (`dashboard.columns`): each column a width, the
+# name the rest. A long name or code wraps in taller rows (`_row_height`); an agency type
+# shows whole («администрация муниципалитета», «мин. здравоохранения»), the category (the
+# one chosen above) its start.
+TOPIC_WIDTHS = {
+    "code": 112,
+    "sla_hours": 72,
+    "urgent": 88,
+    "agency_type": 218,
+    "active": 86,
+    "category_code": 104,
+}
+TOPIC_SIZED = columns.widths(("code", *EDITED), TOPIC_WIDTHS, rest="name")
+LINE_PX, ROW_PADDING_PX = 18, 16
+FEWEST_LINES, MOST_LINES = 3, 5  # the grid wraps text only in rows over 64 px: three lines
+WRAP_SLACK = 2  # characters a line loses to wrapping at words
 SHOWN = "tax_shown"  # (category code, rows) the table was drawn from
 GENERATION = "tax_generation"  # bumped after every change: a fresh table, no leftover edits
 MESSAGES = "tax_messages"  # section -> (kind, markdown), shown once next to the section
@@ -103,6 +120,20 @@ def _rows(db: Session, category: str) -> list[dict[str, Any]]:
         select(Topic).where(Topic.category_code == category).order_by(Topic.position, Topic.code)
     )
     return [{"code": t.code, **{name: getattr(t, name) for name in EDITED}} for t in topics]
+
+
+def _row_height(rows: list[dict[str, Any]]) -> int | None:
+    """Rows tall enough for the longest name and code to wrap whole (in at most
+    `MOST_LINES`; the cell's editor shows a longer one whole); None, the grid's own height,
+    when each fits on one line."""
+    lines = max(
+        len(textwrap.wrap(str(row[name]), columns.chars(TOPIC_SIZED[name]) - WRAP_SLACK))
+        for row in rows
+        for name in ("code", "name")
+    )
+    if lines <= 1:
+        return None
+    return min(max(lines, FEWEST_LINES), MOST_LINES) * LINE_PX + ROW_PADDING_PX
 
 
 def _cell(name: str, value: Any) -> Any:
@@ -296,27 +327,33 @@ if category is not None:
             num_rows="fixed",
             disabled=["code"],
             width="stretch",
+            row_height=_row_height(rows),
             column_config={
-                "code": st.column_config.TextColumn("Код"),
-                "name": st.column_config.TextColumn("Название", required=True, max_chars=500),
+                "code": st.column_config.TextColumn("Код", width=TOPIC_SIZED["code"]),
+                "name": st.column_config.TextColumn(
+                    "Название", width=TOPIC_SIZED["name"], required=True, max_chars=500
+                ),
                 "sla_hours": st.column_config.NumberColumn(
                     "SLA, ч",
+                    width=TOPIC_SIZED["sla_hours"],
                     min_value=1,
                     max_value=MAX_SLA_HOURS,
                     step=1,
                     format="%d",
                     required=True,
                 ),
-                "urgent": st.column_config.CheckboxColumn("Срочная"),
+                "urgent": st.column_config.CheckboxColumn("Срочная", width=TOPIC_SIZED["urgent"]),
                 "agency_type": st.column_config.SelectboxColumn(
                     "Тип исполнителя",
+                    width=TOPIC_SIZED["agency_type"],
                     options=options,
                     required=True,
-                    format_func=names.agency_type,
+                    format_func=names.short_agency_type,
                 ),
-                "active": st.column_config.CheckboxColumn("Активна"),
+                "active": st.column_config.CheckboxColumn("Активна", width=TOPIC_SIZED["active"]),
                 "category_code": st.column_config.SelectboxColumn(
                     "Категория",
+                    width=TOPIC_SIZED["category_code"],
                     options=list(categories),
                     required=True,
                     format_func=lambda code: categories[code].name,

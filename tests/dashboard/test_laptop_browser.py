@@ -17,7 +17,7 @@ from models.incident import Incident
 from models.post import PipelineStage, Post, PostCreate, ReviewStatus
 from models.post_store import store_posts
 from models.source import Source
-from models.taxonomy import Category
+from models.taxonomy import Category, Topic
 from tests.dashboard.browser import Browser, chromium
 from tests.dashboard.test_browser import ARTIFACTS
 from tests.dashboard.test_console_browser import _log_in, _reports
@@ -139,6 +139,41 @@ def test_the_sources_page_fits_a_laptop_screen(
         assert browser.evaluate(SIDEWAYS) == [0, 0, 0]
         browser.click_text("summary", "Что собирается и последние ошибки")
         browser.wait_for_text("файл не найден: /srv/otklik/exports/gaiva/2025/result.json")
+
+
+# A category's topics as long as the rubricator's get: names of a hundred characters, a
+# 29-character code, the longest agency type's name, an urgent one and a switched-off one.
+HERITAGE_TOPICS = (
+    ("heritage_monument_state_audit", "Разрушение и ненадлежащее содержание памятника: "
+     "трещины, осыпание штукатурки, вандальные надписи на фасаде", "waste_operator"),
+    ("heritage.signs", "Нет охранной таблички", "heritage_inspection"),
+    ("heritage.works", "Работы на объекте наследия без согласования с инспекцией",
+     "municipal_administration"),
+)  # fmt: skip
+
+
+def test_the_rubricator_table_fits_a_laptop_screen(
+    console: str, seeded: dict[str, list[int]], engine: Engine, tmp_path: Path
+) -> None:
+    """The topics' editable table was 1,146 px wide in the 884 px beside the sidebar: Тип
+    исполнителя, Активна and Категория were scrolled off the right edge."""
+    with Session(engine) as session:
+        session.add(Category(code="heritage", name=LONG_CATEGORY, position=0))
+        session.add_all(
+            Topic(code=code, category_code="heritage", name=name, agency_type=agency,
+                  urgent=number == 0, active=number != 1, position=number)
+            for number, (code, name, agency) in enumerate(HERITAGE_TOPICS)
+        )  # fmt: skip
+        session.commit()
+    with chromium(tmp_path / "profile") as browser:
+        _laptop(browser, f"{console}taxonomy", "admin")
+        _wait_for_tables(browser)
+        browser.evaluate("document.querySelector('[data-testid=stDataFrame]').scrollIntoView()")
+        browser.screenshot(ARTIFACTS / "taxonomy-1366x768.png")
+        assert browser.evaluate(SIDEWAYS) == [0]
+        assert browser.evaluate(HEADERS) == [
+            "Код", "Название", "SLA, ч", "Срочная", "Тип исполнителя", "Активна", "Категория",
+        ]  # fmt: skip
 
 
 PLACES = ("Александровский", "Бардымский", "Гайнский", "Кизеловский", "Кочёвский", "Осинский",
