@@ -27,11 +27,12 @@ def chars(width: int) -> int:
 def config(
     sized: dict[str, int],
     *,
-    numbers: dict[str, str] | None = None,
+    numbers: dict[str, str | None] | None = None,
     notes: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """`st.column_config` for `sized` columns: numbers with their format, text otherwise,
-    a column's note shown on its header."""
+    """`st.column_config` for `sized` columns: numbers with their format (None: the one a
+    pandas Styler gives, such as `views.with_decimals`' decimal comma), text otherwise, a
+    column's note shown on its header."""
     numbers, notes = numbers or {}, notes or {}
     return {
         name: st.column_config.NumberColumn(

@@ -18,6 +18,10 @@ STATUSES = {
 }
 
 
+# the confidence filter's steps, shown «0,05» (a slider's own format writes «0.05»)
+CONFIDENCES = tuple(round(step * 0.05, 2) for step in range(21))
+
+
 def queue_filters() -> QueueFilters:
     """Search text, status, sources, categories, places, confidence and date range."""
     with st.expander("Фильтры и поиск", expanded=False):
@@ -45,7 +49,13 @@ def queue_filters() -> QueueFilters:
             placeholder="все муниципалитеты",
             key="q_places",
         )
-        low, high = left.slider("Уверенность модели", 0.0, 1.0, (0.0, 1.0), 0.05, key="q_conf")
+        low, high = left.select_slider(
+            "Уверенность модели",
+            CONFIDENCES,
+            value=(CONFIDENCES[0], CONFIDENCES[-1]),
+            format_func=lambda value: views.decimal(value, 2),
+            key="q_conf",
+        )
         dates = right.date_input("Дата публикации", value=(), format="DD.MM.YYYY", key="q_dates")
     start, end = _span(dates)
     return QueueFilters(

@@ -1,5 +1,7 @@
 """Small formatting helpers shared by the pages: records in, display rows out."""
 
+import functools
+import math
 import re
 from datetime import datetime
 from typing import Any
@@ -7,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 import streamlit as st
+from pandas.io.formats.style import Styler
 
 from dashboard import columns, names, resources
 from dashboard.charts import short_name
@@ -144,20 +147,29 @@ def show_metrics(metrics: dict[str, Any]) -> None:
             "Примеров": figures.get("n"),
             "Точность": figures.get("accuracy"),
             "Макро-F1": figures.get("macro_f1"),
-            **{f"Покрытие при {p}": v for p, v in (figures.get("coverage") or {}).items()},
+            # the precision as a key, "0.97": «при 0,97»
+            **{f"Покрытие при {p.replace('.', ',')}": v
+               for p, v in (figures.get("coverage") or {}).items()},
         }
         for role, tasks in metrics.items()
         if isinstance(tasks, dict)
         for task, figures in tasks.items()
         if isinstance(figures, dict)
-    ]
+    ]  # fmt: skip
     if rows:
-        st.dataframe(pd.DataFrame(rows), hide_index=True)
+        frame = pd.DataFrame(rows)
+        figures = [name for name in frame.columns if name not in ("Модель", "Задача", "Примеров")]
+        st.dataframe(
+            with_decimals(frame, dict.fromkeys(figures, METRIC_DIGITS)),
+            hide_index=True,
+            column_config={"Примеров": st.column_config.NumberColumn(format="%d")},
+        )
     else:
         st.caption("Метрик нет.")
 
 
 MODEL_ROLE_NAMES = {"candidate": "эта версия", "current": "предыдущая"}
+METRIC_DIGITS = 3  # as the promotion's reasons compare them
 TASK_NAMES = {"category": "категория", "topic": "тема", "signal": "сигнал / не сигнал"}
 
 
@@ -231,23 +243,23 @@ def incident_columns(*, with_status: bool) -> dict[str, Any]:
     """`st.column_config` of the incidents list: every column fits a 1,366-px screen."""
     return columns.config(
         incident_widths(with_status=with_status),
-        numbers={"№": "%d", "Приоритет": "%.2f", "Постов": "%d"},
+        numbers={"№": "%d", "Приоритет": None, "Постов": "%d"},  # «0,45»: `incidents_table`
         notes={"Заголовок": "Начало заголовка; целиком — в карточке инцидента под списком"},
     )
 
 
-def incidents_table(rows: list[Incident], *, with_status: bool = True) -> list[dict[str, Any]]:
+def incidents_table(rows: list[Incident], *, with_status: bool = True) -> Styler:
     """The incidents list's rows. The priority the list is sorted by, and the posts, come
     right after the number. At 1,366 px every column fits: the title and a long category
     are cut with «…» (whole in the incident's card), the municipality is short
     («Краснокамский ГО»), the time without this year, and the status is shown only when the
-    filter does not already say it (`with_status`)."""
+    filter does not already say it (`with_status`). The priority reads «0,45»."""
     sized = incident_widths(with_status=with_status)
     title, category = columns.chars(sized["Заголовок"]), columns.chars(sized["Категория"])
-    return [
+    listed = [
         {
             "№": row.id,
-            "Приоритет": round(row.priority, 2),
+            "Приоритет": row.priority,
             "Постов": row.post_count,
             "Заголовок": columns.shorten(row.title, title),
             **({"Статус": ROW_STATUS_NAMES.get(row.status, row.status)} if with_status else {}),
@@ -261,6 +273,7 @@ def incidents_table(rows: list[Incident], *, with_status: bool = True) -> list[d
         }
         for row in rows
     ]
+    return with_decimals(pd.DataFrame(listed), {"Приоритет": 2})
 
 
 def short_time(moment: datetime | None) -> str:
@@ -456,7 +469,7 @@ def share(value: float | None) -> str:
 
 
 def hours(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1f}"
+    return decimal(value, 1)
 
 
 def rating_table(rows: list[MunicipalityRating]) -> list[dict[str, Any]]:
@@ -478,12 +491,24 @@ def rating_table(rows: list[MunicipalityRating]) -> list[dict[str, Any]]:
 
 
 def decimal(value: float | None, digits: int) -> str:
-    """A number as Russians write it, "0,45"; "—" when there is none."""
-    return "—" if value is None else f"{value:.{digits}f}".replace(".", ",")
+    """A number as Russians write it, with a decimal comma: "0,45"; "—" when there is none
+    (None, or a table's empty cell, NaN). Every decimal the console shows goes through here."""
+    if value is None or math.isnan(value):
+        return "—"
+    return f"{value:.{digits}f}".replace(".", ",")
+
+
+def with_decimals(frame: pd.DataFrame, digits: dict[str, int]) -> Styler:
+    """`frame` with the `digits` columns shown by `decimal` ("0,45"): they stay numbers, so
+    the table sorts them as numbers (a text column would put "10,5" before "9,2"). Their
+    `column_config` must give no format: that would win over this one."""
+    return frame.style.format(
+        {name: functools.partial(decimal, digits=places) for name, places in digits.items()}
+    )
 
 
 def confidence(value: float) -> str:
-    """A runner-up topic's confidence as the queue writes it, "0.31"; below 0.005 "<0.01",
-    not a "0.00" that reads as "the model rules this out" (a share of 0.0012, or one stored
-    as 0.0 after rounding to four places: the model never gives a topic exactly 0)."""
-    return "<0.01" if value < 0.005 else f"{value:.2f}"
+    """A model's confidence as the queue writes it, "0,31"; below 0.005 "<0,01", not a
+    "0,00" that reads as "the model rules this out" (a share of 0.0012, or one stored as 0.0
+    after rounding to four places: the model never gives a topic exactly 0)."""
+    return "<" + decimal(0.01, 2) if value < 0.005 else decimal(value, 2)

@@ -32,11 +32,12 @@ def _suggestion(item: QueueItem, annotation: Annotation | None) -> str:
         return "Модель ещё не разметила этот пост."
     return (
         f"Категория: {views.category_name(item.category_code) if item.category_code else '—'}"
-        f" ({annotation.category_confidence:.2f}) · "
-        f"Тема: {views.topic_name(item.topic_code)} ({annotation.topic_confidence:.2f}) · "
+        f" ({views.confidence(annotation.category_confidence)}) · "
+        f"Тема: {views.topic_name(item.topic_code)}"
+        f" ({views.confidence(annotation.topic_confidence)}) · "
         f"Муниципалитет: "
         f"{views.municipality_name(item.municipality_id) if item.municipality_id else '—'}"
-        f" ({annotation.municipality_confidence:.2f})"
+        f" ({views.confidence(annotation.municipality_confidence)})"
         f" · Адрес: {views.address_text(annotation.address_key)}"
         + (f" · инцидент №{item.incident_id}" if item.incident_id else "")
         + _structure_note(annotation)

@@ -150,7 +150,7 @@ def test_a_runner_up_topic_is_one_click(
     post_id = seeded["posts"][2]
     app = _show(open_page(signed_in("moderator"), "queue"), post_id)
     offered = [b for b in app.button if str(b.key).startswith(f"q_alt_{post_id}_")]
-    assert [b.label for b in offered] == ["Ямы на дорогах (0.31)"]  # not the removed topic
+    assert [b.label for b in offered] == ["Ямы на дорогах (0,31)"]  # not the removed topic
     app = _show(app, seeded["posts"][0])
     assert not any(str(b.key).startswith(f"q_alt_{seeded['posts'][0]}_") for b in app.button)
     app = _show(app, post_id)
@@ -172,7 +172,7 @@ def test_a_runner_up_topic_is_one_click(
 def test_a_runner_up_topic_the_model_all_but_rules_out_is_not_shown_at_zero(
     signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]], engine: Engine
 ) -> None:
-    """A runner-up at 0.0012 (or stored as 0.0) reads «<0.01»: «0.00» would say the model
+    """A runner-up at 0.0012 (or stored as 0.0) reads «<0,01»: «0,00» would say the model
     rules it out."""
     post_id = seeded["posts"][2]
     with Session(engine) as session:
@@ -190,8 +190,21 @@ def test_a_runner_up_topic_the_model_all_but_rules_out_is_not_shown_at_zero(
     app = _show(open_page(signed_in("moderator"), "queue"), post_id)
     offered = [b.label for b in app.button if str(b.key).startswith(f"q_alt_{post_id}_")]
     assert offered == [
-        "Ямы на дорогах (0.31)", "Водоснабжение (<0.01)", "Электроснабжение (<0.01)",
+        "Ямы на дорогах (0,31)", "Водоснабжение (<0,01)", "Электроснабжение (<0,01)",
     ]  # fmt: skip
+
+
+def test_confidences_are_written_with_a_decimal_comma(
+    signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]]
+) -> None:
+    """The model's suggestion reads «ЖКХ (0,60)», as Russian writes decimals, not «(0.60)»;
+    so do the confidence filter's ends."""
+    app = _show(open_page(signed_in("moderator"), "queue"), seeded["posts"][0])
+    [suggestion] = [c.value for c in app.caption if c.value.startswith("Категория:")]
+    assert "Категория: ЖКХ (0,60) · Тема: Водоснабжение (0,50) · Муниципалитет:" in suggestion
+    assert "(0,90)" in suggestion and "0." not in suggestion
+    confidence = app.select_slider(key="q_conf")
+    assert (confidence.format_func(0.55), confidence.format_func(1.0)) == ("0,55", "1,00")
 
 
 def test_bulk_not_signal_and_status_filter(
@@ -222,7 +235,7 @@ def test_filters_narrow_the_queue(
     assert not app.exception
     assert "Найдено: 1." in app.caption[0].value
     app.text_input(key="q_text").input("").run()
-    app.slider(key="q_conf").set_range(0.55, 1.0).run()
+    app.select_slider(key="q_conf").set_range(0.55, 1.0).run()
     assert "Найдено: 0." in app.caption[0].value
 
 

@@ -4,14 +4,18 @@ table of every page is checked here for raw codes and «None» instead."""
 import re
 from collections.abc import Callable
 
+import pandas as pd
 import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
+from streamlit import dataframe_util
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Dataframe
 
 from dashboard.navigation import PAGES
 from models.agency import Agency
 from models.incident import Incident
+from models.learning import ModelStatus, ModelVersion
 from models.source import Source
 from tests.dashboard.conftest import open_page
 from triage.calendar import WorkCalendar
@@ -67,3 +71,56 @@ def test_no_table_shows_raw_codes_or_none(
         if found:
             foreign[page.title] = found
     assert foreign == {}
+
+
+# a decimal point in text the grid draws as it is («0.45», «Покрытие при 0.97»); a date
+# («02.12 15:42», «20.11.2025») is not one
+DOTTED = re.compile(r"^[<−-]?\d+\.\d+$|при \d+\.\d")
+
+
+def _dotted(frame: Dataframe) -> set[str]:
+    """The columns of `frame` the grid draws with a decimal point: a number column with
+    fractions and no comma from a pandas Styler (`views.with_decimals`), or text that is."""
+    data = frame.value
+    display = frame.proto.arrow_data.styler.display_values
+    shown = dataframe_util.convert_arrow_bytes_to_pandas_df(display) if display else None
+    found = {str(name) for name in data.columns if DOTTED.search(str(name))}
+    for name in data.columns:
+        column = data[name].dropna()
+        if pd.api.types.is_float_dtype(column) and not column.map(float.is_integer).all():
+            cells = column if shown is None else shown[name]
+        elif pd.api.types.is_string_dtype(column) or column.dtype == object:
+            cells = column
+        else:
+            continue
+        if any(DOTTED.search(str(cell)) for cell in cells):
+            found.add(str(name))
+    return found
+
+
+def test_no_table_shows_a_decimal_point(
+    signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]], engine: Engine
+) -> None:
+    """Russian writes «0,45»: the incidents' priority and a model's metrics too."""
+    figures = {"n": 20, "accuracy": 0.8123, "macro_f1": 0.7, "coverage": {"0.97": 0.4}}
+    with Session(engine) as session:
+        incident = session.exec(select(Incident).order_by(col(Incident.id))).first()
+        assert incident is not None
+        incident.priority = 2.4567
+        session.add(incident)
+        session.add(
+            ModelVersion(name="v1", path="/nowhere/v1", status=ModelStatus.CURRENT,
+                         metrics={"candidate": {"topic": figures}, "heldout": 20})
+        )  # fmt: skip
+        session.commit()
+    app = signed_in("admin")
+    dotted: dict[str, set[str]] = {}
+    tables = 0
+    for page in PAGES:
+        open_page(app, page.url_path)
+        assert not app.exception, page.path
+        tables += len(app.dataframe)
+        for frame in app.dataframe:
+            if found := _dotted(frame):
+                dotted.setdefault(page.title, set()).update(found)
+    assert tables >= 5 and dotted == {}
