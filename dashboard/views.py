@@ -139,7 +139,8 @@ def versions_table(rows: list[ModelVersion]) -> list[dict[str, Any]]:
 
 
 def show_metrics(metrics: dict[str, Any]) -> None:
-    """Held-out figures of a version: accuracy, macro F1 and coverage at each precision."""
+    """Held-out figures of a version: accuracy, macro F1 and coverage at each precision; the
+    signal's figures at the model's threshold under them (other columns than the table's)."""
     rows = [
         {
             "Модель": MODEL_ROLE_NAMES.get(role, role),
@@ -154,7 +155,7 @@ def show_metrics(metrics: dict[str, Any]) -> None:
         for role, tasks in metrics.items()
         if isinstance(tasks, dict)
         for task, figures in tasks.items()
-        if isinstance(figures, dict)
+        if task in TASK_NAMES and isinstance(figures, dict)
     ]  # fmt: skip
     if rows:
         frame = pd.DataFrame(rows)
@@ -166,6 +167,15 @@ def show_metrics(metrics: dict[str, Any]) -> None:
         )
     else:
         st.caption("Метрик нет.")
+    for role, tasks in metrics.items():
+        operating = tasks.get("signal_operating") if isinstance(tasks, dict) else None
+        if isinstance(operating, dict):
+            st.caption(
+                f"Сигнал / не сигнал на пороге модели ({MODEL_ROLE_NAMES.get(role, role)}): "
+                f"точность {decimal(operating.get('precision'), METRIC_DIGITS)}, "
+                f"полнота {decimal(operating.get('recall'), METRIC_DIGITS)}; точность при "
+                f"рабочей полноте {decimal(operating.get('precision_at_recall'), METRIC_DIGITS)}"
+            )
 
 
 MODEL_ROLE_NAMES = {"candidate": "эта версия", "current": "предыдущая"}

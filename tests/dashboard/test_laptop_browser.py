@@ -14,6 +14,7 @@ from models.clock import now
 from models.crawl import CrawlRun
 from models.geo import Municipality
 from models.incident import Incident
+from models.learning import ModelStatus, ModelVersion
 from models.post import PipelineStage, Post, PostCreate, ReviewStatus
 from models.post_store import store_posts
 from models.source import Source
@@ -173,6 +174,44 @@ def test_the_rubricator_table_fits_a_laptop_screen(
         assert browser.evaluate(SIDEWAYS) == [0]
         assert browser.evaluate(HEADERS) == [
             "Код", "Название", "SLA, ч", "Срочная", "Тип исполнителя", "Активна", "Категория",
+        ]  # fmt: skip
+
+
+def _figures(accuracy: float) -> dict[str, object]:
+    coverage = {"0.95": 0.6125, "0.97": 0.4, "0.99": 0.0833}
+    return {"n": 240, "accuracy": accuracy, "macro_f1": accuracy - 0.1, "coverage": coverage}
+
+
+def test_the_model_metrics_fit_a_laptop_screen_with_decimal_commas(
+    console: str, seeded: dict[str, list[int]], engine: Engine, tmp_path: Path
+) -> None:
+    """The current version's held-out figures, as a retrain stores them: every column on
+    screen; «0,812», «Покрытие при 0,97» (a screenshot shows the grid's canvas)."""
+    tasks = {
+        "topic": _figures(0.7123),
+        "signal": _figures(0.9012),
+        "category": _figures(0.8123),
+        "signal_operating": {"precision": 0.91, "recall": 0.8, "precision_at_recall": 0.9},
+    }
+    with Session(engine) as session:
+        session.add(
+            ModelVersion(
+                name="model-20261201-120000",
+                path="/nowhere",
+                label_count=900,
+                status=ModelStatus.CURRENT,
+                metrics={"candidate": tasks, "current": tasks, "heldout": 240},
+            )
+        )
+        session.commit()
+    with chromium(tmp_path / "profile") as browser:
+        _laptop(browser, f"{console}model", "admin")
+        _wait_for_tables(browser, 2)  # the figures, the versions
+        browser.screenshot(ARTIFACTS / "model-1366x768.png")
+        assert browser.evaluate(SIDEWAYS)[0] == 0
+        assert browser.evaluate(HEADERS)[:8] == [
+            "Модель", "Задача", "Примеров", "Точность", "Макро-F1", "Покрытие при 0,95",
+            "Покрытие при 0,97", "Покрытие при 0,99",
         ]  # fmt: skip
 
 

@@ -134,3 +134,27 @@ def test_no_labels_and_no_versions_are_said_in_russian_not_shown_as_empty_tables
     shown = [info.value for info in app.info]
     assert any(text.startswith("Разметки пока нет") for text in shown)
     assert any(text.startswith("Обученных версий пока нет") for text in shown)
+
+
+def test_the_metrics_are_russian_with_decimal_commas(
+    signed_in: Callable[[str], AppTest], console_users: dict[str, str], engine: Engine
+) -> None:
+    """A retrain stores the signal's figures at its threshold beside the tasks: they read
+    as a Russian sentence under the table, not as a row «signal_operating» of «None»."""
+    tasks = {
+        "topic": _figures(0.8123),
+        "signal_operating": {"precision": 0.91, "recall": 0.8, "precision_at_recall": 0.9},
+    }
+    with Session(engine) as session:
+        session.add(ModelVersion(name="v1", path="/nowhere/v1", status=ModelStatus.CURRENT,
+                                 metrics={"candidate": tasks, "heldout": 20}))  # fmt: skip
+        session.commit()
+    app = open_page(signed_in("admin"), "model")
+    assert not app.exception
+    figures = app.dataframe[0].value
+    assert list(figures["Задача"]) == ["тема"]
+    assert "Покрытие при 0,97" in figures.columns
+    assert (
+        "Сигнал / не сигнал на пороге модели (эта версия): точность 0,910, полнота 0,800; "
+        "точность при рабочей полноте 0,900"
+    ) in texts(app)
