@@ -1,5 +1,7 @@
 """Russian names of the codes the console would otherwise show raw (one place for them)."""
 
+import re
+
 from models.post import PostKind, ReviewStatus
 from triage.export_labels import SOURCE_KIND_NAMES
 
@@ -105,3 +107,33 @@ def actor(name: str) -> str:
 
 def label_origin(code: str) -> str:
     return LABEL_ORIGIN_NAMES.get(code, "другая разметка")
+
+
+# nlp.learning.is_not_worse's reasons for a promotion or a rejection, in Russian
+MODEL_TASK_NAMES = {"topic": "тема", "signal": "сигнал / не сигнал"}
+MODEL_FIGURE_NAMES = {"accuracy": "точность", "macro_f1": "макро-F1"}
+_MODEL_REASONS = {
+    "no comparison with the current model on held-out labels":
+        "нет сравнения с текущей моделью на отложенной выборке",
+    "not worse than the current model on held-out labels":
+        "не хуже текущей модели на отложенной выборке",
+}  # fmt: skip
+_WORSE_FIGURE = re.compile(r"(\w+) (accuracy|macro_f1) ([\d.]+) < current ([\d.]+)")
+_WORSE_OPERATING = re.compile(r"signal precision at (\d+)% recall ([\d.]+) < current ([\d.]+)")
+
+
+def model_reason(reason: str) -> str:
+    """Why a version was promoted or rejected, in Russian, decimals with a comma: «тема:
+    точность 0,612 ниже, чем у текущей (0,700)»; an unknown reason as it is."""
+    if reason in _MODEL_REASONS:
+        return _MODEL_REASONS[reason]
+    comma = str.maketrans(".", ",")
+    if worse := _WORSE_FIGURE.fullmatch(reason):
+        task, figure, new, old = worse.groups()
+        return (f"{MODEL_TASK_NAMES.get(task, task)}: {MODEL_FIGURE_NAMES[figure]} "
+                f"{new.translate(comma)} ниже, чем у текущей ({old.translate(comma)})")  # fmt: skip
+    if worse := _WORSE_OPERATING.fullmatch(reason):
+        recall, new, old = worse.groups()
+        return (f"сигнал / не сигнал: точность при полноте {recall} % {new.translate(comma)} "
+                f"ниже, чем у текущей ({old.translate(comma)})")  # fmt: skip
+    return reason

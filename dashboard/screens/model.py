@@ -141,7 +141,8 @@ if candidates:
                 db, "promote" if decision.promoted else "reject", chosen, reason=decision.reason
             )
         (st.success if decision.promoted else st.warning)(
-            ("Версия продвинута: " if decision.promoted else "Версия отклонена: ") + decision.reason
+            ("Версия продвинута: " if decision.promoted else "Версия отклонена: ")
+            + names.model_reason(decision.reason)
         )
 if current is not None and right.button("Откатить", key="model_rollback"):
     with resources.session() as db:

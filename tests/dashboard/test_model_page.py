@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 from streamlit.testing.v1 import AppTest
 from typer.testing import CliRunner
 
+from dashboard.names import model_reason
 from models.audit import AuditEvent
 from models.learning import ModelStatus, ModelVersion
 from models.taxonomy import Category
@@ -49,7 +50,7 @@ def test_promote_then_roll_back(
     assert app.subheader[0].value == "Текущая версия: v1"
     app.button(key="model_promote").click().run()
     assert not app.exception
-    assert "Версия продвинута" in app.success[0].value
+    assert app.success[0].value == "Версия продвинута: не хуже текущей модели на отложенной выборке"
     with Session(engine) as session:
         statuses = {v.name: v.status for v in session.exec(select(ModelVersion))}
     assert statuses == {"v1": "retired", "v2": "current"}
@@ -158,3 +159,12 @@ def test_the_metrics_are_russian_with_decimal_commas(
         "Сигнал / не сигнал на пороге модели (эта версия): точность 0,910, полнота 0,800; "
         "точность при рабочей полноте 0,900"
     ) in texts(app)
+
+
+def test_a_rejection_says_why_in_russian_with_decimal_commas() -> None:
+    assert model_reason("topic macro_f1 0.612 < current 0.700") == (
+        "тема: макро-F1 0,612 ниже, чем у текущей (0,700)"
+    )
+    assert model_reason("signal precision at 90% recall 0.850 < current 0.900") == (
+        "сигнал / не сигнал: точность при полноте 90 % 0,850 ниже, чем у текущей (0,900)"
+    )
