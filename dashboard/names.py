@@ -2,6 +2,7 @@
 
 import re
 
+from dashboard.numbers import decimal
 from models.post import PostKind, ReviewStatus
 from triage.export_labels import SOURCE_KIND_NAMES
 
@@ -127,13 +128,17 @@ def model_reason(reason: str) -> str:
     точность 0,612 ниже, чем у текущей (0,700)»; an unknown reason as it is."""
     if reason in _MODEL_REASONS:
         return _MODEL_REASONS[reason]
-    comma = str.maketrans(".", ",")
     if worse := _WORSE_FIGURE.fullmatch(reason):
         task, figure, new, old = worse.groups()
         return (f"{MODEL_TASK_NAMES.get(task, task)}: {MODEL_FIGURE_NAMES[figure]} "
-                f"{new.translate(comma)} ниже, чем у текущей ({old.translate(comma)})")  # fmt: skip
+                f"{_figure(new)} ниже, чем у текущей ({_figure(old)})")  # fmt: skip
     if worse := _WORSE_OPERATING.fullmatch(reason):
         recall, new, old = worse.groups()
-        return (f"сигнал / не сигнал: точность при полноте {recall} % {new.translate(comma)} "
-                f"ниже, чем у текущей ({old.translate(comma)})")  # fmt: skip
+        return (f"сигнал / не сигнал: точность при полноте {recall} % {_figure(new)} "
+                f"ниже, чем у текущей ({_figure(old)})")  # fmt: skip
     return reason
+
+
+def _figure(text: str) -> str:
+    """A figure the core wrote with three decimals, «0.612», as «0,612»."""
+    return decimal(float(text), 3)

@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import streamlit as st
 
 from dashboard import resources, views
+from dashboard.numbers import decimal
 from models.post import ReviewStatus
 from models.search import MAX_QUERY_CHARS, clean_query
 from triage.queue import QueueFilters
@@ -53,7 +54,7 @@ def queue_filters() -> QueueFilters:
             "Уверенность модели",
             CONFIDENCES,
             value=(CONFIDENCES[0], CONFIDENCES[-1]),
-            format_func=lambda value: views.decimal(value, 2),
+            format_func=lambda value: decimal(value, 2),
             key="q_conf",
         )
         dates = right.date_input("Дата публикации", value=(), format="DD.MM.YYYY", key="q_dates")

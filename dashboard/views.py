@@ -1,7 +1,6 @@
 """Small formatting helpers shared by the pages: records in, display rows out."""
 
 import functools
-import math
 import re
 from datetime import datetime
 from typing import Any
@@ -13,6 +12,7 @@ from pandas.io.formats.style import Styler
 
 from dashboard import columns, names, resources
 from dashboard.charts import short_name
+from dashboard.numbers import decimal
 from dashboard.text import escape_markdown
 from models.annotation import Annotation
 from models.audit import AuditEvent
@@ -149,7 +149,7 @@ def show_metrics(metrics: dict[str, Any]) -> None:
             "Точность": figures.get("accuracy"),
             "Макро-F1": figures.get("macro_f1"),
             # the precision as a key, "0.97": «при 0,97»
-            **{f"Покрытие при {p.replace('.', ',')}": v
+            **{f"Покрытие при {decimal(float(p), 2)}": v
                for p, v in (figures.get("coverage") or {}).items()},
         }
         for role, tasks in metrics.items()
@@ -498,14 +498,6 @@ def rating_table(rows: list[MunicipalityRating]) -> list[dict[str, Any]]:
         }
         for row in rows
     ]
-
-
-def decimal(value: float | None, digits: int) -> str:
-    """A number as Russians write it, with a decimal comma: "0,45"; "—" when there is none
-    (None, or a table's empty cell, NaN). Every decimal the console shows goes through here."""
-    if value is None or math.isnan(value):
-        return "—"
-    return f"{value:.{digits}f}".replace(".", ",")
 
 
 def with_decimals(frame: pd.DataFrame, digits: dict[str, int]) -> Styler:

@@ -1,0 +1,12 @@
+"""Numbers as Russians write them: a decimal comma, «0,45». Every decimal the console
+shows goes through `decimal` (tables too: `views.with_decimals`)."""
+
+import math
+
+
+def decimal(value: float | None, digits: int) -> str:
+    """`value` with `digits` decimals and a comma: "0,45"; "—" when there is none (None, or
+    a table's empty cell, NaN)."""
+    if value is None or math.isnan(value):
+        return "—"
+    return f"{value:.{digits}f}".replace(".", ",")
