@@ -51,13 +51,13 @@ def _opening(url_path: str) -> bool:
     """Whether this run opens the page at `url_path`: its sidebar link was clicked (its hash
     asked for) or its address loaded. What `st.navigation` will resolve, read before it is
     called: the sidebar it draws depends on it."""
-    context = get_script_run_ctx()
-    if context is None:
-        return False
-    intent = context.pages_manager
-    if intent.intended_page_script_hash:
-        return bool(intent.intended_page_script_hash == calc_hash(url_path))
-    return bool(intent.intended_page_name == url_path)
+    # Streamlit's run context is not a public API: read defensively, so that a Streamlit
+    # without these attributes only loses the mark (tests/dashboard/test_navigation_browser).
+    intent = getattr(get_script_run_ctx(), "pages_manager", None)
+    script_hash = getattr(intent, "intended_page_script_hash", None)
+    if script_hash:
+        return bool(script_hash == calc_hash(url_path))
+    return bool(getattr(intent, "intended_page_name", None) == url_path)
 
 
 login = auth.current_login()
