@@ -18,48 +18,52 @@ listings and vacancies by their shape").
 import re
 
 # An asking price: «цена 280», «торг», «370к», «450тр», «53 тыс.», «4000р», «2 000 ₽»
-# («цене», «стоимость проезда» are how news and complaints speak of prices)
+# («цене», «стоимость проезда» are how news and complaints speak of prices). Each
+# alternative starts with a character, its look-behind after it: `re` then skips ahead fast.
 LISTED_PRICE = re.compile(
-    r"(?<![а-я])(?:цена|торг)(?![а-я])"
+    r"ц(?<![а-я]ц)ена(?![а-я])|т(?<![а-я]т)орг(?![а-я])"
     r"|\d(?<![a-z]\d)[\d .,]*\s?(?:₽|р|руб\w*|т\.?р|тр|к|т|тыс\w*)(?![а-яa-z])"
 )
 # A bare price closing the text («… в хорошем состоянии  5000»)
 CLOSING_PRICE = re.compile(r"(?<![\d.,:/-])\d{3,7}(?:[ .]\d{3})?[\s!.)]*$")
-# A car's description: each alternative names one mark (`_car_marks` counts distinct ones);
-# at least one must describe the car itself (`IDENTITY`: its year and make alone are how
-# news and complaints name a car too)
+# A car's description: each alternative names one mark (`_describes_a_car` counts distinct
+# ones); a word's start needs no look-behind here (none of them ends another word)
 CAR_MARKS = {
-    "engine": r"(?<![а-я])(?:мотор|двигател|дизел|турбо)",
-    "gearbox": r"(?<![а-я])(?:коробк|кпп|акпп|мкпп)",
-    "chassis": r"(?<![а-я])ходов(?:ая|ой|ую)",
-    "mileage": r"(?<![а-я])пробег",
-    "papers": r"(?<![а-я])(?:птс|автотек)",
-    "owners": r"(?<![а-я])(?:владел\w*|собственник|хозя(?:ин|ина|ев))(?![а-я])",
-    "body": r"(?<![а-я])по кузову",
-    "trim": r"(?<![а-я])(?:комплектаци|кондер|кондиционер|л\.с)",
+    "engine": r"мотор|двигател|дизел|турбо",
+    "gearbox": r"коробк|кпп|акпп|мкпп",
+    "chassis": r"ходов(?:ая|ой|ую)",
+    "mileage": r"пробег",
+    "papers": r"птс|автотек",
+    "owners": r"(?:владел\w*|собственник|хозя(?:ин|ина|ев))(?![а-я])",
+    "body": r"по кузову",
+    "trim": r"комплектаци|кондер|кондиционер|л(?<![а-я]л)\.с",
     "running": r"на полном ходу|масло не (?:ест|берет|жрет|кушает)|вложений не требует|"
     r"без вложений",
-    "year": r"(?:19[89]\d|20[0-2]\d)\s?(?:г\.?\s?в|года? выпуска|г(?:од|\.)?(?![а-я]))"
-    r"|(?<![а-я])год[а]?\s(?:19[89]\d|20[0-2]\d)(?!\d)|(?<![а-я])г\.\s?в\.",
-    "make": r"(?<![а-яa-z])(?:ваз|лада|приор[аеуы]|грант[аеуы]|калин[аеуы]|нив[аеуы]|"
+}
+DESCRIPTION = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in CAR_MARKS.items()))
+# A car's identity, its year of make or its make's name: a mark only beside one of its
+# description (news and complaints name a car by them too)
+IDENTITY = re.compile(
+    r"(?:19[89]\d|20[0-2]\d)\s?(?:г\.?\s?в|года? выпуска|г(?:од|\.)?(?![а-я]))"
+    r"|(?<![а-я])год[а]?\s(?:19[89]\d|20[0-2]\d)(?!\d)|(?<![а-я])г\.\s?в\."
+    r"|(?<![а-яa-z])(?:ваз|лада|приор[аеуы]|грант[аеуы]|калин[аеуы]|нив[аеуы]|"
     r"kia|киа|hyundai|хендай|хундай|toyota|тойот[аеуы]|mercedes|мерседес|bmw|бмв|audi|ауди|"
     r"opel|опель|ford|форд|skoda|шкод[аеуы]|volkswagen|vw|фольксваген|renault|рено|nissan|"
     r"ниссан|mazda|мазд[аеуы]|honda|хонд[аеуы]|lexus|лексус|infinit\w*|mitsubishi|"
-    r"chevrolet|шевроле|daewoo|нексия|матиз|логан|солярис|волг[аеуы]|газел\w*)(?![а-яa-z])",
-}
-IDENTITY = ("year", "make")
-CAR = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in CAR_MARKS.items()))
+    r"chevrolet|шевроле|daewoo|нексия|матиз|логан|солярис|волг[аеуы]|газел\w*)(?![а-яa-z])"
+)
 # Damage, loss or a thing abandoned: a resident's complaint («машину за 300 тысяч разбили на
 # яме», «брошенная газель без колёс», «горка сломана, ремонт оценили в 50 тыс»)
 LOSS = re.compile(
-    r"разби|повред|пробил|(?<![а-я])ям[аыуе]?(?![а-я])|угна|украл|эвакуа|эвакуир|сгорел|"
+    r"разби|повред|пробил|я(?<![а-я]я)м[аыуе]?(?![а-я])|угна|украл|эвакуа|эвакуир|сгорел|"
     r"брошен|сломан|разруш|аварийн"
 )
 # A thing's condition as sellers describe it (not «не в рабочем состоянии»)
 CONDITION = re.compile(
-    r"(?<![а-я])(?<!не )(?:в (?:хорошем|отличном|идеальном|рабочем|нормальном|удовлетворительном|"
-    r"достойном|бодром) (?:\w+ )?состоянии|состояние (?:отличное|хорошее|идеальное|новых?|"
-    r"\d)|б/у|бу|не пользовал\w*|без торга|символический торг|торг уместен)(?![а-я])"
+    r"(?:в(?<![а-я]в)(?<!не в) (?:хорошем|отличном|идеальном|рабочем|нормальном|"
+    r"удовлетворительном|достойном|бодром) (?:\w+ )?состоянии|"
+    r"с(?<![а-я]с)остояние (?:отличное|хорошее|идеальное|новых?|\d)|б(?<![а-я]б)(?:/у|у)|"
+    r"н(?<![а-я]н)е пользовал\w*|б(?<![а-я]б)ез торга|символический торг|торг уместен)(?![а-я])"
 )
 # One cheap pass of literals before the patterns: what a match of CONDITION or of a car's
 # description (not its identity) holds; grouped by first letter, so the pass stays cheap
@@ -88,6 +92,8 @@ def is_sale_listing(lowered: str) -> bool:
 
 
 def _describes_a_car(lowered: str) -> bool:
-    """Two marks of a car, at least one of them more than its year or make."""
-    marks = {match.lastgroup for match in CAR.finditer(lowered)}
-    return len(marks) >= 2 and not marks <= set(IDENTITY)
+    """Two marks of a car, at least one of them of its description (not its identity)."""
+    marks = {match.lastgroup for match in DESCRIPTION.finditer(lowered)}
+    if len(marks) >= 2:
+        return True
+    return len(marks) == 1 and IDENTITY.search(lowered) is not None
