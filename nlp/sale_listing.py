@@ -7,12 +7,11 @@ its shape: an asking price as sellers write it («цена 280», «торг», 
 and either two marks of a car's description (its engine, gearbox, mileage, ПТС, owners,
 body…; its year of make or make's name count beside one of those) or a thing's condition
 («в хорошем состоянии», «б/у», «не пользовались»; then a bare price closing the text will
-do). Read in lowercase with «ё» as
-«е»; the structure step (`nlp.structure`) adds the complaint guard, and damage, loss or a
-thing abandoned («разбили», «яма», «угнали», «брошенная», «сломана») keeps the rule off: a
-resident's loss is not an advert.
-Chosen on the development rows of the labelled social sample (BENCHMARKS.md, "Sale
-listings and vacancies by their shape").
+do). Read in lowercase with «ё» as «е»; the structure step (`nlp.structure`) adds the
+complaint guard, and damage, loss or a thing abandoned («разбили», «яма», «угнали»,
+«брошенная», «сломана») keeps the rule off: a resident's loss is not an advert. Chosen on
+the development rows of the labelled social sample (BENCHMARKS.md, "Sale listings and
+vacancies by their shape").
 """
 
 import re
