@@ -2,6 +2,7 @@
 
     .venv/bin/python -m benchmarks.promotions   # JSON: where they fire, the whole filter
                                                 # before/after, moderator load before/after
+    .venv/bin/python -m benchmarks.promotions --rules sale_listing vacancy   # later rules
 
 `nlp.structure` decides two more kinds of noise by their words, after every other rule:
 `priced_sale` (a seller's own sale and its price, no contact in the text: on VK the author
@@ -19,6 +20,10 @@ two rules off ("before", `Trainer.without`) and on ("after"):
   TF-IDF + logistic regression baseline of the same folds (`benchmarks.social_signal`);
 - `moderator_load`: items of the three whole crawls that reach moderators, the shipped
   model in sample and the labelled rows out of fold.
+
+`--rules` measures other rules of `nlp.structure` the same way ("before": those off, every
+other rule on): `sale_listing` and `vacancy` (BENCHMARKS.md, "Sale listings and vacancies by
+their shape").
 
 Dev and hold-out as `benchmarks.commercial_offers` defines them; the rules were chosen on dev
 rows, the hold-out (the ЦУР feed and the SPb comments' odd rows) is printed last, once.
@@ -45,6 +50,7 @@ from benchmarks.social_signal import (
 from nlp.coldstart import seed_examples
 from nlp.lemmas import Lemmatizer
 from nlp.social import SOCIAL_MODEL_FILE
+from nlp.structure import REASONS
 
 RULES = ("priced_sale", "promotion")
 Folds = dict[str, dict[int, bool]]  # file -> row -> passed (`out_of_fold_decisions`)
@@ -90,14 +96,17 @@ def main() -> None:
     parser.add_argument("--shared", type=Path, default=SHARED, help="The shared data directory.")
     parser.add_argument("--model", type=Path, default=DATA / SOCIAL_MODEL_FILE,
                         help="The shipped signal model (load, in-sample passes).")  # fmt: skip
+    parser.add_argument("--rules", nargs="+", default=list(RULES), choices=sorted(REASONS),
+                        help="The structure rules measured (before: off).")  # fmt: skip
     args = parser.parse_args()
+    rules = tuple(args.rules)
     lemmatizer = Lemmatizer()
     seeds = [(e.text, e.is_signal) for e in seed_examples(DATA)]
     trainer = Trainer(labelled_items(args.shared), lemmatizer, seeds=seeds,
                       seed_weight=SEED_WEIGHT, seed_noise_weight=SEED_NOISE_WEIGHT)  # fmt: skip
-    sides = {"before": trainer.without(RULES), "after": trainer}
+    sides = {"before": trainer.without(rules), "after": trainer}
     folds = {side: out_of_fold_decisions(chosen) for side, chosen in sides.items()}
-    fires = measure(args.shared, args.model, out_of_fold=True, rules=RULES)
+    fires = measure(args.shared, args.model, out_of_fold=True, rules=rules)
     hold_out = {name: counts for name, counts in fires.items() if "hold_out" in name}
     report = {
         "noise_to_moderators_by_kind (dev)": noise_by_kind(sides, folds),
@@ -109,7 +118,7 @@ def main() -> None:
                 lemmatizer,
                 args.model,
                 folds[side],
-                skip=RULES if side == "before" else (),
+                skip=rules if side == "before" else (),
             )
             for side in sides
         },

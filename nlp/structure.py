@@ -9,7 +9,10 @@ token Russian law requires in every advert online («erid: 4Xq7Kd…», `?erid=�
 or plainly by its words (`commercial_offer`): something offered for sale, rent or money and a
 way to get in touch, with no word of a complaint; a seller's own sale with its price and no
 contact at all (`priced_sale`: on VK the author is the contact); a giveaway, an invitation to
-follow a channel or a sponsor's mark (`promotion`, `nlp.promotion`), again with no complaint.
+follow a channel or a sponsor's mark (`promotion`, `nlp.promotion`), again with no complaint;
+a car or a thing for sale by its shape, its asking price and a car's description or a thing's
+condition (`sale_listing`, `nlp.sale_listing`); an employer's offer of a job with its terms
+(`vacancy`, `nlp.vacancy`).
 """
 
 import re
@@ -17,7 +20,9 @@ from dataclasses import dataclass
 
 from models.annotation import PostContext
 from nlp.promotion import PROMOTION_MARK, is_promotion
+from nlp.sale_listing import LISTING_MARK, is_sale_listing
 from nlp.urgency import urgency_cues
+from nlp.vacancy import VACANCY_MARK, is_vacancy
 
 SHORT_REPLY_WORDS = 6  # "у нас тоже", "+1", "так и не убрали": read with the parent
 # The advert's registration token (ФЗ «О рекламе», ст. 18.1: every advert online carries its
@@ -78,6 +83,9 @@ CONTACT_MARK = re.compile(
 WORDS_MARK = re.compile(
     rf"{CONTACT_MARK.pattern}|прода|прдам|обменяю|отдам за|{PROMOTION_MARK.pattern}"
 )
+# The same for the rules of a listing's or a vacancy's shape: a second pass (their literals
+# merged into WORDS_MARK cost more than two passes: `re` tries every alternative in turn)
+SHAPE_MARK = re.compile(rf"{LISTING_MARK.pattern}|{VACANCY_MARK.pattern}")
 # A resident's complaint about a price or an advert is a signal: «незаконная реклама на
 # столбах», «опять подняли цены за вывоз мусора» (and the urgency cues of nlp.urgency)
 COMPLAINT_WORDS = re.compile(
@@ -104,6 +112,8 @@ REASONS = {
     "commercial_offer": "an advert by its words: an offer for sale, rent or money and a contact",
     "priced_sale": "an advert by its words: a seller's own sale with its price, no contact",
     "promotion": "a giveaway, an invitation to follow a channel or group, or a sponsor's mark",
+    "sale_listing": "a car or a thing for sale by its shape: an asking price and its description",
+    "vacancy": "an employer's offer of a job with its terms (pay, schedule, interview)",
 }
 
 
@@ -125,10 +135,10 @@ def structural_verdict(context: PostContext, text: str) -> Verdict | None:
 
 
 def advert_by_words(text: str) -> str | None:
-    """`commercial_offer`, `priced_sale` or `promotion` (in that order) when `text` is one,
-    and no complaint cue is present; None otherwise."""
+    """`commercial_offer`, `priced_sale`, `promotion`, `sale_listing` or `vacancy` (in that
+    order) when `text` is one, and no complaint cue is present; None otherwise."""
     lowered = text.lower().replace("ё", "е")
-    if WORDS_MARK.search(lowered) is None:
+    if WORDS_MARK.search(lowered) is None and SHAPE_MARK.search(lowered) is None:
         return None
     if _offered_with_contact(lowered):
         reason = "commercial_offer"
@@ -136,6 +146,10 @@ def advert_by_words(text: str) -> str | None:
         reason = "priced_sale"
     elif is_promotion(lowered):
         reason = "promotion"
+    elif is_sale_listing(lowered):
+        reason = "sale_listing"
+    elif is_vacancy(lowered):
+        reason = "vacancy"
     else:
         return None
     return None if complains(lowered) else reason

@@ -17,6 +17,7 @@ from nlp.classifier import ClassifierBundle
 from nlp.features import prepare
 from nlp.lemmas import Lemmatizer
 from nlp.resolver import MunicipalityResolver
+from nlp.sale_listing import is_sale_listing
 from nlp.social import (
     RARE_GROUPS,
     RECALL_GROUPS,
@@ -30,12 +31,14 @@ from nlp.social import (
 from nlp.structure import (
     CONTACT_MARK,
     DIRECT_CONTACT,
+    SHAPE_MARK,
     WEB_LINK,
     WORDS_MARK,
     advert_by_words,
     is_commercial_offer,
     structural_verdict,
 )
+from nlp.vacancy import is_vacancy
 from otklik.paths import DATA_DIR
 from otklik.settings import Settings
 from triage.thresholds import Thresholds
@@ -179,6 +182,65 @@ def test_promotions_and_priced_sales(context: PostContext, text: str, reason: st
     assert (verdict.reason if verdict else None) == reason
     assert advert_by_words(text) == reason
     assert reason is None or WORDS_MARK.search(text.lower().replace("ё", "е")), text
+
+
+@pytest.mark.parametrize(
+    ("context", "text", "reason"),
+    [
+        # a car for sale by its shape: an asking price and two marks of a car's description
+        (RESIDENTS_POST, "Калина 2012 г.в., мотор и коробка без нареканий, цена 310 торг",
+         "sale_listing"),
+        (RESIDENTS_POST, "Шкода Октавия, 2016 год, пробег 140 тыс. км, один владелец. 780к",
+         "sale_listing"),
+        (UNKNOWN_PAGE_COMMENT, "Ниву отдаю недорого: ПТС оригинал, ходовая перебрана, 260тр",
+         "sale_listing"),
+        # a thing for sale: its condition and a price (a bare one closing the text will do)
+        (RESIDENTS_POST, "Детский велосипед в хорошем состоянии, колёса накачаны. 3500",
+         "sale_listing"),
+        (RESIDENTS_POST, "Шкаф-купе б/у, самовывоз с Октябрьской, 4 тыс.", "sale_listing"),
+        (RESIDENTS_POST, "Пылесос, почти не пользовались, цена 2500р", "sale_listing"),
+        # an employer's offer of a job with its terms
+        (RESIDENTS_POST, "Требуются кассиры в магазин у дома. Зарплата от 42 000 руб., "
+         "график 2/2", "vacancy"),
+        (NEWS_OWN_POST, "Приглашаем на работу водителей погрузчика: официальное "
+         "трудоустройство, собеседование в офисе на Заводской", "vacancy"),
+        (UNKNOWN_PAGE_COMMENT, "Открыта вакансия охранника, вахта 15/15, питание за счёт "
+         "компании", "vacancy"),
+        # complaints that mention prices, cars or jobs: left to the words
+        (RESIDENTS_POST, "У рынка продают просроченное мясо по цене 500 р, куда жаловаться?",
+         None),
+        (RESIDENTS_POST, "Требуется ремонт дороги на Лесной, машины бьют подвеску каждый день",
+         None),
+        (RESIDENT_COMMENT, "Машину за 300 тысяч разбили на яме у школы, кто заплатит?", None),
+        (RESIDENTS_POST, "Моя Лада 2015 года выпуска, пробег всего 40 тыс, а колесо пробило "
+         "на Садовой", None),
+        (RESIDENTS_POST, "Во дворе третий год стоит брошенная газель, владелец не найден, "
+         "эвакуатор за 5 тыс не едет", None),
+        (RESIDENT_COMMENT, "Горка на детской площадке не в рабочем состоянии, ремонт оценили "
+         "в 50 тыс., а делать некому", None),
+        (RESIDENT_COMMENT, "Зарплата от 20 тысяч, график 6/1, вот почему в поликлинике нет "
+         "врачей: требуется хоть кто-то", None),
+        (RESIDENTS_POST, "Требуются дворники, а пока их нет, мусор у дома 12 лежит неделю, "
+         "собеседование в управляющей компании уже месяц не могут провести", None),
+        (RESIDENT_COMMENT, "Маршрутка в ужасном состоянии, а проезд уже 45 руб", None),
+        # news of a price or of jobs, no offer of one's own: left to the words
+        (NEWS_OWN_POST, "Стоимость проезда в автобусах с 1 июня составит 40 рублей", None),
+        (NEWS_OWN_POST, "Средняя зарплата в районе выросла до 52 тысяч рублей", None),
+    ],
+)  # fmt: skip
+def test_sale_listings_and_vacancies(context: PostContext, text: str, reason: str | None) -> None:
+    """A car or a thing for sale by its shape, an employer's offer of a job: not signals; the
+    same words in a complaint or in the news never are decided by them."""
+    verdict = structural_verdict(context, text)
+    assert (verdict.reason if verdict else None) == reason
+    assert advert_by_words(text) == reason
+    lowered = text.lower().replace("ё", "е")
+    if reason is not None:
+        assert WORDS_MARK.search(lowered) or SHAPE_MARK.search(lowered), text
+    if reason == "sale_listing":
+        assert is_sale_listing(lowered)
+    if reason == "vacancy":
+        assert is_vacancy(lowered)
 
 
 def test_the_first_look_for_a_contact_misses_none() -> None:
