@@ -16,13 +16,13 @@ vacancies by their shape").
 
 import re
 
-# An asking price: «цена 280», «торг», «370к», «450тр», «53 тыс.», «4000р», «2 000 ₽»
-# («цене», «стоимость проезда» are how news and complaints speak of prices). Each
-# alternative starts with a character, its look-behind after it: `re` then skips ahead fast.
-LISTED_PRICE = re.compile(
-    r"ц(?<![а-я]ц)ена(?![а-я])|т(?<![а-я]т)орг(?![а-я])"
-    r"|\d(?<![a-z]\d)[\d .,]*\s?(?:₽|р|руб\w*|т\.?р|тр|к|т|тыс\w*)(?![а-яa-z])"
-)
+# A figure with its unit as sellers write it: «370к», «450тр», «53 тыс.», «4000р», «2 000 ₽»
+# (also `nlp.structure`'s asking price)
+PRICE_FIGURE = r"\d(?<![a-z]\d)[\d .,]*\s?(?:₽|р|руб\w*|т\.?р|тр|к|т|тыс\w*)(?![а-яa-z])"
+# An asking price: «цена 280», «торг» or a figure («цене», «стоимость проезда» are how news
+# and complaints speak of prices). Each alternative starts with a character, its
+# look-behind after it: `re` then skips ahead fast.
+LISTED_PRICE = re.compile(rf"ц(?<![а-я]ц)ена(?![а-я])|т(?<![а-я]т)орг(?![а-я])|{PRICE_FIGURE}")
 # A bare price closing the text («… в хорошем состоянии  5000»)
 CLOSING_PRICE = re.compile(r"(?<![\d.,:/-])\d{3,7}(?:[ .]\d{3})?[\s!.)]*$")
 # A car's description: each alternative names one mark (`_describes_a_car` counts distinct

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from models.annotation import PostContext
 from nlp.promotion import PROMOTION_MARK, is_promotion
-from nlp.sale_listing import LISTING_MARK, is_sale_listing
+from nlp.sale_listing import LISTING_MARK, PRICE_FIGURE, is_sale_listing
 from nlp.urgency import urgency_cues
 from nlp.vacancy import VACANCY_MARK, is_vacancy
 
@@ -52,10 +52,7 @@ OFFER_WORDS = re.compile(rf"(?<![а-яa-z])(?:{_SELLER})(?![а-я])")
 SALE_WORDS = re.compile(
     r"(?<![а-я])(?:прода(?:м|ю|ется|ются)|в продаже|прдам|обменяю|отдам за)(?![а-я])"
 )
-ASKING_PRICE = re.compile(
-    r"(?<![а-я])(?:цен[аыу]|торг\w*|стоимост[ьи])(?![а-я])"
-    r"|\d(?<![a-z]\d)[\d .,]*\s?(?:₽|р|руб\w*|т\.?р|тр|к|т|тыс\w*)(?![а-яa-z])"
-)
+ASKING_PRICE = re.compile(rf"(?<![а-я])(?:цен[аыу]|торг\w*|стоимост[ьи])(?![а-я])|{PRICE_FIGURE}")
 PRICE_WORDS = re.compile(rf"(?<![а-яa-z])(?:{_PRICE})(?![а-я])")
 # A way to get in touch: a phone number (or the mask «[телефон]» of exports that hide it), a
 # handle, a chat link (WhatsApp, VK), «пишите в лс», «звоните», «обращайтесь»; a channel's
