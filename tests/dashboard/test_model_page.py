@@ -1,5 +1,6 @@
 """Модель: promote a candidate that is not worse, then roll back; both audited."""
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from dashboard.names import model_reason
 from models.audit import AuditEvent
 from models.learning import ModelStatus, ModelVersion
 from models.taxonomy import Category
+from nlp.learning import is_not_worse
 from otklik.cli import app as cli
 from tests.dashboard.conftest import open_page, texts
 
@@ -168,3 +170,27 @@ def test_a_rejection_says_why_in_russian_with_decimal_commas() -> None:
     assert model_reason("signal precision at 90% recall 0.850 < current 0.900") == (
         "сигнал / не сигнал: точность при полноте 90 % 0,850 ниже, чем у текущей (0,900)"
     )
+
+
+def test_every_reason_the_core_gives_reads_in_russian() -> None:
+    """The reasons `is_not_worse` itself writes, each of its branches: a change of its
+    wording that the translation misses fails here, not on the page."""
+    even = {"accuracy": 0.8, "macro_f1": 0.7}
+    fell = {"accuracy": 0.6, "macro_f1": 0.7}
+    both = {"topic": even, "signal": even}
+
+    def operating(precision: float) -> dict[str, Any]:
+        return {**both, "signal_operating": {"precision_at_recall": precision}}
+
+    cases = [
+        {},  # trained outside the learning loop: nothing to compare with
+        {"candidate": {"topic": fell, "signal": even}, "current": both},
+        {"candidate": {"topic": even, "signal": fell}, "current": both},
+        {"candidate": operating(0.7), "current": operating(0.9)},
+        {"candidate": both, "current": both},
+    ]
+    reasons = [is_not_worse(metrics)[1] for metrics in cases]
+    assert len(set(reasons)) == len(cases)
+    for reason in reasons:  # «макро-F1» is how the page names it
+        russian = model_reason(reason).replace("макро-F1", "")
+        assert re.search(r"[A-Za-z]|\d\.\d", russian) is None, reason
