@@ -24,6 +24,10 @@ from nlp.sale_listing import LISTING_MARK, PRICE_FIGURE, is_sale_listing
 from nlp.urgency import urgency_cues
 from nlp.vacancy import VACANCY_MARK, is_vacancy
 
+# The head of a text the advert rules read: an advert says what it is early, and a price's
+# pattern over a long run of figures costs time with the square of its length (16,000
+# characters of «1 1 1…» after «продам» took 2 s); the complaint guard reads the whole text.
+MAX_ADVERT_CHARS = 3_000
 SHORT_REPLY_WORDS = 6  # "у нас тоже", "+1", "так и не убрали": read with the parent
 # The advert's registration token (ФЗ «О рекламе», ст. 18.1: every advert online carries its
 # ОРД id): «erid: 4Xq7Kd…», «Erid 4Xq7KdPz2Ab», `?erid=5KmR…` or `erid_6PzT…` in a link.
@@ -135,21 +139,22 @@ def advert_by_words(text: str) -> str | None:
     """`commercial_offer`, `priced_sale`, `promotion`, `sale_listing` or `vacancy` (in that
     order) when `text` is one, and no complaint cue is present; None otherwise."""
     lowered = text.lower().replace("ё", "е")
-    if WORDS_MARK.search(lowered) is None and SHAPE_MARK.search(lowered) is None:
+    head = lowered[:MAX_ADVERT_CHARS]
+    if WORDS_MARK.search(head) is None and SHAPE_MARK.search(head) is None:
         return None
-    if _offered_with_contact(lowered):
+    if _offered_with_contact(head):
         reason = "commercial_offer"
-    elif _priced_sale(lowered):
+    elif _priced_sale(head):
         reason = "priced_sale"
-    elif is_promotion(lowered):
+    elif is_promotion(head):
         reason = "promotion"
-    elif is_sale_listing(lowered):
+    elif is_sale_listing(head):
         reason = "sale_listing"
-    elif is_vacancy(lowered):
+    elif is_vacancy(head):
         reason = "vacancy"
     else:
         return None
-    return None if complains(lowered) else reason
+    return None if complains(lowered) else reason  # a complaint anywhere in the text
 
 
 def complains(lowered: str) -> bool:

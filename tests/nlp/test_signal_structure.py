@@ -31,6 +31,7 @@ from nlp.social import (
 from nlp.structure import (
     CONTACT_MARK,
     DIRECT_CONTACT,
+    MAX_ADVERT_CHARS,
     SHAPE_MARK,
     WEB_LINK,
     WORDS_MARK,
@@ -256,6 +257,18 @@ def test_the_first_look_for_a_contact_misses_none() -> None:
         found = DIRECT_CONTACT.search(lowered) or WEB_LINK.search(lowered)
         assert found, contact
         assert CONTACT_MARK.search(lowered), contact
+
+
+def test_the_advert_rules_read_a_text_s_head_and_the_complaint_guard_all_of_it() -> None:
+    """A long text is read for an advert's words up to MAX_ADVERT_CHARS (a price's pattern
+    over a long run of figures costs the square of its length), but a complaint far down
+    still keeps it from being called an advert."""
+    advert = "Продам велосипед, цена 5000р. "
+    filler = "Подробности при встрече. " * (MAX_ADVERT_CHARS // 20)
+    assert advert_by_words(advert + filler) == "priced_sale"
+    assert advert_by_words(advert + filler + "Почему во дворе опять не убран снег?") is None
+    assert advert_by_words(filler + advert) is None  # past the head: not read
+    assert advert_by_words("продам " + "1 " * 8_000) is None  # no price unit: not an advert
 
 
 @pytest.fixture(scope="module")
