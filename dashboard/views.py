@@ -11,6 +11,7 @@ import streamlit as st
 from pandas.io.formats.style import Styler
 
 from dashboard import columns, names, resources
+from dashboard.address_names import human_address
 from dashboard.charts import short_name
 from dashboard.numbers import decimal
 from dashboard.text import escape_markdown
@@ -206,16 +207,25 @@ def scoped_municipalities(scope: Scope) -> list[int]:
     return [i for i in resources.municipalities() if scope.covers_municipality(i)]
 
 
-def address_text(key: str | None) -> str:
-    """The normalised address keys grouping compares: «коммунистический 44» ->
-    «коммунистический, д. 44»; several are listed."""
+def address_text(key: str | None, read: object = None) -> str:
+    """The addresses of a post (or an incident) as a person writes them: «ленин 14», read
+    as «улица Ленина 14» -> «ул. Ленина, д. 14»; several are listed. `read`: the
+    annotation's `reasons["addresses"]`, the words each key was made from."""
     if not key:
         return "не найден"
-    shown = []
-    for part in key.split("; "):
-        street, _, house = part.rpartition(" ")
-        shown.append(f"{street}, д. {house}" if street and house[:1].isdigit() else part)
-    return "; ".join(shown)
+    spans = {
+        address["key"]: address["span"]
+        for address in (read if isinstance(read, list) else [])
+        if isinstance(address, dict)
+        and isinstance(address.get("key"), str)
+        and isinstance(address.get("span"), str)
+    }
+    return "; ".join(human_address(part, spans.get(part)) for part in key.split("; ") if part)
+
+
+def post_address(annotation: Annotation) -> str:
+    """The addresses a post names, in the words it used (`address_text`)."""
+    return address_text(annotation.address_key, (annotation.reasons or {}).get("addresses"))
 
 
 def incident_label(incident: Incident) -> str:

@@ -38,7 +38,7 @@ def _suggestion(item: QueueItem, annotation: Annotation | None) -> str:
         f"Муниципалитет: "
         f"{views.municipality_name(item.municipality_id) if item.municipality_id else '—'}"
         f" ({views.confidence(annotation.municipality_confidence)})"
-        f" · Адрес: {views.address_text(annotation.address_key)}"
+        f" · Адрес: {views.post_address(annotation)}"
         + (f" · инцидент №{item.incident_id}" if item.incident_id else "")
         + _structure_note(annotation)
     )

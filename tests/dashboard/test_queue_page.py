@@ -81,6 +81,31 @@ def test_queue_lists_posts_with_highlights_and_escaped_text(
     assert ":blue-background[Краснокамске]" in "\n".join(m.value for m in app.markdown)
 
 
+def test_the_address_reads_as_the_post_wrote_it(
+    signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]], engine: Engine
+) -> None:
+    """«Адрес: ленин, д. 14» was the key grouping compares (lemmas, lower case); each
+    address is read in the post's own words («Космонавтов», not a guess from «космонавт»)."""
+    post_id = seeded["posts"][1]
+    with Session(engine) as session:
+        annotation = session.exec(
+            select(Annotation).where(Annotation.post_id == post_id, col(Annotation.is_current))
+        ).one()
+        annotation.address_key = "ленин 14; космонавт 61"
+        annotation.reasons = {
+            **annotation.reasons,
+            "addresses": [
+                {"key": "ленин 14", "span": "улица Ленина 14"},
+                {"key": "космонавт 61", "span": "Космонавтов 61"},
+            ],
+        }
+        session.add(annotation)
+        session.commit()
+    app = _show(open_page(signed_in("moderator"), "queue"), post_id)
+    [details] = [c.value for c in app.caption if "Адрес:" in c.value]
+    assert "Адрес: ул. Ленина, д. 14; ул. Космонавтов, д. 61 ·" in details
+
+
 def test_next_and_previous_move_the_current_post(
     signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]]
 ) -> None:

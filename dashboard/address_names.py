@@ -1,0 +1,145 @@
+"""An address read from a post, written for a person: «ул. Ленина, д. 14», not its key.
+
+An annotation keeps each address as the key grouping compares («ленин 14»: lemmas, lower
+case) and the words the post used for it (its span: «улица Ленина 14», «на Юбилейной 25»).
+A moderator reads the span's own name words («Ленина», not the lemma «ленин»), an adjective
+put back in the nominative («Юбилейной» -> «Юбилейная»), the street's type abbreviated
+(«ул.», «пр-т»; «ул.» when the post named none) and the house from the key («д. 12в»).
+"""
+
+import re
+from enum import Enum
+
+
+class Gender(Enum):
+    FEMININE = "femn"  # улица, площадь, набережная
+    MASCULINE = "masc"  # проспект, переулок, бульвар
+    NEUTER = "neut"  # шоссе
+
+
+# A street type's word forms (lower case, a final dot dropped) -> its abbreviation, gender.
+STREET_TYPES: tuple[tuple[re.Pattern[str], str, Gender], ...] = (
+    (re.compile(r"ул|улиц[аеуы]"), "ул.", Gender.FEMININE),
+    (re.compile(r"пр-кт|пр-т|просп|пр|проспект[аеу]?"), "пр-т", Gender.MASCULINE),
+    (re.compile(r"пер|переул(?:ок|ке|ка|ку)"), "пер.", Gender.MASCULINE),
+    (re.compile(r"б-р|бул|бульвар[аеу]?"), "б-р", Gender.MASCULINE),
+    (re.compile(r"ш|шоссе"), "ш.", Gender.NEUTER),
+    (re.compile(r"наб|набережн(?:ая|ой|ую)"), "наб.", Gender.FEMININE),
+    (re.compile(r"пл|площад[ьи]"), "пл.", Gender.FEMININE),
+    (re.compile(r"тракт[аеу]?"), "тракт", Gender.MASCULINE),
+    (re.compile(r"проезд[аеу]?"), "проезд", Gender.MASCULINE),
+    (re.compile(r"алле[яиюе]"), "аллея", Gender.FEMININE),
+    (re.compile(r"дорог[аеиу]"), "дорога", Gender.FEMININE),
+    (re.compile(r"тупик[аеу]?"), "тупик", Gender.MASCULINE),
+    (re.compile(r"территори[яиюе]"), "тер.", Gender.FEMININE),
+)
+# Words of a span that are neither the street's type nor its name.
+OTHER_WORDS = re.compile(r"д|дом[аеу]?|№|к|корп|корпус|с|стр|строение|лит|литера|на|по|у|возле")
+WORD = re.compile(r"№|[0-9А-ЯЁа-яё]+(?:-[0-9А-ЯЁа-яё]+)*\.?")
+ADJECTIVE_LEMMA = re.compile(r"\w{2,}(?:ый|ий|ой)")
+# The endings an adjective name takes in a span, by the street type's gender: «Юбилейной»,
+# «Уральскую» (a street); «Комсомольском» (a prospect); «Пермского» (a highway).
+ADJECTIVE_FORMS = {
+    Gender.FEMININE: re.compile(r"\w+(?:ая|яя|ой|ей|ую|юю)"),
+    Gender.MASCULINE: re.compile(r"\w+(?:ый|ий|ой|ого|его|ому|ему|ом|ем|ым|им)"),
+    Gender.NEUTER: re.compile(r"\w+(?:ое|ее|ого|его|ому|ему|ом|ем|ым|им)"),
+}
+
+
+def human_address(key: str, span: str | None = None) -> str:
+    """«ленин 14», «улица Ленина 14» -> «ул. Ленина, д. 14»; a span with no name word in it
+    as written («На улице»); without a span, the key's words as a street's name
+    («коммунистический 44» -> «ул. Коммунистическая, д. 44»)."""
+    street, house = split_key(key)
+    kind, gender, names = _read_span(span or "", len(street))
+    if span and len(names) != len(street):
+        return " ".join(span.split()).strip(" ,.;:")  # no name to read in it: as written
+    if len(names) != len(street):
+        names = [_capital(lemma) for lemma in street[:-1]] + [_name_from_lemma(street[-1])]
+    else:
+        names = [_name(word, lemma, gender) for word, lemma in zip(names, street, strict=True)]
+    if street[-1] == "линия":  # «18-я линия В.О.»: the type is in the name
+        kind, names[-1] = "", "линия"
+    shown = f"{kind} {' '.join(names)}".strip()
+    return f"{shown}, д. {house}" if house else shown
+
+
+def split_key(key: str) -> tuple[list[str], str | None]:
+    """«карла маркс 12а» -> (["карла", "маркс"], "12а"); «25 октябрь» -> (["25", "октябрь"],
+    None): the house is the last word when it starts with a figure and a street is before it."""
+    words = key.split()
+    if len(words) > 1 and words[-1][:1].isdigit():
+        return words[:-1], words[-1]
+    return words, None
+
+
+def _read_span(span: str, count: int) -> tuple[str, Gender, list[str]]:
+    """The street's type (abbreviated), its gender and the first `count` name words."""
+    kind, gender, names = "ул.", Gender.FEMININE, []
+    typed = False
+    for word in WORD.findall(span):
+        bare = word.lower().rstrip(".")
+        street_type = next((t for t in STREET_TYPES if t[0].fullmatch(bare)), None)
+        if street_type is not None and not typed:
+            kind, gender, typed = street_type[1], street_type[2], True
+        elif street_type is None and not OTHER_WORDS.fullmatch(bare) and len(names) < count:
+            names.append(word.rstrip("."))
+    return kind, gender, names
+
+
+def _name(word: str, lemma: str, gender: Gender) -> str:
+    """A name word as the post wrote it, an adjective in its nominative: «Юбилейной» ->
+    «Юбилейная», «Комсомольском» (проспекте) -> «Комсомольский»; «Ленина» stays."""
+    if word.lower() in ("реки", "канала"):  # «наб. реки Мойки»
+        return word.lower()
+    if not ADJECTIVE_LEMMA.fullmatch(lemma) or not ADJECTIVE_FORMS[gender].fullmatch(word):
+        return _capital(word)
+    return _with_letters_of(word, _adjective(lemma, gender))
+
+
+def _adjective(lemma: str, gender: Gender) -> str:
+    """The nominative of an adjective's lemma: «уральский» -> «уральская», «синий» ->
+    «синяя» (feminine), «пермское» (neuter), the lemma itself (masculine)."""
+    if gender is Gender.MASCULINE:
+        return lemma
+    soft = lemma.endswith("ний")
+    if gender is Gender.NEUTER:
+        return lemma[:-2] + ("ее" if soft else "ое")
+    return lemma[:-2] + ("яя" if soft else "ая")
+
+
+def _with_letters_of(word: str, form: str) -> str:
+    """`form` with the capitals and «ё» of `word` where their stems agree («Молодёжной»,
+    «молодежная» -> «Молодёжная»)."""
+    same = 0
+    for written, wanted in zip(word.lower().replace("ё", "е"), form, strict=False):
+        if written != wanted:
+            break
+        same += 1
+    return _capital(word[:same] + form[same:])
+
+
+def _name_from_lemma(lemma: str) -> str:
+    """A key's last word with no span to read: an adjective as a street's name
+    («коммунистический» -> «Коммунистическая»), a noun in the genitive a street's name
+    mostly takes («ленин» -> «Ленина», «гоголь» -> «Гоголя», «победа» -> «Победы»: a guess,
+    for the annotations made before the spans were kept); a figure as it is («25»)."""
+    if lemma[:1].isdigit():
+        return lemma
+    if ADJECTIVE_LEMMA.fullmatch(lemma):
+        name = _adjective(lemma, Gender.FEMININE)
+    elif lemma.endswith(("ь", "й")):
+        name = lemma[:-1] + "я"
+    elif lemma.endswith("я"):
+        name = lemma[:-1] + "и"
+    elif lemma.endswith("а"):
+        name = lemma[:-1] + ("и" if lemma[-2:-1] in "гкхжчшщ" else "ы")
+    elif lemma[-1:] in "бвгджзклмнпрстфхцчшщ":
+        name = lemma + "а"
+    else:
+        name = lemma
+    return _capital(name)
+
+
+def _capital(word: str) -> str:
+    return word[:1].upper() + word[1:]
