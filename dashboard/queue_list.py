@@ -1,11 +1,12 @@
 """The queue's compact list: one short row per post, and which post is the current one."""
 
 import hashlib
+import re
 from typing import Any
 
 import streamlit as st
 
-from dashboard import views
+from dashboard import text_width, views
 from dashboard.charts import short_name
 from triage.queue import QueueItem
 
@@ -15,21 +16,49 @@ SHOWN_KEY = "q_table_shown"  # a hash of the posts (and versions) the grid shows
 TEXT_CHARS = 160
 ROW_PX = 35
 
-# 486 px with the ticks' column (32): the whole row fits the list at 1,366 px (488 px);
-# the text and the topic are previews (whole in the current post's details), a municipality
-# such as «Березниковский ГО» shows its name whole. A post the authority has already
-# answered publicly starts with `ANSWERED` instead of a column of its own: 52 px that the
-# text needs more.
+# At 1,366 px the list is 515 px wide beside the current post (7:5; the post's side keeps
+# 365 px for its three decision buttons in one row, 350 px). №, Время and Муниципалитет are
+# pinned, as wide as the page's values (a municipality such as «Березниковский ГО» or
+# «Большесосновский МО» is always whole); the topic and the text share the rest.
+# Streamlit spreads the width a wider screen adds evenly over the columns not pinned: at
+# 1,920 px the topic and the text take the list's 325 px more between them, № and Время
+# stay as they are. `LAPTOP_LIST_PX` is what the columns may sum to at 1,366 px: with
+# pinned columns the grid needs a few pixels more than their sum (measured: widths summing
+# to 488 in a 490-px list scrolled sideways by 10 px; 501 in the 515-px list fits, the
+# rest spread over the topic and the text). A post the authority has already answered
+# publicly starts with `ANSWERED` instead of a column of its own.
 ANSWERED = "↩ "
-COLUMNS = {
-    "№": st.column_config.NumberColumn("№", width=48, format="%d"),
-    "Время": st.column_config.TextColumn("Время", width=82),
-    "Текст": st.column_config.TextColumn(
-        "Текст", width=130, help="↩ — под постом есть публичный ответ администрации"
-    ),
-    "Тема": st.column_config.TextColumn("Тема", width=78),
-    "Муниципалитет": st.column_config.TextColumn("Муниципалитет", width=116),
-}
+LAPTOP_LIST_PX = 501
+TICKS_PX = 32  # the grid's column of ticks
+TIME_PX = 82
+TOPIC_PX = 84
+LEAST_TEXT_PX = 96
+TOPIC_END = re.compile(r"\s*[/(:,;]")  # «Прорыв трубы/трубопровода» -> «Прорыв трубы»
+
+
+def short_topic(name: str) -> str:
+    """A topic's name up to its first qualifier: «Работа светофора (установка, режим работы,
+    кнопка вызова)» -> «Работа светофора» (the whole name is in the current post's details)."""
+    return TOPIC_END.split(name, maxsplit=1)[0] or name
+
+
+def columns(shown: list[dict[str, Any]]) -> dict[str, Any]:
+    """The list's column widths for the rows `shown`: the page at 1,366 px fits the list,
+    with no municipality (nor post number) cut."""
+    number = text_width.column_px([str(row["№"]) for row in shown], least=40)
+    place = text_width.column_px([row["Муниципалитет"] for row in shown], least=96)
+    text = max(LEAST_TEXT_PX, LAPTOP_LIST_PX - TICKS_PX - number - TIME_PX - place - TOPIC_PX)
+    return {
+        "№": st.column_config.NumberColumn("№", width=number, format="%d", pinned=True),
+        "Время": st.column_config.TextColumn("Время", width=TIME_PX, pinned=True),
+        "Муниципалитет": st.column_config.TextColumn("Муниципалитет", width=place, pinned=True),
+        "Тема": st.column_config.TextColumn(
+            "Тема", width=TOPIC_PX, help="Начало названия темы; вся тема — в карточке поста"
+        ),
+        "Текст": st.column_config.TextColumn(
+            "Текст", width=text, help="↩ — под постом есть публичный ответ администрации"
+        ),
+    }
 
 
 def rows(items: list[QueueItem], *, answered: set[int]) -> list[dict[str, Any]]:
@@ -40,12 +69,12 @@ def rows(items: list[QueueItem], *, answered: set[int]) -> list[dict[str, Any]]:
         {
             "№": item.post_id,
             "Время": views.short_time(item.published_at),
-            "Текст": (ANSWERED if item.post_id in answered else "")
-            + " ".join(item.text.split())[:TEXT_CHARS],
-            "Тема": views.topic_name(item.topic_code),
             "Муниципалитет": short_name(views.municipality_name(item.municipality_id))
             if item.municipality_id
             else "—",
+            "Тема": short_topic(views.topic_name(item.topic_code)),
+            "Текст": (ANSWERED if item.post_id in answered else "")
+            + " ".join(item.text.split())[:TEXT_CHARS],
         }
         for item in items
     ]

@@ -154,10 +154,10 @@ def _controls(item: QueueItem, annotation: Annotation | None, items: list[QueueI
     one press of Y decide both the post left behind by J/K and the one shown."""
     confirm = [Decision(post_id=item.post_id, expected_version=item.version)]
     reject = [Decision(post_id=item.post_id, expected_version=item.version, is_signal=False)]
-    # each button and its key fit a 1,366-px screen: «Исправить» needs a little more than
-    # «Не сигнал», and [4, 3, 3] cut it to «Исправ…» by a pixel and a half
-    ok, no, edit = st.columns([7, 6, 6], gap="small")
-    ok.button(
+    # one row as wide as the three buttons and their keys (350 px), not three columns: the
+    # post's side gives the list the rest; on a narrower side a button wraps, never cut
+    row = st.container(horizontal=True, gap="xsmall")
+    row.button(
         "Подтвердить",
         key="q_ok",
         shortcut="Y",
@@ -165,14 +165,14 @@ def _controls(item: QueueItem, annotation: Annotation | None, items: list[QueueI
         on_click=_decide,
         args=(confirm, "Подтверждено.", items),
     )
-    no.button(
+    row.button(
         "Не сигнал",
         key="q_no",
         shortcut="N",
         on_click=_decide,
         args=(reject, "Отмечено как не сигнал.", items),
     )
-    edit.button(
+    row.button(
         "Исправить", key="q_edit", shortcut="E", on_click=_toggle_edit,
         args=(item.post_id,),
     )  # fmt: skip
@@ -295,7 +295,7 @@ def _bulk(chosen: list[QueueItem], items: list[QueueItem]) -> None:
 def queue_panel(filters: QueueFilters) -> None:
     """The list and the current post: everything a decision changes, rerun alone."""
     head = st.empty()
-    listing, detail = st.columns([5, 4])  # the post and its three buttons fit a 1,366-px screen
+    listing, detail = st.columns([7, 5])  # at 1,366 px: the list 515 px, the post 365
     with listing:
         table_area, pager = st.container(), st.container()
     queue, answered = _load(filters, widgets.page_number("q_page", container=pager) + 1)
@@ -311,13 +311,14 @@ def queue_panel(filters: QueueFilters) -> None:
     items = queue.items
     with table_area:
         key = queue_list.table_key(items)
+        shown = queue_list.rows(items, answered=answered)
         table = st.dataframe(
-            queue_list.rows(items, answered=answered),
+            shown,
             key=key,
             on_select="rerun",
             selection_mode="multi-row",
             hide_index=True,
-            column_config=queue_list.COLUMNS,
+            column_config=queue_list.columns(shown),
             height=queue_list.height(len(items)),
             width="stretch",
         )

@@ -98,17 +98,71 @@ def test_the_reports_list_fits_a_laptop_screen(
         assert browser.evaluate(HEADERS)[-3:] == ["Исполнитель", "Муниципалитет", "Срочное"]
 
 
+# The first table's columns as drawn: [title, width in px], read through the grid's own
+# `getBounds` (the canvas has no DOM cells to measure; the grid's React element holds it).
+COLUMN_WIDTHS = """(() => {
+  const grid = document.querySelector('[data-testid=stDataFrame]');
+  const canvas = grid.querySelector('canvas');
+  let fiber = canvas[Object.keys(canvas).find(k => k.startsWith('__reactFiber'))];
+  while (fiber && !(fiber.ref && fiber.ref.current && fiber.ref.current.getBounds)) {
+    fiber = fiber.return; }
+  const heads = [...grid.querySelectorAll('[role=columnheader]')];
+  return heads.map((h, i) => [h.innerText.trim(), fiber.ref.current.getBounds(i + 1, 0).width - 1]);
+})()"""
+# Each cell of the column titled `title`: [text, its width in the grid's font with the
+# cell's padding both sides].
+CELL_WIDTHS = """(title => {
+  const grid = document.querySelector('[data-testid=stDataFrame]');
+  const canvas = grid.querySelector('canvas');
+  let fiber = canvas[Object.keys(canvas).find(k => k.startsWith('__reactFiber'))], theme;
+  while (fiber && !theme) { const p = fiber.memoizedProps;
+    if (p && p.theme && p.theme.baseFontStyle) theme = p.theme; fiber = fiber.return; }
+  const font = document.createElement('canvas').getContext('2d');
+  font.font = theme.baseFontStyle + ' ' + theme.fontFamily;
+  const at = [...grid.querySelectorAll('[role=columnheader]')]
+    .findIndex(h => h.innerText.trim() === title);
+  return [...grid.querySelectorAll('[role=row]')].slice(1)
+    .map(r => r.querySelectorAll('[role=gridcell]')[at].innerText.trim())
+    .map(t => [t, font.measureText(t).width + 2 * theme.cellHorizontalPadding]);
+})"""
+# The tops of the current post's decision buttons: one row, not wrapped.
+DECISION_TOPS = """[...document.querySelectorAll('button')]
+  .filter(b => ['Подтвердить', 'Не сигнал', 'Исправить'].includes(b.innerText.split('\\n')[0]))
+  .map(b => Math.round(b.getBoundingClientRect().top))"""
+LONGEST_PLACE = "Большесосновский муниципальный округ"  # «Большесосновский МО»: 142 px
+
+
 def test_the_queue_list_fits_beside_the_post_on_a_laptop_screen(
-    console: str, seeded: dict[str, list[int]], tmp_path: Path
+    console: str, seeded: dict[str, list[int]], engine: Engine, tmp_path: Path
 ) -> None:
-    """The list beside the current post is 488 px wide at 1,366 px: «Муниципалитет» was
-    scrolled off its right edge."""
+    """The list beside the current post at 1,366 px: every column on screen, every
+    municipality whole (a 116-px column cut «Краснокамский ГО» and «Березниковский ГО» by a
+    letter or two), the decision buttons in one row; at 1,920 px the widths the wider list
+    adds go to the topic and the text, not to № and Время."""
+    with Session(engine) as session:
+        place = session.exec(select(Municipality).where(
+            Municipality.name == "Чусовской городской округ")).one()  # fmt: skip
+        place.name = LONGEST_PLACE
+        session.add(place)
+        session.commit()
     with chromium(tmp_path / "profile") as browser:
         _laptop(browser, console, "moderator")
         _wait_for_tables(browser)
         browser.screenshot(ARTIFACTS / "queue-list-1366x768.png")
         assert browser.evaluate(SIDEWAYS) == [0]
-        assert browser.evaluate(HEADERS)[-1] == "Муниципалитет"
+        widths = dict(browser.evaluate(COLUMN_WIDTHS))
+        assert list(widths) == ["№", "Время", "Муниципалитет", "Тема", "Текст"]
+        places = browser.evaluate(f"({CELL_WIDTHS})('Муниципалитет')")
+        assert {name for name, _ in places} == {"Краснокамский ГО", "Большесосновский МО"}
+        assert [name for name, need in places if need > widths["Муниципалитет"]] == []
+        assert len(set(browser.evaluate(DECISION_TOPS))) == 1
+        browser.call("Emulation.setDeviceMetricsOverride", width=1920, height=1080,
+                     deviceScaleFactor=1, mobile=False)  # fmt: skip
+        browser.wait_for(f"{COLUMN_WIDTHS}[4][1] > {widths['Текст'] + 100}")
+        wide = dict(browser.evaluate(COLUMN_WIDTHS))
+        browser.screenshot(ARTIFACTS / "queue-list-1920x1080.png")
+        assert [wide[c] for c in ("№", "Время")] == [widths[c] for c in ("№", "Время")]
+        assert wide["Тема"] > widths["Тема"] + 100
 
 
 def test_the_sources_page_fits_a_laptop_screen(

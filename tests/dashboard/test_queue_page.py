@@ -67,7 +67,7 @@ def test_queue_lists_posts_with_highlights_and_escaped_text(
     assert not app.exception
     assert "Найдено: 3." in app.caption[0].value
     table = app.dataframe[0].value
-    assert list(table.columns) == ["№", "Время", "Текст", "Тема", "Муниципалитет"]
+    assert list(table.columns) == ["№", "Время", "Муниципалитет", "Тема", "Текст"]
     assert sorted(_listed(app)) == sorted(seeded["posts"])
     assert set(table["Тема"]) == {"Водоснабжение", "Электроснабжение"}
     assert set(table["Муниципалитет"]) == {"Краснокамский ГО", "Чусовской ГО"}
