@@ -5,7 +5,7 @@ import math
 
 # Advance widths, px, of the grid's cell font (14px "Source Sans", Streamlit's default
 # theme) as the browser's canvas measures them, rounded up to a tenth: the sum of a
-# name's characters is within a pixel of its measured width, never under it (checked on
+# name's characters is within 2 px of its measured width, never under it (checked on
 # the 43 municipalities of Пермский край, the widest «Большесосновский МО» 141.5 px).
 ADVANCES: dict[str, float] = {
     **dict.fromkeys(" ", 2.8),
