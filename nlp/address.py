@@ -63,6 +63,8 @@ BARE_STREET = re.compile(
     rf"(?![\d\w.,:]?\d|\s*(?:год|лет|руб|час|мин|%|км|м\b|человек|тыс|января|февраля|марта|"
     rf"апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря))"
 )
+# parts of speech that never name a street (pymorphy's tags)
+FUNCTION_WORDS = frozenset({"PREP", "CONJ", "PRCL", "INTJ", "NPRO"})
 # «на Коммунистической»: a street left unnamed as such, an adjective after «на» / «по»
 PREPOSITION_STREET = re.compile(rf"(?<![\w-])(?:[Нн]а|[Пп]о)\s+(?P<name>{_WORD})")
 
@@ -129,7 +131,9 @@ class AddressParser:
             out.append((match.start(), match.end(), Address(street, house, match.group(0),
                                                             problem)))  # fmt: skip
         for match in NAME_THEN_CUE.finditer(text):
-            if any(s <= match.start() < e for s, e, _ in out):
+            if any(s <= match.start() < e for s, e, _ in out) or self._pronoun_or_particle(
+                match.group("name")
+            ):
                 continue
             street = self.street_key(match.group("name"))
             house, problem = _house(match.group("h"), None, *match.groups()[2:5])
@@ -203,6 +207,15 @@ class AddressParser:
         if "Surn" in tag or "Name" in tag or (tag.POS == "ADJF" and "femn" in tag):
             return True  # «Ленина 15», «Шоссейная 5»
         return not sentence_start and tag.POS == "NOUN" and "gent" in tag  # «Мира 3»
+
+    def _pronoun_or_particle(self, name: str) -> bool:
+        """«На улице», «По улице», «Наша улица», «Эта улица»: a capitalised word before a
+        street's type that is a preposition, a pronoun or a particle is no street's name."""
+        parses = self.lemmatizer.parses(name.split()[-1].lower())
+        if not parses:
+            return False
+        tag = parses[0].tag
+        return tag.POS in FUNCTION_WORDS or "Apro" in tag
 
     def street_key(self, name: str) -> str | None:
         parts = [p for p in re.split(r"\s+", name.replace("ё", "е")) if p]
