@@ -3,6 +3,7 @@
     .venv/bin/python -m benchmarks.promotions   # JSON: where they fire, the whole filter
                                                 # before/after, moderator load before/after
     .venv/bin/python -m benchmarks.promotions --rules sale_listing vacancy   # later rules
+    .venv/bin/python -m benchmarks.promotions --rules outlet_report
 
 `nlp.structure` decides two more kinds of noise by their words, after every other rule:
 `priced_sale` (a seller's own sale and its price, no contact in the text: on VK the author
@@ -23,7 +24,8 @@ two rules off ("before", `Trainer.without`) and on ("after"):
 
 `--rules` measures other rules of `nlp.structure` the same way ("before": those off, every
 other rule on): `sale_listing` and `vacancy` (BENCHMARKS.md, "Sale listings and vacancies by
-their shape").
+their shape"), `outlet_report` (BENCHMARKS.md, "News outlets' reports of crime, courts and
+weather").
 
 Dev and hold-out as `benchmarks.commercial_offers` defines them; the rules were chosen on dev
 rows, the hold-out (the ЦУР feed and the SPb comments' odd rows) is printed last, once.

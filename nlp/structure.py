@@ -12,13 +12,16 @@ contact at all (`priced_sale`: on VK the author is the contact); a giveaway, an 
 follow a channel or a sponsor's mark (`promotion`, `nlp.promotion`), again with no complaint;
 a car or a thing for sale by its shape, its asking price and a car's description or a thing's
 condition (`sale_listing`, `nlp.sale_listing`); an employer's offer of a job with its terms
-(`vacancy`, `nlp.vacancy`).
+(`vacancy`, `nlp.vacancy`). A news outlet's own post that speaks as the police and courts or as
+forecasters do (`outlet_report`, `nlp.outlet_report`: the labels make crime, courts and weather
+warnings news), again with no complaint.
 """
 
 import re
 from dataclasses import dataclass
 
 from models.annotation import PostContext
+from nlp.outlet_report import is_outlet_report
 from nlp.promotion import PROMOTION_MARK, is_promotion
 from nlp.sale_listing import LISTING_MARK, PRICE_FIGURE, is_sale_listing
 from nlp.urgency import urgency_cues
@@ -115,6 +118,7 @@ REASONS = {
     "promotion": "a giveaway, an invitation to follow a channel or group, or a sponsor's mark",
     "sale_listing": "a car or a thing for sale by its shape: an asking price and its description",
     "vacancy": "an employer's offer of a job with its terms (pay, schedule, interview)",
+    "outlet_report": "a news outlet's own report of crime and courts or of a weather forecast",
 }
 
 
@@ -132,7 +136,25 @@ def structural_verdict(context: PostContext, text: str) -> Verdict | None:
     if context.is_ad or carries_ad_token(text):
         return Verdict(False, "advert")
     reason = advert_by_words(text)
+    if reason is None and is_outlets_own(context) and outlet_report(text):
+        reason = "outlet_report"
     return None if reason is None else Verdict(False, reason)
+
+
+def is_outlets_own(context: PostContext) -> bool:
+    """Whether the item is a media page's or channel's own post (not a comment under it)."""
+    return (
+        context.position == "post"
+        and context.author_is_source is True
+        and context.source_role == "media"
+    )
+
+
+def outlet_report(text: str) -> bool:
+    """Whether `text` speaks as the police and courts or as forecasters do
+    (`nlp.outlet_report`), and no complaint cue is present anywhere in it."""
+    lowered = text.lower().replace("ё", "е")
+    return is_outlet_report(lowered[:MAX_ADVERT_CHARS]) and not complains(lowered)
 
 
 def advert_by_words(text: str) -> str | None:

@@ -85,6 +85,10 @@ STRUCTURED = [
     {"id": 5, "text": "Третий день нет горячей воды на Ленина, 5", "is_ad": True},
     {"id": 6, "text": "Продаю дрова колотые, берёза, доставка. Звоните 8 912 345-67-89"},
     {"id": 7, "text": "Разыгрываем самокат! Подпишитесь на нашу группу и сделайте репост"},
+    {"id": 8, "text": "Суд приговорил похитителя велосипедов к двум годам колонии", "kind": "post",
+     "author_is_source": True, "source_role": "media"},
+    {"id": 9, "text": "Суд приговорил похитителя велосипедов к двум годам колонии",
+     "kind": "comment", "source_role": "media"},
 ]  # fmt: skip
 
 
@@ -96,7 +100,9 @@ def test_annotate_reads_the_structure_of_each_line(configured: str, tmp_path: Pa
     result = runner.invoke(app, ["nlp", "annotate", "--input", str(lines), "--output", str(output)])
     assert result.exit_code == 0, result.output
     written = output.read_text("utf-8").splitlines()
-    own, answer, short, orphan, ad, offer, giveaway = (json.loads(x) for x in written)
+    own, answer, short, orphan, ad, offer, giveaway, report, comment = (
+        json.loads(x) for x in written
+    )
     assert (own["is_signal"], own["signal_structure"]) == (False, "authority_post")
     assert (answer["is_signal"], answer["signal_structure"]) == (False, "page_reply")
     assert short["signal_read_with_parent"] is True and short["category"] == "roads"
@@ -105,6 +111,8 @@ def test_annotate_reads_the_structure_of_each_line(configured: str, tmp_path: Pa
     assert (offer["is_signal"], offer["signal_structure"]) == (False, "commercial_offer")
     assert offer["signal_confidence"] == 1.0 and "signal_probability" not in offer
     assert (giveaway["is_signal"], giveaway["signal_structure"]) == (False, "promotion")
+    assert (report["is_signal"], report["signal_structure"]) == (False, "outlet_report")
+    assert comment.get("signal_structure") is None  # a resident's comment: left to the words
 
 
 def test_train_refuses_unknown_column(configured: str, tmp_path: Path) -> None:
