@@ -4,11 +4,12 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit.util import calc_hash
 
-from dashboard import auth, russian_ui, sidebar, warmup
+from dashboard import auth, density, russian_ui, sidebar, warmup
 from dashboard.navigation import PAGES, PageSpec, refusal
 
 st.set_page_config(page_title="Отклик", page_icon=":material/campaign:", layout="wide")
 russian_ui.install()
+density.make_dense()  # every page: this script runs before each one
 
 
 def _refused(page: PageSpec, reason: str) -> st.Page:

@@ -23,7 +23,6 @@ from models.learning import ModelVersion
 from models.post import Post
 from models.source import Source
 from triage.export_labels import STATUS_NAMES
-from triage.rating import MunicipalityRating
 from triage.report_list import ReportRow
 from triage.scope import Scope
 
@@ -490,24 +489,6 @@ def share(value: float | None) -> str:
 
 def hours(value: float | None) -> str:
     return decimal(value, 1)
-
-
-def rating_table(rows: list[MunicipalityRating]) -> list[dict[str, Any]]:
-    """Place and score only where there were enough reports to judge; per capita where the
-    population is known ("—" otherwise, never a made-up 0)."""
-    return [
-        {
-            "Место": str(row.rank) if row.rank is not None else "—",
-            "Муниципалитет": row.name,
-            "Балл": decimal(row.score, 1) if row.rated else "—",
-            "Обращений": row.reports,
-            "Решено": share(row.resolved_share) if row.rated else "—",
-            "В срок": share(row.on_time_share) if row.rated else "—",
-            "Сигналов": row.signals,
-            "На 10 тыс. жителей": decimal(row.signals_per_10k, 2),
-        }
-        for row in rows
-    ]
 
 
 def with_decimals(frame: pd.DataFrame, digits: dict[str, int]) -> Styler:

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from dashboard import auth, charts, hints, resources, views
+from dashboard import auth, charts, hints, rating_table, resources, views
 from models.clock import now
 from triage.accounts import Right
 from triage.analytics import Dimension, Period, report_summary, top_topics, volumes
@@ -92,7 +92,12 @@ def _rating(rows: list[MunicipalityRating]) -> None:
         st.info(
             f"Ни у одного муниципалитета нет {MIN_REPORTS} обращений за период: места не присвоены."
         )
-    st.dataframe(views.rating_table(shown), hide_index=True, width="stretch")
+    st.dataframe(
+        rating_table.rating_table(shown),
+        hide_index=True,
+        width="stretch",
+        placeholder=rating_table.MISSING,
+    )
     if hidden := len(rows) - len(shown):
         others = charts.count_phrase(hidden, "муниципалитет", "муниципалитета", "муниципалитетов")
         st.caption(f"Не показаны ещё {others} без обращений и сигналов за период.")

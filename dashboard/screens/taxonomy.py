@@ -38,14 +38,15 @@ DEFAULT_AGENCY_TYPE = "municipal_administration"
 # The topics' table fits the 1,366-px laptop (`dashboard.columns`): each column a width, the
 # name the rest. A long name or code wraps in taller rows (`_row_height`); an agency type
 # shows whole («администрация муниципалитета», «мин. здравоохранения»), the category (the
-# one chosen above) its start.
+# one chosen above, whole in the selector and in the column's note) its start cut after a
+# word: «Памятники и…», not the grid's own «Памятники и об».
 TOPIC_WIDTHS = {
     "code": 112,
     "sla_hours": 72,
     "urgent": 88,
     "agency_type": 218,
     "active": 86,
-    "category_code": 104,
+    "category_code": 128,
 }
 TOPIC_SIZED = columns.widths(("code", *EDITED), TOPIC_WIDTHS, rest="name")
 LINE_PX, ROW_PADDING_PX = 18, 16
@@ -356,8 +357,12 @@ if category is not None:
                     width=TOPIC_SIZED["category_code"],
                     options=list(categories),
                     required=True,
-                    format_func=lambda code: categories[code].name,
-                    help="Перенести тему в другую категорию",
+                    format_func=lambda code: columns.shorten(
+                        categories[code].name, columns.chars(TOPIC_SIZED["category_code"])
+                    ),
+                    help=f"Сейчас — «{chosen_category.name}». Перенести тему в другую "
+                    "категорию: выберите её в ячейке (названия категорий в списке сокращены, "
+                    "полностью — в поле «Категория» выше)",
                 ),
             },
         )

@@ -2,15 +2,18 @@
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from urllib.parse import unquote
 
+import pandas as pd
 import pyarrow
 import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
-from dashboard import charts, views
+from dashboard import charts
+from dashboard.rating_table import rating_frame, rating_table
 from models.geo import Municipality
 from otklik.settings import get_settings
 from tests.dashboard.conftest import PASSWORD, log_in, open_page, texts
@@ -18,6 +21,7 @@ from triage.accounts import create_user
 from triage.analytics import Period
 from triage.rating import MunicipalityRating
 
+NUMBER_COLUMNS = ("Место", "Балл", "Решено", "В срок", "На 10 тыс. жителей")
 POPULATION = {"Краснокамский городской округ": 50_000, "Чусовской городской округ": None}
 
 
@@ -56,10 +60,13 @@ def test_analytics_shows_volumes_topics_rating_and_an_offline_map(
     rating = app.dataframe[1].value.set_index("Муниципалитет")
     assert set(rating.index) == set(POPULATION)
     # no reports: listed with their signals, but neither ranked nor scored
-    assert set(rating["Место"]) == {"—"} and set(rating["Балл"]) == {"—"}
+    assert rating["Место"].isna().all() and rating["Балл"].isna().all()
     assert rating.loc["Краснокамский городской округ", "Сигналов"] == 2
-    assert rating.loc["Краснокамский городской округ", "На 10 тыс. жителей"] == "0,40"
-    assert rating.loc["Чусовской городской округ", "На 10 тыс. жителей"] == "—"
+    # numbers, so a click on the header sorts them as numbers; shown as «0,40» and «—»
+    assert rating.loc["Краснокамский городской округ", "На 10 тыс. жителей"] == 0.4
+    assert pd.isna(rating.loc["Чусовской городской округ", "На 10 тыс. жителей"])
+    assert all(pd.api.types.is_numeric_dtype(rating[name]) for name in NUMBER_COLUMNS)
+    assert app.dataframe[1].proto.placeholder == "—"  # an empty cell, not «None»
     assert "места не присвоены" in texts(app)
     assert "Период: с " in texts(app)
     assert not app.get("deck_gl_json_chart")  # no tile server: nothing fetched
@@ -117,10 +124,21 @@ def _rating(rank: int | None, reports: int) -> MunicipalityRating:
 
 
 def test_the_rating_table_shows_a_score_only_with_a_place() -> None:
-    [rated] = views.rating_table([_rating(1, 5)])
-    assert (rated["Место"], rated["Балл"], rated["Решено"]) == ("1", "62,5", "60%")
-    [unrated] = views.rating_table([_rating(None, 2)])
-    assert (unrated["Место"], unrated["Балл"], unrated["Решено"]) == ("—", "—", "—")
+    frame = rating_frame([_rating(1, 5), _rating(None, 2)])
+    assert list(frame["Место"].astype(object).fillna(0)) == [1, 0]
+    assert frame["Балл"].iloc[0] == 62.5 and frame["Балл"].isna().iloc[1]
+    assert frame["Решено"].iloc[0] == 0.6 and frame[["Решено", "В срок"]].iloc[1].isna().all()
+
+
+def test_the_rating_table_writes_decimal_commas_and_sorts_as_numbers() -> None:
+    """«8,3» after «62,5» when the column was text; a number column keeps its order."""
+    rows = [replace(_rating(1, 5), score=62.5), replace(_rating(2, 5), score=8.3)]
+    table = rating_table(rows)
+    assert all(pd.api.types.is_numeric_dtype(table.data[name]) for name in NUMBER_COLUMNS)
+    assert list(table.data.sort_values("Балл")["Балл"]) == [8.3, 62.5]
+    shown = table.to_string(delimiter="|")
+    assert "|62,5|" in shown and "|8,3|" in shown and "|60%|" in shown and "|—" in shown
+    assert "nan" not in shown.lower() and "None" not in shown
 
 
 @pytest.mark.parametrize(

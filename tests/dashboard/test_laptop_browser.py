@@ -321,3 +321,53 @@ def test_the_municipality_bars_do_not_overlap_their_names(
         tops = sorted(top for _, top, _ in names)
         height = max(h for _, _, h in names)
         assert min(b - a for a, b in pairwise(tops)) >= height, names
+
+
+# A resident's post of six lines beside the list, as long as the demo's longer ones get.
+LONG_POST = (
+    "Краснокамск, улица Ленина 14: с утра прорвало трубу, вода хлещет из-под асфальта, "
+    "подвал дома затоплен, в соседнем доме тоже нет воды. Аварийку вызывали два часа назад, "
+    "никто не приехал, диспетчер говорит ждать. Во дворе дети, машины стоят в воде по "
+    "колёса, управляющая компания трубку не берёт. Просим администрацию вмешаться, "
+    "пока вода не дошла до электрощитовой в подвале."
+)
+# The page title's top and size, the decision buttons' bottoms, the viewport's height and
+# whether the sidebar's collapse control is there.
+LAYOUT = """(() => {
+  const h = document.querySelector('h1'); const buttons = ['Подтвердить', 'Не сигнал',
+    'Исправить'].map(t => [...document.querySelectorAll('button')]
+    .find(b => b.innerText.trim().startsWith(t) && !b.innerText.includes('выбран')));
+  return {title: h.getBoundingClientRect().top, size: parseFloat(getComputedStyle(h).fontSize),
+    buttons: buttons.map(b => b ? b.getBoundingClientRect().bottom : null),
+    height: innerHeight,
+    collapse: !!document.querySelector('[data-testid=stSidebarCollapseButton]')}; })()"""
+
+
+def test_the_queue_s_title_and_decisions_fit_a_laptop_screen(
+    console: str, seeded: dict[str, list[int]], engine: Engine, tmp_path: Path
+) -> None:
+    """Streamlit's 6rem band above every page and its 2.75rem h1 took the top 130 px: beside
+    a six-line post the decision buttons were below the screen's bottom edge (776 px of
+    768); the login form's title sat as low."""
+    with Session(engine) as session:
+        for post in session.exec(select(Post)):
+            post.text = LONG_POST
+            session.add(post)
+        session.commit()
+    ARTIFACTS.mkdir(exist_ok=True)
+    with chromium(tmp_path / "profile") as browser:
+        browser.call("Emulation.setDeviceMetricsOverride", width=1366, height=768,
+                     deviceScaleFactor=1, mobile=False)  # fmt: skip
+        browser.open(console)
+        browser.wait_for("document.querySelector('h1') !== null", timeout=60)
+        browser.settle()
+        assert browser.evaluate(LAYOUT)["title"] <= 72  # the login form (was 112)
+        _log_in(browser, "moderator")
+        _wait_for_tables(browser)
+        browser.wait_for_text("Исправить")
+        browser.screenshot(ARTIFACTS / "queue-dense-1366x768.png")
+        layout = browser.evaluate(LAYOUT)
+        # 48 px, 64 just after signing in (the cookie's script takes a row above)
+        assert layout["title"] <= 72 and layout["size"] <= 30, layout
+        assert None not in layout["buttons"] and max(layout["buttons"]) <= layout["height"], layout
+        assert layout["collapse"], layout

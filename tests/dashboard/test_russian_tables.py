@@ -28,6 +28,13 @@ FOREIGN = re.compile(
 )
 
 
+def _drawn(frame: Dataframe, value: object) -> str:
+    """A cell as the grid draws it: an empty one as the table's placeholder, else «None»."""
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
+        return frame.proto.placeholder if frame.proto.HasField("placeholder") else "None"
+    return str(value)
+
+
 # the rubricator's editor keeps codes as values and shows their names (format_func);
 # «Пользователи» lists logins, and the test users are named after their roles
 SHOWN_BY_NAME = {"agency_type", "category_code", "Логин"}
@@ -61,7 +68,7 @@ def test_no_table_shows_raw_codes_or_none(
         open_page(app, page.url_path)
         assert not app.exception, page.path
         cells = {
-            str(value)
+            _drawn(frame, value)
             for frame in app.dataframe
             for column in frame.value.columns
             if column not in SHOWN_BY_NAME

@@ -400,3 +400,24 @@ def test_rename_and_deactivate_a_category_add_one_and_move_a_topic(
             select(AuditEvent).where(AuditEvent.entity_type == "category")
         )]  # fmt: skip
     assert sorted(actions) == ["create", "update"]
+
+
+HERITAGE = "Памятники и объекты культурного наследия"
+
+
+def test_a_long_category_name_is_cut_after_a_word_and_named_whole_in_the_note(
+    signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]], engine: Engine
+) -> None:
+    """The table's «Категория» showed «Памятники и об» at 1,366 px (the grid cuts a choice
+    mid-word, with no «…»): a start cut after a word, the whole name in the column's note."""
+    with Session(engine) as session:
+        session.add(Category(code="heritage", name=HERITAGE, position=0))
+        session.add(Topic(code="heritage.signs", category_code="heritage", name="Табличка"))
+        session.commit()
+    app = _page(signed_in)
+    app.selectbox(key="tax_category").select("heritage").run()
+    columns = json.loads(app.data_editor[0].proto.columns)
+    category = columns["category_code"]
+    labels = {o["value"]: o["label"] for o in category["type_config"]["options"]}
+    assert labels["heritage"] == "Памятники и…" and labels["zhkh"] == "ЖКХ", labels
+    assert f"«{HERITAGE}»" in category["help"]
