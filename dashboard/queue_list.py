@@ -16,8 +16,9 @@ SHOWN_KEY = "q_table_shown"  # a hash of the posts (and versions) the grid shows
 TEXT_CHARS = 160
 ROW_PX = 35
 
-# At 1,366 px the list is 515 px wide beside the current post (7:5; the post's side keeps
-# 365 px for its three decision buttons in one row, 350 px). №, Время and Муниципалитет are
+# At 1,366 px the list is 580 px wide beside the current post (7:5; the post's side keeps
+# 412 px for its three decision buttons in one row, 350 px; 515 and 365 before the page's
+# side margins narrowed, `dashboard.density`). №, Время and Муниципалитет are
 # pinned, as wide as the page's values (a municipality such as «Березниковский ГО» or
 # «Большесосновский МО» is always whole); the topic and the text share the rest.
 # Streamlit spreads the width a wider screen adds evenly over the columns not pinned: at
@@ -25,8 +26,8 @@ ROW_PX = 35
 # stay as they are. `LAPTOP_LIST_PX` is what the columns may sum to at 1,366 px: with
 # pinned columns the grid needs a few pixels more than their sum (measured: widths summing
 # to 488 in a 490-px list scrolled sideways by 10 px; 501 in the 515-px list fits, the
-# rest spread over the topic and the text). A post the authority has already answered
-# publicly starts with `ANSWERED` instead of a column of its own.
+# rest spread over the topic and the text; so does the 580-px list). A post the authority
+# has already answered publicly starts with `ANSWERED` instead of a column of its own.
 ANSWERED = "↩ "
 LAPTOP_LIST_PX = 501
 TICKS_PX = 32  # the grid's column of ticks

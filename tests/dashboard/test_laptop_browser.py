@@ -331,13 +331,15 @@ LONG_POST = (
     "колёса, управляющая компания трубку не берёт. Просим администрацию вмешаться, "
     "пока вода не дошла до электрощитовой в подвале."
 )
-# The page title's top and size, the decision buttons' bottoms, the viewport's height and
-# whether the sidebar's collapse control is there.
+# The page title's top, its gap from the sidebar and its size, the decision buttons'
+# bottoms, the viewport's height and whether the sidebar's collapse control is there.
 LAYOUT = """(() => {
   const h = document.querySelector('h1'); const buttons = ['Подтвердить', 'Не сигнал',
     'Исправить'].map(t => [...document.querySelectorAll('button')]
     .find(b => b.innerText.trim().startsWith(t) && !b.innerText.includes('выбран')));
+  const side = document.querySelector('[data-testid=stSidebar]');  // none on the login form
   return {title: h.getBoundingClientRect().top, size: parseFloat(getComputedStyle(h).fontSize),
+    gap: side ? h.getBoundingClientRect().left - side.getBoundingClientRect().right : null,
     buttons: buttons.map(b => b ? b.getBoundingClientRect().bottom : null),
     height: innerHeight,
     collapse: !!document.querySelector('[data-testid=stSidebarCollapseButton]')}; })()"""
@@ -369,5 +371,6 @@ def test_the_queue_s_title_and_decisions_fit_a_laptop_screen(
         layout = browser.evaluate(LAYOUT)
         # 48 px, 64 just after signing in (the cookie's script takes a row above)
         assert layout["title"] <= 72 and layout["size"] <= 30, layout
+        assert layout["gap"] <= 32, layout  # 24 px beside the sidebar (was 80): the list's texts
         assert None not in layout["buttons"] and max(layout["buttons"]) <= layout["height"], layout
         assert layout["collapse"], layout
