@@ -51,6 +51,8 @@ def human_address(key: str, span: str | None = None) -> str:
     as written («На улице»); without a span, the key's words as a street's name
     («коммунистический 44» -> «ул. Коммунистическая, д. 44»)."""
     street, house = split_key(key)
+    if not street:  # a blank key: nothing to write as a street
+        return " ".join((span or "").split()) or "не найден"
     kind, gender, names = _read_span(span or "", len(street))
     if span and len(names) != len(street):
         return " ".join(span.split()).strip(" ,.;:")  # no name to read in it: as written

@@ -219,7 +219,9 @@ def address_text(key: str | None, read: object = None) -> str:
         and isinstance(address.get("key"), str)
         and isinstance(address.get("span"), str)
     }
-    return "; ".join(human_address(part, spans.get(part)) for part in key.split("; ") if part)
+    return "; ".join(
+        human_address(part, spans.get(part)) for part in key.split("; ") if part.strip()
+    )
 
 
 def post_address(annotation: Annotation) -> str:

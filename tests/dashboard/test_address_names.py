@@ -51,3 +51,9 @@ def test_each_key_reads_its_own_words_and_a_key_without_them_is_written_from_its
     read = [{"key": "ленин 14", "span": "улица Ленина 14"}, {"key": None, "span": "дом 0"}]
     assert address_text("ленин 14; мир 3", read) == "ул. Ленина, д. 14; ул. Мира, д. 3"
     assert address_text(None, read) == "не найден"
+
+
+def test_a_blank_key_is_written_as_not_found_not_a_crash() -> None:
+    assert human_address(" ") == "не найден"
+    assert human_address(" ", " на углу ") == "на углу"
+    assert address_text("ленин 14;  ") == "ул. Ленина, д. 14"
