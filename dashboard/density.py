@@ -8,10 +8,15 @@ import streamlit as st
 # expand control on the left and the «running» spinner on the right) still overlaps the
 # title's top margin only, where there is nothing to click. The h1 keeps Streamlit's
 # weight; 1.7rem still reads as the page's title beside 1rem body text. 1.5rem at each side
-# instead of 5rem: at 1,366 px the page's tables and the queue's list gain 112 px.
+# instead of 5rem: at 1,366 px the page's tables and the queue's list gain 112 px. A section's
+# or an item's heading (h2, and h3 = `st.subheader`: an incident's or a report's title,
+# Аналитика's sections) stays below the page's title: Streamlit's 1.75rem h3 was larger
+# than the 1.7rem h1, and an incident's title took two lines at 1,366 px.
 DENSE_CSS = """<style>
 [data-testid=stMainBlockContainer] {padding: 2rem 1.5rem;}
 [data-testid=stMainBlockContainer] h1 {font-size: 1.7rem; padding: 0.25rem 0 0.5rem;}
+[data-testid=stMainBlockContainer] h2 {font-size: 1.4rem;}
+[data-testid=stMainBlockContainer] h3 {font-size: 1.25rem;}
 </style>"""
 
 

@@ -184,7 +184,13 @@ TASK_NAMES = {"category": "категория", "topic": "тема", "signal": "
 
 
 def incident_status(status: str | None) -> str:
+    """The incidents filter's name for a status, plural: «открытые»."""
     return INCIDENT_STATUS_NAMES.get(status, str(status))
+
+
+def one_incident_status(status: str) -> str:
+    """One incident's status: «открыт», as its row in the list says."""
+    return ROW_STATUS_NAMES.get(status, status)
 
 
 def category_name(code: str | None) -> str:

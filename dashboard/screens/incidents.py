@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import actions, auth, paging, resources, views, widgets
+from dashboard import actions, auth, paging, resources, row_pick, views, widgets
 from dashboard.queries import IncidentFilters, incident_cursor, incident_posts, incidents_page
 from dashboard.text import escape_markdown
 from models.incident import Incident, IncidentStatus
@@ -12,6 +12,7 @@ from triage.incidents import merge_incidents, split_incident
 from triage.reports import create_report, open_report
 
 PAGE_SIZE = 25
+TABLE = "inc_table"  # the list's grid: a ticked row opens its incident
 CURSORS = "inc_cursors"  # (filters, page) -> where that page ended, for the next page
 
 CREATED = "inc_created_report"  # the report a click just created: opened next
@@ -25,6 +26,7 @@ st.title("Инциденты")
 
 def _picked(key: str) -> None:
     """Make the picked incident the one shown, and its address the page's (?incident=N)."""
+    row_pick.forget(TABLE)
     picked = st.session_state.get(key)
     if picked is None:
         st.query_params.pop("incident", None)
@@ -39,7 +41,7 @@ def _chosen_incident() -> int | None:
         return None
 
 
-left, middle, right = st.columns(3)
+left, middle, right, pages = st.columns([4, 4, 4, 2.2])
 status = left.selectbox(
     "Статус", list(views.INCIDENT_STATUS_NAMES), format_func=views.incident_status, key="inc_status"
 )
@@ -53,7 +55,7 @@ municipality = right.selectbox(
     key="inc_mun",
 )
 filters = IncidentFilters(status=status, category_code=category, municipality_id=municipality)
-page = widgets.page_number("inc_page")
+page = widgets.page_number("inc_page", container=pages)
 with resources.session() as db:
     incidents, total = incidents_page(
         db,
@@ -67,8 +69,11 @@ paging.remember(CURSORS, filters, page, incident_cursor(incidents))
 st.caption(f"Найдено: {total}. Страница {page + 1} из {max(1, -(-total // PAGE_SIZE))}.")
 if incidents:
     shown = status is None  # one status chosen: the filter says it, not a column
-    st.dataframe(
+    row_pick.table(
         views.incidents_table(incidents, with_status=shown),
+        name=TABLE,
+        ids=[incident.id for incident in incidents],
+        param="incident",
         hide_index=True,
         width="stretch",
         column_config=views.incident_columns(with_status=shown),
@@ -101,7 +106,8 @@ if chosen_id is None:
 incident: Incident = by_id[chosen_id]
 st.subheader(escape_markdown(incident.title))
 st.caption(
-    f"{views.incident_status(incident.status)} · {views.category_name(incident.category_code)} · "
+    f"{views.one_incident_status(incident.status)} · "
+    f"{views.category_name(incident.category_code)} · "
     f"{views.municipality_name(incident.municipality_id)} · "
     f"адрес: {views.address_text(incident.address)} · постов: {incident.post_count}"
 )

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import streamlit as st
 
-from dashboard import actions, auth, history, paging, resources, views, widgets
+from dashboard import actions, auth, history, paging, resources, row_pick, views, widgets
 from dashboard.publishing import publish_block
 from dashboard.queries import incident_posts, timeline
 from dashboard.text import escape_markdown
@@ -29,6 +29,7 @@ from triage.routing import suggest_agency
 from triage.sla import CLOCK_RUNNING
 
 PAGE_SIZE = 25
+TABLE = "rep_table"  # the list's grid: a ticked row opens its report
 EXPORT_LIMIT = 100_000
 POSTS_SHOWN = 20
 CONFIRM = "rep_confirm"  # (report id, version, final status) waiting for «Да»
@@ -120,6 +121,7 @@ def _open(report_id: int | None) -> None:
 
 
 def _picked(key: str) -> None:
+    row_pick.forget(TABLE)
     _open(st.session_state.get(key))
 
 
@@ -184,7 +186,7 @@ st.radio(
     label_visibility="collapsed",
 )
 kept_list = st.session_state.get("rep_list") == "kept"
-left, middle, right = st.columns(3)
+left, middle, right, pages = st.columns([4, 4, 4, 2.2])
 if not kept_list:
     left.multiselect(
         "Статусы",
@@ -207,7 +209,7 @@ if kept_list:
         "сигналами или перенесены в другой инцидент. Ответ исполнителя сохранён; "
         "действовать по нему (проверять, публиковать) больше не нужно."
     )
-    kept = _kept_page(widgets.page_number("rep_kept_page"))
+    kept = _kept_page(widgets.page_number("rep_kept_page", container=pages))
     for kept_row in kept:
         _kept_card(kept_row)
     if not kept:
@@ -216,11 +218,14 @@ if kept_list:
 else:
     right.selectbox("Срок", list(DUE_FILTERS), format_func=DUE_FILTERS.__getitem__,
                     key="rep_due")  # fmt: skip
-    page = widgets.page_number("rep_page")
+    page = widgets.page_number("rep_page", container=pages)
     rows = _page_rows(moment, page)
     if rows:
-        st.dataframe(
+        row_pick.table(
             views.reports_table(rows, at=moment),
+            name=TABLE,
+            ids=[row.id for row in rows],
+            param="report",
             hide_index=True,
             width="stretch",
             column_config=views.REPORT_CONFIG,

@@ -31,6 +31,8 @@ def test_create_report_from_an_incident(
     target = next(i for i in incidents if i.post_count == 2)
     app.selectbox(key="inc_pick_None").select(target.id).run()
     assert "Краснокамске" in "\n".join(m.value for m in app.markdown)
+    # one incident's status, as its row says: «открыт», not the filter's «открытые»
+    assert app.caption[1].value.startswith("открыт · ЖКХ · "), app.caption[1].value
     app.button(key=f"inc_create_report_{target.id}").click().run()
     assert not app.exception
     with Session(engine) as session:

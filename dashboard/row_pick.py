@@ -1,0 +1,48 @@
+"""A list whose ticked row opens that item under it: the page's «?incident=N» or «?report=N».
+
+The Инциденты and Обращения lists name their items in a table and open one below it. Ticking
+the item's row in the table opens it, as ticking a post in the queue does; the «Инцидент» /
+«Обращение» box under the table stays for typing a number. The grid's key holds the ids it
+shows, so a tick never carries over to another page's rows, and a generation that the box
+bumps, so an item opened from the box leaves no other row ticked.
+"""
+
+import hashlib
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+
+
+def table(data: Any, *, name: str, ids: list[int], param: str, **options: Any) -> None:
+    """`data` as a single-row-select grid whose ticked row's id becomes `?param=id`."""
+    key = _key(name, ids)
+    st.dataframe(
+        data,
+        key=key,
+        on_select=_opener(key, ids, param),
+        selection_mode="single-row",
+        **options,
+    )
+
+
+def forget(name: str) -> None:
+    """The item was opened another way: the grid named `name` starts with no row ticked."""
+    generation = f"{name}_generation"
+    st.session_state[generation] = int(st.session_state.get(generation, 0)) + 1
+
+
+def _key(name: str, ids: list[int]) -> str:
+    shown = hashlib.sha1(",".join(map(str, ids)).encode()).hexdigest()[:12]
+    return f"{name}_{st.session_state.get(f'{name}_generation', 0)}_{shown}"
+
+
+def _opener(key: str, ids: list[int], param: str) -> Callable[[], None]:
+    def opened() -> None:
+        rows = [row for row in st.session_state[key]["selection"]["rows"] if row < len(ids)]
+        if rows:
+            st.query_params[param] = str(ids[rows[0]])
+        else:  # the tick taken off: nothing open
+            st.query_params.pop(param, None)
+
+    return opened

@@ -1,0 +1,83 @@
+"""Инциденты and Обращения in a real headless Chromium: ticking an item's row in the list
+opens that item under it, as ticking a post does in the queue."""
+
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from tests.dashboard.browser import Browser, chromium
+from tests.dashboard.test_browser import ARTIFACTS
+from tests.dashboard.test_console_browser import _reports
+from tests.dashboard.test_laptop_browser import _laptop, _wait_for_tables
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.parametrize("database_url", ["sqlite"], indirect=True),
+]
+# The list's row `row` (0: the first under the header): its tick's centre on screen, read
+# through the grid's own `getBounds` (column 0 holds the ticks), and the № it shows.
+ROW = """(row => {
+  const grid = document.querySelector('[data-testid=stDataFrame]');
+  const canvas = grid.querySelector('canvas');
+  let fiber = canvas[Object.keys(canvas).find(k => k.startsWith('__reactFiber'))];
+  while (fiber && !(fiber.ref && fiber.ref.current && fiber.ref.current.getBounds)) {
+    fiber = fiber.return; }
+  const box = fiber.ref.current.getBounds(0, row);
+  const at = [...grid.querySelectorAll('[role=columnheader]')]
+    .findIndex(h => h.innerText.trim() === '№');
+  const cells = grid.querySelectorAll('[role=row]')[row + 1].querySelectorAll('[role=gridcell]');
+  return {x: box.x + box.width / 2, y: box.y + box.height / 2,
+          number: cells[cells.length - grid.querySelectorAll('[role=columnheader]').length + at]
+            .innerText.trim()};
+})"""
+
+
+def _tick(browser: Browser, row: int) -> str:
+    """Tick the list's row `row` with the mouse; the № of the item on it."""
+    spot = browser.evaluate(f"{ROW}({row})")
+    for kind in ("mousePressed", "mouseReleased"):
+        browser.call("Input.dispatchMouseEvent", type=kind, x=spot["x"], y=spot["y"],
+                     button="left", clickCount=1)  # fmt: skip
+    return str(spot["number"])
+
+
+def _opened(browser: Browser, param: str, number: str, heading: str) -> None:
+    """The page's address names item `number`, its «Инцидент» / «Обращение» box too, and the
+    page shows `heading`, which only the open item has."""
+    browser.wait_for(f"location.search.includes({json.dumps(f'{param}={number}')})")
+    browser.wait_for(
+        "[...document.querySelectorAll('[data-testid=stSelectbox] input')]"
+        f".some(i => i.value.startsWith({json.dumps(f'№{number}:')}))"
+    )
+    browser.wait_for(f"document.body.innerText.includes({json.dumps(heading)})")
+    browser.settle()
+
+
+def test_ticking_an_incident_s_row_opens_it(
+    console: str, seeded: dict[str, list[int]], engine: Engine, tmp_path: Path
+) -> None:
+    with chromium(tmp_path / "profile") as browser:
+        _laptop(browser, f"{console}incidents", "moderator")
+        _wait_for_tables(browser)
+        assert "Присоединить к этому инциденту" not in browser.text()  # nothing open yet
+        second = _tick(browser, 1)
+        _opened(browser, "incident", second, "Присоединить к этому инциденту")
+        first = _tick(browser, 0)
+        assert first != second
+        _opened(browser, "incident", first, "Присоединить к этому инциденту")
+        browser.screenshot(ARTIFACTS / "incidents-row-ticked-1366x768.png")
+
+
+def test_ticking_a_report_s_row_opens_it(
+    console: str, seeded: dict[str, list[int]], engine: Engine, tmp_path: Path
+) -> None:
+    _reports(engine)
+    with chromium(tmp_path / "profile") as browser:
+        _laptop(browser, f"{console}reports", "operator")
+        _wait_for_tables(browser)
+        assert "Обращение №" not in browser.text()  # nothing open yet
+        number = _tick(browser, 1)
+        _opened(browser, "report", number, f"Обращение №{number}:")
+        browser.screenshot(ARTIFACTS / "reports-row-ticked-1366x768.png")
