@@ -40,22 +40,40 @@ def count_phrase(count: int, one: str, few: str, many: str) -> str:
     return f"{count} {one if count % 10 == 1 else few}"
 
 
-def period_label(first_day: str, period: Period) -> str:
-    """A bucket's first day ("2025-03-03") as Russians read it: «03.03», «с 03.03», «март 2025»."""
+def period_label(first_day: str, period: Period, *, with_year: bool = False) -> str:
+    """A bucket's first day ("2025-03-03") as Russians read it: «03.03», «с 03.03», «март 2025»;
+    `with_year`, a day or a week «03.03.2025», «с 03.03.2025»."""
     day = date.fromisoformat(first_day[:10])
     if period == Period.MONTH:
         return f"{MONTHS[day.month - 1]} {day.year}"
-    shown = day.strftime("%d.%m")
+    shown = day.strftime("%d.%m.%Y" if with_year else "%d.%m")
     return f"с {shown}" if period == Period.WEEK else shown
 
 
+def period_labels(keys: list[str], period: Period) -> dict[str, str]:
+    """Each bucket key's label, with the year if a label would repeat: a year by day begins
+    and ends on «02.12», and one label is one bar."""
+    short = {key: period_label(key, period) for key in keys}
+    if len(set(short.values())) == len(short):
+        return short
+    return {key: period_label(key, period, with_year=True) for key in keys}
+
+
 def volume_bars(frame: pd.DataFrame, *, order: list[str]) -> alt.Chart:
-    """Stacked bars of signals per period and category, periods in time order."""
+    """Stacked bars of signals per period and category: every period of `order` has its
+    slot, in time order, one without signals empty; labels Vega has no room for are left out
+    (a year by day is 365 bars), never drawn over one another."""
     return (
         alt.Chart(frame)
         .mark_bar()
         .encode(
-            x=alt.X("Период:N", sort=order, title="Период"),
+            x=alt.X(
+                "Период:N",
+                sort=order,
+                scale=alt.Scale(domain=order),  # the data alone has only periods with signals
+                title="Период",
+                axis=alt.Axis(labelOverlap=True),
+            ),
             y=alt.Y("Сигналов:Q", title="Сигналов", axis=alt.Axis(format="d", tickMinStep=1)),
             # Vega cuts legend labels at 160 px («Общественный трансп…»): whole names
             color=alt.Color(

@@ -6,7 +6,7 @@ over their territory's posts and reports only (as the queue and the report list 
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -188,6 +188,38 @@ def _bucket(column: Any, period: Period, dialect: str) -> ColumnElement[Any]:
     if period == Period.MONTH:
         return func.strftime("%Y-%m-01", column)
     return func.date(column, "-6 days", "weekday 1")  # the Monday on or before
+
+
+def bucket_keys(period: Period, since: datetime, until: datetime) -> list[str]:
+    """Every bucket key `volumes` can give for [since, until), oldest first, empty ones too:
+    as `_bucket` writes them, the UTC day, its week's Monday or its month's first day."""
+    if since.tzinfo is None or until.tzinfo is None:
+        raise ValueError("bucket_keys takes timezone-aware datetimes only")
+    if until <= since:
+        return []
+    day = _bucket_start(since.astimezone(UTC).date(), period)
+    last = (until - timedelta(microseconds=1)).astimezone(UTC).date()  # `until` is excluded
+    keys: list[str] = []
+    while day <= last:
+        keys.append(day.isoformat())
+        day = _next_bucket(day, period)
+    return keys
+
+
+def _bucket_start(day: date, period: Period) -> date:
+    if period == Period.DAY:
+        return day
+    if period == Period.WEEK:
+        return day - timedelta(days=day.weekday())  # the Monday on or before
+    return day.replace(day=1)
+
+
+def _next_bucket(start: date, period: Period) -> date:
+    if period == Period.DAY:
+        return start + timedelta(days=1)
+    if period == Period.WEEK:
+        return start + timedelta(days=7)
+    return date(start.year + start.month // 12, start.month % 12 + 1, 1)
 
 
 def _hours(start: Any, end: Any, dialect: str) -> ColumnElement[Any]:

@@ -8,7 +8,14 @@ import streamlit as st
 from dashboard import auth, charts, hints, rating_table, resources, views
 from models.clock import now
 from triage.accounts import Right
-from triage.analytics import Dimension, Period, report_summary, top_topics, volumes
+from triage.analytics import (
+    Dimension,
+    Period,
+    bucket_keys,
+    report_summary,
+    top_topics,
+    volumes,
+)
 from triage.answers import answer_summary
 from triage.rating import MunicipalityRating, municipality_rating
 
@@ -50,10 +57,12 @@ def _category_chart() -> None:
             "Выберите период длиннее или проверьте на странице «Источники», что сбор работает."
         )
         return
+    # every period of the span, a quiet one too: an empty slot, not a gap closed up
+    labels = charts.period_labels(bucket_keys(period, since, until), period)
     frame = pd.DataFrame(
         [
             (
-                charts.period_label(row.period, period),
+                labels.get(row.period, row.period),
                 views.category_name(row.key) if row.key else "без категории",
                 row.count,
             )
@@ -61,7 +70,7 @@ def _category_chart() -> None:
         ],
         columns=["Период", "Категория", "Сигналов"],
     )
-    order = list(dict.fromkeys(charts.period_label(row.period, period) for row in by_category))
+    order = list(labels.values())
     st.altair_chart(charts.volume_bars(frame, order=order), width="stretch")
 
 

@@ -3,6 +3,8 @@
 import json
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import UTC, date, timedelta
+from typing import Any
 from urllib.parse import unquote
 
 import pandas as pd
@@ -14,7 +16,9 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import charts
 from dashboard.rating_table import rating_frame, rating_table
+from models.clock import now
 from models.geo import Municipality
+from models.post import Post
 from otklik.settings import get_settings
 from tests.dashboard.conftest import PASSWORD, log_in, open_page, texts
 from triage.accounts import create_user
@@ -105,6 +109,57 @@ def test_a_configured_tile_server_is_the_map_s_base(
     }
 
 
+def _category_chart(app: AppTest) -> tuple[dict[str, Any], pd.DataFrame]:
+    """«Сигналы по категориям»: its spec and its data."""
+    chart = app.get("vega_lite_chart")[0]
+    [dataset] = chart.proto.datasets  # type: ignore[attr-defined]
+    frame = pyarrow.ipc.open_stream(dataset.data.data).read_pandas()
+    return json.loads(chart.proto.spec), frame  # type: ignore[attr-defined]
+
+
+def _days(first: date, last: date, pattern: str = "%d.%m") -> list[str]:
+    return [(first + timedelta(days=n)).strftime(pattern) for n in range((last - first).days + 1)]
+
+
+def test_a_day_without_signals_keeps_its_empty_slot_on_the_chart(
+    signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]], engine: Engine
+) -> None:
+    """Chusovoy's signal five days ago, the others today: the three days between are on the
+    axis with no bar (the axis held only the days with signals), and so is every other day
+    of the 30, oldest first, whose caption runs from the first to the last."""
+    with Session(engine) as session:
+        post = session.get_one(Post, seeded["posts"][2])
+        post.published_at = now() - timedelta(days=5)
+        session.add(post)
+        session.commit()
+    app = open_page(signed_in("operator"), "analytics")
+    assert not app.exception
+    spec, frame = _category_chart(app)
+    axis = spec["encoding"]["x"]
+    today = now().astimezone(UTC).date()
+    quiet = (today - timedelta(days=3)).strftime("%d.%m")
+    assert quiet not in set(frame["Период"])
+    assert axis["sort"] == _days(today - timedelta(days=30), today)
+    assert axis.get("scale", {}).get("domain") == axis["sort"]  # a slot even without data
+    assert set(frame["Период"]) <= set(axis["sort"])
+    assert axis["axis"]["labelOverlap"] is True  # 365 labels thinned, not drawn over each other
+    # a year by day: 366 days, begun and ended on the same date, so each with its year
+    app.selectbox(key="an_days").set_value(365).run()
+    spec, frame = _category_chart(app)
+    first = today - timedelta(days=365)
+    assert spec["encoding"]["x"]["scale"]["domain"] == _days(first, today, "%d.%m.%Y")
+    assert set(frame["Период"]) <= set(spec["encoding"]["x"]["sort"])
+    # by week: every Monday from the span's first week to this one
+    app.selectbox(key="an_period").set_value(Period.WEEK).run()
+    spec, frame = _category_chart(app)
+    monday = first - timedelta(days=first.weekday())
+    weeks = [f"с {day}" for day in _days(monday, today)[::7]]
+    if len(set(weeks)) < len(weeks):  # 53 weeks can begin and end on one date: with the year
+        weeks = [f"с {day}" for day in _days(monday, today, "%d.%m.%Y")[::7]]
+    assert spec["encoding"]["x"]["scale"]["domain"] == weeks
+    assert set(frame["Период"]) <= set(weeks)
+
+
 def test_an_empty_period_is_explained(
     signed_in: Callable[[str], AppTest], console_users: dict[str, str]
 ) -> None:
@@ -152,6 +207,18 @@ def test_the_rating_table_writes_decimal_commas_and_sorts_as_numbers() -> None:
 )
 def test_periods_read_in_russian(first_day: str, period: Period, label: str) -> None:
     assert charts.period_label(first_day, period) == label
+
+
+def test_a_label_that_would_repeat_gets_its_year() -> None:
+    """A year by day begins and ends on «02.12»: two days, two labels, two bars."""
+    assert charts.period_labels(["2026-11-30", "2026-12-01"], Period.DAY) == {
+        "2026-11-30": "30.11",
+        "2026-12-01": "01.12",
+    }
+    assert list(charts.period_labels(["2025-12-02", "2026-06-01", "2026-12-02"], Period.DAY)
+                .values()) == ["02.12.2025", "01.06.2026", "02.12.2026"]  # fmt: skip
+    weeks = charts.period_labels(["2025-12-01", "2026-11-30"], Period.WEEK)
+    assert list(weeks.values()) == ["с 01.12", "с 30.11"]
 
 
 @pytest.mark.parametrize(

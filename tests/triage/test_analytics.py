@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from sqlmodel import Session
@@ -7,7 +7,14 @@ from models.geo import Municipality
 from models.incident import Incident
 from models.report import Report
 from tests.triage import factories as f
-from triage.analytics import Dimension, Period, report_summary, top_topics, volumes
+from triage.analytics import (
+    Dimension,
+    Period,
+    bucket_keys,
+    report_summary,
+    top_topics,
+    volumes,
+)
 from triage.answers import answer_summary
 from triage.rating import municipality_rating
 from triage.scope import Scope
@@ -171,3 +178,78 @@ def test_every_figure_is_counted_over_the_caller_s_territory_only(session: Sessi
     agency = Scope(agency_id=1)
     assert volumes(session, by=Dimension.TOPIC, period=Period.DAY, scope=agency, **window) == []
     assert answer_summary(session, scope=agency, **window).signals == 0
+
+
+PERM = timezone(timedelta(hours=5))
+MICROSECOND = timedelta(microseconds=1)
+
+
+def _at(text: str, zone: timezone = UTC) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=zone)
+
+
+@pytest.mark.parametrize(
+    ("period", "since", "until", "keys"),
+    [
+        (Period.DAY, _at("2025-12-30 10:00"), _at("2026-01-02 09:00"),
+         ["2025-12-30", "2025-12-31", "2026-01-01", "2026-01-02"]),
+        # the days are UTC's: 03:00 in Perm on 1 January is 31 December, 22:00 UTC
+        (Period.DAY, _at("2026-01-01 03:00", PERM), _at("2026-01-01 06:00", PERM),
+         ["2025-12-31", "2026-01-01"]),
+        # a Thursday starts with its Monday; a week crossing the year is the old year's
+        (Period.WEEK, _at("2026-02-26 12:00"), _at("2026-03-10 12:00"),
+         ["2026-02-23", "2026-03-02", "2026-03-09"]),
+        (Period.WEEK, _at("2025-12-31 12:00"), _at("2026-01-06 00:00"),
+         ["2025-12-29", "2026-01-05"]),
+        (Period.WEEK, _at("2026-03-08 23:59"), _at("2026-03-09 00:01"),
+         ["2026-03-02", "2026-03-09"]),
+        (Period.MONTH, _at("2025-11-15 00:00"), _at("2026-02-01 00:00"),
+         ["2025-11-01", "2025-12-01", "2026-01-01"]),
+        # `until` is excluded, as in `volumes`: a window ending at midnight ends the day before
+        (Period.DAY, _at("2026-03-01 00:00"), _at("2026-03-03 00:00"),
+         ["2026-03-01", "2026-03-02"]),
+        (Period.DAY, _at("2026-03-01 12:00"), _at("2026-03-01 12:00"), []),
+        (Period.DAY, _at("2026-03-01 12:00"), _at("2026-03-01 12:00") + MICROSECOND,
+         ["2026-03-01"]),
+        (Period.MONTH, _at("2026-03-31 12:00"), _at("2026-03-31 12:00"), []),
+    ],
+)  # fmt: skip
+def test_bucket_keys_list_every_period_empty_or_not(
+    period: Period, since: datetime, until: datetime, keys: list[str]
+) -> None:
+    assert bucket_keys(period, since, until) == keys
+
+
+def test_bucket_keys_refuse_naive_datetimes() -> None:
+    with pytest.raises(ValueError, match="timezone-aware"):
+        bucket_keys(Period.DAY, datetime(2026, 3, 1), datetime(2026, 3, 2))
+
+
+# Instants either side of a day's, a week's, a month's and a year's edge (UTC).
+EDGES = ["2025-12-28 23:59:59", "2025-12-29 00:00:00", "2025-12-31 23:59:59.999999",
+         "2026-01-01 00:00:00", "2026-01-04 23:59:59", "2026-01-05 00:00:00",
+         "2026-02-28 23:59:59", "2026-03-01 00:00:00"]  # fmt: skip
+
+
+@pytest.mark.parametrize("period", list(Period))
+def test_bucket_keys_are_the_database_s_buckets(session: Session, period: Period) -> None:
+    """Each post's bucket, as SQLite or PostgreSQL writes it, is the key `bucket_keys`
+    gives for that instant, and is among the window's keys."""
+    place = f.municipality(session, "Пермский городской округ")
+    source = f.source(session, "vk")
+    moments = [_at(edge) for edge in EDGES]
+    ids = [
+        f.annotated_post(session, source_id=source, municipality_id=place, published_at=moment,
+                         text=f"Сообщение номер {number} про проблему на улице {number}")
+        for number, moment in enumerate(moments)
+    ]  # fmt: skip
+    session.commit()
+    triage_posts(session, post_ids=ids, thresholds=Thresholds())
+    window = {"since": moments[0], "until": moments[-1] + MICROSECOND}
+    rows = volumes(session, by=Dimension.CATEGORY, period=period, **window)
+    expected: dict[str, int] = {}
+    for moment in moments:
+        [key] = bucket_keys(period, moment, moment + MICROSECOND)
+        expected[key] = expected.get(key, 0) + 1
+    assert {row.period: row.count for row in rows} == expected
+    assert set(expected) <= set(bucket_keys(period, **window))
