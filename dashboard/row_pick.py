@@ -28,13 +28,20 @@ def table(data: Any, *, name: str, ids: list[int], param: str, **options: Any) -
 
 def forget(name: str) -> None:
     """The item was opened another way: the grid named `name` starts with no row ticked."""
-    generation = f"{name}_generation"
-    st.session_state[generation] = int(st.session_state.get(generation, 0)) + 1
+    st.session_state[_generation(name)] = _generation_of(name) + 1
+
+
+def _generation(name: str) -> str:
+    return f"{name}_generation"
+
+
+def _generation_of(name: str) -> int:
+    return int(st.session_state.get(_generation(name), 0))
 
 
 def _key(name: str, ids: list[int]) -> str:
     shown = hashlib.sha1(",".join(map(str, ids)).encode()).hexdigest()[:12]
-    return f"{name}_{st.session_state.get(f'{name}_generation', 0)}_{shown}"
+    return f"{name}_{_generation_of(name)}_{shown}"
 
 
 def _opener(key: str, ids: list[int], param: str) -> Callable[[], None]:
