@@ -107,8 +107,7 @@ def list_reports(
     Only the reports `scope` covers: its municipalities, its agency's.
     Soon-due reports are `triage.deadlines.deadlines`' (pass their ids as `report_ids`).
     """
-    running = Report.status.in_(sla.CLOCK_RUNNING)  # type: ignore[attr-defined]
-    overdue = running & Report.paused_at.is_(None) & (Report.due_at < now)  # type: ignore[union-attr,operator]
+    overdue = _overdue(now)
     order = _order_key(after.at if after is not None else now)
     statement = (
         select(Report, Incident.title, Agency.name, Municipality.name, overdue, Incident.address)
@@ -124,12 +123,72 @@ def list_reports(
         statement = statement.where(
             tuple_(*order) > (after.rank, after.due_at, after.report_id)  # type: ignore[operator]
         )
+    statement = _filtered(
+        statement,
+        now=now,
+        statuses=statuses,
+        municipality_id=municipality_id,
+        overdue_only=overdue_only,
+        report_id=report_id,
+        report_ids=report_ids,
+        topic_codes=topic_codes,
+        created_from=created_from,
+        created_to=created_to,
+        scope=scope,
+    )
+    return [_row(*row) for row in session.execute(statement).all()]
+
+
+def count_reports(
+    session: Session,
+    *,
+    now: datetime,
+    statuses: tuple[str, ...] = (),
+    municipality_id: int | None = None,
+    overdue_only: bool = False,
+    scope: Scope = EVERYWHERE,
+    report_ids: tuple[int, ...] = (),
+) -> int:
+    """How many reports `list_reports` lists with the same filters, over all its pages."""
+    statement = _filtered(
+        select(func.count()).select_from(Report),
+        now=now,
+        statuses=statuses,
+        municipality_id=municipality_id,
+        overdue_only=overdue_only,
+        report_ids=report_ids,
+        scope=scope,
+    )
+    return int(session.execute(statement).scalar_one())
+
+
+def _overdue(now: datetime) -> Any:
+    """A running report's clock, not paused, past its deadline at `now`."""
+    running = Report.status.in_(sla.CLOCK_RUNNING)  # type: ignore[attr-defined]
+    return running & Report.paused_at.is_(None) & (Report.due_at < now)  # type: ignore[union-attr,operator]
+
+
+def _filtered(
+    statement: Select,
+    *,
+    now: datetime,
+    statuses: tuple[str, ...] = (),
+    municipality_id: int | None = None,
+    overdue_only: bool = False,
+    report_id: int | None = None,
+    report_ids: tuple[int, ...] = (),
+    topic_codes: tuple[str, ...] = (),
+    created_from: datetime | None = None,
+    created_to: datetime | None = None,
+    scope: Scope = EVERYWHERE,
+) -> Select:
+    """`statement` (over `Report`) narrowed by `list_reports`' filters."""
     if statuses:
         statement = statement.where(Report.status.in_(statuses))  # type: ignore[attr-defined]
     if municipality_id is not None:
         statement = statement.where(Report.municipality_id == municipality_id)
     if overdue_only:
-        statement = statement.where(overdue)
+        statement = statement.where(_overdue(now))
     if report_id is not None:
         statement = statement.where(Report.id == report_id)
     if report_ids:
@@ -140,8 +199,7 @@ def list_reports(
         statement = statement.where(Report.created_at >= created_from)  # type: ignore[operator]
     if created_to is not None:
         statement = statement.where(Report.created_at < created_to)  # type: ignore[operator]
-    statement = scoped_reports(statement, scope)
-    return [_row(*row) for row in session.execute(statement).all()]
+    return scoped_reports(statement, scope)
 
 
 def report_cursor(session: Session, *, report_id: int, at: datetime) -> ReportCursor | None:

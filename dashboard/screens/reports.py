@@ -3,8 +3,10 @@ history, status and answer. A second list (`?list=kept`) shows the reports close
 automatically with the agency's answer kept: their incident emptied (`triage.emptied`)."""
 
 from datetime import datetime
+from typing import Any
 
 import streamlit as st
+from sqlmodel import Session
 
 from dashboard import actions, auth, history, paging, resources, row_pick, views, widgets
 from dashboard.publishing import publish_block
@@ -21,6 +23,7 @@ from triage.report_list import (
     ReportCursor,
     ReportRow,
     closed_with_answer_kept,
+    count_reports,
     list_reports,
     report_cursor,
 )
@@ -68,48 +71,53 @@ def _filters() -> tuple[object, ...]:
     )
 
 
+def _filter_arguments(db: Session, moment: datetime) -> dict[str, Any]:
+    """The filters on screen as `list_reports` / `count_reports` take them."""
+    due = st.session_state.get("rep_due")
+    soon: tuple[int, ...] = ()
+    if due == "soon":  # the sidebar counter's definition, so its number and list agree
+        found = deadlines(
+            db,
+            now=moment,
+            soon_hours=resources.settings().sla_soon_due_hours,
+            calendar=resources.calendar(),
+            scope=login.scope,
+        )
+        soon = tuple(found.due_soon) or (0,)  # no report has id 0: an empty list
+    return {
+        "now": moment,
+        "statuses": tuple(st.session_state.get("rep_statuses") or ()),
+        "municipality_id": st.session_state.get("rep_mun"),
+        "overdue_only": due == "overdue",
+        "report_ids": soon,
+        "scope": login.scope,
+    }
+
+
 def _filtered_rows(
     moment: datetime, *, limit: int, offset: int = 0, after: ReportCursor | None = None
 ) -> list[ReportRow]:
     """Reports matching the filters on screen (the list and its export)."""
-    due = st.session_state.get("rep_due")
     with resources.session() as db:
-        soon: tuple[int, ...] = ()
-        if due == "soon":  # the sidebar counter's definition, so its number and list agree
-            found = deadlines(
-                db,
-                now=moment,
-                soon_hours=resources.settings().sla_soon_due_hours,
-                calendar=resources.calendar(),
-                scope=login.scope,
-            )
-            soon = tuple(found.due_soon) or (0,)  # no report has id 0: an empty list
-        return list_reports(
-            db,
-            now=moment,
-            statuses=tuple(st.session_state.get("rep_statuses") or ()),
-            municipality_id=st.session_state.get("rep_mun"),
-            overdue_only=due == "overdue",
-            report_ids=soon,
-            limit=limit,
-            offset=offset,
-            after=after,
-            scope=login.scope,
-        )
+        arguments = _filter_arguments(db, moment)
+        return list_reports(db, limit=limit, offset=offset, after=after, **arguments)
 
 
-def _page_rows(moment: datetime, page: int) -> list[ReportRow]:
-    """Page `page` (from 0): after the previous page's last report when that page was shown
-    with the same filters (keyset), else by OFFSET (a page number typed in)."""
+def _page_rows(moment: datetime, page: int) -> tuple[list[ReportRow], int]:
+    """Page `page` (from 0) and how many reports the filters find on all pages. The page
+    starts after the previous page's last report when that page was shown with the same
+    filters (keyset), else by OFFSET (a page number typed in)."""
     after: ReportCursor | None = paging.previous(CURSORS, _filters(), page)
-    rows = _filtered_rows(moment, limit=PAGE_SIZE, offset=page * PAGE_SIZE, after=after)
     cursor = None
-    if rows:
-        with resources.session() as db:
+    with resources.session() as db:
+        arguments = _filter_arguments(db, moment)
+        rows = list_reports(db, limit=PAGE_SIZE, offset=page * PAGE_SIZE, after=after, **arguments)
+        total = count_reports(db, **arguments)
+        if rows:
             at = after.at if after is not None else moment
             cursor = report_cursor(db, report_id=rows[-1].id, at=at)
     paging.remember(CURSORS, _filters(), page, cursor)
-    return rows
+    return rows, total
 
 
 def _open(report_id: int | None) -> None:
@@ -219,7 +227,9 @@ else:
     right.selectbox("Срок", list(DUE_FILTERS), format_func=DUE_FILTERS.__getitem__,
                     key="rep_due")  # fmt: skip
     page = widgets.page_number("rep_page", container=pages)
-    rows = _page_rows(moment, page)
+    rows, total = _page_rows(moment, page)
+    # the grid's toolbar shows over what is just above it: this line, not the page box
+    st.caption(f"Найдено: {total}. Страница {page + 1} из {max(1, -(-total // PAGE_SIZE))}.")
     if rows:
         row_pick.table(
             views.reports_table(rows, at=moment),

@@ -226,6 +226,7 @@ def test_export_honours_the_filters(
     report = _reports(engine)[0]
     app = open_page(signed_in("operator"), "reports")
     assert "новое" in set(app.dataframe[0].value["Статус"])
+    assert _found(app) == "Найдено: 2. Страница 1 из 1."
     app.button(key="export_prepare").click().run()
     assert not app.exception
     name, data, count = app.session_state["export_file"]
@@ -243,6 +244,7 @@ def test_export_honours_the_filters(
 
     app.multiselect(key="rep_statuses").select("resolved").run()
     assert "Обращений с такими условиями нет." in app.info[0].value
+    assert _found(app) == "Найдено: 0. Страница 1 из 1."
 
 
 def test_the_sidebar_counter_links_to_overdue_reports(
@@ -291,6 +293,7 @@ def test_the_soon_due_counter_and_its_list_use_sla_hours(
     open_page(app, "reports")
     assert app.selectbox(key="rep_due").value == "soon"
     assert list(app.dataframe[0].value["№"]) == [urgent.id]
+    assert _found(app) == "Найдено: 1. Страница 1 из 1."  # counted as the list is filtered
 
 
 def test_the_next_page_starts_after_the_shown_page_s_last_report(
@@ -322,6 +325,7 @@ def test_the_next_page_starts_after_the_shown_page_s_last_report(
     app.number_input(key="rep_page").set_value(2).run()
     assert not app.exception
     assert [int(i) for i in app.dataframe[0].value["№"]][:5] == order[25:30]
+    assert _found(app) == "Найдено: 30. Страница 2 из 2."
 
 
 def test_the_reports_closed_with_their_answer_kept_keep_to_the_territory(
@@ -425,3 +429,9 @@ def test_the_list_names_agencies_so_that_they_differ_in_a_narrow_column() -> Non
         "Деп. транспорта"
     )
     assert short_agency("ООО «Водоканал»", home) == "ООО «Водоканал»"  # nothing to drop
+
+
+def _found(app: AppTest) -> str:
+    """The line above the list: how many reports the filters find, and the page."""
+    (line,) = [c.value for c in app.caption if c.value.startswith("Найдено:")]
+    return line

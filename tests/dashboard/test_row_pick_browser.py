@@ -2,6 +2,7 @@
 opens that item under it, as ticking a post does in the queue."""
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -43,6 +44,36 @@ def _tick(browser: Browser, row: int) -> str:
     return str(spot["number"])
 
 
+def _toolbar_overlap(browser: Browser) -> float:
+    """With the mouse over the list, the area (px²) its toolbar (search, download,
+    fullscreen) covers of the «Страница» box: the toolbar is drawn over what is above it."""
+    grid = browser.evaluate(
+        "(() => { const r = document.querySelector('[data-testid=stDataFrame]')"
+        ".getBoundingClientRect(); return {x: r.x + r.width / 2, y: r.y + r.height / 2}; })()"
+    )
+    browser.call("Input.dispatchMouseEvent", type="mouseMoved", x=grid["x"], y=grid["y"])
+    browser.wait_for("document.querySelector('[data-testid=stElementToolbar]') !== null")
+    where = (
+        "JSON.stringify(document.querySelector('[data-testid=stElementToolbar]')"
+        ".getBoundingClientRect())"
+    )
+    seen = None
+    while seen != (seen := browser.evaluate(where)):  # it slides into place: wait until still
+        time.sleep(0.3)
+    return float(
+        browser.evaluate(
+            """(() => {
+  const bar = document.querySelector('[data-testid=stElementToolbar]').getBoundingClientRect();
+  const box = [...document.querySelectorAll('[data-testid=stNumberInput]')]
+    .find(e => e.innerText.includes('Страница')).getBoundingClientRect();
+  const w = Math.min(bar.right, box.right) - Math.max(bar.left, box.left);
+  const h = Math.min(bar.bottom, box.bottom) - Math.max(bar.top, box.top);
+  return Math.max(0, w) * Math.max(0, h);
+})()"""
+        )
+    )
+
+
 def _opened(browser: Browser, param: str, number: str, heading: str) -> None:
     """The page's address names item `number`, its «Инцидент» / «Обращение» box too, and the
     page shows `heading`, which only the open item has."""
@@ -62,6 +93,7 @@ def test_ticking_an_incident_s_row_opens_it(
         _laptop(browser, f"{console}incidents", "moderator")
         _wait_for_tables(browser)
         assert "Присоединить к этому инциденту" not in browser.text()  # nothing open yet
+        assert _toolbar_overlap(browser) == 0
         second = _tick(browser, 1)
         _opened(browser, "incident", second, "Присоединить к этому инциденту")
         first = _tick(browser, 0)
@@ -78,6 +110,7 @@ def test_ticking_a_report_s_row_opens_it(
         _laptop(browser, f"{console}reports", "operator")
         _wait_for_tables(browser)
         assert "Обращение №" not in browser.text()  # nothing open yet
+        assert _toolbar_overlap(browser) == 0  # the page box stays clickable
         number = _tick(browser, 1)
         _opened(browser, "report", number, f"Обращение №{number}:")
         browser.screenshot(ARTIFACTS / "reports-row-ticked-1366x768.png")

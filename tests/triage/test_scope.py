@@ -18,7 +18,7 @@ from triage.incidents import merge_incidents, move_post, split_incident
 from triage.lifecycle import change_status
 from triage.moderation import Decision, review_post
 from triage.queue import QueueFilters, review_queue
-from triage.report_list import get_report_row, list_reports
+from triage.report_list import count_reports, get_report_row, list_reports
 from triage.reports import create_report, set_agency, set_answer
 from triage.scope import EVERYWHERE, OutOfScope, Scope, agency_scope, user_scope
 
@@ -41,6 +41,8 @@ def test_report_lists_follow_the_scope(session: Session, world: World) -> None:
     assert {r.id for r in list_reports(session, now=NOW, scope=_perm(world))} == {world.perm_report}
     by_agency = list_reports(session, now=NOW, scope=agency_scope(world.kungur_agency))
     assert [r.id for r in by_agency] == [world.kungur_report]
+    assert count_reports(session, now=NOW) == 2
+    assert count_reports(session, now=NOW, scope=_perm(world)) == 1
     assert (
         get_report_row(session, report_id=world.kungur_report, now=NOW, scope=_perm(world)) is None
     )

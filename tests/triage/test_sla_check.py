@@ -10,7 +10,7 @@ from models.report import Report
 from tests.triage import factories as f
 from triage.calendar import WorkCalendar
 from triage.lifecycle import change_status
-from triage.report_list import list_reports
+from triage.report_list import count_reports, list_reports
 from triage.sla_check import _escalate, sla_check
 
 CAL = WorkCalendar()
@@ -77,6 +77,9 @@ def test_report_lists_put_overdue_then_soon_due_first(session: Session) -> None:
     assert [r.id for r in rows] == [late, paused, soon, later]
     assert [r.overdue for r in rows] == [True, False, False, False]
     assert [r.id for r in list_reports(session, now=f.MONDAY, overdue_only=True)] == [late]
+    assert count_reports(session, now=f.MONDAY) == 4  # the list's «Найдено», over its pages
+    assert count_reports(session, now=f.MONDAY, overdue_only=True) == 1
+    assert count_reports(session, now=f.MONDAY, report_ids=(soon, later)) == 2
 
 
 def test_overdue_and_soon_due_count_working_hours(session: Session) -> None:
