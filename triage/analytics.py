@@ -3,12 +3,17 @@
 Everything is an SQL aggregate returning a few small rows; no table is loaded whole.
 Each takes the caller's `scope`: a municipal user's figures are counted, in the database,
 over their territory's posts and reports only (as the queue and the report list are).
+Periods are the region's: `volumes` and `bucket_keys` take its zone, and a day is its local
+day, a week starts on its local Monday, a month on its local first day.
 """
 
+import math
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
+from itertools import pairwise
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.sql import ColumnElement, Select
@@ -23,6 +28,7 @@ from triage.queue import scoped_posts
 from triage.report_list import report_scope_clauses
 from triage.scope import EVERYWHERE, Scope
 
+HOUR_SECONDS = 3600
 SIGNAL_STATUSES = (
     ReviewStatus.AUTO_ACCEPTED,
     ReviewStatus.NEEDS_REVIEW,
@@ -81,11 +87,17 @@ def volumes(
     period: Period,
     since: datetime,
     until: datetime,
+    zone: ZoneInfo,
     scope: Scope = EVERYWHERE,
 ) -> list[VolumeRow]:
-    """Signal posts per period and per `by` value, oldest period first."""
+    """Signal posts per period and per `by` value, oldest period first; the periods are
+    `zone`'s local days, weeks or months."""
     dialect = session.get_bind().dialect.name
-    bucket = _bucket(Post.published_at, period, dialect).label("bucket")
+    if dialect == "postgresql":
+        bucket = _postgres_bucket(Post.published_at, period, zone)
+    else:
+        bucket = _sqlite_bucket(Post.published_at, period, _utc_offsets(zone, since, until))
+    bucket = bucket.label("bucket")
     key = _dimension(by).label("key")
     statement = _signals(select(bucket, key, func.count()), since, until, scope)
     if by in (Dimension.SOURCE, Dimension.SOURCE_KIND):
@@ -179,26 +191,80 @@ def _dimension(by: Dimension) -> Any:
     }[by]
 
 
-def _bucket(column: Any, period: Period, dialect: str) -> ColumnElement[Any]:
-    if dialect == "postgresql":
-        truncated = func.date_trunc(period.value, func.timezone("UTC", column))
-        return func.to_char(truncated, "YYYY-MM-DD")
-    if period == Period.DAY:
-        return func.strftime("%Y-%m-%d", column)
-    if period == Period.MONTH:
-        return func.strftime("%Y-%m-01", column)
-    return func.date(column, "-6 days", "weekday 1")  # the Monday on or before
+def _postgres_bucket(column: Any, period: Period, zone: ZoneInfo) -> ColumnElement[Any]:
+    # the column is timestamptz: AT TIME ZONE gives the zone's wall-clock time, a plain timestamp
+    local = func.timezone(_zone_name(zone), column)
+    return func.to_char(func.date_trunc(period.value, local), "YYYY-MM-DD")
 
 
-def bucket_keys(period: Period, since: datetime, until: datetime) -> list[str]:
+def _sqlite_bucket(
+    column: Any, period: Period, offsets: list[tuple[datetime, timedelta]]
+) -> ColumnElement[Any]:
+    """The bucket of `column` (naive UTC text on SQLite), shifted by the offset in force:
+    one expression if `offsets` has one, else a CASE over the ranges between transitions."""
+
+    # SQLite shifts a time in whole milliseconds, rounding 23:59:59.9999 to the next day:
+    # the shift is by whole seconds, so the seconds' fraction is cut off first
+    whole_seconds = func.substr(column, 1, 19)
+
+    def shifted(offset: timedelta) -> ColumnElement[Any]:
+        shift = f"{int(offset.total_seconds()):+d} seconds"
+        if period == Period.DAY:
+            return func.strftime("%Y-%m-%d", whole_seconds, shift)
+        if period == Period.MONTH:
+            return func.strftime("%Y-%m-01", whole_seconds, shift)
+        return func.date(whole_seconds, shift, "-6 days", "weekday 1")  # the Monday on or before
+
+    # each offset holds from its start until the next one's
+    pairs = pairwise(offsets)
+    whens = [(column < end, shifted(offset)) for (_, offset), (end, _) in pairs]
+    last = shifted(offsets[-1][1])
+    return case(*whens, else_=last) if whens else last
+
+
+def _utc_offsets(
+    zone: ZoneInfo, since: datetime, until: datetime
+) -> list[tuple[datetime, timedelta]]:
+    """The UTC offsets `zone` has over [since, until), oldest first, each with the instant it
+    starts from (the first, `since`): one pair without a transition in the window.
+
+    SQLite has no zone database, so the transitions are found here, from zoneinfo (which
+    lists none publicly): stepping through the window an hour at a time and, where the offset
+    changed, bisecting to the second (transitions fall on whole seconds). Two changes within
+    one hour would be seen as one; no zone has made them."""
+
+    def offset_at(second: int) -> timedelta:
+        return datetime.fromtimestamp(second, zone).utcoffset() or timedelta(0)
+
+    first, last = math.floor(since.timestamp()), math.ceil(until.timestamp())
+    offsets = [(since, offset_at(first))]
+    for start in range(first, last, HOUR_SECONDS):
+        end = min(start + HOUR_SECONDS, last)
+        if offset_at(end) == offsets[-1][1]:
+            continue
+        low, high = start, end  # the old offset at `low`, a new one at `high`
+        while high - low > 1:
+            middle = (low + high) // 2
+            low, high = (middle, high) if offset_at(middle) == offsets[-1][1] else (low, middle)
+        offsets.append((datetime.fromtimestamp(high, UTC), offset_at(high)))
+    return offsets
+
+
+def _zone_name(zone: ZoneInfo) -> str:
+    if zone.key is None:
+        raise ValueError("the zone must be named (ZoneInfo('Asia/Yekaterinburg')) for PostgreSQL")
+    return zone.key
+
+
+def bucket_keys(period: Period, since: datetime, until: datetime, *, zone: ZoneInfo) -> list[str]:
     """Every bucket key `volumes` can give for [since, until), oldest first, empty ones too:
-    as `_bucket` writes them, the UTC day, its week's Monday or its month's first day."""
+    as `volumes` writes them, `zone`'s local day, its week's Monday or its month's first day."""
     if since.tzinfo is None or until.tzinfo is None:
         raise ValueError("bucket_keys takes timezone-aware datetimes only")
     if until <= since:
         return []
-    day = _bucket_start(since.astimezone(UTC).date(), period)
-    last = (until - timedelta(microseconds=1)).astimezone(UTC).date()  # `until` is excluded
+    day = _bucket_start(since.astimezone(zone).date(), period)
+    last = (until - timedelta(microseconds=1)).astimezone(zone).date()  # `until` is excluded
     keys: list[str] = []
     while day <= last:
         keys.append(day.isoformat())

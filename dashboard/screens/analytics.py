@@ -1,6 +1,7 @@
 """Аналитика: volumes, top topics, SLA and answer times, the municipality rating, a map."""
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 import streamlit as st
@@ -36,13 +37,14 @@ days = left.selectbox("Период", list(SPANS), index=1, format_func=SPANS.ge
 period = right.selectbox("Шаг", list(PERIODS), format_func=PERIODS.get, key="an_period")
 until = now()
 since = until - timedelta(days=days)
+zone = ZoneInfo(resources.settings().timezone)  # a day is the region's, as the caption's dates
 span = f"с {views.local_time(since)[:10]} по {views.local_time(until)[:10]}"
 st.caption(f"Период: {span}.")
 
 with resources.session() as db:
     window = {"since": since, "until": until, "scope": scope}
-    by_category = volumes(db, by=Dimension.CATEGORY, period=period, **window)
-    by_place = volumes(db, by=Dimension.MUNICIPALITY, period=period, **window)
+    by_category = volumes(db, by=Dimension.CATEGORY, period=period, zone=zone, **window)
+    by_place = volumes(db, by=Dimension.MUNICIPALITY, period=period, zone=zone, **window)
     topics = top_topics(db, **window)
     summary = report_summary(db, now=until, **window)
     rating = municipality_rating(db, min_reports=MIN_REPORTS, **window)
@@ -58,7 +60,7 @@ def _category_chart() -> None:
         )
         return
     # every period of the span, a quiet one too: an empty slot, not a gap closed up
-    labels = charts.period_labels(bucket_keys(period, since, until), period)
+    labels = charts.period_labels(bucket_keys(period, since, until, zone=zone), period)
     frame = pd.DataFrame(
         [
             (

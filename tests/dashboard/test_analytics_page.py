@@ -3,9 +3,10 @@
 import json
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import unquote
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 import pyarrow
@@ -16,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import charts
 from dashboard.rating_table import rating_frame, rating_table
-from models.clock import now
+from models.clock import frozen_at, now
 from models.geo import Municipality
 from models.post import Post
 from otklik.settings import get_settings
@@ -136,7 +137,7 @@ def test_a_day_without_signals_keeps_its_empty_slot_on_the_chart(
     assert not app.exception
     spec, frame = _category_chart(app)
     axis = spec["encoding"]["x"]
-    today = now().astimezone(UTC).date()
+    today = now().astimezone(ZoneInfo(get_settings().timezone)).date()  # the region's day
     quiet = (today - timedelta(days=3)).strftime("%d.%m")
     assert quiet not in set(frame["Период"])
     assert axis["sort"] == _days(today - timedelta(days=30), today)
@@ -158,6 +159,32 @@ def test_a_day_without_signals_keeps_its_empty_slot_on_the_chart(
         weeks = [f"с {day}" for day in _days(monday, today, "%d.%m.%Y")[::7]]
     assert spec["encoding"]["x"]["scale"]["domain"] == weeks
     assert set(frame["Период"]) <= set(weeks)
+
+
+def test_the_chart_s_days_are_the_region_s(
+    signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]], engine: Engine
+) -> None:
+    """At 03:00 on 5 March in Yekaterinburg (22:00 UTC on the 4th), a post of 02:30 local is
+    on 5 March's bar, the caption's last day is the axis's, and by week a post of Sunday
+    evening UTC, Monday local, starts its week; UTC's days would give «04.03» for both."""
+    with Session(engine) as session:
+        first, second = (session.get_one(Post, i) for i in seeded["posts"][:2])
+        first.published_at = datetime(2026, 3, 4, 21, 30, tzinfo=UTC)
+        second.published_at = datetime(2026, 3, 1, 20, 0, tzinfo=UTC)  # Monday 2 March, 01:00
+        session.add_all([first, second])
+        session.commit()
+    with frozen_at(datetime(2026, 3, 4, 22, 0, tzinfo=UTC)):
+        app = open_page(signed_in("operator"), "analytics")
+        assert not app.exception
+        app.selectbox(key="an_days").set_value(7).run()
+        assert "по 05.03.2026" in texts(app)
+        spec, frame = _category_chart(app)
+        assert spec["encoding"]["x"]["sort"] == _days(date(2026, 2, 26), date(2026, 3, 5))
+        assert set(frame["Период"]) == {"02.03", "05.03"}
+        app.selectbox(key="an_period").set_value(Period.WEEK).run()
+        spec, frame = _category_chart(app)
+        assert spec["encoding"]["x"]["sort"] == ["с 23.02", "с 02.03"]
+        assert set(frame["Период"]) == {"с 02.03"}
 
 
 def test_an_empty_period_is_explained(
