@@ -23,7 +23,7 @@ from dashboard.queries import IncidentFilters, incident_cursor, incidents_page
 from models.clock import now
 from models.db import make_engine
 from otklik import migrate
-from triage.report_list import list_reports, report_cursor
+from triage.report_list import count_reports, list_reports, report_cursor
 
 DATABASE = "otklik_bench_lists"
 PAGE_SIZE = 25  # the pages' own
@@ -84,6 +84,14 @@ def _reports(session: Session, *, runs: int) -> list[tuple[str, float]]:
 
         assert [r.id for r in by_cursor()] == [r.id for r in by_offset()]
         out.append((f"reports: page {page}, keyset", timed(by_cursor, runs)))
+    # the line above the list, «Найдено: N», counted with the list's filters on every page
+    out.append(
+        ("reports: count, no filter", timed(lambda: count_reports(session, now=moment), runs))
+    )
+    overdue = {"now": moment, "overdue_only": True}
+    out.append(
+        ("reports: count, overdue only", timed(lambda: count_reports(session, **overdue), runs))
+    )
     return out
 
 

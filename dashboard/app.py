@@ -4,7 +4,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit.util import calc_hash
 
-from dashboard import auth, density, russian_ui, sidebar, warmup
+from dashboard import auth, density, failure, russian_ui, sidebar, warmup
 from dashboard.navigation import PAGES, PageSpec, refusal
 
 st.set_page_config(page_title="Отклик", page_icon=":material/campaign:", layout="wide")
@@ -61,7 +61,8 @@ def _opening(url_path: str) -> bool:
     return bool(getattr(intent, "intended_page_name", None) == url_path)
 
 
-login = auth.current_login()
+with failure.guarded("signing in", stop=True):  # the database gone, say
+    login = auth.current_login()
 # First, so a sign-in's cookie is in the browser before anything slower draws (a quick F5
 # or link right after signing in keeps the login).
 auth.write_cookie()
@@ -83,4 +84,5 @@ else:
     page = st.navigation([*shown, *refused])
     sidebar.show(login)
 auth.show_notice()
-page.run()
+with failure.guarded(f"page {page.url_path or '/'}"):
+    page.run()

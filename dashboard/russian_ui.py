@@ -153,6 +153,10 @@ PATTERNS = {
     r"^dd\.mm\.yyyy(\s*\S\s*)dd\.mm\.yyyy$": "дд.мм.гггг$1дд.мм.гггг",
     r"^(You have requested page|The page that you have requested).*main page\.$": (
         "Такой страницы нет. Открыта главная страница."
+    ),  # Streamlit's own box for a failure no `dashboard.failure.guarded` caught (a callback's)
+    r"^This app has encountered an error\..*$": (
+        "Действие не выполнено из-за внутренней ошибки. Обновите страницу; если ошибка "
+        "повторится, сообщите администратору. Подробности записаны в журнал консоли."
     ),
 }
 
@@ -161,11 +165,20 @@ ATTRIBUTE_PATTERNS = {
     r"^Remove (.+)$": "Убрать $1",  # a multiselect chip's cross
 }
 
+# English that has nothing to say in a Russian console, hidden by a style the observer puts in
+# the tab's <head> once (it outlives the run: a failing callback's run draws nothing): the
+# «Copy», «Ask Google» and «Ask ChatGPT» links of Streamlit's error box, which would send a
+# failure's text out of the region's network.
+HIDDEN_CSS = "[data-testid=stException] :is(a, button) {display: none;}"
+
 _SCRIPT = r"""
 <script>
 (() => {
   if (window.__otklikRussian) return;
   window.__otklikRussian = true;
+  const hidden = document.createElement('style');
+  hidden.textContent = %s;
+  document.head.appendChild(hidden);
   const words = %s;
   const patterns = Object.entries(%s).map(([p, r]) => [new RegExp(p), r]);
   const attributePatterns = Object.entries(%s).map(([p, r]) => [new RegExp(p), r]);
@@ -247,6 +260,7 @@ def install() -> None:
     st.html(
         _SCRIPT
         % (
+            json.dumps(HIDDEN_CSS),
             json.dumps(TRANSLATIONS),
             json.dumps(PATTERNS),
             json.dumps(ATTRIBUTE_PATTERNS),

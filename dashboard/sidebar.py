@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import auth, resources, views
+from dashboard import auth, failure, resources, views
 from dashboard.text import escape_markdown
 from models.clock import now
 from triage.accounts import Right, has_right
@@ -10,6 +10,7 @@ from triage.deadlines import DeadlineCounts, deadline_counts
 from triage.scope import Scope
 
 COUNTS_TTL_SECONDS = 30
+NO_COUNTS = "Сроки обращений не посчитаны: внутренняя ошибка, подробности в журнале."
 
 
 @st.cache_data(ttl=COUNTS_TTL_SECONDS, show_spinner=False)
@@ -32,7 +33,8 @@ def show(login: auth.Login) -> None:
             places = sorted(views.municipality_name(i) for i in login.scope.municipality_ids)
             st.caption(f"Территория: {escape_markdown(', '.join(places))}")
         if has_right(login.role, Right.VIEW_REPORTS):
-            _deadlines(_counts(resources.settings().database_url, login.scope))
+            with failure.guarded("the sidebar's deadline counters", message=NO_COUNTS):
+                _deadlines(_counts(resources.settings().database_url, login.scope))
         st.button("Выйти", on_click=auth.sign_out, key="sign_out")
 
 

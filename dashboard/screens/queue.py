@@ -7,7 +7,7 @@ Keys: J/K next/previous, Y confirm, N not a signal, E edit, «/» search.
 
 import streamlit as st
 
-from dashboard import actions, auth, hints, keyboard, queue_list, resources, views, widgets
+from dashboard import actions, auth, failure, hints, keyboard, queue_list, resources, views, widgets
 from dashboard.names import STRUCTURE_REASON_NAMES
 from dashboard.queries import posts_with_annotations
 from dashboard.queue_filters import queue_filters
@@ -292,6 +292,7 @@ def _bulk(chosen: list[QueueItem], items: list[QueueItem]) -> None:
 
 
 @st.fragment
+@failure.guarded("the queue's list and post")
 def queue_panel(filters: QueueFilters) -> None:
     """The list and the current post: everything a decision changes, rerun alone."""
     head = st.empty()
