@@ -8,30 +8,12 @@ put back in the nominative («Юбилейной» -> «Юбилейная»), t
 """
 
 import re
-from enum import Enum
 
-
-class Gender(Enum):
-    FEMININE = "femn"  # улица, площадь, набережная
-    MASCULINE = "masc"  # проспект, переулок, бульвар
-    NEUTER = "neut"  # шоссе
-
+from nlp.street_types import STREET_TYPES, Gender
 
 # A street type's word forms (lower case, a final dot dropped) -> its abbreviation, gender.
-STREET_TYPES: tuple[tuple[re.Pattern[str], str, Gender], ...] = (
-    (re.compile(r"ул|улиц[аеуы]"), "ул.", Gender.FEMININE),
-    (re.compile(r"пр-кт|пр-т|просп|пр|проспект[аеу]?"), "пр-т", Gender.MASCULINE),
-    (re.compile(r"пер|переул(?:ок|ке|ка|ку)"), "пер.", Gender.MASCULINE),
-    (re.compile(r"б-р|бул|бульвар[аеу]?"), "б-р", Gender.MASCULINE),
-    (re.compile(r"ш|шоссе"), "ш.", Gender.NEUTER),
-    (re.compile(r"наб|набережн(?:ая|ой|ую)"), "наб.", Gender.FEMININE),
-    (re.compile(r"пл|площад[ьи]"), "пл.", Gender.FEMININE),
-    (re.compile(r"тракт[аеу]?"), "тракт", Gender.MASCULINE),
-    (re.compile(r"проезд[аеу]?"), "проезд", Gender.MASCULINE),
-    (re.compile(r"алле[яиюе]"), "аллея", Gender.FEMININE),
-    (re.compile(r"дорог[аеиу]"), "дорога", Gender.FEMININE),
-    (re.compile(r"тупик[аеу]?"), "тупик", Gender.MASCULINE),
-    (re.compile(r"территори[яиюе]"), "тер.", Gender.FEMININE),
+READ_TYPES: tuple[tuple[re.Pattern[str], str, Gender], ...] = tuple(
+    (re.compile("|".join(t.read)), t.abbreviation, t.gender) for t in STREET_TYPES
 )
 # Words of a span that are neither the street's type nor its name.
 OTHER_WORDS = re.compile(r"д|дом[аеу]?|№|к|корп|корпус|с|стр|строение|лит|литера|на|по|у|возле")
@@ -81,7 +63,7 @@ def _read_span(span: str, count: int) -> tuple[str, Gender, list[str]]:
     typed = False
     for word in WORD.findall(span):
         bare = word.lower().rstrip(".")
-        street_type = next((t for t in STREET_TYPES if t[0].fullmatch(bare)), None)
+        street_type = next((t for t in READ_TYPES if t[0].fullmatch(bare)), None)
         if street_type is not None and not typed:
             kind, gender, typed = street_type[1], street_type[2], True
         elif street_type is None and not OTHER_WORDS.fullmatch(bare) and len(names) < count:

@@ -11,14 +11,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from nlp.lemmas import Lemmatizer
+from nlp.street_types import AFTER_NAME, BEFORE_NAME
 
 MAX_ADDRESS_CHARS = 3_000  # the text's head read for addresses: they are named early
 MAX_HOUSE = 999  # a Russian street rarely runs past a few hundred; 0 and 4 digits are noise
-_CUE = (
-    r"(?:ул(?:\.|\b)|улиц[аеуы]|пр-кт|пр-т|просп\.|пр\.|проспект[аеу]?|пер\.|переул(?:ок|ке|ка)|"
-    r"б-р|бул\.|бульвар[аеу]?|ш\.|шоссе|наб\.|набережн(?:ая|ой|ую)|пл\.|площад[ьи]|"
-    r"тракт[аеу]?|проезд[аеу]?|аллея|аллее|территория)"
-)
+_CUE = f"(?:{BEFORE_NAME})"  # a street type before its name (nlp.street_types)
 _WORD = r"[А-ЯЁ][а-яё]+(?:-[А-ЯЁа-яё][а-яё]+)?"
 _NAME = (
     rf"(?:(?:реки|канала)\s+)?(?:\d{{1,2}}(?:-?(?:го|й|я|е|ой))?\s+{_WORD}|{_WORD}(?:\s+{_WORD})?)"
@@ -39,9 +36,7 @@ CUED_STREET = re.compile(
 )
 # «Коммунистическая улица», «на Коммунистической улице»
 NAME_THEN_CUE = re.compile(
-    rf"(?P<name>(?:\d{{1,2}}-?[йяе]\s+)?{_WORD})\s+(?:улиц[аеуы]|проспект[аеу]?|переул(?:ок|ке|ка)|"
-    rf"бульвар[аеу]?|шоссе|набережн(?:ая|ой|ую)|площад[ьи]|дорог[аеиу]|проезд[аеу]?|"
-    rf"алле[яиюе]|тупик[аеу]?)\b"
+    rf"(?P<name>(?:\d{{1,2}}-?[йяе]\s+)?{_WORD})\s+(?:{AFTER_NAME})\b"
     rf"(?:\s*,?\s*(?:{_HOUSE_CUE}\s*)?(?P<h>\d{{1,5}})(?![\d\w]|\s*(?:год|лет|руб|час|человек))"
     rf"{_PARTS})?"
 )

@@ -1,0 +1,116 @@
+"""The street types of Russian addresses: one table the parser and the console both read.
+
+Each type lists its word forms as regex alternatives in three places: as a post writes it
+before a name («ул. Ленина», `BEFORE_NAME`), after a name («Коммунистическая улица»,
+`AFTER_NAME`), and as the console reads it in a span to abbreviate it for a person (lower
+case, a final dot dropped: «ул», «улице»). The places differ on purpose or by history («тупик»
+is read after a name only, «тракт» before it only): a form absent from one place is not read
+there, so adding it changes what the parser extracts.
+"""
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Gender(Enum):
+    FEMININE = "femn"  # улица, площадь, набережная
+    MASCULINE = "masc"  # проспект, переулок, бульвар
+    NEUTER = "neut"  # шоссе
+
+
+@dataclass(frozen=True, slots=True)
+class StreetType:
+    word: str  # the type's nominative: «улица»
+    abbreviation: str  # as the console writes it for a person: «ул.», «пр-т»
+    gender: Gender  # the gender of the type word: an adjective name agrees with it
+    before_name: tuple[str, ...]  # regex alternatives cued before a name: «ул. Ленина»
+    after_name: tuple[str, ...]  # regex alternatives cued after a name: «Ленина улица»
+    read: tuple[str, ...]  # regex alternatives the console reads (lower case, no final dot)
+
+
+# The order is the alternations' order (an abbreviation before a longer form it prefixes).
+STREET_TYPES: tuple[StreetType, ...] = (
+    StreetType(
+        "улица", "ул.", Gender.FEMININE,
+        before_name=(r"ул(?:\.|\b)", r"улиц[аеуы]"),
+        after_name=(r"улиц[аеуы]",),
+        read=(r"ул", r"улиц[аеуы]"),
+    ),
+    StreetType(
+        "проспект", "пр-т", Gender.MASCULINE,
+        before_name=(r"пр-кт", r"пр-т", r"просп\.", r"пр\.", r"проспект[аеу]?"),
+        after_name=(r"проспект[аеу]?",),
+        read=(r"пр-кт", r"пр-т", r"просп", r"пр", r"проспект[аеу]?"),
+    ),
+    StreetType(
+        "переулок", "пер.", Gender.MASCULINE,
+        before_name=(r"пер\.", r"переул(?:ок|ке|ка)"),
+        after_name=(r"переул(?:ок|ке|ка)",),
+        read=(r"пер", r"переул(?:ок|ке|ка|ку)"),
+    ),
+    StreetType(
+        "бульвар", "б-р", Gender.MASCULINE,
+        before_name=(r"б-р", r"бул\.", r"бульвар[аеу]?"),
+        after_name=(r"бульвар[аеу]?",),
+        read=(r"б-р", r"бул", r"бульвар[аеу]?"),
+    ),
+    StreetType(
+        "шоссе", "ш.", Gender.NEUTER,
+        before_name=(r"ш\.", r"шоссе"),
+        after_name=(r"шоссе",),
+        read=(r"ш", r"шоссе"),
+    ),
+    StreetType(
+        "набережная", "наб.", Gender.FEMININE,
+        before_name=(r"наб\.", r"набережн(?:ая|ой|ую)"),
+        after_name=(r"набережн(?:ая|ой|ую)",),
+        read=(r"наб", r"набережн(?:ая|ой|ую)"),
+    ),
+    StreetType(
+        "площадь", "пл.", Gender.FEMININE,
+        before_name=(r"пл\.", r"площад[ьи]"),
+        after_name=(r"площад[ьи]",),
+        read=(r"пл", r"площад[ьи]"),
+    ),
+    StreetType(
+        "тракт", "тракт", Gender.MASCULINE,
+        before_name=(r"тракт[аеу]?",),
+        after_name=(),
+        read=(r"тракт[аеу]?",),
+    ),
+    StreetType(
+        "дорога", "дорога", Gender.FEMININE,
+        before_name=(),
+        after_name=(r"дорог[аеиу]",),
+        read=(r"дорог[аеиу]",),
+    ),
+    StreetType(
+        "проезд", "проезд", Gender.MASCULINE,
+        before_name=(r"проезд[аеу]?",),
+        after_name=(r"проезд[аеу]?",),
+        read=(r"проезд[аеу]?",),
+    ),
+    StreetType(
+        "аллея", "аллея", Gender.FEMININE,
+        before_name=(r"аллея", r"аллее"),
+        after_name=(r"алле[яиюе]",),
+        read=(r"алле[яиюе]",),
+    ),
+    StreetType(
+        "тупик", "тупик", Gender.MASCULINE,
+        before_name=(),
+        after_name=(r"тупик[аеу]?",),
+        read=(r"тупик[аеу]?",),
+    ),
+    StreetType(
+        "территория", "тер.", Gender.FEMININE,
+        before_name=(r"территория",),
+        after_name=(),
+        read=(r"территори[яиюе]",),
+    ),
+)  # fmt: skip
+
+# «ул. Ленина»: every type's forms cued before a name, one alternation.
+BEFORE_NAME = "|".join(form for t in STREET_TYPES for form in t.before_name)
+# «Коммунистическая улица»: every type's forms cued after a name, one alternation.
+AFTER_NAME = "|".join(form for t in STREET_TYPES for form in t.after_name)
