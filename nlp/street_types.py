@@ -4,7 +4,7 @@ Each type lists its word forms as regex alternatives in three places: as a post 
 before a name («ул. Ленина», `BEFORE_NAME`), after a name («Коммунистическая улица»,
 `AFTER_NAME`), and as the console reads it in a span to abbreviate it for a person (lower
 case, a final dot dropped: «ул», «улице»). The places differ on purpose or by history («тупик»
-is read after a name only, «тракт» before it only): a form absent from one place is not read
+is read after a name only): a form absent from one place is not read
 there, so adding it changes what the parser extracts.
 """
 
@@ -75,7 +75,7 @@ STREET_TYPES: tuple[StreetType, ...] = (
     StreetType(
         "тракт", "тракт", Gender.MASCULINE,
         before_name=(r"тракт[аеу]?",),
-        after_name=(),
+        after_name=(r"тракт[аеу]?",),  # «Казанский тракт, 12», as Perm writes it
         read=(r"тракт[аеу]?",),
     ),
     StreetType(
