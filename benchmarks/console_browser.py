@@ -11,6 +11,7 @@ last change of the page (a MutationObserver; "settled" = no change for `QUIET_MS
 element and no loading placeholder left):
 - login → queue settled (the queue is a moderator's first page);
 - another page → «Очередь» settled (navigation);
+- «Очередь» → Инциденты, Обращения, Аналитика settled (`OTHER_PAGES`, three times each);
 - «Подтвердить» on the queue's current post → the count of waiting posts drops and the page
   settles (a decision), `--decisions` times.
 It also counts the posts visible in the 1500×1000 viewport. Prints a Markdown table.
@@ -43,6 +44,8 @@ USERNAME = "bench-moderator"
 PASSWORD = "bench-moderator-password"
 QUIET_MS = 700
 WIDTH, HEIGHT = 1500, 1000
+# the pages a moderator opens from the queue, each timed from its sidebar link to settled
+OTHER_PAGES = ("Инциденты", "Обращения", "Аналитика")
 
 OBSERVER = """
 (() => {
@@ -175,11 +178,13 @@ def measure(url: str, *, decisions: int, screenshot: Path | None) -> dict[str, o
         if screenshot:
             browser.screenshot(screenshot)
         navigation = []
+        pages: dict[str, list[float]] = {page: [] for page in OTHER_PAGES}
         for _ in range(3):
-            click(browser, "[data-testid=stSidebarNav] a", "Инциденты")
-            settle_ms(browser, 0, until=_title("Инциденты"))
-            started = click(browser, "[data-testid=stSidebarNav] a", "Очередь")
-            navigation.append(settle_ms(browser, started, until=_has("Найдено:")))
+            for page in OTHER_PAGES:
+                started = click(browser, "[data-testid=stSidebarNav] a", page)
+                pages[page].append(settle_ms(browser, started, until=_title(page)))
+                started = click(browser, "[data-testid=stSidebarNav] a", "Очередь")
+                navigation.append(settle_ms(browser, started, until=_has("Найдено:")))
         decided = []
         for _ in range(decisions):
             before = first_post(browser)
@@ -191,6 +196,10 @@ def measure(url: str, *, decisions: int, screenshot: Path | None) -> dict[str, o
         "«Подтвердить» → settled, median ms": statistics.median(decided),
         "«Подтвердить» → settled, worst ms": max(decided),
         "posts visible at 1500×1000": visible,
+        **{
+            f"queue → {page} settled, median ms": statistics.median(times)
+            for page, times in pages.items()
+        },
     }
 
 
