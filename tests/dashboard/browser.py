@@ -8,7 +8,7 @@ import socket
 import subprocess
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,31 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+@contextmanager
+def serving(
+    command: Callable[[int], list[str]],
+    *,
+    env: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+) -> Iterator[str]:
+    """A Streamlit server, `command(port)` on a free port, once its health check answers: its
+    address; stopped on leaving."""
+    port = free_port()
+    process = subprocess.Popen(
+        command(port),
+        env=None if env is None else dict(env),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=cwd,
+    )
+    try:
+        assert wait_for_http(f"http://127.0.0.1:{port}/_stcore/health", timeout=120) == "ok"
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
 
 
 def wait_for_http(url: str, *, timeout: float = 60) -> str:

@@ -1,7 +1,6 @@
 """Console tests: AppTest sessions on the `configured` test database, one user per role."""
 
 import os
-import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -14,7 +13,7 @@ from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
 from models.user import Role
-from tests.dashboard.browser import free_port, wait_for_http
+from tests.dashboard.browser import serving
 from triage.accounts import create_user
 
 if TYPE_CHECKING:
@@ -178,17 +177,10 @@ def seeded(
 @pytest.fixture
 def console(configured: str, seeded: dict[str, list[int]]) -> Iterator[str]:
     """`otklik dashboard` on a free port against the seeded test database."""
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "otklik", "dashboard", "--port", str(port)],
-        env={**os.environ, "OTKLIK_DATABASE_URL": configured},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        cwd=ROOT,
-    )
-    try:
-        assert wait_for_http(f"http://127.0.0.1:{port}/_stcore/health", timeout=120) == "ok"
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
+    with serving(dashboard, env={**os.environ, "OTKLIK_DATABASE_URL": configured}, cwd=ROOT) as url:
+        yield url
+
+
+def dashboard(port: int) -> list[str]:
+    """The command line of `otklik dashboard` on `port`."""
+    return [sys.executable, "-m", "otklik", "dashboard", "--port", str(port)]

@@ -1,7 +1,6 @@
 """A console failure in a real headless Chromium: Russian on screen, nothing in English, no
 links out of the network (dashboard.failure, dashboard.russian_ui)."""
 
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,7 +10,7 @@ from sqlalchemy import Engine
 
 from dashboard import failure
 from models.report import Report
-from tests.dashboard.browser import chromium, free_port, wait_for_http
+from tests.dashboard.browser import chromium, serving
 from tests.dashboard.test_browser import ARTIFACTS
 from tests.dashboard.test_failure import _lose
 from tests.dashboard.test_laptop_browser import _laptop
@@ -42,20 +41,14 @@ ENGLISH = ("This app has encountered", "Copy", "Ask Google", "Ask ChatGPT")
 def callback_app(tmp_path: Path) -> Iterator[str]:
     script = tmp_path / "callback_app.py"
     script.write_text(CALLBACK_APP, encoding="utf-8")
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless=true",
-         f"--server.port={port}", "--browser.gatherUsageStats=false",
-         "--client.toolbarMode=minimal", "--client.showErrorDetails=none"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    try:
-        assert wait_for_http(f"http://127.0.0.1:{port}/_stcore/health", timeout=120) == "ok"
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
+
+    def streamlit(port: int) -> list[str]:
+        return [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless=true",
+                f"--server.port={port}", "--browser.gatherUsageStats=false",
+                "--client.toolbarMode=minimal", "--client.showErrorDetails=none"]  # fmt: skip
+
+    with serving(streamlit) as url:
+        yield url
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # a table renamed away

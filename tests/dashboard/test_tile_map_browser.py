@@ -9,8 +9,6 @@ be there, and the label's text must be what the layer was given.
 
 import io
 import os
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -22,8 +20,8 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from models.geo import Municipality
-from tests.dashboard.browser import chromium, free_port, wait_for_http
-from tests.dashboard.conftest import ROOT
+from tests.dashboard.browser import chromium, serving
+from tests.dashboard.conftest import ROOT, dashboard
 from tests.dashboard.test_analytics_page import POPULATION
 from tests.dashboard.test_console_browser import _log_in, _shot
 
@@ -96,24 +94,9 @@ def tile_server() -> Iterator[tuple[str, list[str]]]:
 def tiled_console(
     configured: str, seeded: dict[str, list[int]], tile_server: tuple[str, list[str]]
 ) -> Iterator[str]:
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "otklik", "dashboard", "--port", str(port)],
-        env={
-            **os.environ,
-            "OTKLIK_DATABASE_URL": configured,
-            "OTKLIK_MAP_TILE_URL": tile_server[0],
-        },
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        cwd=ROOT,
-    )
-    try:
-        assert wait_for_http(f"http://127.0.0.1:{port}/_stcore/health", timeout=120) == "ok"
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
+    tiles = {"OTKLIK_DATABASE_URL": configured, "OTKLIK_MAP_TILE_URL": tile_server[0]}
+    with serving(dashboard, env={**os.environ, **tiles}, cwd=ROOT) as url:
+        yield url
 
 
 def test_the_map_draws_the_tile_server_s_tiles(
