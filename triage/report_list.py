@@ -214,9 +214,8 @@ def report_cursor(session: Session, *, report_id: int, at: datetime) -> ReportCu
 def _order_key(at: datetime) -> tuple[Any, Any, Any]:
     """The list's order as of `at`: overdue 0, running 1, closed 2; deadline; id."""
     running = Report.status.in_(sla.CLOCK_RUNNING)  # type: ignore[attr-defined]
-    overdue = running & Report.paused_at.is_(None) & (Report.due_at < at)  # type: ignore[union-attr,operator]
     deadline = func.coalesce(Report.due_at, literal(NO_DEADLINE, UTCDateTime()))
-    return case((overdue, 0), (running, 1), else_=2), deadline, Report.id
+    return case((_overdue(at), 0), (running, 1), else_=2), deadline, Report.id
 
 
 def scoped_reports(statement: Select, scope: Scope) -> Select:
