@@ -8,10 +8,12 @@ from pydantic import ValidationError
 from sqlalchemy import exc
 from sqlmodel import Session
 
+from ingest.health import record_success
 from ingest.rejection import Rejected, Skipped, skipped_summary
 from models.post import PostCreate
 from models.post_store import store_posts
 from models.quarantine import quarantine
+from models.source import Source
 
 COMMIT_EVERY = 500
 
@@ -69,6 +71,7 @@ def import_records(
     quarantined with its raw bytes; the rest of the stream carries on. When the database
     still refuses a batch, it is stored again record by record and the refused record is
     quarantined with the database's reason. Any other exception is a bug and propagates.
+    The source's last success is the end of the import (its posts count as they are stored).
     """
     result = ImportResult()
     pending: list[tuple[RawRecord, list[PostCreate]]] = []
@@ -92,6 +95,9 @@ def import_records(
         if on_record:
             on_record()
     _flush(session, source_id, pending, lemmatize, result)
+    if source := session.get(Source, source_id):
+        record_success(source)
+        session.commit()
     return result
 
 

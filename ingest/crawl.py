@@ -114,7 +114,7 @@ def crawl_source(
         crashed = SourceFailure(FailureKind.TRANSIENT, f"crawl crashed: {error!r}"[:900])
         _fail(session, source, run, crashed, clients, outcome)
         raise
-    record_success(source, fetched=len(outcome.new_ids))
+    record_success(source)
     outcome.role_guessed = guess_source_role(session, source=source, clients=clients)
     _finish(session, source, run, CrawlRunStatus.OK, outcome)
     return outcome
@@ -223,7 +223,6 @@ def _fail(
         max_seconds=clients.limits.backoff_max_seconds,
     )
     outcome.error = failure.message
-    source.posts_fetched += len(outcome.new_ids)
     status = (
         CrawlRunStatus.RATE_LIMITED
         if failure.kind == FailureKind.RATE_LIMITED

@@ -1,4 +1,4 @@
-"""A source's health: last success, last error, backoff with jitter, posts fetched."""
+"""A source's health: last success, last error, backoff with jitter."""
 
 import random
 from collections.abc import Callable
@@ -16,12 +16,13 @@ _STATUS = {
 }
 
 
-def record_success(source: Source, *, fetched: int) -> None:
+def record_success(source: Source) -> None:
+    """The source answered (a crawl) or was read (a file import). Its posts are counted as they
+    are stored (`models.post_store`)."""
     source.status = SourceStatus.OK
     source.last_success_at = now()
     source.retry_after = None
     source.consecutive_failures = 0
-    source.posts_fetched += fetched
 
 
 def record_failure(

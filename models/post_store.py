@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
@@ -56,6 +56,7 @@ def store_posts(
         inserted = _insert_ignoring_duplicates(session, rows)
         _record_sightings(session, rows, source_id)
         result.add(StoreResult(new_ids=inserted, known=len(batch) - len(inserted)))
+    _count_new(session, source_id, result.new)
     return result
 
 
@@ -78,6 +79,18 @@ def _row(
     row["network_key"] = network_key(source, post.external_id)
     row["search_lemmas"] = lemmatize(post.text) if lemmatize else post.text.lower()
     return row
+
+
+def _count_new(session: Session, source_id: int, new: int) -> None:
+    """Add the new posts to the source's «Постов всего», whichever way they came (a crawl, a
+    file import, a signal entered by hand), in SQL: two writers never lose each other's."""
+    if new:
+        session.execute(
+            update(Source)
+            .where(Source.id == source_id)  # type: ignore[arg-type]
+            .values(posts_fetched=Source.posts_fetched + new)
+            .execution_options(synchronize_session=False)
+        )
 
 
 def _insert_ignoring_duplicates(session: Session, rows: list[dict[str, Any]]) -> list[int]:

@@ -124,3 +124,18 @@ def test_csv_without_the_mapped_column_is_a_clear_error(session: Session, tmp_pa
             timezone=PERM,
             delimiter=";",
         )
+
+
+def test_an_import_counts_its_new_posts_on_its_source(session: Session, tmp_path: Path) -> None:
+    """«Источники» shows an imported file's posts and when it was read, not 0 and «—»."""
+    path = tmp_path / "wall.json"
+    path.write_text(json.dumps(wall_response(-1, range(1, 6)), ensure_ascii=False), "utf-8")
+    source = add_source(session, kind=SourceKind.VK_DUMP, target=str(path))
+    import_vk_dump(session, source_id=source.id or 0, path=path)
+    session.refresh(source)
+    assert source.posts_fetched == 5 and source.last_success_at is not None
+
+    path.write_text(json.dumps(wall_response(-1, range(4, 9)), ensure_ascii=False), "utf-8")
+    import_vk_dump(session, source_id=source.id or 0, path=path)  # 4 and 5 are known
+    session.refresh(source)
+    assert source.posts_fetched == 8

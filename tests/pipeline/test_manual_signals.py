@@ -62,6 +62,8 @@ def test_signals_add_runs_nlp_and_triage_and_privacy_finds_the_contact(seeded: E
     assert f"post {post.id}: {post.review_status}" in result.output
     assert "municipality: Краснокамский городской округ" in result.output
     assert post.author_id == "+79120001122"
+    with Session(seeded) as session:  # «Источники» counts it on its channel
+        assert session.get(Source, post.source_id).posts_fetched == 1  # type: ignore[union-attr]
     exported = runner.invoke(app, ["privacy", "export", "+79120001122"])
     assert f'"id": {post.id}' in exported.output
     erased = runner.invoke(app, ["privacy", "erase", "+79120001122", "--yes"])
