@@ -12,7 +12,7 @@ from models.annotation import Annotation
 from models.incident import Incident, IncidentPost, IncidentStatus
 from models.post import Post
 from triage.address import same_address, same_place
-from triage.related import related_categories, related_problem
+from triage.related import related_categories, related_problem, same_problem
 from triage.similarity import text_similarity
 from triage.thresholds import Thresholds
 
@@ -56,6 +56,8 @@ def find_match(
     for incident in candidates:
         if _other_problem_same_house(annotation, incident):
             continue
+        if places[incident.id] is not True and _other_problem(annotation, incident):
+            continue  # a confused category joins only at the same place
         match = _score(
             incident,
             place=places[incident.id],
@@ -114,6 +116,17 @@ def _other_problem_same_house(annotation: Annotation | None, incident: Any) -> b
         topic=annotation.topic_code, category=annotation.category_code,
         other_topic=incident.topic_code, other_category=incident.category_code,
     ) is None  # fmt: skip
+
+
+def _other_problem(annotation: Annotation | None, incident: Any) -> bool:
+    """Another category than the incident's, not the same problem named in both
+    (`triage.related.same_problem`)."""
+    if annotation is None:
+        return False
+    return not same_problem(
+        topic=annotation.topic_code, category=annotation.category_code,
+        other_topic=incident.topic_code, other_category=incident.category_code,
+    )  # fmt: skip
 
 
 def _candidates(

@@ -271,3 +271,36 @@ def test_an_incident_without_an_address_is_placed_by_its_other_posts(
     # the vague post and the first house may be one problem; the second house is another
     assert _incident_of(session, vague) == _incident_of(session, at_five)
     assert _incident_of(session, at_twenty) != _incident_of(session, at_five)
+
+
+def test_a_confused_category_joins_on_words_only_as_the_same_problem(
+    session: Session, lemmatize: Callable[[str], str] | None
+) -> None:
+    """Housing and waste are a confused pair, but a burst pipe on one street does not join a
+    rubbish heap on another because both posts start «Краснокамск: на …»; a dark street read
+    as roads by one post and amenities by the other is still one problem."""
+    _, kama, vk, tg = _setup(session)
+    heap = f.annotated_post(
+        session, source_id=vk, municipality_id=kama, category="waste", topic="waste_sites",
+        text="Краснокамск: на Комарова мусорная площадка завалена, коммунальщики обещают вывезти",
+    )  # fmt: skip
+    pipe = f.annotated_post(
+        session, source_id=tg, municipality_id=kama, published_at=f.MONDAY + timedelta(hours=5),
+        text="Краснокамск: на Ленина 14 прорыв трубы, улица затоплена, где коммунальщики",
+    )  # fmt: skip
+    dark = f.annotated_post(
+        session, source_id=vk, municipality_id=kama, category="amenities",
+        topic="amenities_lighting", published_at=f.MONDAY + timedelta(hours=6),
+        text="Краснокамск: на Калийной снова темно, освещение проработало два дня и отключилось",
+    )  # fmt: skip
+    darker = f.annotated_post(
+        session, source_id=tg, municipality_id=kama, category="roads", topic="roads_lighting",
+        published_at=f.MONDAY + timedelta(hours=7),
+        text="Краснокамск, Калийная: освещение не работает на всём участке, темно",
+    )  # fmt: skip
+    session.commit()
+
+    triage_posts(session, post_ids=[heap, pipe, dark, darker], thresholds=T, lemmatize=lemmatize)
+
+    assert _incident_of(session, pipe) != _incident_of(session, heap)
+    assert _incident_of(session, darker) == _incident_of(session, dark)
