@@ -3,9 +3,13 @@
 Each type lists its word forms as regex alternatives in three places: as a post writes it
 before a name («ул. Ленина», `BEFORE_NAME`), after a name («Коммунистическая улица»,
 `AFTER_NAME`), and as the console reads it in a span to abbreviate it for a person (lower
-case, a final dot dropped: «ул», «улице»). The places differ on purpose or by history («тупик»
-is read after a name only): a form absent from one place is not read
-there, so adding it changes what the parser extracts.
+case, a final dot dropped: «ул», «улице»). A form absent from one place is not read there,
+so adding it changes what the parser extracts. The places differ on purpose, each measured
+over the shared data's texts (BENCHMARKS.md, «Street types read before and after a name»):
+«дорога» is read after a name only («дорога Курск — Касторное», «дороги Курской области»
+name routes and regions, not streets); «территория» and «тер.» before a name only («на
+территории России» is no address, so the oblique «территории» is not cued); «тупик» before
+a name in the nominative alone, as the console writes it («тупик Садовый, д. 3»).
 """
 
 from dataclasses import dataclass
@@ -44,8 +48,8 @@ STREET_TYPES: tuple[StreetType, ...] = (
     ),
     StreetType(
         "переулок", "пер.", Gender.MASCULINE,
-        before_name=(r"пер\.", r"переул(?:ок|ке|ка)"),
-        after_name=(r"переул(?:ок|ке|ка)",),
+        before_name=(r"пер\.", r"переул(?:ок|ке|ка|ку)"),
+        after_name=(r"переул(?:ок|ке|ка|ку)",),
         read=(r"пер", r"переул(?:ок|ке|ка|ку)"),
     ),
     StreetType(
@@ -92,21 +96,21 @@ STREET_TYPES: tuple[StreetType, ...] = (
     ),
     StreetType(
         "аллея", "аллея", Gender.FEMININE,
-        before_name=(r"аллея", r"аллее"),
+        before_name=(r"аллея", r"аллее", r"аллеи"),  # «у аллеи Поликарпова»
         after_name=(r"алле[яиюе]",),
         read=(r"алле[яиюе]",),
     ),
     StreetType(
         "тупик", "тупик", Gender.MASCULINE,
-        before_name=(),
+        before_name=(r"тупик",),  # «тупик Садовый, д. 3», as the console writes it
         after_name=(r"тупик[аеу]?",),
         read=(r"тупик[аеу]?",),
     ),
     StreetType(
         "территория", "тер.", Gender.FEMININE,
-        before_name=(r"территория",),
+        before_name=(r"тер\.", r"территория"),  # «на территории России» is no address
         after_name=(),
-        read=(r"территори[яиюе]",),
+        read=(r"тер", r"территори[яиюе]"),
     ),
 )  # fmt: skip
 
