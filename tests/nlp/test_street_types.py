@@ -39,6 +39,16 @@ def test_a_type_cued_after_a_name_is_read_in_its_nominative(
     assert parser.keys(f"яма: Сибирская {street_type.word} 3") == ["сибирский 3"]
 
 
+@pytest.mark.parametrize(
+    "street_type", [t for t in STREET_TYPES if t.after_name_abbreviated], ids=lambda t: t.word
+)
+def test_a_type_abbreviated_after_a_name_is_read_with_a_house(
+    parser: AddressParser, street_type: StreetType
+) -> None:
+    assert parser.keys(f"яма: Сибирская {street_type.abbreviation}, д. 3") == ["сибирский 3"]
+    assert parser.keys(f"яма у дома 3 по Сибирской {street_type.abbreviation}") == ["сибирский 3"]
+
+
 @pytest.mark.parametrize("street_type", STREET_TYPES, ids=lambda t: t.word)
 def test_the_console_writes_each_type_as_its_abbreviation(street_type: StreetType) -> None:
     shown = f"{street_type.abbreviation} Мира, д. 3"
