@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from nlp.lemmas import Lemmatizer
-from nlp.street_types import AFTER_NAME, BEFORE_NAME
+from nlp.street_types import AFTER_NAME, AFTER_NAME_ABBREVIATED, BEFORE_NAME
 
 MAX_ADDRESS_CHARS = 3_000  # the text's head read for addresses: they are named early
 MAX_HOUSE = 999  # a Russian street rarely runs past a few hundred; 0 and 4 digits are noise
@@ -42,6 +42,15 @@ NAME_THEN_CUE = re.compile(
     rf"(?P<name>(?:\d{{1,2}}-?[йяе]\s+)?{_WORD})\s+(?:{AFTER_NAME})\b"
     rf"(?:\s*,?\s*(?:{_HOUSE_CUE}\s*)?(?P<h>\d{{1,5}})(?![\d\w]|\s*(?:год|лет|руб|час|человек))"
     rf"{_PARTS})?"
+)
+# «Невский пр., д. 136», «Басков пер. 17», «Песчаная ул.»: an abbreviated type after its name,
+# read only with a house or a punctuation mark next («г. Курск ул. Ленина», «Курск ул.50 лет
+# Октября», «Невский пр. сегодня» are no street «Курск» or «Невский» here)
+NAME_THEN_ABBREVIATION = re.compile(
+    rf"(?P<name>(?:\d{{1,2}}-?[йяе]\s+)?{_WORD})\s+(?:{AFTER_NAME_ABBREVIATED})"
+    rf"(?:\s*,?\s*(?:{_HOUSE_CUE}\s*|д\s+)?{_HOUSE_NUMBER.replace('(', '(?P<h>', 1)}"
+    rf"(?![\d\w]|-[а-яё]|-\d+-|\s*(?:год|лет|руб|час|мин|%|км|м\b|человек|лини)){_PARTS}"
+    rf"|(?=\s*(?:[,;:!?()/<]|$)))"
 )
 # «18-я линия В.О., дом 21», «Кадетская линия, д. 3»: Vasilievsky Island's lines (the word
 # «линия» stays in the key: «18 линия 21»)
@@ -135,6 +144,16 @@ class AddressParser:
                 continue
             street = self.street_key(match.group("name"))
             house, problem = _house(match.group("h"), None, *match.groups()[2:5])
+            if street is not None:
+                out.append((match.start(), match.end(), Address(street, house, match.group(0),
+                                                                problem)))  # fmt: skip
+        for match in NAME_THEN_ABBREVIATION.finditer(text):
+            if any(s <= match.start() < e for s, e, _ in out) or self._pronoun_or_particle(
+                match.group("name")
+            ):
+                continue
+            street = self.street_key(match.group("name"))
+            house, problem = _house(match.group("h"), match.group(3), *match.groups()[3:6])
             if street is not None:
                 out.append((match.start(), match.end(), Address(street, house, match.group(0),
                                                                 problem)))  # fmt: skip

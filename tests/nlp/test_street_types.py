@@ -7,10 +7,6 @@ from nlp.address import AddressParser
 from nlp.lemmas import Lemmatizer
 from nlp.street_types import STREET_TYPES, StreetType
 
-# Rows cued before a name whose abbreviation the parser does not read: «тер. Мира 3» (only
-# «территория» is cued). Kept as today's behaviour; reading it would change extraction.
-ABBREVIATION_NOT_CUED = {"территория"}
-
 
 @pytest.fixture(scope="module")
 def parser(lemmatizer: Lemmatizer) -> AddressParser:
@@ -23,9 +19,15 @@ def parser(lemmatizer: Lemmatizer) -> AddressParser:
 def test_a_type_cued_before_a_name_is_read_back_in_its_abbreviation(
     parser: AddressParser, street_type: StreetType
 ) -> None:
-    keys = parser.keys(f"{street_type.abbreviation} Мира 3")
-    assert keys == ([] if street_type.word in ABBREVIATION_NOT_CUED else ["мир 3"])
+    assert parser.keys(f"{street_type.abbreviation} Мира 3") == ["мир 3"]
     assert parser.keys(f"{street_type.word} Мира 3") == ["мир 3"]
+
+
+@pytest.mark.parametrize("written", ["тупик Садовый, д. 3", "тер. Садовый, д. 3"])
+def test_what_the_console_writes_before_a_name_is_read_back(
+    parser: AddressParser, written: str
+) -> None:
+    assert parser.keys(written) == ["садовый 3"]
 
 
 @pytest.mark.parametrize(
@@ -37,9 +39,18 @@ def test_a_type_cued_after_a_name_is_read_in_its_nominative(
     assert parser.keys(f"яма: Сибирская {street_type.word} 3") == ["сибирский 3"]
 
 
+@pytest.mark.parametrize(
+    "street_type", [t for t in STREET_TYPES if t.after_name_abbreviated], ids=lambda t: t.word
+)
+def test_a_type_abbreviated_after_a_name_is_read_with_a_house(
+    parser: AddressParser, street_type: StreetType
+) -> None:
+    assert parser.keys(f"яма: Сибирская {street_type.abbreviation}, д. 3") == ["сибирский 3"]
+    assert parser.keys(f"яма у дома 3 по Сибирской {street_type.abbreviation}") == ["сибирский 3"]
+
+
 @pytest.mark.parametrize("street_type", STREET_TYPES, ids=lambda t: t.word)
 def test_the_console_writes_each_type_as_its_abbreviation(street_type: StreetType) -> None:
     shown = f"{street_type.abbreviation} Мира, д. 3"
     assert human_address("мир 3", f"{street_type.word} Мира 3") == shown
-    if street_type.word not in ABBREVIATION_NOT_CUED:  # «тер.» is not read by the console
-        assert human_address("мир 3", f"{street_type.abbreviation} Мира 3") == shown
+    assert human_address("мир 3", f"{street_type.abbreviation} Мира 3") == shown
