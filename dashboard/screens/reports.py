@@ -311,11 +311,16 @@ def _deadline(report: Report) -> str:
 st.subheader(f"Обращение №{report.id}: {escape_markdown(incident.title)}")
 agency_name = resources.agencies().get(report.agency_id or 0, "не назначен")
 place = views.municipality_name(report.municipality_id) if report.municipality_id else "—"
+category = resources.categories().get(incident.category_code or "", "—")
+urgent = " · **срочное**" if report.urgent else ""
 st.markdown(
     f"**Статус:** {views.report_status(report.status)} · "
     f"**Срок:** {views.local_time(report.due_at)} · {_deadline(report)}  \n"
     f"**Исполнитель:** {escape_markdown(agency_name)} · "
-    f"**Муниципалитет:** {escape_markdown(place)}"
+    f"**Муниципалитет:** {escape_markdown(place)}  \n"
+    f"**Категория:** {escape_markdown(category)} · "
+    f"**Тема:** {escape_markdown(views.topic_name(report.topic_code))}{urgent} · "
+    f"**Адрес:** {escape_markdown(views.address_text(incident.address))}"
 )
 st.page_link(
     "screens/incidents.py",

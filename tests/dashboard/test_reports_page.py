@@ -435,3 +435,20 @@ def _found(app: AppTest) -> str:
     """The line above the list: how many reports the filters find, and the page."""
     (line,) = [c.value for c in app.caption if c.value.startswith("Найдено:")]
     return line
+
+
+def test_a_report_says_its_category_topic_and_address(
+    signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]], engine: Engine
+) -> None:
+    """What the agency is asked about, under the deadline: not only who and where."""
+    report = _reports(engine)[0]
+    with Session(engine) as session:
+        incident = session.get_one(Incident, report.incident_id)
+        incident.address = "ленин 5"
+        session.add(incident)
+        session.commit()
+    app = _open(open_page(signed_in("operator"), "reports"), report.id)
+    assert not app.exception
+    page = texts(app).replace("**", "")
+    assert "Категория: ЖКХ · Тема: Водоснабжение" in page
+    assert "Адрес: ул. Ленина, д. 5" in page
