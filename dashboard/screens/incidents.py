@@ -105,11 +105,21 @@ if chosen_id is None:
     st.stop()
 incident: Incident = by_id[chosen_id]
 st.subheader(escape_markdown(incident.title))
+problem = escape_markdown(
+    resources.categories().get(incident.category_code or "", "категория не определена")
+)
+if incident.topic_code:
+    problem += f": {escape_markdown(views.topic_name(incident.topic_code))}"
+place = (
+    views.municipality_name(incident.municipality_id)
+    if incident.municipality_id is not None
+    else "муниципалитет не определён"
+)
 st.caption(
-    f"{views.one_incident_status(incident.status)} · "
-    f"{views.category_name(incident.category_code)} · "
-    f"{views.municipality_name(incident.municipality_id)} · "
-    f"адрес: {views.address_text(incident.address)} · постов: {incident.post_count}"
+    f"{views.one_incident_status(incident.status)} · {problem} · "
+    f"{escape_markdown(place)} · "
+    f"адрес: {escape_markdown(views.address_text(incident.address))} · "
+    f"постов: {incident.post_count}"
 )
 with resources.session() as db:
     posts = incident_posts(db, incident_id=chosen_id)

@@ -32,7 +32,10 @@ def test_create_report_from_an_incident(
     app.selectbox(key="inc_pick_None").select(target.id).run()
     assert "Краснокамске" in "\n".join(m.value for m in app.markdown)
     # one incident's status, as its row says: «открыт», not the filter's «открытые»
-    assert app.caption[1].value.startswith("открыт · ЖКХ · "), app.caption[1].value
+    # and its problem down to the topic
+    assert app.caption[1].value.startswith(
+        "открыт · ЖКХ: Водоснабжение · Краснокамский городской округ · "
+    ), app.caption[1].value
     app.button(key=f"inc_create_report_{target.id}").click().run()
     assert not app.exception
     with Session(engine) as session:
