@@ -11,7 +11,7 @@ import streamlit as st
 from dashboard import links, resources, views
 from dashboard.text import escape_markdown, highlight
 from models.annotation import Annotation
-from models.post import Post
+from models.post import Post, PostKind
 from triage.export import ExportFormat, column_names, export_rows
 
 
@@ -37,6 +37,27 @@ def post_card(post: Post, annotation: Annotation | None = None, *, linked: bool 
             st.link_button("Открыть оригинал", url)
         else:
             st.caption("Ссылки на оригинал нет: пост загружен из файла.")
+
+
+PARENT_CHARS = 300  # the parent's text shown above a comment: enough to know what it answers
+
+
+def in_reply_to(post: Post, parent: Post | None) -> None:
+    """What a comment or reply answers, above it: «у нас тоже» means nothing alone."""
+    if not post.parent_external_id:
+        return
+    if parent is None:
+        st.caption("↳ Комментарий к посту, которого нет в базе: исходный пост не собран.")
+        return
+    what = "комментарий" if parent.kind == PostKind.COMMENT else "пост"
+    source = resources.sources().get(parent.source_id, f"источник №{parent.source_id}")
+    text = " ".join(parent.text.split())
+    if len(text) > PARENT_CHARS:
+        text = text[:PARENT_CHARS].rsplit(" ", 1)[0] + " …"
+    st.caption(
+        f"↳ В ответ на [{what} №{parent.id}](post?id={parent.id}) · {escape_markdown(source)} · "
+        f"{views.local_time(parent.published_at)}: «{escape_markdown(text)}»"
+    )
 
 
 def public_answers(answers: Sequence[Post]) -> None:

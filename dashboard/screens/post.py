@@ -5,6 +5,7 @@ import streamlit as st
 from sqlmodel import col, select
 
 from dashboard import auth, names, resources, views, widgets
+from dashboard.queries import parent_post
 from models.annotation import Annotation
 from models.incident import Incident, IncidentPost
 from models.post import Post
@@ -32,11 +33,13 @@ with resources.session() as db:
     incident = db.get(Incident, member.incident_id) if member else None
     report = open_report(db, incident_id=incident.id) if incident and incident.id else None
     answers = public_answers(db, post_ids=[post_id]).get(post_id, [])
+    parent = parent_post(db, post) if post else None
 place_id = annotation.municipality_id if annotation else None
 if post is None or not login.scope.covers_municipality(place_id):
     st.warning(f"Пост №{post_id} не найден.")
     st.stop()
 
+widgets.in_reply_to(post, parent)
 widgets.post_card(post, annotation)
 widgets.public_answers(answers)
 reading = "модель ещё не разметила этот пост"

@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboard import actions, auth, failure, hints, keyboard, queue_list, resources, views, widgets
 from dashboard.names import STRUCTURE_REASON_NAMES
-from dashboard.queries import posts_with_annotations
+from dashboard.queries import parent_post, posts_with_annotations
 from dashboard.queue_filters import queue_filters
 from models.annotation import Annotation
 from models.incident import Incident
@@ -256,6 +256,8 @@ def _current_details(item: QueueItem, items: list[QueueItem]) -> None:
     with resources.session() as db:
         post, annotation = posts_with_annotations(db, post_ids=[item.post_id])[item.post_id]
         answers = public_answers(db, post_ids=[item.post_id]).get(item.post_id, [])
+        parent = parent_post(db, post)
+    widgets.in_reply_to(post, parent)
     widgets.post_card(post, annotation)
     widgets.public_answers(answers)
     st.caption(_suggestion(item, annotation))
