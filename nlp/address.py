@@ -72,8 +72,15 @@ BARE_STREET = re.compile(
 )
 # parts of speech that never name a street (pymorphy's tags)
 FUNCTION_WORDS = frozenset({"PREP", "CONJ", "PRCL", "INTJ", "NPRO"})
-# «на Коммунистической»: a street left unnamed as such, an adjective after «на» / «по»
+# «на Коммунистической», «по Ломоносова»: a street left unnamed as such after «на» / «по»
 PREPOSITION_STREET = re.compile(rf"(?<![\w-])(?:[Нн]а|[Пп]о)\s+(?P<name>{_WORD})")
+# «по Кирочной ул.»: a street's type right after the name
+STREET_TYPE_NEXT = re.compile(rf"\s*(?:{AFTER_NAME}|{AFTER_NAME_ABBREVIATED})(?![а-яё])")
+# «дома №9»: «№» numbers a house only after «дом» («школы №45», «парадной №1» are none)
+HOUSE_BEFORE_SIGN = re.compile(r"(?:\bдом[аеу]?|\bд\.)\s*$", re.IGNORECASE)
+# words before «на» that take a person, not a place: «похож на Есенина», «жалоба на Иванова»
+PERSON_AFTER = ("похож", "жалоб", "жалу", "жалова", "заявлени", "надежд", "надея", "смотр",
+                "ссыла", "подписа", "равня", "обид", "злит", "зол")  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +120,12 @@ class AddressParser:
             found.append((start, address))
             taken.append((start, stop))
         houses = [h for h in houses if not _inside(h[0], h[1], taken)]
-        found = self._attach_houses(text, found, houses)
+        prepositional = self._prepositional(text)
+        found = self._attach_houses(text, found, houses, prepositional)
+        # «на Юбилейной нет воды»: a street named after a preposition, without a house
+        for start, stop, address in prepositional:
+            if not _inside(start, stop, taken):
+                found.append((start, address))
         out: list[Address] = []
         for _, address in sorted(found, key=lambda item: item[0]):
             if address.street is not None and all(a.key != address.key for a in out):
@@ -185,30 +197,91 @@ class AddressParser:
         text: str,
         found: list[tuple[int, Address]],
         houses: list[tuple[int, int, str | None, str | None]],
+        prepositional: list[tuple[int, int, Address]],
     ) -> list[tuple[int, Address]]:
-        """A lone «у 44 дома» joins the street named without a house, or an adjective street
-        after «на»/«по» («На Коммунистической … у 44 дома»)."""
+        """A lone «у 44 дома» joins the street named without a house, or the street named
+        after «на»/«по» («На Коммунистической … у 44 дома», «дома 21 по Блюхера»)."""
         if not houses:
             return found
         without_house = [(s, a) for s, a in found if a.house is None]
         if not without_house:
-            without_house = [(s, a) for s, a in self._prepositional(text)]
-        if len(without_house) != 1:
+            without_house = [(s, a) for s, _, a in prepositional]
+            houses = [
+                h for h in houses if text[h[0]] != "№" or HOUSE_BEFORE_SIGN.search(text[: h[0]])
+            ]
+        if len(without_house) != 1 or not houses:
             return found  # none, or several streets: which one the house is on is unknown
         start, street = without_house[0]
         _, _, house, problem = houses[0]
         joined = Address(street.street, house, street.span, problem or street.problem)
         return [(s, a) for s, a in found if a is not street] + [(start, joined)]
 
-    def _prepositional(self, text: str) -> list[tuple[int, Address]]:
+    def _prepositional(self, text: str) -> list[tuple[int, int, Address]]:
+        """Streets named after «на»/«по» without a type: «на Юбилейной», «по Ломоносова»."""
         out = []
         for match in PREPOSITION_STREET.finditer(text):
-            name = match.group("name")
-            parses = self.lemmatizer.parses(name.lower())
-            adjective = parses and parses[0].tag.POS == "ADJF" and "femn" in parses[0].tag
-            if adjective and not self.is_place(self.lemmatizer.lemma(name)):
-                out.append((match.start(), Address(self.street_key(name), None, match.group(0))))
+            name = self._street_after_preposition(text, match)
+            if name is not None:
+                stop = match.start("name") + len(name)
+                address = Address(self.street_key(name), None, text[match.start() : stop])
+                out.append((match.start(), stop, address))
         return out
+
+    def _street_after_preposition(self, text: str, match: re.Match[str]) -> str | None:
+        """The street's name after «на»/«по»: a feminine adjective not another noun's
+        («на Юбилейной нет воды», not «по Пермской области», «на Масленичной неделе»), or a
+        surname or a noun in the genitive («на Ломоносова», «на Пятилетки»); never a town."""
+        name = match.group("name")
+        if self.is_place(self.lemmatizer.lemma(name)) or re.search(r"-[А-ЯЁ]", name):
+            return None  # «на Перми», «на Джилы-Су»
+        if not self._feminine_adjective(name):
+            return name if self._street_noun(text, match) else None
+        rest = text[match.end() :]
+        second = re.match(rf"\s+({_WORD})", rest)
+        if second and self._feminine_adjective(second.group(1)):
+            name, rest = f"{name} {second.group(1)}", rest[second.end() :]  # «на Малой Балканской»
+        if STREET_TYPE_NEXT.match(rest):
+            return name  # «по Кирочной ул. со стороны двора»
+        following = re.match(r"\s*([А-ЯЁа-яё]+)", rest)
+        if following and self._agrees(following.group(1)):
+            return None  # «по Российской Федерации», «на Красной Поляне»
+        return name
+
+    def _street_noun(self, text: str, match: re.Match[str]) -> bool:
+        """«на Ломоносова», «по Пятилетки», «на Энтузиастов»: a surname or a noun in the
+        genitive, a street's name with its type left out; not a person («похож на Есенина»,
+        «на Иванова И. И.», «на Сергея»), nor a country («по России»)."""
+        parses = self.lemmatizer.parses(match.group("name").lower())
+        if not parses:
+            return False
+        tag = parses[0].tag
+        if tag.POS != "NOUN" or tag.case != "gent" or {"Name", "Patr"} & tag.grammemes:
+            return False
+        if "Geox" in tag and not any(
+            "Surn" in p.tag and p.tag.case == "gent" and p.normal_form == parses[0].normal_form
+            for p in parses
+        ):
+            return False  # «по России»; «на Курчатова», «на Кирова» are streets as well
+        if "anim" in tag and "Surn" not in tag and "plur" not in tag:
+            return False  # «собаки на Ребенка бросились»; «на Энтузиастов» is a street
+        before = re.findall(r"[а-яё]+", text[max(0, match.start() - 30) : match.start()].lower())
+        if before and before[-1].startswith(PERSON_AFTER):
+            return False  # «похож на Есенина», «жалоба на Иванова»
+        following = re.match(r"\s*([А-ЯЁа-яё]+|[А-ЯЁ]\.)", text[match.end() :])
+        return following is None or not following.group(1)[:1].isupper()  # «на Иванова И.»
+
+    def _feminine_adjective(self, word: str) -> bool:
+        parses = self.lemmatizer.parses(word.lower())
+        return bool(parses) and parses[0].tag.POS == "ADJF" and "femn" in parses[0].tag
+
+    def _agrees(self, word: str) -> bool:
+        """A feminine singular noun or adjective in an oblique case: the adjective before it
+        is its own, no street's name."""
+        return any(
+            p.tag.POS in {"NOUN", "ADJF", "PRTF"} and "femn" in p.tag and "sing" in p.tag
+            and p.tag.case in {"gent", "datv", "loct", "accs", "ablt"}
+            for p in self.lemmatizer.parses(word.lower())
+        )  # fmt: skip
 
     def _street_like(self, name: str, *, sentence_start: bool) -> bool:
         """A bare capitalised word before a number is a street when it is a surname, a
