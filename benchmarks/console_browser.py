@@ -141,8 +141,10 @@ def click(browser: Browser, selector: str, text: str, *, exact: bool = False) ->
 
 # The first «пост №N» on the page: the first card (before) or the current post (after);
 # a decision on it replaces it with the next post.
+# the current post's card starts its line with «пост №N» («↳ В ответ на пост №M» above a
+# comment names its parent, not the post shown)
 FIRST_POST = (
-    "(() => { const m = document.body.innerText.match(/пост №(\\d+)/);"
+    "(() => { const m = document.body.innerText.match(/(?:^|\\n)пост №(\\d+)/);"
     " return m ? Number(m[1]) : null; })()"
 )
 
