@@ -141,10 +141,12 @@ def parent_post(session: Session, post: Post) -> Post | None:
     parent = session.exec(
         select(Post).where(Post.source_id == post.source_id, Post.external_id == key)
     ).first()
+    if parent is not None:
+        return parent
     shared = network_key(session.get(Source, post.source_id), key)
-    if parent is None and shared is not None:
-        parent = session.exec(select(Post).where(Post.network_key == shared)).first()
-    return parent
+    if shared is None:
+        return None
+    return session.exec(select(Post).where(Post.network_key == shared)).first()
 
 
 def posts_with_annotations(
