@@ -46,6 +46,11 @@ def same_place(left: str | None, right: str | None) -> bool | None:
     return any(_compatible(a, b) for a in left_keys for b in right_keys)
 
 
+def streets(value: str | None) -> set[str]:
+    """The streets an address value names, without their houses («юбилейный 25» -> «юбилейный»)."""
+    return {_split(key)[0] for key in keys(value)}
+
+
 def same_address(left: str | None, right: str | None) -> str | None:
     """The street-and-house key both sides share («коммунистический 44»), or None."""
     shared = set(keys(left)) & set(keys(right))

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import actions, auth, paging, resources, row_pick, views, widgets
+from dashboard import actions, auth, paging, resources, row_pick, same_place, views, widgets
 from dashboard.queries import IncidentFilters, incident_cursor, incident_posts, incidents_page
 from dashboard.text import escape_markdown
 from models.incident import Incident, IncidentStatus
@@ -10,6 +10,7 @@ from triage.accounts import Right, has_right
 from triage.answers import incident_public_answers
 from triage.incidents import merge_incidents, split_incident
 from triage.reports import create_report, open_report
+from triage.same_place import duplicated_report, neighbours
 
 PAGE_SIZE = 25
 TABLE = "inc_table"  # the list's grid: a ticked row opens its incident
@@ -125,6 +126,7 @@ with resources.session() as db:
     posts = incident_posts(db, incident_id=chosen_id)
     report = open_report(db, incident_id=chosen_id)
     answers = incident_public_answers(db, incident_id=chosen_id)
+    nearby = neighbours(db, incident=incident)
 if report is not None:
     st.page_link(
         "screens/reports.py",
@@ -132,6 +134,7 @@ if report is not None:
         icon=":material/assignment:",
         query_params={"report": str(report.id)},
     )
+same_place.history(nearby)
 for post in posts:
     widgets.post_card(post, linked=True)
     widgets.public_answers(answers.get(post.id or 0, []))  # the page's replies under it
@@ -162,7 +165,7 @@ def _create_report(incident_id: int, version: int) -> None:
 
 def _merge(target_id: int, versions: dict[int, int], sources: list[int]) -> None:
     st.session_state.pop(MERGE_CONFIRM, None)
-    actions.perform(
+    merged = actions.perform(
         lambda db: merge_incidents(
             db,
             target_id=target_id,
@@ -175,6 +178,8 @@ def _merge(target_id: int, versions: dict[int, int], sources: list[int]) -> None
         done="Инциденты объединены.",
         right=Right.EDIT_INCIDENTS,
     )
+    if merged is not None and chosen_id in sources:  # this one was folded: show where it went
+        st.query_params["incident"] = str(target_id)
 
 
 def _split(incident_id: int, version: int, key: str) -> None:
@@ -194,6 +199,19 @@ def _split(incident_id: int, version: int, key: str) -> None:
     )
 
 
+duplicated = duplicated_report(nearby) if report is None else None
+if incident.status == IncidentStatus.OPEN and duplicated is not None:
+    same_place.duplicate_warning(incident, duplicated)
+    target = duplicated.incident
+    st.button(
+        f"Присоединить к инциденту №{target.id}",
+        key=f"inc_join_{chosen_id}",
+        on_click=st.session_state.__setitem__,
+        args=(
+            MERGE_CONFIRM,
+            (target.id, {target.id: target.version, chosen_id: incident.version}, [chosen_id]),
+        ),
+    )
 if incident.status != IncidentStatus.OPEN or report is not None:
     st.caption("Обращение по инциденту можно создать, пока инцидент открыт и без обращения.")
 elif incident.post_count == 0:
@@ -208,14 +226,15 @@ else:
     )
 
 merge_key = f"inc_merge_ids_{chosen_id}"
+joinable = {n.incident.id: n.incident for n in nearby} | by_id  # its place's, then the list's
 merge_ids = st.multiselect(
     "Присоединить к этому инциденту",
-    [i for i in by_id if i != chosen_id],
-    format_func=lambda i: views.incident_label(by_id[i]),
+    [i for i in joinable if i != chosen_id],
+    format_func=lambda i: views.incident_label(joinable[i]),
     placeholder="выберите инциденты",
     key=merge_key,
 )
-versions = {i: by_id[i].version for i in [chosen_id, *merge_ids]}
+versions = {i: joinable[i].version for i in [chosen_id, *merge_ids]}
 st.button(
     "Объединить",
     key=f"inc_merge_{chosen_id}",
@@ -224,7 +243,7 @@ st.button(
     args=(MERGE_CONFIRM, (chosen_id, versions, list(merge_ids))),
 )
 pending = st.session_state.get(MERGE_CONFIRM)
-if pending and pending[0] == chosen_id:
+if pending and chosen_id in (pending[0], *pending[2]):
     joined = ", ".join(f"№{i}" for i in pending[2])
     st.warning(
         f"Инциденты {joined} будут присоединены к №{chosen_id}; это не отменить. Продолжить?"

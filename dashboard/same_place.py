@@ -1,0 +1,62 @@
+"""Инциденты: the other incidents at the shown incident's place (`triage.same_place`), and
+the warning before a second report of the same problem there."""
+
+import streamlit as st
+
+from dashboard import resources, views
+from dashboard.text import escape_markdown
+from models.incident import Incident
+from triage.same_place import HISTORY_DAYS, Neighbour
+
+
+def history(listed: list[Neighbour]) -> None:
+    """«По этому адресу»: a line per incident, linked, the same problem first."""
+    if not listed:
+        return
+    lines = [f"- {_line(neighbour)}" for neighbour in listed]
+    st.markdown(
+        f"**По этому адресу** · другие инциденты за {HISTORY_DAYS} дней до и после\n\n"
+        + "\n".join(lines)
+    )
+
+
+def duplicate_warning(incident: Incident, duplicated: Neighbour) -> None:
+    report = duplicated.open_report
+    if report is None:
+        return
+    st.warning(
+        f"По этому адресу та же проблема уже в обращении №{report.id} "
+        f"({views.report_status(report.status)}), инцидент №{duplicated.incident.id}. "
+        "Новое обращение отправит ведомству ту же проблему второй раз: лучше присоединить "
+        f"инцидент №{incident.id} к №{duplicated.incident.id}.",
+        icon=":material/content_copy:",
+    )
+
+
+def _line(neighbour: Neighbour) -> str:
+    other = neighbour.incident
+    problem = resources.categories().get(other.category_code or "", "категория не определена")
+    if other.topic_code:
+        problem += f": {views.topic_name(other.topic_code)}"
+    parts = [
+        "**та же проблема**" if neighbour.same_problem else "другая проблема",
+        f"[инцидент №{other.id}](incidents?incident={other.id})",
+        views.one_incident_status(other.status),
+        escape_markdown(problem),
+        escape_markdown(views.address_text(other.address)),
+        _span(other),
+        f"постов: {other.post_count}",
+    ]
+    if neighbour.report is not None:
+        report = neighbour.report
+        parts.append(
+            f"[обращение №{report.id}](reports?report={report.id}): "
+            f"{views.report_status(report.status)}"
+        )
+    return " · ".join(parts)
+
+
+def _span(incident: Incident) -> str:
+    """When its posts came: «02.11 16:50», or «02.11 16:50 — 10.11 10:22»."""
+    first, last = views.short_time(incident.first_post_at), views.short_time(incident.last_post_at)
+    return first if first == last else f"{first} — {last}"

@@ -1,0 +1,98 @@
+"""Инциденты: the other incidents at the same place, and joining one to the reported one."""
+
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session
+from streamlit.testing.v1 import AppTest
+
+from models.incident import Incident, IncidentPost, IncidentStatus
+from tests.dashboard.conftest import open_page, texts
+from tests.triage import factories as f
+from triage.calendar import WorkCalendar
+from triage.reports import create_report
+from triage.stage import triage_posts
+from triage.thresholds import Thresholds
+
+TEXTS = [  # one burst pipe written about twice, ten days apart; a street light next door
+    (0, "На улице Сибирской 8 прорвало трубу в подвале", "housing_pipe_burst", "housing"),
+    (10, "Сибирская 8: трубу так и не починили, подвал в воде", "housing_pipe_burst", "housing"),
+    (4, "На улице Сибирской 8 не горят фонари", "amenities_lighting", "amenities"),
+]
+
+
+@pytest.fixture
+def outage(console_users: dict[str, str], engine: Engine) -> list[int]:
+    """The three incidents (grouping's 72 hours keep them apart), the first reported."""
+    with Session(engine, expire_on_commit=False) as session:
+        f.taxonomy(session)
+        perm = f.municipality(session, "Пермский городской округ")
+        vk = f.source(session)
+        ids = [
+            f.annotated_post(
+                session,
+                source_id=vk,
+                municipality_id=perm,
+                text=text,
+                category=category,
+                topic=topic,
+                published_at=f.MONDAY + timedelta(days=days),
+            )
+            for days, text, topic, category in TEXTS
+        ]
+        session.commit()
+        for post_id in ids:
+            triage_posts(session, post_ids=[post_id], thresholds=Thresholds())
+        incidents = [session.get_one(IncidentPost, p).incident_id for p in ids]
+        first = session.get_one(Incident, incidents[0])
+        create_report(session, incident_id=incidents[0], expected_version=first.version,
+                      actor="anna", user_id=None, calendar=WorkCalendar())  # fmt: skip
+        session.commit()
+    return incidents
+
+
+def test_the_same_problem_at_the_place_is_shown_and_joined_to_its_report(
+    signed_in: Callable[[str], AppTest], outage: list[int], engine: Engine
+) -> None:
+    reported, again, lamps = outage
+    app = signed_in("moderator")
+    app.query_params["incident"] = str(again)
+    open_page(app, "incidents")
+    assert not app.exception
+    shown = texts(app)
+    assert "По этому адресу" in shown
+    assert f"**та же проблема** · [инцидент №{reported}](incidents?incident={reported})" in shown
+    assert f"другая проблема · [инцидент №{lamps}]" in shown
+    warning = " ".join(w.value for w in app.warning)
+    assert "уже в обращении" in warning and f"инцидент №{again} к №{reported}" in warning
+
+    app.button(key=f"inc_join_{again}").click().run()
+    assert "это не отменить" in " ".join(w.value for w in app.warning)
+    with Session(engine) as session:
+        assert session.get_one(Incident, again).status == IncidentStatus.OPEN  # asked first
+    app.button(key=f"inc_merge_yes_{again}").click().run()
+    assert not app.exception
+
+    with Session(engine) as session:
+        assert session.get_one(Incident, again).status == IncidentStatus.MERGED
+        target = session.get_one(Incident, reported)
+        assert (target.status, target.post_count) == (IncidentStatus.REPORTED, 2)
+    assert app.query_params["incident"] == str(reported)  # the page follows the posts
+    assert not [w for w in app.warning if "уже в обращении" in w.value]
+
+
+def test_an_incident_alone_at_its_place_shows_no_history(
+    signed_in: Callable[[str], AppTest], outage: list[int], engine: Engine
+) -> None:
+    with Session(engine, expire_on_commit=False) as session:
+        lonely = session.get_one(Incident, outage[2])
+        lonely.address = "уральский 3"
+        session.add(lonely)
+        session.commit()
+    app = signed_in("moderator")
+    app.query_params["incident"] = str(outage[2])
+    open_page(app, "incidents")
+    assert not app.exception
+    assert "По этому адресу" not in texts(app)
