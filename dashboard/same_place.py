@@ -20,6 +20,19 @@ def history(listed: list[Neighbour]) -> None:
     )
 
 
+def repeats(listed: list[Neighbour]) -> None:
+    """On a report: the same problem at its place in other incidents — residents writing
+    again after the 72 hours grouping joins, which the agency's answer should cover."""
+    same = [neighbour for neighbour in listed if neighbour.same_problem]
+    if not same:
+        return
+    lines = [f"- {_line(neighbour, kind=False)}" for neighbour in same]
+    st.markdown(
+        "**Та же проблема по этому адресу в других инцидентах** "
+        f"(за {HISTORY_DAYS} дней до и после)\n\n" + "\n".join(lines)
+    )
+
+
 def duplicate_warning(incident: Incident, duplicated: Neighbour) -> None:
     report = duplicated.open_report
     if report is None:
@@ -33,13 +46,12 @@ def duplicate_warning(incident: Incident, duplicated: Neighbour) -> None:
     )
 
 
-def _line(neighbour: Neighbour) -> str:
+def _line(neighbour: Neighbour, *, kind: bool = True) -> str:
     other = neighbour.incident
     problem = resources.categories().get(other.category_code or "", "категория не определена")
     if other.topic_code:
         problem += f": {views.topic_name(other.topic_code)}"
     parts = [
-        "**та же проблема**" if neighbour.same_problem else "другая проблема",
         f"[инцидент №{other.id}](incidents?incident={other.id})",
         views.one_incident_status(other.status),
         escape_markdown(problem),
@@ -47,6 +59,8 @@ def _line(neighbour: Neighbour) -> str:
         _span(other),
         f"постов: {other.post_count}",
     ]
+    if kind:
+        parts.insert(0, "**та же проблема**" if neighbour.same_problem else "другая проблема")
     if neighbour.report is not None:
         report = neighbour.report
         parts.append(

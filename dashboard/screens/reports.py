@@ -8,7 +8,17 @@ from typing import Any
 import streamlit as st
 from sqlmodel import Session
 
-from dashboard import actions, auth, history, paging, resources, row_pick, views, widgets
+from dashboard import (
+    actions,
+    auth,
+    history,
+    paging,
+    resources,
+    row_pick,
+    same_place,
+    views,
+    widgets,
+)
 from dashboard.publishing import publish_block
 from dashboard.queries import incident_posts, timeline
 from dashboard.text import escape_markdown
@@ -29,6 +39,7 @@ from triage.report_list import (
 )
 from triage.reports import is_overdue, set_agency, set_answer
 from triage.routing import suggest_agency
+from triage.same_place import neighbours
 from triage.sla import CLOCK_RUNNING
 
 PAGE_SIZE = 25
@@ -274,6 +285,7 @@ with resources.session() as db:
     incident = db.get(Incident, report.incident_id) if report else None
     events = timeline(db, entity_type="report", entity_id=chosen)
     posts = incident_posts(db, incident_id=incident.id, limit=POSTS_SHOWN) if incident else []
+    nearby = neighbours(db, incident=incident) if incident else []
     suggestion = (
         suggest_agency(
             db,
@@ -328,6 +340,7 @@ st.page_link(
     icon=":material/report:",
     query_params={"incident": str(incident.id)},
 )
+same_place.repeats(nearby)
 if report.answer_text:
     st.markdown("**Ответ заявителю:**")
     st.markdown(escape_markdown(report.answer_text))

@@ -5,10 +5,11 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
 from models.incident import Incident, IncidentPost, IncidentStatus
+from models.report import Report
 from tests.dashboard.conftest import open_page, texts
 from tests.triage import factories as f
 from triage.calendar import WorkCalendar
@@ -96,3 +97,19 @@ def test_an_incident_alone_at_its_place_shows_no_history(
     open_page(app, "incidents")
     assert not app.exception
     assert "По этому адресу" not in texts(app)
+
+
+def test_a_report_lists_the_same_problem_written_about_again(
+    signed_in: Callable[[str], AppTest], outage: list[int], engine: Engine
+) -> None:
+    reported, again, lamps = outage
+    with Session(engine) as session:
+        report = session.exec(select(Report).where(Report.incident_id == reported)).one()
+    app = signed_in("moderator")
+    app.query_params["report"] = str(report.id)
+    open_page(app, "reports")
+    assert not app.exception
+    shown = texts(app)
+    assert "Та же проблема по этому адресу в других инцидентах" in shown
+    assert f"[инцидент №{again}](incidents?incident={again})" in shown
+    assert f"инцидент №{lamps}]" not in shown  # another problem is the incident page's matter
