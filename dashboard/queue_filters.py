@@ -6,6 +6,7 @@ import streamlit as st
 
 from dashboard import resources, views
 from dashboard.numbers import decimal
+from dashboard.widgets import THREAD_PARAM
 from models.post import ReviewStatus
 from models.search import MAX_QUERY_CHARS, clean_query
 from triage.queue import QueueFilters
@@ -69,7 +70,27 @@ def queue_filters() -> QueueFilters:
         published_from=datetime.combine(start, time(), UTC) if start else None,
         published_to=datetime.combine(end, time(), UTC) + timedelta(days=1) if end else None,
         text=clean_query(text) or None,
+        thread=_thread(),
     )
+
+
+def _thread() -> tuple[int, str] | None:
+    """?thread=<source id>:<post's external id> (`widgets.thread_address`): one thread
+    only, with a banner saying so and a way back to the whole queue."""
+    source, _, key = str(st.query_params.get(THREAD_PARAM, "")).partition(":")
+    if not source.isdigit() or not key:
+        return None
+    name = resources.sources().get(int(source), f"источник №{source}")
+    shown, back = st.columns([5, 1], vertical_alignment="center")
+    shown.info(
+        f"Показана одна ветка: пост и комментарии под ним ({name}). Подтвердите в ней "
+        "сигналы — они уйдут из списка, — а оставшееся отметьте «не сигналами» одной кнопкой "
+        "под списком.",
+        icon=":material/forum:",
+    )
+    back.button("Вся очередь", key="q_thread_off", on_click=st.query_params.pop,
+                args=(THREAD_PARAM,))  # fmt: skip
+    return int(source), key
 
 
 def _span(dates: object) -> tuple[date | None, date | None]:

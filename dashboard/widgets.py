@@ -4,6 +4,7 @@ import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 import streamlit as st
@@ -39,15 +40,18 @@ def post_card(post: Post, annotation: Annotation | None = None, *, linked: bool 
             st.caption("Ссылки на оригинал нет: пост загружен из файла.")
 
 
+THREAD_PARAM = "thread"  # ?thread=<source id>:<the post's external id>
 PARENT_CHARS = 300  # the parent's text shown above a comment: enough to know what it answers
 
 
-def in_reply_to(post: Post, parent: Post | None) -> None:
-    """What a comment or reply answers, above it: «у нас тоже» means nothing alone."""
+def in_reply_to(post: Post, parent: Post | None, *, thread_link: bool = False) -> None:
+    """What a comment or reply answers, above it: «у нас тоже» means nothing alone.
+    `thread_link`: the queue's link to its whole thread there (`thread_address`)."""
     if not post.parent_external_id:
         return
+    thread = f" · [вся ветка в очереди]({thread_address(post, parent)})" if thread_link else ""
     if parent is None:
-        st.caption("↳ Комментарий к посту, которого нет в базе: исходный пост не собран.")
+        st.caption(f"↳ Комментарий к посту, которого нет в базе: исходный пост не собран.{thread}")
         return
     what = "комментарий" if parent.kind == PostKind.COMMENT else "пост"
     source = resources.sources().get(parent.source_id, f"источник №{parent.source_id}")
@@ -56,8 +60,18 @@ def in_reply_to(post: Post, parent: Post | None) -> None:
         text = text[:PARENT_CHARS].rsplit(" ", 1)[0] + " …"
     st.caption(
         f"↳ В ответ на [{what} №{parent.id}](post?id={parent.id}) · {escape_markdown(source)} · "
-        f"{views.local_time(parent.published_at)}: «{escape_markdown(text)}»"
+        f"{views.local_time(parent.published_at)}: «{escape_markdown(text)}»{thread}"
     )
+
+
+def thread_address(post: Post, parent: Post | None) -> str:
+    """The queue narrowed to the thread of a comment: the post it is under, all that post's
+    comments and their replies (`triage.queue.QueueFilters.thread`). A reply's parent is a
+    comment, whose own parent is the post."""
+    root = post.parent_external_id or ""
+    if parent is not None and parent.kind == PostKind.COMMENT and parent.parent_external_id:
+        root = parent.parent_external_id
+    return "queue?" + urlencode({THREAD_PARAM: f"{post.source_id}:{root}"})
 
 
 def public_answers(answers: Sequence[Post]) -> None:

@@ -5,7 +5,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, false, func, select, tuple_
+from sqlalchemy import and_, case, false, func, or_, select, tuple_
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql import Select
 from sqlmodel import Session
 
@@ -37,6 +38,8 @@ class QueueFilters:
     published_from: datetime | None = None
     published_to: datetime | None = None
     text: str | None = None
+    # one thread: (source id, the post's external id) -> the post and the comments under it
+    thread: tuple[int, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -146,6 +149,22 @@ def review_queue(
     return QueuePage(items, min(counted, count_cap), page, page_size, filters, exact)
 
 
+def _in_thread(source_id: int, key: str) -> Any:
+    """The post `key` of a source, its comments, and the replies to those comments."""
+    under = aliased(Post)
+    comments = select(under.external_id).where(
+        under.source_id == source_id, under.parent_external_id == key
+    )
+    return and_(
+        Post.source_id == source_id,
+        or_(
+            Post.external_id == key,
+            Post.parent_external_id == key,
+            Post.parent_external_id.in_(comments),  # type: ignore[union-attr]
+        ),
+    )
+
+
 def scoped_posts(statement: Select, scope: Scope) -> Select:
     """`statement` (over posts joined to their current annotation) narrowed to `scope`."""
     if scope.agency_id is not None:
@@ -220,6 +239,8 @@ def _filtered(
     for active, condition in conditions:
         if active:
             statement = statement.where(condition())
+    if filters.thread is not None:
+        statement = statement.where(_in_thread(*filters.thread))
     if filters.text and filters.text.strip():
         statement = post_search_filter(
             statement, query=filters.text, dialect=dialect, lemmatize=lemmatize

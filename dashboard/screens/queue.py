@@ -257,7 +257,7 @@ def _current_details(item: QueueItem, items: list[QueueItem]) -> None:
         post, annotation = posts_with_annotations(db, post_ids=[item.post_id])[item.post_id]
         answers = public_answers(db, post_ids=[item.post_id]).get(item.post_id, [])
         parent = parent_post(db, post)
-    widgets.in_reply_to(post, parent)
+    widgets.in_reply_to(post, parent, thread_link=True)
     widgets.post_card(post, annotation)
     widgets.public_answers(answers)
     st.caption(_suggestion(item, annotation))
@@ -290,6 +290,17 @@ def _bulk(chosen: list[QueueItem], items: list[QueueItem]) -> None:
         shortcut="Ctrl+Delete",
         on_click=_decide_selected,
         args=(chosen, False, items),
+    )
+
+
+def _thread_rest(items: list[QueueItem]) -> None:
+    """One thread shown: its chatter dismissed at once, once its signals are confirmed (they
+    leave the list) — the rows left on this page, not a thread's other pages."""
+    st.button(
+        f"Все оставшиеся в ветке на этой странице — не сигналы ({len(items)})",
+        key="q_thread_no",
+        on_click=_decide_selected,
+        args=(items, False, items),
     )
 
 
@@ -328,6 +339,8 @@ def queue_panel(filters: QueueFilters) -> None:
         rows_chosen = list(table.selection.rows)
         if can_review:
             _bulk(queue_list.selected(items, rows_chosen), items)
+            if filters.thread is not None:
+                _thread_rest(items)
     with detail:
         _current_details(queue_list.current(items, rows_chosen, table=key), items)
 

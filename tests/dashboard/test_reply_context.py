@@ -10,7 +10,7 @@ from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
 from dashboard.queries import parent_post
-from models.post import Post, PostCreate, PostKind, ThreadPosition
+from models.post import Post, PostCreate, PostKind, ReviewStatus, ThreadPosition
 from models.post_store import store_posts
 from models.source import Source, SourceKind
 from tests.dashboard.conftest import open_page, texts
@@ -75,3 +75,35 @@ def test_the_parent_is_found_where_another_source_stored_it(engine: Engine) -> N
         session.commit()
         parent = parent_post(session, session.get_one(Post, comment_id))
         assert parent is not None and parent.id == parent_id
+
+
+def test_a_thread_is_shown_alone_and_its_chatter_dismissed_at_once(
+    signed_in: Callable[[str], AppTest], thread: dict[str, int], engine: Engine
+) -> None:
+    with Session(engine) as session:
+        comment = session.get_one(Post, thread["answered"])
+        source_id = comment.source_id
+    queue = open_page(signed_in("moderator"), "queue")
+    link = f"[вся ветка в очереди](queue?thread={source_id}%3A-1_100)"
+    assert link in texts(queue)
+
+    queue.query_params["thread"] = f"{source_id}:-1_100"
+    open_page(queue, "queue")
+    assert not queue.exception
+    assert "Показана одна ветка" in " ".join(i.value for i in queue.info)
+    assert "Найдено: 2." in texts(queue)  # the two comments; not the third post's thread
+    queue.button(key="q_thread_no").click().run()
+    assert not queue.exception
+
+    with Session(engine) as session:
+        statuses = {
+            post_id: session.get_one(Post, post_id).review_status
+            for post_id in (thread["answered"], thread["orphan"])
+        }
+    assert statuses == {
+        thread["answered"]: ReviewStatus.NOT_SIGNAL,
+        thread["orphan"]: ReviewStatus.NEEDS_REVIEW,
+    }
+    queue.button(key="q_thread_off").click().run()
+    assert "thread" not in queue.query_params
+    assert "Найдено: 1." in texts(queue)  # the whole queue again: what is left of it

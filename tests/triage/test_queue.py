@@ -190,3 +190,36 @@ def test_keyset_pages_skip_nothing_when_earlier_posts_are_decided(session: Sessi
     by_offset = review_queue(session, filters=QueueFilters(), page=2, page_size=5)
     assert [i.post_id for i in by_cursor.items] == order[5:10]
     assert [i.post_id for i in by_offset.items] == order[6:11]
+
+
+def test_one_thread_is_the_post_its_comments_and_their_replies(session: Session) -> None:
+    """?thread= in the queue: a news post's chatter, to be read and dismissed together."""
+    perm = f.municipality(session, "Пермский городской округ")
+    vk, other_page = f.source(session, "vk"), f.source(session, "vk2")
+
+    def queued(text: str, source: int, key: str, parent: str | None = None) -> int:
+        return f.annotated_post(
+            session,
+            source_id=source,
+            municipality_id=perm,
+            text=text,
+            confidence=0.5,
+            external_id=key,
+            parent_external_id=parent,
+        )
+
+    ids = {
+        "post": queued("Перекрыли улицу Кирова на ремонт", vk, "-9_40"),
+        "comment": queued("Опять перекрыли, а автобус как ходит?", vk, "-9_40_1", "-9_40"),
+        "reply": queued("Автобус в объезд по Мира", vk, "-9_40_2", "-9_40_1"),
+        "next_post": queued("На Кирова 5 прорвало трубу", vk, "-9_41"),
+        "its_comment": queued("У нас тоже течёт", vk, "-9_41_1", "-9_41"),
+        "same_key_elsewhere": queued("Ремонт на Кирова", other_page, "-9_40_3", "-9_40"),
+    }
+    session.commit()
+    triage_posts(session, post_ids=list(ids.values()), thresholds=Thresholds())
+
+    page = review_queue(session, filters=QueueFilters(thread=(vk, "-9_40")), page_size=10)
+
+    assert {item.post_id for item in page.items} == {ids["post"], ids["comment"], ids["reply"]}
+    assert page.total == 3
