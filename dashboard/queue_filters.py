@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard import resources, views
 from dashboard.numbers import decimal
-from dashboard.widgets import THREAD_PARAM
+from dashboard.widgets import INCIDENT_PARAM, THREAD_PARAM
 from models.post import ReviewStatus
 from models.search import MAX_QUERY_CHARS, clean_query
 from triage.queue import QueueFilters
@@ -71,6 +71,7 @@ def queue_filters() -> QueueFilters:
         published_to=datetime.combine(end, time(), UTC) + timedelta(days=1) if end else None,
         text=clean_query(text) or None,
         thread=_thread(),
+        incident_id=_incident(),
     )
 
 
@@ -81,16 +82,36 @@ def _thread() -> tuple[int, str] | None:
     if not source.isdigit() or not key:
         return None
     name = resources.sources().get(int(source), f"источник №{source}")
+    _narrowed(
+        f"Показана одна ветка: пост и комментарии под ним ({name}).",
+        "её сигналы можно сначала подтвердить по одному (они уйдут из списка).",
+        THREAD_PARAM,
+    )
+    return int(source), key
+
+
+def _incident() -> int | None:
+    """?incident=N (`widgets.incident_queue_address`): the posts of one incident only."""
+    number = str(st.query_params.get(INCIDENT_PARAM, ""))
+    if not number.isdigit():
+        return None
+    _narrowed(
+        f"Показаны посты инцидента №{number}.",
+        "пост о другом можно сначала исправить или отметить по одному.",
+        INCIDENT_PARAM,
+    )
+    return int(number)
+
+
+def _narrowed(what: str, first: str, param: str) -> None:
+    """The banner of a queue narrowed to one thread or incident, and the way back."""
     shown, back = st.columns([5, 1], vertical_alignment="center")
     shown.info(
-        f"Показана одна ветка: пост и комментарии под ним ({name}). Подтвердите в ней "
-        "сигналы — они уйдут из списка, — а оставшееся отметьте «не сигналами» одной кнопкой "
-        "под списком.",
+        f"{what} Решение по всем на странице — кнопками под списком; {first}",
         icon=":material/forum:",
     )
-    back.button("Вся очередь", key="q_thread_off", on_click=st.query_params.pop,
-                args=(THREAD_PARAM,))  # fmt: skip
-    return int(source), key
+    back.button("Вся очередь", key=f"q_{param}_off", on_click=st.query_params.pop,
+                args=(param,))  # fmt: skip
 
 
 def _span(dates: object) -> tuple[date | None, date | None]:

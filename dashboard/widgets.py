@@ -41,6 +41,7 @@ def post_card(post: Post, annotation: Annotation | None = None, *, linked: bool 
 
 
 THREAD_PARAM = "thread"  # ?thread=<source id>:<the post's external id>
+INCIDENT_PARAM = "incident"  # the queue's ?incident=N: that incident's posts
 PARENT_CHARS = 300  # the parent's text shown above a comment: enough to know what it answers
 
 
@@ -62,6 +63,11 @@ def in_reply_to(post: Post, parent: Post | None, *, thread_link: bool = False) -
         f"↳ В ответ на [{what} №{parent.id}](post?id={parent.id}) · {escape_markdown(source)} · "
         f"{views.local_time(parent.published_at)}: «{escape_markdown(text)}»{thread}"
     )
+
+
+def incident_queue_address(incident_id: int) -> str:
+    """The queue narrowed to one incident's posts (`triage.queue.QueueFilters.incident_id`)."""
+    return "queue?" + urlencode({INCIDENT_PARAM: incident_id})
 
 
 def thread_address(post: Post, parent: Post | None) -> str:

@@ -11,7 +11,7 @@ from sqlalchemy.sql import Select
 from sqlmodel import Session
 
 from models.annotation import Annotation
-from models.incident import IncidentPost
+from models.incident import Incident, IncidentPost
 from models.post import Post, ReviewStatus
 from models.search import post_search_filter
 from models.source import Source
@@ -40,6 +40,7 @@ class QueueFilters:
     text: str | None = None
     # one thread: (source id, the post's external id) -> the post and the comments under it
     thread: tuple[int, str] | None = None
+    incident_id: int | None = None  # the posts of one incident
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ class QueueItem:
     municipality_id: int | None
     confidence: float | None
     incident_id: int | None
+    incident_posts: int | None  # how many posts its incident holds
 
 
 @dataclass(frozen=True)
@@ -135,6 +137,7 @@ def review_queue(
     listed = (
         base.with_only_columns(*_columns(confidence))
         .outerjoin(IncidentPost, IncidentPost.post_id == Post.id)
+        .outerjoin(Incident, Incident.id == IncidentPost.incident_id)
         .order_by(Post.priority.desc(), Post.published_at.desc(), Post.id.desc())  # type: ignore[attr-defined,union-attr]
         .limit(page_size)
     )
@@ -210,6 +213,7 @@ def _columns(confidence: object) -> list[object]:
         Annotation.municipality_id,
         confidence,
         IncidentPost.incident_id,
+        Incident.post_count,
     ]
 
 
@@ -241,6 +245,11 @@ def _filtered(
             statement = statement.where(condition())
     if filters.thread is not None:
         statement = statement.where(_in_thread(*filters.thread))
+    if filters.incident_id is not None:
+        members = select(IncidentPost.post_id).where(
+            IncidentPost.incident_id == filters.incident_id
+        )
+        statement = statement.where(Post.id.in_(members))  # type: ignore[union-attr]
     if filters.text and filters.text.strip():
         statement = post_search_filter(
             statement, query=filters.text, dialect=dialect, lemmatize=lemmatize

@@ -39,9 +39,20 @@ def _suggestion(item: QueueItem, annotation: Annotation | None) -> str:
         f"{views.municipality_name(item.municipality_id) if item.municipality_id else '—'}"
         f" ({views.confidence(annotation.municipality_confidence)})"
         f" · Адрес: {views.post_address(annotation)}"
-        + (f" · инцидент №{item.incident_id}" if item.incident_id else "")
+        + _incident_note(item)
         + _structure_note(annotation)
     )
+
+
+def _incident_note(item: QueueItem) -> str:
+    """Its incident, linked; with more posts, a link to all of them in the queue."""
+    if item.incident_id is None:
+        return ""
+    note = f" · [инцидент №{item.incident_id}](incidents?incident={item.incident_id})"
+    if (item.incident_posts or 0) > 1:
+        address = widgets.incident_queue_address(item.incident_id)
+        note += f" ([все его посты в очереди: {item.incident_posts}]({address}))"
+    return note
 
 
 def _structure_note(annotation: Annotation) -> str:
@@ -293,12 +304,19 @@ def _bulk(chosen: list[QueueItem], items: list[QueueItem]) -> None:
     )
 
 
-def _thread_rest(items: list[QueueItem]) -> None:
-    """One thread shown: its chatter dismissed at once, once its signals are confirmed (they
-    leave the list) — the rows left on this page, not a thread's other pages."""
+def _rest(items: list[QueueItem], where: str) -> None:
+    """One thread or incident shown: its rows decided at once — an incident's posts
+    confirmed, a thread's chatter dismissed once its signals are confirmed (they leave the
+    list). The rows of this page, not its other pages."""
     st.button(
-        f"Все оставшиеся в ветке на этой странице — не сигналы ({len(items)})",
-        key="q_thread_no",
+        f"Все {where} на этой странице — подтвердить ({len(items)})",
+        key="q_rest_ok",
+        on_click=_decide_selected,
+        args=(items, True, items),
+    )
+    st.button(
+        f"Все {where} на этой странице — не сигналы ({len(items)})",
+        key="q_rest_no",
         on_click=_decide_selected,
         args=(items, False, items),
     )
@@ -339,8 +357,8 @@ def queue_panel(filters: QueueFilters) -> None:
         rows_chosen = list(table.selection.rows)
         if can_review:
             _bulk(queue_list.selected(items, rows_chosen), items)
-            if filters.thread is not None:
-                _thread_rest(items)
+            if filters.thread is not None or filters.incident_id is not None:
+                _rest(items, "в ветке" if filters.thread is not None else "в инциденте")
     with detail:
         _current_details(queue_list.current(items, rows_chosen, table=key), items)
 

@@ -384,3 +384,28 @@ def test_a_not_signal_says_when_the_structure_decided_it(
     assert "Не сигнал по признакам публикации" not in captions
     captions = "\n".join(c.value for c in _show(app, third).caption)
     assert "Не сигнал по признакам публикации: реклама: объявление о продаже" in captions
+
+
+def test_an_incidents_posts_are_listed_alone_and_confirmed_at_once(
+    signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]], engine: Engine
+) -> None:
+    """The two pipe posts are one incident: its link in the caption lists them alone."""
+    pipe, _, power = seeded["posts"]
+    with Session(engine) as session:
+        incident_id = session.get_one(IncidentPost, pipe).incident_id
+    app = _show(open_page(signed_in("moderator"), "queue"), pipe)
+    link = f"[все его посты в очереди: 2](queue?incident={incident_id})"
+    assert any(link in c.value for c in app.caption)
+    app = _show(open_page(signed_in("moderator"), "queue"), power)  # alone in its incident
+    assert not any("все его посты в очереди" in c.value for c in app.caption)
+
+    app.query_params["incident"] = str(incident_id)
+    open_page(app, "queue")
+    assert not app.exception
+    assert f"Показаны посты инцидента №{incident_id}" in " ".join(i.value for i in app.info)
+    assert sorted(_listed(app)) == sorted(seeded["posts"][:2])
+    app.button(key="q_rest_ok").click().run()
+    assert not app.exception
+    assert [_status(engine, p) for p in seeded["posts"]] == [
+        ReviewStatus.CONFIRMED, ReviewStatus.CONFIRMED, ReviewStatus.NEEDS_REVIEW,
+    ]  # fmt: skip

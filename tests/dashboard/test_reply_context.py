@@ -92,7 +92,7 @@ def test_a_thread_is_shown_alone_and_its_chatter_dismissed_at_once(
     assert not queue.exception
     assert "Показана одна ветка" in " ".join(i.value for i in queue.info)
     assert "Найдено: 2." in texts(queue)  # the two comments; not the third post's thread
-    queue.button(key="q_thread_no").click().run()
+    queue.button(key="q_rest_no").click().run()
     assert not queue.exception
 
     with Session(engine) as session:
