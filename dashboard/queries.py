@@ -11,7 +11,6 @@ from models.audit import AuditEvent
 from models.clock import now
 from models.incident import Incident, IncidentPost, IncidentStatus
 from models.post import Post
-from models.post_store import network_key
 from models.source import Source
 from models.types import UTCDateTime
 from triage.scope import EVERYWHERE, Scope
@@ -130,23 +129,6 @@ def sources_with_daily_posts(session: Session, *, limit: int = 500) -> list[tupl
         .limit(limit)
     )
     return [(source, int(day)) for source, day in session.exec(statement)]
-
-
-def parent_post(session: Session, post: Post) -> Post | None:
-    """The post or comment `post` answers, if stored: in its own source (the unique index),
-    else under its network key (a VK id reached through another source)."""
-    key = post.parent_external_id
-    if not key:
-        return None
-    parent = session.exec(
-        select(Post).where(Post.source_id == post.source_id, Post.external_id == key)
-    ).first()
-    if parent is not None:
-        return parent
-    shared = network_key(session.get(Source, post.source_id), key)
-    if shared is None:
-        return None
-    return session.exec(select(Post).where(Post.network_key == shared)).first()
 
 
 def posts_with_annotations(

@@ -1,8 +1,9 @@
 """What the NLP stage knows of each stored post besides its words (`PostContext`)."""
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from models.annotation import PostContext
+from models.parents import parent_posts
 from models.post import AuthorKind, Post, ThreadPosition
 from models.source import Source
 from nlp.roles import guess_role
@@ -29,24 +30,6 @@ def _context(post: Post, role: str | None, parent: Post | None) -> PostContext:
         parent_missing=in_thread and parent is None and post.parent_external_id is not None,
         is_ad=post.is_ad,
     )
-
-
-def parent_posts(session: Session, *, posts: list[Post]) -> dict[int, Post]:
-    """post id -> its parent, fetched from the same source (else any source: VK ids are
-    global, "owner_post[_comment]")."""
-    wanted = {p.parent_external_id for p in posts if p.parent_external_id}
-    if not wanted:
-        return {}
-    found = session.exec(select(Post).where(col(Post.external_id).in_(wanted))).all()
-    by_key = {(p.source_id, p.external_id): p for p in found}
-    by_id = {p.external_id: p for p in found if "_" in p.external_id}
-    out = {}
-    for post in posts:
-        key = post.parent_external_id
-        parent = by_key.get((post.source_id, key or "")) or by_id.get(key or "")
-        if parent is not None and post.id is not None:
-            out[post.id] = parent
-    return out
 
 
 def source_role(session: Session, *, source_id: int) -> str | None:

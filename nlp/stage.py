@@ -3,10 +3,11 @@
 from sqlmodel import Session, select
 
 from models.annotation import Annotation, SetBy
+from models.parents import parent_posts
 from models.post import PipelineStage, Post
 from models.source import Source, SourceKind
 from nlp.annotator import Annotator
-from nlp.context import answered_posts, parent_posts, post_contexts
+from nlp.context import answered_posts, post_contexts
 
 BATCH_SIZE = 200
 

@@ -5,9 +5,9 @@ import streamlit as st
 from sqlmodel import col, select
 
 from dashboard import auth, names, resources, views, widgets
-from dashboard.queries import parent_post
 from models.annotation import Annotation
 from models.incident import Incident, IncidentPost
+from models.parents import parent_post
 from models.post import Post
 from triage.accounts import Right
 from triage.answers import public_answers

@@ -9,10 +9,11 @@ import streamlit as st
 
 from dashboard import actions, auth, failure, hints, keyboard, queue_list, resources, views, widgets
 from dashboard.names import STRUCTURE_REASON_NAMES
-from dashboard.queries import parent_post, posts_with_annotations
+from dashboard.queries import posts_with_annotations
 from dashboard.queue_filters import queue_filters
 from models.annotation import Annotation
 from models.incident import Incident
+from models.parents import parent_post
 from triage.accounts import Right, has_right
 from triage.answers import answered_post_ids, public_answers
 from triage.incidents import move_post

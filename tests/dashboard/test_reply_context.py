@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
-from dashboard.queries import parent_post
+from models.parents import parent_post
 from models.post import Post, PostCreate, PostKind, ReviewStatus, ThreadPosition
 from models.post_store import store_posts
 from models.source import Source, SourceKind
