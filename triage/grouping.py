@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from models.annotation import Annotation
 from models.incident import Incident, IncidentPost, IncidentStatus
+from models.parents import parent_post
 from models.post import Post
 from triage.address import same_address, same_place
 from triage.related import related_categories, related_problem, same_problem
@@ -74,17 +75,19 @@ def find_match(
 
 
 def _thread_match(session: Session, *, post: Post) -> Match | None:
-    """A comment joins the incident of the post it answers."""
+    """A comment joins the incident of the post it answers, wherever that post was stored
+    (`models.parents`: its own source, else its network key)."""
     if not post.parent_external_id:
         return None
-    row = session.execute(
-        select(IncidentPost.incident_id, Post.id)
-        .join(Post, Post.id == IncidentPost.post_id)
-        .where(Post.source_id == post.source_id, Post.external_id == post.parent_external_id)
-    ).first()
-    if row is None:
+    parent = parent_post(session, post)
+    if parent is None or parent.id is None:
         return None
-    return Match(row[0], None, {"rule": "thread", "parent_post_id": row[1]})
+    incident_id = session.execute(
+        select(IncidentPost.incident_id).where(IncidentPost.post_id == parent.id)
+    ).scalar_one_or_none()
+    if incident_id is None:
+        return None
+    return Match(incident_id, None, {"rule": "thread", "parent_post_id": parent.id})
 
 
 def _address_match(candidates: list[Any], *, annotation: Annotation | None) -> Match | None:

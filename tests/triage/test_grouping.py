@@ -151,6 +151,36 @@ def test_a_comment_joins_the_incident_of_its_post(session: Session) -> None:
     }
 
 
+def test_a_comment_joins_its_posts_incident_when_another_crawl_stored_the_post(
+    session: Session,
+) -> None:
+    """A search crawl found the comment; the wall crawl stored the post (one VK id)."""
+    perm, _, wall, _ = _setup(session)
+    search = f.source(session, "поиск", kind="vk_search")
+    parent = f.annotated_post(
+        session,
+        source_id=wall,
+        municipality_id=perm,
+        external_id="-1_10",
+        text="На улице Ленина 5 прорвало трубу, вода хлещет прямо во двор",
+    )
+    session.get_one(Post, parent).network_key = "vk:-1_10"  # as `store_posts` keys it
+    comment = f.annotated_post(
+        session,
+        source_id=search,
+        municipality_id=perm,
+        external_id="-1_10_3",
+        parent_external_id="-1_10",
+        text="Да сколько можно, третий раз за месяц",
+    )
+    session.commit()
+
+    triage_posts(session, post_ids=[parent, comment], thresholds=T)
+
+    assert _incident_of(session, comment) == _incident_of(session, parent)
+    assert session.get_one(IncidentPost, comment).reason["rule"] == "thread"
+
+
 def test_triage_sorts_posts_by_confidence_and_is_idempotent(session: Session) -> None:
     perm, _, vk, _ = _setup(session)
     sure = f.annotated_post(
