@@ -11,11 +11,15 @@ from nlp.roles import guess_role
 GUESS_SAMPLE = 500  # posts of a source read to guess its role
 
 
-def post_contexts(session: Session, *, posts: list[Post]) -> list[PostContext]:
-    """One context per post: its author, its thread position and parent, its page's role."""
+def post_contexts(
+    session: Session, *, posts: list[Post], parents: dict[int, Post] | None = None
+) -> list[PostContext]:
+    """One context per post: its author, its thread position and parent, its page's role.
+    `parents`: `models.parents.parent_posts` of these posts, when the caller has them."""
     roles = {source_id: source_role(session, source_id=source_id)
              for source_id in {post.source_id for post in posts}}  # fmt: skip
-    parents = parent_posts(session, posts=posts)
+    if parents is None:
+        parents = parent_posts(session, posts=posts)
     return [_context(post, roles[post.source_id], parents.get(post.id or 0)) for post in posts]
 
 
@@ -49,9 +53,12 @@ def source_role(session: Session, *, source_id: int) -> str | None:
     return guessed
 
 
-def answered_posts(session: Session, *, posts: list[Post]) -> list[tuple[Post, Post]]:
+def answered_posts(
+    session: Session, *, posts: list[Post], parents: dict[int, Post] | None = None
+) -> list[tuple[Post, Post]]:
     """The page's own replies on an authority page -> the resident's post each answers."""
-    parents = parent_posts(session, posts=posts)
+    if parents is None:
+        parents = parent_posts(session, posts=posts)
     out = []
     for post in posts:
         parent = parents.get(post.id or 0)

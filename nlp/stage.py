@@ -31,15 +31,15 @@ def _annotate_batch(session: Session, annotator: Annotator, ids: list[int]) -> l
     already = _annotated_ids(session, [post.id for post, _, _ in rows if post.id is not None])
     todo = [(post, prior, kind) for post, prior, kind in rows if post.id not in already]
     posts = [post for post, _, _ in todo]
-    contexts = post_contexts(session, posts=posts)
+    parents = parent_posts(session, posts=posts)  # one look-up for the whole batch
+    contexts = post_contexts(session, posts=posts, parents=parents)
     results = annotator.annotate(
         [post.text for post in posts],
         priors=[prior for _, prior, _ in todo],
         contexts=contexts,
         places=[stated_place(post, kind) for post, _, kind in todo],
     )
-    link_public_answers(session, posts=posts)
-    parents = parent_posts(session, posts=posts)
+    link_public_answers(session, posts=posts, parents=parents)
     for (post, _, _), result in zip(todo, results, strict=True):
         if result.reasons.get("read_with_parent") and post.id in parents:
             result.reasons["parent_post_id"] = parents[post.id].id  # triage joins its incident
@@ -65,9 +65,11 @@ def stated_place(post: Post, kind: str) -> str | None:
     return name if isinstance(name, str) else None
 
 
-def link_public_answers(session: Session, *, posts: list[Post]) -> None:
+def link_public_answers(
+    session: Session, *, posts: list[Post], parents: dict[int, Post] | None = None
+) -> None:
     """An authority's reply under a resident's comment is stored as its public answer."""
-    for post, answered in answered_posts(session, posts=posts):
+    for post, answered in answered_posts(session, posts=posts, parents=parents):
         post.answer_to_post_id = answered.id
         session.add(post)
 
