@@ -76,8 +76,25 @@ FUNCTION_WORDS = frozenset({"PREP", "CONJ", "PRCL", "INTJ", "NPRO"})
 PREPOSITION_STREET = re.compile(rf"(?<![\w-])(?:[Нн]а|[Пп]о)\s+(?P<name>{_WORD})")
 # «по Кирочной ул.»: a street's type right after the name
 STREET_TYPE_NEXT = re.compile(rf"\s*(?:{AFTER_NAME}|{AFTER_NAME_ABBREVIATED})(?![а-яё])")
+# «д. 103 по Московскому пр.»: «по» right after a lone house, before its street
+HOUSE_THEN_PREPOSITION = re.compile(r"\s*,?\s*(?P<prep>[Пп]о)\s+")
+# «№7 и №10», «23 до дома 25а», «17, 19»: the words between two houses named together
+HOUSES_LISTED = re.compile(r"\s*(?:,|и|или|-|–|—|до|по)\s*(?:дом(?:ом|ами|а|у)?\s*|д\.\s*)?")
+# «улица Ленина»: a capitalised name right after a street's type word
+NEXT_NAME = re.compile(rf"\s+(?:\d{{1,2}}-?(?:го|й|я|е|ой)?\s+)?{_WORD}")
 # «дома №9»: «№» numbers a house only after «дом» («школы №45», «парадной №1» are none)
 HOUSE_BEFORE_SIGN = re.compile(r"(?:\bдом[аеу]?|\bд\.)\s*$", re.IGNORECASE)
+# titles a street's name puts before a surname: «Маршала Захарова», «Подводника Кузьмина»
+TITLES = ("маршал", "адмирал", "генерал", "академик", "герой", "космонавт", "лётчик", "летчик",
+          "пилот", "подводник", "пограничник", "танкист", "партизан", "капитан", "профессор",
+          "композитор", "писатель", "поэт", "художник", "архитектор", "сержант", "лейтенант",
+          "полковник", "матрос")  # fmt: skip
+# «метро Чернышевская», «ст. м. Академической», «Петроградский район», «Петроградской стороне»:
+# a station's or a district's (adjective) name, no street's when the text names it after «на»/«по»
+STATION_OR_DISTRICT = re.compile(
+    rf"(?:(?<![\w-])(?:[Мм]етро|[Мм]\.|ст\.\s*м\.?|[Сс]танци[яиюей])\s*«?(?P<station>{_WORD})"
+    rf"|(?P<district>[А-ЯЁ][а-яё]+(?:[иыо]й|ая|ого|ой|ом|ому|ую))\s+(?:район|сторон)[а-яё]*)"
+)
 # words before «на» that take a person, not a place: «похож на Есенина», «жалоба на Иванова»
 PERSON_AFTER = ("похож", "жалоб", "жалу", "жалова", "заявлени", "надежд", "надея", "смотр",
                 "ссыла", "подписа", "равня", "обид", "злит", "зол")  # fmt: skip
@@ -154,6 +171,8 @@ class AddressParser:
                 match.group("name")
             ):
                 continue
+            if match.group("h") is None and self._type_of_next_street(text, match):
+                continue
             street = self.street_key(match.group("name"))
             house, problem = _house(match.group("h"), None, *match.groups()[2:5])
             if street is not None:
@@ -170,6 +189,15 @@ class AddressParser:
                 out.append((match.start(), match.end(), Address(street, house, match.group(0),
                                                                 problem)))  # fmt: skip
         return out
+
+    def _type_of_next_street(self, text: str, match: re.Match[str]) -> bool:
+        """«г. Пермь улица Ленина», «Угол улицы Гашека»: a type word with a name after it
+        types that name; the word before it is its street's name only as an adjective
+        («Глухарской улицы Авиаконструкторов 44» names two streets)."""
+        if not NEXT_NAME.match(text, match.end()):
+            return False
+        parses = self.lemmatizer.parses(match.group("name").split()[-1].lower())
+        return not parses or parses[0].tag.POS not in {"ADJF", "PRTF"}
 
     def _bare(self, text: str) -> list[tuple[int, int, Address]]:
         out = []
@@ -200,32 +228,58 @@ class AddressParser:
         prepositional: list[tuple[int, int, Address]],
     ) -> list[tuple[int, Address]]:
         """A lone «у 44 дома» joins the street named without a house, or the street named
-        after «на»/«по» («На Коммунистической … у 44 дома», «дома 21 по Блюхера»)."""
+        after «на»/«по» («На Коммунистической … у 44 дома», «дома 21 по Блюхера»); a house
+        right before «по» and a street is that street's («д. 33 (у д. 103 по Московскому
+        пр.)»); one street named twice is one street («Южный переулок … по Южному переулку»)."""
         if not houses:
             return found
         without_house = [(s, a) for s, a in found if a.house is None]
         if not without_house:
             without_house = [(s, a) for s, _, a in prepositional]
-            houses = [
-                h for h in houses if text[h[0]] != "№" or HOUSE_BEFORE_SIGN.search(text[: h[0]])
-            ]
-        if len(without_house) != 1 or not houses:
+            houses = _numbered_after_house_word(text, houses)
+        if not houses:
+            return found
+        streets = {a.street for _, a in without_house}
+        owned = [(h, s, a) for h in houses for s, a in without_house if _names_house_of(text, h, s)]
+        if owned and (len(streets) > 1 or not _listed_with(text, houses[0], owned[0][0])):
+            # «д. 33 (рядом с д. 103 по Московскому пр.)»: a house before «по» and a street is
+            # that street's, unless the first house is listed with it («домов №7 и №10 по …»)
+            (_, _, house, problem), start, street = owned[0]
+        elif len(without_house) == 1:
+            start, street = without_house[0]
+            _, _, house, problem = houses[0]
+        elif len(streets) == 1 and (numbered := _numbered_after_house_word(text, houses)):
+            # «Южный переулок, у дома №15 … по Южному переулку»: one street named twice
+            start, street = without_house[0]
+            _, _, house, problem = numbered[0]
+        else:
             return found  # none, or several streets: which one the house is on is unknown
-        start, street = without_house[0]
-        _, _, house, problem = houses[0]
         joined = Address(street.street, house, street.span, problem or street.problem)
         return [(s, a) for s, a in found if a is not street] + [(start, joined)]
 
     def _prepositional(self, text: str) -> list[tuple[int, int, Address]]:
         """Streets named after «на»/«по» without a type: «на Юбилейной», «по Ломоносова»."""
         out = []
+        stations: set[str] | None = None
         for match in PREPOSITION_STREET.finditer(text):
             name = self._street_after_preposition(text, match)
             if name is not None:
+                if stations is None:
+                    stations = self._stations_and_districts(text)
+                if self.lemmatizer.lemma(name.split()[0]) in stations:
+                    continue  # «у метро Чернышевская … почти на Чернышевской»
                 stop = match.start("name") + len(name)
                 address = Address(self.street_key(name), None, text[match.start() : stop])
                 out.append((match.start(), stop, address))
         return out
+
+    def _stations_and_districts(self, text: str) -> set[str]:
+        """The lemmas of names the text gives a metro station or a district: «метро
+        Чернышевская», «ст. м. Академическая», «Петроградский район», «Петроградская сторона»."""
+        return {
+            self.lemmatizer.lemma(match.group("station") or match.group("district"))
+            for match in STATION_OR_DISTRICT.finditer(text)
+        }
 
     def _street_after_preposition(self, text: str, match: re.Match[str]) -> str | None:
         """The street's name after «на»/«по»: a feminine adjective not another noun's
@@ -234,6 +288,9 @@ class AddressParser:
         name = match.group("name")
         if self.is_place(self.lemmatizer.lemma(name)) or re.search(r"-[А-ЯЁ]", name):
             return None  # «на Перми», «на Джилы-Су»
+        named = self._named_after_person(text, match)
+        if named is not None:
+            return named
         if not self._feminine_adjective(name):
             return name if self._street_noun(text, match) else None
         rest = text[match.end() :]
@@ -269,6 +326,39 @@ class AddressParser:
             return False  # «похож на Есенина», «жалоба на Иванова»
         following = re.match(r"\s*([А-ЯЁа-яё]+|[А-ЯЁ]\.)", text[match.end() :])
         return following is None or not following.group(1)[:1].isupper()  # «на Иванова И.»
+
+    def _named_after_person(self, text: str, match: re.Match[str]) -> str | None:
+        """«на Маршала Захарова», «по Ивана Фомина», «по Марата»: a title or a
+        first name, then a surname, as streets are named; a first name alone after «по» (a
+        person there takes the dative: «по Сергею»). Never
+        after a word that takes a person («жалоба на Сергея Иванова»)."""
+        name = match.group("name")
+        parses = self.lemmatizer.parses(name.lower())
+        if not parses or parses[0].tag.case != "gent" or parses[0].tag.POS != "NOUN":
+            return None
+        first_name = "Name" in parses[0].tag
+        if not first_name and not parses[0].normal_form.startswith(TITLES):
+            return None
+        before = re.findall(r"[а-яё]+", text[max(0, match.start() - 30) : match.start()].lower())
+        if before and before[-1].startswith(PERSON_AFTER):
+            return None
+        second = re.match(rf"\s+({_WORD})(?!\w)", text[match.end() :])
+        if second and self._surname_in_genitive(second.group(1)):
+            return f"{name} {second.group(1)}"
+        if not first_name:
+            return None
+        # a first name alone only after «по» (a person there takes the dative: «по Сергею»);
+        # after «на» it is a person as often («подал в суд на Сергея.»)
+        return name if match.group(0)[:1] in "Пп" else None
+
+    def _surname_in_genitive(self, word: str) -> bool:
+        """«Захарова», «Горького», «Берггольц»: a surname, an adjective or an unknown word
+        in the genitive (or one that does not decline)."""
+        parses = self.lemmatizer.parses(word.lower())
+        return any(
+            (p.tag.case == "gent" and ("Surn" in p.tag or p.tag.POS == "ADJF")) or "Fixd" in p.tag
+            for p in parses
+        ) or not any(p.tag.POS for p in parses)
 
     def _feminine_adjective(self, word: str) -> bool:
         parses = self.lemmatizer.parses(word.lower())
@@ -337,6 +427,30 @@ def _house(
 
 def _inside(start: int, stop: int, spans: list[tuple[int, int]]) -> bool:
     return any(start < e and stop > s for s, e in spans)
+
+
+def _numbered_after_house_word(
+    text: str, houses: list[tuple[int, int, str | None, str | None]]
+) -> list[tuple[int, int, str | None, str | None]]:
+    """The lone houses but those numbered with «№» after no «дом» («школы №45», «приказ №8»)."""
+    return [h for h in houses if text[h[0]] != "№" or HOUSE_BEFORE_SIGN.search(text[: h[0]])]
+
+
+def _names_house_of(text: str, house: tuple[int, int, str | None, str | None], start: int) -> bool:
+    """«дома 21 по Блюхера», «д. 103 по Московскому пр.»: the house is followed by «по» and
+    the street that starts at `start` (the «по» itself for a street read after it)."""
+    after = HOUSE_THEN_PREPOSITION.match(text, house[1])
+    return after is not None and start in {after.start("prep"), after.end()}
+
+
+def _listed_with(
+    text: str,
+    first: tuple[int, int, str | None, str | None],
+    other: tuple[int, int, str | None, str | None],
+) -> bool:
+    """«домов №7 и №10», «от дома 23 до дома 25а»: two other houses named together, of one
+    street."""
+    return first is not other and bool(HOUSES_LISTED.fullmatch(text, first[1], other[0]))
 
 
 def _sentence_start(text: str, position: int) -> bool:
