@@ -6,6 +6,7 @@ import streamlit as st
 
 from dashboard import resources, views
 from dashboard.numbers import decimal
+from dashboard.record_ids import as_record_id, record_id
 from dashboard.widgets import INCIDENT_PARAM, THREAD_PARAM
 from models.post import ReviewStatus
 from models.search import MAX_QUERY_CHARS, clean_query
@@ -79,28 +80,29 @@ def _thread() -> tuple[int, str] | None:
     """?thread=<source id>:<post's external id> (`widgets.thread_address`): one thread
     only, with a banner saying so and a way back to the whole queue."""
     source, _, key = str(st.query_params.get(THREAD_PARAM, "")).partition(":")
-    if not source.isdigit() or not key:
+    source_id = as_record_id(source)
+    if source_id is None or not key:
         return None
-    name = resources.sources().get(int(source), f"источник №{source}")
+    name = resources.sources().get(source_id, f"источник №{source_id}")
     _narrowed(
         f"Показана одна ветка: пост и комментарии под ним ({name}).",
         "её сигналы можно сначала подтвердить по одному (они уйдут из списка).",
         THREAD_PARAM,
     )
-    return int(source), key
+    return source_id, key
 
 
 def _incident() -> int | None:
     """?incident=N (`widgets.incident_queue_address`): the posts of one incident only."""
-    number = str(st.query_params.get(INCIDENT_PARAM, ""))
-    if not number.isdigit():
+    number = record_id(INCIDENT_PARAM)
+    if number is None:
         return None
     _narrowed(
         f"Показаны посты инцидента №{number}.",
         "пост о другом можно сначала исправить или отметить по одному.",
         INCIDENT_PARAM,
     )
-    return int(number)
+    return number
 
 
 def _narrowed(what: str, first: str, param: str) -> None:

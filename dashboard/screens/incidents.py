@@ -4,6 +4,7 @@ import streamlit as st
 
 from dashboard import actions, auth, paging, resources, row_pick, same_place, views, widgets
 from dashboard.queries import IncidentFilters, incident_cursor, incident_posts, incidents_page
+from dashboard.record_ids import record_id
 from dashboard.text import escape_markdown
 from models.incident import Incident, IncidentStatus
 from triage.accounts import Right, has_right
@@ -36,10 +37,7 @@ def _picked(key: str) -> None:
 
 
 def _chosen_incident() -> int | None:
-    try:
-        return int(st.query_params.get("incident", ""))
-    except ValueError:
-        return None
+    return record_id("incident")
 
 
 left, middle, right, pages = st.columns([4, 4, 4, 2.2])

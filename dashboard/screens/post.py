@@ -5,6 +5,7 @@ import streamlit as st
 from sqlmodel import col, select
 
 from dashboard import auth, names, resources, views, widgets
+from dashboard.record_ids import record_id
 from models.annotation import Annotation
 from models.incident import Incident, IncidentPost
 from models.parents import parent_post
@@ -15,10 +16,7 @@ from triage.reports import open_report
 
 login = auth.require(Right.VIEW_INCIDENTS)
 
-try:
-    post_id = int(st.query_params.get("id", ""))
-except ValueError:
-    post_id = None
+post_id = record_id("id")
 st.title(f"Пост №{post_id}" if post_id else "Пост")
 if post_id is None:
     st.info("Откройте пост по ссылке из очереди, инцидента или обращения.")

@@ -21,6 +21,7 @@ from dashboard import (
 )
 from dashboard.publishing import publish_block
 from dashboard.queries import incident_posts, timeline
+from dashboard.record_ids import record_id
 from dashboard.text import escape_markdown
 from models.clock import now
 from models.incident import Incident
@@ -145,10 +146,7 @@ def _picked(key: str) -> None:
 
 
 def _chosen_report() -> int | None:
-    try:
-        return int(st.query_params.get("report", ""))
-    except ValueError:
-        return None
+    return record_id("report")
 
 
 def _kept_page(page: int) -> list[KeptAnswerRow]:

@@ -409,3 +409,26 @@ def test_an_incidents_posts_are_listed_alone_and_confirmed_at_once(
     assert [_status(engine, p) for p in seeded["posts"]] == [
         ReviewStatus.CONFIRMED, ReviewStatus.CONFIRMED, ReviewStatus.NEEDS_REVIEW,
     ]  # fmt: skip
+
+
+def test_a_record_number_too_long_for_the_database_is_not_found(
+    signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]]
+) -> None:
+    for page, param in (("incidents", "incident"), ("reports", "report"), ("post", "id")):
+        app = signed_in("moderator")
+        app.query_params[param] = "9" * 30
+        open_page(app, page)
+        assert not app.exception and not app.error, page  # no «внутренняя ошибка»
+
+
+def test_a_mangled_thread_or_incident_address_shows_the_whole_queue(
+    signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]]
+) -> None:
+    for param, value in (("incident", "9" * 30), ("incident", "-3"), ("thread", "x:-1_5"),
+                         ("thread", "7"), ("thread", "9" * 30 + ":-1_5")):  # fmt: skip
+        app = signed_in("moderator")
+        app.query_params[param] = value
+        open_page(app, "queue")
+        assert not app.exception, (param, value)
+        assert not app.info, (param, value)  # no banner: nothing was narrowed
+        assert sorted(_listed(app)) == sorted(seeded["posts"]), (param, value)
