@@ -64,13 +64,13 @@ def neighbours(
         .limit(SCANNED)
     ).scalars()
     found = [other for other in rows if same_place(incident.address, other.address)]
-    reports = _latest_reports(session, [other.id or 0 for other in found])
-    listed = [
+    # the same problem first; `sorted` is stable: the latest first within each
+    kept = sorted(found, key=lambda other: not _same_problem(incident, other))[:shown]
+    reports = _latest_reports(session, [other.id or 0 for other in kept])
+    return [
         Neighbour(other, _same_problem(incident, other), reports.get(other.id or 0))
-        for other in found
+        for other in kept
     ]
-    listed.sort(key=lambda n: not n.same_problem)  # stable: the latest first within each
-    return listed[:shown]
 
 
 def _same_problem(incident: Incident, other: Incident) -> bool:
