@@ -46,6 +46,20 @@ def duplicate_warning(incident: Incident, duplicated: Neighbour) -> None:
     )
 
 
+def already_reported(duplicated: Neighbour) -> None:
+    """In the queue, under a post: its incident's problem at its place is already in an open
+    report — the incident's page offers to join them."""
+    report = duplicated.open_report
+    if report is None:
+        return
+    other = duplicated.incident.id
+    st.caption(
+        f":orange[Та же проблема по этому адресу уже в [обращении №{report.id}]"
+        f"(reports?report={report.id}) ({views.report_status(report.status)}), "
+        f"[инцидент №{other}](incidents?incident={other}).]"
+    )
+
+
 def _line(neighbour: Neighbour, *, kind: bool = True) -> str:
     other = neighbour.incident
     problem = resources.categories().get(other.category_code or "", "категория не определена")

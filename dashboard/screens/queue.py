@@ -7,7 +7,18 @@ Keys: J/K next/previous, Y confirm, N not a signal, E edit, «/» search.
 
 import streamlit as st
 
-from dashboard import actions, auth, failure, hints, keyboard, queue_list, resources, views, widgets
+from dashboard import (
+    actions,
+    auth,
+    failure,
+    hints,
+    keyboard,
+    queue_list,
+    resources,
+    same_place,
+    views,
+    widgets,
+)
 from dashboard.names import STRUCTURE_REASON_NAMES
 from dashboard.queries import posts_with_annotations
 from dashboard.queue_filters import queue_filters
@@ -19,6 +30,7 @@ from triage.answers import answered_post_ids, public_answers
 from triage.incidents import move_post
 from triage.moderation import Decision, review_posts
 from triage.queue import QueueFilters, QueueItem, QueuePage, review_queue
+from triage.same_place import duplicated_report, neighbours
 
 PAGE_SIZE = 20
 CURSORS_KEY = "q_cursors"  # (filters, page) -> where that page ended, for the next page
@@ -269,10 +281,14 @@ def _current_details(item: QueueItem, items: list[QueueItem]) -> None:
         post, annotation = posts_with_annotations(db, post_ids=[item.post_id])[item.post_id]
         answers = public_answers(db, post_ids=[item.post_id]).get(item.post_id, [])
         parent = parent_post(db, post)
+        incident = db.get(Incident, item.incident_id) if item.incident_id else None
+        reported = duplicated_report(neighbours(db, incident=incident)) if incident else None
     widgets.in_reply_to(post, parent, thread_link=True)
     widgets.post_card(post, annotation)
     widgets.public_answers(answers)
     st.caption(_suggestion(item, annotation))
+    if reported is not None:
+        same_place.already_reported(reported)
     if can_review:
         _controls(item, annotation, items)
     back, forward = st.columns(2)

@@ -113,3 +113,27 @@ def test_a_report_lists_the_same_problem_written_about_again(
     assert "Та же проблема по этому адресу в других инцидентах" in shown
     assert f"[инцидент №{again}](incidents?incident={again})" in shown
     assert f"инцидент №{lamps}]" not in shown  # another problem is the incident page's matter
+
+
+def test_the_queue_says_a_posts_problem_is_already_reported_at_its_place(
+    signed_in: Callable[[str], AppTest], outage: list[int], engine: Engine
+) -> None:
+    reported, again, lamps = outage
+    with Session(engine) as session:
+        report = session.exec(select(Report).where(Report.incident_id == reported)).one()
+        post_of = {
+            incident: session.exec(
+                select(IncidentPost.post_id).where(IncidentPost.incident_id == incident)
+            ).one()
+            for incident in (again, lamps)
+        }
+    app = open_page(signed_in("moderator"), "queue")
+    app.session_state["q_current"] = post_of[again]
+    app.run()
+    assert not app.exception
+    said = " ".join(c.value for c in app.caption)
+    assert f"уже в [обращении №{report.id}](reports?report={report.id})" in said
+
+    app.session_state["q_current"] = post_of[lamps]  # another problem on that street
+    app.run()
+    assert "уже в [обращении" not in " ".join(c.value for c in app.caption)
