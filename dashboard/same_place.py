@@ -3,7 +3,7 @@ the warning before a second report of the same problem there."""
 
 import streamlit as st
 
-from dashboard import resources, views
+from dashboard import views
 from dashboard.text import escape_markdown
 from models.incident import Incident
 from triage.same_place import HISTORY_DAYS, Neighbour
@@ -62,13 +62,10 @@ def already_reported(duplicated: Neighbour) -> None:
 
 def _line(neighbour: Neighbour, *, kind: bool = True) -> str:
     other = neighbour.incident
-    problem = resources.categories().get(other.category_code or "", "категория не определена")
-    if other.topic_code:
-        problem += f": {views.topic_name(other.topic_code)}"
     parts = [
         f"[инцидент №{other.id}](incidents?incident={other.id})",
         views.one_incident_status(other.status),
-        escape_markdown(problem),
+        views.problem_markdown(other.category_code, other.topic_code),
         escape_markdown(views.address_text(other.address)),
         _span(other),
         f"постов: {other.post_count}",

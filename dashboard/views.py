@@ -201,6 +201,15 @@ def topic_name(code: str | None) -> str:
     return "—" if code is None else resources.topics().get(code, ("", code))[1]
 
 
+def problem_markdown(category_code: str | None, topic_code: str | None) -> str:
+    """An incident's problem, escaped for markdown: «ЖКХ: Прорыв трубы/трубопровода»,
+    «категория не определена»."""
+    problem = resources.categories().get(category_code or "", "категория не определена")
+    if not topic_code:
+        return escape_markdown(problem)
+    return f"{escape_markdown(problem)}: {escape_markdown(topic_name(topic_code))}"
+
+
 def municipality_name(municipality_id: int | None) -> str:
     if municipality_id is None:
         return "все муниципалитеты"

@@ -104,11 +104,7 @@ if chosen_id is None:
     st.stop()
 incident: Incident = by_id[chosen_id]
 st.subheader(escape_markdown(incident.title))
-problem = escape_markdown(
-    resources.categories().get(incident.category_code or "", "категория не определена")
-)
-if incident.topic_code:
-    problem += f": {escape_markdown(views.topic_name(incident.topic_code))}"
+problem = views.problem_markdown(incident.category_code, incident.topic_code)
 place = (
     views.municipality_name(incident.municipality_id)
     if incident.municipality_id is not None
