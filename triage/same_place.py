@@ -63,14 +63,15 @@ def neighbours(
         .order_by(Incident.last_post_at.desc())  # type: ignore[union-attr]
         .limit(SCANNED)
     ).scalars()
-    found = [other for other in rows if same_place(incident.address, other.address)]
-    # the same problem first; `sorted` is stable: the latest first within each
-    kept = sorted(found, key=lambda other: not _same_problem(incident, other))[:shown]
-    reports = _latest_reports(session, [other.id or 0 for other in kept])
-    return [
-        Neighbour(other, _same_problem(incident, other), reports.get(other.id or 0))
-        for other in kept
+    found = [
+        (other, _same_problem(incident, other))
+        for other in rows
+        if same_place(incident.address, other.address)
     ]
+    # the same problem first; `sorted` is stable: the latest first within each
+    kept = sorted(found, key=lambda pair: not pair[1])[:shown]
+    reports = _latest_reports(session, [other.id or 0 for other, _ in kept])
+    return [Neighbour(other, same, reports.get(other.id or 0)) for other, same in kept]
 
 
 def _same_problem(incident: Incident, other: Incident) -> bool:
