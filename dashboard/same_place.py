@@ -52,18 +52,16 @@ def already_reported(duplicated: Neighbour) -> None:
     report = duplicated.open_report
     if report is None:
         return
-    other = duplicated.incident.id
     st.caption(
-        f":orange[Та же проблема по этому адресу уже в [обращении №{report.id}]"
-        f"(reports?report={report.id}) ({views.report_status(report.status)}), "
-        f"[инцидент №{other}](incidents?incident={other}).]"
+        f":orange[Та же проблема по этому адресу уже в {views.report_link(report.id, 'обращении')} "
+        f"({views.report_status(report.status)}), {views.incident_link(duplicated.incident.id)}.]"
     )
 
 
 def _line(neighbour: Neighbour, *, kind: bool = True) -> str:
     other = neighbour.incident
     parts = [
-        f"[инцидент №{other.id}](incidents?incident={other.id})",
+        views.incident_link(other.id),
         views.one_incident_status(other.status),
         views.problem_markdown(other.category_code, other.topic_code),
         escape_markdown(views.address_text(other.address)),
@@ -74,10 +72,7 @@ def _line(neighbour: Neighbour, *, kind: bool = True) -> str:
         parts.insert(0, "**та же проблема**" if neighbour.same_problem else "другая проблема")
     if neighbour.report is not None:
         report = neighbour.report
-        parts.append(
-            f"[обращение №{report.id}](reports?report={report.id}): "
-            f"{views.report_status(report.status)}"
-        )
+        parts.append(f"{views.report_link(report.id)}: {views.report_status(report.status)}")
     return " · ".join(parts)
 
 

@@ -244,6 +244,16 @@ def post_address(annotation: Annotation) -> str:
     return address_text(annotation.address_key, (annotation.reasons or {}).get("addresses"))
 
 
+def incident_link(incident_id: int | None) -> str:
+    """«инцидент №N» as a markdown link to its page."""
+    return f"[инцидент №{incident_id}](incidents?incident={incident_id})"
+
+
+def report_link(report_id: int | None, word: str = "обращение") -> str:
+    """«обращение №N» (or `word` in the sentence's case) as a markdown link to its page."""
+    return f"[{word} №{report_id}](reports?report={report_id})"
+
+
 def incident_label(incident: Incident) -> str:
     return f"№{incident.id}: {incident.title[:80]}"
 

@@ -61,7 +61,7 @@ def _incident_note(item: QueueItem) -> str:
     """Its incident, linked; with more posts, a link to all of them in the queue."""
     if item.incident_id is None:
         return ""
-    note = f" · [инцидент №{item.incident_id}](incidents?incident={item.incident_id})"
+    note = f" · {views.incident_link(item.incident_id)}"
     if (item.incident_posts or 0) > 1:
         address = widgets.incident_queue_address(item.incident_id)
         note += f" ([все его посты в очереди: {item.incident_posts}]({address}))"
