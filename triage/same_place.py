@@ -64,7 +64,7 @@ def neighbours(
         .limit(SCANNED)
     ).scalars()
     found = [
-        (other, _same_problem(incident, other))
+        (other, same_problem(incident, other))
         for other in rows
         if same_place(incident.address, other.address)
     ]
@@ -74,7 +74,7 @@ def neighbours(
     return [Neighbour(other, same, reports.get(other.id or 0)) for other, same in kept]
 
 
-def _same_problem(incident: Incident, other: Incident) -> bool:
+def same_problem(incident: Incident, other: Incident) -> bool:
     """The same topic (or twin topics, `triage.related.TWIN_TOPICS`); without both topics,
     the same category. A confused category pair is not enough here: a flooded road and a
     leaking roof on one street are two problems for the agencies."""
