@@ -6,6 +6,7 @@ import streamlit as st
 from dashboard import views
 from dashboard.text import escape_markdown
 from models.incident import Incident
+from models.report import Report, ReportStatus
 from triage.same_place import HISTORY_DAYS, Neighbour
 
 
@@ -20,13 +21,14 @@ def history(listed: list[Neighbour]) -> None:
     )
 
 
-def repeats(listed: list[Neighbour]) -> None:
+def repeats(listed: list[Neighbour], report: Report) -> None:
     """On a report: the same problem at its place in other incidents — residents writing
-    again after the 72 hours grouping joins, which the agency's answer should cover."""
+    again after the 72 hours grouping joins, which the agency's answer should cover. Those
+    written after the report's resolution say so: the problem came back."""
     same = [neighbour for neighbour in listed if neighbour.same_problem]
     if not same:
         return
-    lines = [f"- {_line(neighbour, kind=False)}" for neighbour in same]
+    lines = [f"- {_after(neighbour, report)}{_line(neighbour, kind=False)}" for neighbour in same]
     st.markdown(
         "**Та же проблема по этому адресу в других инцидентах** "
         f"(за {HISTORY_DAYS} дней до и после)\n\n" + "\n".join(lines)
@@ -44,6 +46,53 @@ def duplicate_warning(incident: Incident, duplicated: Neighbour) -> None:
         f"инцидент №{incident.id} к №{duplicated.incident.id}.",
         icon=":material/content_copy:",
     )
+
+
+def returned_warning(incident: Incident, returned: Neighbour) -> None:
+    """The same problem at this place was resolved, and residents write again."""
+    report = returned.report
+    if report is None:
+        return
+    st.warning(
+        f"По этому адресу та же проблема решена в обращении №{report.id} "
+        f"({views.short_time(report.resolved_at)}), инцидент №{returned.incident.id}, а жители "
+        f"пишут снова. Присоедините инцидент №{incident.id} к №{returned.incident.id}: "
+        f"обращение №{report.id} вернётся в работу с новым сроком, и ведомство увидит "
+        "новые посты.",
+        icon=":material/replay:",
+    )
+
+
+def returned_caption(returned: Neighbour) -> None:
+    """In the queue, under a post: its incident's problem at its place was resolved before
+    residents wrote again — the incident's page offers to reopen it."""
+    report = returned.report
+    if report is None:
+        return
+    where = views.report_link(report.id, "обращении")
+    st.caption(
+        f":orange[Та же проблема по этому адресу решена в {where} "
+        f"({views.short_time(report.resolved_at)}), {views.incident_link(returned.incident.id)}: "
+        "жители пишут снова.]"
+    )
+
+
+def merge_question(target_id: int, source_ids: list[int], returned: Neighbour | None) -> str:
+    """What «Да, объединить» will do, asked before it: which incidents join which, and the
+    resolved report that goes back to work."""
+    joined = ", ".join(f"№{i}" for i in source_ids)
+    question = (
+        f"Инцидент {joined} будет присоединён к №{target_id}"
+        if len(source_ids) == 1
+        else f"Инциденты {joined} будут присоединены к №{target_id}"
+    )
+    if (
+        returned is not None
+        and returned.report is not None
+        and returned.incident.id in (target_id, *source_ids)
+    ):
+        question += f"; обращение №{returned.report.id} вернётся в работу с новым сроком"
+    return question + ". Это не отменить. Продолжить?"
 
 
 def already_reported(duplicated: Neighbour) -> None:
@@ -74,6 +123,14 @@ def _line(neighbour: Neighbour, *, kind: bool = True) -> str:
         report = neighbour.report
         parts.append(f"{views.report_link(report.id)}: {views.report_status(report.status)}")
     return " · ".join(parts)
+
+
+def _after(neighbour: Neighbour, report: Report) -> str:
+    first = neighbour.incident.first_post_at
+    resolved = report.resolved_at
+    if report.status != ReportStatus.RESOLVED or resolved is None or first is None:
+        return ""
+    return "**после решения** · " if first > resolved else ""
 
 
 def _span(incident: Incident) -> str:

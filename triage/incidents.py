@@ -13,9 +13,16 @@ from models.incident import Incident, IncidentPost, IncidentStatus
 from models.post import Post
 from models.report import Report
 from triage.audit import record_event, snapshot
+from triage.calendar import WorkCalendar
 from triage.emptied import close_if_empty, reopen_if_refilled
 from triage.errors import TriageError
 from triage.locking import claim, load
+from triage.reopening import (
+    newest_posts,
+    reopen_after_merge,
+    reopen_if_resolved,
+    resolved_reports,
+)
 from triage.scope import EVERYWHERE, Scope, require_municipality_scope
 
 # Audited fields. Never the title: it is a post's text, and the append-only audit log must
@@ -162,8 +169,10 @@ def move_post(
     user_id: int | None,
     expected_version: int,
     scope: Scope = EVERYWHERE,
+    calendar: WorkCalendar | None = None,
 ) -> IncidentPost:
-    """A moderator attaches a post to another incident (optimistic lock on the incident)."""
+    """A moderator attaches a post to another incident (optimistic lock on the incident); a
+    post published after the resolution of the incident's report reopens it."""
     incident = load_incident_in_scope(session, incident_id=incident_id, scope=scope)
     post = load(session, Post, post_id)
     annotation = session.execute(
@@ -193,6 +202,9 @@ def move_post(
     if left is not None:  # the incident it left may be empty now: close it, its report follows
         close_if_empty(session, incident=session.get_one(Incident, left), actor=actor,
                        user_id=user_id, moved_to=incident)  # fmt: skip
+    if left is not None or previous is None:
+        reopen_if_resolved(session, incident=incident, post=post, actor=actor, user_id=user_id,
+                           calendar=calendar or WorkCalendar())  # fmt: skip
     return link
 
 
@@ -205,16 +217,28 @@ def merge_incidents(
     user_id: int | None,
     expected_versions: dict[int, int],
     scope: Scope = EVERYWHERE,
+    calendar: WorkCalendar | None = None,
 ) -> Incident:
-    """Fold the source incidents into the target; their posts keep why they moved."""
+    """Fold the source incidents into the target; their posts keep why they moved.
+
+    A resolved report of one of them reopens when another brings a post published after its
+    resolution (`triage.reopening`): residents wrote again about a problem the agency closed.
+    """
     target = load_incident_in_scope(session, incident_id=target_id, scope=scope)
     claim(session, target, expected_version=expected_versions[target_id])
+    involved = [target_id, *source_ids]
+    resolved = resolved_reports(session, involved)
+    origins = {report.id or 0: report.incident_id for report in resolved}
+    newest = newest_posts(session, involved)
     for source_id in source_ids:
         if source_id == target_id:
             raise TriageError("an incident cannot be merged into itself")
         source = load_incident_in_scope(session, incident_id=source_id, scope=scope)
         claim(session, source, expected_version=expected_versions[source_id])
         _fold(session, source=source, target=target, actor=actor, user_id=user_id)
+    reopen_after_merge(session, reports=resolved, origins=origins, newest=newest,
+                       calendar=calendar or WorkCalendar(), actor=actor,
+                       user_id=user_id)  # fmt: skip
     return target
 
 

@@ -26,8 +26,8 @@ from triage.calendar import WorkCalendar
 from triage.emptied import close_if_empty, open_reports
 from triage.grouping import Match, find_match
 from triage.incidents import attach_post, create_incident, refresh_counts
+from triage.reopening import reopen_if_resolved
 from triage.routing import suggest_agency
-from triage.stage import reopen_if_resolved
 from triage.thresholds import Thresholds
 
 LABELS = ("category_code", "topic_code", "municipality_id")

@@ -10,13 +10,13 @@ incident's; the same problem first.
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select
 from sqlmodel import Session
 
 from models.incident import Incident, IncidentStatus
-from models.report import Report
+from models.report import Report, ReportStatus
 from triage.address import same_place, streets
 from triage.related import TWIN_TOPICS
 from triage.reports import CLOSED_STATUSES
@@ -88,6 +88,23 @@ def duplicated_report(listed: list[Neighbour]) -> Neighbour | None:
     """The first incident of the same problem at this place whose report is still open: a
     new report would send the agency the same problem twice."""
     return next((n for n in listed if n.same_problem and n.open_report is not None), None)
+
+
+def returned_problem(incident: Incident, listed: list[Neighbour]) -> Neighbour | None:
+    """The first incident of the same problem at this place whose latest report was resolved
+    before this incident's residents last wrote: the problem is back. Joining this incident
+    to it reopens that report with a new deadline (`triage.reopening`)."""
+    wrote = incident.last_post_at or incident.created_at
+    return next((n for n in listed if n.same_problem and _resolved_before(n.report, wrote)), None)
+
+
+def _resolved_before(report: Report | None, moment: datetime) -> bool:
+    return (
+        report is not None
+        and report.status == ReportStatus.RESOLVED
+        and report.resolved_at is not None
+        and report.resolved_at < moment
+    )
 
 
 def _latest_reports(session: Session, incident_ids: list[int]) -> dict[int, Report]:

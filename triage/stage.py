@@ -9,14 +9,13 @@ from models.annotation import Annotation
 from models.clock import now
 from models.incident import Incident, IncidentPost
 from models.post import PipelineStage, Post, ReviewStatus
-from models.report import Report, ReportStatus
 from nlp.urgency import urgency_cues
 from triage.audit import record_event
 from triage.calendar import WorkCalendar
 from triage.grouping import find_match
 from triage.incidents import create_incident, join_incident
-from triage.lifecycle import apply_transition
 from triage.priority import Reach, priority_score
+from triage.reopening import reopen_if_resolved
 from triage.taxonomy import retired_topics
 from triage.thresholds import Thresholds
 
@@ -200,39 +199,6 @@ def _parent_incident(session: Session, annotation: Annotation | None) -> Inciden
     parent_id = _parent_id(annotation)
     link = session.get(IncidentPost, parent_id) if parent_id is not None else None
     return session.get(Incident, link.incident_id) if link is not None else None
-
-
-def reopen_if_resolved(
-    session: Session, *, incident: Incident, post: Post, calendar: WorkCalendar
-) -> None:
-    """A fresh complaint on a resolved report is evidence the problem is back."""
-    reports = session.execute(
-        select(Report).where(
-            Report.incident_id == incident.id, Report.status == ReportStatus.RESOLVED
-        )
-    ).scalars()
-    for report in reports:
-        if report.resolved_at is not None and post.published_at <= report.resolved_at:
-            continue
-        report.version += 1
-        apply_transition(
-            session,
-            report,
-            status=ReportStatus.REOPENED,
-            actor=SYSTEM,
-            user_id=None,
-            calendar=calendar,
-        )
-        record_event(
-            session,
-            actor=SYSTEM,
-            user_id=None,
-            entity_type="report",
-            entity_id=report.id or 0,
-            action="reopen_evidence",
-            before=None,
-            after={"post_id": post.id},
-        )
 
 
 def _reach(post: Post) -> Reach:

@@ -11,7 +11,7 @@ from triage.accounts import Right, has_right
 from triage.answers import incident_public_answers
 from triage.incidents import merge_incidents, split_incident
 from triage.reports import create_report, open_report
-from triage.same_place import duplicated_report, neighbours
+from triage.same_place import duplicated_report, neighbours, returned_problem
 
 PAGE_SIZE = 25
 TABLE = "inc_table"  # the list's grid: a ticked row opens its incident
@@ -168,6 +168,7 @@ def _merge(target_id: int, versions: dict[int, int], sources: list[int]) -> None
             user_id=login.user_id,
             expected_versions=versions,
             scope=login.scope,
+            calendar=resources.calendar(),
         ),
         done="Инциденты объединены.",
         right=Right.EDIT_INCIDENTS,
@@ -194,11 +195,19 @@ def _split(incident_id: int, version: int, key: str) -> None:
 
 
 duplicated = duplicated_report(nearby) if report is None else None
-if incident.status == IncidentStatus.OPEN and duplicated is not None:
-    same_place.duplicate_warning(incident, duplicated)
-    target = duplicated.incident
+returned = returned_problem(incident, nearby) if report is None and duplicated is None else None
+if incident.status == IncidentStatus.OPEN and (duplicated or returned) is not None:
+    if duplicated is not None:
+        same_place.duplicate_warning(incident, duplicated)
+        target = duplicated.incident
+        label = f"Присоединить к инциденту №{target.id}"
+    else:
+        assert returned is not None and returned.report is not None
+        same_place.returned_warning(incident, returned)
+        target = returned.incident
+        label = f"Присоединить к №{target.id} и вернуть обращение №{returned.report.id} в работу"
     st.button(
-        f"Присоединить к инциденту №{target.id}",
+        label,
         key=f"inc_join_{chosen_id}",
         on_click=st.session_state.__setitem__,
         args=(
@@ -238,10 +247,7 @@ st.button(
 )
 pending = st.session_state.get(MERGE_CONFIRM)
 if pending and chosen_id in (pending[0], *pending[2]):
-    joined = ", ".join(f"№{i}" for i in pending[2])
-    st.warning(
-        f"Инциденты {joined} будут присоединены к №{chosen_id}; это не отменить. Продолжить?"
-    )
+    st.warning(same_place.merge_question(pending[0], pending[2], returned))
     yes, no = st.columns(2)
     yes.button("Да, объединить", key=f"inc_merge_yes_{chosen_id}", type="primary",
                on_click=_merge, args=pending)  # fmt: skip

@@ -30,7 +30,7 @@ from triage.answers import answered_post_ids, public_answers
 from triage.incidents import move_post
 from triage.moderation import Decision, review_posts
 from triage.queue import QueueFilters, QueueItem, QueuePage, review_queue
-from triage.same_place import duplicated_report, neighbours
+from triage.same_place import duplicated_report, neighbours, returned_problem
 
 PAGE_SIZE = 20
 CURSORS_KEY = "q_cursors"  # (filters, page) -> where that page ended, for the next page
@@ -138,6 +138,7 @@ def _attach(post_id: int) -> None:
             user_id=login.user_id,
             expected_version=incident.version,
             scope=login.scope,
+            calendar=resources.calendar(),
         ),
         done=f"Пост прикреплён к инциденту №{incident_id}.",
         right=Right.REVIEW_POSTS,
@@ -282,13 +283,17 @@ def _current_details(item: QueueItem, items: list[QueueItem]) -> None:
         answers = public_answers(db, post_ids=[item.post_id]).get(item.post_id, [])
         parent = parent_post(db, post)
         incident = db.get(Incident, item.incident_id) if item.incident_id else None
-        reported = duplicated_report(neighbours(db, incident=incident)) if incident else None
+        nearby = neighbours(db, incident=incident) if incident else []
+    reported = duplicated_report(nearby)
+    returned = returned_problem(incident, nearby) if incident and reported is None else None
     widgets.in_reply_to(post, parent, thread_link=True)
     widgets.post_card(post, annotation)
     widgets.public_answers(answers)
     st.caption(_suggestion(item, annotation))
     if reported is not None:
         same_place.already_reported(reported)
+    elif returned is not None:
+        same_place.returned_caption(returned)
     if can_review:
         _controls(item, annotation, items)
     back, forward = st.columns(2)

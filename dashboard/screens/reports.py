@@ -338,7 +338,7 @@ st.page_link(
     icon=":material/report:",
     query_params={"incident": str(incident.id)},
 )
-same_place.repeats(nearby)
+same_place.repeats(nearby, report)
 if report.answer_text:
     st.markdown("**Ответ заявителю:**")
     st.markdown(escape_markdown(report.answer_text))

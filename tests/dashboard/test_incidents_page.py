@@ -65,7 +65,7 @@ def test_merge_then_split(
     app.button(key=f"inc_merge_{first.id}").click().run()
     assert not app.exception
     assert {i.status for i in _incidents(engine)} == {IncidentStatus.OPEN}  # asked first
-    assert "это не отменить" in app.warning[0].value
+    assert "Это не отменить" in app.warning[0].value
     app.button(key=f"inc_merge_yes_{first.id}").click().run()
     merged = {i.id: i for i in _incidents(engine)}
     assert merged[second.id].status == IncidentStatus.MERGED

@@ -8,11 +8,13 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
+from models.clock import frozen_at
 from models.incident import Incident, IncidentPost, IncidentStatus
-from models.report import Report
+from models.report import Report, ReportStatus
 from tests.dashboard.conftest import open_page, texts
 from tests.triage import factories as f
 from triage.calendar import WorkCalendar
+from triage.lifecycle import change_status
 from triage.reports import create_report
 from triage.stage import triage_posts
 from triage.thresholds import Thresholds
@@ -70,7 +72,7 @@ def test_the_same_problem_at_the_place_is_shown_and_joined_to_its_report(
     assert "уже в обращении" in warning and f"инцидент №{again} к №{reported}" in warning
 
     app.button(key=f"inc_join_{again}").click().run()
-    assert "это не отменить" in " ".join(w.value for w in app.warning)
+    assert "Это не отменить" in " ".join(w.value for w in app.warning)
     with Session(engine) as session:
         assert session.get_one(Incident, again).status == IncidentStatus.OPEN  # asked first
     app.button(key=f"inc_merge_yes_{again}").click().run()
@@ -137,3 +139,68 @@ def test_the_queue_says_a_posts_problem_is_already_reported_at_its_place(
     app.session_state["q_current"] = post_of[lamps]  # another problem on that street
     app.run()
     assert "уже в [обращении" not in " ".join(c.value for c in app.caption)
+
+
+def _resolve(engine: Engine, incident_id: int) -> int:
+    """The first incident's report resolved on day 2, before residents wrote again on day 10."""
+    with Session(engine, expire_on_commit=False) as session:
+        report = session.exec(select(Report).where(Report.incident_id == incident_id)).one()
+        with frozen_at(f.MONDAY + timedelta(days=2)):
+            for status in (ReportStatus.SENT, ReportStatus.ANSWERED, ReportStatus.RESOLVED):
+                change_status(session, report_id=report.id or 0, status=status, actor="anna",
+                              user_id=None, expected_version=report.version,
+                              calendar=WorkCalendar())  # fmt: skip
+        session.commit()
+        return report.id or 0
+
+
+def test_the_problem_back_after_its_resolution_is_joined_and_its_report_reopened(
+    signed_in: Callable[[str], AppTest], outage: list[int], engine: Engine
+) -> None:
+    reported, again, _ = outage
+    report_id = _resolve(engine, reported)
+    app = signed_in("moderator")
+    app.query_params["incident"] = str(again)
+    open_page(app, "incidents")
+    assert not app.exception
+    warning = " ".join(w.value for w in app.warning)
+    assert f"решена в обращении №{report_id}" in warning and "пишут снова" in warning
+    assert "уже в обращении" not in warning
+    join = app.button(key=f"inc_join_{again}")
+    assert join.label == f"Присоединить к №{reported} и вернуть обращение №{report_id} в работу"
+
+    join.click().run()
+    question = " ".join(w.value for w in app.warning)
+    assert f"Инцидент №{again} будет присоединён к №{reported}" in question
+    assert f"обращение №{report_id} вернётся в работу" in question
+    app.button(key=f"inc_merge_yes_{again}").click().run()
+    assert not app.exception
+
+    with Session(engine) as session:
+        assert session.get_one(Report, report_id).status == ReportStatus.REOPENED
+        assert session.get_one(Incident, again).status == IncidentStatus.MERGED
+    assert app.query_params["incident"] == str(reported)
+
+
+def test_the_report_and_the_queue_say_the_problem_came_back(
+    signed_in: Callable[[str], AppTest], outage: list[int], engine: Engine
+) -> None:
+    reported, again, _ = outage
+    report_id = _resolve(engine, reported)
+    app = signed_in("moderator")
+    app.query_params["report"] = str(report_id)
+    open_page(app, "reports")
+    assert not app.exception
+    assert f"**после решения** · [инцидент №{again}]" in texts(app)
+
+    with Session(engine) as session:
+        post_id = session.exec(
+            select(IncidentPost.post_id).where(IncidentPost.incident_id == again)
+        ).one()
+    app = open_page(signed_in("moderator"), "queue")
+    app.session_state["q_current"] = post_id
+    app.run()
+    assert not app.exception
+    said = " ".join(c.value for c in app.caption)
+    assert f"решена в [обращении №{report_id}](reports?report={report_id})" in said
+    assert "жители пишут снова" in said
