@@ -24,7 +24,7 @@ def history(listed: list[Neighbour]) -> None:
 def repeats(listed: list[Neighbour], report: Report) -> None:
     """On a report: the same problem at its place in other incidents — residents writing
     again after the 72 hours grouping joins, which the agency's answer should cover. Those
-    written after the report's resolution say so: the problem came back."""
+    with posts after the report's resolution say so: the problem came back."""
     same = [neighbour for neighbour in listed if neighbour.same_problem]
     if not same:
         return
@@ -126,11 +126,12 @@ def _line(neighbour: Neighbour, *, kind: bool = True) -> str:
 
 
 def _after(neighbour: Neighbour, report: Report) -> str:
-    first = neighbour.incident.first_post_at
+    """«после решения» when residents wrote there after the report was resolved."""
+    last = neighbour.incident.last_post_at
     resolved = report.resolved_at
-    if report.status != ReportStatus.RESOLVED or resolved is None or first is None:
+    if report.status != ReportStatus.RESOLVED or resolved is None or last is None:
         return ""
-    return "**после решения** · " if first > resolved else ""
+    return "**после решения** · " if last > resolved else ""
 
 
 def _span(incident: Incident) -> str:
