@@ -58,13 +58,15 @@ def _suggestion(item: QueueItem, annotation: Annotation | None) -> str:
 
 
 def _incident_note(item: QueueItem) -> str:
-    """Its incident, linked; with more posts, a link to all of them in the queue."""
+    """Its incident, linked, with its post count; with more posts, a link to them in the
+    queue (there the status filter still applies: an auto-accepted post is not «на проверке»,
+    so the link names no number it would not show)."""
     if item.incident_id is None:
         return ""
     note = f" · {views.incident_link(item.incident_id)}"
     if (item.incident_posts or 0) > 1:
         address = widgets.incident_queue_address(item.incident_id)
-        note += f" ([все его посты в очереди: {item.incident_posts}]({address}))"
+        note += f" (постов: {item.incident_posts}, [все его посты в очереди]({address}))"
     return note
 
 

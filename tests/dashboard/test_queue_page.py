@@ -394,7 +394,7 @@ def test_an_incidents_posts_are_listed_alone_and_confirmed_at_once(
     with Session(engine) as session:
         incident_id = session.get_one(IncidentPost, pipe).incident_id
     app = _show(open_page(signed_in("moderator"), "queue"), pipe)
-    link = f"[все его посты в очереди: 2](queue?incident={incident_id})"
+    link = f"(постов: 2, [все его посты в очереди](queue?incident={incident_id}))"
     assert any(link in c.value for c in app.caption)
     app = _show(open_page(signed_in("moderator"), "queue"), power)  # alone in its incident
     assert not any("все его посты в очереди" in c.value for c in app.caption)
