@@ -8,7 +8,10 @@ six topics; `--reports` of them reported and resolved 1–10 days after their fi
 tenth of those reopened by a fresh complaint (a `status:resolved` then a `reopen_evidence`
 audit event, as `triage.stage.reopen_if_resolved` writes them). The rating is read over the
 last 90 days, best of `--runs`: without the repeats (`repeats=False`, the baseline, the
-rating as it was) and with them, in the same run.
+rating as it was) and with them, in the same run. For scale and as a check, the
+same run times `triage.repeats.report_repeats` (four queries for one report, as a per-report
+look-up would be) on every resolved report of the period (`--per-report N`: the first N,
+extrapolated) and counts those it finds repeated.
 """
 
 import argparse
@@ -27,6 +30,7 @@ from models.geo import Municipality
 from models.incident import Incident, IncidentStatus
 from models.report import Report, ReportStatus
 from triage.rating import municipality_rating
+from triage.repeats import _resolutions, report_repeats
 
 START = datetime(2026, 6, 1, tzinfo=UTC)
 DAYS = 120
@@ -101,6 +105,7 @@ def main() -> None:
     parser.add_argument("--incidents", type=int, default=20_000)
     parser.add_argument("--reports", type=int, default=5_000)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--per-report", type=int, default=0, help="0: all")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         engine = create_engine(f"sqlite:///{Path(scratch) / 'rating.db'}")
@@ -116,6 +121,12 @@ def main() -> None:
             }
             without, _ = _best(session, args.runs, repeats=False, **window)
             with_repeats, rows = _best(session, args.runs, repeats=True, **window)
+            ids = [item.report_id for item in _resolutions(session, [], **window)]
+            sample = ids[: args.per_report or len(ids)]
+            started = time.perf_counter()
+            found = [report_repeats(session, report_id=report_id) for report_id in sample]
+            per_report = (time.perf_counter() - started) / max(1, len(sample))
+            one_by_one = sum(bool(item and item.repeated) for item in found)
     resolved = sum(r.resolved_in_period for r in rows)
     repeated = sum(r.repeated for r in rows)
     print(json.dumps({
@@ -123,7 +134,10 @@ def main() -> None:
         "reports": args.reports, "build_s": round(built, 1), "runs": args.runs,
         "rating_without_repeats_ms": round(without * 1000, 1),
         "rating_with_repeats_ms": round(with_repeats * 1000, 1),
+        "one_report_ms": round(per_report * 1000, 2),
+        "per_report_for_all_ms": round(per_report * len(ids) * 1000),
         "resolved_in_period": resolved, "repeated": repeated,
+        "repeated_one_by_one": one_by_one, "of_reports_looked_up": len(sample),
         "repeated_share": round(repeated / resolved, 3) if resolved else None,
     }, ensure_ascii=False, indent=1))  # fmt: skip
 
