@@ -85,6 +85,7 @@ class _Place:
 @dataclass
 class _Resolved:
     report_id: int
+    municipality_id: int  # the report's: the rating's row (its incident's is `place`'s)
     place: _Place
     times: set[datetime] = field(default_factory=set)
 
@@ -117,7 +118,7 @@ def repeat_counts(
     repeated = _repeats(session, resolved, days=days)
     counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     for item in resolved:
-        row = counts[item.place.municipality_id]
+        row = counts[item.municipality_id]
         row[0] += 1
         row[1] += bool(repeated.get(item.report_id))
     return {m: RepeatCounts(resolved=n, repeated=r) for m, (n, r) in counts.items()}
@@ -170,7 +171,9 @@ def _resolutions(
         event_on += [AuditEvent.at >= since, AuditEvent.at < until]
         current += [Report.resolved_at >= since, Report.resolved_at < until]  # type: ignore[operator]
     rows = session.execute(
-        select(Report.id, Report.resolved_at, AuditEvent.at, *_PLACE_COLUMNS)
+        select(
+            Report.id, Report.municipality_id, Report.resolved_at, AuditEvent.at, *_PLACE_COLUMNS
+        )
         .join(Incident, Incident.id == Report.incident_id)  # type: ignore[arg-type]
         .outerjoin(AuditEvent, and_(*event_on))
         .where(*clauses)
@@ -178,10 +181,10 @@ def _resolutions(
         .order_by(Report.id)
     ).all()
     found: dict[int, _Resolved] = {}
-    for report_id, resolved_at, event_at, *place in rows:
+    for report_id, municipality_id, resolved_at, event_at, *place in rows:
         item = found.get(report_id)
         if item is None:
-            item = found[report_id] = _Resolved(report_id, _place(place))
+            item = found[report_id] = _Resolved(report_id, municipality_id or 0, _place(place))
         if event_at is not None:
             item.times.add(event_at)
         if resolved_at is not None and _within(resolved_at, since, until):
