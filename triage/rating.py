@@ -7,6 +7,13 @@ not ranked. Where the population is known, signals per 10,000 people are given t
 
 A municipal user's rating reads only their territory (`scope`): their municipalities, ranked
 among themselves and shrunk toward their own mean, so nothing of other territories is read.
+
+«Повторно после решения» (`triage.repeats`): of the reports resolved in the period, those
+whose problem came back at the same place within `triage.repeats.REPEAT_DAYS` (a new
+incident, or the report reopened by a fresh complaint). It is shown beside the score, not
+in it: the score and the ranks stay what they were (no rank changes silently), and a
+resolution of the period's last days has not yet had its 30 days to repeat, so the figure
+is still moving where the score's shares are not.
 """
 
 from dataclasses import dataclass
@@ -21,6 +28,7 @@ from models.geo import Municipality
 from models.post import Post
 from models.report import Report
 from triage.analytics import SIGNAL_STATUSES
+from triage.repeats import RepeatCounts, repeat_counts
 from triage.report_list import report_scope_clauses
 from triage.scope import EVERYWHERE, Scope
 
@@ -39,6 +47,14 @@ class MunicipalityRating:
     signals_per_10k: float | None
     rated: bool  # enough reports to be ranked
     rank: int | None
+    # «Повторно после решения»: reports resolved in the period (whenever created), and those
+    # whose problem came back at the same place; beside the score, not in it
+    resolved_in_period: int = 0
+    repeated: int = 0
+
+    @property
+    def repeated_share(self) -> float | None:
+        return self.repeated / self.resolved_in_period if self.resolved_in_period else None
 
 
 def municipality_rating(
@@ -49,8 +65,12 @@ def municipality_rating(
     min_reports: int = 5,
     prior_reports: float = 10.0,
     scope: Scope = EVERYWHERE,
+    repeats: bool = True,
 ) -> list[MunicipalityRating]:
+    """Every municipality of `scope`, the ranked first; `repeats=False` leaves the
+    «Повторно после решения» counts at 0 (they cost three more queries)."""
     counts = _report_counts(session, since, until, scope)
+    repeated = repeat_counts(session, since=since, until=until, scope=scope) if repeats else {}
     signals = _signal_counts(session, since, until, scope)
     total = sum(c["reports"] for c in counts.values())
     regional_resolved = _ratio(sum(c["resolved"] for c in counts.values()), total)
@@ -64,6 +84,7 @@ def municipality_rating(
         resolved = _shrink(c["resolved"], c["reports"], regional_resolved, prior_reports)
         on_time = _shrink(c["on_time"], c["reports"], regional_on_time, prior_reports)
         n_signals = signals.get(municipality.id, 0)
+        again = repeated.get(municipality.id or 0, RepeatCounts(resolved=0, repeated=0))
         rows.append(
             MunicipalityRating(
                 municipality_id=municipality.id or 0,
@@ -82,6 +103,8 @@ def municipality_rating(
                 ),
                 rated=c["reports"] >= min_reports,
                 rank=None,
+                resolved_in_period=again.resolved,
+                repeated=again.repeated,
             )
         )
     return _ranked(rows)

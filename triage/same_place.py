@@ -11,6 +11,7 @@ incident's; the same problem first.
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from sqlalchemy import or_, select
 from sqlmodel import Session
@@ -74,7 +75,17 @@ def neighbours(
     return [Neighbour(other, same, reports.get(other.id or 0)) for other, same in kept]
 
 
-def same_problem(incident: Incident, other: Incident) -> bool:
+class Problem(Protocol):
+    """What `same_problem` reads of an incident (`triage.repeats` passes lighter rows)."""
+
+    @property
+    def topic_code(self) -> str | None: ...
+
+    @property
+    def category_code(self) -> str | None: ...
+
+
+def same_problem(incident: Problem, other: Problem) -> bool:
     """The same topic (or twin topics, `triage.related.TWIN_TOPICS`); without both topics,
     the same category. A confused category pair is not enough here: a flooded road and a
     leaking roof on one street are two problems for the agencies."""

@@ -19,6 +19,7 @@ from triage.analytics import (
 )
 from triage.answers import answer_summary
 from triage.rating import MunicipalityRating, municipality_rating
+from triage.repeats import REPEAT_DAYS
 
 SPANS = {7: "7 дней", 30: "30 дней", 90: "90 дней", 365: "год"}
 PERIODS = {Period.DAY: "по дням", Period.WEEK: "по неделям", Period.MONTH: "по месяцам"}
@@ -94,7 +95,10 @@ def _rating(rows: list[MunicipalityRating]) -> None:
         f"Место и балл — только у муниципалитетов, где за период не меньше {MIN_REPORTS} "
         "обращений; балл — среднее долей решённых и отвеченных в срок, сглаженное к среднему "
         f"по {'региону' if scope.is_regional else 'вашей территории'}. "
-        "«На 10 тыс. жителей» — сигналы на население городов муниципалитета."
+        "«На 10 тыс. жителей» — сигналы на население городов муниципалитета. "
+        "«Повторно после решения» — из обращений, решённых за период, у скольких та же "
+        f"проблема по тому же адресу вернулась в течение {REPEAT_DAYS} дней (новый инцидент "
+        "или повторное открытие обращения); в балл не входит."
     )
     if not shown:
         st.info(f"{span.capitalize()} нет ни обращений, ни сигналов с муниципалитетом.")

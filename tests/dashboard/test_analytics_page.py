@@ -16,17 +16,19 @@ from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
 from dashboard import charts
-from dashboard.rating_table import rating_frame, rating_table
+from dashboard.rating_table import REPEATED, rating_frame, rating_table
 from models.clock import frozen_at, now
 from models.geo import Municipality
+from models.incident import Incident
 from models.post import Post
+from models.report import Report, ReportStatus
 from otklik.settings import get_settings
 from tests.dashboard.conftest import PASSWORD, log_in, open_page, texts
 from triage.accounts import create_user
 from triage.analytics import Period
 from triage.rating import MunicipalityRating
 
-NUMBER_COLUMNS = ("Место", "Балл", "Решено", "В срок", "На 10 тыс. жителей")
+NUMBER_COLUMNS = ("Место", "Балл", "Решено", "В срок", "На 10 тыс. жителей", REPEATED)
 POPULATION = {"Краснокамский городской округ": 50_000, "Чусовской городской округ": None}
 
 
@@ -187,6 +189,48 @@ def test_the_chart_s_days_are_the_region_s(
         assert set(frame["Период"]) == {"с 02.03"}
 
 
+def _repeated_pipe(engine: Engine) -> None:
+    """Krasnokamsk: two reports resolved five days ago, one of whose problem came back at
+    the same house two days ago (a new incident grouping's 72 hours did not join)."""
+    at = now()
+    with Session(engine) as session:
+        town = session.exec(
+            select(Municipality).where(Municipality.name == "Краснокамский городской округ")
+        ).one()
+        for address, again in (("шоссейная 4", True), ("садовая 11", False)):
+            first = Incident(title="Течёт труба", municipality_id=town.id, address=address,
+                             category_code="zhkh", topic_code="zhkh.water", post_count=1,
+                             first_post_at=at - timedelta(days=9),
+                             last_post_at=at - timedelta(days=9))  # fmt: skip
+            session.add(first)
+            session.flush()
+            session.add(Report(incident_id=first.id or 0, municipality_id=town.id,
+                               status=ReportStatus.RESOLVED, created_at=at - timedelta(days=8),
+                               resolved_at=at - timedelta(days=5)))  # fmt: skip
+            if again:
+                session.add(Incident(title="Снова течёт", municipality_id=town.id,
+                                     address=address, category_code="zhkh",
+                                     topic_code="zhkh.water", post_count=1,
+                                     first_post_at=at - timedelta(days=2),
+                                     last_post_at=at - timedelta(days=2)))  # fmt: skip
+        session.commit()
+
+
+def test_the_rating_shows_reports_repeated_after_their_resolution(
+    signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]], engine: Engine
+) -> None:
+    _repeated_pipe(engine)
+    app = open_page(signed_in("operator"), "analytics")
+    assert not app.exception
+    table = app.dataframe[1]
+    rating = table.value.set_index("Муниципалитет")
+    assert rating.loc["Краснокамский городской округ", REPEATED] == 0.5  # sorts as a number
+    assert pd.isna(rating.loc["Чусовской городской округ", REPEATED])
+    shown = pyarrow.ipc.open_stream(table.proto.arrow_data.styler.display_values).read_pandas()
+    assert "1 из 2 (50%)" in set(shown[REPEATED])
+    assert "Повторно после решения" in texts(app)
+
+
 def test_an_empty_period_is_explained(
     signed_in: Callable[[str], AppTest], console_users: dict[str, str]
 ) -> None:
@@ -221,6 +265,15 @@ def test_the_rating_table_writes_decimal_commas_and_sorts_as_numbers() -> None:
     shown = table.to_string(delimiter="|")
     assert "|62,5|" in shown and "|8,3|" in shown and "|60%|" in shown and "|—" in shown
     assert "nan" not in shown.lower() and "None" not in shown
+
+
+def test_the_rating_table_writes_repeats_with_their_counts() -> None:
+    rows = [replace(_rating(1, 12), resolved_in_period=9, repeated=2), _rating(2, 5)]
+    table = rating_table(rows)
+    assert list(table.data[REPEATED].isna()) == [False, True]
+    assert table.data[REPEATED].iloc[0] == pytest.approx(2 / 9)
+    shown = table.to_string(delimiter="|")
+    assert "|2 из 9 (22%)" in shown and "nan" not in shown.lower()
 
 
 @pytest.mark.parametrize(
