@@ -7,7 +7,7 @@ resolution, either
   (`triage.address.same_place`) about the same problem (`triage.same_place.same_problem`)
   received its first post — a new complaint grouping's 72 hours did not join to it; or
 - the report itself was reopened by a fresh complaint (a `reopen_evidence` audit event,
-  `triage.stage.reopen_if_resolved`).
+  `triage.reopening`: by grouping, a correction, a move or a merge).
 
 A reopening clears `Report.resolved_at`, so a resolution is read both from the report and
 from its `status:resolved` audit events (`triage.lifecycle.apply_transition`): a report
