@@ -70,6 +70,16 @@ BARE_STREET = re.compile(
     rf"(?![\d\w.,:]?\d|\s*(?:год|лет|руб|час|мин|%|км|м\b|человек|тыс|января|февраля|марта|"
     rf"апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря))"
 )
+# «Заставская, д. 33К», «Большая Подьяческая, д. 9», «3я Советская, д 32», «Садовая, дом 5»: a
+# bare adjective name (an ordinal or another adjective may lead it), a comma, «д.» and a house
+_ADJECTIVE = r"[А-ЯЁ][а-яё]+(?:ая|яя|ый|ий|ой)"
+ADJECTIVE_THEN_HOUSE = re.compile(
+    rf"(?<![\w.-])(?:(?P<ordinal>\d{{1,2}})\s*-?\s*(?:ая|ый|ий|ой|я|й)?\s+|(?P<first>{_ADJECTIVE})\s+)?"
+    rf"(?P<name>{_ADJECTIVE})\s*,\s*(?:д\.|дом|д(?=\s))\s*{_HOUSE_NUMBER}(?!\d){_PARTS}"
+)
+# «Улица Захарьевская, дом 3»: a capitalised type word may come before such a name
+_TYPE_BEFORE = re.compile(rf"(?:{BEFORE_NAME})\Z", re.IGNORECASE)
+_CAPITAL_BEFORE = re.compile(r"([А-ЯЁ][а-яё]+)\s+\Z")
 # parts of speech that never name a street (pymorphy's tags)
 FUNCTION_WORDS = frozenset({"PREP", "CONJ", "PRCL", "INTJ", "NPRO"})
 # «на Коммунистической», «по Ломоносова»: a street left unnamed as such after «на» / «по»
@@ -210,7 +220,43 @@ class AddressParser:
             if house is not None and street is not None:
                 out.append((match.start(), match.end(), Address(street, house, match.group(0),
                                                                 problem)))  # fmt: skip
+        for match in ADJECTIVE_THEN_HOUSE.finditer(text):
+            address = self._adjective_then_house(text, match)
+            if address is not None:
+                out.append((match.start(), match.end(), address))
         return out
+
+    def _adjective_then_house(self, text: str, match: re.Match[str]) -> Address | None:
+        """«Заставская, д. 33К», «Большая Подьяческая, д. 9»: the street, unless its name is
+        no adjective of a street (`_adjective_name`), or a capitalised word other than a
+        street's type comes right before it («Переулок Ульяны Громовой, д. 8»: a surname)."""
+        name, first, ordinal = match.group("name"), match.group("first"), match.group("ordinal")
+        if not self._adjective_name(name):
+            return None
+        if first is not None and not self._adjective_name(first):
+            return None
+        before = _CAPITAL_BEFORE.search(text, 0, match.start())
+        if before and not _TYPE_BEFORE.match(before.group(1)):
+            return None
+        words = " ".join(w for w in (ordinal, first, name) if w)
+        house, problem = _house(*match.groups()[3:8])
+        return Address(self.street_key(words), house, match.group(0), problem)
+
+    def _adjective_name(self, name: str) -> bool:
+        """«Заставская», «Садовая», «Невский»: a street's name in the nominative of an
+        adjective (feminine for «улица», masculine for «проспект», «переулок»), or a surname of
+        that shape the dictionary guesses for an unknown word; not a pronoun («Такой»), a first
+        name, nor a town («Октябрьский»)."""
+        if self.is_place(self.lemmatizer.lemma(name)):
+            return False
+        parses = self.lemmatizer.parses(name.lower())
+        if not parses or any({"Name", "Patr", "Apro"} & p.tag.grammemes for p in parses):
+            return False
+        return any(
+            p.tag.case == "nomn" and p.tag.number == "sing" and p.tag.gender in {"femn", "masc"}
+            and (p.tag.POS == "ADJF" or "Surn" in p.tag)
+            for p in parses
+        )  # fmt: skip
 
     def _houses(self, text: str) -> list[tuple[int, int, str | None, str | None]]:
         out = []
