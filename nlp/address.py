@@ -105,6 +105,9 @@ STATION_OR_DISTRICT = re.compile(
     rf"(?:(?<![\w-])(?:[Мм]етро|[Мм]\.|ст\.\s*м\.?|[Сс]танци[яиюей])\s*«?(?P<station>{_WORD})"
     rf"|(?P<district>[А-ЯЁ][а-яё]+(?:[иыо]й|ая|ого|ой|ом|ому|ую))\s+(?:район|сторон)[а-яё]*)"
 )
+# «по Бабушкина»: a place name of a surname's shape in the genitive, a street named after a
+# person (a town after «на»/«по» takes another case: «на Саратов», «по Саратову»)
+SURNAME_ENDINGS = ("ин", "ын", "ов", "ев", "ёв")
 # words before «на» that take a person, not a place: «похож на Есенина», «жалоба на Иванова»
 PERSON_AFTER = ("похож", "жалоб", "жалу", "жалова", "заявлени", "надежд", "надея", "смотр",
                 "ссыла", "подписа", "равня", "обид", "злит", "зол")  # fmt: skip
@@ -330,9 +333,12 @@ class AddressParser:
     def _street_after_preposition(self, text: str, match: re.Match[str]) -> str | None:
         """The street's name after «на»/«по»: a feminine adjective not another noun's
         («на Юбилейной нет воды», not «по Пермской области», «на Масленичной неделе»), or a
-        surname or a noun in the genitive («на Ломоносова», «на Пятилетки»); never a town."""
+        surname or a noun in the genitive («на Ломоносова», «на Пятилетки»); never a town (a
+        feminine adjective is no masculine town's form: «по Октябрьской» is no «Октябрьский»)."""
         name = match.group("name")
-        if self.is_place(self.lemmatizer.lemma(name)) or re.search(r"-[А-ЯЁ]", name):
+        if re.search(r"-[А-ЯЁ]", name) or (
+            self.is_place(self.lemmatizer.lemma(name)) and not self._feminine_adjective(name)
+        ):
             return None  # «на Перми», «на Джилы-Су»
         named = self._named_after_person(text, match)
         if named is not None:
@@ -360,11 +366,16 @@ class AddressParser:
         tag = parses[0].tag
         if tag.POS != "NOUN" or tag.case != "gent" or {"Name", "Patr"} & tag.grammemes:
             return False
-        if "Geox" in tag and not any(
-            "Surn" in p.tag and p.tag.case == "gent" and p.normal_form == parses[0].normal_form
-            for p in parses
+        surname_shaped = parses[0].normal_form.endswith(SURNAME_ENDINGS)  # «на Бабушкина»
+        if (
+            "Geox" in tag
+            and not surname_shaped
+            and not any(
+                "Surn" in p.tag and p.tag.case == "gent" and p.normal_form == parses[0].normal_form
+                for p in parses
+            )
         ):
-            return False  # «по России»; «на Курчатова», «на Кирова» are streets as well
+            return False  # «по России»; «на Курчатова», «по Бабушкина» are streets as well
         if "anim" in tag and "Surn" not in tag and "plur" not in tag:
             return False  # «собаки на Ребенка бросились»; «на Энтузиастов» is a street
         before = re.findall(r"[а-яё]+", text[max(0, match.start() - 30) : match.start()].lower())
