@@ -1,9 +1,9 @@
 """Street addresses in Russian text: street and house found in any order, as comparable keys.
 
 «ул. Ленина, 15», «Ленина 15», «дом 15 по улице Ленина», «На Коммунистической у 44 дома»,
-«возле д. 44», «44-й дом», «пр-т Мира 3 к1 стр 2 лит А»: the street is reduced to the lemmas
-of its name («Коммунистической» -> «коммунистический»), the house to a compact form
-(«3к1с2а»), so every wording of one address gives one key: «коммунистический 44».
+«возле д. 44», «44-й дом», «Садовая, д. 5», «пр-т Мира 3 к1 стр 2 лит А»: the street is
+reduced to the lemmas of its name («Коммунистической» -> «коммунистический»), the house to a
+compact form («3к1с2а»), so every wording of one address gives one key: «коммунистический 44».
 """
 
 import re
