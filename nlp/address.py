@@ -1,9 +1,9 @@
 """Street addresses in Russian text: street and house found in any order, as comparable keys.
 
 «ул. Ленина, 15», «Ленина 15», «дом 15 по улице Ленина», «На Коммунистической у 44 дома»,
-«возле д. 44», «44-й дом», «пр-т Мира 3 к1 стр 2 лит А»: the street is reduced to the lemmas
-of its name («Коммунистической» -> «коммунистический»), the house to a compact form
-(«3к1с2а»), so every wording of one address gives one key: «коммунистический 44».
+«возле д. 44», «44-й дом», «Садовая, д. 5», «пр-т Мира 3 к1 стр 2 лит А»: the street is
+reduced to the lemmas of its name («Коммунистической» -> «коммунистический»), the house to a
+compact form («3к1с2а»), so every wording of one address gives one key: «коммунистический 44».
 """
 
 import re
@@ -70,6 +70,18 @@ BARE_STREET = re.compile(
     rf"(?![\d\w.,:]?\d|\s*(?:год|лет|руб|час|мин|%|км|м\b|человек|тыс|января|февраля|марта|"
     rf"апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря))"
 )
+# «Заставская, д. 33К», «Большая Подьяческая, д. 9», «3я Советская, д 32», «Садовая, дом 5»: a
+# bare adjective name (an ordinal or another adjective may lead it), a comma, «д.» and a house
+_ADJECTIVE = r"[А-ЯЁ][а-яё]+(?:ая|яя|ый|ий|ой)"
+ADJECTIVE_THEN_HOUSE = re.compile(
+    rf"(?<![\w.-])(?:(?P<ordinal>\d{{1,2}})\s*-?\s*(?:ая|ый|ий|ой|я|й)?\s+|(?P<first>{_ADJECTIVE})\s+)?"
+    rf"(?P<name>{_ADJECTIVE})\s*,\s*(?:д\.|дом|д(?=\s))\s*{_HOUSE_NUMBER}(?!\d){_PARTS}"
+)
+# its «, д. 33» alone: a text without one is not searched for the name before it (8 µs a text)
+_COMMA_THEN_HOUSE = re.compile(r",\s*(?:д\.|дом|д\s)\s*\d")
+# «Улица Захарьевская, дом 3»: a capitalised type word may come before such a name
+_TYPE_BEFORE = re.compile(rf"(?:{BEFORE_NAME})\Z", re.IGNORECASE)
+_CAPITAL_BEFORE = re.compile(r"([А-ЯЁ][а-яё]+)\s+\Z")
 # parts of speech that never name a street (pymorphy's tags)
 FUNCTION_WORDS = frozenset({"PREP", "CONJ", "PRCL", "INTJ", "NPRO"})
 # «на Коммунистической», «по Ломоносова»: a street left unnamed as such after «на» / «по»
@@ -95,6 +107,9 @@ STATION_OR_DISTRICT = re.compile(
     rf"(?:(?<![\w-])(?:[Мм]етро|[Мм]\.|ст\.\s*м\.?|[Сс]танци[яиюей])\s*«?(?P<station>{_WORD})"
     rf"|(?P<district>[А-ЯЁ][а-яё]+(?:[иыо]й|ая|ого|ой|ом|ому|ую))\s+(?:район|сторон)[а-яё]*)"
 )
+# «по Бабушкина»: a place name of a surname's shape in the genitive, a street named after a
+# person (a town after «на»/«по» takes another case: «на Саратов», «по Саратову»)
+SURNAME_ENDINGS = ("ин", "ын", "ов", "ев", "ёв")
 # words before «на» that take a person, not a place: «похож на Есенина», «жалоба на Иванова»
 PERSON_AFTER = ("похож", "жалоб", "жалу", "жалова", "заявлени", "надежд", "надея", "смотр",
                 "ссыла", "подписа", "равня", "обид", "злит", "зол")  # fmt: skip
@@ -210,7 +225,44 @@ class AddressParser:
             if house is not None and street is not None:
                 out.append((match.start(), match.end(), Address(street, house, match.group(0),
                                                                 problem)))  # fmt: skip
+        adjectives = ADJECTIVE_THEN_HOUSE.finditer(text) if _COMMA_THEN_HOUSE.search(text) else ()
+        for match in adjectives:
+            address = self._adjective_then_house(text, match)
+            if address is not None:
+                out.append((match.start(), match.end(), address))
         return out
+
+    def _adjective_then_house(self, text: str, match: re.Match[str]) -> Address | None:
+        """«Заставская, д. 33К», «Большая Подьяческая, д. 9»: the street, unless its name is
+        no adjective of a street (`_adjective_name`), or a capitalised word other than a
+        street's type comes right before it («Переулок Ульяны Громовой, д. 8»: a surname)."""
+        name, first, ordinal = match.group("name"), match.group("first"), match.group("ordinal")
+        if not self._adjective_name(name):
+            return None
+        if first is not None and not self._adjective_name(first):
+            return None
+        before = _CAPITAL_BEFORE.search(text, 0, match.start())
+        if before and not _TYPE_BEFORE.match(before.group(1)):
+            return None
+        words = " ".join(w for w in (ordinal, first, name) if w)
+        house, problem = _house(*match.groups()[3:8])
+        return Address(self.street_key(words), house, match.group(0), problem)
+
+    def _adjective_name(self, name: str) -> bool:
+        """«Заставская», «Садовая», «Невский»: a street's name in the nominative of an
+        adjective (feminine for «улица», masculine for «проспект», «переулок»), or a surname of
+        that shape the dictionary guesses for an unknown word; not a pronoun («Такой»), a first
+        name, nor a town («Октябрьский»)."""
+        if self.is_place(self.lemmatizer.lemma(name)):
+            return False
+        parses = self.lemmatizer.parses(name.lower())
+        if not parses or any({"Name", "Patr", "Apro"} & p.tag.grammemes for p in parses):
+            return False
+        return any(
+            p.tag.case == "nomn" and p.tag.number == "sing" and p.tag.gender in {"femn", "masc"}
+            and (p.tag.POS == "ADJF" or "Surn" in p.tag)
+            for p in parses
+        )  # fmt: skip
 
     def _houses(self, text: str) -> list[tuple[int, int, str | None, str | None]]:
         out = []
@@ -284,9 +336,12 @@ class AddressParser:
     def _street_after_preposition(self, text: str, match: re.Match[str]) -> str | None:
         """The street's name after «на»/«по»: a feminine adjective not another noun's
         («на Юбилейной нет воды», not «по Пермской области», «на Масленичной неделе»), or a
-        surname or a noun in the genitive («на Ломоносова», «на Пятилетки»); never a town."""
+        surname or a noun in the genitive («на Ломоносова», «на Пятилетки»); never a town (a
+        feminine adjective is no masculine town's form: «по Октябрьской» is no «Октябрьский»)."""
         name = match.group("name")
-        if self.is_place(self.lemmatizer.lemma(name)) or re.search(r"-[А-ЯЁ]", name):
+        if re.search(r"-[А-ЯЁ]", name) or (
+            self.is_place(self.lemmatizer.lemma(name)) and not self._feminine_adjective(name)
+        ):
             return None  # «на Перми», «на Джилы-Су»
         named = self._named_after_person(text, match)
         if named is not None:
@@ -314,11 +369,16 @@ class AddressParser:
         tag = parses[0].tag
         if tag.POS != "NOUN" or tag.case != "gent" or {"Name", "Patr"} & tag.grammemes:
             return False
-        if "Geox" in tag and not any(
-            "Surn" in p.tag and p.tag.case == "gent" and p.normal_form == parses[0].normal_form
-            for p in parses
+        surname_shaped = parses[0].normal_form.endswith(SURNAME_ENDINGS)  # «на Бабушкина»
+        if (
+            "Geox" in tag
+            and not surname_shaped
+            and not any(
+                "Surn" in p.tag and p.tag.case == "gent" and p.normal_form == parses[0].normal_form
+                for p in parses
+            )
         ):
-            return False  # «по России»; «на Курчатова», «на Кирова» are streets as well
+            return False  # «по России»; «на Курчатова», «по Бабушкина» are streets as well
         if "anim" in tag and "Surn" not in tag and "plur" not in tag:
             return False  # «собаки на Ребенка бросились»; «на Энтузиастов» is a street
         before = re.findall(r"[а-яё]+", text[max(0, match.start() - 30) : match.start()].lower())
