@@ -2,7 +2,8 @@
 
 Schema, reference data, demo logins, the bundled demo posts (a saved VK `wall.get`
 response and a Telegram Desktop export in `data/demo/`) through the real importers and the
-whole pipeline in-process, the counts, then the console. A piece of the product that is
+whole pipeline in-process, reports on the earliest incidents (`otklik.demo_history`), the
+counts, then the console. A piece of the product that is
 not installed (a module that does not exist) is named and skipped, never a crash.
 """
 
@@ -22,9 +23,11 @@ from models.clock import now
 from models.source import SourceCreate, SourceKind
 from models.stats import system_stats
 from otklik import migrate, resources
+from otklik.demo_history import add_demo_reports
 from otklik.pipeline import InProcessPipeline, Progress, resume_stalled
 from otklik.runtime import get_engine
 from otklik.settings import Settings, get_settings
+from triage.calendar import calendar_from_settings
 
 Echo = Callable[[str], None]
 
@@ -42,6 +45,7 @@ class DemoSummary:
     known: int = 0
     quarantined: int = 0
     progress: Progress = field(default_factory=Progress)
+    reports: int = 0  # made from the demo's incidents (`otklik.demo_history`)
     skipped: list[str] = field(default_factory=list)
     users: list[str] = field(default_factory=list)
 
@@ -85,6 +89,11 @@ def prepare_demo(*, engine: Engine, settings: Settings, echo: Echo) -> DemoSumma
             f"pipeline: annotated {summary.progress.annotated}, "
             f"triaged {summary.progress.triaged}, quarantined {summary.progress.quarantined}"
         )
+        with Session(engine, expire_on_commit=False) as session:
+            summary.reports = add_demo_reports(session, calendar=calendar_from_settings(settings))
+            session.commit()
+        if summary.reports:
+            echo(f"demo reports made from the earliest incidents: {summary.reports}")
     return summary
 
 
