@@ -17,6 +17,8 @@ class NoticeKind(StrEnum):
     # The ЦУР closed the report because its incident emptied (`triage.emptied`).
     WITHDRAWN = "report_withdrawn"
     CLOSED_DUPLICATE = "report_closed_duplicate"
+    # Residents wrote about the problem after the report was resolved (`triage.reopening`).
+    REOPENED = "report_reopened"
 
 
 class Channel(StrEnum):

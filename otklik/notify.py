@@ -39,6 +39,7 @@ SUBJECTS = {
     "report_overdue": "Обращение №{report_id} просрочено",
     "report_withdrawn": "Обращение №{report_id} отозвано",
     "report_closed_duplicate": "Обращение №{report_id} закрыто как дубликат",
+    "report_reopened": "Обращение №{report_id} снова в работе: проблема вернулась",
 }
 
 

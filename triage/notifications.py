@@ -6,10 +6,11 @@ regional operators cover every one) are told when the report is created, when it
 is near and when it is overdue; the agency (not the operators, who made the change) when the
 ЦУР closes the report because its incident emptied (withdrawn, or a duplicate), with the
 reason in Russian — and the operators too when the agency had already answered it (they
-were to act on the answer). Each event gets one id, the same for all its recipients, so
-a receiver can dedupe; the outbox keeps one row per (event, channel, recipient), so an event
-recorded twice (the SLA check runs every few minutes) is delivered once. Delivery itself is
-the composition root's (`otklik/notify.py`).
+were to act on the answer); both when a resolved report is reopened because residents
+wrote again (`triage.reopening`), with the reason and the new deadline. Each event gets one
+id, the same for all its recipients, so a receiver can dedupe; the outbox keeps one row per
+(event, channel, recipient), so an event recorded twice (the SLA check runs every few
+minutes) is delivered once. Delivery itself is the composition root's (`otklik/notify.py`).
 """
 
 from typing import Any

@@ -6,7 +6,9 @@ The post arrives by grouping (`triage.stage`), by a moderator's correction
 who write again a week after a resolution make a new incident (grouping joins within 72
 hours), and joining it to the reported one («По этому адресу») is the moderator saying the
 problem is the same. The report then goes back to the agency with a new deadline; every
-reopening is audited with the post that was the evidence.
+reopening is audited with the post that was the evidence, and its agency and the territory's
+operators are told (`report_reopened`, `triage.notifications`): the agency closed it and
+would otherwise not know.
 """
 
 from datetime import datetime
@@ -15,13 +17,18 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from models.incident import Incident, IncidentPost
+from models.notification import NoticeKind
 from models.post import Post
 from models.report import Report, ReportStatus
 from triage.audit import record_event
 from triage.calendar import WorkCalendar
 from triage.lifecycle import apply_transition
+from triage.notifications import record_report_notice
 
 SYSTEM = "system"
+REASON = (
+    "Жители снова пишут о проблеме после её решения: обращение возвращено в работу с новым сроком."
+)
 
 
 def reopen_if_resolved(
@@ -117,4 +124,5 @@ def _reopen(
     record_event(session, actor=actor, user_id=user_id, entity_type="report",
                  entity_id=report.id or 0, action="reopen_evidence", before=None,
                  after={"post_id": post_id})  # fmt: skip
+    record_report_notice(session, report=report, kind=NoticeKind.REOPENED, reason=REASON)
     return report
