@@ -12,16 +12,13 @@ from models.agency import Agency
 from models.clock import frozen_at
 from models.incident import Incident, IncidentPost
 from models.notification import NoticeKind, Notification
-from models.report import ReportStatus
 from models.user import User
 from otklik.notify import Senders, SmtpSender, WebhookSender, deliver_pending
 from tests.notify.conftest import Mailbox, Receiver
 from tests.triage import factories as f
 from triage.calendar import WorkCalendar
 from triage.incidents import merge_incidents
-from triage.lifecycle import change_status
 from triage.reopening import REASON
-from triage.reports import create_report
 from triage.scope import set_user_municipalities
 from triage.stage import triage_posts
 from triage.thresholds import Thresholds
@@ -55,14 +52,8 @@ def test_a_report_reopened_by_residents_writing_again_is_told(
     set_user_municipalities(session, user=operator, municipality_ids=[perm], actor="test")
     vk = f.source(session)
     first = _incident(session, perm, vk, 0, "В доме на Сибирской 7 нет горячей воды")
-    with frozen_at(f.MONDAY + timedelta(days=1)):
-        report = create_report(session, incident_id=first.id or 0,
-                               expected_version=first.version, actor="anna", user_id=None,
-                               calendar=CAL, agency_id=agency.id)  # fmt: skip
-        for status in (ReportStatus.SENT, ReportStatus.ANSWERED, ReportStatus.RESOLVED):
-            change_status(session, report_id=report.id or 0, status=status, actor="anna",
-                          user_id=None, expected_version=report.version, calendar=CAL)  # fmt: skip
-    session.commit()
+    report = f.resolved_report(session, first.id or 0, at=f.MONDAY + timedelta(days=1),
+                               agency_id=agency.id)  # fmt: skip
     senders = Senders(email=SmtpSender(host="127.0.0.1", port=port, sender="otklik@example.ru"),
                       webhook=WebhookSender(timeout=5))  # fmt: skip
     deliver_pending(session, senders=senders, max_attempts=3)

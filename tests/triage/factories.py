@@ -7,13 +7,19 @@ from itertools import count
 from sqlmodel import Session
 
 from models.annotation import Annotation
+from models.clock import frozen_at, now
 from models.geo import Municipality
+from models.incident import Incident
 from models.post import PipelineStage, Post
+from models.report import Report, ReportStatus
 from models.source import Source
 from models.taxonomy import Category, Topic
 from nlp.address import AddressParser
 from nlp.annotator import address_key
 from nlp.lemmas import Lemmatizer
+from triage.calendar import WorkCalendar
+from triage.lifecycle import change_status
+from triage.reports import create_report
 
 _ids = count(1)
 MONDAY = datetime(2025, 3, 3, 6, 0, tzinfo=UTC)  # 11:00 in Perm (UTC+5)
@@ -126,3 +132,22 @@ def annotated_post(
     )
     session.flush()
     return post.id or 0
+
+
+def resolved_report(
+    session: Session, incident_id: int, *, at: datetime | None = None, agency_id: int | None = None
+) -> Report:
+    """A report on the incident, taken through sent and answered to resolved at `at` (now by
+    default), by an operator; committed."""
+    calendar = WorkCalendar()
+    with frozen_at(at or now()):
+        incident = session.get_one(Incident, incident_id)
+        report = create_report(session, incident_id=incident_id, expected_version=incident.version,
+                               actor="anna", user_id=None, calendar=calendar,
+                               agency_id=agency_id)  # fmt: skip
+        for status in (ReportStatus.SENT, ReportStatus.ANSWERED, ReportStatus.RESOLVED):
+            report = change_status(session, report_id=report.id or 0, status=status, actor="anna",
+                                   user_id=None, expected_version=report.version,
+                                   calendar=calendar)  # fmt: skip
+        session.commit()
+    return report

@@ -10,10 +10,8 @@ from models.incident import Incident, IncidentPost
 from models.report import Report, ReportStatus
 from tests.triage import factories as f
 from triage.calendar import WorkCalendar
-from triage.lifecycle import change_status
 from triage.rating import municipality_rating
 from triage.repeats import REPEAT_DAYS, RepeatCounts, repeat_counts, report_repeats
-from triage.reports import create_report
 from triage.scope import Scope
 from triage.stage import triage_posts
 from triage.thresholds import Thresholds
@@ -41,15 +39,7 @@ def _posted(
 
 
 def _resolved(session: Session, incident: Incident, *, day: int) -> Report:
-    with frozen_at(f.MONDAY + day * DAY):
-        report = create_report(session, incident_id=incident.id or 0,
-                               expected_version=incident.version, actor="anna", user_id=None,
-                               calendar=CAL)  # fmt: skip
-        for status in (ReportStatus.SENT, ReportStatus.ANSWERED, ReportStatus.RESOLVED):
-            change_status(session, report_id=report.id or 0, status=status, actor="anna",
-                          user_id=None, expected_version=report.version, calendar=CAL)  # fmt: skip
-        session.commit()
-    return report
+    return f.resolved_report(session, incident.id or 0, at=f.MONDAY + day * DAY)
 
 
 @pytest.mark.parametrize(

@@ -49,17 +49,6 @@ def _actions(session: Session, entity_type: str, entity_id: int) -> list[str]:
     return list(session.execute(statement).scalars())
 
 
-def _resolved_report(session: Session, incident: Incident) -> Report:
-    report = create_report(session, incident_id=incident.id or 0,
-                           expected_version=incident.version, actor="anna", user_id=None,
-                           calendar=CAL)  # fmt: skip
-    for status in (ReportStatus.SENT, ReportStatus.ANSWERED, ReportStatus.RESOLVED):
-        change_status(session, report_id=report.id or 0, status=status, actor="anna",
-                      user_id=None, expected_version=report.version, calendar=CAL)  # fmt: skip
-    session.commit()
-    return report
-
-
 def test_a_confused_category_joins_the_outage_and_reopens_its_resolved_report(
     session: Session,
 ) -> None:
@@ -72,7 +61,7 @@ def test_a_confused_category_joins_the_outage_and_reopens_its_resolved_report(
     session.commit()
     with frozen_at(f.MONDAY):
         triage_posts(session, post_ids=[outage], thresholds=T)
-        report = _resolved_report(session, _incident(session, outage))
+        report = f.resolved_report(session, _incident(session, outage).id or 0, at=f.MONDAY)
     again = f.annotated_post(session, source_id=vk, municipality_id=perm,
                              category="housing", topic="housing_other",
                              published_at=f.MONDAY + timedelta(hours=5),
@@ -103,7 +92,7 @@ def test_a_not_signal_corrected_into_the_outage_reopens_its_resolved_report(
     session.commit()
     with frozen_at(f.MONDAY):
         triage_posts(session, post_ids=[outage], thresholds=T)
-        report = _resolved_report(session, _incident(session, outage))
+        report = f.resolved_report(session, _incident(session, outage).id or 0, at=f.MONDAY)
     again = f.annotated_post(session, source_id=vk, municipality_id=perm, is_signal=False,
                              confidence=0.99, published_at=f.MONDAY + timedelta(hours=5),
                              text="опять нет света… Калинина 12, сколько можно")  # fmt: skip

@@ -13,8 +13,6 @@ from models.report import Report, ReportStatus
 from tests.triage import factories as f
 from triage.calendar import WorkCalendar
 from triage.incidents import merge_incidents, move_post
-from triage.lifecycle import change_status
-from triage.reports import create_report
 from triage.stage import triage_posts
 from triage.thresholds import Thresholds
 
@@ -36,15 +34,7 @@ def _post(session: Session, source: int, place: int, after: timedelta, text: str
 
 
 def _resolved(session: Session, incident: Incident, at: timedelta) -> Report:
-    with frozen_at(f.MONDAY + at):
-        report = create_report(session, incident_id=incident.id or 0,
-                               expected_version=incident.version, actor="anna", user_id=None,
-                               calendar=CAL)  # fmt: skip
-        for status in (ReportStatus.SENT, ReportStatus.ANSWERED, ReportStatus.RESOLVED):
-            change_status(session, report_id=report.id or 0, status=status, actor="anna",
-                          user_id=None, expected_version=report.version, calendar=CAL)  # fmt: skip
-    session.commit()
-    return report
+    return f.resolved_report(session, incident.id or 0, at=f.MONDAY + at)
 
 
 def _two_incidents(session: Session, second_after: timedelta) -> tuple[Incident, Incident]:
