@@ -65,7 +65,7 @@ def test_the_same_problem_at_the_same_house_after_the_resolution_is_a_repeat(
     f.taxonomy(session)
     perm = f.municipality(session, "Пермский городской округ")
     kungur = f.municipality(session, "Кунгурский муниципальный округ")
-    first = _posted(session, "На улице Сибирской 8 прорвало трубу в подвале", day=0, town=perm,
+    first = _posted(session, "На улице Сибирской 8 в подвале лопнула труба", day=0, town=perm,
                     problem=PIPE)  # fmt: skip
     if day < RESOLVED_DAY:
         later = _posted(session, text, day=day, town=kungur if elsewhere else perm,
@@ -89,7 +89,7 @@ def test_the_same_problem_at_the_same_house_after_the_resolution_is_a_repeat(
 def test_a_report_reopened_by_a_fresh_complaint_is_a_repeat(session: Session) -> None:
     f.taxonomy(session)
     perm = f.municipality(session, "Пермский городской округ")
-    first = _posted(session, "На улице Сибирской 8 прорвало трубу в подвале", day=0, town=perm,
+    first = _posted(session, "На улице Сибирской 8 в подвале лопнула труба", day=0, town=perm,
                     problem=PIPE)  # fmt: skip
     report = _resolved(session, first, day=1)
     again = _posted(session, "Сибирская 8: трубу так и не починили", day=2, town=perm,
@@ -108,7 +108,7 @@ def test_a_report_reopened_by_a_fresh_complaint_is_a_repeat(session: Session) ->
 def test_a_resolution_outside_the_period_is_not_counted(session: Session) -> None:
     f.taxonomy(session)
     perm = f.municipality(session, "Пермский городской округ")
-    first = _posted(session, "На улице Сибирской 8 прорвало трубу в подвале", day=0, town=perm,
+    first = _posted(session, "На улице Сибирской 8 в подвале лопнула труба", day=0, town=perm,
                     problem=PIPE)  # fmt: skip
     _resolved(session, first, day=25)
     _posted(session, "Сибирская 8: снова прорвало трубу", day=30, town=perm, problem=PIPE)
@@ -123,7 +123,7 @@ def test_a_municipal_user_s_rating_reads_only_their_repeats(session: Session) ->
     perm = f.municipality(session, "Пермский городской округ")
     kungur = f.municipality(session, "Кунгурский муниципальный округ")
     for town, street in ((perm, "Сибирской"), (kungur, "Гоголя")):
-        first = _posted(session, f"На улице {street} 8 прорвало трубу в подвале", day=0,
+        first = _posted(session, f"На улице {street} 8 в подвале лопнула труба", day=0,
                         town=town, problem=PIPE)  # fmt: skip
         _resolved(session, first, day=RESOLVED_DAY)
         _posted(session, f"На улице {street} 8 снова прорвало трубу", day=15, town=town,
