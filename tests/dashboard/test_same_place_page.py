@@ -28,6 +28,10 @@ TEXTS = [  # one burst pipe written about twice, ten days apart; a street light 
 
 @pytest.fixture
 def outage(console_users: dict[str, str], engine: Engine) -> list[int]:
+    return _outage(engine)
+
+
+def _outage(engine: Engine) -> list[int]:
     """The three incidents (grouping's 72 hours keep them apart), the first reported."""
     with Session(engine, expire_on_commit=False) as session:
         f.taxonomy(session)
