@@ -196,7 +196,8 @@ def _split(incident_id: int, version: int, key: str) -> None:
 
 duplicated = duplicated_report(nearby) if report is None else None
 returned = returned_problem(incident, nearby) if report is None and duplicated is None else None
-if incident.status == IncidentStatus.OPEN and (duplicated or returned) is not None:
+joining = incident.status == IncidentStatus.OPEN and (duplicated or returned) is not None
+if joining:
     if duplicated is not None:
         same_place.duplicate_warning(incident, duplicated)
         target = duplicated.incident
@@ -209,6 +210,7 @@ if incident.status == IncidentStatus.OPEN and (duplicated or returned) is not No
     st.button(
         label,
         key=f"inc_join_{chosen_id}",
+        type="primary",  # the warning's advice; «Создать обращение» below is then secondary
         on_click=st.session_state.__setitem__,
         args=(
             MERGE_CONFIRM,
@@ -223,7 +225,7 @@ else:
     st.button(
         "Создать обращение",
         key=f"inc_create_report_{chosen_id}",
-        type="primary",
+        type="secondary" if joining else "primary",
         on_click=_create_report,
         args=(chosen_id, incident.version),
     )

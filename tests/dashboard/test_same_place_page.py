@@ -172,6 +172,9 @@ def test_the_problem_back_after_its_resolution_is_joined_and_its_report_reopened
     assert "уже в обращении" not in warning
     join = app.button(key=f"inc_join_{again}")
     assert join.label == f"Присоединить к №{reported} и вернуть обращение №{report_id} в работу"
+    # the warning's advice is the page's main action; a new report is still possible
+    assert join.proto.type == "primary"
+    assert app.button(key=f"inc_create_report_{again}").proto.type == "secondary"
 
     join.click().run()
     question = " ".join(w.value for w in app.warning)
