@@ -6,8 +6,8 @@ import streamlit as st
 from dashboard import views
 from dashboard.text import escape_markdown
 from models.incident import Incident
-from models.report import Report, ReportStatus
-from triage.same_place import HISTORY_DAYS, Neighbour
+from models.report import Report
+from triage.same_place import HISTORY_DAYS, Neighbour, resolved_before
 
 
 def history(listed: list[Neighbour]) -> None:
@@ -127,11 +127,9 @@ def _line(neighbour: Neighbour, *, kind: bool = True) -> str:
 
 def _after(neighbour: Neighbour, report: Report) -> str:
     """«после решения» when residents wrote there after the report was resolved."""
-    last = neighbour.incident.last_post_at
-    resolved = report.resolved_at
-    if report.status != ReportStatus.RESOLVED or resolved is None or last is None:
-        return ""
-    return "**после решения** · " if last > resolved else ""
+    return (
+        "**после решения** · " if resolved_before(report, neighbour.incident.last_post_at) else ""
+    )
 
 
 def _span(incident: Incident) -> str:

@@ -106,14 +106,16 @@ def returned_problem(incident: Incident, listed: list[Neighbour]) -> Neighbour |
     before this incident's residents last wrote: the problem is back. Joining this incident
     to it reopens that report with a new deadline (`triage.reopening`)."""
     wrote = incident.last_post_at or incident.created_at
-    return next((n for n in listed if n.same_problem and _resolved_before(n.report, wrote)), None)
+    return next((n for n in listed if n.same_problem and resolved_before(n.report, wrote)), None)
 
 
-def _resolved_before(report: Report | None, moment: datetime) -> bool:
+def resolved_before(report: Report | None, moment: datetime | None) -> bool:
+    """The report is resolved, and was before `moment` (a post's time)."""
     return (
         report is not None
         and report.status == ReportStatus.RESOLVED
         and report.resolved_at is not None
+        and moment is not None
         and report.resolved_at < moment
     )
 

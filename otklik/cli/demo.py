@@ -3,8 +3,8 @@
 Schema, reference data, demo logins, the bundled demo posts (a saved VK `wall.get`
 response and a Telegram Desktop export in `data/demo/`) through the real importers and the
 whole pipeline in-process, reports on the earliest incidents (`otklik.demo_history`), the
-counts, then the console. A piece of the product that is
-not installed (a module that does not exist) is named and skipped, never a crash.
+counts, then the console. A piece of the product that is not installed (a module that does
+not exist) is named and skipped, never a crash.
 """
 
 import importlib
