@@ -30,16 +30,14 @@ from sqlalchemy import select
 from sqlmodel import Session, SQLModel, create_engine
 
 import models  # noqa: F401
-from benchmarks.grouping import SPB, _prf, _store, load
-from models.incident import Incident, IncidentPost
+from benchmarks.grouping import SPB, _prf, load
+from benchmarks.same_place import grouped, scores
+from models.incident import Incident
 from models.report import Report, ReportStatus
-from nlp.address import AddressParser
 from nlp.lemmas import Lemmatizer
 from triage.address import keys
 from triage.repeats import REPEAT_DAYS, report_repeats
 from triage.same_place import HISTORY_DAYS, neighbours, returned_problem
-from triage.stage import triage_posts
-from triage.thresholds import Thresholds
 
 CLOSED = "Завершено"
 Pair = tuple[int, int]  # (resolved incident, incident where the problem came back)
@@ -85,12 +83,6 @@ def true_pairs(
     return pairs
 
 
-def _scores(found: set[Pair], truth: set[Pair]) -> dict[str, float | int]:
-    hit = len(found & truth)
-    return {"found": len(found), "right": hit,
-            **_prf(hit / max(len(found), 1), hit / max(len(truth), 1))}  # fmt: skip
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=12000)
@@ -101,13 +93,7 @@ def main() -> None:
         engine = create_engine(f"sqlite:///{Path(scratch) / 'problem_back.db'}")
         SQLModel.metadata.create_all(engine)
         with Session(engine, expire_on_commit=False) as session:
-            ids = _store(session, rows, AddressParser(lemmatizer), topics=True)
-            triage_posts(session, post_ids=ids, thresholds=Thresholds(),
-                         lemmatize=lemmatizer.lemmatize_text)  # fmt: skip
-            links = dict(
-                session.execute(select(IncidentPost.post_id, IncidentPost.incident_id)).all()
-            )  # type: ignore[arg-type]
-            incident_of = [links.get(post_id, -post_id) for post_id in ids]
+            incident_of = grouped(session, rows, lemmatizer)
             incidents = {i.id or 0: i for i in session.execute(select(Incident)).scalars()}
             resolved = resolutions(rows, incident_of)
             report_of = _reports(session, incidents, resolved)
@@ -126,8 +112,8 @@ def main() -> None:
         "repeat_days": REPEAT_DAYS,
         "resolved_with_the_problem_back_truth": len({x for x, _ in truth}),
         "true_pairs": len(truth),
-        "rating_pairs_otklik": _scores(ours, truth),
-        "rating_pairs_baseline_same_key_and_topic": _scores(baseline, truth),
+        "rating_pairs_otklik": scores(ours, truth),
+        "rating_pairs_baseline_same_key_and_topic": scores(baseline, truth),
         "rating_reports_repeated_otklik": len({x for x, _ in ours}),
         "page_offer_otklik": {"incidents_offered": offered, "right": offered_right,
                               **_prf(offered_right / max(offered, 1),

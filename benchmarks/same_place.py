@@ -55,7 +55,17 @@ def true_pairs(rows: list[dict[str, str]], incident_of: list[int]) -> set[Pair]:
     return pairs
 
 
-def _scores(listed: set[Pair], truth: set[Pair]) -> dict[str, float | int]:
+def grouped(session: Session, rows: list[dict[str, str]], lemmatizer: Lemmatizer) -> list[int]:
+    """The appeals stored as posts and grouped by the product: each row's incident id (minus
+    its post id for a row no incident holds)."""
+    ids = _store(session, rows, AddressParser(lemmatizer), topics=True)
+    triage_posts(session, post_ids=ids, thresholds=Thresholds(),
+                 lemmatize=lemmatizer.lemmatize_text)  # fmt: skip
+    links = dict(session.execute(select(IncidentPost.post_id, IncidentPost.incident_id)).all())  # type: ignore[arg-type]
+    return [links.get(post_id, -post_id) for post_id in ids]
+
+
+def scores(listed: set[Pair], truth: set[Pair]) -> dict[str, float | int]:
     hit = len(listed & truth)
     return {"pairs_listed": len(listed), "true_listed": hit,
             **_prf(hit / max(len(listed), 1), hit / max(len(truth), 1))}  # fmt: skip
@@ -71,13 +81,7 @@ def main() -> None:
         engine = create_engine(f"sqlite:///{Path(scratch) / 'same_place.db'}")
         SQLModel.metadata.create_all(engine)
         with Session(engine) as session:
-            ids = _store(session, rows, AddressParser(lemmatizer), topics=True)
-            triage_posts(session, post_ids=ids, thresholds=Thresholds(),
-                         lemmatize=lemmatizer.lemmatize_text)  # fmt: skip
-            links = dict(
-                session.execute(select(IncidentPost.post_id, IncidentPost.incident_id)).all()
-            )  # type: ignore[arg-type]
-            incident_of = [links.get(post_id, -post_id) for post_id in ids]
+            incident_of = grouped(session, rows, lemmatizer)
             incidents = list(session.execute(select(Incident)).scalars())
             started = time.perf_counter()
             listed, baseline = set(), set()
@@ -98,8 +102,8 @@ def main() -> None:
         "appeals": len(rows), "from": rows[0]["created_dt"][:10], "to": rows[-1]["created_dt"][:10],
         "incidents": len(incidents), "true_pairs": len(truth),
         "incidents_in_a_true_pair": len({i for pair in truth for i in pair}),
-        "otklik_same_problem": _scores(listed, truth),
-        "baseline_same_key_and_topic": _scores(baseline, truth),
+        "otklik_same_problem": scores(listed, truth),
+        "baseline_same_key_and_topic": scores(baseline, truth),
         "look_up_ms_per_incident": round(1000 * seconds / max(len(incidents), 1), 2),
     }, ensure_ascii=False, indent=1))  # fmt: skip
 
