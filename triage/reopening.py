@@ -42,16 +42,11 @@ def reopen_if_resolved(
 ) -> list[Report]:
     """A fresh complaint on a resolved report is evidence the problem is back; the reports
     reopened."""
-    reports = session.execute(
-        select(Report).where(
-            Report.incident_id == incident.id, Report.status == ReportStatus.RESOLVED
-        )
-    ).scalars()
     return [
         _reopen(
             session, report, post_id=post.id or 0, calendar=calendar, actor=actor, user_id=user_id
         )
-        for report in reports
+        for report in resolved_reports(session, [incident.id or 0])
         if report.resolved_at is None or post.published_at > report.resolved_at
     ]
 
