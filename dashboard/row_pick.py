@@ -26,6 +26,13 @@ def table(data: Any, *, name: str, ids: list[int], param: str, **options: Any) -
     )
 
 
+def ticked(name: str, ids: list[int]) -> int | None:
+    """The id on the row ticked in the grid `name` showing `ids`, or None."""
+    state = st.session_state.get(_key(name, ids))
+    rows = [row for row in (state or {}).get("selection", {}).get("rows", []) if row < len(ids)]
+    return ids[rows[0]] if rows else None
+
+
 def forget(name: str) -> None:
     """The item was opened another way: the grid named `name` starts with no row ticked."""
     st.session_state[_generation(name)] = _generation_of(name) + 1

@@ -2,7 +2,17 @@
 
 import streamlit as st
 
-from dashboard import actions, auth, paging, resources, row_pick, same_place, views, widgets
+from dashboard import (
+    actions,
+    auth,
+    jump,
+    paging,
+    resources,
+    row_pick,
+    same_place,
+    views,
+    widgets,
+)
 from dashboard.queries import IncidentFilters, incident_cursor, incident_posts, incidents_page
 from dashboard.record_ids import record_id
 from dashboard.text import escape_markdown
@@ -90,6 +100,8 @@ if chosen_id is not None and chosen_id not in by_id:
         chosen_id = None
     else:
         by_id[chosen_id] = linked
+if chosen_id is not None and chosen_id != row_pick.ticked(TABLE, [i.id for i in incidents]):
+    jump.into_view(f"incident-{chosen_id}")  # opened by a link, a merge or the box below
 st.selectbox(
     "Инцидент",
     list(by_id),

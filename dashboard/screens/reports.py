@@ -12,6 +12,7 @@ from dashboard import (
     actions,
     auth,
     history,
+    jump,
     paging,
     resources,
     row_pick,
@@ -265,6 +266,8 @@ if chosen is not None and chosen not in by_id:
     by_id[chosen] = f"№{chosen}"
 if not by_id:  # an empty «Обращение» list to pick from says nothing the note above does not
     st.stop()
+if chosen is not None and chosen != row_pick.ticked(TABLE, list(picks)):
+    jump.into_view(f"report-{chosen}")  # opened by a link, a new report or the box below
 st.selectbox(
     "Обращение",
     list(by_id),

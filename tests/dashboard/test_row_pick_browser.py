@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
+from sqlmodel import Session, col, select
 
+from models.incident import Incident
 from tests.dashboard.browser import Browser, chromium
 from tests.dashboard.test_browser import ARTIFACTS
 from tests.dashboard.test_console_browser import _reports
@@ -114,3 +116,54 @@ def test_ticking_a_report_s_row_opens_it(
         number = _tick(browser, 1)
         _opened(browser, "report", number, f"Обращение №{number}:")
         browser.screenshot(ARTIFACTS / "reports-row-ticked-1366x768.png")
+
+
+# How far the page is scrolled, and where the box that names the open item («Инцидент» /
+# «Обращение») is on screen: at the top (below the mark's own gap) when the page was brought
+# to it, unless the page ends before it can be (then it is scrolled to its end).
+PLACE = """(label => {
+  const main = document.querySelector('[data-testid=stMain]');
+  const box = [...document.querySelectorAll('[data-testid=stSelectbox]')]
+    .find(b => (b.querySelector('[data-testid=stWidgetLabel]') || {}).innerText === label);
+  return {scrolled: main.scrollTop, top: box ? box.getBoundingClientRect().top : null,
+          atEnd: main.scrollTop + main.clientHeight >= main.scrollHeight - 2};
+})"""
+
+
+def _brought_to(browser: Browser, label: str) -> dict[str, float]:
+    """Wait until the page has been scrolled to the open item's box; where things are."""
+    browser.wait_for(
+        f"(p => p.scrolled > 0 && p.top !== null && (Math.abs(p.top) < 40 || p.atEnd))"
+        f"({PLACE}({json.dumps(label)}))",
+        timeout=20,
+    )
+    browser.settle()
+    return dict(browser.evaluate(f"{PLACE}({json.dumps(label)})"))
+
+
+@pytest.mark.parametrize("page", ["incidents", "reports"])
+def test_an_item_opened_by_its_link_is_brought_into_view(
+    page: str, console: str, seeded: dict[str, list[int]], engine: Engine, tmp_path: Path
+) -> None:
+    """A link («инцидент №N» in the queue, a report just made) lands on the item, not on the
+    list above it; ticking a row in the list does not move the page."""
+    reports = _reports(engine) if page == "reports" else []  # a report takes it off «открытые»
+    param, label, user = {
+        "incidents": ("incident", "Инцидент", "moderator"),
+        "reports": ("report", "Обращение", "operator"),
+    }[page]
+    with Session(engine) as session:
+        incident = session.exec(select(Incident).order_by(col(Incident.id))).first()
+        assert incident is not None
+    number = incident.id if page == "incidents" else reports[0]
+    with chromium(tmp_path / "profile") as browser:
+        _laptop(browser, f"{console}{page}?{param}={number}", user)
+        _wait_for_tables(browser)
+        place = _brought_to(browser, label)
+        assert place["scrolled"] > 0
+        browser.screenshot(ARTIFACTS / f"{page}-opened-by-link-1366x768.png")
+        browser.evaluate("document.querySelector('[data-testid=stMain]').scrollTo(0, 0)")
+        browser.settle()
+        ticked = _tick(browser, 0)  # the list's own row: the page stays where it is
+        _opened(browser, param, ticked, f"Обращение №{ticked}:" if page == "reports" else label)
+        assert browser.evaluate(f"{PLACE}({json.dumps(label)})")["scrolled"] == 0
