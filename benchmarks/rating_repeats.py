@@ -4,9 +4,11 @@
 
 A synthetic SQLite store in a scratch file: `--municipalities` municipalities, each with 40
 streets of 30 houses; `--incidents` incidents over 120 days, each at one house with one of
-six topics; `--reports` of them reported and resolved 1–10 days after their first post, a
-tenth of those reopened by a fresh complaint (a `status:resolved` then a `reopen_evidence`
-audit event, as `triage.stage.reopen_if_resolved` writes them). The rating is read over the
+six topics; `--reports` of them reported and resolved 1–10 days after their first post
+(a `status:resolved` audit event), and 1–4 days later a tenth of those reopened by a fresh
+complaint (`status:reopened` and `reopen_evidence`, as `triage.reopening` writes them), a
+tenth reopened by an operator (`status:reopened` alone), a tenth left resolved with a
+complaint an open report took (`repeat_evidence`). The rating is read over the
 last 90 days, best of `--runs`: without the repeats (`repeats=False`, the baseline, the
 rating as it was) and with them, in the same run. For scale and as a check, the
 same run times `triage.repeats.report_repeats` (four queries for one report, as a per-report
@@ -35,6 +37,8 @@ from triage.repeats import _resolutions, report_repeats
 START = datetime(2026, 6, 1, tzinfo=UTC)
 DAYS = 120
 STREETS = [f"улица {n}" for n in range(40)]
+CAME_BACK = {0: ("status:reopened", "reopen_evidence"), 1: ("status:reopened",),
+             2: ("repeat_evidence",)}  # fmt: skip
 TOPICS = [("housing", "housing_pipe_burst"), ("housing", "housing_heating"),
           ("roads", "roads_potholes"), ("amenities", "amenities_lighting"),
           ("amenities", "amenities_garbage"), ("transport", "transport_schedule")]  # fmt: skip
@@ -66,7 +70,8 @@ def build(session: Session, *, municipalities: int, incidents: int, reports: int
     session.flush()
     for n, incident in enumerate(rng.sample(rows, reports)):
         resolved = (incident.first_post_at or START) + timedelta(hours=rng.randrange(24, 240))
-        reopened = n % 10 == 0
+        kind = n % 10  # 0: reopened by a complaint, 1: by an operator, 2: its twin took it
+        reopened = kind in (0, 1)
         report = Report(
             incident_id=incident.id or 0,
             municipality_id=incident.municipality_id,
@@ -79,8 +84,9 @@ def build(session: Session, *, municipalities: int, incidents: int, reports: int
         session.add(report)
         session.flush()
         events = [("status:resolved", resolved)]
-        if reopened:
-            events.append(("reopen_evidence", resolved + timedelta(days=rng.randrange(1, 5))))
+        if kind in (0, 1, 2):
+            back = resolved + timedelta(days=rng.randrange(1, 5))
+            events += [(action, back) for action in CAME_BACK[kind]]
         session.add_all(
             AuditEvent(actor="system", entity_type="report", entity_id=report.id or 0,
                        action=action, at=at, before=None, after=None)

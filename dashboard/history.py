@@ -43,6 +43,11 @@ def _sentence(event: AuditEvent, agencies: dict[int, str]) -> str:
         return f"срок нарушен: эскалация, уровень {after.get('escalation_level', '—')}"
     if event.action == "reopen_evidence":
         return f"новый пост №{after.get('post_id', '—')} по этой проблеме"
+    if event.action == "repeat_evidence":
+        return (
+            f"новый пост №{after.get('post_id', '—')}: проблема вернулась; она уже в работе "
+            f"в обращении №{after.get('open_report_id', '—')}, это обращение остаётся решённым"
+        )
     if event.action == "move":
         return _moved(after)
     if event.action == "close_with_incident":

@@ -48,19 +48,36 @@ def duplicate_warning(incident: Incident, duplicated: Neighbour) -> None:
     )
 
 
-def returned_warning(incident: Incident, returned: Neighbour) -> None:
-    """The same problem at this place was resolved, and residents write again."""
+def returned_warning(incident: Incident, returned: Neighbour, in_work: Report | None) -> None:
+    """The same problem at this place was resolved, and residents write again. `in_work`:
+    this incident's open report, which then stays the one in work (`triage.reopening`)."""
     report = returned.report
     if report is None:
         return
-    st.warning(
+    said = (
         f"По этому адресу та же проблема решена в обращении №{report.id} "
         f"({views.short_time(report.resolved_at)}), инцидент №{returned.incident.id}, а жители "
         f"пишут снова. Присоедините инцидент №{incident.id} к №{returned.incident.id}: "
-        f"обращение №{report.id} вернётся в работу с новым сроком, и ведомство увидит "
-        "новые посты.",
-        icon=":material/replay:",
     )
+    if in_work is None:
+        said += f"обращение №{report.id} вернётся в работу с новым сроком, и ведомство увидит "
+        said += "новые посты."
+    else:
+        said += (
+            f"в работе останется обращение №{in_work.id} этого инцидента, а обращение "
+            f"№{report.id} останется решённым с отметкой, что проблема вернулась; второго "
+            "уведомления ведомству не будет."
+        )
+    st.warning(said, icon=":material/replay:")
+
+
+def returned_join_label(returned: Neighbour, in_work: Report | None) -> str:
+    """The button that joins this incident to the resolved one."""
+    target, report = returned.incident.id, returned.report
+    if in_work is not None or report is None:
+        kept = f": в работе останется обращение №{in_work.id}" if in_work is not None else ""
+        return f"Присоединить к №{target}{kept}"
+    return f"Присоединить к №{target} и вернуть обращение №{report.id} в работу"
 
 
 def returned_caption(returned: Neighbour) -> None:
@@ -77,9 +94,12 @@ def returned_caption(returned: Neighbour) -> None:
     )
 
 
-def merge_question(target_id: int, source_ids: list[int], returned: Neighbour | None) -> str:
+def merge_question(
+    target_id: int, source_ids: list[int], returned: Neighbour | None, in_work: Report | None
+) -> str:
     """What «Да, объединить» will do, asked before it: which incidents join which, and the
-    resolved report that goes back to work."""
+    resolved report that goes back to work — or, when one of them has an open report
+    (`in_work`), stays resolved with the comeback noted."""
     joined = ", ".join(f"№{i}" for i in source_ids)
     question = (
         f"Инцидент {joined} будет присоединён к №{target_id}"
@@ -91,7 +111,13 @@ def merge_question(target_id: int, source_ids: list[int], returned: Neighbour | 
         and returned.report is not None
         and returned.incident.id in (target_id, *source_ids)
     ):
-        question += f"; обращение №{returned.report.id} вернётся в работу с новым сроком"
+        if in_work is None:
+            question += f"; обращение №{returned.report.id} вернётся в работу с новым сроком"
+        else:
+            question += (
+                f"; в работе останется обращение №{in_work.id}, а обращение "
+                f"№{returned.report.id} — решённым, с отметкой, что проблема вернулась"
+            )
     return question + ". Это не отменить. Продолжить?"
 
 

@@ -23,6 +23,7 @@ from triage.reopening import (
     reopen_if_resolved,
     resolved_reports,
 )
+from triage.reports import CLOSED_STATUSES, open_report_among
 from triage.scope import EVERYWHERE, Scope, require_municipality_scope
 
 # Audited fields. Never the title: it is a post's text, and the append-only audit log must
@@ -223,6 +224,8 @@ def merge_incidents(
 
     A resolved report of one of them reopens when another brings a post published after its
     resolution (`triage.reopening`): residents wrote again about a problem the agency closed.
+    When one of them already has an open report, that report carries the problem: the
+    resolved one stays resolved and records the evidence (`repeat_evidence`).
     """
     target = load_incident_in_scope(session, incident_id=target_id, scope=scope)
     claim(session, target, expected_version=expected_versions[target_id])
@@ -230,6 +233,7 @@ def merge_incidents(
     resolved = resolved_reports(session, involved)
     origins = {report.id or 0: report.incident_id for report in resolved}
     newest = newest_posts(session, involved)
+    in_work = open_report_among(session, incident_ids=involved) if resolved else None
     for source_id in source_ids:
         if source_id == target_id:
             raise TriageError("an incident cannot be merged into itself")
@@ -237,7 +241,7 @@ def merge_incidents(
         claim(session, source, expected_version=expected_versions[source_id])
         _fold(session, source=source, target=target, actor=actor, user_id=user_id)
     reopen_after_merge(session, reports=resolved, origins=origins, newest=newest,
-                       calendar=calendar or WorkCalendar(), actor=actor,
+                       in_work=in_work, calendar=calendar or WorkCalendar(), actor=actor,
                        user_id=user_id)  # fmt: skip
     return target
 
@@ -367,7 +371,9 @@ def _fold(
     source.merged_into_id = target.id
     source.updated_at = now()
     target.priority = max(target.priority, source.priority)
-    if moved and target.status == IncidentStatus.OPEN:
+    # an open report brought in puts even a closed target (its report resolved) back in work
+    carried_open = any(report.status not in CLOSED_STATUSES for report in moved)
+    if carried_open or (moved and target.status == IncidentStatus.OPEN):
         target.status = IncidentStatus.REPORTED
     session.add(source)
     session.add(target)
@@ -387,14 +393,13 @@ def _fold(
 
 def _move_reports(
     session: Session, *, source: Incident, target: Incident, actor: str, user_id: int | None
-) -> int:
-    """The source's reports follow its posts to the target, each move audited; how many.
+) -> list[Report]:
+    """The source's reports follow its posts to the target, each move audited; those moved.
 
     Nothing is closed on the operator's behalf: if both incidents had an open report, the
     target now has two, and one of them can be marked a duplicate.
     """
-    reports = session.execute(select(Report).where(Report.incident_id == source.id)).scalars()
-    count = 0
+    reports = list(session.execute(select(Report).where(Report.incident_id == source.id)).scalars())
     for report in reports:
         report.incident_id = target.id or 0
         report.version += 1
@@ -410,8 +415,7 @@ def _move_reports(
             before={"incident_id": source.id},
             after={"incident_id": target.id, "reason": "merge"},
         )
-        count += 1
-    return count
+    return reports
 
 
 def _title(text: str) -> str:

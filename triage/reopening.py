@@ -9,6 +9,14 @@ problem is the same. The report then goes back to the agency with a new deadline
 reopening is audited with the post that was the evidence, and its agency and the territory's
 operators are told (`report_reopened`, `triage.notifications`): the agency closed it and
 would otherwise not know.
+
+One problem stays in one open report. When the incident the post reaches already holds an
+open report (a merge brought it, or it was created after the resolution), that report
+carries the problem: the resolved one stays resolved and records the post as evidence that
+its problem came back (a `repeat_evidence` audit event naming the open report, read by the
+rating, `triage.repeats`), and nobody is told a second time. When several resolved reports
+would reopen and none is open, only the latest resolved reopens; the others record the
+evidence against it.
 """
 
 from datetime import datetime
@@ -24,8 +32,11 @@ from triage.audit import record_event
 from triage.calendar import WorkCalendar
 from triage.lifecycle import apply_transition
 from triage.notifications import record_report_notice
+from triage.reports import open_report_among
 
 SYSTEM = "system"
+REOPEN_EVIDENCE = "reopen_evidence"  # the post that reopened the report
+REPEAT_EVIDENCE = "repeat_evidence"  # the post that would have, had no open report had it
 REASON = (
     "Жители снова пишут о проблеме после её решения: обращение возвращено в работу с новым сроком."
 )
@@ -40,15 +51,18 @@ def reopen_if_resolved(
     actor: str = SYSTEM,
     user_id: int | None = None,
 ) -> list[Report]:
-    """A fresh complaint on a resolved report is evidence the problem is back; the reports
-    reopened."""
-    return [
-        _reopen(
-            session, report, post_id=post.id or 0, calendar=calendar, actor=actor, user_id=user_id
-        )
+    """A fresh complaint on a resolved report is evidence the problem is back; the report
+    reopened (none when an open report of the incident already carries the problem)."""
+    due = [
+        (report, post.id or 0)
         for report in resolved_reports(session, [incident.id or 0])
         if report.resolved_at is None or post.published_at > report.resolved_at
     ]
+    if not due:
+        return []
+    in_work = open_report_among(session, incident_ids=[incident.id or 0])
+    return _settle(session, due, in_work=in_work, calendar=calendar, actor=actor,
+                   user_id=user_id)  # fmt: skip
 
 
 def newest_posts(session: Session, incident_ids: list[int]) -> dict[int, tuple[int, datetime]]:
@@ -80,14 +94,16 @@ def reopen_after_merge(
     reports: list[Report],
     origins: dict[int, int],
     newest: dict[int, tuple[int, datetime]],
+    in_work: Report | None,
     calendar: WorkCalendar,
     actor: str,
     user_id: int | None,
 ) -> list[Report]:
-    """After a merge, each resolved report (`origins`: report id → the incident it came
-    from) reopens when another merged incident brought a post published after its
-    resolution; its own incident's posts are no new evidence."""
-    reopened = []
+    """After a merge, a resolved report (`origins`: report id → the incident it came from)
+    is due to reopen when another merged incident brought a post published after its
+    resolution; its own incident's posts are no new evidence. `in_work`: the merged
+    incidents' open report, which then carries the problem instead (`_settle`)."""
+    due = []
     for report in reports:
         brought = [
             newest[incident_id]
@@ -99,9 +115,40 @@ def reopen_after_merge(
         post_id, at = max(brought, key=lambda pair: pair[1])
         if report.resolved_at is not None and at <= report.resolved_at:
             continue
-        reopened.append(_reopen(session, report, post_id=post_id, calendar=calendar,
-                                actor=actor, user_id=user_id))  # fmt: skip
+        due.append((report, post_id))
+    return _settle(session, due, in_work=in_work, calendar=calendar, actor=actor,
+                   user_id=user_id)  # fmt: skip
+
+
+def _settle(
+    session: Session,
+    due: list[tuple[Report, int]],
+    *,
+    in_work: Report | None,
+    calendar: WorkCalendar,
+    actor: str,
+    user_id: int | None,
+) -> list[Report]:
+    """Keep one open report per problem: the latest resolved of the `due` (report, post id)
+    reopens unless a report is already `in_work`; every other records its evidence against
+    the open one. The reports reopened (one at most)."""
+    reopened = []
+    for report, post_id in sorted(due, key=_latest_resolved_first):
+        if in_work is None:
+            in_work = _reopen(session, report, post_id=post_id, calendar=calendar, actor=actor,
+                              user_id=user_id)  # fmt: skip
+            reopened.append(in_work)
+        else:
+            record_event(session, actor=actor, user_id=user_id, entity_type="report",
+                         entity_id=report.id or 0, action=REPEAT_EVIDENCE, before=None,
+                         after={"post_id": post_id, "open_report_id": in_work.id})  # fmt: skip
     return reopened
+
+
+def _latest_resolved_first(pair: tuple[Report, int]) -> tuple[float, int]:
+    report = pair[0]
+    resolved = report.resolved_at.timestamp() if report.resolved_at is not None else 0.0
+    return -resolved, -(report.id or 0)
 
 
 def _reopen(
@@ -117,7 +164,7 @@ def _reopen(
     apply_transition(session, report, status=ReportStatus.REOPENED, actor=actor,
                      user_id=user_id, calendar=calendar)  # fmt: skip
     record_event(session, actor=actor, user_id=user_id, entity_type="report",
-                 entity_id=report.id or 0, action="reopen_evidence", before=None,
+                 entity_id=report.id or 0, action=REOPEN_EVIDENCE, before=None,
                  after={"post_id": post_id})  # fmt: skip
     record_report_notice(session, report=report, kind=NoticeKind.REOPENED, reason=REASON)
     return report

@@ -6,8 +6,15 @@ resolution, either
 - another incident of the same municipality at a compatible place
   (`triage.address.same_place`) about the same problem (`triage.same_place.same_problem`)
   received its first post — a new complaint grouping's 72 hours did not join to it; or
-- the report itself was reopened by a fresh complaint (a `reopen_evidence` audit event,
-  `triage.reopening`: by grouping, a correction, a move or a merge).
+- the report itself was reopened: by a fresh complaint (`triage.reopening`: by grouping, a
+  correction, a move or a merge) or by an operator's hand (a `status:reopened` audit event
+  either way); or
+- a fresh complaint reached it while another open report already carried the problem (a
+  `repeat_evidence` audit event, `triage.reopening`): the comeback merged into that report.
+
+A reopening records no reason of its own (the status change's audit event holds the fields
+before and after, nothing more), so nothing tells an operator's correction of a resolution
+made by mistake from a problem that came back: every reopening after a resolution counts.
 
 A reopening clears `Report.resolved_at`, so a resolution is read both from the report and
 from its `status:resolved` audit events (`triage.lifecycle.apply_transition`): a report
@@ -15,9 +22,10 @@ resolved in the period and reopened since is still one of the period's resolutio
 repeated one. A report resolved twice in the period is counted once, repeated when either
 resolution was followed by the problem again.
 
-Batched: the period's resolutions with their incidents in one query, the reopenings in one,
-the candidate incidents of those municipalities over the window in one, then paired in
-Python by (municipality, street), each street's incidents sorted by their first post.
+Batched: the period's resolutions with their incidents in one query, the reopenings and
+repeat evidence in one, the candidate incidents of those municipalities over the window in
+one, then paired in Python by (municipality, street), each street's incidents sorted by
+their first post.
 """
 
 from bisect import bisect_right
@@ -32,15 +40,19 @@ from sqlmodel import Session
 
 from models.audit import AuditEvent
 from models.incident import Incident, IncidentStatus
-from models.report import Report
+from models.report import Report, ReportStatus
 from triage.address import same_place, streets
+from triage.reopening import REOPEN_EVIDENCE, REPEAT_EVIDENCE
 from triage.report_list import report_scope_clauses
 from triage.same_place import same_problem
 from triage.scope import EVERYWHERE, Scope
 
 REPEAT_DAYS = 30  # a complaint this long after a resolution says the problem was not solved
-RESOLVED_ACTION = "status:resolved"
-REOPEN_ACTION = "reopen_evidence"
+RESOLVED_ACTION = f"status:{ReportStatus.RESOLVED}"
+# The problem back on the report itself: reopened (by a complaint or an operator: the status
+# change; a complaint's evidence beside it is read too, for stores holding only that), or a
+# complaint that an open report of the same incident took instead.
+CAME_BACK_ACTIONS = (f"status:{ReportStatus.REOPENED}", REOPEN_EVIDENCE, REPEAT_EVIDENCE)
 
 
 @dataclass(frozen=True)
@@ -58,7 +70,8 @@ class RepeatCounts:
 @dataclass(frozen=True)
 class ReportRepeats:
     """What repeated one report: the incidents of the same problem at its place and whether
-    the report itself was reopened, each within `REPEAT_DAYS` of a resolution."""
+    the report itself was reopened (or took a complaint its open twin carries,
+    `repeat_evidence`), each within `REPEAT_DAYS` of a resolution."""
 
     report_id: int
     resolved_at: tuple[datetime, ...]
@@ -218,13 +231,13 @@ def _repeats(
 def _reopenings(
     session: Session, report_ids: list[int], first: datetime, last: datetime
 ) -> Iterable[tuple[int, datetime]]:
-    """The reopenings by a fresh complaint in (first, last] of the given reports (read by
+    """The reopenings and repeat evidence in (first, last] of the given reports (read by
     time, not by a list of ids: they are few, and the ids may be thousands)."""
     wanted = set(report_ids)
     rows = session.execute(
         select(AuditEvent.entity_id, AuditEvent.at).where(
             AuditEvent.entity_type == "report",
-            AuditEvent.action == REOPEN_ACTION,
+            AuditEvent.action.in_(CAME_BACK_ACTIONS),  # type: ignore[attr-defined]
             AuditEvent.at > first,  # type: ignore[operator]
             AuditEvent.at <= last,  # type: ignore[operator]
         )

@@ -252,6 +252,19 @@ def open_report(session: Session, *, incident_id: int) -> Report | None:
     ).scalar_one_or_none()
 
 
+def open_report_among(session: Session, *, incident_ids: list[int]) -> Report | None:
+    """The latest open report of any of the incidents (those a merge would join)."""
+    return session.execute(
+        select(Report)
+        .where(
+            Report.incident_id.in_(incident_ids),  # type: ignore[attr-defined]
+            Report.status.not_in(CLOSED_STATUSES),  # type: ignore[attr-defined]
+        )
+        .order_by(Report.id.desc())  # type: ignore[union-attr]
+        .limit(1)
+    ).scalar_one_or_none()
+
+
 def is_overdue(report: Report, *, at: datetime) -> bool:
     return (
         report.status in sla.CLOCK_RUNNING

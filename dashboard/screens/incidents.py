@@ -20,7 +20,7 @@ from models.incident import Incident, IncidentStatus
 from triage.accounts import Right, has_right
 from triage.answers import incident_public_answers
 from triage.incidents import merge_incidents, split_incident
-from triage.reports import create_report, open_report
+from triage.reports import create_report, open_report, open_report_among
 from triage.same_place import duplicated_report, neighbours, returned_problem
 
 PAGE_SIZE = 25
@@ -29,6 +29,7 @@ CURSORS = "inc_cursors"  # (filters, page) -> where that page ended, for the nex
 
 CREATED = "inc_created_report"  # the report a click just created: opened next
 MERGE_CONFIRM = "inc_merge_confirm"  # (target id, versions, source ids) waiting for «Да»
+JOINABLE = (IncidentStatus.OPEN, IncidentStatus.REPORTED)  # offered to join the same problem
 
 login = auth.require(Right.VIEW_INCIDENTS)
 if (created := st.session_state.pop(CREATED, None)) is not None:
@@ -207,8 +208,9 @@ def _split(incident_id: int, version: int, key: str) -> None:
 
 
 duplicated = duplicated_report(nearby) if report is None else None
-returned = returned_problem(incident, nearby) if report is None and duplicated is None else None
-joining = incident.status == IncidentStatus.OPEN and (duplicated or returned) is not None
+returned = returned_problem(incident, nearby) if duplicated is None else None
+# an incident with an open report joins the resolved one too: its report stays the one
+joining = incident.status in JOINABLE and (duplicated or returned) is not None
 if joining:
     if duplicated is not None:
         same_place.duplicate_warning(incident, duplicated)
@@ -216,9 +218,9 @@ if joining:
         label = f"Присоединить к инциденту №{target.id}"
     else:
         assert returned is not None and returned.report is not None
-        same_place.returned_warning(incident, returned)
+        same_place.returned_warning(incident, returned, report)
         target = returned.incident
-        label = f"Присоединить к №{target.id} и вернуть обращение №{returned.report.id} в работу"
+        label = same_place.returned_join_label(returned, report)
     st.button(
         label,
         key=f"inc_join_{chosen_id}",
@@ -261,7 +263,9 @@ st.button(
 )
 pending = st.session_state.get(MERGE_CONFIRM)
 if pending and chosen_id in (pending[0], *pending[2]):
-    st.warning(same_place.merge_question(pending[0], pending[2], returned))
+    with resources.session() as db:  # the report that stays in work, if any has one
+        in_work = open_report_among(db, incident_ids=[pending[0], *pending[2]])
+    st.warning(same_place.merge_question(pending[0], pending[2], returned, in_work))
     yes, no = st.columns(2)
     yes.button("Да, объединить", key=f"inc_merge_yes_{chosen_id}", type="primary",
                on_click=_merge, args=pending)  # fmt: skip

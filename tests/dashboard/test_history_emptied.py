@@ -62,6 +62,12 @@ def _line(action: str, after: dict[str, Any]) -> str:
             "в инциденте не осталось постов (не сигналы); обращение в статусе «дан ответ»"
             " оставлено оператору",
         ),
+        (
+            "repeat_evidence",
+            {"post_id": 12, "open_report_id": 3},
+            "новый пост №12: проблема вернулась; она уже в работе в обращении №3, это обращение"
+            " остаётся решённым",
+        ),
     ],
 )
 def test_emptied_incident_events_read_in_russian(

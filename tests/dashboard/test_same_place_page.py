@@ -211,3 +211,40 @@ def test_the_report_and_the_queue_say_the_problem_came_back(
     said = " ".join(c.value for c in app.caption)
     assert f"решена в [обращении №{report_id}](reports?report={report_id})" in said
     assert "жители пишут снова" in said
+
+
+def test_an_incident_with_an_open_report_joins_without_reopening_the_resolved_one(
+    signed_in: Callable[[str], AppTest], outage: list[int], engine: Engine
+) -> None:
+    reported, again, _ = outage
+    resolved_id = _resolve(engine, reported)
+    with Session(engine, expire_on_commit=False) as session:
+        later = session.get_one(Incident, again)
+        in_work = create_report(session, incident_id=again, expected_version=later.version,
+                                actor="anna", user_id=None, calendar=WorkCalendar())  # fmt: skip
+        session.commit()
+    app = signed_in("moderator")
+    app.query_params["incident"] = str(again)
+    open_page(app, "incidents")
+    assert not app.exception
+    warning = " ".join(w.value for w in app.warning)
+    assert f"решена в обращении №{resolved_id}" in warning and "пишут снова" in warning
+    assert f"в работе останется обращение №{in_work.id}" in warning
+    assert "вернётся в работу" not in warning
+    join = app.button(key=f"inc_join_{again}")
+    assert join.label == f"Присоединить к №{reported}: в работе останется обращение №{in_work.id}"
+
+    join.click().run()
+    question = " ".join(w.value for w in app.warning)
+    assert f"Инцидент №{again} будет присоединён к №{reported}" in question
+    assert f"в работе останется обращение №{in_work.id}" in question
+    assert "вернётся в работу" not in question
+    app.button(key=f"inc_merge_yes_{again}").click().run()
+    assert not app.exception
+
+    with Session(engine) as session:
+        assert session.get_one(Report, resolved_id).status == ReportStatus.RESOLVED
+        moved = session.get_one(Report, in_work.id)
+        assert (moved.incident_id, moved.status) == (reported, ReportStatus.NEW)
+        assert session.get_one(Incident, reported).status == IncidentStatus.REPORTED
+        assert session.get_one(Incident, again).status == IncidentStatus.MERGED

@@ -10,8 +10,17 @@ from models.incident import Incident, IncidentPost
 from models.report import Report, ReportStatus
 from tests.triage import factories as f
 from triage.calendar import WorkCalendar
+from triage.incidents import merge_incidents
+from triage.lifecycle import change_status
 from triage.rating import municipality_rating
-from triage.repeats import REPEAT_DAYS, RepeatCounts, repeat_counts, report_repeats
+from triage.repeats import (
+    REPEAT_DAYS,
+    RepeatCounts,
+    ReportRepeats,
+    repeat_counts,
+    report_repeats,
+)
+from triage.reports import create_report
 from triage.scope import Scope
 from triage.stage import triage_posts
 from triage.thresholds import Thresholds
@@ -142,3 +151,61 @@ def test_a_municipal_user_s_rating_reads_only_their_repeats(session: Session) ->
     without = municipality_rating(session, repeats=False, **WINDOW)
     assert sum(r.repeated for r in without) == 0
     assert [r.score for r in without] == [r.score for r in everywhere]
+
+
+def _reopened_by_hand(session: Session, report: Report, *, day: int) -> None:
+    """An operator sets «открыто снова» on the resolved report (no complaint behind it)."""
+    with frozen_at(f.MONDAY + day * DAY):
+        change_status(session, report_id=report.id or 0, status=ReportStatus.REOPENED,
+                      actor="anna", user_id=None, expected_version=report.version,
+                      calendar=CAL)  # fmt: skip
+    session.commit()
+
+
+def test_a_report_reopened_by_hand_within_the_days_is_a_repeat(session: Session) -> None:
+    f.taxonomy(session)
+    perm = f.municipality(session, "Пермский городской округ")
+    pipe = _posted(session, "На улице Сибирской 8 в подвале лопнула труба", day=0, town=perm,
+                   problem=PIPE)  # fmt: skip
+    lights = _posted(session, "На улице Гоголя 3 не горят фонари", day=0, town=perm,
+                     problem=LIGHTS)  # fmt: skip
+    back = _resolved(session, pipe, day=RESOLVED_DAY)
+    _reopened_by_hand(session, back, day=RESOLVED_DAY + 5)
+    late = _resolved(session, lights, day=5)
+    _reopened_by_hand(session, late, day=5 + REPEAT_DAYS + 5)  # beyond the 30 days
+
+    assert repeat_counts(session, **WINDOW) == {perm: RepeatCounts(resolved=2, repeated=1)}
+    found = report_repeats(session, report_id=back.id or 0)
+    assert found is not None and found.reopened and not found.incidents
+    assert report_repeats(session, report_id=late.id or 0) == ReportRepeats(
+        report_id=late.id or 0, resolved_at=(f.MONDAY + 5 * DAY,), incidents=(), reopened=False
+    )
+
+
+def test_a_comeback_an_open_report_took_is_a_repeat(session: Session) -> None:
+    """Residents write again after the resolution, but their incident already has an open
+    report: merged, the resolved report stays resolved and its comeback still counts."""
+    f.taxonomy(session)
+    perm = f.municipality(session, "Пермский городской округ")
+    first = _posted(session, "На улице Сибирской 8 в подвале лопнула труба", day=0, town=perm,
+                    problem=PIPE)  # fmt: skip
+    resolved = _resolved(session, first, day=RESOLVED_DAY)
+    again = _posted(session, "Сибирская 8: снова прорвало трубу, вода в подвале", day=15,
+                    town=perm, problem=PIPE)  # fmt: skip
+    with frozen_at(f.MONDAY + 15 * DAY):
+        create_report(session, incident_id=again.id or 0, expected_version=again.version,
+                      actor="anna", user_id=None, calendar=CAL)  # fmt: skip
+        session.commit()
+        session.refresh(first)
+        merge_incidents(session, target_id=again.id or 0, source_ids=[first.id or 0],
+                        actor="olga", user_id=None, calendar=CAL,
+                        expected_versions={again.id or 0: again.version,
+                                           first.id or 0: first.version})  # fmt: skip
+    session.commit()
+    session.refresh(resolved)
+    assert resolved.status == ReportStatus.RESOLVED  # the open report carries the problem
+
+    # the later incident is now the resolved report's own: only the evidence says it came back
+    assert repeat_counts(session, **WINDOW) == {perm: RepeatCounts(resolved=1, repeated=1)}
+    found = report_repeats(session, report_id=resolved.id or 0)
+    assert found is not None and found.repeated and not found.incidents
