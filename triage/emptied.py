@@ -7,7 +7,9 @@ What a ЦУР expects of the report, by why the incident emptied:
   it closed in the API;
 - its posts moved to another incident (a correction re-grouped them, or a moderator moved
   them): the report **follows the posts** when that incident has no open report of its own,
-  and is closed as a **duplicate** («дубликат») of that incident's open report when it has one;
+  and is closed as a **duplicate** («дубликат») of that incident's open report when it has one
+  — or of its resolved report the moved post brings back into work (published after the
+  resolution, `triage.reopening`), which reopens next: its agency knows the problem;
 - a report the agency has already **answered** is closed the same way (withdrawn, or a
   duplicate when the posts' new incident has an open report; it follows the posts into one
   that has none): the agency's work is done, and its answer stays on the report, on record
@@ -16,7 +18,10 @@ What a ЦУР expects of the report, by why the incident emptied:
   that answer (check it, publish it) and now must not;
 - a report the agency is working on (in progress, waiting for the citizen) follows its
   posts even into an incident that has its own open report: the audit log says the operator
-  decides.
+  decides. Into an incident whose resolved report the post brings back, it follows first and
+  carries the problem: the resolved report stays resolved and records the post
+  (`repeat_evidence`), and its agency is not told of a reopening. One problem, one open
+  report: the emptied incident is settled before the reopening is considered.
 
 A post that comes back into an incident closed because it emptied (a moderator moves it
 back, or takes back his «Не сигнал») opens the incident again (`reopen_if_refilled`): its
@@ -69,10 +74,13 @@ def close_if_empty(
     actor: str,
     user_id: int | None,
     moved_to: Incident | None = None,
+    comeback: Report | None = None,
     calendar: WorkCalendar | None = None,
 ) -> bool:
     """Close `incident` if it has no posts left (audited) and settle its open reports;
-    `moved_to` is where its last post went (None: the post was no signal). Whether it closed."""
+    `moved_to` is where its last post went (None: the post was no signal), `comeback` the
+    resolved report of `moved_to` that post is evidence against (`triage.reopening`), to be
+    settled after this. Whether it closed."""
     session.refresh(incident)
     if incident.post_count > 0 or incident.status in (IncidentStatus.CLOSED, IncidentStatus.MERGED):
         return False
@@ -84,13 +92,15 @@ def close_if_empty(
     record_event(session, actor=actor, user_id=user_id, entity_type="incident",
                  entity_id=incident.id or 0, action="close_empty", before=before,
                  after={"status": IncidentStatus.CLOSED, "reason": "no posts left"})  # fmt: skip
-    for report in open_reports(session, incident_id=incident.id or 0):
+    # the reports the agency works on first: they follow the posts whatever waits there
+    reports = sorted(open_reports(session, incident_id=incident.id or 0), key=_closable)
+    for report in reports:
         if moved_to is None:
             _withdraw(session, report, actor=actor, user_id=user_id,
                       calendar=calendar or WorkCalendar())  # fmt: skip
         else:
-            _follow(session, report, target=moved_to, actor=actor, user_id=user_id,
-                    calendar=calendar or WorkCalendar())  # fmt: skip
+            _follow(session, report, target=moved_to, comeback=comeback, actor=actor,
+                    user_id=user_id, calendar=calendar or WorkCalendar())  # fmt: skip
     return True
 
 
@@ -100,6 +110,10 @@ def open_reports(session: Session, *, incident_id: int) -> list[Report]:
         Report.status.not_in(CLOSED_STATUSES),  # type: ignore[attr-defined]
     )
     return list(session.execute(statement).scalars())
+
+
+def _closable(report: Report) -> bool:
+    return can_close_with_incident(report.status, ReportStatus.DUPLICATE)
 
 
 def _withdraw(
@@ -116,16 +130,19 @@ def _follow(
     report: Report,
     *,
     target: Incident,
+    comeback: Report | None,
     actor: str,
     user_id: int | None,
     calendar: WorkCalendar,
 ) -> None:
-    """The report goes with its posts: into `target`, or closed as a duplicate of its report."""
+    """The report goes with its posts: into `target`, or closed as a duplicate of its open
+    report, or of the resolved `comeback` there that the posts bring back into work."""
     existing = [r for r in open_reports(session, incident_id=target.id or 0) if r.id != report.id]
-    if existing and can_close_with_incident(report.status, ReportStatus.DUPLICATE):
-        reason = DUPLICATE_REASON.format(incident=target.id, report=existing[0].id)
+    kept = existing[0] if existing else comeback
+    if kept is not None and _closable(report):
+        reason = DUPLICATE_REASON.format(incident=target.id, report=kept.id)
         _close(session, report, ReportStatus.DUPLICATE, actor=actor, user_id=user_id,
-               calendar=calendar, reason=reason, duplicate_of=existing[0].id,
+               calendar=calendar, reason=reason, duplicate_of=kept.id,
                target_incident_id=target.id)  # fmt: skip
         return
     source_id = report.incident_id
@@ -133,7 +150,8 @@ def _follow(
     report.version += 1
     report.updated_at = now()
     session.add(report)
-    if target.status == IncidentStatus.OPEN:
+    # in work again, even an incident closed with its resolved report
+    if target.status in (IncidentStatus.OPEN, IncidentStatus.CLOSED):
         target.status = IncidentStatus.REPORTED
         session.add(target)
     after: dict[str, object] = {"incident_id": target.id, "cause": POSTS_MOVED,

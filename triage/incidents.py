@@ -18,6 +18,7 @@ from triage.emptied import close_if_empty, reopen_if_refilled
 from triage.errors import TriageError
 from triage.locking import claim, load
 from triage.reopening import (
+    comeback_report,
     newest_posts,
     reopen_after_merge,
     reopen_if_resolved,
@@ -173,7 +174,9 @@ def move_post(
     calendar: WorkCalendar | None = None,
 ) -> IncidentPost:
     """A moderator attaches a post to another incident (optimistic lock on the incident); a
-    post published after the resolution of the incident's report reopens it."""
+    post published after the resolution of the incident's report reopens it — after the
+    incident the post left, if emptied, has closed and its open report followed the post
+    (`triage.emptied`): when that report is open there, it carries the problem."""
     incident = load_incident_in_scope(session, incident_id=incident_id, scope=scope)
     post = load(session, Post, post_id)
     annotation = session.execute(
@@ -202,7 +205,10 @@ def move_post(
     )
     if left is not None:  # the incident it left may be empty now: close it, its report follows
         close_if_empty(session, incident=session.get_one(Incident, left), actor=actor,
-                       user_id=user_id, moved_to=incident)  # fmt: skip
+                       user_id=user_id, moved_to=incident,
+                       comeback=comeback_report(session, incident=incident, post=post),
+                       calendar=calendar)  # fmt: skip
+    # after the report that followed: if it is open, it carries the problem (`_settle`)
     if left is not None or previous is None:
         reopen_if_resolved(session, incident=incident, post=post, actor=actor, user_id=user_id,
                            calendar=calendar or WorkCalendar())  # fmt: skip

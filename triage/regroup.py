@@ -3,7 +3,9 @@
 The post leaves its incident and is matched as a new post would be. When nothing else fits
 and its old incident was left empty, that incident is kept and takes the corrected category,
 topic and municipality — with its open report's topic, municipality and agency. An incident
-left with no posts closes itself, and its open report follows the post (`triage.emptied`).
+left with no posts closes itself, and its open report follows the post (`triage.emptied`)
+before a resolved report of the post's new incident may reopen on it: one open report per
+problem (`triage.reopening`).
 A post that belonged to no incident (its «Не сигнал» is taken back, or the model had read
 it as no signal) is grouped as a new post would be; when nothing fits and a «Не сигнал»
 had taken it out of an incident still empty, it goes back there, and that incident opens
@@ -26,7 +28,7 @@ from triage.calendar import WorkCalendar
 from triage.emptied import close_if_empty, open_reports
 from triage.grouping import Match, find_match
 from triage.incidents import attach_post, create_incident, refresh_counts
-from triage.reopening import reopen_if_resolved
+from triage.reopening import comeback_report, reopen_if_resolved
 from triage.routing import suggest_agency
 from triage.thresholds import Thresholds
 
@@ -61,12 +63,8 @@ def regroup_post(
     )
     reason = {"rule": "correction", "from_incident_id": old.id}
     if match is not None:
-        target = _into_match(session, match=match, post=post, reason=reason, actor=actor,
-                             user_id=user_id, calendar=calendar)  # fmt: skip
-        # after the reopening: a report reopened there is the one ours duplicates
-        close_if_empty(session, incident=old, actor=actor, user_id=user_id, moved_to=target,
-                       calendar=calendar)  # fmt: skip
-        return target
+        return _into_match(session, match=match, post=post, left=old, reason=reason,
+                           actor=actor, user_id=user_id, calendar=calendar)  # fmt: skip
     if old.post_count == 0:
         attach_post(session, incident=old, post=post, reason=reason, similarity=None,
                     attached_by=actor, user_id=user_id)  # fmt: skip
@@ -96,8 +94,9 @@ def group_unlinked(
         session, post=post, annotation=annotation, thresholds=thresholds or Thresholds()
     )
     if match is not None:
-        return _into_match(session, match=match, post=post, reason={"rule": "correction"},
-                           actor=actor, user_id=user_id, calendar=calendar)  # fmt: skip
+        return _into_match(session, match=match, post=post, left=None,
+                           reason={"rule": "correction"}, actor=actor, user_id=user_id,
+                           calendar=calendar)  # fmt: skip
     left = incident_left(session, post_id=post.id or 0)
     if left is not None and left.post_count == 0:
         attach_post(session, incident=left, post=post, similarity=None, attached_by=actor,
@@ -117,15 +116,23 @@ def _into_match(
     *,
     match: Match,
     post: Post,
+    left: Incident | None,
     reason: dict[str, Any],
     actor: str,
     user_id: int | None,
     calendar: WorkCalendar | None,
 ) -> Incident:
-    """The post joins the incident it matches; a resolved report there reopens on it."""
+    """The post joins the incident it matches. The incident it `left`, if now empty, closes
+    first and its open report follows the post (`triage.emptied`); then a resolved report
+    there reopens on the post unless an open report — maybe the one that followed — carries
+    the problem (`triage.reopening`): one open report per problem."""
     target = session.get_one(Incident, match.incident_id)
     attach_post(session, incident=target, post=post, reason={**reason, **match.reason},
                 similarity=match.similarity, attached_by=actor, user_id=user_id)  # fmt: skip
+    if left is not None:
+        close_if_empty(session, incident=left, actor=actor, user_id=user_id, moved_to=target,
+                       comeback=comeback_report(session, incident=target, post=post),
+                       calendar=calendar)  # fmt: skip
     reopen_if_resolved(session, incident=target, post=post,
                        calendar=calendar or WorkCalendar())  # fmt: skip
     return target

@@ -11,12 +11,13 @@ operators are told (`report_reopened`, `triage.notifications`): the agency close
 would otherwise not know.
 
 One problem stays in one open report. When the incident the post reaches already holds an
-open report (a merge brought it, or it was created after the resolution), that report
-carries the problem: the resolved one stays resolved and records the post as evidence that
-its problem came back (a `repeat_evidence` audit event naming the open report, read by the
-rating, `triage.repeats`), and nobody is told a second time. When several resolved reports
-would reopen and none is open, only the latest resolved reopens; the others record the
-evidence against it.
+open report (a merge brought it, it was created after the resolution, or — after a
+correction or a move — it followed the post out of the incident the post emptied,
+`triage.emptied`, settled first), that report carries the problem: the resolved one stays
+resolved and records the post as evidence that its problem came back (a `repeat_evidence`
+audit event naming the open report, read by the rating, `triage.repeats`), and nobody is
+told a second time. When several resolved reports would reopen and none is open, only the
+latest resolved reopens; the others record the evidence against it.
 """
 
 from datetime import datetime
@@ -53,16 +54,29 @@ def reopen_if_resolved(
 ) -> list[Report]:
     """A fresh complaint on a resolved report is evidence the problem is back; the report
     reopened (none when an open report of the incident already carries the problem)."""
-    due = [
-        (report, post.id or 0)
-        for report in resolved_reports(session, [incident.id or 0])
-        if report.resolved_at is None or post.published_at > report.resolved_at
-    ]
+    due = [(report, post.id or 0) for report in _resolved_before(session, incident, post)]
     if not due:
         return []
     in_work = open_report_among(session, incident_ids=[incident.id or 0])
     return _settle(session, due, in_work=in_work, calendar=calendar, actor=actor,
                    user_id=user_id)  # fmt: skip
+
+
+def comeback_report(session: Session, *, incident: Incident, post: Post) -> Report | None:
+    """The resolved report of the incident that `post`, published after its resolution, is
+    evidence against: the latest resolved of them, the one `reopen_if_resolved` reopens when
+    no open report carries the problem. Read before the post's old incident is settled
+    (`triage.emptied`), so that a report it leaves behind can be closed as its duplicate."""
+    due = _resolved_before(session, incident, post)
+    return min(due, key=lambda report: _latest_resolved_first((report, 0)), default=None)
+
+
+def _resolved_before(session: Session, incident: Incident, post: Post) -> list[Report]:
+    return [
+        report
+        for report in resolved_reports(session, [incident.id or 0])
+        if report.resolved_at is None or post.published_at > report.resolved_at
+    ]
 
 
 def newest_posts(session: Session, incident_ids: list[int]) -> dict[int, tuple[int, datetime]]:

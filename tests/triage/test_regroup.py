@@ -10,6 +10,7 @@ from models.agency import Agency
 from models.audit import AuditEvent
 from models.clock import frozen_at
 from models.incident import Incident, IncidentPost, IncidentStatus
+from models.notification import NoticeKind, Notification
 from models.post import Post
 from models.report import Report, ReportStatus, current_answer
 from models.taxonomy import Category, Topic
@@ -19,7 +20,7 @@ from triage.errors import InvalidTransition
 from triage.incidents import move_post
 from triage.lifecycle import change_status
 from triage.moderation import correct_post, mark_not_signal
-from triage.reports import create_report, set_answer
+from triage.reports import CLOSED_STATUSES, create_report, set_answer
 from triage.stage import triage_posts
 from triage.thresholds import Thresholds
 
@@ -428,3 +429,127 @@ def test_a_moderator_moving_the_last_post_closes_the_incident_and_moves_its_repo
     session.refresh(report)
     assert (left.status, left.post_count) == (IncidentStatus.CLOSED, 0)
     assert report.incident_id == target.id
+
+
+def _misread_after_a_resolution(session: Session) -> tuple[int, Report]:
+    """The outage's report, to an agency that hears of it, resolved an hour after the outage;
+    four hours later a post about it, misread as roads, starts an incident of its own."""
+    _electricity(session)
+    perm = f.municipality(session, "Пермский городской округ")
+    vk = f.source(session)
+    agency = Agency(name="Пермэнергосбыт", agency_type="utility", email="energo@example.ru")
+    session.add(agency)
+    outage = f.annotated_post(session, source_id=vk, municipality_id=perm,
+                              category="electricity", topic="electricity_outage",
+                              text="На улице Калинина 12 нет электричества с утра")  # fmt: skip
+    session.commit()
+    with frozen_at(f.MONDAY):
+        triage_posts(session, post_ids=[outage], thresholds=T)
+    resolved = f.resolved_report(session, _incident(session, outage).id or 0,
+                                 at=f.MONDAY + timedelta(hours=1), agency_id=agency.id)  # fmt: skip
+    misread = f.annotated_post(session, source_id=vk, municipality_id=perm,
+                               category="roads", topic="roads_potholes",
+                               published_at=f.MONDAY + timedelta(hours=5),
+                               text="Калинина 12 — света нет, холодильники текут")  # fmt: skip
+    session.commit()
+    with frozen_at(f.MONDAY + timedelta(hours=5)):
+        triage_posts(session, post_ids=[misread], thresholds=T)
+    assert _incident(session, misread).id != _incident(session, outage).id
+    return misread, resolved
+
+
+def _send_to_outage(session: Session, post_id: int, resolved: Report, by: str) -> None:
+    """The misread post reaches the outage's incident: by a correction or a moderator's move."""
+    with frozen_at(f.MONDAY + timedelta(hours=6)):
+        if by == "correction":
+            _correct_to_outage(session, post_id)
+            return
+        target = session.get_one(Incident, resolved.incident_id)
+        session.refresh(target)
+        move_post(session, post_id=post_id, incident_id=target.id or 0, actor="anna",
+                  user_id=None, expected_version=target.version, calendar=CAL)  # fmt: skip
+        session.commit()
+
+
+def _open_at(session: Session, incident_id: int) -> list[int]:
+    statement = select(Report.id).where(
+        Report.incident_id == incident_id,
+        Report.status.not_in(CLOSED_STATUSES),  # type: ignore[attr-defined]
+    )
+    return list(session.execute(statement).scalars())
+
+
+def _reopened_notices(session: Session, report_id: int) -> list[int]:
+    statement = select(Notification.id).where(
+        Notification.kind == NoticeKind.REOPENED, Notification.report_id == report_id
+    )
+    return list(session.execute(statement).scalars())
+
+
+@pytest.mark.parametrize("by", ["correction", "move"])
+def test_a_report_in_work_that_follows_its_post_keeps_the_resolved_one_resolved(
+    session: Session, by: str
+) -> None:
+    """One problem, one open report: the report the agency works on comes with the post; the
+    report resolved there records the comeback against it and is not reopened."""
+    misread, resolved = _misread_after_a_resolution(session)
+    ours = _report(session, _incident(session, misread),
+                   through=(ReportStatus.SENT, ReportStatus.IN_PROGRESS))  # fmt: skip
+
+    _send_to_outage(session, misread, resolved, by)
+
+    session.refresh(resolved)
+    session.refresh(ours)
+    target = session.get_one(Incident, resolved.incident_id)
+    session.refresh(target)
+    assert (ours.status, ours.incident_id) == (ReportStatus.IN_PROGRESS, target.id)
+    assert resolved.status == ReportStatus.RESOLVED
+    assert _open_at(session, target.id or 0) == [ours.id]
+    assert target.status == IncidentStatus.REPORTED  # in work again
+    assert _reasons(session, resolved.id or 0, "repeat_evidence") == [
+        {"post_id": misread, "open_report_id": ours.id}
+    ]
+    assert _reopened_notices(session, resolved.id or 0) == []
+    (moved,) = _reasons(session, ours.id or 0, "move")
+    assert "other_report_id" not in moved  # no other open report there
+
+
+@pytest.mark.parametrize("by", ["correction", "move"])
+def test_a_new_report_left_behind_is_a_duplicate_of_the_resolved_one_reopened(
+    session: Session, by: str
+) -> None:
+    """The agency has not taken our report up: the one whose agency solved the problem
+    before goes back to it, and ours closes as its duplicate."""
+    misread, resolved = _misread_after_a_resolution(session)
+    ours = _report(session, _incident(session, misread))
+
+    _send_to_outage(session, misread, resolved, by)
+
+    session.refresh(resolved)
+    session.refresh(ours)
+    assert resolved.status == ReportStatus.REOPENED
+    assert ours.status == ReportStatus.DUPLICATE
+    assert _open_at(session, resolved.incident_id) == [resolved.id]
+    (why,) = _reasons(session, ours.id or 0, "close_with_incident")
+    assert why["duplicate_of_report_id"] == resolved.id
+    assert _reasons(session, resolved.id or 0, "reopen_evidence") == [{"post_id": misread}]
+    assert _reasons(session, resolved.id or 0, "repeat_evidence") == []
+    assert _reopened_notices(session, resolved.id or 0) != []
+
+
+@pytest.mark.parametrize("by", ["correction", "move"])
+def test_a_post_of_an_incident_without_a_report_reopens_the_resolved_one(
+    session: Session, by: str
+) -> None:
+    misread, resolved = _misread_after_a_resolution(session)
+    left = _incident(session, misread)
+
+    _send_to_outage(session, misread, resolved, by)
+
+    session.refresh(resolved)
+    session.refresh(left)
+    assert left.status == IncidentStatus.CLOSED
+    assert resolved.status == ReportStatus.REOPENED
+    assert _open_at(session, resolved.incident_id) == [resolved.id]
+    assert _reasons(session, resolved.id or 0, "reopen_evidence") == [{"post_id": misread}]
+    assert _reopened_notices(session, resolved.id or 0) != []
