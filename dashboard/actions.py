@@ -20,15 +20,16 @@ LAST_ACTION = "otklik_last_action"
 def perform(
     action: Callable[[Session], Result],
     *,
-    done: str,
+    done: str | Callable[[Result], str],
     right: Right | None = None,
     toast: bool = True,
     refusal_key: str | None = None,
 ) -> Result | None:
     """Call `action(session)` and commit, if the login is still live and grants `right`.
 
-    `done` is said in a toast, or (`toast=False`) only kept in `LAST_ACTION` for the page
-    to show in place: the queue does, since a toast is a second, late redraw per decision.
+    `done` (or `done(result)`) is said in a toast, or (`toast=False`) only kept in
+    `LAST_ACTION` for the page to show in place: the queue does, since a toast is a second,
+    late redraw per decision.
 
     A triage refusal becomes a Russian message; any other failure is logged with its
     traceback and said in Russian, never shown as a traceback. The message is drawn at the
@@ -51,10 +52,11 @@ def perform(
             _refuse("Действие не выполнено из-за внутренней ошибки. Подробности — в журнале.",
                     refusal_key)  # fmt: skip
             return None
+    said = done(result) if callable(done) else done
     if toast:
-        st.toast(done)
+        st.toast(said)
     else:
-        st.session_state[LAST_ACTION] = done
+        st.session_state[LAST_ACTION] = said
     return result
 
 

@@ -109,7 +109,7 @@ def _narrowed(what: str, first: str, param: str) -> None:
     """The banner of a queue narrowed to one thread or incident, and the way back."""
     shown, back = st.columns([5, 1], vertical_alignment="center")
     shown.info(
-        f"{what} Решение по всем на странице — кнопками под списком; {first}",
+        f"{what} Решение по всем сразу, на всех страницах, — кнопками под списком; {first}",
         icon=":material/forum:",
     )
     back.button("Вся очередь", key=f"q_{param}_off", on_click=st.query_params.pop,

@@ -15,6 +15,7 @@ from models.learning import TrainingLabel
 from models.post import Post, ReviewStatus
 from triage.audit import record_event
 from triage.emptied import close_if_empty
+from triage.errors import ConflictError, NotFound
 from triage.incidents import refresh_counts
 from triage.locking import claim, load
 from triage.regroup import regroup_post
@@ -110,6 +111,46 @@ def review_posts(
         raise
     session.commit()
     return posts
+
+
+@dataclass(frozen=True)
+class EachReviewed:
+    """What `review_each` did: the posts decided, and those skipped because someone else
+    changed them since they were read (a version conflict) or they are gone."""
+
+    decided: list[int]
+    skipped: list[int]
+
+
+def review_each(
+    session: Session,
+    *,
+    decisions: list[Decision],
+    actor: str,
+    user_id: int | None,
+    scope: Scope = EVERYWHERE,
+) -> EachReviewed:
+    """Bulk review where each post stands alone: a post changed by someone else since its
+    version was read, or removed, is skipped (its savepoint rolled back) and named; the
+    others are decided as `review_post` decides one. Any other refusal undoes them all.
+    Commits."""
+    decided: list[int] = []
+    skipped: list[int] = []
+    try:
+        for decision in decisions:
+            try:
+                with session.begin_nested():
+                    review_post(session, decision=decision, actor=actor, user_id=user_id,
+                                scope=scope)  # fmt: skip
+            except (ConflictError, NotFound):
+                skipped.append(decision.post_id)
+            else:
+                decided.append(decision.post_id)
+    except BaseException:
+        session.rollback()
+        raise
+    session.commit()
+    return EachReviewed(decided, skipped)
 
 
 def confirm_post(

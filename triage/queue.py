@@ -121,16 +121,7 @@ def review_queue(
     page = max(page, 1)
     page_size = min(max(page_size, 1), MAX_PAGE_SIZE)
     confidence = _confidence()
-    base = _filtered(
-        select(Post.id)
-        .join(Source, Source.id == Post.source_id)
-        .outerjoin(Annotation, _current_annotation()),
-        filters,
-        confidence,
-        dialect=session.get_bind().dialect.name,
-        lemmatize=lemmatize,
-    )
-    base = scoped_posts(base, scope)
+    base = _matching(session, filters, confidence, lemmatize=lemmatize, scope=scope)
     counted = session.execute(
         select(func.count()).select_from(base.limit(count_cap + 1).subquery())
     ).scalar_one()
@@ -138,7 +129,7 @@ def review_queue(
         base.with_only_columns(*_columns(confidence))
         .outerjoin(IncidentPost, IncidentPost.post_id == Post.id)
         .outerjoin(Incident, Incident.id == IncidentPost.incident_id)
-        .order_by(Post.priority.desc(), Post.published_at.desc(), Post.id.desc())  # type: ignore[attr-defined,union-attr]
+        .order_by(*_queue_order())
         .limit(page_size)
     )
     if after is None:
@@ -150,6 +141,48 @@ def review_queue(
     items = [QueueItem(*row) for row in rows]
     exact = counted <= count_cap
     return QueuePage(items, min(counted, count_cap), page, page_size, filters, exact)
+
+
+def matching_posts(
+    session: Session,
+    *,
+    filters: QueueFilters,
+    limit: int,
+    lemmatize: Callable[[str], str] = str.lower,
+    scope: Scope = EVERYWHERE,
+) -> list[tuple[int, int]]:
+    """Every post of the queue `filters` select, on all its pages, as (id, version), in the
+    queue's order, at most `limit`: what a decision on the whole filtered queue (one thread,
+    one incident) decides, with the versions to check."""
+    base = _matching(session, filters, _confidence(), lemmatize=lemmatize, scope=scope)
+    listed = base.with_only_columns(Post.id, Post.version).order_by(*_queue_order()).limit(limit)
+    return [(int(post_id), int(version)) for post_id, version in session.execute(listed)]
+
+
+def _matching(
+    session: Session,
+    filters: QueueFilters,
+    confidence: object,
+    *,
+    lemmatize: Callable[[str], str],
+    scope: Scope,
+) -> Select:
+    """The ids of the posts `filters` and `scope` select (the queue's one query, unordered)."""
+    base = _filtered(
+        select(Post.id)
+        .join(Source, Source.id == Post.source_id)
+        .outerjoin(Annotation, _current_annotation()),
+        filters,
+        confidence,
+        dialect=session.get_bind().dialect.name,
+        lemmatize=lemmatize,
+    )
+    return scoped_posts(base, scope)
+
+
+def _queue_order() -> tuple[Any, ...]:
+    """Highest priority first, then the newest; the id makes the order total."""
+    return (Post.priority.desc(), Post.published_at.desc(), Post.id.desc())  # type: ignore[attr-defined,union-attr]
 
 
 def _in_thread(source_id: int, key: str) -> Any:

@@ -14,6 +14,7 @@ from dashboard import (
     hints,
     keyboard,
     queue_list,
+    queue_rest,
     resources,
     same_place,
     views,
@@ -28,12 +29,13 @@ from models.parents import parent_post
 from triage.accounts import Right, has_right
 from triage.answers import answered_post_ids, public_answers
 from triage.incidents import move_post
-from triage.moderation import Decision, review_posts
-from triage.queue import QueueFilters, QueueItem, QueuePage, review_queue
+from triage.moderation import Decision, review_each, review_posts
+from triage.queue import QueueFilters, QueueItem, QueuePage, matching_posts, review_queue
 from triage.same_place import duplicated_report, neighbours, returned_problem
 
 PAGE_SIZE = 20
 CURSORS_KEY = "q_cursors"  # (filters, page) -> where that page ended, for the next page
+REST_KEY = "q_rest_question"  # a whole thread's or incident's decision waiting for «Да»
 
 login = auth.require(Right.VIEW_QUEUE)
 can_review = has_right(login.role, Right.REVIEW_POSTS)
@@ -79,7 +81,9 @@ def _structure_note(annotation: Annotation) -> str:
 
 
 def _decide(decisions: list[Decision], done: str, items: list[QueueItem]) -> None:
-    """A button callback: runs before the fragment is drawn again, with the versions shown."""
+    """A button callback: runs before the fragment is drawn again, with the versions shown.
+    A whole thread's question still open is dropped: its versions may be this decision's."""
+    st.session_state.pop(REST_KEY, None)
     result = actions.perform(
         lambda db: review_posts(
             db,
@@ -328,22 +332,65 @@ def _bulk(chosen: list[QueueItem], items: list[QueueItem]) -> None:
     )
 
 
-def _rest(items: list[QueueItem], where: str) -> None:
-    """One thread or incident shown: its rows decided at once — an incident's posts
-    confirmed, a thread's chatter dismissed once its signals are confirmed (they leave the
-    list). The rows of this page, not its other pages."""
-    st.button(
-        f"Все {where} на этой странице — подтвердить ({len(items)})",
-        key="q_rest_ok",
-        on_click=_decide_selected,
-        args=(items, True, items),
+def _rest(queue: QueuePage, filters: QueueFilters, where: str) -> None:
+    """One thread or incident shown: all its posts the filters select, on every page,
+    decided at once — an incident's posts confirmed, a thread's chatter dismissed once its
+    signals are confirmed (they leave the list). When they are more than this page's rows,
+    a question says how many first. A post someone else changed meanwhile is skipped."""
+    count = queue_rest.count_text(queue)
+    for is_signal, key, verb in ((True, "q_rest_ok", "подтвердить"),
+                                 (False, "q_rest_no", "не сигналы")):  # fmt: skip
+        if queue_rest.fits(queue):
+            page = [Decision(post_id=i.post_id, expected_version=i.version, is_signal=is_signal)
+                    for i in queue.items]  # fmt: skip
+            action, args = _decide_each, (page, queue.items)
+        else:
+            action, args = _ask_rest, (filters, is_signal, queue.items)
+        st.button(f"Все {count} {where} — {verb}", key=key, on_click=action, args=args)
+    asked = st.session_state.get(REST_KEY)
+    if isinstance(asked, queue_rest.RestQuestion) and asked.filters == repr(filters):
+        st.warning(queue_rest.question_text(asked, where))
+        row = st.container(horizontal=True, gap="small")
+        row.button(f"Да, решить ({queue_rest.grouped(len(asked.decisions))})", key="q_rest_yes",
+                   type="primary", on_click=_decide_each,
+                   args=(list(asked.decisions), queue.items))  # fmt: skip
+        row.button("Отмена", key="q_rest_cancel", on_click=st.session_state.pop,
+                  args=(REST_KEY, None))  # fmt: skip
+
+
+def _ask_rest(filters: QueueFilters, is_signal: bool, items: list[QueueItem]) -> None:
+    """The callback of «Все N …» when they do not all fit on the page: find them all (the
+    queue's own query, every page) and ask first."""
+    lemmatize = resources.lemmatizer().lemmatize_text if filters.text else str.lower
+    with resources.session() as db:
+        found = matching_posts(db, filters=filters, limit=queue_rest.REST_CAP + 1,
+                               lemmatize=lemmatize, scope=login.scope)  # fmt: skip
+    if not found:
+        st.session_state.pop(REST_KEY, None)
+        st.session_state[actions.LAST_ACTION] = "Решать нечего: эти посты уже решены."
+        return
+    st.session_state[REST_KEY] = queue_rest.question(
+        found, items, filters=repr(filters), is_signal=is_signal
     )
-    st.button(
-        f"Все {where} на этой странице — не сигналы ({len(items)})",
-        key="q_rest_no",
-        on_click=_decide_selected,
-        args=(items, False, items),
+
+
+def _decide_each(decisions: list[Decision], items: list[QueueItem]) -> None:
+    """Decide each post; the ones someone else changed meanwhile are skipped and named."""
+    st.session_state.pop(REST_KEY, None)
+    result = actions.perform(
+        lambda db: review_each(
+            db,
+            decisions=decisions,
+            actor=login.username,
+            user_id=login.user_id,
+            scope=login.scope,
+        ),
+        done=queue_rest.outcome_text,
+        right=Right.REVIEW_POSTS,
+        toast=False,  # said in the list's head, drawn with the list
     )
+    if result is not None:
+        queue_list.after_decision(items, decided=set(result.decided))
 
 
 @st.fragment
@@ -382,7 +429,7 @@ def queue_panel(filters: QueueFilters) -> None:
         if can_review:
             _bulk(queue_list.selected(items, rows_chosen), items)
             if filters.thread is not None or filters.incident_id is not None:
-                _rest(items, "в ветке" if filters.thread is not None else "в инциденте")
+                _rest(queue, filters, "в ветке" if filters.thread is not None else "в инциденте")
     with detail:
         _current_details(queue_list.current(items, rows_chosen, table=key), items)
 

@@ -17,6 +17,7 @@ from triage.moderation import (
     confirm_post,
     correct_post,
     mark_not_signal,
+    review_each,
     review_post,
     review_posts,
 )
@@ -144,6 +145,34 @@ def test_bulk_review_is_all_or_nothing(session: Session) -> None:
     )
     assert [p.review_status for p in done] == [ReviewStatus.CONFIRMED] * 3
     assert len(session.execute(select(TrainingLabel)).all()) == 3
+
+
+def test_review_each_skips_a_post_changed_meanwhile_and_decides_the_others(
+    session: Session,
+) -> None:
+    _, ids = _posts(session, 3)
+    versions = {p: session.get_one(Post, p).version for p in ids}
+    confirm_post(session, post_id=ids[1], expected_version=versions[ids[1]], actor="boris",
+                 user_id=None)  # fmt: skip
+    session.commit()
+    decisions = [Decision(post_id=p, expected_version=versions[p], is_signal=False) for p in ids]
+    decisions.append(Decision(post_id=10_000, expected_version=1, is_signal=False))  # removed
+
+    done = review_each(session, decisions=decisions, actor="anna", user_id=None)
+
+    assert (done.decided, done.skipped) == ([ids[0], ids[2]], [ids[1], 10_000])
+    session.expire_all()
+    assert [session.get_one(Post, p).review_status for p in ids] == [
+        ReviewStatus.NOT_SIGNAL, ReviewStatus.CONFIRMED, ReviewStatus.NOT_SIGNAL,
+    ]  # fmt: skip
+    assert session.get(IncidentPost, ids[0]) is None  # left its incident, as one decision does
+    events = session.execute(
+        select(AuditEvent.entity_id, AuditEvent.actor).where(
+            AuditEvent.action == "review:not_signal"
+        )
+    ).all()
+    assert sorted(events) == [(ids[0], "anna"), (ids[2], "anna")]
+    assert len(session.execute(select(TrainingLabel)).all()) == 3  # boris's, and two
 
 
 def test_two_moderators_on_one_post_the_second_gets_a_conflict(

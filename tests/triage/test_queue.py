@@ -8,7 +8,7 @@ from models.clock import frozen_at
 from models.post import Post, ReviewStatus
 from models.search import MAX_QUERY_CHARS, MAX_QUERY_WORDS, clean_query
 from tests.triage import factories as f
-from triage.queue import QueueFilters, review_queue
+from triage.queue import QueueFilters, matching_posts, review_queue
 from triage.stage import triage_posts
 from triage.thresholds import Thresholds
 
@@ -223,3 +223,17 @@ def test_one_thread_is_the_post_its_comments_and_their_replies(session: Session)
 
     assert {item.post_id for item in page.items} == {ids["post"], ids["comment"], ids["reply"]}
     assert page.total == 3
+
+
+def test_matching_posts_are_every_page_of_the_filtered_queue_in_order(session: Session) -> None:
+    order = _tied_queue(session)
+    first = session.get_one(Post, order[0])
+    first.review_status = ReviewStatus.CONFIRMED
+    session.add(first)
+    session.commit()
+
+    found = matching_posts(session, filters=QueueFilters(), limit=100)
+    assert found == [(post_id, session.get_one(Post, post_id).version) for post_id in order[1:]]
+    assert matching_posts(session, filters=QueueFilters(), limit=4) == found[:4]
+    confirmed = QueueFilters(review_statuses=(ReviewStatus.CONFIRMED,))
+    assert matching_posts(session, filters=confirmed, limit=100) == [(order[0], first.version)]
