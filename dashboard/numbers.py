@@ -1,5 +1,5 @@
-"""Numbers as Russians write them: a decimal comma, «0,45». Every decimal the console
-shows goes through `decimal` (tables too: `views.with_decimals`)."""
+"""Numbers as Russians write them: a decimal comma, «0,45», and thousands apart, «1 500».
+Every decimal the console shows goes through `decimal` (tables too: `views.with_decimals`)."""
 
 import math
 
@@ -10,3 +10,8 @@ def decimal(value: float | None, digits: int) -> str:
     if value is None or math.isnan(value):
         return "—"
     return f"{value:.{digits}f}".replace(".", ",")
+
+
+def grouped(number: int) -> str:
+    """1500 -> «1 500»."""
+    return f"{number:,}".replace(",", " ")

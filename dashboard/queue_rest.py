@@ -3,6 +3,7 @@ on all the queue's pages — its button labels, the question asked first, and wh
 
 from dataclasses import dataclass
 
+from dashboard.numbers import grouped
 from triage.moderation import Decision, EachReviewed
 from triage.queue import QueueItem, QueuePage
 
@@ -31,11 +32,6 @@ def fits(queue: QueuePage) -> bool:
 
 def count_text(queue: QueuePage) -> str:
     return grouped(queue.total) if queue.total_is_exact else f"более {grouped(queue.total)}"
-
-
-def grouped(number: int) -> str:
-    """1500 -> «1 500»."""
-    return f"{number:,}".replace(",", " ")
 
 
 def question(

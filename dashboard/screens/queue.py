@@ -13,6 +13,7 @@ from dashboard import (
     failure,
     hints,
     keyboard,
+    numbers,
     queue_list,
     queue_rest,
     resources,
@@ -26,11 +27,13 @@ from dashboard.queue_filters import queue_filters
 from models.annotation import Annotation
 from models.incident import Incident
 from models.parents import parent_post
+from models.report import Report
 from triage.accounts import Right, has_right
 from triage.answers import answered_post_ids, public_answers
 from triage.incidents import move_post
 from triage.moderation import Decision, review_each, review_posts
 from triage.queue import QueueFilters, QueueItem, QueuePage, matching_posts, review_queue
+from triage.reports import open_report
 from triage.same_place import duplicated_report, neighbours, returned_problem
 
 PAGE_SIZE = 20
@@ -42,7 +45,7 @@ can_review = has_right(login.role, Right.REVIEW_POSTS)
 st.title("Очередь")
 
 
-def _suggestion(item: QueueItem, annotation: Annotation | None) -> str:
+def _suggestion(item: QueueItem, annotation: Annotation | None, report: Report | None) -> str:
     if annotation is None:
         return "Модель ещё не разметила этот пост."
     return (
@@ -54,21 +57,25 @@ def _suggestion(item: QueueItem, annotation: Annotation | None) -> str:
         f"{views.municipality_name(item.municipality_id) if item.municipality_id else '—'}"
         f" ({views.confidence(annotation.municipality_confidence)})"
         f" · Адрес: {views.post_address(annotation)}"
-        + _incident_note(item)
+        + _incident_note(item, report)
         + _structure_note(annotation)
     )
 
 
-def _incident_note(item: QueueItem) -> str:
+def _incident_note(item: QueueItem, report: Report | None) -> str:
     """Its incident, linked, with its post count; with more posts, a link to them in the
     queue (there the status filter still applies: an auto-accepted post is not «на проверке»,
-    so the link names no number it would not show)."""
+    so the link names no number it would not show); and the incident's open report with its
+    status: the post confirmed is evidence in it, sent to that report's agency."""
     if item.incident_id is None:
         return ""
     note = f" · {views.incident_link(item.incident_id)}"
     if (item.incident_posts or 0) > 1:
         address = widgets.incident_queue_address(item.incident_id)
         note += f" (постов: {item.incident_posts}, [все его посты в очереди]({address}))"
+    if report is not None:
+        where = views.report_link(report.id, "обращении")
+        note += f", в {where}: {views.report_status(report.status)}"
     return note
 
 
@@ -290,12 +297,13 @@ def _current_details(item: QueueItem, items: list[QueueItem]) -> None:
         parent = parent_post(db, post)
         incident = db.get(Incident, item.incident_id) if item.incident_id else None
         nearby = neighbours(db, incident=incident) if incident else []
+        report = open_report(db, incident_id=incident.id or 0) if incident else None
     reported = duplicated_report(nearby)
     returned = returned_problem(incident, nearby) if incident and reported is None else None
     widgets.in_reply_to(post, parent, thread_link=True)
     widgets.post_card(post, annotation)
     widgets.public_answers(answers)
-    st.caption(_suggestion(item, annotation))
+    st.caption(_suggestion(item, annotation, report))
     if reported is not None:
         same_place.already_reported(reported)
     elif returned is not None:
@@ -351,7 +359,7 @@ def _rest(queue: QueuePage, filters: QueueFilters, where: str) -> None:
     if isinstance(asked, queue_rest.RestQuestion) and asked.filters == repr(filters):
         st.warning(queue_rest.question_text(asked, where))
         row = st.container(horizontal=True, gap="small")
-        row.button(f"Да, решить ({queue_rest.grouped(len(asked.decisions))})", key="q_rest_yes",
+        row.button(f"Да, решить ({numbers.grouped(len(asked.decisions))})", key="q_rest_yes",
                    type="primary", on_click=_decide_each,
                    args=(list(asked.decisions), queue.items))  # fmt: skip
         row.button("Отмена", key="q_rest_cancel", on_click=st.session_state.pop,
@@ -402,7 +410,7 @@ def queue_panel(filters: QueueFilters) -> None:
     with listing:
         table_area, pager = st.container(), st.container()
     queue, answered = _load(filters, widgets.page_number("q_page", container=pager) + 1)
-    found = f"{queue.total}" if queue.total_is_exact else f"более {queue.total:,}".replace(",", " ")
+    found = queue_rest.count_text(queue)
     last = st.session_state.pop(actions.LAST_ACTION, None)
     head.caption(
         f"Найдено: {found}. Страница {queue.page} из {queue.pages}."

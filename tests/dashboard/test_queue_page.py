@@ -10,12 +10,15 @@ from streamlit.testing.v1 import AppTest
 from models.annotation import Annotation
 from models.audit import AuditEvent
 from models.geo import Municipality
-from models.incident import IncidentPost
+from models.incident import Incident, IncidentPost
 from models.learning import TrainingLabel
 from models.post import Post, ReviewStatus
+from models.report import Report, ReportStatus
 from models.taxonomy import Topic
 from tests.dashboard.conftest import open_page
+from triage.calendar import WorkCalendar
 from triage.moderation import confirm_post
+from triage.reports import create_report
 
 
 def _status(engine: Engine, post_id: int) -> str:
@@ -384,6 +387,34 @@ def test_a_not_signal_says_when_the_structure_decided_it(
     assert "Не сигнал по признакам публикации" not in captions
     captions = "\n".join(c.value for c in _show(app, third).caption)
     assert "Не сигнал по признакам публикации: реклама: объявление о продаже" in captions
+
+
+def test_a_post_s_incident_already_in_a_report_says_so(
+    signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]], engine: Engine
+) -> None:
+    """A post whose incident is in an open report says which report and its status (the
+    post confirmed is evidence sent to that agency); a resolved report is not named."""
+    pipe, _, power = seeded["posts"]
+    with Session(engine) as session:
+        incident_id = session.get_one(IncidentPost, pipe).incident_id
+        incident = session.get_one(Incident, incident_id)
+        report = create_report(session, incident_id=incident_id, expected_version=incident.version,
+                               actor="operator", user_id=None, calendar=WorkCalendar())  # fmt: skip
+        session.commit()
+        report_id = report.id
+    said = f"в [обращении №{report_id}](reports?report={report_id}): новое"
+    app = _show(open_page(signed_in("moderator"), "queue"), pipe)
+    assert any(said in c.value for c in app.caption)
+    app = _show(open_page(signed_in("moderator"), "queue"), power)  # another incident
+    assert not any("обращении №" in c.value for c in app.caption)
+
+    with Session(engine) as session:
+        resolved = session.get_one(Report, report_id)
+        resolved.status = ReportStatus.RESOLVED
+        session.add(resolved)
+        session.commit()
+    app = _show(open_page(signed_in("moderator"), "queue"), pipe)
+    assert not any(f"обращении №{report_id}" in c.value for c in app.caption)
 
 
 def test_an_incidents_posts_are_listed_alone_and_confirmed_at_once(
