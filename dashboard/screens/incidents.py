@@ -17,6 +17,8 @@ from dashboard.queries import IncidentFilters, incident_cursor, incident_posts, 
 from dashboard.record_ids import record_id
 from dashboard.text import escape_markdown
 from models.incident import Incident, IncidentStatus
+from models.parents import parent_posts
+from models.post import PostKind
 from triage.accounts import Right, has_right
 from triage.answers import incident_public_answers
 from triage.incidents import merge_incidents, split_incident
@@ -131,6 +133,7 @@ st.caption(
 )
 with resources.session() as db:
     posts = incident_posts(db, incident_id=chosen_id)
+    parents = parent_posts(db, posts=posts)  # «Добрый вечер!» means nothing without them
     report = open_report(db, incident_id=chosen_id)
     answers = incident_public_answers(db, incident_id=chosen_id)
     nearby = neighbours(db, incident=incident)
@@ -142,7 +145,15 @@ if report is not None:
         query_params={"report": str(report.id)},
     )
 same_place.history(nearby)
+answered: int | None = None  # the post the previous card answers: quoted once, not each time
 for post in posts:
+    parent = parents.get(post.id or 0)
+    if parent is not None and parent.id == answered:
+        what = "комментарий" if parent.kind == PostKind.COMMENT else "пост"
+        st.caption(f"↳ Тоже в ответ на [{what} №{parent.id}](post?id={parent.id})")
+    else:
+        widgets.in_reply_to(post, parent)
+    answered = parent.id if parent is not None else None
     widgets.post_card(post, linked=True)
     widgets.public_answers(answers.get(post.id or 0, []))  # the page's replies under it
 

@@ -53,13 +53,20 @@ def _suggestion(item: QueueItem, annotation: Annotation | None, report: Report |
         f" ({views.confidence(annotation.category_confidence)}) · "
         f"Тема: {views.topic_name(item.topic_code)}"
         f" ({views.confidence(annotation.topic_confidence)}) · "
-        f"Муниципалитет: "
-        f"{views.municipality_name(item.municipality_id) if item.municipality_id else '—'}"
-        f" ({views.confidence(annotation.municipality_confidence)})"
+        f"Муниципалитет: {_place(item, annotation)}"
         f" · Адрес: {views.post_address(annotation)}"
         + _incident_note(item, report)
         + _structure_note(annotation)
     )
+
+
+def _place(item: QueueItem, annotation: Annotation) -> str:
+    """The municipality with the model's confidence, or «не найден» with none: a confidence
+    beside no place («— (<0,01)») reads as a number about nothing."""
+    if item.municipality_id is None:
+        return "не найден"
+    name = views.municipality_name(item.municipality_id)
+    return f"{name} ({views.confidence(annotation.municipality_confidence)})"
 
 
 def _incident_note(item: QueueItem, report: Report | None) -> str:
@@ -117,7 +124,7 @@ def _correct(item: QueueItem, items: list[QueueItem]) -> None:
         topic_code=chosen.get(f"q_topic_{item.post_id}"),
         municipality_id=chosen[f"q_place_{item.post_id}"],
     )
-    _decide([decision], "Исправление сохранено.", items)
+    _decide([decision], f"Пост №{item.post_id}: исправление сохранено.", items)
 
 
 def _decide_selected(chosen: list[QueueItem], is_signal: bool, items: list[QueueItem]) -> None:
@@ -180,12 +187,13 @@ def _alternatives(item: QueueItem, annotation: Annotation | None, items: list[Qu
             help="Исправить тему на этот вариант модели (муниципалитет не меняется);"
             " в скобках — уверенность модели в этой теме",
             on_click=_decide,
-            args=([decision], f"Тема исправлена: {name}.", items),
+            args=([decision], f"Пост №{item.post_id}: тема исправлена на «{name}».", items),
         )
 
 
 def _controls(item: QueueItem, annotation: Annotation | None, items: list[QueueItem]) -> None:
     """Decision buttons of the current post (each a callback carrying the version shown).
+    Each message names the post: it is read beside the next post, which is current by then.
 
     Their keys do not name the post: a button keeps no value, and a keyboard shortcut stays
     registered in the browser for a while after its button is gone, so per-post keys let
@@ -201,14 +209,14 @@ def _controls(item: QueueItem, annotation: Annotation | None, items: list[QueueI
         shortcut="Y",
         type="primary",
         on_click=_decide,
-        args=(confirm, "Подтверждено.", items),
+        args=(confirm, f"Пост №{item.post_id} подтверждён.", items),
     )
     row.button(
         "Не сигнал",
         key="q_no",
         shortcut="N",
         on_click=_decide,
-        args=(reject, "Отмечено как не сигнал.", items),
+        args=(reject, f"Пост №{item.post_id} отмечен как не сигнал.", items),
     )
     row.button(
         "Исправить", key="q_edit", shortcut="E", on_click=_toggle_edit,

@@ -156,6 +156,24 @@ def test_confirm_one_post(
         assert session.exec(select(TrainingLabel)).one().post_id == post_id
 
 
+def test_the_decision_message_names_the_post_decided_not_the_next_one(
+    signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]]
+) -> None:
+    """After a decision the next post is current; «Тема исправлена: Ямы на дорогах.» read
+    beside it seemed to be about it. Each message names the post it was about."""
+    post_id = seeded["posts"][2]
+    app = _show(open_page(signed_in("moderator"), "queue"), post_id)
+    [offered] = [b for b in app.button if str(b.key).startswith(f"q_alt_{post_id}_")]
+    offered.click().run()
+    assert not app.exception
+    assert f"Пост №{post_id}: тема исправлена на «Ямы на дорогах»." in app.caption[0].value
+    first, second = _listed(app)
+    app = _show(app, first).button(key="q_ok").click().run()
+    assert f"Пост №{first} подтверждён." in app.caption[0].value
+    app = _show(app, second).button(key="q_no").click().run()
+    assert f"Пост №{second} отмечен как не сигнал." in app.caption[0].value
+
+
 def test_correct_a_category(
     signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]], engine: Engine
 ) -> None:
@@ -233,6 +251,24 @@ def test_confidences_are_written_with_a_decimal_comma(
     assert "(0,90)" in suggestion and "0." not in suggestion
     confidence = app.select_slider(key="q_conf")
     assert (confidence.format_func(0.55), confidence.format_func(1.0)) == ("0,55", "1,00")
+
+
+def test_a_post_with_no_place_found_shows_no_confidence_for_it(
+    signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]], engine: Engine
+) -> None:
+    """A post naming no place of the region reads «Муниципалитет: не найден», as the address
+    does, not «— (<0,01)»: a confidence beside no place is a number about nothing."""
+    post_id = seeded["posts"][0]
+    with Session(engine) as session:
+        annotation = _current(engine, post_id)
+        annotation.municipality_id, annotation.municipality_confidence = None, 0.0
+        annotation.municipality_span = None
+        session.add(annotation)
+        session.commit()
+    app = _show(open_page(signed_in("moderator"), "queue"), post_id)
+    [suggestion] = [c.value for c in app.caption if c.value.startswith("Категория:")]
+    assert "Муниципалитет: не найден · Адрес:" in suggestion
+    assert "<" not in suggestion.split("Муниципалитет:")[1]
 
 
 def test_bulk_not_signal_and_status_filter(

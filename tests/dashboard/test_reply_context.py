@@ -6,9 +6,10 @@ from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
+from models.incident import IncidentPost
 from models.parents import parent_post
 from models.post import Post, PostCreate, PostKind, ReviewStatus, ThreadPosition
 from models.post_store import store_posts
@@ -107,3 +108,22 @@ def test_a_thread_is_shown_alone_and_its_chatter_dismissed_at_once(
     queue.button(key="q_thread_off").click().run()
     assert "thread" not in queue.query_params
     assert "Найдено: 1." in texts(queue)  # the whole queue again: what is left of it
+
+
+def test_an_incidents_comments_show_the_post_they_answer(
+    signed_in: Callable[[str], AppTest], thread: dict[str, int], engine: Engine
+) -> None:
+    """On the incident's page too: a comment grouped into an incident («у нас тоже»,
+    «Добрый вечер!») is read with the post it answers above it, as in the queue; the next
+    comment under the same post names it without quoting it again."""
+    with Session(engine) as session:
+        link = session.exec(
+            select(IncidentPost).where(IncidentPost.post_id == thread["answered"])
+        ).one()
+    app = signed_in("moderator")
+    app.query_params["incident"] = str(link.incident_id)
+    page = texts(open_page(app, "incidents")).replace("\\", "")
+    assert f"В ответ на [пост №{thread['parent']}](post?id={thread['parent']})" in page
+    assert PARENT.rstrip(".") in page
+    assert page.count(PARENT.rstrip(".")) == 1
+    assert f"Тоже в ответ на [пост №{thread['parent']}](post?id={thread['parent']})" in page
