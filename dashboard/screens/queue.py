@@ -444,7 +444,9 @@ def queue_panel(filters: QueueFilters) -> None:
         rows_chosen = list(table.selection.rows)
         if can_review:
             _bulk(queue_list.selected(items, rows_chosen), items)
-            if filters.thread is not None or filters.incident_id is not None:
+            # one post alone: its own buttons decide it, «Все 1 …» would only repeat them
+            alone = queue.total_is_exact and queue.total < 2
+            if (filters.thread is not None or filters.incident_id is not None) and not alone:
                 _rest(queue, filters, "в ветке" if filters.thread is not None else "в инциденте")
     with detail:
         _current_details(queue_list.current(items, rows_chosen, table=key), items)

@@ -453,6 +453,25 @@ def test_a_post_s_incident_already_in_a_report_says_so(
     assert not any(f"обращении №{report_id}" in c.value for c in app.caption)
 
 
+def test_an_incident_of_one_post_has_no_buttons_for_all_of_it(
+    signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]], engine: Engine
+) -> None:
+    """«Все 1 в инциденте — …» would repeat the post's own buttons: not drawn for one post,
+    drawn for two."""
+    pipe, _, power = seeded["posts"]
+    with Session(engine) as session:
+        alone = session.get_one(IncidentPost, power).incident_id
+        pair = session.get_one(IncidentPost, pipe).incident_id
+    app = signed_in("moderator")
+    app.query_params["incident"] = str(alone)
+    open_page(app, "queue")
+    assert not app.exception
+    assert not [b for b in app.button if b.key in ("q_rest_ok", "q_rest_no")]
+    app.query_params["incident"] = str(pair)
+    open_page(app, "queue")
+    assert app.button(key="q_rest_ok").label == "Все 2 в инциденте — подтвердить"
+
+
 def test_an_incidents_posts_are_listed_alone_and_confirmed_at_once(
     signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]], engine: Engine
 ) -> None:
