@@ -5,6 +5,9 @@ row selection rerun only the list's fragment; the filters above it rerun the pag
 Keys: J/K next/previous, Y confirm, N not a signal, E edit, «/» search.
 """
 
+from collections.abc import Callable
+from typing import TypeVar
+
 import streamlit as st
 
 from dashboard import (
@@ -38,6 +41,7 @@ from triage.same_place import duplicated_report, neighbours, returned_problem
 
 PAGE_SIZE = 20
 CURSORS_KEY = "q_cursors"  # (filters, page) -> where that page ended, for the next page
+Reviewed = TypeVar("Reviewed")  # what a review returns: the posts, or each one's outcome
 REST_KEY = "q_rest_question"  # a whole thread's or incident's decision waiting for «Да»
 
 login = auth.require(Right.VIEW_QUEUE)
@@ -95,23 +99,27 @@ def _structure_note(annotation: Annotation) -> str:
 
 
 def _decide(decisions: list[Decision], done: str, items: list[QueueItem]) -> None:
-    """A button callback: runs before the fragment is drawn again, with the versions shown.
-    A whole thread's question still open is dropped: its versions may be this decision's."""
+    """A button callback: runs before the fragment is drawn again, with the versions shown."""
+    if _review(review_posts, decisions, done) is not None:
+        queue_list.after_decision(items, decided={d.post_id for d in decisions})
+
+
+def _review(
+    review: Callable[..., Reviewed],
+    decisions: list[Decision],
+    done: str | Callable[[Reviewed], str],
+) -> Reviewed | None:
+    """`review` (all at once, or each alone) by this login, said in the list's head. A whole
+    thread's question still open is dropped: its versions may be this decision's."""
     st.session_state.pop(REST_KEY, None)
-    result = actions.perform(
-        lambda db: review_posts(
-            db,
-            decisions=decisions,
-            actor=login.username,
-            user_id=login.user_id,
-            scope=login.scope,
+    return actions.perform(
+        lambda db: review(
+            db, decisions=decisions, actor=login.username, user_id=login.user_id, scope=login.scope
         ),
         done=done,
         right=Right.REVIEW_POSTS,
         toast=False,  # said in the list's head, drawn with the list
     )
-    if result is not None:
-        queue_list.after_decision(items, decided={d.post_id for d in decisions})
 
 
 def _correct(item: QueueItem, items: list[QueueItem]) -> None:
@@ -392,19 +400,7 @@ def _ask_rest(filters: QueueFilters, is_signal: bool, items: list[QueueItem]) ->
 
 def _decide_each(decisions: list[Decision], items: list[QueueItem]) -> None:
     """Decide each post; the ones someone else changed meanwhile are skipped and named."""
-    st.session_state.pop(REST_KEY, None)
-    result = actions.perform(
-        lambda db: review_each(
-            db,
-            decisions=decisions,
-            actor=login.username,
-            user_id=login.user_id,
-            scope=login.scope,
-        ),
-        done=queue_rest.outcome_text,
-        right=Right.REVIEW_POSTS,
-        toast=False,  # said in the list's head, drawn with the list
-    )
+    result = _review(review_each, decisions, queue_rest.outcome_text)
     if result is not None:
         queue_list.after_decision(items, decided=set(result.decided))
 
