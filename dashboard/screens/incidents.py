@@ -133,7 +133,7 @@ st.caption(
 )
 with resources.session() as db:
     posts = incident_posts(db, incident_id=chosen_id)
-    parents = parent_posts(db, posts=posts)  # «Добрый вечер!» means nothing without them
+    parents = parent_posts(db, posts=posts)  # a reply means little without what it answers
     report = open_report(db, incident_id=chosen_id)
     answers = incident_public_answers(db, incident_id=chosen_id)
     nearby = neighbours(db, incident=incident)

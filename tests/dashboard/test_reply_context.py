@@ -114,7 +114,7 @@ def test_an_incidents_comments_show_the_post_they_answer(
     signed_in: Callable[[str], AppTest], thread: dict[str, int], engine: Engine
 ) -> None:
     """On the incident's page too: a comment grouped into an incident («у нас тоже»,
-    «Добрый вечер!») is read with the post it answers above it, as in the queue; the next
+    a greeting) is read with the post it answers above it, as in the queue; the next
     comment under the same post names it without quoting it again."""
     with Session(engine) as session:
         link = session.exec(
