@@ -68,7 +68,7 @@ def comeback_report(session: Session, *, incident: Incident, post: Post) -> Repo
     no open report carries the problem. Read before the post's old incident is settled
     (`triage.emptied`), so that a report it leaves behind can be closed as its duplicate."""
     due = _resolved_before(session, incident, post)
-    return min(due, key=lambda report: _latest_resolved_first((report, 0)), default=None)
+    return min(due, key=_latest_resolved_first, default=None)
 
 
 def _resolved_before(session: Session, incident: Incident, post: Post) -> list[Report]:
@@ -147,7 +147,7 @@ def _settle(
     reopens unless a report is already `in_work`; every other records its evidence against
     the open one. The reports reopened (one at most)."""
     reopened = []
-    for report, post_id in sorted(due, key=_latest_resolved_first):
+    for report, post_id in sorted(due, key=lambda pair: _latest_resolved_first(pair[0])):
         if in_work is None:
             in_work = _reopen(session, report, post_id=post_id, calendar=calendar, actor=actor,
                               user_id=user_id)  # fmt: skip
@@ -159,8 +159,8 @@ def _settle(
     return reopened
 
 
-def _latest_resolved_first(pair: tuple[Report, int]) -> tuple[float, int]:
-    report = pair[0]
+def _latest_resolved_first(report: Report) -> tuple[float, int]:
+    """The sort key that puts the latest resolution first (the newest report on a tie)."""
     resolved = report.resolved_at.timestamp() if report.resolved_at is not None else 0.0
     return -resolved, -(report.id or 0)
 
