@@ -283,13 +283,17 @@ def _index(options: list[object], value: object) -> int:
     return options.index(value) if value in options else 0
 
 
+def _lemmatizer(filters: QueueFilters) -> Callable[[str], str]:
+    """The morphology model serves SQLite's text search only: no search, no model to load."""
+    return resources.lemmatizer().lemmatize_text if filters.text else str.lower
+
+
 def _load(filters: QueueFilters, page: int) -> tuple[QueuePage, set[int]]:
     """A page of the queue: after the previous page's last post when that page was shown
     with the same filters (keyset: a deep page costs what the first does), else by OFFSET
     (a page number typed in). With it, the posts of the page that have a public answer
     (one query for the page)."""
-    # The morphology model serves SQLite's text search only: no search, no model to load.
-    lemmatize = resources.lemmatizer().lemmatize_text if filters.text else str.lower
+    lemmatize = _lemmatizer(filters)
     cursors = st.session_state.setdefault(CURSORS_KEY, {})
     with resources.session() as db:
         queue = review_queue(
@@ -385,7 +389,7 @@ def _rest(queue: QueuePage, filters: QueueFilters, where: str) -> None:
 def _ask_rest(filters: QueueFilters, is_signal: bool, items: list[QueueItem]) -> None:
     """The callback of «Все N …» when they do not all fit on the page: find them all (the
     queue's own query, every page) and ask first."""
-    lemmatize = resources.lemmatizer().lemmatize_text if filters.text else str.lower
+    lemmatize = _lemmatizer(filters)
     with resources.session() as db:
         found = matching_posts(db, filters=filters, limit=queue_rest.REST_CAP + 1,
                                lemmatize=lemmatize, scope=login.scope)  # fmt: skip
