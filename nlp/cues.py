@@ -19,6 +19,10 @@ from nlp.lemmas import Lemmatizer
 MAX_CUES = 3
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")  # letters, and hyphenated words whole
 MIN_WORD_CHARS = 3  # "на", "не" in a cue bigram are not worth highlighting on their own
+# Function words say nothing to a moderator even when the model leans on them: prepositions,
+# conjunctions, particles, interjections, pronouns ("что", "для", "все", "этот", "там").
+_FUNCTION_POS = frozenset({"PREP", "CONJ", "PRCL", "INTJ", "NPRO"})
+_FUNCTION_GRAMMEMES = frozenset({"Apro", "Dmns", "Ques"})
 
 
 def label_cues(
@@ -54,10 +58,20 @@ def label_cues(
 
 
 def cue_words(text: str, cues: Iterable[str], lemmatizer: Lemmatizer) -> list[str]:
-    """The words of `text`, as written, whose lemma belongs to one of the cues."""
+    """The words of `text`, as written, whose lemma belongs to one of the cues; no function words."""
     wanted = {lemma for cue in cues for lemma in cue.split()}
     found: list[str] = []
     for word in _WORD.findall(text):
-        if len(word) >= MIN_WORD_CHARS and word not in found and lemmatizer.lemma(word) in wanted:
+        if len(word) < MIN_WORD_CHARS or word in found or lemmatizer.lemma(word) not in wanted:
+            continue
+        if not _is_function_word(word, lemmatizer):
             found.append(word)
     return found
+
+
+def _is_function_word(word: str, lemmatizer: Lemmatizer) -> bool:
+    parses = lemmatizer.parses(word.lower())
+    if not parses:
+        return False
+    tag = parses[0].tag
+    return tag.POS in _FUNCTION_POS or not _FUNCTION_GRAMMEMES.isdisjoint(tag.grammemes)

@@ -8,7 +8,10 @@ from razdel.segmenters.punct import DASHES, ENDINGS
 from razdel.segmenters.tokenize import ATOM, SMILE
 
 _TAG = re.compile(r"<[^>]{0,200}>")
-_VK_MENTION = re.compile(r"\[(?:id|club|public|event)\d+\|([^\]]{0,200})\]")
+# VK markup keeps its text: a mention (`[club1|…]`, a board reply's `[id1:bp-2_3|…]`) or a link (`[https://…|…]`)
+_VK_MENTION = re.compile(
+    r"\[(?:(?:id|club|public|event)\d+(?::bp-?\d+_\d+)?|https?://[^\s\]\[|]{1,500})\|([^\]]{0,200})\]"
+)
 _LINK = re.compile(r"(?:https?://|www\.)\S+|\b[\w.-]+\.(?:ru|рф|com|org|net|su)(?:/\S*)?", re.I)
 _HASHTAG = re.compile(r"#(\w+)(?:@\w+)?")
 _EMOJI = re.compile(
