@@ -58,7 +58,7 @@ def label_cues(
 
 
 def cue_words(text: str, cues: Iterable[str], lemmatizer: Lemmatizer) -> list[str]:
-    """The words of `text`, as written, whose lemma belongs to one of the cues; no function words."""
+    """The words of `text`, as written, whose lemma is in one of the cues; no function words."""
     wanted = {lemma for cue in cues for lemma in cue.split()}
     found: list[str] = []
     for word in _WORD.findall(text):

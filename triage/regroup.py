@@ -133,7 +133,7 @@ def _into_match(
         close_if_empty(session, incident=left, actor=actor, user_id=user_id, moved_to=target,
                        comeback=comeback_report(session, incident=target, post=post),
                        calendar=calendar)  # fmt: skip
-    reopen_if_resolved(session, incident=target, post=post,
+    reopen_if_resolved(session, incident=target, post=post, actor=actor, user_id=user_id,
                        calendar=calendar or WorkCalendar())  # fmt: skip
     return target
 

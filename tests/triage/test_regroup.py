@@ -50,6 +50,16 @@ def _actions(session: Session, entity_type: str, entity_id: int) -> list[str]:
     return list(session.execute(statement).scalars())
 
 
+def _actors(session: Session, entity_type: str, entity_id: int, *actions: str) -> list[str]:
+    statement = (
+        select(AuditEvent.actor)
+        .where(AuditEvent.entity_type == entity_type, AuditEvent.entity_id == entity_id)
+        .where(AuditEvent.action.in_(actions))
+        .order_by(AuditEvent.id)
+    )
+    return list(session.execute(statement).scalars())
+
+
 def test_a_confused_category_joins_the_outage_and_reopens_its_resolved_report(
     session: Session,
 ) -> None:
@@ -111,6 +121,11 @@ def test_a_not_signal_corrected_into_the_outage_reopens_its_resolved_report(
     session.refresh(report)
     assert report.status == ReportStatus.REOPENED
     assert "reopen_evidence" in _actions(session, "report", report.id or 0)
+    # the moderator whose correction brought the problem back, not «система»
+    assert _actors(session, "report", report.id or 0, "status:reopened", "reopen_evidence") == [
+        "anna",
+        "anna",
+    ]
 
 
 def test_a_different_category_at_the_same_address_stays_apart(session: Session) -> None:
