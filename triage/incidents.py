@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Row, func, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session
@@ -122,6 +122,8 @@ def _attach(
                  similarity=similarity, attached_by=attached_by, user_id=user_id)  # fmt: skip
     session.flush()
     refresh_counts(session, incident_ids=[i for i in (previous, incident.id) if i is not None])
+    if previous is not None and previous != incident.id:
+        retitle_if_left(session, incident_id=previous, post=post)
     if emptied:  # a post came back into an incident closed because it emptied
         reopen_if_refilled(session, incident=incident, post_id=post.id or 0, actor=attached_by,
                            user_id=user_id)  # fmt: skip
@@ -348,18 +350,77 @@ def refresh_counts(session: Session, *, incident_ids: list[int]) -> None:
             )
             .execution_options(synchronize_session=False)
         ).one_or_none()
-        loaded = session.identity_map.get(identity_key(Incident, incident_id))
-        if row is None or loaded is None:
-            continue
-        for name, value in zip(("post_count", "first_post_at", "last_post_at", "updated_at"),
-                               row, strict=True):  # fmt: skip
-            set_committed_value(loaded, name, value)
+        _set_saved(session, incident_id=incident_id, row=row,
+                   names=("post_count", "first_post_at", "last_post_at", "updated_at"))  # fmt: skip
+
+
+def leave_incident(session: Session, *, link: IncidentPost, post: Post) -> None:
+    """The post leaves its incident: its membership `link` goes, the incident is recounted
+    and, if it was titled after this post, titled again (`retitle_if_left`). Whether the
+    incident, if emptied, closes is the caller's (`triage.emptied.close_if_empty`)."""
+    incident_id = link.incident_id
+    session.delete(link)
+    session.flush()
+    refresh_counts(session, incident_ids=[incident_id])
+    retitle_if_left(session, incident_id=incident_id, post=post)
+
+
+def retitle_if_left(session: Session, *, incident_id: int, post: Post) -> None:
+    """`post` has left the incident: if the incident still bears the title derived from it,
+    it takes the title of its earliest remaining post (by publication, then id).
+
+    A title edited by hand is kept, and so is the title of an incident left empty (nothing
+    to name it after) or merged into another (folded away). Like the counts, the title is
+    derived: written in one UPDATE, not audited (it is a post's text, see `INCIDENT_FIELDS`)
+    and not a change of the version an operator's next action is checked against.
+    """
+    derived = _title(post.text)
+    incident = session.get_one(Incident, incident_id)
+    if incident.title != derived or incident.status == IncidentStatus.MERGED:
+        return
+    earliest = session.execute(
+        select(Post.text)
+        .join(IncidentPost, IncidentPost.post_id == Post.id)  # type: ignore[arg-type]
+        .where(IncidentPost.incident_id == incident_id)
+        .order_by(Post.published_at, Post.id)  # type: ignore[arg-type]
+        .limit(1)
+    ).scalar_one_or_none()
+    if earliest is None:
+        return
+    row = session.execute(
+        update(Incident)
+        .where(
+            Incident.id == incident_id,  # type: ignore[arg-type]
+            Incident.title == derived,  # not edited meanwhile
+            Incident.status != IncidentStatus.MERGED,  # type: ignore[arg-type]
+        )
+        .values(title=_title(earliest), updated_at=now())
+        .returning(Incident.title, Incident.updated_at)
+        .execution_options(synchronize_session=False)
+    ).one_or_none()
+    _set_saved(session, incident_id=incident_id, row=row, names=("title", "updated_at"))
+
+
+def _set_saved(
+    session: Session, *, incident_id: int, row: Row[Any] | None, names: tuple[str, ...]
+) -> None:
+    """Set the values an UPDATE returned on the loaded incident, as already saved."""
+    loaded = session.identity_map.get(identity_key(Incident, incident_id))
+    if row is None or loaded is None:
+        return
+    for name, value in zip(names, row, strict=True):
+        set_committed_value(loaded, name, value)
 
 
 def _fold(
     session: Session, *, source: Incident, target: Incident, actor: str, user_id: int | None
 ) -> None:
     before = snapshot(source, INCIDENT_FIELDS)
+    # merged before its posts move: the posts leaving it do not title it again
+    source.status = IncidentStatus.MERGED
+    source.merged_into_id = target.id
+    source.updated_at = now()
+    session.add(source)
     for post_id in member_ids(session, incident_id=source.id or 0):
         post = load(session, Post, post_id)
         reason = {"rule": "merge", "from_incident_id": source.id}
@@ -373,15 +434,11 @@ def _fold(
             user_id=user_id,
         )
     moved = _move_reports(session, source=source, target=target, actor=actor, user_id=user_id)
-    source.status = IncidentStatus.MERGED
-    source.merged_into_id = target.id
-    source.updated_at = now()
     target.priority = max(target.priority, source.priority)
     # an open report brought in puts even a closed target (its report resolved) back in work
     carried_open = any(report.status not in CLOSED_STATUSES for report in moved)
     if carried_open or (moved and target.status == IncidentStatus.OPEN):
         target.status = IncidentStatus.REPORTED
-    session.add(source)
     session.add(target)
     session.flush()
     refresh_counts(session, incident_ids=[source.id or 0, target.id or 0])

@@ -16,7 +16,7 @@ from models.post import Post, ReviewStatus
 from triage.audit import record_event
 from triage.emptied import close_if_empty
 from triage.errors import ConflictError, NotFound
-from triage.incidents import refresh_counts
+from triage.incidents import leave_incident
 from triage.locking import claim, load
 from triage.regroup import regroup_post
 from triage.scope import EVERYWHERE, Scope, require_municipality_scope
@@ -254,9 +254,7 @@ def _detach(session: Session, *, post: Post, actor: str, user_id: int | None) ->
     if link is None:
         return
     incident_id = link.incident_id
-    session.delete(link)
-    session.flush()
-    refresh_counts(session, incident_ids=[incident_id])
+    leave_incident(session, link=link, post=post)
     incident = session.get_one(Incident, incident_id)
     close_if_empty(session, incident=incident, actor=actor, user_id=user_id)
     record_event(

@@ -1,11 +1,12 @@
 """A moderator's correction reaches the incident: the post is grouped again on its new labels.
 
-The post leaves its incident and is matched as a new post would be. When nothing else fits
-and its old incident was left empty, that incident is kept and takes the corrected category,
-topic and municipality — with its open report's topic, municipality and agency. An incident
-left with no posts closes itself, and its open report follows the post (`triage.emptied`)
-before a resolved report of the post's new incident may reopen on it: one open report per
-problem (`triage.reopening`).
+The post leaves its incident (titled again after its earliest remaining post if it bore
+this post's title: `triage.incidents.leave_incident`) and is matched as a new post would be.
+When nothing else fits and its old incident was left empty, that incident is kept and takes
+the corrected category, topic and municipality — with its open report's topic, municipality
+and agency. An incident left with no posts closes itself, and its open report follows the
+post (`triage.emptied`) before a resolved report of the post's new incident may reopen on
+it: one open report per problem (`triage.reopening`).
 A post that belonged to no incident (its «Не сигнал» is taken back, or the model had read
 it as no signal) is grouped as a new post would be; when nothing fits and a «Не сигнал»
 had taken it out of an incident still empty, it goes back there, and that incident opens
@@ -27,7 +28,7 @@ from triage.audit import record_event, snapshot
 from triage.calendar import WorkCalendar
 from triage.emptied import close_if_empty, open_reports
 from triage.grouping import Match, find_match
-from triage.incidents import attach_post, create_incident, refresh_counts
+from triage.incidents import attach_post, create_incident, leave_incident
 from triage.reopening import comeback_report, reopen_if_resolved
 from triage.routing import suggest_agency
 from triage.thresholds import Thresholds
@@ -55,9 +56,7 @@ def regroup_post(
     old = session.get_one(Incident, link.incident_id)
     if all(getattr(old, f) == getattr(annotation, f) for f in LABELS):
         return old
-    session.delete(link)
-    session.flush()
-    refresh_counts(session, incident_ids=[old.id or 0])
+    leave_incident(session, link=link, post=post)
     match = find_match(
         session, post=post, annotation=annotation, thresholds=thresholds or Thresholds()
     )

@@ -1,0 +1,215 @@
+"""An incident titled after a post that leaves it takes its earliest remaining post's title."""
+
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from models.geo import Municipality
+from models.incident import Incident, IncidentPost, IncidentStatus
+from models.post import Post
+from tests.triage import factories as f
+from triage.incidents import (
+    attach_post,
+    create_incident,
+    merge_incidents,
+    move_post,
+    split_incident,
+)
+from triage.moderation import correct_post, mark_not_signal
+from triage.stage import current_annotation
+
+# Dark lamps at one house, misread as a burst pipe: the first post of the housing incident.
+MISREAD = "Калинина 12: у подъезда не горят фонари, вечером темно"
+PIPE = "Калинина 12 — в подвале прорвало трубу, течёт вода"
+PIPE_AGAIN = "На Калинина 12 до сих пор течёт из трубы в подвале"
+LAMP = "На улице Калинина 12 не горит фонарь во дворе"
+
+
+def _post(session: Session, text: str, *, hours: int, topic: str = "housing_pipe_burst") -> int:
+    """A post in Perm, published `hours` after Monday morning (`_world` made the town)."""
+    perm = session.execute(select(Municipality.id)).scalar_one()
+    return f.annotated_post(session, source_id=f.source(session), municipality_id=perm,
+                            category=topic.split("_")[0], topic=topic, text=text,
+                            published_at=f.MONDAY + timedelta(hours=hours))  # fmt: skip
+
+
+def _incident(session: Session, post_ids: list[int]) -> Incident:
+    """One incident seeded by the first post, the others attached in the order given."""
+    first, *others = (session.get_one(Post, i) for i in post_ids)
+    annotation = current_annotation(session, post_id=first.id or 0)
+    incident = create_incident(session, post=first, annotation=annotation,
+                               address=annotation.address_key if annotation else None,
+                               reason={"rule": "new"}, actor="pipeline")  # fmt: skip
+    for post in others:
+        attach_post(session, incident=incident, post=post, reason={"rule": "address+problem"},
+                    similarity=1.0, attached_by="pipeline")  # fmt: skip
+    session.commit()
+    return incident
+
+
+def _world(session: Session) -> None:
+    f.taxonomy(session)
+    f.municipality(session, "Пермский городской округ")
+    session.commit()
+
+
+def _housing(session: Session) -> tuple[Incident, list[int]]:
+    """The misread first post at 0 h, then a later post attached before an earlier one."""
+    _world(session)
+    posts = [
+        _post(session, MISREAD, hours=0),
+        _post(session, PIPE_AGAIN, hours=3),
+        _post(session, PIPE, hours=1),  # published before PIPE_AGAIN, a higher id
+    ]
+    return _incident(session, posts), posts
+
+
+def _stored_title(session: Session, incident_id: int) -> str:
+    return session.execute(select(Incident.title).where(Incident.id == incident_id)).scalar_one()
+
+
+def _not_signal(session: Session, post_id: int) -> None:
+    post = session.get_one(Post, post_id)
+    mark_not_signal(session, post_id=post_id, expected_version=post.version, actor="anna",
+                    user_id=None)  # fmt: skip
+    session.commit()
+
+
+def test_the_first_post_marked_not_a_signal_titles_the_incident_after_the_next_earliest(
+    session: Session,
+) -> None:
+    housing, (misread, _, _) = _housing(session)
+    version = housing.version
+
+    _not_signal(session, misread)
+
+    assert housing.title == PIPE  # the loaded incident sees it too, without a refresh
+    assert _stored_title(session, housing.id or 0) == PIPE
+    session.refresh(housing)
+    assert (housing.post_count, housing.status) == (2, IncidentStatus.OPEN)
+    assert housing.version == version  # derived, like the counts: no conflict for the operator
+
+
+def test_a_post_published_at_the_same_time_gives_way_to_the_lower_id(session: Session) -> None:
+    _world(session)
+    posts = [_post(session, MISREAD, hours=0), _post(session, PIPE, hours=1),
+             _post(session, PIPE_AGAIN, hours=1)]  # fmt: skip
+    housing = _incident(session, [posts[0], posts[2], posts[1]])
+
+    _not_signal(session, posts[0])
+
+    assert _stored_title(session, housing.id or 0) == PIPE
+
+
+def test_a_correction_into_another_incident_titles_both_right(session: Session) -> None:
+    housing, (misread, _, _) = _housing(session)
+    lighting = _incident(session, [_post(session, LAMP, hours=2, topic="amenities_lighting")])
+
+    post = session.get_one(Post, misread)
+    correct_post(session, post_id=misread, expected_version=post.version, category_code="amenities",
+                 topic_code="amenities_lighting", municipality_id=None, actor="anna",
+                 user_id=None)  # fmt: skip
+    session.commit()
+
+    assert session.get_one(IncidentPost, misread).incident_id == lighting.id
+    assert _stored_title(session, housing.id or 0) == PIPE
+    assert _stored_title(session, lighting.id or 0) == LAMP  # the newcomer takes no title
+
+
+def test_a_correction_into_a_new_incident_titles_both_right(session: Session) -> None:
+    housing, (misread, _, _) = _housing(session)
+
+    post = session.get_one(Post, misread)
+    correct_post(session, post_id=misread, expected_version=post.version, category_code="amenities",
+                 topic_code="amenities_lighting", municipality_id=None, actor="anna",
+                 user_id=None)  # fmt: skip
+    session.commit()
+
+    new_id = session.get_one(IncidentPost, misread).incident_id
+    assert new_id != housing.id
+    assert _stored_title(session, housing.id or 0) == PIPE
+    assert _stored_title(session, new_id) == MISREAD
+
+
+def test_a_moved_first_post_titles_the_incident_it_left_after_the_next(session: Session) -> None:
+    housing, (misread, _, _) = _housing(session)
+    lighting = _incident(session, [_post(session, LAMP, hours=2, topic="amenities_lighting")])
+
+    move_post(session, post_id=misread, incident_id=lighting.id or 0, actor="anna", user_id=None,
+              expected_version=lighting.version)  # fmt: skip
+    session.commit()
+
+    assert _stored_title(session, housing.id or 0) == PIPE
+    assert _stored_title(session, lighting.id or 0) == LAMP
+
+
+def test_a_split_off_first_post_titles_both_incidents_right(session: Session) -> None:
+    housing, (misread, _, _) = _housing(session)
+
+    new = split_incident(session, incident_id=housing.id or 0, post_ids=[misread], actor="anna",
+                         user_id=None, expected_version=housing.version)  # fmt: skip
+    session.commit()
+
+    assert _stored_title(session, housing.id or 0) == PIPE
+    assert _stored_title(session, new.id or 0) == MISREAD
+
+
+def test_a_title_edited_by_hand_is_kept(session: Session) -> None:
+    housing, (misread, _, _) = _housing(session)
+    housing.title = "Калинина 12: вода в подвале"
+    session.add(housing)
+    session.commit()
+
+    _not_signal(session, misread)
+
+    assert _stored_title(session, housing.id or 0) == "Калинина 12: вода в подвале"
+
+
+def test_the_last_post_leaving_keeps_the_title_of_the_closed_incident(session: Session) -> None:
+    _world(session)
+    misread = _post(session, MISREAD, hours=0)
+    lone = _incident(session, [misread])
+
+    _not_signal(session, misread)
+
+    session.refresh(lone)
+    assert (lone.status, lone.post_count, lone.title) == (IncidentStatus.CLOSED, 0, MISREAD)
+
+
+def test_a_merge_keeps_the_target_title_and_the_folded_source_keeps_its_own(
+    session: Session,
+) -> None:
+    _world(session)
+    source = _incident(session, [_post(session, MISREAD, hours=0), _post(session, PIPE, hours=1)])
+    target = _incident(session, [_post(session, PIPE_AGAIN, hours=3)])
+
+    merge_incidents(session, target_id=target.id or 0, source_ids=[source.id or 0],
+                    actor="anna", user_id=None,
+                    expected_versions={target.id or 0: target.version,
+                                       source.id or 0: source.version})  # fmt: skip
+    session.commit()
+
+    session.refresh(source)
+    assert (source.status, source.post_count) == (IncidentStatus.MERGED, 0)
+    assert source.title == MISREAD  # not titled after PIPE as its first post moved out
+    assert _stored_title(session, target.id or 0) == PIPE_AGAIN
+
+
+def test_a_post_the_incident_is_not_titled_after_leaving_changes_no_title(
+    session: Session,
+) -> None:
+    _world(session)
+    misread, pipe_again = _post(session, MISREAD, hours=0), _post(session, PIPE_AGAIN, hours=3)
+    earlier = _post(session, PIPE, hours=-1)  # published before the seed, grouped after it
+    housing = _incident(session, [misread, pipe_again, earlier])
+    lighting = _incident(session, [_post(session, LAMP, hours=2, topic="amenities_lighting")])
+
+    _not_signal(session, pipe_again)
+    assert _stored_title(session, housing.id or 0) == MISREAD
+    move_post(session, post_id=earlier, incident_id=lighting.id or 0, actor="anna", user_id=None,
+              expected_version=lighting.version)  # fmt: skip
+    session.commit()
+
+    assert _stored_title(session, housing.id or 0) == MISREAD
+    assert _stored_title(session, lighting.id or 0) == LAMP
