@@ -11,6 +11,9 @@ from sqlmodel import Field, SQLModel
 
 from models.fields import json_field, utc_field
 
+# A post's text after its author's personal data were erased (152-ФЗ, `otklik.privacy`).
+ERASED_TEXT = "[удалено по запросу субъекта персональных данных]"
+
 
 class PostKind(StrEnum):
     POST = "post"

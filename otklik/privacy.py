@@ -29,13 +29,12 @@ from models.audit import AuditEvent
 from models.clock import now
 from models.incident import Incident, IncidentPost
 from models.learning import TrainingLabel
-from models.post import Post
+from models.post import ERASED_TEXT, Post
 from models.quarantine import QuarantineRecord
 from triage.audit import record_event
+from triage.incidents import earliest_text, title_from
 
-ERASED_TEXT = "[удалено по запросу субъекта персональных данных]"
 ERASED_TITLE = "[заголовок удалён по запросу субъекта персональных данных]"
-TITLE_CHARS = 120
 # Where a vendor payload (VK, Telegram, our JSON lines) names its author.
 AUTHOR_KEYS = ("author_id", "from_id", "signer_id")
 EMPTY_JSON = "{}"
@@ -139,25 +138,14 @@ def _incidents_of(session: Session, post_ids: list[int]) -> list[Incident]:
 
 def _retitle(session: Session, incident: Incident) -> bool:
     """Title the incident from its earliest member post that is not erased; True if changed."""
-    statement = (
-        select(Post.text)
-        .join(IncidentPost, IncidentPost.post_id == Post.id)  # type: ignore[arg-type]
-        .where(IncidentPost.incident_id == incident.id, Post.text != ERASED_TEXT)  # type: ignore[arg-type]
-        .order_by(Post.published_at, Post.id)  # type: ignore[arg-type]
-    )
-    texts = session.exec(statement).all()
-    title = _title(texts[0]) if texts else ERASED_TITLE
+    text = earliest_text(session, incident_id=incident.id or 0)
+    title = title_from(text) if text is not None else ERASED_TITLE
     if title == incident.title:
         return False
     incident.title = title
     incident.version += 1
     session.add(incident)
     return True
-
-
-def _title(text: str) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= TITLE_CHARS else flat[: TITLE_CHARS - 1] + "…"
 
 
 def _audit_events(

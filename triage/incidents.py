@@ -10,7 +10,7 @@ from sqlmodel import Session
 from models.annotation import Annotation
 from models.clock import now
 from models.incident import Incident, IncidentPost, IncidentStatus
-from models.post import Post
+from models.post import ERASED_TEXT, Post
 from models.report import Report
 from triage.audit import record_event, snapshot
 from triage.calendar import WorkCalendar
@@ -48,7 +48,7 @@ def create_incident(
     The post must belong to no incident yet (use `attach_post` to move one).
     """
     incident = Incident(
-        title=_title(post.text),
+        title=title_from(post.text),
         category_code=annotation.category_code if annotation else None,
         topic_code=annotation.topic_code if annotation else None,
         municipality_id=annotation.municipality_id if annotation else None,
@@ -272,7 +272,7 @@ def split_incident(
         raise TriageError("split needs some, but not all, of the incident's own posts")
     first = load(session, Post, post_ids[0])
     new = Incident(
-        title=_title(first.text),
+        title=title_from(first.text),
         category_code=incident.category_code,
         topic_code=incident.topic_code,
         municipality_id=incident.municipality_id,
@@ -374,17 +374,11 @@ def retitle_if_left(session: Session, *, incident_id: int, post: Post) -> None:
     derived: written in one UPDATE, not audited (it is a post's text, see `INCIDENT_FIELDS`)
     and not a change of the version an operator's next action is checked against.
     """
-    derived = _title(post.text)
+    derived = title_from(post.text)
     incident = session.get_one(Incident, incident_id)
     if incident.title != derived or incident.status == IncidentStatus.MERGED:
         return
-    earliest = session.execute(
-        select(Post.text)
-        .join(IncidentPost, IncidentPost.post_id == Post.id)  # type: ignore[arg-type]
-        .where(IncidentPost.incident_id == incident_id)
-        .order_by(Post.published_at, Post.id)  # type: ignore[arg-type]
-        .limit(1)
-    ).scalar_one_or_none()
+    earliest = earliest_text(session, incident_id=incident_id)
     if earliest is None:
         return
     row = session.execute(
@@ -394,11 +388,23 @@ def retitle_if_left(session: Session, *, incident_id: int, post: Post) -> None:
             Incident.title == derived,  # not edited meanwhile
             Incident.status != IncidentStatus.MERGED,  # type: ignore[arg-type]
         )
-        .values(title=_title(earliest), updated_at=now())
+        .values(title=title_from(earliest), updated_at=now())
         .returning(Incident.title, Incident.updated_at)
         .execution_options(synchronize_session=False)
     ).one_or_none()
     _set_saved(session, incident_id=incident_id, row=row, names=("title", "updated_at"))
+
+
+def earliest_text(session: Session, *, incident_id: int) -> str | None:
+    """The text of the incident's earliest member post (by publication, then id) whose text
+    was not erased; None when there is none."""
+    return session.execute(
+        select(Post.text)
+        .join(IncidentPost, IncidentPost.post_id == Post.id)  # type: ignore[arg-type]
+        .where(IncidentPost.incident_id == incident_id, Post.text != ERASED_TEXT)  # type: ignore[arg-type]
+        .order_by(Post.published_at, Post.id)  # type: ignore[arg-type]
+        .limit(1)
+    ).scalar_one_or_none()
 
 
 def _set_saved(
@@ -481,6 +487,7 @@ def _move_reports(
     return reports
 
 
-def _title(text: str) -> str:
+def title_from(text: str) -> str:
+    """An incident's title made from a post's text: one line, at most `TITLE_CHARS`."""
     flat = " ".join(text.split())
     return flat if len(flat) <= TITLE_CHARS else flat[: TITLE_CHARS - 1] + "…"

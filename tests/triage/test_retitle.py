@@ -7,7 +7,7 @@ from sqlmodel import Session
 
 from models.geo import Municipality
 from models.incident import Incident, IncidentPost, IncidentStatus
-from models.post import Post
+from models.post import ERASED_TEXT, Post
 from tests.triage import factories as f
 from triage.incidents import (
     attach_post,
@@ -213,3 +213,16 @@ def test_a_post_the_incident_is_not_titled_after_leaving_changes_no_title(
 
     assert _stored_title(session, housing.id or 0) == MISREAD
     assert _stored_title(session, lighting.id or 0) == LAMP
+
+
+def test_an_erased_post_never_gives_its_placeholder_as_the_title(session: Session) -> None:
+    """The next earliest post's text was erased (152-ФЗ): the title skips it."""
+    housing, (misread, _, pipe) = _housing(session)
+    erased = session.get_one(Post, pipe)
+    erased.text = ERASED_TEXT
+    session.add(erased)
+    session.commit()
+
+    _not_signal(session, misread)
+
+    assert _stored_title(session, housing.id or 0) == PIPE_AGAIN
