@@ -19,7 +19,6 @@ from tests.triage import factories as f
 from triage.calendar import WorkCalendar
 from triage.incidents import move_post
 from triage.lifecycle import change_status
-from triage.moderation import mark_not_signal
 from triage.reports import create_report, set_answer
 from triage.scope import set_user_municipalities
 from triage.stage import triage_posts
@@ -90,10 +89,7 @@ def test_not_a_signal_withdraws_the_report_and_tells_its_agency(
     box.messages.clear()
     receiver.requests.clear()
 
-    post = session.get_one(Post, post_id)
-    mark_not_signal(session, post_id=post_id, expected_version=post.version, actor="anna",
-                    user_id=None)  # fmt: skip
-    session.commit()
+    f.not_a_signal(session, post_id)
 
     session.refresh(report)
     assert report.status == ReportStatus.WITHDRAWN
@@ -145,10 +141,7 @@ def test_an_answered_report_is_withdrawn_and_its_agency_and_operators_told(
     box.messages.clear()
     receiver.requests.clear()
 
-    post = session.get_one(Post, post_id)
-    mark_not_signal(session, post_id=post_id, expected_version=post.version, actor="anna",
-                    user_id=None)  # fmt: skip
-    session.commit()
+    f.not_a_signal(session, post_id)
 
     session.refresh(report)
     assert report.status == ReportStatus.WITHDRAWN

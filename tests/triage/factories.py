@@ -19,6 +19,7 @@ from nlp.annotator import address_key
 from nlp.lemmas import Lemmatizer
 from triage.calendar import WorkCalendar
 from triage.lifecycle import change_status
+from triage.moderation import mark_not_signal
 from triage.reports import create_report
 
 _ids = count(1)
@@ -151,3 +152,11 @@ def resolved_report(
                                    calendar=calendar)  # fmt: skip
         session.commit()
     return report
+
+
+def not_a_signal(session: Session, post_id: int, actor: str = "anna") -> None:
+    """A moderator's «Не сигнал» on the post, committed."""
+    post = session.get_one(Post, post_id)
+    mark_not_signal(session, post_id=post_id, expected_version=post.version, actor=actor,
+                    user_id=None)  # fmt: skip
+    session.commit()

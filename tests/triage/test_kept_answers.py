@@ -14,7 +14,7 @@ from tests.triage import factories as f
 from triage.calendar import WorkCalendar
 from triage.errors import ConflictError
 from triage.lifecycle import change_status
-from triage.moderation import correct_post, mark_not_signal
+from triage.moderation import correct_post
 from triage.report_list import closed_with_answer_kept
 from triage.reports import create_report, set_answer
 from triage.scope import Scope
@@ -61,13 +61,6 @@ def _lone_ad(session: Session, municipality_id: int, street: str = "Ленина
     return ad
 
 
-def _not_a_signal(session: Session, post_id: int) -> None:
-    post = session.get_one(Post, post_id)
-    mark_not_signal(session, post_id=post_id, expected_version=post.version, actor="anna",
-                    user_id=None)  # fmt: skip
-    session.commit()
-
-
 def test_an_answered_report_withdrawn_is_listed_with_its_reason_and_answer(
     session: Session,
 ) -> None:
@@ -78,8 +71,8 @@ def test_an_answered_report_withdrawn_is_listed_with_its_reason_and_answer(
     silent_ad = _lone_ad(session, f.municipality(session, "Кунгурский муниципальный округ"))
     silent = _report(session, _incident(session, silent_ad), through=(ReportStatus.SENT,))
 
-    _not_a_signal(session, answered_ad)
-    _not_a_signal(session, silent_ad)
+    f.not_a_signal(session, answered_ad)
+    f.not_a_signal(session, silent_ad)
 
     session.refresh(silent)
     assert silent.status == ReportStatus.WITHDRAWN
@@ -137,7 +130,7 @@ def test_the_list_keeps_to_the_territory_and_pages_by_keyset(session: Session) -
            ((perm, "Ленина"), (kungur, "Мира"), (perm, "Гагарина"))]  # fmt: skip
     reports = [_answered(session, _incident(session, ad)) for ad in ads]
     for ad in ads:
-        _not_a_signal(session, ad)
+        f.not_a_signal(session, ad)
 
     everything = [row.report_id for row in closed_with_answer_kept(session)]
     assert everything == [reports[2].id, reports[1].id, reports[0].id]  # the latest first

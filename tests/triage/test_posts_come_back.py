@@ -13,7 +13,7 @@ from tests.triage import factories as f
 from triage.calendar import WorkCalendar
 from triage.incidents import move_post
 from triage.lifecycle import change_status
-from triage.moderation import correct_post, mark_not_signal
+from triage.moderation import correct_post
 from triage.reports import create_report, open_report
 from triage.stage import triage_posts
 from triage.thresholds import Thresholds
@@ -43,13 +43,6 @@ def _sent_report(session: Session, incident: Incident) -> Report:
                   user_id=None, expected_version=report.version, calendar=CAL)  # fmt: skip
     session.commit()
     return report
-
-
-def _not_a_signal(session: Session, post_id: int) -> None:
-    post = session.get_one(Post, post_id)
-    mark_not_signal(session, post_id=post_id, expected_version=post.version, actor="anna",
-                    user_id=None)  # fmt: skip
-    session.commit()
 
 
 def _reopened(session: Session, incident_id: int) -> list[dict[str, object]]:
@@ -82,7 +75,7 @@ def test_a_post_moved_into_an_incident_whose_report_was_withdrawn_opens_it(
                   category="amenities", topic="amenities_lighting")  # fmt: skip
     home, other = _incident(session, ad), _incident(session, lamps)
     withdrawn = _sent_report(session, home)
-    _not_a_signal(session, ad)
+    f.not_a_signal(session, ad)
     session.refresh(home)
     assert (home.status, home.post_count) == (IncidentStatus.CLOSED, 0)
 
@@ -137,7 +130,7 @@ def test_taking_back_a_not_signal_returns_the_post_to_its_emptied_incident(
     ad = _post(session, "Продам трубы б/у на улице Ленина 5, недорого")
     incident = _incident(session, ad)
     withdrawn = _sent_report(session, incident)
-    _not_a_signal(session, ad)
+    f.not_a_signal(session, ad)
     assert session.get(IncidentPost, ad) is None
 
     post = session.get_one(Post, ad)

@@ -16,7 +16,7 @@ from triage.incidents import (
     move_post,
     split_incident,
 )
-from triage.moderation import correct_post, mark_not_signal
+from triage.moderation import correct_post
 from triage.stage import current_annotation
 
 # Dark lamps at one house, misread as a burst pipe: the first post of the housing incident.
@@ -69,20 +69,13 @@ def _stored_title(session: Session, incident_id: int) -> str:
     return session.execute(select(Incident.title).where(Incident.id == incident_id)).scalar_one()
 
 
-def _not_signal(session: Session, post_id: int) -> None:
-    post = session.get_one(Post, post_id)
-    mark_not_signal(session, post_id=post_id, expected_version=post.version, actor="anna",
-                    user_id=None)  # fmt: skip
-    session.commit()
-
-
 def test_the_first_post_marked_not_a_signal_titles_the_incident_after_the_next_earliest(
     session: Session,
 ) -> None:
     housing, (misread, _, _) = _housing(session)
     version = housing.version
 
-    _not_signal(session, misread)
+    f.not_a_signal(session, misread)
 
     assert housing.title == PIPE  # the loaded incident sees it too, without a refresh
     assert _stored_title(session, housing.id or 0) == PIPE
@@ -97,7 +90,7 @@ def test_a_post_published_at_the_same_time_gives_way_to_the_lower_id(session: Se
              _post(session, PIPE_AGAIN, hours=1)]  # fmt: skip
     housing = _incident(session, [posts[0], posts[2], posts[1]])
 
-    _not_signal(session, posts[0])
+    f.not_a_signal(session, posts[0])
 
     assert _stored_title(session, housing.id or 0) == PIPE
 
@@ -161,7 +154,7 @@ def test_a_title_edited_by_hand_is_kept(session: Session) -> None:
     session.add(housing)
     session.commit()
 
-    _not_signal(session, misread)
+    f.not_a_signal(session, misread)
 
     assert _stored_title(session, housing.id or 0) == "Калинина 12: вода в подвале"
 
@@ -171,7 +164,7 @@ def test_the_last_post_leaving_keeps_the_title_of_the_closed_incident(session: S
     misread = _post(session, MISREAD, hours=0)
     lone = _incident(session, [misread])
 
-    _not_signal(session, misread)
+    f.not_a_signal(session, misread)
 
     session.refresh(lone)
     assert (lone.status, lone.post_count, lone.title) == (IncidentStatus.CLOSED, 0, MISREAD)
@@ -205,7 +198,7 @@ def test_a_post_the_incident_is_not_titled_after_leaving_changes_no_title(
     housing = _incident(session, [misread, pipe_again, earlier])
     lighting = _incident(session, [_post(session, LAMP, hours=2, topic="amenities_lighting")])
 
-    _not_signal(session, pipe_again)
+    f.not_a_signal(session, pipe_again)
     assert _stored_title(session, housing.id or 0) == MISREAD
     move_post(session, post_id=earlier, incident_id=lighting.id or 0, actor="anna", user_id=None,
               expected_version=lighting.version)  # fmt: skip
@@ -223,6 +216,6 @@ def test_an_erased_post_never_gives_its_placeholder_as_the_title(session: Sessio
     session.add(erased)
     session.commit()
 
-    _not_signal(session, misread)
+    f.not_a_signal(session, misread)
 
     assert _stored_title(session, housing.id or 0) == PIPE_AGAIN
