@@ -1,5 +1,6 @@
 """Incidents: create, attach posts (with the reason), merge and split."""
 
+import re
 from typing import Any
 
 from sqlalchemy import Row, func, select, update
@@ -31,6 +32,8 @@ from triage.scope import EVERYWHERE, Scope, require_municipality_scope
 # hold no personal data an erasure (152-ФЗ) would have to rewrite.
 INCIDENT_FIELDS = ("status", "post_count", "merged_into_id", "priority")
 TITLE_CHARS = 120
+# A link says nothing of the problem and would take a title's width: «фото тут (https://…)».
+_LINK = re.compile(r"\s*\(?(?:https?://|www\.)[^\s()]+\)?")
 
 
 def create_incident(
@@ -488,6 +491,7 @@ def _move_reports(
 
 
 def title_from(text: str) -> str:
-    """An incident's title made from a post's text: one line, at most `TITLE_CHARS`."""
-    flat = " ".join(text.split())
+    """An incident's title made from a post's text: one line without links, at most
+    `TITLE_CHARS`; the text as it is when it is nothing but links."""
+    flat = " ".join(_LINK.sub("", text).split()) or " ".join(text.split())
     return flat if len(flat) <= TITLE_CHARS else flat[: TITLE_CHARS - 1] + "…"

@@ -8,7 +8,7 @@ from models.report import Report
 from tests.triage import factories as f
 from triage.calendar import WorkCalendar
 from triage.errors import ConflictError, TriageError
-from triage.incidents import member_ids, merge_incidents, move_post, split_incident
+from triage.incidents import member_ids, merge_incidents, move_post, split_incident, title_from
 from triage.reports import create_report
 from triage.stage import triage_posts
 from triage.thresholds import Thresholds
@@ -178,3 +178,18 @@ def test_merge_moves_the_source_reports_to_the_target(session: Session) -> None:
     assert move.after == {"incident_id": target.id, "reason": "merge"}
     remaining = session.execute(select(Report).where(Report.incident_id == source.id)).all()
     assert remaining == []
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Нет воды\n\nс утра", "Нет воды с утра"),
+        ("Яма у школы, фото тут (https://vk.com/wall-7_9).", "Яма у школы, фото тут."),
+        ("Смотрите https://example.ru/a?b=1 и www.example.ru — снова нет света",
+         "Смотрите и — снова нет света"),
+        ("https://vk.com/wall-7_9", "https://vk.com/wall-7_9"),  # nothing but a link: kept
+        ("я" * 130, "я" * 119 + "…"),
+    ],
+)  # fmt: skip
+def test_a_title_is_one_line_without_links(text: str, title: str) -> None:
+    assert title_from(text) == title
