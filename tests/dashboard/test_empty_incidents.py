@@ -1,0 +1,133 @@
+"""Инциденты: an incident left with no posts (merged into another, or emptied by «Не сигнал»)
+says why, stays out of the open and the closed lists, and is never offered to merge."""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+from streamlit.testing.v1 import AppTest
+
+from models.incident import Incident, IncidentPost, IncidentStatus
+from models.post import Post
+from tests.dashboard.conftest import open_page, texts
+from triage.incidents import merge_incidents, split_incident
+from triage.moderation import Decision, review_post
+
+EMPTIED = "пуст: посты перенесены или отклонены"  # on its card; in the list, shorter
+LISTED = "пуст: посты убраны"
+
+
+@dataclass(frozen=True)
+class Emptied:
+    pipe: int  # two posts: the one left with posts
+    merged: int  # split out of `pipe`, then merged back into it
+    emptied: int  # its only post was «Не сигнал»
+
+
+@pytest.fixture
+def emptied(seeded: dict[str, list[int]], engine: Engine) -> Emptied:
+    """The seeded two incidents, and a third: each way an incident is left with no posts."""
+    first, second, light = seeded["posts"]
+    with Session(engine) as session:
+        pipe = session.get_one(IncidentPost, first).incident_id
+        lamp = session.get_one(IncidentPost, light).incident_id
+        version = session.get_one(Incident, pipe).version
+        split = split_incident(session, incident_id=pipe, post_ids=[second], actor="moderator",
+                               user_id=None, expected_version=version)  # fmt: skip
+        session.commit()
+        merged = split.id or 0
+        versions = {i: session.get_one(Incident, i).version for i in (pipe, merged)}
+        merge_incidents(session, target_id=pipe, source_ids=[merged], actor="moderator",
+                        user_id=None, expected_versions=versions)  # fmt: skip
+        post = session.get_one(Post, light)
+        review_post(session, decision=Decision(post_id=light, expected_version=post.version,
+                                               is_signal=False),
+                    actor="moderator", user_id=None)  # fmt: skip
+        session.commit()
+        states = {
+            i.id: (i.status, i.post_count)
+            for i in session.exec(select(Incident).order_by(col(Incident.id)))
+        }
+    assert states == {
+        pipe: (IncidentStatus.OPEN, 2),
+        merged: (IncidentStatus.MERGED, 0),
+        lamp: (IncidentStatus.CLOSED, 0),
+    }
+    return Emptied(pipe=pipe, merged=merged, emptied=lamp)
+
+
+def _listed(app: AppTest, status: str) -> dict[int, str]:
+    """The list under the status filter's `status`: each row's title, by number."""
+    box = app.selectbox(key="inc_status")
+    box.select_index(box.options.index(status)).run()
+    assert not app.exception
+    if not app.dataframe:
+        return {}
+    shown = app.dataframe[0].value
+    return dict(zip((int(i) for i in shown["№"]), shown["Заголовок"], strict=True))
+
+
+def test_the_list_says_why_and_keeps_them_out_of_open_and_closed(
+    signed_in: Callable[[str], AppTest], emptied: Emptied
+) -> None:
+    app = open_page(signed_in("moderator"), "incidents")
+    assert not app.exception
+    assert list(app.dataframe[0].value["№"]) == [emptied.pipe]  # «открытые», as it opens
+    everything = _listed(app, "все")
+    assert set(everything) == {emptied.pipe, emptied.merged, emptied.emptied}
+    # why first, then what the title can keep of the 23 characters «Статус» leaves it
+    assert re.fullmatch(f"объединён с №{emptied.pipe}( — .*)?…", everything[emptied.merged])
+    assert re.fullmatch(f"{LISTED}( — .*)?…", everything[emptied.emptied])
+    assert not everything[emptied.pipe].startswith(("объединён", "пуст"))
+    # «закрытые» are the problems closed; the emptied ones have a choice of their own
+    assert _listed(app, "закрытые") == {}
+    assert "Инцидентов с такими условиями нет." in texts(app)
+    assert list(_listed(app, "пустые")) == [emptied.emptied]
+    assert list(_listed(app, "объединённые")) == [emptied.merged]
+
+
+def test_a_merged_incident_links_to_the_one_it_joined(
+    signed_in: Callable[[str], AppTest], emptied: Emptied
+) -> None:
+    app = signed_in("moderator")
+    app.query_params["incident"] = str(emptied.merged)
+    open_page(app, "incidents")
+    assert not app.exception
+    link = f"(incidents?incident={emptied.pipe})"
+    card = app.caption[1].value
+    assert card.startswith("объединён · "), card
+    assert card.endswith(f"объединён с [инцидентом №{emptied.pipe}]{link}"), card
+    assert "постов: 0" not in texts(app)
+    # no report, merge or split here: they are the other incident's
+    assert not [b for b in app.button if str(b.key).startswith("inc_")]
+    assert not app.multiselect
+    assert f"в [инциденте №{emptied.pipe}]{link}" in texts(app)
+
+
+def test_an_emptied_incident_says_its_posts_are_gone(
+    signed_in: Callable[[str], AppTest], emptied: Emptied
+) -> None:
+    app = signed_in("moderator")
+    app.query_params["incident"] = str(emptied.emptied)  # by its link: not in «открытые»
+    open_page(app, "incidents")
+    assert not app.exception
+    assert app.caption[1].value.startswith("закрыт · "), app.caption[1].value
+    assert app.caption[1].value.endswith(f" · {EMPTIED}"), app.caption[1].value
+    assert "постов: 0" not in texts(app)
+    assert not [b for b in app.button if str(b.key).startswith("inc_")]
+    assert not app.multiselect
+    assert "не осталось постов" in texts(app)
+
+
+def test_no_incident_without_posts_is_offered_to_merge(
+    signed_in: Callable[[str], AppTest], emptied: Emptied
+) -> None:
+    app = open_page(signed_in("moderator"), "incidents")
+    assert len(_listed(app, "все")) == 3  # the list offers all three to pick
+    app.selectbox(key="inc_pick_None").select(emptied.pipe).run()
+    assert not app.exception
+    offered = app.multiselect(key=f"inc_merge_ids_{emptied.pipe}").options
+    assert not [o for o in offered if o.startswith((f"№{emptied.merged}:", f"№{emptied.emptied}:"))]
