@@ -277,10 +277,19 @@ def empty_reason(incident: Incident, *, short: bool = False) -> str | None:
     return EMPTIED_SHORT if short else EMPTIED_REASON
 
 
-def incident_posts_markdown(incident: Incident) -> str:
-    """The card's «постов: 3», or why it has none: «объединён с [инцидентом №12](…)»."""
+def card_status(incident: Incident) -> str:
+    """The card's status, «открыт»; a merged incident's says where its posts went:
+    «объединён с [инцидентом №12](incidents?incident=12)»."""
     if incident.status == IncidentStatus.MERGED and incident.merged_into_id is not None:
         return f"объединён с {incident_link(incident.merged_into_id, 'инцидентом')}"
+    return one_incident_status(incident.status)
+
+
+def card_posts(incident: Incident) -> str | None:
+    """The card's «постов: 3», or why it has none, «пуст: посты перенесены или отклонены»;
+    None for a merged incident (`card_status` says it)."""
+    if incident.status == IncidentStatus.MERGED and incident.merged_into_id is not None:
+        return None
     return empty_reason(incident) or f"постов: {incident.post_count}"
 
 

@@ -126,12 +126,10 @@ place = (
     if incident.municipality_id is not None
     else "муниципалитет не определён"
 )
-st.caption(
-    f"{views.one_incident_status(incident.status)} · {problem} · "
-    f"{escape_markdown(place)} · "
-    f"адрес: {escape_markdown(views.address_text(incident.address))} · "
-    f"{views.incident_posts_markdown(incident)}"
-)
+address = f"адрес: {escape_markdown(views.address_text(incident.address))}"
+facts = [views.card_status(incident), problem, escape_markdown(place), address,
+         views.card_posts(incident)]  # fmt: skip
+st.caption(" · ".join(fact for fact in facts if fact))
 with resources.session() as db:
     posts = incident_posts(db, incident_id=chosen_id)
     parents = parent_posts(db, posts=posts)  # a reply means little without what it answers

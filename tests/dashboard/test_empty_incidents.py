@@ -3,60 +3,13 @@ says why, stays out of the open and the closed lists, and is never offered to me
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 
-import pytest
-from sqlalchemy import Engine
-from sqlmodel import Session, col, select
 from streamlit.testing.v1 import AppTest
 
-from models.incident import Incident, IncidentPost, IncidentStatus
-from models.post import Post
-from tests.dashboard.conftest import open_page, texts
-from triage.incidents import merge_incidents, split_incident
-from triage.moderation import Decision, review_post
+from tests.dashboard.conftest import Emptied, open_page, texts
 
 EMPTIED = "пуст: посты перенесены или отклонены"  # on its card; in the list, shorter
 LISTED = "пуст: посты убраны"
-
-
-@dataclass(frozen=True)
-class Emptied:
-    pipe: int  # two posts: the one left with posts
-    merged: int  # split out of `pipe`, then merged back into it
-    emptied: int  # its only post was «Не сигнал»
-
-
-@pytest.fixture
-def emptied(seeded: dict[str, list[int]], engine: Engine) -> Emptied:
-    """The seeded two incidents, and a third: each way an incident is left with no posts."""
-    first, second, light = seeded["posts"]
-    with Session(engine) as session:
-        pipe = session.get_one(IncidentPost, first).incident_id
-        lamp = session.get_one(IncidentPost, light).incident_id
-        version = session.get_one(Incident, pipe).version
-        split = split_incident(session, incident_id=pipe, post_ids=[second], actor="moderator",
-                               user_id=None, expected_version=version)  # fmt: skip
-        session.commit()
-        merged = split.id or 0
-        versions = {i: session.get_one(Incident, i).version for i in (pipe, merged)}
-        merge_incidents(session, target_id=pipe, source_ids=[merged], actor="moderator",
-                        user_id=None, expected_versions=versions)  # fmt: skip
-        post = session.get_one(Post, light)
-        review_post(session, decision=Decision(post_id=light, expected_version=post.version,
-                                               is_signal=False),
-                    actor="moderator", user_id=None)  # fmt: skip
-        session.commit()
-        states = {
-            i.id: (i.status, i.post_count)
-            for i in session.exec(select(Incident).order_by(col(Incident.id)))
-        }
-    assert states == {
-        pipe: (IncidentStatus.OPEN, 2),
-        merged: (IncidentStatus.MERGED, 0),
-        lamp: (IncidentStatus.CLOSED, 0),
-    }
-    return Emptied(pipe=pipe, merged=merged, emptied=lamp)
 
 
 def _listed(app: AppTest, status: str) -> dict[int, str]:
@@ -98,8 +51,8 @@ def test_a_merged_incident_links_to_the_one_it_joined(
     assert not app.exception
     link = f"(incidents?incident={emptied.pipe})"
     card = app.caption[1].value
-    assert card.startswith("объединён · "), card
-    assert card.endswith(f"объединён с [инцидентом №{emptied.pipe}]{link}"), card
+    assert card.startswith(f"объединён с [инцидентом №{emptied.pipe}]{link} · ЖКХ"), card
+    assert card.count("объединён") == 1, card
     assert "постов: 0" not in texts(app)
     # no report, merge or split here: they are the other incident's
     assert not [b for b in app.button if str(b.key).startswith("inc_")]
