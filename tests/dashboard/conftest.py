@@ -188,9 +188,8 @@ def emptied(seeded: dict[str, list[int]], engine: Engine) -> Emptied:
     from sqlmodel import col, select
 
     from models.incident import Incident, IncidentPost, IncidentStatus
-    from models.post import Post
+    from tests.triage.factories import not_a_signal
     from triage.incidents import merge_incidents, split_incident
-    from triage.moderation import Decision, review_post
 
     first, second, light = seeded["posts"]
     with Session(engine) as session:
@@ -204,11 +203,8 @@ def emptied(seeded: dict[str, list[int]], engine: Engine) -> Emptied:
         versions = {i: session.get_one(Incident, i).version for i in (pipe, merged)}
         merge_incidents(session, target_id=pipe, source_ids=[merged], actor="moderator",
                         user_id=None, expected_versions=versions)  # fmt: skip
-        post = session.get_one(Post, light)
-        review_post(session, decision=Decision(post_id=light, expected_version=post.version,
-                                               is_signal=False),
-                    actor="moderator", user_id=None)  # fmt: skip
         session.commit()
+        not_a_signal(session, light, actor="moderator")
         states = {
             i.id: (i.status, i.post_count)
             for i in session.exec(select(Incident).order_by(col(Incident.id)))

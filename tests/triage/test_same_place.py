@@ -5,12 +5,10 @@ from datetime import timedelta
 from sqlmodel import Session
 
 from models.incident import Incident, IncidentPost
-from models.post import Post
 from models.report import ReportStatus
 from tests.triage import factories as f
 from triage.calendar import WorkCalendar
 from triage.incidents import merge_incidents
-from triage.moderation import Decision, review_post
 from triage.reports import create_report
 from triage.same_place import duplicated_report, neighbours
 from triage.stage import triage_posts
@@ -117,10 +115,8 @@ def test_an_incident_left_with_no_posts_is_no_neighbour(session: Session) -> Non
     merge_incidents(session, target_id=kept.id or 0, source_ids=[merged.id or 0], actor="anna",
                     user_id=None, expected_versions={kept.id or 0: kept.version,
                                                      merged.id or 0: merged.version})  # fmt: skip
-    post = session.get_one(Post, posts[2])
-    no_signal = Decision(post_id=posts[2], expected_version=post.version, is_signal=False)
-    review_post(session, decision=no_signal, actor="anna", user_id=None)
     session.commit()
+    f.not_a_signal(session, posts[2])
     session.refresh(emptied)
     assert (emptied.status, emptied.post_count) == ("closed", 0)
 
