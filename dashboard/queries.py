@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, literal, tuple_
+from sqlalchemy import ColumnElement, func, literal, tuple_
 from sqlmodel import Session, col, select
 
 from models.annotation import Annotation
@@ -18,6 +18,11 @@ from triage.scope import EVERYWHERE, Scope
 MAX_PAGE_SIZE = 200
 # An incident with no post time sorts after every dated one (on SQLite and PostgreSQL alike).
 NO_POST_TIME = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+# The list's «пустые»: closed with no posts left (`triage.emptied`). Apart from «закрытые»,
+# whose problem was closed: a moderator looking there should not meet the emptied ones.
+EMPTIED = "emptied"
 
 
 @dataclass(frozen=True)
@@ -66,7 +71,7 @@ def incidents_page(
     if scope.municipality_ids is not None:
         statement = statement.where(col(Incident.municipality_id).in_(scope.municipality_ids))
     if filters.status:
-        statement = statement.where(Incident.status == filters.status)
+        statement = statement.where(*_status_is(filters.status))
     if filters.category_code:
         statement = statement.where(Incident.category_code == filters.category_code)
     if filters.municipality_id:
@@ -86,6 +91,15 @@ def incidents_page(
         )
     rows = session.exec(statement)
     return list(rows), int(total)
+
+
+def _status_is(status: str) -> list[ColumnElement[bool]]:
+    """The list's status filter: a status, or `EMPTIED` (closed with no posts) kept apart."""
+    if status == EMPTIED:
+        return [col(Incident.status) == IncidentStatus.CLOSED, col(Incident.post_count) == 0]
+    if status == IncidentStatus.CLOSED:
+        return [col(Incident.status) == IncidentStatus.CLOSED, col(Incident.post_count) > 0]
+    return [col(Incident.status) == status]
 
 
 def incident_posts(session: Session, *, incident_id: int, limit: int = 50) -> list[Post]:

@@ -14,14 +14,16 @@ from dashboard import columns, names, resources
 from dashboard.address_names import human_address
 from dashboard.charts import short_name
 from dashboard.numbers import decimal
+from dashboard.queries import EMPTIED
 from dashboard.text import escape_markdown
 from models.annotation import Annotation
 from models.audit import AuditEvent
 from models.clock import now
-from models.incident import Incident
+from models.incident import Incident, IncidentStatus
 from models.learning import ModelVersion
 from models.post import Post
 from models.source import Source
+from triage.emptied import is_empty
 from triage.export_labels import STATUS_NAMES
 from triage.report_list import ReportRow
 from triage.scope import Scope
@@ -30,6 +32,7 @@ INCIDENT_STATUS_NAMES: dict[str | None, str] = {
     "open": "открытые",
     "reported": "переданы в обращения",
     "closed": "закрытые",
+    EMPTIED: "пустые",  # closed with no posts left: apart from the closed problems
     "merged": "объединённые",
     None: "все",
 }
@@ -244,9 +247,9 @@ def post_address(annotation: Annotation) -> str:
     return address_text(annotation.address_key, (annotation.reasons or {}).get("addresses"))
 
 
-def incident_link(incident_id: int | None) -> str:
-    """«инцидент №N» as a markdown link to its page."""
-    return f"[инцидент №{incident_id}](incidents?incident={incident_id})"
+def incident_link(incident_id: int | None, word: str = "инцидент") -> str:
+    """«инцидент №N» (or `word` in the sentence's case) as a markdown link to its page."""
+    return f"[{word} №{incident_id}](incidents?incident={incident_id})"
 
 
 def report_link(report_id: int | None, word: str = "обращение") -> str:
@@ -256,6 +259,38 @@ def report_link(report_id: int | None, word: str = "обращение") -> str:
 
 def incident_label(incident: Incident) -> str:
     return f"№{incident.id}: {incident.title[:80]}"
+
+
+# Why an incident with no posts (`triage.emptied.is_empty`) is still there: on its card, and
+# shorter in the list, whose title column has some 23 characters when the status is shown.
+EMPTIED_REASON = "пуст: посты перенесены или отклонены"
+EMPTIED_SHORT = "пуст: посты убраны"
+
+
+def empty_reason(incident: Incident, *, short: bool = False) -> str | None:
+    """Why an incident with no posts is still there: «объединён с №12», «пуст: посты
+    перенесены или отклонены» (`short`: «пуст: посты убраны»); None while it has posts."""
+    if not is_empty(incident):
+        return None
+    if incident.status == IncidentStatus.MERGED and incident.merged_into_id is not None:
+        return f"объединён с №{incident.merged_into_id}"
+    return EMPTIED_SHORT if short else EMPTIED_REASON
+
+
+def card_status(incident: Incident) -> str:
+    """The card's status, «открыт»; a merged incident's says where its posts went:
+    «объединён с [инцидентом №12](incidents?incident=12)»."""
+    if incident.status == IncidentStatus.MERGED and incident.merged_into_id is not None:
+        return f"объединён с {incident_link(incident.merged_into_id, 'инцидентом')}"
+    return one_incident_status(incident.status)
+
+
+def card_posts(incident: Incident) -> str | None:
+    """The card's «постов: 3», or why it has none, «пуст: посты перенесены или отклонены»;
+    None for a merged incident (`card_status` says it)."""
+    if incident.status == IncidentStatus.MERGED and incident.merged_into_id is not None:
+        return None
+    return empty_reason(incident) or f"постов: {incident.post_count}"
 
 
 ROW_STATUS_NAMES = {  # one incident's status in the list (the filter names the plural)
@@ -307,7 +342,7 @@ def incidents_table(rows: list[Incident], *, with_status: bool = True) -> Styler
             "№": row.id,
             "Приоритет": row.priority,
             "Постов": row.post_count,
-            "Заголовок": columns.shorten(row.title, title),
+            "Заголовок": columns.shorten(_listed_title(row), title),
             **({"Статус": ROW_STATUS_NAMES.get(row.status, row.status)} if with_status else {}),
             "Категория": columns.shorten(category_name(row.category_code), category)
             if row.category_code
@@ -320,6 +355,12 @@ def incidents_table(rows: list[Incident], *, with_status: bool = True) -> Styler
         for row in rows
     ]
     return with_decimals(pd.DataFrame(listed), {"Приоритет": 2})
+
+
+def _listed_title(incident: Incident) -> str:
+    """An incident with no posts says why first: «объединён с №12 — Прорвало трубу…»."""
+    why = empty_reason(incident, short=True)
+    return incident.title if why is None else f"{why} — {incident.title}"
 
 
 def short_time(moment: datetime | None) -> str:

@@ -67,6 +67,14 @@ ANSWER_KEPT = " Ответ исполнителя сохранён в обращ
 REFILLED_REASON = "В инцидент вернулся пост: инцидент снова открыт."
 
 
+def is_empty(incident: Incident) -> bool:
+    """No posts of its own any more: merged into another (`merged_into_id`), or emptied by
+    «Не сигнал» and corrections (closed by `close_if_empty`). Kept for the record and reachable
+    by its link, it takes no part in a merge, either way (a post of its own may still come
+    back: `reopen_if_refilled`)."""
+    return incident.status == IncidentStatus.MERGED or incident.post_count == 0
+
+
 def close_if_empty(
     session: Session,
     *,

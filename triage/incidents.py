@@ -15,7 +15,7 @@ from models.post import ERASED_TEXT, Post
 from models.report import Report
 from triage.audit import record_event, snapshot
 from triage.calendar import WorkCalendar
-from triage.emptied import close_if_empty, reopen_if_refilled
+from triage.emptied import close_if_empty, is_empty, reopen_if_refilled
 from triage.errors import TriageError
 from triage.locking import claim, load
 from triage.reopening import (
@@ -236,9 +236,10 @@ def merge_incidents(
     A resolved report of one of them reopens when another brings a post published after its
     resolution (`triage.reopening`): residents wrote again about a problem the agency closed.
     When one of them already has an open report, that report carries the problem: the
-    resolved one stays resolved and records the evidence (`repeat_evidence`).
+    resolved one stays resolved and records the evidence (`repeat_evidence`). An incident
+    merged already, or left with no posts (`triage.emptied.is_empty`), takes no part.
     """
-    target = load_incident_in_scope(session, incident_id=target_id, scope=scope)
+    target = _mergeable(load_incident_in_scope(session, incident_id=target_id, scope=scope))
     claim(session, target, expected_version=expected_versions[target_id])
     involved = [target_id, *source_ids]
     resolved = resolved_reports(session, involved)
@@ -248,13 +249,19 @@ def merge_incidents(
     for source_id in source_ids:
         if source_id == target_id:
             raise TriageError("an incident cannot be merged into itself")
-        source = load_incident_in_scope(session, incident_id=source_id, scope=scope)
+        source = _mergeable(load_incident_in_scope(session, incident_id=source_id, scope=scope))
         claim(session, source, expected_version=expected_versions[source_id])
         _fold(session, source=source, target=target, actor=actor, user_id=user_id)
     reopen_after_merge(session, reports=resolved, origins=origins, newest=newest,
                        in_work=in_work, calendar=calendar or WorkCalendar(), actor=actor,
                        user_id=user_id)  # fmt: skip
     return target
+
+
+def _mergeable(incident: Incident) -> Incident:
+    if is_empty(incident):
+        raise TriageError(f"incident {incident.id} is merged or has no posts: nothing to merge")
+    return incident
 
 
 def split_incident(

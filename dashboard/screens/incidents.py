@@ -21,6 +21,7 @@ from models.parents import parent_posts
 from models.post import PostKind
 from triage.accounts import Right, has_right
 from triage.answers import incident_public_answers
+from triage.emptied import is_empty
 from triage.incidents import merge_incidents, split_incident
 from triage.reports import create_report, open_report, open_report_among
 from triage.same_place import duplicated_report, neighbours, returned_problem
@@ -125,12 +126,10 @@ place = (
     if incident.municipality_id is not None
     else "муниципалитет не определён"
 )
-st.caption(
-    f"{views.one_incident_status(incident.status)} · {problem} · "
-    f"{escape_markdown(place)} · "
-    f"адрес: {escape_markdown(views.address_text(incident.address))} · "
-    f"постов: {incident.post_count}"
-)
+address = f"адрес: {escape_markdown(views.address_text(incident.address))}"
+facts = [views.card_status(incident), problem, escape_markdown(place), address,
+         views.card_posts(incident)]  # fmt: skip
+st.caption(" · ".join(fact for fact in facts if fact))
 with resources.session() as db:
     posts = incident_posts(db, incident_id=chosen_id)
     parents = parent_posts(db, posts=posts)  # a reply means little without what it answers
@@ -159,6 +158,15 @@ for post in posts:
 
 if not has_right(login.role, Right.EDIT_INCIDENTS):
     st.caption("Создать обращение, объединить или разделить инциденты может модератор.")
+    st.stop()
+if is_empty(incident):  # kept for the record: no report, and no part in a merge
+    st.caption(
+        "Инцидент объединён: обращение, объединение и разделение — в "
+        f"{views.incident_link(incident.merged_into_id, 'инциденте')}."
+        if incident.status == IncidentStatus.MERGED
+        else "В инциденте не осталось постов: обращение не создаётся, объединять и разделять "
+        "нечего."
+    )
     st.stop()
 
 
@@ -244,8 +252,6 @@ if joining:
     )
 if incident.status != IncidentStatus.OPEN or report is not None:
     st.caption("Обращение по инциденту можно создать, пока инцидент открыт и без обращения.")
-elif incident.post_count == 0:
-    st.caption("В инциденте не осталось постов: обращение по нему не создаётся.")
 else:
     st.button(
         "Создать обращение",
@@ -256,7 +262,12 @@ else:
     )
 
 merge_key = f"inc_merge_ids_{chosen_id}"
-joinable = {n.incident.id: n.incident for n in nearby} | by_id  # its place's, then the list's
+# its place's, then the list's; none merged already or emptied (`triage.emptied.is_empty`)
+joinable = {
+    i: other
+    for i, other in ({n.incident.id: n.incident for n in nearby} | by_id).items()
+    if not is_empty(other)
+}
 merge_ids = st.multiselect(
     "Присоединить к этому инциденту",
     [i for i in joinable if i != chosen_id],

@@ -337,7 +337,8 @@ st.markdown(
 )
 st.page_link(
     "screens/incidents.py",
-    label=f"Инцидент №{incident.id}: {incident.title[:80]} (постов: {incident.post_count})",
+    label=f"Инцидент №{incident.id}: {incident.title[:80]} "
+    f"({views.empty_reason(incident) or f'постов: {incident.post_count}'})",
     icon=":material/report:",
     query_params={"incident": str(incident.id)},
 )

@@ -3,6 +3,7 @@
 import os
 import sys
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -172,6 +173,48 @@ def seeded(
         session.commit()
         triage_posts(session, post_ids=ids, thresholds=Thresholds())
     return {"posts": ids}
+
+
+@dataclass(frozen=True)
+class Emptied:
+    pipe: int  # two posts: the one left with posts
+    merged: int  # split out of `pipe`, then merged back into it
+    emptied: int  # its only post was «Не сигнал»
+
+
+@pytest.fixture
+def emptied(seeded: dict[str, list[int]], engine: Engine) -> Emptied:
+    """The seeded two incidents, and a third: each way an incident is left with no posts."""
+    from sqlmodel import col, select
+
+    from models.incident import Incident, IncidentPost, IncidentStatus
+    from tests.triage.factories import not_a_signal
+    from triage.incidents import merge_incidents, split_incident
+
+    first, second, light = seeded["posts"]
+    with Session(engine) as session:
+        pipe = session.get_one(IncidentPost, first).incident_id
+        lamp = session.get_one(IncidentPost, light).incident_id
+        version = session.get_one(Incident, pipe).version
+        split = split_incident(session, incident_id=pipe, post_ids=[second], actor="moderator",
+                               user_id=None, expected_version=version)  # fmt: skip
+        session.commit()
+        merged = split.id or 0
+        versions = {i: session.get_one(Incident, i).version for i in (pipe, merged)}
+        merge_incidents(session, target_id=pipe, source_ids=[merged], actor="moderator",
+                        user_id=None, expected_versions=versions)  # fmt: skip
+        session.commit()
+        not_a_signal(session, light, actor="moderator")
+        states = {
+            i.id: (i.status, i.post_count)
+            for i in session.exec(select(Incident).order_by(col(Incident.id)))
+        }
+    assert states == {
+        pipe: (IncidentStatus.OPEN, 2),
+        merged: (IncidentStatus.MERGED, 0),
+        lamp: (IncidentStatus.CLOSED, 0),
+    }
+    return Emptied(pipe=pipe, merged=merged, emptied=lamp)
 
 
 @pytest.fixture

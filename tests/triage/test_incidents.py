@@ -193,3 +193,28 @@ def test_merge_moves_the_source_reports_to_the_target(session: Session) -> None:
 )  # fmt: skip
 def test_a_title_is_one_line_without_links(text: str, title: str) -> None:
     assert title_from(text) == title
+
+
+def _merge(session: Session, target: Incident, source: Incident) -> None:
+    session.refresh(target)
+    session.refresh(source)
+    merge_incidents(session, target_id=target.id or 0, source_ids=[source.id or 0],
+                    actor="anna", user_id=None,
+                    expected_versions={target.id or 0: target.version,
+                                       source.id or 0: source.version})  # fmt: skip
+
+
+def test_a_merged_or_emptied_incident_takes_no_part_in_a_merge(session: Session) -> None:
+    """A page opened before the change offers them no more (`triage.emptied.is_empty`)."""
+    target, merged, emptied = _three_incidents(session)
+    _merge(session, target, merged)
+    (post_id,) = member_ids(session, incident_id=emptied.id or 0)
+    f.not_a_signal(session, post_id)
+    session.refresh(emptied)
+    assert (emptied.status, emptied.post_count) == (IncidentStatus.CLOSED, 0)
+    for into, folded in [(emptied, merged), (merged, emptied), (target, merged),
+                         (target, emptied), (merged, target), (emptied, target)]:  # fmt: skip
+        with pytest.raises(TriageError, match="is merged or has no posts"):
+            _merge(session, into, folded)
+        session.rollback()
+    assert len(member_ids(session, incident_id=target.id or 0)) == 2

@@ -8,6 +8,7 @@ from models.incident import Incident, IncidentPost
 from models.report import ReportStatus
 from tests.triage import factories as f
 from triage.calendar import WorkCalendar
+from triage.incidents import merge_incidents
 from triage.reports import create_report
 from triage.same_place import duplicated_report, neighbours
 from triage.stage import triage_posts
@@ -98,3 +99,25 @@ def test_an_incident_without_an_address_has_no_neighbours(session: Session) -> N
     later = _posted(session, "Опять прорвало трубу, вода в подвале", days=10, town=perm,
                     topic="housing_pipe_burst", category="housing")  # fmt: skip
     assert neighbours(session, incident=_incident_of(session, later)) == []
+
+
+def test_an_incident_left_with_no_posts_is_no_neighbour(session: Session) -> None:
+    """Merged into another, or emptied by «Не сигнал»: nothing to join there, nothing to show."""
+    f.taxonomy(session)
+    perm = f.municipality(session, "Пермский городской округ")
+    pipe = ("housing_pipe_burst", "housing")
+    texts = ["Прорвало трубу на улице Сибирской 8", "Сибирская 8: опять прорвало трубу",
+             "Сибирская 8: трубу прорвало в третий раз", "Сибирская 8: вода в подвале"]  # fmt: skip
+    posts = [_posted(session, text, days=10 * n, town=perm, topic=pipe[0], category=pipe[1])
+             for n, text in enumerate(texts)]  # fmt: skip
+    kept, merged, emptied, shown = (_incident_of(session, p) for p in posts)
+    assert len(neighbours(session, incident=shown)) == 3
+    merge_incidents(session, target_id=kept.id or 0, source_ids=[merged.id or 0], actor="anna",
+                    user_id=None, expected_versions={kept.id or 0: kept.version,
+                                                     merged.id or 0: merged.version})  # fmt: skip
+    session.commit()
+    f.not_a_signal(session, posts[2])
+    session.refresh(emptied)
+    assert (emptied.status, emptied.post_count) == ("closed", 0)
+
+    assert [n.incident.id for n in neighbours(session, incident=shown)] == [kept.id]
