@@ -181,8 +181,11 @@ def move_post(
     """A moderator attaches a post to another incident (optimistic lock on the incident); a
     post published after the resolution of the incident's report reopens it — after the
     incident the post left, if emptied, has closed and its open report followed the post
-    (`triage.emptied`): when that report is open there, it carries the problem."""
+    (`triage.emptied`): when that report is open there, it carries the problem. Never into
+    an incident merged into another; into one emptied, yes (the post may rightly go back)."""
     incident = load_incident_in_scope(session, incident_id=incident_id, scope=scope)
+    if incident.status == IncidentStatus.MERGED:  # folded away: its posts live in the target
+        raise TriageError(f"incident {incident.id} is merged into {incident.merged_into_id}")
     post = load(session, Post, post_id)
     annotation = session.execute(
         select(Annotation.municipality_id).where(

@@ -141,6 +141,22 @@ def test_a_moderator_attaches_a_post_by_hand(session: Session) -> None:
     assert source.post_count == 0
 
 
+def test_no_post_is_attached_by_hand_to_an_incident_merged_away(session: Session) -> None:
+    target, source, other = _three_incidents(session)
+    merge_incidents(session, target_id=target.id or 0, source_ids=[source.id or 0], actor="anna",
+                    user_id=None, expected_versions={target.id or 0: target.version,
+                                                     source.id or 0: source.version})  # fmt: skip
+    session.commit()
+    session.refresh(source)
+    post_id = member_ids(session, incident_id=other.id or 0)[0]
+
+    with pytest.raises(TriageError, match=f"is merged into {target.id}"):
+        move_post(session, post_id=post_id, incident_id=source.id or 0, actor="anna",
+                  user_id=None, expected_version=source.version)  # fmt: skip
+    session.rollback()
+    assert session.get_one(IncidentPost, post_id).incident_id == other.id
+
+
 def test_merge_moves_the_source_reports_to_the_target(session: Session) -> None:
     target, source, _ = _three_incidents(session)
     report = create_report(
