@@ -3,7 +3,7 @@ from nlp.lemmas import Lemmatizer
 
 
 def test_cue_words_are_the_post_s_words_as_written(lemmatizer: Lemmatizer) -> None:
-    text = "Во дворе яма, ямы по всей улице, Яму не засыпали"
+    text = "У школы яма, ямы и дальше до угла, Яму не засыпали"
     assert cue_words(text, ["яма", "засыпать"], lemmatizer) == ["яма", "ямы", "Яму", "засыпали"]
 
 
