@@ -32,7 +32,7 @@ from models.learning import TrainingLabel
 from models.post import ERASED_TEXT, Post
 from models.quarantine import QuarantineRecord
 from triage.audit import record_event
-from triage.incidents import earliest_text, title_from
+from triage.incidents import earliest_post, title_from
 
 ERASED_TITLE = "[заголовок удалён по запросу субъекта персональных данных]"
 # Where a vendor payload (VK, Telegram, our JSON lines) names its author.
@@ -138,8 +138,8 @@ def _incidents_of(session: Session, post_ids: list[int]) -> list[Incident]:
 
 def _retitle(session: Session, incident: Incident) -> bool:
     """Title the incident from its earliest member post that is not erased; True if changed."""
-    text = earliest_text(session, incident_id=incident.id or 0)
-    title = title_from(text) if text is not None else ERASED_TITLE
+    first = earliest_post(session, incident_id=incident.id or 0)
+    title = title_from(first[1]) if first is not None else ERASED_TITLE
     if title == incident.title:
         return False
     incident.title = title

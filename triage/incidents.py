@@ -15,9 +15,10 @@ from models.post import ERASED_TEXT, Post
 from models.report import Report
 from triage.audit import record_event, snapshot
 from triage.calendar import WorkCalendar
-from triage.emptied import close_if_empty, is_empty, reopen_if_refilled
+from triage.emptied import close_if_empty, is_empty, open_reports, reopen_if_refilled
 from triage.errors import TriageError
 from triage.locking import claim, load
+from triage.relabel import LABELS, relabel_incident
 from triage.reopening import (
     comeback_report,
     newest_posts,
@@ -126,7 +127,8 @@ def _attach(
     session.flush()
     refresh_counts(session, incident_ids=[i for i in (previous, incident.id) if i is not None])
     if previous is not None and previous != incident.id:
-        retitle_if_left(session, incident_id=previous, post=post)
+        retitle_if_left(session, incident_id=previous, post=post, actor=attached_by,
+                        user_id=user_id)  # fmt: skip
     if emptied:  # a post came back into an incident closed because it emptied
         reopen_if_refilled(session, incident=incident, post_id=post.id or 0, actor=attached_by,
                            user_id=user_id)  # fmt: skip
@@ -367,20 +369,25 @@ def refresh_counts(session: Session, *, incident_ids: list[int]) -> None:
                    names=("post_count", "first_post_at", "last_post_at", "updated_at"))  # fmt: skip
 
 
-def leave_incident(session: Session, *, link: IncidentPost, post: Post) -> None:
+def leave_incident(
+    session: Session, *, link: IncidentPost, post: Post, actor: str, user_id: int | None
+) -> None:
     """The post leaves its incident: its membership `link` goes, the incident is recounted
-    and, if it was titled after this post, titled again (`retitle_if_left`). Whether the
-    incident, if emptied, closes is the caller's (`triage.emptied.close_if_empty`)."""
+    and, if it was titled after this post, titled and labelled again (`retitle_if_left`).
+    Whether the incident, if emptied, closes is the caller's (`triage.emptied.close_if_empty`)."""
     incident_id = link.incident_id
     session.delete(link)
     session.flush()
     refresh_counts(session, incident_ids=[incident_id])
-    retitle_if_left(session, incident_id=incident_id, post=post)
+    retitle_if_left(session, incident_id=incident_id, post=post, actor=actor, user_id=user_id)
 
 
-def retitle_if_left(session: Session, *, incident_id: int, post: Post) -> None:
+def retitle_if_left(
+    session: Session, *, incident_id: int, post: Post, actor: str, user_id: int | None
+) -> None:
     """`post` has left the incident: if the incident still bears the title derived from it,
-    it takes the title of its earliest remaining post (by publication, then id).
+    it takes the title of its earliest remaining post (by publication, then id), and that
+    post's labels (`_labelled_after`).
 
     A title edited by hand is kept, and so is the title of an incident left empty (nothing
     to name it after) or merged into another (folded away). Like the counts, the title is
@@ -391,9 +398,10 @@ def retitle_if_left(session: Session, *, incident_id: int, post: Post) -> None:
     incident = session.get_one(Incident, incident_id)
     if incident.title != derived or incident.status == IncidentStatus.MERGED:
         return
-    earliest = earliest_text(session, incident_id=incident_id)
-    if earliest is None:
+    first = earliest_post(session, incident_id=incident_id)
+    if first is None:
         return
+    first_id, earliest = first
     row = session.execute(
         update(Incident)
         .where(
@@ -406,18 +414,47 @@ def retitle_if_left(session: Session, *, incident_id: int, post: Post) -> None:
         .execution_options(synchronize_session=False)
     ).one_or_none()
     _set_saved(session, incident_id=incident_id, row=row, names=("title", "updated_at"))
+    if row is not None:
+        _labelled_after(session, incident=incident, post_id=first_id, actor=actor,
+                        user_id=user_id)  # fmt: skip
 
 
-def earliest_text(session: Session, *, incident_id: int) -> str | None:
-    """The text of the incident's earliest member post (by publication, then id) whose text
-    was not erased; None when there is none."""
-    return session.execute(
-        select(Post.text)
+def _labelled_after(
+    session: Session, *, incident: Incident, post_id: int, actor: str, user_id: int | None
+) -> None:
+    """The incident, described by a post that left, takes the labels of the post it is now
+    titled after: that post's current annotation, when a signal with a category and a
+    municipality. Not while a report is open: the agency has it, and the operator decides
+    (`triage.regroup`'s corrections reroute a report; a post leaving does not)."""
+    annotation = session.execute(
+        select(Annotation).where(
+            Annotation.post_id == post_id,
+            Annotation.is_current.is_(True),  # type: ignore[attr-defined]
+        )
+    ).scalar_one_or_none()
+    if annotation is None or not annotation.is_signal or annotation.category_code is None:
+        return
+    if annotation.municipality_id is None:
+        return
+    if all(getattr(incident, name) == getattr(annotation, name) for name in LABELS):
+        return
+    if open_reports(session, incident_id=incident.id or 0):
+        return
+    relabel_incident(session, incident=incident, annotation=annotation, actor=actor,
+                     user_id=user_id)  # fmt: skip
+
+
+def earliest_post(session: Session, *, incident_id: int) -> tuple[int, str] | None:
+    """The id and text of the incident's earliest member post (by publication, then id) whose
+    text was not erased; None when there is none."""
+    row = session.execute(
+        select(Post.id, Post.text)
         .join(IncidentPost, IncidentPost.post_id == Post.id)  # type: ignore[arg-type]
         .where(IncidentPost.incident_id == incident_id, Post.text != ERASED_TEXT)  # type: ignore[arg-type]
         .order_by(Post.published_at, Post.id)  # type: ignore[arg-type]
         .limit(1)
-    ).scalar_one_or_none()
+    ).one_or_none()
+    return None if row is None else (row[0] or 0, row[1])
 
 
 def _set_saved(

@@ -254,7 +254,7 @@ def _detach(session: Session, *, post: Post, actor: str, user_id: int | None) ->
     if link is None:
         return
     incident_id = link.incident_id
-    leave_incident(session, link=link, post=post)
+    leave_incident(session, link=link, post=post, actor=actor, user_id=user_id)
     incident = session.get_one(Incident, incident_id)
     close_if_empty(session, incident=incident, actor=actor, user_id=user_id)
     record_event(

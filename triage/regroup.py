@@ -20,21 +20,15 @@ from sqlmodel import Session
 
 from models.annotation import Annotation
 from models.audit import AuditEvent
-from models.clock import now
 from models.incident import Incident, IncidentPost
 from models.post import Post
-from models.report import Report
-from triage.audit import record_event, snapshot
 from triage.calendar import WorkCalendar
-from triage.emptied import close_if_empty, open_reports
+from triage.emptied import close_if_empty
 from triage.grouping import Match, find_match
 from triage.incidents import attach_post, create_incident, leave_incident
+from triage.relabel import LABELS, relabel_incident
 from triage.reopening import comeback_report, reopen_if_resolved
-from triage.routing import suggest_agency
 from triage.thresholds import Thresholds
-
-LABELS = ("category_code", "topic_code", "municipality_id")
-ROUTED = ("topic_code", "municipality_id", "agency_id")
 
 
 def regroup_post(
@@ -56,7 +50,7 @@ def regroup_post(
     old = session.get_one(Incident, link.incident_id)
     if all(getattr(old, f) == getattr(annotation, f) for f in LABELS):
         return old
-    leave_incident(session, link=link, post=post)
+    leave_incident(session, link=link, post=post, actor=actor, user_id=user_id)
     match = find_match(
         session, post=post, annotation=annotation, thresholds=thresholds or Thresholds()
     )
@@ -148,43 +142,3 @@ def incident_left(session: Session, *, post_id: int) -> Incident | None:
     ).scalar_one_or_none()  # fmt: skip
     incident_id = (before or {}).get("incident_id")
     return session.get(Incident, incident_id) if isinstance(incident_id, int) else None
-
-
-def relabel_incident(
-    session: Session, *, incident: Incident, annotation: Annotation, actor: str, user_id: int | None
-) -> None:
-    """The incident takes the post's corrected labels; its open report is routed again."""
-    before = snapshot(incident, LABELS)
-    for name in LABELS:
-        setattr(incident, name, getattr(annotation, name))
-    incident.version += 1
-    incident.updated_at = now()
-    session.add(incident)
-    record_event(session, actor=actor, user_id=user_id, entity_type="incident",
-                 entity_id=incident.id or 0, action="relabel", before=before,
-                 after=snapshot(incident, LABELS))  # fmt: skip
-    for report in open_reports(session, incident_id=incident.id or 0):
-        reroute_report(session, report=report, incident=incident, actor=actor, user_id=user_id)
-
-
-def reroute_report(
-    session: Session, *, report: Report, incident: Incident, actor: str, user_id: int | None
-) -> None:
-    before = snapshot(report, ROUTED)
-    suggestion = suggest_agency(
-        session,
-        topic_code=incident.topic_code,
-        category_code=incident.category_code,
-        municipality_id=incident.municipality_id,
-    )
-    report.topic_code = incident.topic_code
-    report.municipality_id = incident.municipality_id
-    report.agency_id = suggestion.agency_id if suggestion else report.agency_id
-    report.version += 1
-    report.updated_at = now()
-    session.add(report)
-    after: dict[str, Any] = snapshot(report, ROUTED)
-    after["why"] = suggestion.why if suggestion else "no routing suggestion: agency kept"
-    record_event(session, actor=actor, user_id=user_id, entity_type="report",
-                 entity_id=report.id or 0, action="reroute", before=before,
-                 after=after)  # fmt: skip

@@ -5,10 +5,13 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlmodel import Session
 
+from models.agency import Agency
+from models.audit import AuditEvent
 from models.geo import Municipality
 from models.incident import Incident, IncidentPost, IncidentStatus
 from models.post import ERASED_TEXT, Post
 from tests.triage import factories as f
+from triage.calendar import WorkCalendar
 from triage.incidents import (
     attach_post,
     create_incident,
@@ -17,6 +20,7 @@ from triage.incidents import (
     split_incident,
 )
 from triage.moderation import correct_post
+from triage.reports import create_report
 from triage.stage import current_annotation
 
 # Dark lamps at one house, misread as a burst pipe: the first post of the housing incident.
@@ -219,3 +223,77 @@ def test_an_erased_post_never_gives_its_placeholder_as_the_title(session: Sessio
     f.not_a_signal(session, misread)
 
     assert _stored_title(session, housing.id or 0) == PIPE_AGAIN
+
+
+def _lamp_after_misread(session: Session) -> tuple[Incident, int, int]:
+    """The misread housing post seeds the incident; dark lamps, published later, joined it."""
+    _world(session)
+    misread = _post(session, MISREAD, hours=0)
+    lamp = _post(session, LAMP, hours=2, topic="amenities_lighting")
+    return _incident(session, [misread, lamp]), misread, lamp
+
+
+def _relabels(session: Session, incident_id: int) -> list[tuple[str, dict[str, object]]]:
+    return [
+        (event.actor, event.after or {})
+        for event in session.execute(
+            select(AuditEvent).where(
+                AuditEvent.entity_type == "incident",
+                AuditEvent.entity_id == incident_id,
+                AuditEvent.action == "relabel",
+            )
+        ).scalars()
+    ]
+
+
+def test_the_incident_takes_the_labels_of_the_post_it_is_now_titled_after(
+    session: Session,
+) -> None:
+    incident, misread, _ = _lamp_after_misread(session)
+    version = incident.version
+
+    f.not_a_signal(session, misread)
+
+    session.refresh(incident)
+    assert incident.title == LAMP
+    assert (incident.category_code, incident.topic_code) == ("amenities", "amenities_lighting")
+    assert incident.version == version + 1  # a label change: the operator's next action rechecks
+    assert [
+        (actor, after["topic_code"]) for actor, after in _relabels(session, incident.id or 0)
+    ] == [("anna", "amenities_lighting")]
+
+
+def test_an_incident_with_an_open_report_keeps_its_labels(session: Session) -> None:
+    """The agency works on the report: a post leaving reroutes nothing; the operator decides."""
+    incident, misread, _ = _lamp_after_misread(session)
+    perm = incident.municipality_id
+    session.add(Agency(name="Администрация Перми", agency_type="municipal_administration",
+                       municipality_id=perm))  # fmt: skip
+    session.commit()
+    report = create_report(session, incident_id=incident.id or 0, actor="olga", user_id=None,
+                           expected_version=incident.version, calendar=WorkCalendar())  # fmt: skip
+    session.commit()
+
+    f.not_a_signal(session, misread)
+
+    session.refresh(incident)
+    session.refresh(report)
+    assert incident.title == LAMP
+    assert (incident.topic_code, report.topic_code) == ("housing_pipe_burst", "housing_pipe_burst")
+    assert _relabels(session, incident.id or 0) == []
+
+
+def test_a_post_with_no_place_leaves_the_labels_as_they_are(session: Session) -> None:
+    incident, misread, lamp = _lamp_after_misread(session)
+    annotation = current_annotation(session, post_id=lamp)
+    assert annotation is not None
+    annotation.municipality_id = None
+    session.add(annotation)
+    session.commit()
+
+    f.not_a_signal(session, misread)
+
+    session.refresh(incident)
+    assert incident.title == LAMP
+    assert incident.topic_code == "housing_pipe_burst"
+    assert incident.municipality_id is not None
