@@ -4,8 +4,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Index
-from sqlmodel import Field, SQLModel
+from sqlalchemy import Index, select
+from sqlmodel import Field, Session, SQLModel
 
 from models.fields import created_at_field, json_field
 
@@ -74,3 +74,13 @@ class Annotation(SQLModel, table=True):
     user_id: int | None = Field(default=None, foreign_key="user.id")
     is_current: bool = True
     created_at: datetime = created_at_field()
+
+
+def current_annotation(session: Session, *, post_id: int) -> Annotation | None:
+    """The post's current annotation (the newest, should two be marked current)."""
+    return session.execute(
+        select(Annotation)
+        .where(Annotation.post_id == post_id, Annotation.is_current.is_(True))  # type: ignore[attr-defined]
+        .order_by(Annotation.id.desc())  # type: ignore[union-attr]
+        .limit(1)
+    ).scalar_one_or_none()

@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from ingest.manual import ManualSignal, ManualSignalError, adapt_manual_signal, channel_source_id
+from models.annotation import current_annotation
 from models.clock import now
 from models.geo import Municipality
 from models.incident import IncidentPost
@@ -20,7 +21,6 @@ from models.post_store import store_posts
 from otklik.pipeline import Pipeline
 from triage.audit import record_event
 from triage.scope import EVERYWHERE, OutOfScope, Scope
-from triage.stage import current_annotation
 
 
 @dataclass(frozen=True)

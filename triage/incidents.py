@@ -8,7 +8,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session
 
-from models.annotation import Annotation
+from models.annotation import Annotation, current_annotation
 from models.clock import now
 from models.incident import Incident, IncidentPost, IncidentStatus
 from models.post import ERASED_TEXT, Post
@@ -426,12 +426,7 @@ def _labelled_after(
     titled after: that post's current annotation, when a signal with a category and a
     municipality. Not while a report is open: the agency has it, and the operator decides
     (`triage.regroup`'s corrections reroute a report; a post leaving does not)."""
-    annotation = session.execute(
-        select(Annotation).where(
-            Annotation.post_id == post_id,
-            Annotation.is_current.is_(True),  # type: ignore[attr-defined]
-        )
-    ).scalar_one_or_none()
+    annotation = current_annotation(session, post_id=post_id)
     if annotation is None or not annotation.is_signal or annotation.category_code is None:
         return
     if annotation.municipality_id is None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import update
 from sqlmodel import Session
 
-from models.annotation import Annotation, SetBy
+from models.annotation import Annotation, SetBy, current_annotation
 from models.incident import Incident, IncidentPost
 from models.learning import TrainingLabel
 from models.post import Post, ReviewStatus
@@ -20,7 +20,6 @@ from triage.incidents import leave_incident
 from triage.locking import claim, load
 from triage.regroup import regroup_post
 from triage.scope import EVERYWHERE, Scope, require_municipality_scope
-from triage.stage import current_annotation
 from triage.thresholds import Thresholds
 
 LABEL_FIELDS = ("is_signal", "category_code", "topic_code", "municipality_id")

@@ -2,10 +2,9 @@
 
 from collections.abc import Callable
 
-from sqlalchemy import select
 from sqlmodel import Session
 
-from models.annotation import Annotation
+from models.annotation import Annotation, current_annotation
 from models.clock import now
 from models.incident import Incident, IncidentPost
 from models.post import PipelineStage, Post, ReviewStatus
@@ -137,15 +136,6 @@ def review_status(
         and annotation.topic_code not in retired_topics
     )
     return ReviewStatus.AUTO_ACCEPTED if confident else ReviewStatus.NEEDS_REVIEW
-
-
-def current_annotation(session: Session, *, post_id: int) -> Annotation | None:
-    return session.execute(
-        select(Annotation)
-        .where(Annotation.post_id == post_id, Annotation.is_current.is_(True))  # type: ignore[attr-defined]
-        .order_by(Annotation.id.desc())  # type: ignore[union-attr]
-        .limit(1)
-    ).scalar_one_or_none()
 
 
 def _group(

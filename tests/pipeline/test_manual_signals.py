@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from ingest.manual import Channel, ManualSignal, ManualSignalError, adapt_manual_signal
 from models.agency import Agency
-from models.annotation import Annotation
+from models.annotation import Annotation, current_annotation
 from models.clock import now
 from models.geo import Municipality
 from models.incident import Incident, IncidentPost
@@ -28,7 +28,6 @@ from triage.calendar import WorkCalendar
 from triage.queue import QueueFilters, review_queue
 from triage.reports import create_report
 from triage.scope import EVERYWHERE, OutOfScope, Scope, agency_scope
-from triage.stage import current_annotation
 
 runner = CliRunner()
 TEXT = "В Краснокамске на улице Ленина прорвало трубу, вода заливает двор"

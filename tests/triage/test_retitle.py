@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from models.agency import Agency
+from models.annotation import current_annotation
 from models.audit import AuditEvent
 from models.geo import Municipality
 from models.incident import Incident, IncidentPost, IncidentStatus
@@ -21,7 +22,6 @@ from triage.incidents import (
 )
 from triage.moderation import correct_post
 from triage.reports import create_report
-from triage.stage import current_annotation
 
 # Dark lamps at one house, misread as a burst pipe: the first post of the housing incident.
 MISREAD = "Калинина 12: у подъезда не горят фонари, вечером темно"
