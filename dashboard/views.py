@@ -272,25 +272,30 @@ def empty_reason(incident: Incident, *, short: bool = False) -> str | None:
     перенесены или отклонены» (`short`: «пуст: посты убраны»); None while it has posts."""
     if not is_empty(incident):
         return None
-    if incident.status == IncidentStatus.MERGED and incident.merged_into_id is not None:
-        return f"объединён с №{incident.merged_into_id}"
+    if (target := _merged_into(incident)) is not None:
+        return f"объединён с №{target}"
     return EMPTIED_SHORT if short else EMPTIED_REASON
 
 
 def card_status(incident: Incident) -> str:
     """The card's status, «открыт»; a merged incident's says where its posts went:
     «объединён с [инцидентом №12](incidents?incident=12)»."""
-    if incident.status == IncidentStatus.MERGED and incident.merged_into_id is not None:
-        return f"объединён с {incident_link(incident.merged_into_id, 'инцидентом')}"
+    if (target := _merged_into(incident)) is not None:
+        return f"объединён с {incident_link(target, 'инцидентом')}"
     return one_incident_status(incident.status)
 
 
 def card_posts(incident: Incident) -> str | None:
     """The card's «постов: 3», or why it has none, «пуст: посты перенесены или отклонены»;
     None for a merged incident (`card_status` says it)."""
-    if incident.status == IncidentStatus.MERGED and incident.merged_into_id is not None:
+    if _merged_into(incident) is not None:
         return None
     return empty_reason(incident) or f"постов: {incident.post_count}"
+
+
+def _merged_into(incident: Incident) -> int | None:
+    """The incident a merged one was folded into; None for any other."""
+    return incident.merged_into_id if incident.status == IncidentStatus.MERGED else None
 
 
 ROW_STATUS_NAMES = {  # one incident's status in the list (the filter names the plural)
