@@ -285,14 +285,9 @@ def split_incident(
     members = set(member_ids(session, incident_id=incident_id))
     if not post_ids or not set(post_ids) <= members or set(post_ids) == members:
         raise TriageError("split needs some, but not all, of the incident's own posts")
-    first = load(session, Post, post_ids[0])
-    new = Incident(
-        title=title_from(first.text),
-        category_code=incident.category_code,
-        topic_code=incident.topic_code,
-        municipality_id=incident.municipality_id,
-        address=incident.address,
-    )
+    first = _earliest(session, post_ids=post_ids)
+    labels = _split_labels(session, incident=incident, post_id=first.id or 0)
+    new = Incident(title=title_from(first.text), **labels)
     session.add(new)
     session.flush()
     record_event(
@@ -303,7 +298,8 @@ def split_incident(
         entity_id=new.id or 0,
         action="split_from",
         before=None,
-        after={"source_incident_id": incident_id, "post_ids": post_ids},
+        after={"source_incident_id": incident_id, "post_ids": post_ids}
+        | {name: labels[name] for name in LABELS},
     )
     for post_id in post_ids:
         reason = {"rule": "split", "from_incident_id": incident_id}
@@ -318,6 +314,28 @@ def split_incident(
             user_id=user_id,
         )
     return new
+
+
+def _earliest(session: Session, *, post_ids: list[int]) -> Post:
+    """The earliest of the posts (by publication, then id) whose text was not erased; the
+    earliest of all when every text was."""
+    posts = [load(session, Post, i) for i in post_ids]
+    return min(posts, key=lambda post: (post.text == ERASED_TEXT, post.published_at, post.id or 0))
+
+
+def _split_labels(session: Session, *, incident: Incident, post_id: int) -> dict[str, Any]:
+    """A split-off incident's labels and address: those of the post it is titled after, when
+    its current annotation is a signal naming a category and a municipality (the posts were
+    split off because they are another problem); else the incident's it came from."""
+    annotation = current_annotation(session, post_id=post_id)
+    kept = {name: getattr(incident, name) for name in LABELS} | {"address": incident.address}
+    if annotation is None or not annotation.is_signal or annotation.category_code is None:
+        return kept
+    if annotation.municipality_id is None:
+        return kept
+    return {name: getattr(annotation, name) for name in LABELS} | {
+        "address": annotation.address_key or incident.address
+    }
 
 
 def load_incident_in_scope(session: Session, *, incident_id: int, scope: Scope) -> Incident:

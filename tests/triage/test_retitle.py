@@ -297,3 +297,51 @@ def test_a_post_with_no_place_leaves_the_labels_as_they_are(session: Session) ->
     assert incident.title == LAMP
     assert incident.topic_code == "housing_pipe_burst"
     assert incident.municipality_id is not None
+
+
+def test_posts_split_off_as_another_problem_take_their_own_labels_and_earliest_title(
+    session: Session,
+) -> None:
+    """The lamp posts joined the housing incident; split off, they are the lighting problem."""
+    incident, _, lamp = _lamp_after_misread(session)
+    later = _post(
+        session, "Калинина 12: фонари так и не горят", hours=5, topic="amenities_lighting"
+    )
+    joined = session.get_one(Post, later)
+    attach_post(session, incident=incident, post=joined, reason={"rule": "address+problem"},
+                similarity=1.0, attached_by="pipeline")  # fmt: skip
+    session.commit()
+    session.refresh(incident)
+
+    new = split_incident(session, incident_id=incident.id or 0, post_ids=[later, lamp],
+                         actor="anna", user_id=None, expected_version=incident.version)  # fmt: skip
+    session.commit()
+
+    session.refresh(new)
+    assert new.title == LAMP  # the earliest split-off post, not the first one picked
+    assert (new.category_code, new.topic_code) == ("amenities", "amenities_lighting")
+    split = session.execute(
+        select(AuditEvent.after).where(
+            AuditEvent.entity_id == new.id, AuditEvent.action == "split_from"
+        )
+    ).scalar_one()
+    assert split["topic_code"] == "amenities_lighting"
+    session.refresh(incident)
+    assert (incident.title, incident.topic_code) == (MISREAD, "housing_pipe_burst")
+
+
+def test_posts_split_off_with_no_place_keep_the_incident_labels(session: Session) -> None:
+    incident, _, lamp = _lamp_after_misread(session)
+    annotation = current_annotation(session, post_id=lamp)
+    assert annotation is not None
+    annotation.municipality_id = None
+    session.add(annotation)
+    session.commit()
+
+    new = split_incident(session, incident_id=incident.id or 0, post_ids=[lamp], actor="anna",
+                         user_id=None, expected_version=incident.version)  # fmt: skip
+    session.commit()
+
+    session.refresh(new)
+    assert (new.topic_code, new.municipality_id) == ("housing_pipe_burst",
+                                                     incident.municipality_id)  # fmt: skip
