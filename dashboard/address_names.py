@@ -107,13 +107,16 @@ def _name_from_lemma(lemma: str) -> str:
     """A key's last word with no span to read: an adjective as a street's name
     («коммунистический» -> «Коммунистическая»), a noun in the genitive a street's name
     mostly takes («ленин» -> «Ленина», «гоголь» -> «Гоголя», «победа» -> «Победы»: a guess,
-    for the annotations made before the spans were kept); a figure as it is («25»)."""
+    for the annotations made before the spans were kept), a surname's genitive the lemmatizer
+    took for a feminine name as it is («бруснева» -> «Бруснева»); a figure as it is («25»)."""
     if lemma[:1].isdigit():
         return lemma
     if ADJECTIVE_LEMMA.fullmatch(lemma):
         name = _adjective(lemma, Gender.FEMININE)
     elif lemma.endswith(("ь", "й")):
         name = lemma[:-1] + "я"
+    elif lemma.endswith(("ова", "ева", "ёва")):  # «бруснева»: a surname, already genitive
+        name = lemma
     elif lemma.endswith("я"):
         name = lemma[:-1] + "и"
     elif lemma.endswith("а"):
