@@ -24,6 +24,16 @@ SHORT_KINDS = (
 
 LEGEND_LABEL_LIMIT = 400  # px: the longest category name («Памятники и объекты …») and more
 
+# Twenty colours told apart at a glance (Kelly's colours of maximum contrast, without white
+# and black): the default scheme has ten, so thirteen categories shared colours, and a bar's
+# «Безопасность» read as «Торговля».
+CATEGORY_COLOURS = (
+    "#0067a5", "#f38400", "#be0032", "#008856", "#875692", "#f3c300", "#a1caf1", "#882d17",
+    "#8db600", "#e68fac", "#604e97", "#c2b280", "#2b3d26", "#f99379", "#654522", "#dcd300",
+    "#b3446c", "#848482", "#e25822", "#f6a600",
+)  # fmt: skip
+OTHER_CATEGORIES = "прочие категории"
+
 
 def short_name(name: str) -> str:
     """ "Пермский муниципальный округ" -> "Пермский МО": a map label that stays unambiguous."""
@@ -59,10 +69,29 @@ def period_labels(keys: list[str], period: Period) -> dict[str, str]:
     return {key: period_label(key, period, with_year=True) for key in keys}
 
 
+def with_other_categories(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """The frame with categories beyond the colours there are summed as «прочие категории»,
+    and the categories by their signals, most first (the legend's and the colours' order)."""
+    totals = frame.groupby("Категория")["Сигналов"].sum()
+    ranked = sorted(totals.index, key=lambda name: (-totals[name], name))
+    if len(ranked) <= len(CATEGORY_COLOURS):
+        return frame, ranked
+    kept = ranked[: len(CATEGORY_COLOURS) - 1]
+    frame = frame.assign(Категория=frame["Категория"].where(frame["Категория"].isin(kept),
+                                                            OTHER_CATEGORIES))  # fmt: skip
+    frame = frame.groupby(["Период", "Категория"], as_index=False, sort=False)["Сигналов"].sum()
+    return frame, [*kept, OTHER_CATEGORIES]
+
+
 def volume_bars(frame: pd.DataFrame, *, order: list[str]) -> alt.Chart:
     """Stacked bars of signals per period and category: every period of `order` has its
     slot, in time order, one without signals empty; labels Vega has no room for are left out
-    (a year by day is 365 bars), never drawn over one another."""
+    (a year by day is 365 bars), never drawn over one another. Each category has a colour of
+    its own, the largest first in the legend and at the bottom of a bar."""
+    frame, categories = with_other_categories(frame)
+    rank = {name: position for position, name in enumerate(categories)}
+    frame = frame.assign(Место=frame["Категория"].map(rank))
+    colours = CATEGORY_COLOURS[: len(categories)]
     return (
         alt.Chart(frame)
         .mark_bar()
@@ -77,8 +106,12 @@ def volume_bars(frame: pd.DataFrame, *, order: list[str]) -> alt.Chart:
             y=alt.Y("Сигналов:Q", title="Сигналов", axis=alt.Axis(format="d", tickMinStep=1)),
             # Vega cuts legend labels at 160 px («Общественный трансп…»): whole names
             color=alt.Color(
-                "Категория:N", legend=alt.Legend(title="Категория", labelLimit=LEGEND_LABEL_LIMIT)
+                "Категория:N",
+                scale=alt.Scale(domain=categories, range=list(colours)),
+                sort=categories,
+                legend=alt.Legend(title="Категория", labelLimit=LEGEND_LABEL_LIMIT),
             ),
+            order=alt.Order("Место:Q", sort="ascending"),
             tooltip=["Период", "Категория", "Сигналов"],
         )
     )

@@ -356,3 +356,28 @@ def test_one_territory_s_map_is_framed_by_the_whole_region() -> None:
     alone = charts.offline_map(point, region=[]).to_dict()  # no region: the point, padded
     corners = alone["layer"][0]["projection"]["fit"]["geometry"]["coordinates"]
     assert sorted({lon for lon, _ in corners}) == pytest.approx([55.45, 56.05])
+
+
+def _category_frame(count: int) -> pd.DataFrame:
+    """Two days of signals in `count` categories, category k with k + 1 signals a day."""
+    rows = [(day, f"категория {k:02d}", k + 1) for day in ("01.12", "02.12") for k in range(count)]
+    return pd.DataFrame(rows, columns=["Период", "Категория", "Сигналов"])
+
+
+def test_thirteen_categories_have_thirteen_colours_the_largest_first() -> None:
+    spec = charts.volume_bars(_category_frame(13), order=["01.12", "02.12"]).to_dict()
+    scale = spec["encoding"]["color"]["scale"]
+    assert len(scale["domain"]) == len(set(scale["range"])) == 13
+    assert scale["domain"][0] == "категория 12"  # 26 signals: first in the legend
+
+
+def test_categories_beyond_the_colours_are_summed_as_others() -> None:
+    frame = _category_frame(25)
+    chart = charts.volume_bars(frame, order=["01.12", "02.12"])
+    scale = chart.to_dict()["encoding"]["color"]["scale"]
+    assert len(scale["domain"]) == len(set(scale["range"])) == len(charts.CATEGORY_COLOURS)
+    assert scale["domain"][-1] == charts.OTHER_CATEGORIES
+    drawn = chart.data
+    assert drawn["Сигналов"].sum() == frame["Сигналов"].sum()  # nothing lost
+    others = drawn[drawn["Категория"] == charts.OTHER_CATEGORIES]
+    assert list(others["Сигналов"]) == [1 + 2 + 3 + 4 + 5 + 6] * 2  # the six smallest, each day
