@@ -2,6 +2,7 @@
 
 import difflib
 import math
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -23,6 +24,13 @@ STREET_CUES = frozenset(
     {"ул", "улица", "пр", "проспект", "пер", "переулок", "бульвар", "б-р", "шоссе", "наб",
      "набережная", "пл", "площадь", "тракт", "проезд"}
 )  # fmt: skip
+# A street's type noun after a one-word place name makes it a street's name: «на Александровской
+# площади», «по Пермской улице» (lemmas; «ул.» as written).
+STREET_NOUNS_AFTER = frozenset(
+    {"ул", "улица", "площадь", "проспект", "переулок", "бульвар", "шоссе", "набережная", "тракт",
+     "проезд"}
+)  # fmt: skip
+ADJECTIVE_ENDING = re.compile(r"(?:[ая]я|[оеы]й|ий|[ое]е|[ео]го|[ео]му|[ео]м|[ыи]м|[ую]ю|ой|ей)$")
 # Words after an ОКТМО поселение's adjective: «Беличанский сельсовет», «Тюндюковское сельское
 # поселение». Not «городской»/«округ», which would read «Березниковского городского округа»
 # as the Бардымский район's «Березниковское» поселение.
@@ -235,7 +243,20 @@ def _matches_at(
     if pattern.needs_capital and not found[i].text[:1].isupper():
         return False
     previous = found[i - 1].text.lower().rstrip(".") if i else ""
-    return previous not in STREET_CUES
+    if previous in STREET_CUES:
+        return False
+    return size > 1 or not names_a_street(found, i, lemma_sets)
+
+
+def names_a_street(found: list[Token], i: int, lemma_sets: list[frozenset[str]]) -> bool:
+    """Whether word `i` is an adjective right before a street's type noun, a space apart:
+    «Пермской улице»; not «в Перми, улица Ленина», «г. Курск ул. Ленина»."""
+    following = i + 1
+    if following == len(found) or found[following].start - found[i].stop != 1:
+        return False
+    if not ADJECTIVE_ENDING.search(found[i].text.lower()):
+        return False
+    return bool(lemma_sets[following] & STREET_NOUNS_AFTER)
 
 
 def _leading_adjective(name: str) -> str | None:

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, field
 
 from nlp.address import AddressParser
-from nlp.gazetteer import STREET_CUES, Gazetteer, Match, place_root
+from nlp.gazetteer import STREET_CUES, Gazetteer, Match, names_a_street, place_root
 from nlp.ner import LocationTagger
 from nlp.text import Token, clean_text, words
 
@@ -376,13 +376,16 @@ class MunicipalityResolver:
 
     def _fuzzy(self, found: list[Token]) -> Resolution | None:
         """A capitalised word within a letter or two of a town: "Краснокамкске"."""
-        for previous, token in itertools.pairwise(found):
+        lemmatizer = self.gazetteer.lemmatizer
+        for i, (previous, token) in enumerate(itertools.pairwise(found)):
             if previous.text.lower().rstrip(".") in STREET_CUES:
                 continue
+            following = [frozenset({lemmatizer.lemma(t.text)}) for t in found[i + 1 : i + 3]]
+            if names_a_street(found[i + 1 : i + 3], 0, following):
+                continue  # «на Александровской площади»: a square, not Александровск
             if len(token.text) < 5 or not token.text[:1].isupper():
                 continue
-            lemma = self.gazetteer.lemmatizer.lemma(token.text)
-            close = self.gazetteer.closest_name(lemma, FUZZY_CUTOFF)
+            close = self.gazetteer.closest_name(lemmatizer.lemma(token.text), FUZZY_CUTOFF)
             if close is not None:
                 mid = close.municipality_id
                 return self._resolution(mid, token.text, FUZZY_CONFIDENCE, "fuzzy", {})
