@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 
 from models.annotation import PostContext
+from nlp.echo import echoes
 from nlp.outlet_report import is_outlet_report
 from nlp.promotion import PROMOTION_MARK, is_promotion
 from nlp.sale_listing import LISTING_MARK, PRICE_FIGURE, is_sale_listing
@@ -111,7 +112,7 @@ REASONS = {
     "authority_post": "the authority's own post on its page",
     "page_reply": "the page's own reply in its comments (its public answer)",
     "official_account": "another official account commenting on an authority's page",
-    "orphan_short_reply": "a short reply whose parent was never fetched: nothing to act on",
+    "orphan_short_reply": "a short echo («у нас тоже») of a parent never fetched: nothing to act",
     "advert": "an advert: marked so by the network or carrying the law's ad token (erid)",
     "commercial_offer": "an advert by its words: an offer for sale, rent or money and a contact",
     "priced_sale": "an advert by its words: a seller's own sale with its price, no contact",
@@ -131,7 +132,7 @@ def structural_verdict(context: PostContext, text: str) -> Verdict | None:
         return Verdict(False, "authority_post")
     if context.source_role == "authority" and in_thread and context.author_is_community:
         return Verdict(False, "official_account")
-    if in_thread and is_short(text) and context.parent_missing and not context.parent_text:
+    if in_thread and is_echo(text) and context.parent_missing and not context.parent_text:
         return Verdict(False, "orphan_short_reply")
     if context.is_ad or carries_ad_token(text):
         return Verdict(False, "advert")
@@ -220,8 +221,14 @@ def is_short(text: str) -> bool:
     return len(text.split()) <= SHORT_REPLY_WORDS
 
 
+def is_echo(text: str) -> bool:
+    """A short reply echoing the problem it answers («у нас тоже», «так и не убрали»)."""
+    return is_short(text) and echoes(text)
+
+
 def with_parent(context: PostContext, text: str) -> str:
-    """A short reply is read with its parent (its topic and place come from there)."""
-    if context.position in ("comment", "reply") and context.parent_text and is_short(text):
+    """A short reply echoing its parent is read with it (its topic and place come from
+    there); any other reply is read alone."""
+    if context.position in ("comment", "reply") and context.parent_text and is_echo(text):
         return f"{context.parent_text}\n{text}"
     return text

@@ -14,6 +14,7 @@ from benchmarks.social_signal import accept_threshold, fbeta_threshold
 from models.annotation import PostContext
 from nlp.annotator import Annotator
 from nlp.classifier import ClassifierBundle
+from nlp.echo import echoes
 from nlp.features import prepare
 from nlp.lemmas import Lemmatizer
 from nlp.resolver import MunicipalityResolver
@@ -64,6 +65,7 @@ PARENT = "Во дворе дома на улице Ленина, 5 третью 
         (PAGE_REPLY, "Информация передана в управляющую компанию", "page_reply"),
         (OTHER_ACCOUNT, "Заявка принята в работу", "official_account"),
         (ORPHAN, "так и не убрали", "orphan_short_reply"),
+        (ORPHAN, "Третий день без света", None),  # short, but its own complaint: the words decide
         (RESIDENT_COMMENT, "Когда уберут мусор во дворе?", None),
         (UNKNOWN_AUTHOR, "Когда уберут мусор во дворе?", None),  # read as a resident's
         (NEWS_OWN_POST, "На Ленина прорвало трубу", None),  # a news page's post: the words decide
@@ -305,6 +307,40 @@ def test_a_short_reply_is_read_with_its_parent(social_annotator: Annotator) -> N
     assert with_parent.reasons["read_with_parent"] is True
     assert with_parent.category_code == alone.category_code
     assert with_parent.is_signal is True
+
+
+@pytest.mark.parametrize("text", ["Красота какая", "Доброе утро всем", "Ну и дела 😅"])
+def test_a_short_reply_that_does_not_echo_its_parent_is_read_alone(
+    social_annotator: Annotator, text: str
+) -> None:
+    """Chatter under a complaint is not that complaint again (it used to be read as one)."""
+    reply = PostContext(position="reply", parent_text=PARENT, source_role="authority")
+    [result] = social_annotator.annotate([text], contexts=[reply])
+    assert "read_with_parent" not in result.reasons
+    assert result.is_signal is False
+
+
+@pytest.mark.parametrize(
+    ("text", "echo"),
+    [
+        ("у нас тоже", True),
+        ("И у меня во дворе тоже!", True),
+        ("+1", True),
+        ("так и не убрали", True),
+        ("Опять нет воды", True),
+        ("У кого ещё света нет?", True),
+        ("Когда уже сделают?", True),
+        ("до сих пор не вывезли", True),
+        ("Поддерживаю", True),
+        ("Красота какая", False),
+        ("Опять зима пришла", False),  # a mood, not the problem again
+        ("Доброе утро", False),
+        ("2+2", False),
+        ("Я тоже люблю этот парк", False),
+    ],
+)
+def test_echoes_of_the_parent_problem(text: str, echo: bool) -> None:
+    assert echoes(text) is echo
 
 
 def test_calibration_recovers_a_known_sigmoid() -> None:
