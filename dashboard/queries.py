@@ -114,6 +114,23 @@ def incident_posts(session: Session, *, incident_id: int, limit: int = 50) -> li
     return list(session.exec(statement))
 
 
+def address_words(session: Session, *, incident_id: int) -> list[object]:
+    """The words the incident's posts named its addresses in (their current annotations'
+    `reasons["addresses"]`), for `views.address_text`: «Лиговский проспект 44», not the key
+    «лиговский 44» read as a street."""
+    statement = (
+        select(Annotation.reasons)
+        .join(IncidentPost, col(IncidentPost.post_id) == col(Annotation.post_id))
+        .where(IncidentPost.incident_id == incident_id, col(Annotation.is_current))
+    )
+    return [
+        address
+        for reasons in session.exec(statement)
+        if isinstance(reasons, dict) and isinstance(reasons.get("addresses"), list)
+        for address in reasons["addresses"]
+    ]
+
+
 def timeline(
     session: Session, *, entity_type: str, entity_id: int, limit: int = 100
 ) -> list[AuditEvent]:

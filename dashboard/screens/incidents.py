@@ -13,7 +13,13 @@ from dashboard import (
     views,
     widgets,
 )
-from dashboard.queries import IncidentFilters, incident_cursor, incident_posts, incidents_page
+from dashboard.queries import (
+    IncidentFilters,
+    address_words,
+    incident_cursor,
+    incident_posts,
+    incidents_page,
+)
 from dashboard.record_ids import record_id
 from dashboard.text import escape_markdown
 from models.incident import Incident, IncidentStatus
@@ -126,16 +132,17 @@ place = (
     if incident.municipality_id is not None
     else "муниципалитет не определён"
 )
-address = f"адрес: {escape_markdown(views.address_text(incident.address))}"
-facts = [views.card_status(incident), problem, escape_markdown(place), address,
-         views.card_posts(incident)]  # fmt: skip
-st.caption(" · ".join(fact for fact in facts if fact))
 with resources.session() as db:
     posts = incident_posts(db, incident_id=chosen_id)
+    spans = address_words(db, incident_id=chosen_id) if incident.address else []
     parents = parent_posts(db, posts=posts)  # a reply means little without what it answers
     report = open_report(db, incident_id=chosen_id)
     answers = incident_public_answers(db, incident_id=chosen_id)
     nearby = neighbours(db, incident=incident)
+address = f"адрес: {escape_markdown(views.address_text(incident.address, spans))}"
+facts = [views.card_status(incident), problem, escape_markdown(place), address,
+         views.card_posts(incident)]  # fmt: skip
+st.caption(" · ".join(fact for fact in facts if fact))
 if report is not None:
     st.page_link(
         "screens/reports.py",

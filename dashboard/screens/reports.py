@@ -21,7 +21,7 @@ from dashboard import (
     widgets,
 )
 from dashboard.publishing import publish_block
-from dashboard.queries import incident_posts, timeline
+from dashboard.queries import address_words, incident_posts, timeline
 from dashboard.record_ids import record_id
 from dashboard.text import escape_markdown
 from models.clock import now
@@ -286,6 +286,7 @@ with resources.session() as db:
     incident = db.get(Incident, report.incident_id) if report else None
     events = timeline(db, entity_type="report", entity_id=chosen)
     posts = incident_posts(db, incident_id=incident.id, limit=POSTS_SHOWN) if incident else []
+    spans = address_words(db, incident_id=incident.id) if incident and incident.address else []
     nearby = neighbours(db, incident=incident) if incident else []
     suggestion = (
         suggest_agency(
@@ -333,7 +334,7 @@ st.markdown(
     f"**Муниципалитет:** {escape_markdown(place)}  \n"
     f"**Категория:** {escape_markdown(category)} · "
     f"**Тема:** {escape_markdown(views.topic_name(report.topic_code))}{urgent} · "
-    f"**Адрес:** {escape_markdown(views.address_text(incident.address))}"
+    f"**Адрес:** {escape_markdown(views.address_text(incident.address, spans))}"
 )
 st.page_link(
     "screens/incidents.py",

@@ -12,8 +12,9 @@ from sqlmodel import Session, col, select
 from streamlit.testing.v1 import AppTest
 
 from models.agency import Agency
+from models.annotation import Annotation
 from models.audit import AuditEvent
-from models.incident import Incident
+from models.incident import Incident, IncidentPost
 from models.report import Report, ReportStatus
 from tests.dashboard.conftest import PASSWORD, log_in, open_page
 from tests.dashboard.conftest import texts as escaped_texts
@@ -452,3 +453,35 @@ def test_a_report_says_its_category_topic_and_address(
     page = texts(app).replace("**", "")
     assert "Категория: ЖКХ · Тема: Водоснабжение" in page
     assert "Адрес: ул. Ленина, д. 5" in page
+
+
+def _named_in_words(engine: Engine, incident_id: int, key: str, span: str) -> None:
+    """The incident's address key, and one member post's annotation naming it in `span`."""
+    with Session(engine) as session:
+        incident = session.get_one(Incident, incident_id)
+        incident.address = key
+        post_id = session.exec(
+            select(IncidentPost.post_id).where(IncidentPost.incident_id == incident_id)
+        ).first()
+        annotation = session.exec(
+            select(Annotation).where(Annotation.post_id == post_id, col(Annotation.is_current))
+        ).one()
+        annotation.reasons = {**annotation.reasons, "addresses": [{"key": key, "span": span}]}
+        session.add_all([incident, annotation])
+        session.commit()
+
+
+def test_a_report_and_its_incident_write_the_address_as_the_posts_named_it(
+    signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]], engine: Engine
+) -> None:
+    """«Лиговский проспект 44» is a prospect: not «ул. Лиговская», guessed from the key."""
+    report = _reports(engine)[0]
+    _named_in_words(engine, report.incident_id, "лиговский 44", "Лиговский проспект 44")
+    app = _open(open_page(signed_in("operator"), "reports"), report.id)
+    assert "Адрес: пр-т Лиговский, д. 44" in texts(app).replace("**", "")
+    app.query_params.clear()
+    app.query_params["incident"] = str(report.incident_id)
+    open_page(app, "incidents")
+    assert not app.exception
+    captions = [caption.value.replace("\\", "") for caption in app.caption]
+    assert any("адрес: пр-т Лиговский, д. 44" in caption for caption in captions), captions
