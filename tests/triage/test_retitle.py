@@ -283,13 +283,18 @@ def test_an_incident_with_an_open_report_keeps_its_labels(session: Session) -> N
     assert _relabels(session, incident.id or 0) == []
 
 
-def test_a_post_with_no_place_leaves_the_labels_as_they_are(session: Session) -> None:
-    incident, misread, lamp = _lamp_after_misread(session)
-    annotation = current_annotation(session, post_id=lamp)
+def _without_place(session: Session, post_id: int) -> None:
+    """The post's current annotation names no municipality."""
+    annotation = current_annotation(session, post_id=post_id)
     assert annotation is not None
     annotation.municipality_id = None
     session.add(annotation)
     session.commit()
+
+
+def test_a_post_with_no_place_leaves_the_labels_as_they_are(session: Session) -> None:
+    incident, misread, lamp = _lamp_after_misread(session)
+    _without_place(session, lamp)
 
     f.not_a_signal(session, misread)
 
@@ -332,11 +337,7 @@ def test_posts_split_off_as_another_problem_take_their_own_labels_and_earliest_t
 
 def test_posts_split_off_with_no_place_keep_the_incident_labels(session: Session) -> None:
     incident, _, lamp = _lamp_after_misread(session)
-    annotation = current_annotation(session, post_id=lamp)
-    assert annotation is not None
-    annotation.municipality_id = None
-    session.add(annotation)
-    session.commit()
+    _without_place(session, lamp)
 
     new = split_incident(session, incident_id=incident.id or 0, post_ids=[lamp], actor="anna",
                          user_id=None, expected_version=incident.version)  # fmt: skip
