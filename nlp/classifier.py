@@ -206,7 +206,7 @@ class ClassifierBundle:
                 # showed one at 0.96 beside a category chosen over it); and none above the
                 # chosen topic, which such a probability can be when the chosen category
                 # spreads over many topics: where the two orders disagree, the chosen
-                # category is right three times as often as the other one's.
+                # category is right nearly three times as often as the other one's.
                 probable = within_category(probs, by_category, topic_columns)
                 rest = np.argsort(-probable, kind="stable")
                 rest = rest[rest != inside[0]][:ALTERNATIVES]
