@@ -8,7 +8,13 @@ import pytest
 
 from nlp.annotator import Annotator
 from nlp.calibrated import _scores, _softmax
-from nlp.classifier import ClassifierBundle, Example, load_bundle, train_bundle
+from nlp.classifier import (
+    ClassifierBundle,
+    Example,
+    load_bundle,
+    train_bundle,
+    within_category,
+)
 from nlp.ensemble import LinearEnsemble
 from nlp.features import prepare
 from nlp.lemmas import Lemmatizer
@@ -203,3 +209,45 @@ def test_runner_up_topics_are_offered_best_first(
     [sure] = cold_bundle.predict(["Мусор во дворе не вывозят, контейнеры переполнены"], lemmatizer)
     assert len(sure.alternatives) == 2 and sure.topic not in {t for t, _, _ in sure.alternatives}
     assert all(share < 0.05 < sure.topic_confidence for _, _, share in sure.alternatives)
+
+
+# (text, the category the hint favours): the text names another category's problem, the hint
+# a category of many topics, as the real-signal model sometimes does; texts written here.
+HINTED = [
+    ("Бездомные собаки бегают стаей у подъезда и лают на прохожих", "amenities"),
+    ("Провал в асфальте у остановки, водители объезжают его по встречке", "housing"),
+    ("Третий день холодные батареи в квартире, управляющая компания молчит", "roads"),
+    ("Автобус семнадцатого маршрута снова не пришёл утром", "amenities"),
+]
+
+
+@pytest.mark.parametrize(("text", "favoured"), HINTED)
+@pytest.mark.parametrize("share", [0.4, 0.55, 0.7])
+def test_with_a_category_hint_no_alternative_is_shown_surer_than_the_choice(
+    cold_bundle: ClassifierBundle, lemmatizer: Lemmatizer, text: str, favoured: str, share: float
+) -> None:
+    """The category is chosen first from the blended probabilities; the topic's figure and the
+    alternatives' follow that choice: none above the chosen topic, none above its category."""
+    names = sorted(set(cold_bundle.topic_category.values()))
+    rest = (1 - share) / (len(names) - 1)
+    probs = np.array([[share if name == favoured else rest for name in names]])
+    hint = (names, probs, 0.9)
+    [free] = cold_bundle.predict_prepared(prepare([text], lemmatizer))
+    [hinted] = cold_bundle.predict_prepared(prepare([text], lemmatizer), category_hint=hint)
+    assert free.category != favoured  # the text alone says another category
+    assert hinted.category == favoured and cold_bundle.topic_category[hinted.topic] == favoured
+    assert len(hinted.alternatives) == 2
+    assert 0 < hinted.topic_confidence <= hinted.category_confidence
+    for _, _, figure in hinted.alternatives:
+        assert figure <= hinted.topic_confidence
+    assert free.topic in {topic for topic, _, _ in hinted.alternatives}  # still offered
+
+
+def test_topic_figures_inside_categories_sum_to_the_categories() -> None:
+    """P(topic | its category) × P(category): topics of a category share its probability in
+    the topic model's proportions; a category the topic model gives nothing shares evenly."""
+    probs = np.array([0.6, 0.2, 0.2, 0.0, 0.0])
+    columns = np.array([0, 0, 1, 2, 2])
+    by_category = np.array([0.3, 0.5, 0.2])
+    figures = within_category(probs, by_category, columns)
+    assert np.allclose(figures, [0.225, 0.075, 0.5, 0.1, 0.1])
