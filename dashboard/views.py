@@ -373,11 +373,27 @@ def short_time(moment: datetime | None) -> str:
     laptop screen ("—" when unknown)."""
     if moment is None:
         return "—"
-    zone = ZoneInfo(resources.settings().timezone)
-    local = moment.astimezone(zone)
-    if local.year == now().astimezone(zone).year:
+    local, today = _local(moment)
+    if local.year == today.year:
         return local.strftime("%d.%m %H:%M")
     return local.strftime("%d.%m.%Y")
+
+
+def time_or_day(moment: datetime | None) -> str:
+    """ "20:33" today, "20.11" earlier this year, "20.11.2025" before: the queue's narrow
+    time column (a day's crawl is mostly today's posts; the post's card has the full time)."""
+    if moment is None:
+        return "—"
+    local, today = _local(moment)
+    if local.date() == today.date():
+        return local.strftime("%H:%M")
+    return local.strftime("%d.%m" if local.year == today.year else "%d.%m.%Y")
+
+
+def _local(moment: datetime) -> tuple[datetime, datetime]:
+    """`moment` and now, both in the console's time zone."""
+    zone = ZoneInfo(resources.settings().timezone)
+    return moment.astimezone(zone), now().astimezone(zone)
 
 
 def reach(post: Post) -> str:
