@@ -61,12 +61,12 @@ def _abbreviated(name: str, column: int) -> str:
         over = text_width.text_px(name) - room
         if over <= 0:
             break
-        cuts = _cuts(word)
+        cuts = _cuts(word)  # longest first: the longest that fits, else the shortest
         fitting = [
             cut for cut in cuts if text_width.text_px(word) - text_width.text_px(cut) >= over
         ]
         if cuts:
-            name = name.replace(word, fitting[0] if fitting else cuts[-1], 1)
+            name = name.replace(word, (fitting or cuts[-1:])[0], 1)
     return name
 
 

@@ -50,7 +50,7 @@ def columns(shown: list[dict[str, Any]]) -> dict[str, Any]:
             "Время",
             width=fitted("Время", 0),
             pinned=True,
-            help="Сегодня — время, раньше — день; точное время — в карточке поста",
+            help="Сегодня — время, раньше — дата; точное время — в карточке поста",
         ),
         "Муниципалитет": st.column_config.TextColumn(
             "Муниципалитет", width=fitted("Муниципалитет", 96), pinned=True

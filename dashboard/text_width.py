@@ -1,6 +1,7 @@
 """How wide a line of text is in the data grid's cells, so a column can be made as wide as
 the names it shows (Streamlit's column widths are pixels, set before the browser draws)."""
 
+import itertools
 import math
 
 # Advance widths, px, of the grid's cell font (14px "Source Sans", Streamlit's default
@@ -73,14 +74,13 @@ def column_px(values: list[str], *, least: int) -> int:
 def fit(text: str, column: int) -> str:
     """`text` as a column `column` pixels wide shows it whole: cut after a word with «…», or
     inside the last word when whole words would fill less than two thirds of the column
-    («Засор в общедо…», not «Засор в…»)."""
+    («Засор в общед…», not «Засор в…»)."""
     room = column - 2 * CELL_PADDING - SLACK
     if text_px(text) <= room:
         return text
     room -= ADVANCES["…"]
-    head = text
-    while head and text_px(head) > room:
-        head = head[:-1]
+    widths = itertools.accumulate(ADVANCES.get(char, UNKNOWN) for char in text)
+    head = text[: sum(1 for width in widths if width <= room)]
     words = head.rsplit(" ", 1)[0] if text[len(head) : len(head) + 1] != " " else head
     if text_px(words) >= room * 2 / 3:
         head = words

@@ -139,7 +139,7 @@ def test_the_queue_list_fits_beside_the_post_on_a_laptop_screen(
     municipality whole (a 116-px column cut «Краснокамский ГО» and «Березниковский ГО» by a
     letter or two), the decision buttons in one row. The text, what a moderator decides on,
     takes all the rest: 139 px at 1,366 px beside «Большесосновский МО» (a few words a row)
-    when the topic shared the rest with it, and about 300 at 1,920; № , Время,
+    when the topic shared the rest with it, and about 300 at 1,920; №, Время,
     Муниципалитет and Тема stay as wide at 1,920 px as at 1,366."""
     with Session(engine) as session:
         place = session.exec(select(Municipality).where(
