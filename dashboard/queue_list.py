@@ -16,8 +16,8 @@ SHOWN_KEY = "q_table_shown"  # a hash of the posts (and versions) the grid shows
 TEXT_CHARS = 160
 ROW_PX = 35
 
-# At 1,366 px the list is 600 px wide beside the current post (3:2; the post's side keeps
-# 400 px, its three decision buttons in one row take 350). Everything but the text is
+# At 1,366 px the list is about 600 px wide beside the current post (3:2; the post's side
+# keeps 400 px, its three decision buttons in one row take 350). Everything but the text is
 # pinned and as wide as the page's values: №, Время (a time today, a day before: «06:56»,
 # «02.11»), Муниципалитет (always whole: «Большесосновский МО») and Тема (its short name,
 # cut with «…» past `TOPIC_PX`, the 1,366-px width it had when it shared the rest with the
