@@ -16,24 +16,18 @@ SHOWN_KEY = "q_table_shown"  # a hash of the posts (and versions) the grid shows
 TEXT_CHARS = 160
 ROW_PX = 35
 
-# At 1,366 px the list is 580 px wide beside the current post (7:5; the post's side keeps
-# 412 px for its three decision buttons in one row, 350 px; 515 and 365 before the page's
-# side margins narrowed, `dashboard.density`). №, Время and Муниципалитет are
-# pinned, as wide as the page's values (a municipality such as «Березниковский ГО» or
-# «Большесосновский МО» is always whole); the topic and the text share the rest.
-# Streamlit spreads the width a wider screen adds evenly over the columns not pinned: at
-# 1,920 px the topic and the text take the list's 325 px more between them, № and Время
-# stay as they are. `LAPTOP_LIST_PX` is what the columns may sum to at 1,366 px: with
-# pinned columns the grid needs a few pixels more than their sum (measured: widths summing
-# to 488 in a 490-px list scrolled sideways by 10 px; 501 in the 515-px list fits, the
-# rest spread over the topic and the text; so does the 580-px list). A post the authority
-# has already answered publicly starts with `ANSWERED` instead of a column of its own.
+# At 1,366 px the list is about 600 px wide beside the current post (3:2; the post's side
+# keeps 400 px, its three decision buttons in one row take 350). Everything but the text is
+# pinned and as wide as the page's values: №, Время (a time today, a day before: «06:56»,
+# «02.11»), Муниципалитет (always whole: «Большесосновский МО») and Тема (its short name,
+# cut with «…» past `TOPIC_PX`, the 1,366-px width it had when it shared the rest with the
+# text). Streamlit gives the width a screen leaves over only to the columns not pinned, so
+# the text takes all of it, at 1,366 px and at 1,920 (the whole topic, place and time are
+# in the current post's card). A post the authority has already answered publicly starts
+# with `ANSWERED` instead of a column of its own.
 ANSWERED = "↩ "
-LAPTOP_LIST_PX = 501
-TICKS_PX = 32  # the grid's column of ticks
-TIME_PX = 82
-TOPIC_PX = 84
-LEAST_TEXT_PX = 96
+TOPIC_PX = 122
+LEAST_TEXT_PX = 96  # what the grid grows from: on a narrower screen nothing scrolls sideways
 TOPIC_END = re.compile(r"\s*[/(:,;]")  # «Прорыв трубы/трубопровода» -> «Прорыв трубы»
 
 
@@ -44,36 +38,47 @@ def short_topic(name: str) -> str:
 
 
 def columns(shown: list[dict[str, Any]]) -> dict[str, Any]:
-    """The list's column widths for the rows `shown`: the page at 1,366 px fits the list,
-    with no municipality (nor post number) cut."""
-    number = text_width.column_px([str(row["№"]) for row in shown], least=40)
-    place = text_width.column_px([row["Муниципалитет"] for row in shown], least=96)
-    text = max(LEAST_TEXT_PX, LAPTOP_LIST_PX - TICKS_PX - number - TIME_PX - place - TOPIC_PX)
+    """The list's column widths for the rows `shown`: every column but the text as wide as
+    its values (and its title), the text all the rest."""
+
+    def fitted(title: str, least: int) -> int:
+        return text_width.column_px([title, *(str(row[title]) for row in shown)], least=least)
+
     return {
-        "№": st.column_config.NumberColumn("№", width=number, format="%d", pinned=True),
-        "Время": st.column_config.TextColumn("Время", width=TIME_PX, pinned=True),
-        "Муниципалитет": st.column_config.TextColumn("Муниципалитет", width=place, pinned=True),
+        "№": st.column_config.NumberColumn("№", width=fitted("№", 40), format="%d", pinned=True),
+        "Время": st.column_config.TextColumn(
+            "Время",
+            width=fitted("Время", 0),
+            pinned=True,
+            help="Сегодня — время, раньше — дата; точное время — в карточке поста",
+        ),
+        "Муниципалитет": st.column_config.TextColumn(
+            "Муниципалитет", width=fitted("Муниципалитет", 96), pinned=True
+        ),
         "Тема": st.column_config.TextColumn(
-            "Тема", width=TOPIC_PX, help="Начало названия темы; вся тема — в карточке поста"
+            "Тема",
+            width=fitted("Тема", 0),
+            pinned=True,
+            help="Начало названия темы; вся тема — в карточке поста",
         ),
         "Текст": st.column_config.TextColumn(
-            "Текст", width=text, help="↩ — под постом есть публичный ответ администрации"
+            "Текст", width=LEAST_TEXT_PX, help="↩ — под постом есть публичный ответ администрации"
         ),
     }
 
 
 def rows(items: list[QueueItem], *, answered: set[int]) -> list[dict[str, Any]]:
-    """Display rows: text on one line, names instead of codes (the confidences are in the
-    current post's details); the text starts with «↩» where `answered` (post ids) has a
-    public answer."""
+    """Display rows: text on one line, names instead of codes, the topic's start (the
+    confidences and whole names are in the current post's details); the text starts with
+    «↩» where `answered` (post ids) has a public answer."""
     return [
         {
             "№": item.post_id,
-            "Время": views.short_time(item.published_at),
+            "Время": views.time_or_day(item.published_at),
             "Муниципалитет": short_name(views.municipality_name(item.municipality_id))
             if item.municipality_id
             else "—",
-            "Тема": short_topic(views.topic_name(item.topic_code)),
+            "Тема": text_width.fit(short_topic(views.topic_name(item.topic_code)), TOPIC_PX),
             "Текст": (ANSWERED if item.post_id in answered else "")
             + " ".join(item.text.split())[:TEXT_CHARS],
         }

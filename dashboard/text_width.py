@@ -1,6 +1,7 @@
 """How wide a line of text is in the data grid's cells, so a column can be made as wide as
 the names it shows (Streamlit's column widths are pixels, set before the browser draws)."""
 
+import itertools
 import math
 
 # Advance widths, px, of the grid's cell font (14px "Source Sans", Streamlit's default
@@ -9,8 +10,10 @@ import math
 # the 43 municipalities of Пермский край, the widest «Большесосновский МО» 141.5 px).
 ADVANCES: dict[str, float] = {
     **dict.fromkeys(" ", 2.8),
-    **dict.fromkeys(".", 3.5),
+    **dict.fromkeys(".:", 3.5),
+    **dict.fromkeys("()", 4.3),
     **dict.fromkeys("-", 4.4),
+    **dict.fromkeys("«»", 6.1),
     **dict.fromkeys("г", 5.8),
     **dict.fromkeys("х", 6.3),
     **dict.fromkeys("зсэ", 6.4),
@@ -48,6 +51,7 @@ ADVANCES: dict[str, float] = {
     **dict.fromkeys("Ж", 11.7),
     **dict.fromkeys("Ш", 12.3),
     **dict.fromkeys("Щ", 12.4),
+    **dict.fromkeys("…", 13.3),
     **dict.fromkeys("№", 12.6),
     **dict.fromkeys("Ю", 12.8),
 }
@@ -65,3 +69,19 @@ def column_px(values: list[str], *, least: int) -> int:
     """A column's width that shows each of `values` whole, at least `least` pixels."""
     widest = max((text_px(value) for value in values), default=0.0)
     return max(least, math.ceil(widest) + 2 * CELL_PADDING + SLACK)
+
+
+def fit(text: str, column: int) -> str:
+    """`text` as a column `column` pixels wide shows it whole: cut after a word with «…», or
+    inside the last word when whole words would fill less than two thirds of the column
+    («Засор в общед…», not «Засор в…»)."""
+    room = column - 2 * CELL_PADDING - SLACK
+    if text_px(text) <= room:
+        return text
+    room -= ADVANCES["…"]
+    widths = itertools.accumulate(ADVANCES.get(char, UNKNOWN) for char in text)
+    head = text[: sum(1 for width in widths if width <= room)]
+    words = head.rsplit(" ", 1)[0] if text[len(head) : len(head) + 1] != " " else head
+    if text_px(words) >= room * 2 / 3:
+        head = words
+    return head.rstrip(" ,.;:—-/") + "…"

@@ -1,7 +1,6 @@
 """Small formatting helpers shared by the pages: records in, display rows out."""
 
 import functools
-import re
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -12,6 +11,7 @@ from pandas.io.formats.style import Styler
 
 from dashboard import columns, names, resources
 from dashboard.address_names import human_address
+from dashboard.agency_names import short_agency
 from dashboard.charts import short_name
 from dashboard.numbers import decimal
 from dashboard.queries import EMPTIED
@@ -373,11 +373,27 @@ def short_time(moment: datetime | None) -> str:
     laptop screen ("—" when unknown)."""
     if moment is None:
         return "—"
-    zone = ZoneInfo(resources.settings().timezone)
-    local = moment.astimezone(zone)
-    if local.year == now().astimezone(zone).year:
+    local, today = _local(moment)
+    if local.year == today.year:
         return local.strftime("%d.%m %H:%M")
     return local.strftime("%d.%m.%Y")
+
+
+def time_or_day(moment: datetime | None) -> str:
+    """ "20:33" today, "20.11" earlier this year, "20.11.2025" before: the queue's narrow
+    time column (a day's crawl is mostly today's posts; the post's card has the full time)."""
+    if moment is None:
+        return "—"
+    local, today = _local(moment)
+    if local.date() == today.date():
+        return local.strftime("%H:%M")
+    return local.strftime("%d.%m" if local.year == today.year else "%d.%m.%Y")
+
+
+def _local(moment: datetime) -> tuple[datetime, datetime]:
+    """`moment` and now, both in the console's time zone."""
+    zone = ZoneInfo(resources.settings().timezone)
+    return moment.astimezone(zone), now().astimezone(zone)
 
 
 def reach(post: Post) -> str:
@@ -470,7 +486,7 @@ REPORT_WIDTHS = {
     "Осталось": 96,
     "Срок": 84,
     "Статус": 124,
-    "Исполнитель": 136,
+    "Исполнитель": 160,  # «Адм. Березниковск. ГО»: whose administration (`agency_names`)
     "Муниципалитет": 128,
     "Срочное": 72,
 }
@@ -483,50 +499,16 @@ REPORT_CONFIG = columns.config(
     notes={
         "Осталось": "До срока ответа; с минусом — срок прошёл столько назад",
         "Проблема": "Начало; целиком — в карточке обращения под списком",
+        "Исполнитель": "Сокращённо; полное название — в карточке обращения под списком",
     },
 )
 
 
-# The region an agency serves, at the end of its name: the list is one region's anyway
-# («Министерство транспорта Пермского края», «Управление … по Пермскому краю», «… в Пермском
-# крае», «… администрации города Перми»)
-_REGION_TAIL = re.compile(
-    r"\s+(?:(?:по|в)\s+)?[А-ЯЁ][\w-]+\s+(?:кра[йяюе]|област[иью]|республик[аеиу])$"
-    r"|\s+администрации города\s+[А-ЯЁ][\w-]+$"
-)
-_AGENCY_WORDS = (
-    ("Министерство", "Мин."),
-    ("Департамент", "Деп."),
-    ("Государственная", "Гос."),
-    ("государственного", "гос."),
-    ("Управление", "Упр."),
-    ("Региональный оператор", "Регоператор"),
-)
-_ADMINISTRATION = "Администрация: "  # how the gazetteer names a municipality's administration
-
-
-def short_agency(agency: str, municipality: str | None) -> str:
-    """An agency as the reports list names it beside the report's municipality: the
-    municipality's own administration is «Администрация» (the next column says whose),
-    another's «Адм. Пермский ГО»; other bodies without their region and with the usual
-    abbreviations («Мин. транспорта»)."""
-    if agency.startswith(_ADMINISTRATION):
-        place = agency.removeprefix(_ADMINISTRATION)
-        return "Администрация" if place == municipality else f"Адм. {short_name(place)}"
-    name = _REGION_TAIL.sub("", agency)
-    for long, short in _AGENCY_WORDS:
-        name = name.replace(long, short)
-    return name
-
-
 def reports_table(rows: list[ReportRow], *, at: datetime) -> Any:
     """Reports with their time left first; overdue rows in red. At 1,366 px every column
-    fits (`REPORT_CONFIG`): the problem and the agency cut with «…», the municipality
-    short, the deadline without this year."""
-    problem, agency = (
-        columns.chars(REPORT_SIZED["Проблема"]),
-        columns.chars(REPORT_SIZED["Исполнитель"]),
-    )
+    fits (`REPORT_CONFIG`): the problem cut with «…», the agency named so that it differs
+    from the others (`agency_names`), the municipality short, the deadline without this year."""
+    problem = columns.chars(REPORT_SIZED["Проблема"])
     frame = pd.DataFrame(
         [
             {
@@ -535,7 +517,7 @@ def reports_table(rows: list[ReportRow], *, at: datetime) -> Any:
                 "Срок": short_time(row.due_at) if row.status in RUNNING else "—",
                 "Статус": report_status(row.status),
                 "Проблема": columns.shorten(row.title, problem),
-                "Исполнитель": columns.shorten(short_agency(row.agency, row.municipality), agency)
+                "Исполнитель": short_agency(row.agency, REPORT_SIZED["Исполнитель"])
                 if row.agency
                 else "—",
                 "Муниципалитет": short_name(row.municipality) if row.municipality else "—",

@@ -414,7 +414,7 @@ def _decide_each(decisions: list[Decision], items: list[QueueItem]) -> None:
 def queue_panel(filters: QueueFilters) -> None:
     """The list and the current post: everything a decision changes, rerun alone."""
     head = st.empty()
-    listing, detail = st.columns([7, 5])  # at 1,366 px: the list 580 px, the post 412
+    listing, detail = st.columns([3, 2])  # at 1,366 px: the list 600 px, the post 400
     with listing:
         table_area, pager = st.container(), st.container()
     queue, answered = _load(filters, widgets.page_number("q_page", container=pager) + 1)

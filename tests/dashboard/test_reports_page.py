@@ -11,16 +11,20 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 from streamlit.testing.v1 import AppTest
 
+from dashboard.text_width import CELL_PADDING, SLACK, text_px
+from dashboard.views import REPORT_SIZED
 from models.agency import Agency
 from models.annotation import Annotation
 from models.audit import AuditEvent
 from models.incident import Incident, IncidentPost
 from models.report import Report, ReportStatus
+from otklik.paths import DATA_DIR
 from tests.dashboard.conftest import PASSWORD, log_in, open_page
 from tests.dashboard.conftest import texts as escaped_texts
 from triage.accounts import deactivate_user
 from triage.calendar import WorkCalendar
 from triage.reports import create_report
+from triage.routing import load_agencies
 
 
 def _reports(engine: Engine) -> list[Report]:
@@ -413,23 +417,36 @@ def test_the_list_is_compact_enough_for_a_laptop(
     assert re.fullmatch(r"(\d+ дн )?\d+ ч( \d+ мин)?", other["Осталось"])
 
 
-def test_the_list_names_agencies_so_that_they_differ_in_a_narrow_column() -> None:
-    """Cut to the column's 15 characters, every ministry read «Министерство…» and every
-    administration «Администрация…»: the list names them by what tells them apart."""
-    from dashboard.views import short_agency
-
-    home = "Краснокамский городской округ"
-    assert short_agency(f"Администрация: {home}", home) == "Администрация"
-    assert short_agency("Администрация: Пермский городской округ", home) == "Адм. Пермский ГО"
-    assert short_agency("Министерство транспорта Пермского края", home) == "Мин. транспорта"
-    assert short_agency("Управление Роспотребнадзора по Пермскому краю", home) == (
-        "Упр. Роспотребнадзора"
-    )
-    assert short_agency("Фонд капремонта в Пермском крае", None) == "Фонд капремонта"
-    assert short_agency("Департамент транспорта администрации города Перми", home) == (
-        "Деп. транспорта"
-    )
-    assert short_agency("ООО «Водоканал»", home) == "ООО «Водоканал»"  # nothing to drop
+def test_each_administration_is_named_by_its_place_in_the_list(
+    signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]], engine: Engine
+) -> None:
+    """Each report sent to its own municipality's administration (the bundled agencies:
+    one per municipality of the gazetteer) read «Администрация» in Исполнитель, whichever
+    municipality's it was: the list names each by its place, in the column's width; the
+    report's card has the whole name."""
+    with Session(engine) as session:
+        load_agencies(session, path=DATA_DIR / "agencies.json")
+        session.commit()
+    for report in _reports(engine):
+        with Session(engine) as session:
+            stored = session.get_one(Report, report.id)
+            stored.agency_id = session.exec(select(Agency.id).where(
+                Agency.agency_type == "municipal_administration",
+                Agency.municipality_id == stored.municipality_id)).one()  # fmt: skip
+            session.add(stored)
+            session.commit()
+    app = open_page(signed_in("operator"), "reports")
+    shown = app.dataframe[0].value
+    agencies = dict(zip(shown["Муниципалитет"], shown["Исполнитель"], strict=True))
+    assert agencies == {
+        "Краснокамский ГО": "Адм. Краснокамск. ГО",  # «Адм. Краснокамский ГО» is too wide
+        "Чусовской ГО": "Адм. Чусовской ГО",
+    }
+    room = REPORT_SIZED["Исполнитель"] - 2 * CELL_PADDING - SLACK
+    assert [name for name in agencies.values() if text_px(name) > room] == []
+    krasnokamsk = shown[shown["Муниципалитет"] == "Краснокамский ГО"].iloc[0]
+    _open(app, int(krasnokamsk["№"]))
+    assert "Администрация: Краснокамский городской округ" in texts(app)
 
 
 def _found(app: AppTest) -> str:

@@ -152,3 +152,23 @@ def test_short_time_drops_only_this_years_year() -> None:
         assert views.short_time(None) == "—"
     assert re.fullmatch(r"\d\d\.11 \d\d:33", this_year)
     assert re.fullmatch(r"\d\d\.11\.2025", last_year)
+
+
+@pytest.mark.parametrize(
+    ("moment", "shown"),
+    [
+        (datetime(2026, 12, 2, 4, 56, tzinfo=UTC), "09:56"),  # today in Пермь (UTC+5)
+        (datetime(2026, 12, 1, 19, 30, tzinfo=UTC), "00:30"),  # still 1 December in UTC
+        (datetime(2026, 12, 1, 18, 59, tzinfo=UTC), "01.12"),  # 23:59 the day before
+        (datetime(2026, 11, 20, 15, 33, tzinfo=UTC), "20.11"),
+        (datetime(2025, 11, 20, 15, 33, tzinfo=UTC), "20.11.2025"),
+        (None, "—"),
+    ],
+)  # fmt: skip
+def test_the_queue_shows_todays_time_and_an_earlier_day(
+    moment: datetime | None, shown: str
+) -> None:
+    from models.clock import frozen_at
+
+    with frozen_at(datetime(2026, 12, 2, 5, 0, tzinfo=UTC)):
+        assert views.time_or_day(moment) == shown

@@ -3,7 +3,7 @@
 import pytest
 
 from dashboard.queue_list import short_topic
-from dashboard.text_width import column_px, text_px
+from dashboard.text_width import column_px, fit, text_px
 
 # Widths the browser's canvas measured in the grid's font (14px "Source Sans"), 2026-12-02.
 MEASURED = (
@@ -38,3 +38,18 @@ def test_a_column_shows_its_widest_value_with_the_cells_padding() -> None:
 )  # fmt: skip
 def test_the_list_shows_a_topic_up_to_its_first_qualifier(name: str, short: str) -> None:
     assert short_topic(name) == short
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("Прорыв трубы", "Прорыв трубы"),  # 90 px: whole in the 122-px column
+        ("Засор в общедомовой канализации", "Засор в общед…"),  # not «Засор в…»
+        ("Отсутствие горячей воды", "Отсутствие…"),
+        ("Очистка дорог и тротуаров", "Очистка дорог…"),
+        ("Благоустройство", "Благоустройс…"),
+    ],
+)  # fmt: skip
+def test_a_topic_is_cut_to_what_its_column_shows(text: str, shown: str) -> None:
+    assert fit(text, 122) == shown
+    assert text_px(fit(text, 122)) + 2 * 8 + 2 <= 122
