@@ -330,7 +330,7 @@ def test_a_short_reply_that_does_not_echo_its_parent_is_read_alone(
         ("Опять нет воды", True),
         ("У кого ещё света нет?", True),
         ("Когда уже сделают?", True),
-        ("до сих пор не вывезли", True),
+        ("до сих пор не чинят", True),
         ("Поддерживаю", True),
         ("Красота какая", False),
         ("Опять зима пришла", False),  # a mood, not the problem again
