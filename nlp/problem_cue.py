@@ -1,7 +1,7 @@
 """Whether a few words name a city problem: what a short text read alone must carry to pass.
 
-A comment of a few words with no thread around it («В дороге домой», «Добрый вечер», «Под
-водой») says nothing a moderator can act on, unless its words name the problem themselves:
+A comment of a few words with no thread around it («Снег идёт», «Иду домой по улице»)
+says nothing a moderator can act on, unless its words name the problem themselves:
 a utility out («свет отключили», «воды нет»), a thing broken, dirty or dangerous («яма»,
 «прорвало», «гололёд», «мусор не вывозят», «холодно»), a demand to the services («почините»,
 «уберите», «требуется ремонт»), a resident's echo of a shared problem («у кого ещё…», «так и

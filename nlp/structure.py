@@ -16,7 +16,7 @@ condition (`sale_listing`, `nlp.sale_listing`); an employer's offer of a job wit
 forecasters do (`outlet_report`, `nlp.outlet_report`: the labels make crime, courts and weather
 warnings news), again with no complaint. A short text read alone on a page of unknown role
 (`short_alone`: no parent to read it with, at most SHORT_ALONE_WORDS words) that names no
-problem, address or complaint (`nlp.problem_cue`) is chatter: «В дороге домой», «Добрый вечер».
+problem, address or complaint (`nlp.problem_cue`) is chatter: «Снег идёт», «Иду домой по улице».
 """
 
 import re
