@@ -14,7 +14,9 @@ a car or a thing for sale by its shape, its asking price and a car's description
 condition (`sale_listing`, `nlp.sale_listing`); an employer's offer of a job with its terms
 (`vacancy`, `nlp.vacancy`). A news outlet's own post that speaks as the police and courts or as
 forecasters do (`outlet_report`, `nlp.outlet_report`: the labels make crime, courts and weather
-warnings news), again with no complaint.
+warnings news), again with no complaint. A short text read alone on a page of unknown role
+(`short_alone`: no parent to read it with, at most SHORT_ALONE_WORDS words) that names no
+problem, address or complaint (`nlp.problem_cue`) is chatter: «Снег идёт», «Иду домой по улице».
 """
 
 import re
@@ -23,8 +25,10 @@ from dataclasses import dataclass
 from models.annotation import PostContext
 from nlp.echo import echoes
 from nlp.outlet_report import is_outlet_report
+from nlp.problem_cue import names_problem
 from nlp.promotion import PROMOTION_MARK, is_promotion
 from nlp.sale_listing import LISTING_MARK, PRICE_FIGURE, is_sale_listing
+from nlp.text import clean_text, has_letters
 from nlp.urgency import urgency_cues
 from nlp.vacancy import VACANCY_MARK, is_vacancy
 
@@ -33,6 +37,13 @@ from nlp.vacancy import VACANCY_MARK, is_vacancy
 # characters of «1 1 1…» after «продам» took 2 s); the complaint guard reads the whole text.
 MAX_ADVERT_CHARS = 3_000
 SHORT_REPLY_WORDS = 6  # "у нас тоже", "+1", "так и не убрали": read with the parent
+# A text read alone on a page of unknown role, of at most this many words (after
+# `clean_text`, counting those with a letter or a figure), passes only when it names a
+# problem (`short_alone`). Measured on the labelled Stavropol comments (BENCHMARKS.md, "Stop
+# 36"): no labelled signal of at most six words lacks a cue, the first one of seven does;
+# five keeps two words of margin.
+SHORT_ALONE_WORDS = 5
+MAX_SHORT_CHARS = 1_000  # longer is never a few words (a long link's text is not read so)
 # The advert's registration token (ФЗ «О рекламе», ст. 18.1: every advert online carries its
 # ОРД id): «erid: 4Xq7Kd…», «Erid 4Xq7KdPz2Ab», `?erid=5KmR…` or `erid_6PzT…` in a link.
 # (the look-behind after the «e»: `re` skips ahead to it fast, 3× less time per text)
@@ -120,6 +131,7 @@ REASONS = {
     "sale_listing": "a car or a thing for sale by its shape: an asking price and its description",
     "vacancy": "an employer's offer of a job with its terms (pay, schedule, interview)",
     "outlet_report": "a news outlet's own report of crime and courts or of a weather forecast",
+    "short_alone": "a few words read alone on a page of unknown role, naming no problem or place",
 }
 
 
@@ -139,7 +151,30 @@ def structural_verdict(context: PostContext, text: str) -> Verdict | None:
     reason = advert_by_words(text)
     if reason is None and is_outlets_own(context) and outlet_report(text):
         reason = "outlet_report"
+    if reason is None and is_short_alone(context, text) and not names_any_problem(text):
+        reason = "short_alone"
     return None if reason is None else Verdict(False, reason)
+
+
+def is_short_alone(context: PostContext, text: str) -> bool:
+    """Whether `text` is read alone (no parent text) on a page of unknown role, and has at
+    most SHORT_ALONE_WORDS words, at least one with a letter (a wordless text has its own
+    reasons: `nlp.annotator.wordless_kind`)."""
+    if context.source_role is not None or context.parent_text or len(text) > MAX_SHORT_CHARS:
+        return False
+    cleaned = clean_text(text)
+    return has_letters(cleaned) and len(short_words(cleaned)) <= SHORT_ALONE_WORDS
+
+
+def short_words(cleaned: str) -> list[str]:
+    """The words of a cleaned text that hold a letter or a figure (not a dash or «...»)."""
+    return [word for word in cleaned.split() if any(ch.isalnum() for ch in word)]
+
+
+def names_any_problem(text: str) -> bool:
+    """A complaint or urgency cue (`complains`) or a problem's words or an address
+    (`nlp.problem_cue.names_problem`)."""
+    return complains(text.lower().replace("ё", "е")) or names_problem(text)
 
 
 def is_outlets_own(context: PostContext) -> bool:

@@ -89,6 +89,8 @@ STRUCTURED = [
      "author_is_source": True, "source_role": "media"},
     {"id": 9, "text": "Суд приговорил похитителя велосипедов к двум годам колонии",
      "kind": "comment", "source_role": "media"},
+    {"id": 10, "text": "Снег идёт", "kind": "comment"},  # a few words alone, role unknown
+    {"id": 11, "text": "Яма у второго подъезда", "kind": "comment"},  # ... naming a problem
 ]  # fmt: skip
 
 
@@ -100,7 +102,7 @@ def test_annotate_reads_the_structure_of_each_line(configured: str, tmp_path: Pa
     result = runner.invoke(app, ["nlp", "annotate", "--input", str(lines), "--output", str(output)])
     assert result.exit_code == 0, result.output
     written = output.read_text("utf-8").splitlines()
-    own, answer, short, orphan, ad, offer, giveaway, report, comment = (
+    own, answer, short, orphan, ad, offer, giveaway, report, comment, chatter, pothole = (
         json.loads(x) for x in written
     )
     assert (own["is_signal"], own["signal_structure"]) == (False, "authority_post")
@@ -113,6 +115,8 @@ def test_annotate_reads_the_structure_of_each_line(configured: str, tmp_path: Pa
     assert (giveaway["is_signal"], giveaway["signal_structure"]) == (False, "promotion")
     assert (report["is_signal"], report["signal_structure"]) == (False, "outlet_report")
     assert comment.get("signal_structure") is None  # a resident's comment: left to the words
+    assert (chatter["is_signal"], chatter["signal_structure"]) == (False, "short_alone")
+    assert pothole.get("signal_structure") is None
 
 
 def test_train_refuses_unknown_column(configured: str, tmp_path: Path) -> None:
