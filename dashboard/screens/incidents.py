@@ -95,7 +95,7 @@ if incidents:
         param="incident",
         hide_index=True,
         width="stretch",
-        column_config=views.incident_columns(with_status=shown),
+        column_config=views.incident_columns(incidents, with_status=shown),
     )
 else:
     st.info("Инцидентов с такими условиями нет.")

@@ -248,7 +248,7 @@ else:
             param="report",
             hide_index=True,
             width="stretch",
-            column_config=views.REPORT_CONFIG,
+            column_config=views.report_columns(rows),
         )
         widgets.export_buttons(
             lambda: _filtered_rows(moment, limit=EXPORT_LIMIT),
