@@ -114,21 +114,24 @@ def incident_posts(session: Session, *, incident_id: int, limit: int = 50) -> li
     return list(session.exec(statement))
 
 
-def address_words(session: Session, *, incident_id: int) -> list[object]:
-    """The words the incident's posts named its addresses in (their current annotations'
+def address_words(session: Session, *, incident_ids: list[int]) -> dict[int, list[object]]:
+    """The words each incident's posts named its addresses in (their current annotations'
     `reasons["addresses"]`), for `views.address_text`: «Лиговский проспект 44», not the key
-    «лиговский 44» read as a street."""
+    «лиговский 44» read as a street. One query for all of `incident_ids` (a card and the
+    incidents listed beside it); an incident whose posts kept no words is absent."""
+    if not incident_ids:
+        return {}
+    listed = col(IncidentPost.incident_id).in_(sorted(set(incident_ids)))
     statement = (
-        select(Annotation.reasons)
+        select(IncidentPost.incident_id, Annotation.reasons)
         .join(IncidentPost, col(IncidentPost.post_id) == col(Annotation.post_id))
-        .where(IncidentPost.incident_id == incident_id, col(Annotation.is_current))
+        .where(listed, col(Annotation.is_current))
     )
-    return [
-        address
-        for reasons in session.exec(statement)
-        if isinstance(reasons, dict) and isinstance(reasons.get("addresses"), list)
-        for address in reasons["addresses"]
-    ]
+    words: dict[int, list[object]] = {}
+    for incident_id, reasons in session.exec(statement):
+        if isinstance(reasons, dict) and isinstance(reasons.get("addresses"), list):
+            words.setdefault(incident_id, []).extend(reasons["addresses"])
+    return words
 
 
 def timeline(

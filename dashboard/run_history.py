@@ -36,7 +36,6 @@ SUMMARY_SIZED = columns.widths(["Источник", *SUMMARY_WIDTHS], SUMMARY_WI
 SUMMARY_CONFIG = columns.config(
     SUMMARY_SIZED, numbers={name: "%d" for name in SUMMARY_WIDTHS if "Сбоев" not in name}
 )
-SUMMARY_NAME_CHARS = columns.chars(SUMMARY_SIZED["Источник"])
 RUNS_WIDTHS = {
     "№": 56,
     "Начат": 84,
@@ -51,7 +50,6 @@ RUNS_SIZED = columns.widths(["Источник", *RUNS_WIDTHS], RUNS_WIDTHS, res
 RUNS_CONFIG = columns.config(
     RUNS_SIZED, numbers={name: "%d" for name in ("№", "Новых", "Известных", "В карантине")}
 )
-RUNS_NAME_CHARS = columns.chars(RUNS_SIZED["Источник"])
 
 
 def run_status(status: str) -> str:
@@ -82,8 +80,8 @@ def runs_table(
     return [
         {
             "№": run.id,
-            "Источник": columns.shorten(
-                names.get(run.source_id or 0, f"№{run.source_id}"), RUNS_NAME_CHARS
+            "Источник": columns.cut(
+                names.get(run.source_id or 0, f"№{run.source_id}"), RUNS_SIZED["Источник"]
             ),
             "Начат": views.short_time(run.started_at),
             "Длительность": duration(run, at=at),
@@ -107,7 +105,7 @@ def summary_table(names: dict[int, str], summaries: dict[int, RunSummary]) -> li
         day, week = (summary.day, summary.week) if summary else (empty, empty)
         rows.append(
             {
-                "Источник": columns.shorten(name, SUMMARY_NAME_CHARS),
+                "Источник": columns.cut(name, SUMMARY_SIZED["Источник"]),
                 "Обходов за 24 ч": day.runs,
                 "Сбоев за 24 ч": views.share(day.sick_share),
                 "Новых за 24 ч": day.new,

@@ -1,6 +1,8 @@
 """Инциденты: the other incidents at the shown incident's place (`triage.same_place`), and
 the warning before a second report of the same problem there."""
 
+from collections.abc import Mapping
+
 import streamlit as st
 
 from dashboard import views
@@ -9,26 +11,32 @@ from models.incident import Incident
 from models.report import Report
 from triage.same_place import HISTORY_DAYS, Neighbour, resolved_before
 
+# Each listed incident's address words (`dashboard.queries.address_words`, read for them all
+# at once): its address written as its posts named it, not guessed from its key.
+Words = Mapping[int, list[object]]
 
-def history(listed: list[Neighbour]) -> None:
+
+def history(listed: list[Neighbour], words: Words) -> None:
     """«По этому адресу»: a line per incident, linked, the same problem first."""
     if not listed:
         return
-    lines = [f"- {_line(neighbour)}" for neighbour in listed]
+    lines = [f"- {_line(neighbour, words)}" for neighbour in listed]
     st.markdown(
         f"**По этому адресу** · другие инциденты за {HISTORY_DAYS} дней до и после\n\n"
         + "\n".join(lines)
     )
 
 
-def repeats(listed: list[Neighbour], report: Report) -> None:
+def repeats(listed: list[Neighbour], report: Report, words: Words) -> None:
     """On a report: the same problem at its place in other incidents — residents writing
     again after the 72 hours grouping joins, which the agency's answer should cover. Those
     with posts after the report's resolution say so: the problem came back."""
     same = [neighbour for neighbour in listed if neighbour.same_problem]
     if not same:
         return
-    lines = [f"- {_after(neighbour, report)}{_line(neighbour, kind=False)}" for neighbour in same]
+    lines = [
+        f"- {_after(neighbour, report)}{_line(neighbour, words, kind=False)}" for neighbour in same
+    ]
     st.markdown(
         "**Та же проблема по этому адресу в других инцидентах** "
         f"(за {HISTORY_DAYS} дней до и после)\n\n" + "\n".join(lines)
@@ -133,13 +141,13 @@ def already_reported(duplicated: Neighbour) -> None:
     )
 
 
-def _line(neighbour: Neighbour, *, kind: bool = True) -> str:
+def _line(neighbour: Neighbour, words: Words, *, kind: bool = True) -> str:
     other = neighbour.incident
     parts = [
         views.incident_link(other.id),
         views.one_incident_status(other.status),
         views.problem_markdown(other.category_code, other.topic_code),
-        escape_markdown(views.address_text(other.address)),
+        escape_markdown(views.address_text(other.address, words.get(other.id or 0))),
         _span(other),
         f"постов: {other.post_count}",
     ]

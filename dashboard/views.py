@@ -77,10 +77,9 @@ SOURCE_CONFIG = columns.config(
 def sources_table(rows: list[Source], per_day: list[int]) -> list[dict[str, Any]]:
     """The sources list: every column fits a 1,366-px screen; a switched-off source says so
     in «Состояние»."""
-    name = columns.chars(SOURCE_SIZED["Название"])
     return [
         {
-            "Название": columns.shorten(row.name, name),
+            "Название": columns.cut(row.name, SOURCE_SIZED["Название"]),
             "Тип": names.source_kind(row.kind),
             "Состояние": SOURCE_STATUS_NAMES.get(row.status, row.status)
             if row.enabled
@@ -312,23 +311,24 @@ INCIDENT_WIDTHS = {
     "Постов": 64,
     "Статус": 100,
     "Категория": 150,
-    "Муниципалитет": 136,
     "Последний пост": 116,
-}
+}  # «Муниципалитет»: as wide as the longest the page names (`columns.fitted`)
 INCIDENT_COLUMNS = ("№", "Приоритет", "Постов", "Заголовок", "Статус", "Категория",
                     "Муниципалитет", "Последний пост")  # fmt: skip
 
 
-def incident_widths(*, with_status: bool) -> dict[str, int]:
-    """The list's columns and widths (`with_status`: the «Статус» column shown)."""
+def incident_widths(rows: list[Incident], *, with_status: bool) -> dict[str, int]:
+    """The list's columns and widths (`with_status`: the «Статус» column shown), the
+    municipality as wide as the longest the rows name."""
     shown = [name for name in INCIDENT_COLUMNS if with_status or name != "Статус"]
-    return columns.widths(shown, INCIDENT_WIDTHS, rest="Заголовок")
+    fixed = columns.fitted(INCIDENT_WIDTHS, "Муниципалитет", map(_listed_place, rows))
+    return columns.widths(shown, fixed, rest="Заголовок", ticked=True)
 
 
-def incident_columns(*, with_status: bool) -> dict[str, Any]:
+def incident_columns(rows: list[Incident], *, with_status: bool) -> dict[str, Any]:
     """`st.column_config` of the incidents list: every column fits a 1,366-px screen."""
     return columns.config(
-        incident_widths(with_status=with_status),
+        incident_widths(rows, with_status=with_status),
         numbers={"№": "%d", "Приоритет": None, "Постов": "%d"},  # «0,45»: `incidents_table`
         notes={"Заголовок": "Начало заголовка; целиком — в карточке инцидента под списком"},
     )
@@ -340,26 +340,30 @@ def incidents_table(rows: list[Incident], *, with_status: bool = True) -> Styler
     are cut with «…» (whole in the incident's card), the municipality is short
     («Краснокамский ГО»), the time without this year, and the status is shown only when the
     filter does not already say it (`with_status`). The priority reads «0,45»."""
-    sized = incident_widths(with_status=with_status)
-    title, category = columns.chars(sized["Заголовок"]), columns.chars(sized["Категория"])
+    sized = incident_widths(rows, with_status=with_status)
     listed = [
         {
             "№": row.id,
             "Приоритет": row.priority,
             "Постов": row.post_count,
-            "Заголовок": columns.shorten(_listed_title(row), title),
+            "Заголовок": columns.cut(_listed_title(row), sized["Заголовок"]),
             **({"Статус": ROW_STATUS_NAMES.get(row.status, row.status)} if with_status else {}),
-            "Категория": columns.shorten(category_name(row.category_code), category)
+            "Категория": columns.cut(category_name(row.category_code), sized["Категория"])
             if row.category_code
             else "—",
-            "Муниципалитет": short_name(municipality_name(row.municipality_id))
-            if row.municipality_id
-            else "—",
+            "Муниципалитет": _listed_place(row),
             "Последний пост": short_time(row.last_post_at),
         }
         for row in rows
     ]
     return with_decimals(pd.DataFrame(listed), {"Приоритет": 2})
+
+
+def _listed_place(incident: Incident) -> str:
+    """The list's short municipality name, «Краснокамский ГО» («—» when not found)."""
+    if not incident.municipality_id:
+        return "—"
+    return short_name(municipality_name(incident.municipality_id))
 
 
 def _listed_title(incident: Incident) -> str:
@@ -487,28 +491,35 @@ REPORT_WIDTHS = {
     "Срок": 84,
     "Статус": 124,
     "Исполнитель": 160,  # «Адм. Березниковск. ГО»: whose administration (`agency_names`)
-    "Муниципалитет": 128,
     "Срочное": 72,
-}
+}  # «Муниципалитет»: as wide as the longest the page names (`columns.fitted`)
 REPORT_COLUMNS = ("№", "Осталось", "Срок", "Статус", "Проблема", "Исполнитель",
                   "Муниципалитет", "Срочное")  # fmt: skip
-REPORT_SIZED = columns.widths(REPORT_COLUMNS, REPORT_WIDTHS, rest="Проблема")
-REPORT_CONFIG = columns.config(
-    REPORT_SIZED,
-    numbers={"№": "%d"},
-    notes={
-        "Осталось": "До срока ответа; с минусом — срок прошёл столько назад",
-        "Проблема": "Начало; целиком — в карточке обращения под списком",
-        "Исполнитель": "Сокращённо; полное название — в карточке обращения под списком",
-    },
-)
+REPORT_NOTES = {
+    "Осталось": "До срока ответа; с минусом — срок прошёл столько назад",
+    "Проблема": "Начало; целиком — в карточке обращения под списком",
+    "Исполнитель": "Сокращённо; полное название — в карточке обращения под списком",
+}
+
+
+def report_widths(rows: list[ReportRow]) -> dict[str, int]:
+    """The reports list's widths: the municipality as wide as the longest the rows name
+    («Большесосновский МО» whole), the problem all the rest."""
+    fixed = columns.fitted(REPORT_WIDTHS, "Муниципалитет", map(_report_place, rows))
+    return columns.widths(REPORT_COLUMNS, fixed, rest="Проблема", ticked=True)
+
+
+def report_columns(rows: list[ReportRow]) -> dict[str, Any]:
+    """`st.column_config` of the reports list showing `rows`."""
+    return columns.config(report_widths(rows), numbers={"№": "%d"}, notes=REPORT_NOTES)
 
 
 def reports_table(rows: list[ReportRow], *, at: datetime) -> Any:
     """Reports with their time left first; overdue rows in red. At 1,366 px every column
-    fits (`REPORT_CONFIG`): the problem cut with «…», the agency named so that it differs
-    from the others (`agency_names`), the municipality short, the deadline without this year."""
-    problem = columns.chars(REPORT_SIZED["Проблема"])
+    fits (`report_columns`): the problem cut with «…», the agency named so that it differs
+    from the others (`agency_names`), the municipality short and whole, the deadline without
+    this year."""
+    sized = report_widths(rows)
     frame = pd.DataFrame(
         [
             {
@@ -516,11 +527,11 @@ def reports_table(rows: list[ReportRow], *, at: datetime) -> Any:
                 "Осталось": short_time_left(row.due_at, at) if row.status in RUNNING else "—",
                 "Срок": short_time(row.due_at) if row.status in RUNNING else "—",
                 "Статус": report_status(row.status),
-                "Проблема": columns.shorten(row.title, problem),
-                "Исполнитель": short_agency(row.agency, REPORT_SIZED["Исполнитель"])
+                "Проблема": columns.cut(row.title, sized["Проблема"]),
+                "Исполнитель": short_agency(row.agency, sized["Исполнитель"])
                 if row.agency
                 else "—",
-                "Муниципалитет": short_name(row.municipality) if row.municipality else "—",
+                "Муниципалитет": _report_place(row),
                 "Срочное": "да" if row.urgent else "",
             }
             for row in rows
@@ -530,6 +541,10 @@ def reports_table(rows: list[ReportRow], *, at: datetime) -> Any:
     return frame.style.apply(
         lambda column: [OVERDUE_STYLE if late else "" for late in overdue], axis=0
     )
+
+
+def _report_place(row: ReportRow) -> str:
+    return short_name(row.municipality) if row.municipality else "—"
 
 
 OVERDUE_STYLE = "background-color: #ffebee; color: #b71c1c"

@@ -95,7 +95,7 @@ if incidents:
         param="incident",
         hide_index=True,
         width="stretch",
-        column_config=views.incident_columns(with_status=shown),
+        column_config=views.incident_columns(incidents, with_status=shown),
     )
 else:
     st.info("Инцидентов с такими условиями нет.")
@@ -134,11 +134,14 @@ place = (
 )
 with resources.session() as db:
     posts = incident_posts(db, incident_id=chosen_id)
-    spans = address_words(db, incident_id=chosen_id) if incident.address else []
     parents = parent_posts(db, posts=posts)  # a reply means little without what it answers
     report = open_report(db, incident_id=chosen_id)
     answers = incident_public_answers(db, incident_id=chosen_id)
     nearby = neighbours(db, incident=incident)
+    # the card's address and its neighbours' in the words their posts used: one query
+    named = [chosen_id, *(n.incident.id or 0 for n in nearby)] if incident.address else []
+    words = address_words(db, incident_ids=named)
+spans = words.get(chosen_id)
 address = f"адрес: {escape_markdown(views.address_text(incident.address, spans))}"
 facts = [views.card_status(incident), problem, escape_markdown(place), address,
          views.card_posts(incident)]  # fmt: skip
@@ -150,7 +153,7 @@ if report is not None:
         icon=":material/assignment:",
         query_params={"report": str(report.id)},
     )
-same_place.history(nearby)
+same_place.history(nearby, words)
 answered: int | None = None  # the post the previous card answers: quoted once, not each time
 for post in posts:
     parent = parents.get(post.id or 0)

@@ -248,7 +248,7 @@ else:
             param="report",
             hide_index=True,
             width="stretch",
-            column_config=views.REPORT_CONFIG,
+            column_config=views.report_columns(rows),
         )
         widgets.export_buttons(
             lambda: _filtered_rows(moment, limit=EXPORT_LIMIT),
@@ -286,8 +286,10 @@ with resources.session() as db:
     incident = db.get(Incident, report.incident_id) if report else None
     events = timeline(db, entity_type="report", entity_id=chosen)
     posts = incident_posts(db, incident_id=incident.id, limit=POSTS_SHOWN) if incident else []
-    spans = address_words(db, incident_id=incident.id) if incident and incident.address else []
     nearby = neighbours(db, incident=incident) if incident else []
+    # the incident's address and its neighbours' in the words their posts used: one query
+    named = [incident.id or 0, *(n.incident.id or 0 for n in nearby)] if incident else []
+    words = address_words(db, incident_ids=named)
     suggestion = (
         suggest_agency(
             db,
@@ -325,6 +327,7 @@ def _deadline(report: Report) -> str:
 st.subheader(f"Обращение №{report.id}: {escape_markdown(incident.title)}")
 agency_name = resources.agencies().get(report.agency_id or 0, "не назначен")
 place = views.municipality_name(report.municipality_id) if report.municipality_id else "—"
+spans = words.get(incident.id or 0)
 category = resources.categories().get(incident.category_code or "", "—")
 urgent = " · **срочное**" if report.urgent else ""
 st.markdown(
@@ -343,7 +346,7 @@ st.page_link(
     icon=":material/report:",
     query_params={"incident": str(incident.id)},
 )
-same_place.repeats(nearby, report)
+same_place.repeats(nearby, report, words)
 if report.answer_text:
     st.markdown("**Ответ заявителю:**")
     st.markdown(escape_markdown(report.answer_text))

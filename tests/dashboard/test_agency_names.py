@@ -7,11 +7,11 @@ import pytest
 
 from dashboard.agency_names import short_agency
 from dashboard.text_width import CELL_PADDING, SLACK, text_px
-from dashboard.views import REPORT_SIZED
+from dashboard.views import REPORT_WIDTHS
 from nlp.reference import load_gazetteer
 from otklik.paths import DATA_DIR
 
-COLUMN = REPORT_SIZED["Исполнитель"]
+COLUMN = REPORT_WIDTHS["Исполнитель"]
 
 
 def bundled_agencies() -> list[str]:

@@ -60,7 +60,10 @@ def test_the_incidents_list_fits_a_laptop_screen(
     console: str, seeded: dict[str, list[int]], engine: Engine, tmp_path: Path
 ) -> None:
     """Статус, Категория, Муниципалитет and Последний пост are on screen at 1,366 px, with
-    a long title and a long category, for open incidents and for all of them."""
+    a long title and a long category, for open incidents and for all of them; every
+    municipality whole («Большесосновский МО» lost its «О» in a 136-px column), the title
+    gaining the 1,006 px a laptop gives the columns (they were sized for 880)."""
+    _longest_place(engine)
     with Session(engine) as session:
         incident = session.exec(select(Incident).order_by(col(Incident.id))).first()
         assert incident is not None
@@ -77,6 +80,9 @@ def test_the_incidents_list_fits_a_laptop_screen(
             "№", "Приоритет", "Постов", "Заголовок", "Категория", "Муниципалитет",
             "Последний пост",
         ]  # fmt: skip
+        widths = dict(browser.evaluate(COLUMN_WIDTHS))
+        assert [_whole(browser, widths, title) for title in widths] == [[]] * len(widths)
+        assert widths["Заголовок"] >= 330, widths  # 297 when sized for 880 px
         browser.choose("Статус", "все")
         browser.wait_for("document.body.innerText.includes('Статус')")
         _wait_for_tables(browser)
@@ -85,10 +91,30 @@ def test_the_incidents_list_fits_a_laptop_screen(
         assert browser.evaluate(SIDEWAYS) == [0]
 
 
+def _longest_place(engine: Engine) -> None:
+    """The seeded Чусовской городской округ renamed to the longest name of Пермский край."""
+    with Session(engine) as session:
+        place = session.exec(select(Municipality).where(
+            Municipality.name == "Чусовской городской округ")).one()  # fmt: skip
+        place.name = LONGEST_PLACE
+        session.add(place)
+        session.commit()
+
+
+def _whole(browser: Browser, widths: dict[str, float], title: str) -> list[str]:
+    """The cells of the column `title` wider than the column: cut by the grid's edge."""
+    cells = browser.evaluate(f"({CELL_WIDTHS})({title!r})")
+    return [text for text, need in cells if need > widths[title]]
+
+
 def test_the_reports_list_fits_a_laptop_screen(
     console: str, seeded: dict[str, list[int]], engine: Engine, tmp_path: Path
 ) -> None:
-    """Исполнитель, Муниципалитет and Срочное were off the right edge at 1,366 px."""
+    """Исполнитель, Муниципалитет and Срочное were off the right edge at 1,366 px. The
+    columns were then sized for 880 px of the 1,006 a laptop gives them: the problem was cut
+    at 21 characters in a 180-px column, and «Большесосновский МО» lost its «О» in a 140-px
+    municipality column. Nothing scrolls sideways at 1,920 px either."""
+    _longest_place(engine)
     _reports(engine)
     with chromium(tmp_path / "profile") as browser:
         _laptop(browser, f"{console}reports", "operator")
@@ -96,6 +122,18 @@ def test_the_reports_list_fits_a_laptop_screen(
         browser.screenshot(ARTIFACTS / "reports-1366x768.png")
         assert browser.evaluate(SIDEWAYS) == [0]
         assert browser.evaluate(HEADERS)[-3:] == ["Исполнитель", "Муниципалитет", "Срочное"]
+        widths = dict(browser.evaluate(COLUMN_WIDTHS))
+        places = browser.evaluate(f"({CELL_WIDTHS})('Муниципалитет')")
+        assert {name for name, _ in places} == {"Краснокамский ГО", "Большесосновский МО"}
+        assert _whole(browser, widths, "Муниципалитет") == []
+        assert _whole(browser, widths, "Проблема") == []
+        assert widths["Проблема"] >= 220, widths
+        browser.call("Emulation.setDeviceMetricsOverride", width=1920, height=1080,
+                     deviceScaleFactor=1, mobile=False)  # fmt: skip
+        browser.wait_for(f"{COLUMN_WIDTHS}[4][1] > {widths['Проблема'] + 30}")
+        browser.settle()
+        browser.screenshot(ARTIFACTS / "reports-1920x1080.png")
+        assert browser.evaluate(SIDEWAYS) == [0]
 
 
 # The first table's columns as drawn: [title, width in px], read through the grid's own

@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 from streamlit.testing.v1 import AppTest
 
 from dashboard.text_width import CELL_PADDING, SLACK, text_px
-from dashboard.views import REPORT_SIZED
+from dashboard.views import REPORT_WIDTHS
 from models.agency import Agency
 from models.annotation import Annotation
 from models.audit import AuditEvent
@@ -442,7 +442,7 @@ def test_each_administration_is_named_by_its_place_in_the_list(
         "Краснокамский ГО": "Адм. Краснокамск. ГО",  # «Адм. Краснокамский ГО» is too wide
         "Чусовской ГО": "Адм. Чусовской ГО",
     }
-    room = REPORT_SIZED["Исполнитель"] - 2 * CELL_PADDING - SLACK
+    room = REPORT_WIDTHS["Исполнитель"] - 2 * CELL_PADDING - SLACK
     assert [name for name in agencies.values() if text_px(name) > room] == []
     krasnokamsk = shown[shown["Муниципалитет"] == "Краснокамский ГО"].iloc[0]
     _open(app, int(krasnokamsk["№"]))

@@ -4,10 +4,11 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import Engine
-from sqlmodel import Session, select
+from sqlalchemy import Engine, event
+from sqlmodel import Session, col, select
 from streamlit.testing.v1 import AppTest
 
+from models.annotation import Annotation
 from models.clock import frozen_at
 from models.incident import Incident, IncidentPost, IncidentStatus
 from models.report import Report, ReportStatus
@@ -248,3 +249,74 @@ def test_an_incident_with_an_open_report_joins_without_reopening_the_resolved_on
         assert (moved.incident_id, moved.status) == (reported, ReportStatus.NEW)
         assert session.get_one(Incident, reported).status == IncidentStatus.REPORTED
         assert session.get_one(Incident, again).status == IncidentStatus.MERGED
+
+
+def _on_ligovsky(engine: Engine, incidents: list[int]) -> None:
+    """Each incident's address key «лиговский 44», its posts naming it «Лиговский проспект 44»
+    (the key alone reads as «ул. Лиговская»)."""
+    with Session(engine) as session:
+        for incident_id in incidents:
+            incident = session.get_one(Incident, incident_id)
+            incident.address = "лиговский 44"
+            session.add(incident)
+        annotations = session.exec(
+            select(Annotation)
+            .join(IncidentPost, col(IncidentPost.post_id) == col(Annotation.post_id))
+            .where(col(IncidentPost.incident_id).in_(incidents), col(Annotation.is_current))
+        ).all()
+        for annotation in annotations:
+            said = [{"key": "лиговский 44", "span": "Лиговский проспект 44"}]
+            annotation.reasons = {**annotation.reasons, "addresses": said}
+            session.add(annotation)
+        session.commit()
+
+
+def _address_lookups(run: Callable[[], object]) -> list[str]:
+    """The statements reading annotations' address words while `run` runs a page."""
+    statements: list[str] = []
+
+    def note(conn: object, cursor: object, statement: str, *args: object) -> None:
+        statements.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", note)  # every engine: the console's own
+    try:
+        run()
+    finally:
+        event.remove(Engine, "before_cursor_execute", note)
+    return [s for s in statements if "annotation.reasons" in s]
+
+
+def test_the_incidents_at_the_place_are_written_as_their_posts_named_them(
+    signed_in: Callable[[str], AppTest], outage: list[int], engine: Engine
+) -> None:
+    """«По этому адресу» and a report's repeats wrote each incident's address from its key
+    («ул. Лиговская, д. 44» for «Лиговский проспект 44»); the words of the card and of every
+    incident listed are read in one query."""
+    reported, again, lamps = outage
+    _on_ligovsky(engine, outage)
+    app = signed_in("moderator")
+    app.query_params["incident"] = str(again)
+    lookups = _address_lookups(lambda: open_page(app, "incidents"))
+    assert not app.exception
+    shown = texts(app).replace("\\", "")  # the markdown's escapes
+    lines = [line for line in shown.splitlines() if "[инцидент №" in line]
+    assert {line.split("]")[0] for line in lines} >= {
+        f"- **та же проблема** · [инцидент №{reported}",
+        f"- другая проблема · [инцидент №{lamps}",
+    }
+    assert all("пр-т Лиговский, д. 44" in line for line in lines), lines
+    assert "Лиговская" not in shown
+    assert len(lookups) == 1, lookups  # the card's and its neighbours' words at once
+
+    with Session(engine) as session:
+        report = session.exec(select(Report).where(Report.incident_id == reported)).one()
+    app.query_params.clear()
+    app.query_params["report"] = str(report.id)
+    lookups = _address_lookups(lambda: open_page(app, "reports"))
+    assert not app.exception
+    shown = texts(app).replace("**", "").replace("\\", "")
+    line = next(line for line in shown.splitlines() if f"[инцидент №{again}]" in line)
+    assert "пр-т Лиговский, д. 44" in line, line
+    assert "Адрес: пр-т Лиговский, д. 44" in shown
+    assert "Лиговская" not in shown
+    assert len(lookups) == 1, lookups
