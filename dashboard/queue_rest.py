@@ -8,7 +8,8 @@ from triage.moderation import Decision, EachReviewed
 from triage.queue import QueueItem, QueuePage
 
 # Posts one click decides at most (the first by the queue's order; a larger thread takes
-# another click): a decision is a few writes per post, all in one transaction.
+# another click): all in one transaction, in a few set-based statements
+# (`triage.batch_review`, BENCHMARKS.md «Stop 36»).
 REST_CAP = 1_000
 NAMED_SKIPS = 10  # skipped posts named by number in the result
 

@@ -92,6 +92,24 @@ def close_if_empty(
     session.refresh(incident)
     if incident.post_count > 0 or incident.status in (IncidentStatus.CLOSED, IncidentStatus.MERGED):
         return False
+    close_emptied(session, incident=incident, reports=None, actor=actor, user_id=user_id,
+                  moved_to=moved_to, comeback=comeback, calendar=calendar)  # fmt: skip
+    return True
+
+
+def close_emptied(
+    session: Session,
+    *,
+    incident: Incident,
+    reports: list[Report] | None,
+    actor: str,
+    user_id: int | None,
+    moved_to: Incident | None = None,
+    comeback: Report | None = None,
+    calendar: WorkCalendar | None = None,
+) -> None:
+    """Close `incident`, known to be open with no posts left (audited), and settle its open
+    `reports` (None: read them here), as `close_if_empty` describes."""
     before = {"status": incident.status}
     incident.status = IncidentStatus.CLOSED
     incident.version += 1
@@ -101,15 +119,15 @@ def close_if_empty(
                  entity_id=incident.id or 0, action="close_empty", before=before,
                  after={"status": IncidentStatus.CLOSED, "reason": "no posts left"})  # fmt: skip
     # the reports the agency works on first: they follow the posts whatever waits there
-    reports = sorted(open_reports(session, incident_id=incident.id or 0), key=_closable)
-    for report in reports:
+    if reports is None:
+        reports = open_reports(session, incident_id=incident.id or 0)
+    for report in sorted(reports, key=_closable):
         if moved_to is None:
             _withdraw(session, report, actor=actor, user_id=user_id,
                       calendar=calendar or WorkCalendar())  # fmt: skip
         else:
             _follow(session, report, target=moved_to, comeback=comeback, actor=actor,
                     user_id=user_id, calendar=calendar or WorkCalendar())  # fmt: skip
-    return True
 
 
 def open_reports(session: Session, *, incident_id: int) -> list[Report]:

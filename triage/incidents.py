@@ -1,9 +1,10 @@
 """Incidents: create, attach posts (with the reason), merge and split."""
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Row, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session
@@ -18,7 +19,7 @@ from triage.calendar import WorkCalendar
 from triage.emptied import close_if_empty, is_empty, open_reports, reopen_if_refilled
 from triage.errors import TriageError
 from triage.locking import claim, load
-from triage.relabel import LABELS, relabel_incident
+from triage.relabel import LABELS, SignalLabelled, relabel_incident
 from triage.reopening import (
     comeback_report,
     newest_posts,
@@ -354,36 +355,42 @@ def member_ids(session: Session, *, incident_id: int) -> list[int]:
 
 
 def refresh_counts(session: Session, *, incident_ids: list[int]) -> None:
-    """Recount members and the first/last post times in the database, one statement each.
+    """Recount members and the first/last post times in the database, one statement for all.
 
     The counts are computed inside the UPDATE, so they are the database's own; the values
     it returns are set on a loaded incident as already saved (no second write).
     """
-    for incident_id in incident_ids:
-        members = select(IncidentPost.post_id).where(IncidentPost.incident_id == incident_id)
-        of_members = Post.id.in_(members.scalar_subquery())  # type: ignore[union-attr]
-        row = session.execute(
-            update(Incident)
-            .where(Incident.id == incident_id)  # type: ignore[arg-type]
-            .values(
-                post_count=select(func.count()).select_from(members.subquery()).scalar_subquery(),
-                first_post_at=select(func.min(Post.published_at))
-                .where(of_members)
-                .scalar_subquery(),
-                last_post_at=select(func.max(Post.published_at))
-                .where(of_members)
-                .scalar_subquery(),
-                updated_at=now(),
-            )
-            .returning(
-                Incident.post_count,
-                Incident.first_post_at,
-                Incident.last_post_at,
-                Incident.updated_at,
-            )
-            .execution_options(synchronize_session=False)
-        ).one_or_none()
-        _set_saved(session, incident_id=incident_id, row=row,
+    if not incident_ids:
+        return
+    of_incident = IncidentPost.incident_id == Incident.id
+    members = select(func.count()).select_from(IncidentPost).where(of_incident)
+    times = select(Post.published_at).join(IncidentPost, IncidentPost.post_id == Post.id)  # type: ignore[arg-type]
+    rows = session.execute(
+        update(Incident)
+        .where(Incident.id.in_(incident_ids))  # type: ignore[union-attr]
+        .values(
+            post_count=members.correlate(Incident).scalar_subquery(),
+            first_post_at=times.with_only_columns(func.min(Post.published_at))
+            .where(of_incident)
+            .correlate(Incident)
+            .scalar_subquery(),
+            last_post_at=times.with_only_columns(func.max(Post.published_at))
+            .where(of_incident)
+            .correlate(Incident)
+            .scalar_subquery(),
+            updated_at=now(),
+        )
+        .returning(
+            Incident.id,
+            Incident.post_count,
+            Incident.first_post_at,
+            Incident.last_post_at,
+            Incident.updated_at,
+        )
+        .execution_options(synchronize_session=False)
+    ).all()
+    for row in rows:
+        _set_saved(session, incident_id=row[0], row=row[1:],
                    names=("post_count", "first_post_at", "last_post_at", "updated_at"))  # fmt: skip
 
 
@@ -414,7 +421,7 @@ def retitle_if_left(
     """
     derived = title_from(post.text)
     incident = session.get_one(Incident, incident_id)
-    if incident.title != derived or incident.status == IncidentStatus.MERGED:
+    if not bears_title_of(incident, text=post.text):
         return
     first = earliest_post(session, incident_id=incident_id)
     if first is None:
@@ -437,6 +444,12 @@ def retitle_if_left(
                         user_id=user_id)  # fmt: skip
 
 
+def bears_title_of(incident: Incident, *, text: str) -> bool:
+    """Whether the incident is still titled after a post of this text (and not merged away):
+    the post leaving it names it no more (`retitle_if_left`)."""
+    return incident.title == title_from(text) and incident.status != IncidentStatus.MERGED
+
+
 def _labelled_after(
     session: Session, *, incident: Incident, post_id: int, actor: str, user_id: int | None
 ) -> None:
@@ -445,16 +458,23 @@ def _labelled_after(
     municipality. Not while a report is open: the agency has it, and the operator decides
     (`triage.regroup`'s corrections reroute a report; a post leaving does not)."""
     annotation = current_annotation(session, post_id=post_id)
-    if annotation is None or not annotation.is_signal or annotation.category_code is None:
-        return
-    if annotation.municipality_id is None:
-        return
-    if all(getattr(incident, name) == getattr(annotation, name) for name in LABELS):
+    if not labels_to_follow(incident, annotation):
         return
     if open_reports(session, incident_id=incident.id or 0):
         return
     relabel_incident(session, incident=incident, annotation=annotation, actor=actor,
                      user_id=user_id)  # fmt: skip
+
+
+def labels_to_follow(incident: Incident, annotation: SignalLabelled | None) -> bool:
+    """Whether the incident, now titled after a post of this current `annotation`, takes its
+    labels (`_labelled_after`): a signal naming a category and a municipality, and other
+    labels than the incident's."""
+    if annotation is None or not annotation.is_signal or annotation.category_code is None:
+        return False
+    if annotation.municipality_id is None:
+        return False
+    return any(getattr(incident, name) != getattr(annotation, name) for name in LABELS)
 
 
 def earliest_post(session: Session, *, incident_id: int) -> tuple[int, str] | None:
@@ -471,7 +491,7 @@ def earliest_post(session: Session, *, incident_id: int) -> tuple[int, str] | No
 
 
 def _set_saved(
-    session: Session, *, incident_id: int, row: Row[Any] | None, names: tuple[str, ...]
+    session: Session, *, incident_id: int, row: Sequence[Any] | None, names: tuple[str, ...]
 ) -> None:
     """Set the values an UPDATE returned on the loaded incident, as already saved."""
     loaded = session.identity_map.get(identity_key(Incident, incident_id))

@@ -9,11 +9,20 @@ from dataclasses import dataclass
 from sqlalchemy import update
 from sqlmodel import Session
 
-from models.annotation import Annotation, SetBy, current_annotation
+from models.annotation import Annotation, current_annotation
 from models.incident import Incident, IncidentPost
-from models.learning import TrainingLabel
 from models.post import Post, ReviewStatus
 from triage.audit import record_event
+from triage.batch_review import review_batch
+from triage.decision import (
+    Decision,
+    labels_of,
+    new_annotation,
+    review_after,
+    review_before,
+    status_of,
+    training_label,
+)
 from triage.emptied import close_if_empty
 from triage.errors import ConflictError, NotFound
 from triage.incidents import leave_incident
@@ -21,26 +30,6 @@ from triage.locking import claim, load
 from triage.regroup import regroup_post
 from triage.scope import EVERYWHERE, Scope, require_municipality_scope
 from triage.thresholds import Thresholds
-
-LABEL_FIELDS = ("is_signal", "category_code", "topic_code", "municipality_id")
-
-
-@dataclass(frozen=True)
-class Decision:
-    """One moderator decision. Leave the labels empty to confirm what the model said."""
-
-    post_id: int
-    expected_version: int
-    category_code: str | None = None
-    topic_code: str | None = None
-    municipality_id: int | None = None
-    is_signal: bool = True
-
-    @property
-    def is_confirmation(self) -> bool:
-        return self.is_signal and (
-            self.category_code is None and self.topic_code is None and self.municipality_id is None
-        )
 
 
 def review_post(
@@ -66,9 +55,9 @@ def review_post(
         municipality_id=old.municipality_id if old else None,
     )
     claim(session, post, expected_version=decision.expected_version)
-    labels = _labels(decision, old)
-    status = _status(decision, old, labels)
-    before = {"review_status": post.review_status, **_as_dict(old)}
+    labels = labels_of(decision, old)
+    status = status_of(decision, old, labels)
+    before = review_before(post.review_status, old)
     new = _store_annotation(session, post=post, old=old, labels=labels, user_id=user_id)
     post.review_status = status
     session.add(post)
@@ -77,7 +66,8 @@ def review_post(
     elif status == ReviewStatus.CORRECTED:
         regroup_post(session, post=post, annotation=new, actor=actor, user_id=user_id,
                      thresholds=thresholds)  # fmt: skip
-    session.add(_training_label(post, labels, user_id))
+    session.add(training_label(post_id=post.id or 0, text=post.text, labels=labels,
+                               user_id=user_id))  # fmt: skip
     record_event(
         session,
         actor=actor,
@@ -86,7 +76,7 @@ def review_post(
         entity_id=post.id or 0,
         action=f"review:{status}",
         before=before,
-        after={"review_status": status, **_as_dict(new)},
+        after=review_after(status, new),
     )
     return post
 
@@ -130,26 +120,66 @@ def review_each(
     scope: Scope = EVERYWHERE,
 ) -> EachReviewed:
     """Bulk review where each post stands alone: a post changed by someone else since its
-    version was read, or removed, is skipped (its savepoint rolled back) and named; the
-    others are decided as `review_post` decides one. Any other refusal undoes them all.
-    Commits."""
+    version was read, or removed, is skipped and named; the others are decided as
+    `review_post` decides one, in their order. Any other refusal undoes them all. Commits.
+
+    Runs of confirmations and «Не сигнал» are decided together (`triage.batch_review`),
+    every other decision alone (`review_each_alone`'s step); the result is the same."""
     decided: list[int] = []
     skipped: list[int] = []
     try:
-        for decision in decisions:
-            try:
-                with session.begin_nested():
-                    review_post(session, decision=decision, actor=actor, user_id=user_id,
-                                scope=scope)  # fmt: skip
-            except (ConflictError, NotFound):
-                skipped.append(decision.post_id)
-            else:
-                decided.append(decision.post_id)
+        rest = decisions
+        while rest:
+            batch = review_batch(session, decisions=rest, actor=actor, user_id=user_id,
+                                 scope=scope)  # fmt: skip
+            decided += batch.decided
+            skipped += batch.skipped
+            taken = batch.taken
+            if taken == 0:
+                alone = _review_alone(session, rest[0], actor=actor, user_id=user_id, scope=scope)
+                (decided if alone else skipped).append(rest[0].post_id)
+                taken = 1
+            rest = rest[taken:]
     except BaseException:
         session.rollback()
         raise
     session.commit()
     return EachReviewed(decided, skipped)
+
+
+def review_each_alone(
+    session: Session,
+    *,
+    decisions: list[Decision],
+    actor: str,
+    user_id: int | None,
+    scope: Scope = EVERYWHERE,
+) -> EachReviewed:
+    """`review_each`, one post after another (each in a savepoint): what the batched path
+    must match (tests/triage/test_review_each.py), a few writes and reads per post. Commits."""
+    decided: list[int] = []
+    skipped: list[int] = []
+    try:
+        for decision in decisions:
+            alone = _review_alone(session, decision, actor=actor, user_id=user_id, scope=scope)
+            (decided if alone else skipped).append(decision.post_id)
+    except BaseException:
+        session.rollback()
+        raise
+    session.commit()
+    return EachReviewed(decided, skipped)
+
+
+def _review_alone(
+    session: Session, decision: Decision, *, actor: str, user_id: int | None, scope: Scope
+) -> bool:
+    """Decide one post in a savepoint; False (rolled back) if it changed meanwhile or is gone."""
+    try:
+        with session.begin_nested():
+            review_post(session, decision=decision, actor=actor, user_id=user_id, scope=scope)
+    except (ConflictError, NotFound):
+        return False
+    return True
 
 
 def confirm_post(
@@ -188,33 +218,6 @@ def mark_not_signal(
     return review_post(session, decision=decision, actor=actor, user_id=user_id)
 
 
-def _labels(decision: Decision, old: Annotation | None) -> dict[str, object]:
-    if not decision.is_signal:
-        return {
-            "is_signal": False,
-            "category_code": None,
-            "topic_code": None,
-            "municipality_id": old.municipality_id if old else None,
-        }
-
-    def pick(field: str) -> object:
-        given = getattr(decision, field)
-        return given if given is not None else (getattr(old, field) if old else None)
-
-    return {"is_signal": True, **{f: pick(f) for f in LABEL_FIELDS[1:]}}
-
-
-def _status(decision: Decision, old: Annotation | None, labels: dict[str, object]) -> str:
-    if not decision.is_signal:
-        return ReviewStatus.NOT_SIGNAL
-    unchanged = (
-        old is not None
-        and old.is_signal
-        and all(getattr(old, f) == labels[f] for f in LABEL_FIELDS[1:])
-    )
-    return ReviewStatus.CONFIRMED if unchanged else ReviewStatus.CORRECTED
-
-
 def _store_annotation(
     session: Session,
     *,
@@ -228,21 +231,7 @@ def _store_annotation(
         .where(Annotation.post_id == post.id, Annotation.is_current.is_(True))  # type: ignore[attr-defined]
         .values(is_current=False)
     )
-    new = Annotation(
-        post_id=post.id or 0,
-        signal_confidence=1.0,
-        set_by=SetBy.PERSON,
-        user_id=user_id,
-        is_current=True,
-        reasons=old.reasons if old else {},
-        category_confidence=1.0 if labels["category_code"] else 0.0,
-        topic_confidence=1.0 if labels["topic_code"] else 0.0,
-        municipality_confidence=1.0 if labels["municipality_id"] else 0.0,
-        municipality_span=old.municipality_span if old else None,
-        address_key=old.address_key if old else None,
-        model_version_id=old.model_version_id if old else None,
-        **labels,  # type: ignore[arg-type]
-    )
+    new = new_annotation(post_id=post.id or 0, old=old, labels=labels, user_id=user_id)
     session.add(new)
     session.flush()
     return new
@@ -266,15 +255,3 @@ def _detach(session: Session, *, post: Post, actor: str, user_id: int | None) ->
         before={"incident_id": incident_id, "reason": link.reason},
         after={"incident_id": None, "reason": "not a signal"},
     )
-
-
-def _training_label(post: Post, labels: dict[str, object], user_id: int | None) -> TrainingLabel:
-    return TrainingLabel(
-        post_id=post.id, text=post.text, origin="moderator", user_id=user_id, **labels
-    )  # type: ignore[arg-type]
-
-
-def _as_dict(annotation: Annotation | None) -> dict[str, object]:
-    if annotation is None:
-        return {f: None for f in LABEL_FIELDS}
-    return {f: getattr(annotation, f) for f in LABEL_FIELDS}

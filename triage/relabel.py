@@ -1,7 +1,7 @@
 """An incident's labels (category, topic, municipality) changed: audited, and its open reports
 routed again on them (`triage.routing`)."""
 
-from typing import Any
+from typing import Any, Protocol
 
 from sqlmodel import Session
 
@@ -17,10 +17,37 @@ LABELS = ("category_code", "topic_code", "municipality_id")
 ROUTED = ("topic_code", "municipality_id", "agency_id")
 
 
+class Labelled(Protocol):
+    """What an incident takes its labels from: a post's annotation, or its labels alone."""
+
+    @property
+    def category_code(self) -> str | None: ...
+    @property
+    def topic_code(self) -> str | None: ...
+    @property
+    def municipality_id(self) -> int | None: ...
+
+
+class SignalLabelled(Labelled, Protocol):
+    """A post's current labels, with whether it is a signal."""
+
+    @property
+    def is_signal(self) -> bool: ...
+
+
 def relabel_incident(
     session: Session, *, incident: Incident, annotation: Annotation, actor: str, user_id: int | None
 ) -> None:
     """The incident takes the post's corrected labels; its open report is routed again."""
+    take_labels(session, incident=incident, annotation=annotation, actor=actor, user_id=user_id)
+    for report in open_reports(session, incident_id=incident.id or 0):
+        reroute_report(session, report=report, incident=incident, actor=actor, user_id=user_id)
+
+
+def take_labels(
+    session: Session, *, incident: Incident, annotation: Labelled, actor: str, user_id: int | None
+) -> None:
+    """The incident takes the labels of `annotation` (audited); its reports are the caller's."""
     before = snapshot(incident, LABELS)
     for name in LABELS:
         setattr(incident, name, getattr(annotation, name))
@@ -30,8 +57,6 @@ def relabel_incident(
     record_event(session, actor=actor, user_id=user_id, entity_type="incident",
                  entity_id=incident.id or 0, action="relabel", before=before,
                  after=snapshot(incident, LABELS))  # fmt: skip
-    for report in open_reports(session, incident_id=incident.id or 0):
-        reroute_report(session, report=report, incident=incident, actor=actor, user_id=user_id)
 
 
 def reroute_report(
