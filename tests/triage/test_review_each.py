@@ -274,8 +274,13 @@ def test_a_post_changed_between_the_read_and_the_write_is_skipped(engine: Engine
     assert sorted(labels) == sorted(reviews) == [ids[0], ids[2]]
 
 
-def test_a_post_outside_the_territory_undoes_the_whole_decision(engine: Engine) -> None:
-    """Guards behaviour: OutOfScope on any post (here after a batch of others) undoes all."""
+@pytest.mark.parametrize("review", [review_each, review_each_alone], ids=["batched", "alone"])
+def test_a_post_outside_the_territory_undoes_the_whole_decision(
+    engine: Engine, review: Review
+) -> None:
+    """OutOfScope on any post (here after others were decided) undoes all, on the batched
+    path and on the per-post one, whose savepoints on SQLite used to commit each post
+    (`models.db`: a transaction is begun before a savepoint)."""
     with Session(engine) as session:
         f.taxonomy(session)
         perm = f.municipality(session, "Пермский городской округ")
@@ -285,9 +290,9 @@ def test_a_post_outside_the_territory_undoes_the_whole_decision(engine: Engine) 
                _post(session, kungur, "Мира 3: яма", hours=2, topic="roads_potholes")]  # fmt: skip
         session.commit()
         with pytest.raises(OutOfScope) as refused:
-            review_each(session, decisions=[Decision(p, 1, is_signal=False) for p in ids],
-                        actor="anna", user_id=None,
-                        scope=Scope(municipality_ids=frozenset({perm})))  # fmt: skip
+            review(session, decisions=[Decision(p, 1, is_signal=False) for p in ids],
+                   actor="anna", user_id=None,
+                   scope=Scope(municipality_ids=frozenset({perm})))  # fmt: skip
     assert refused.value.entity_id == ids[2]
     with Session(engine) as session:
         assert session.execute(select(TrainingLabel)).first() is None
