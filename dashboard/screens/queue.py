@@ -255,11 +255,13 @@ def _correction_form(item: QueueItem, items: list[QueueItem]) -> None:
             key=f"q_topic_{item.post_id}",
         )
         places = list(resources.municipalities())
+        # no place found: none chosen (None keeps the post's none), never the list's first
         st.selectbox(
             "Муниципалитет",
             places,
             format_func=views.municipality_name,
-            index=_index(places, item.municipality_id),
+            index=places.index(item.municipality_id) if item.municipality_id in places else None,
+            placeholder="не определён",
             key=f"q_place_{item.post_id}",
         )
         st.button(
