@@ -150,6 +150,10 @@ if places.empty:
     st.caption("Сигналов с муниципалитетом за период нет.")
 else:
     st.altair_chart(charts.municipality_bars(places), width="stretch")
+placeless = sum(row.count for row in by_place if row.key is None)
+if placeless:  # on no bar and no circle: said, or a crawl of them reads as a quiet period
+    counted = charts.count_phrase(placeless, "сигнал", "сигнала", "сигналов")
+    st.caption(f"Ещё {counted} без муниципалитета: их нет ни на графике, ни на карте.")
 
 st.subheader("Частые темы")
 if topics:
