@@ -115,7 +115,8 @@ def _rating(rows: list[MunicipalityRating]) -> None:
     )
     if hidden := len(rows) - len(shown):
         others = charts.count_phrase(hidden, "муниципалитет", "муниципалитета", "муниципалитетов")
-        st.caption(f"Не показаны ещё {others} без обращений и сигналов за период.")
+        verb = "показан" if hidden % 10 == 1 and hidden % 100 != 11 else "показаны"
+        st.caption(f"Не {verb} ещё {others} без обращений и сигналов за период.")
 
 
 def _map(places: pd.DataFrame) -> None:
