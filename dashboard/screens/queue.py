@@ -416,6 +416,16 @@ def _decide_each(decisions: list[Decision], items: list[QueueItem]) -> None:
         queue_list.after_decision(items, decided=set(result.decided))
 
 
+def _nothing_left(filters: QueueFilters) -> str:
+    """An empty list: of one thread or incident, not of the queue (its other posts wait)."""
+    rest = " Остальные посты — по кнопке «Вся очередь»."
+    if filters.thread is not None:
+        return "В этой ветке таких постов больше нет." + rest
+    if filters.incident_id is not None:
+        return "У этого инцидента таких постов больше нет." + rest
+    return "Очередь пуста."
+
+
 @st.fragment
 @failure.guarded("the queue's list and post")
 def queue_panel(filters: QueueFilters) -> None:
@@ -435,7 +445,7 @@ def queue_panel(filters: QueueFilters) -> None:
     if refused:
         head.error(refused)
     if not queue.items:
-        st.info("Очередь пуста.")
+        st.info(_nothing_left(filters))
         return
     items = queue.items
     with table_area:
