@@ -115,7 +115,8 @@ def _rating(rows: list[MunicipalityRating]) -> None:
     )
     if hidden := len(rows) - len(shown):
         others = charts.count_phrase(hidden, "муниципалитет", "муниципалитета", "муниципалитетов")
-        st.caption(f"Не показаны ещё {others} без обращений и сигналов за период.")
+        verb = "показан" if hidden % 10 == 1 and hidden % 100 != 11 else "показаны"
+        st.caption(f"Не {verb} ещё {others} без обращений и сигналов за период.")
 
 
 def _map(places: pd.DataFrame) -> None:
@@ -150,6 +151,10 @@ if places.empty:
     st.caption("Сигналов с муниципалитетом за период нет.")
 else:
     st.altair_chart(charts.municipality_bars(places), width="stretch")
+placeless = sum(row.count for row in by_place if row.key is None)
+if placeless:  # on no bar and no circle: said, or a crawl of them reads as a quiet period
+    counted = charts.count_phrase(placeless, "сигнал", "сигнала", "сигналов")
+    st.caption(f"Ещё {counted} без муниципалитета: их нет ни на графике, ни на карте.")
 
 st.subheader("Частые темы")
 if topics:

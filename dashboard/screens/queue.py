@@ -43,6 +43,9 @@ PAGE_SIZE = 20
 CURSORS_KEY = "q_cursors"  # (filters, page) -> where that page ended, for the next page
 Reviewed = TypeVar("Reviewed")  # what a review returns: the posts, or each one's outcome
 REST_KEY = "q_rest_question"  # a whole thread's or incident's decision waiting for «Да»
+# A decision refused, said in the list's head: drawn from a callback at the top of the page,
+# it stayed there through every later decision (they rerun the list alone)
+REFUSAL_KEY = "q_refusal"
 
 login = auth.require(Right.VIEW_QUEUE)
 can_review = has_right(login.role, Right.REVIEW_POSTS)
@@ -119,6 +122,7 @@ def _review(
         done=done,
         right=Right.REVIEW_POSTS,
         toast=False,  # said in the list's head, drawn with the list
+        refusal_key=REFUSAL_KEY,
     )
 
 
@@ -137,7 +141,7 @@ def _correct(item: QueueItem, items: list[QueueItem]) -> None:
 
 def _decide_selected(chosen: list[QueueItem], is_signal: bool, items: list[QueueItem]) -> None:
     if not chosen:
-        st.warning("Ничего не выбрано: отметьте строки в списке.")
+        st.session_state[actions.LAST_ACTION] = "Ничего не выбрано: отметьте строки в списке."
         return
     decisions = [
         Decision(post_id=i.post_id, expected_version=i.version, is_signal=is_signal) for i in chosen
@@ -155,7 +159,7 @@ def _attach(post_id: int) -> None:
     with resources.session() as db:
         incident = db.get(Incident, incident_id) if incident_id else None
     if incident is None or incident_id is None:
-        st.error("Укажите номер существующего инцидента.")
+        st.session_state[REFUSAL_KEY] = "Укажите номер существующего инцидента."
         return
     actions.perform(
         lambda db: move_post(
@@ -170,6 +174,7 @@ def _attach(post_id: int) -> None:
         ),
         done=f"Пост прикреплён к инциденту №{incident_id}.",
         right=Right.REVIEW_POSTS,
+        refusal_key=REFUSAL_KEY,
     )
 
 
@@ -255,11 +260,13 @@ def _correction_form(item: QueueItem, items: list[QueueItem]) -> None:
             key=f"q_topic_{item.post_id}",
         )
         places = list(resources.municipalities())
+        # no place found: none chosen (None keeps the post's none), never the list's first
         st.selectbox(
             "Муниципалитет",
             places,
             format_func=views.municipality_name,
-            index=_index(places, item.municipality_id),
+            index=places.index(item.municipality_id) if item.municipality_id in places else None,
+            placeholder="не определён",
             key=f"q_place_{item.post_id}",
         )
         st.button(
@@ -409,11 +416,21 @@ def _decide_each(decisions: list[Decision], items: list[QueueItem]) -> None:
         queue_list.after_decision(items, decided=set(result.decided))
 
 
+def _nothing_left(filters: QueueFilters) -> str:
+    """An empty list: of one thread or incident, not of the queue (its other posts wait)."""
+    rest = " Остальные посты — по кнопке «Вся очередь»."
+    if filters.thread is not None:
+        return "В этой ветке таких постов больше нет." + rest
+    if filters.incident_id is not None:
+        return "У этого инцидента таких постов больше нет." + rest
+    return "Очередь пуста."
+
+
 @st.fragment
 @failure.guarded("the queue's list and post")
 def queue_panel(filters: QueueFilters) -> None:
     """The list and the current post: everything a decision changes, rerun alone."""
-    head = st.empty()
+    head = st.container()
     listing, detail = st.columns([3, 2])  # at 1,366 px: the list 600 px, the post 400
     with listing:
         table_area, pager = st.container(), st.container()
@@ -424,8 +441,11 @@ def queue_panel(filters: QueueFilters) -> None:
         f"Найдено: {found}. Страница {queue.page} из {queue.pages}."
         + (f" **{last}**" if last else "")
     )
+    refused = st.session_state.pop(REFUSAL_KEY, None)
+    if refused:
+        head.error(refused)
     if not queue.items:
-        st.info("Очередь пуста.")
+        st.info(_nothing_left(filters))
         return
     items = queue.items
     with table_area:

@@ -12,11 +12,12 @@ import pandas as pd
 import pyarrow
 import pytest
 from sqlalchemy import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 from streamlit.testing.v1 import AppTest
 
 from dashboard import charts
 from dashboard.rating_table import REPEATED, rating_frame, rating_table
+from models.annotation import Annotation
 from models.clock import frozen_at, now
 from models.geo import Municipality
 from models.incident import Incident
@@ -381,3 +382,40 @@ def test_categories_beyond_the_colours_are_summed_as_others() -> None:
     assert drawn["Сигналов"].sum() == frame["Сигналов"].sum()  # nothing lost
     others = drawn[drawn["Категория"] == charts.OTHER_CATEGORIES]
     assert list(others["Сигналов"]) == [1 + 2 + 3 + 4 + 5 + 6] * 2  # the six smallest, each day
+
+
+def _placeless(engine: Engine, post_ids: list[int]) -> None:
+    """The posts' current annotations without a municipality (none named in the text)."""
+    with Session(engine) as session:
+        for post_id in post_ids:
+            annotation = session.exec(
+                select(Annotation).where(Annotation.post_id == post_id, col(Annotation.is_current))
+            ).one()
+            annotation.municipality_id = None
+            session.add(annotation)
+        session.commit()
+
+
+def test_signals_with_no_municipality_are_counted_beside_the_municipalities_chart(
+    signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]], engine: Engine
+) -> None:
+    """Signals naming no place of the region are on no bar and no circle: the page says how
+    many there are, or a day's crawl of such posts reads as a quiet day."""
+    _placeless(engine, seeded["posts"][:2])
+    app = open_page(signed_in("operator"), "analytics")
+    assert not app.exception
+    assert "Ещё 2 сигнала без муниципалитета: их нет ни на графике, ни на карте." in texts(app)
+    _placeless(engine, seeded["posts"][2:])
+    shown = texts(app.run())
+    assert "Сигналов с муниципалитетом за период нет." in shown
+    assert "Ещё 3 сигнала без муниципалитета" in shown
+
+
+def test_the_municipalities_left_out_of_the_rating_agree_with_their_count(
+    signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]], engine: Engine
+) -> None:
+    """«Не показан ещё 1 муниципалитет» (it read «Не показаны ещё 1 муниципалитет»); two
+    or more stay «Не показаны»."""
+    _placeless(engine, seeded["posts"][:2])  # Краснокамский ГО: no signal left, no report
+    app = open_page(signed_in("operator"), "analytics")
+    assert "Не показан ещё 1 муниципалитет без обращений и сигналов за период." in texts(app)

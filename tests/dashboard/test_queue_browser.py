@@ -17,6 +17,7 @@ from models.post_store import store_posts
 from tests.dashboard.browser import Browser, chromium
 from tests.dashboard.conftest import PASSWORD
 from tests.dashboard.test_browser import ARTIFACTS
+from triage.moderation import confirm_post
 
 pytestmark = [
     pytest.mark.browser,
@@ -189,3 +190,42 @@ def test_keyboard_next_previous_confirm_not_a_signal_edit_and_search(
         label = json.dumps("Поиск по тексту")
         browser.wait_for(f"document.activeElement.getAttribute('aria-label') === {label}")
         browser.screenshot(ARTIFACTS / "queue-keyboard.png")
+
+
+def test_a_refusal_in_the_queue_is_gone_once_the_next_decision_is_made(
+    console: str, seeded: dict[str, list[int]], engine: Engine, tmp_path: Path
+) -> None:
+    """«Ничего не выбрано» (the buttons for the chosen posts, none ticked) and a decision
+    refused (another moderator decided the post first) are said in the list's head, redrawn
+    with the list: drawn at the top of the page from the list's callback, they stayed there
+    through every later decision, which reruns the list alone."""
+    with chromium(tmp_path / "profile") as browser:
+        _sign_in(browser, f"{console}queue")
+        browser.click_text("button", "Не сигналы — выбранные")
+        browser.wait_for_text("Ничего не выбрано")
+        _settle(browser)
+        shown = _current(browser)
+        _press(browser, "Y")
+        browser.wait_for_text(f"Пост №{shown} подтверждён.")
+        _settle(browser)
+        assert "Ничего не выбрано" not in browser.text()
+        assert _status(engine, shown) == ReviewStatus.CONFIRMED
+        refused = _current(browser)
+        with Session(engine) as session:  # another moderator decides it first
+            confirm_post(session, post_id=refused, expected_version=1, actor="other",
+                         user_id=None)  # fmt: skip
+            session.commit()
+        _press(browser, "N")
+        browser.wait_for_text("другой пользователь")
+        _settle(browser)
+        _press(browser, "J")
+        browser.wait_for(f"{FIRST_POST} !== {refused}")
+        _settle(browser)
+        following = _current(browser)
+        _press(browser, "Y")
+        browser.wait_for_text(f"Пост №{following} подтверждён.")
+        _settle(browser)
+        ARTIFACTS.mkdir(exist_ok=True)
+        browser.screenshot(ARTIFACTS / "queue-refusal-gone.png")
+        assert "другой пользователь" not in browser.text()
+        assert _status(engine, following) == ReviewStatus.CONFIRMED

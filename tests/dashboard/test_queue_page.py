@@ -191,6 +191,40 @@ def test_correct_a_category(
     )  # fmt: skip
 
 
+def test_correcting_the_topic_of_a_post_with_no_place_leaves_it_with_none(
+    signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]], engine: Engine
+) -> None:
+    """A post naming no place of the region: «Исправить» offers no municipality («не
+    определён»), and a corrected topic leaves it without one. The form preselected the first
+    municipality of the list, so saving a topic silently moved the post (and a new incident)
+    to a municipality nobody chose. A post with a place keeps it."""
+    placeless, placed = seeded["posts"][2], seeded["posts"][0]
+    with Session(engine) as session:
+        annotation = _current(engine, placeless)
+        annotation.municipality_id, annotation.municipality_confidence = None, 0.0
+        annotation.municipality_span = None
+        session.add(annotation)
+        session.commit()
+    app = _edit(open_page(signed_in("moderator"), "queue"), placeless)
+    place = app.selectbox(key=f"q_place_{placeless}")
+    assert (place.value, place.placeholder) == (None, "не определён")
+    app.selectbox(key=f"q_topic_{placeless}").select("zhkh.water").run()
+    app.button(key=f"q_fix_{placeless}").click().run()
+    assert not app.exception
+    current = _current(engine, placeless)
+    assert (current.topic_code, current.municipality_id) == ("zhkh.water", None)
+    with Session(engine) as session:
+        incident = session.get_one(Incident, session.get_one(IncidentPost, placeless).incident_id)
+        assert incident.municipality_id is None
+        kept = session.get_one(Annotation, _current(engine, placed).id).municipality_id
+    app = _edit(app, placed)
+    assert app.selectbox(key=f"q_place_{placed}").value == kept
+    app.selectbox(key=f"q_topic_{placed}").select("zhkh.power").run()
+    app.button(key=f"q_fix_{placed}").click().run()
+    assert not app.exception
+    assert _current(engine, placed).municipality_id == kept
+
+
 def test_a_runner_up_topic_is_one_click(
     signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]], engine: Engine
 ) -> None:

@@ -99,7 +99,11 @@ def test_a_threads_chatter_on_every_page_is_dismissed_after_one_question(
     assert set(_statuses(engine, other + seeded["posts"])) == {ReviewStatus.NEEDS_REVIEW}
     assert "Решено постов: 25." in texts(app)
     assert not app.warning  # the question is closed
-    assert "Очередь пуста." in texts(app)
+    # the thread is done, not the queue: its other posts still wait
+    assert "В этой ветке таких постов больше нет. Остальные посты — по кнопке «Вся очередь»." in (
+        texts(app)
+    )
+    assert "Очередь пуста." not in texts(app)
     on_page_two = [post_id for post_id in chatter if post_id not in shown]
     assert len(on_page_two) == 5
     with Session(engine) as session:  # recorded as one decision each: audit and label
@@ -196,6 +200,7 @@ def test_an_incidents_posts_on_every_page_are_confirmed(
     assert not app.exception and not app.error
     assert set(_statuses(engine, [pipe, twin, *members])) == {ReviewStatus.CONFIRMED}
     assert _statuses(engine, [power]) == [ReviewStatus.NEEDS_REVIEW]
+    assert "У этого инцидента таких постов больше нет." in texts(app)
 
 
 @pytest.mark.parametrize("found", [REST_CAP, REST_CAP + 1])

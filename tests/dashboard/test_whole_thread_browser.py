@@ -50,6 +50,6 @@ def test_a_whole_thread_is_dismissed_from_a_laptop_screen(
         browser.wait_for_text("Решено постов: 25.", timeout=60)
         browser.settle()
         browser.screenshot(ARTIFACTS / "queue-whole-thread-done.png")
-        assert "Очередь пуста." in browser.text()
+        assert "В этой ветке таких постов больше нет." in browser.text()
     assert set(_statuses(engine, chatter)) == {ReviewStatus.NOT_SIGNAL}
     assert set(_statuses(engine, seeded["posts"])) == {ReviewStatus.NEEDS_REVIEW}
