@@ -19,10 +19,6 @@ see the same machine load. Prints a Markdown table of medians.
 import argparse
 import json
 import os
-import shutil
-import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
@@ -32,6 +28,7 @@ from sqlalchemy import Engine, event, func, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, select
 
+from benchmarks.alternating import alternate, table
 from models.annotation import Annotation
 from models.db import make_engine
 from models.geo import Municipality
@@ -163,28 +160,6 @@ def one_round(args: argparse.Namespace) -> dict[str, float]:
     return result
 
 
-def in_tree(tree: Path, args: argparse.Namespace) -> dict[str, float]:
-    """One round in a process of its own, by the copy of this script in `tree`, on that
-    tree's code."""
-    if tree != ROOT:
-        shutil.copy(Path(__file__), tree / "benchmarks" / "rest_decision.py")
-    command = [sys.executable, "-m", "benchmarks.rest_decision", "--one-round",
-               "--posts", str(args.posts), "--per-incident", str(args.per_incident)]  # fmt: skip
-    command += ["--postgres"] if args.postgres else []
-    done = subprocess.run(command, cwd=tree, env={**os.environ, "PYTHONPATH": str(tree)},
-                          capture_output=True, text=True, check=True)  # fmt: skip
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
-def table(runs: dict[str, list[dict[str, float]]]) -> str:
-    names = list(runs)
-    lines = ["| measure | " + " | ".join(names) + " |", "| --- |" + " ---: |" * len(names)]
-    for key, label in MEASURES.items():
-        values = [f"{statistics.median(r[key] for r in runs[name]):,.0f}" for name in names]
-        lines.append(f"| {label} | " + " | ".join(values) + " |")
-    return "\n".join(lines)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--posts", type=int, default=1000)
@@ -197,13 +172,10 @@ def main() -> None:
     if args.one_round:
         print(json.dumps(one_round(args)))
         return
-    trees = {"before": args.before.resolve()} if args.before else {}
-    trees["this"] = ROOT
-    runs: dict[str, list[dict[str, float]]] = {name: [] for name in trees}
-    for _ in range(args.rounds):
-        for name, tree in trees.items():
-            runs[name].append(in_tree(tree, args))
-    print(table(runs))
+    options = ["--posts", str(args.posts), "--per-incident", str(args.per_incident)]
+    options += ["--postgres"] if args.postgres else []
+    runs = alternate(Path(__file__), options, before=args.before, rounds=args.rounds)
+    print(table(runs, MEASURES))
 
 
 if __name__ == "__main__":

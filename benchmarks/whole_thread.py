@@ -21,10 +21,7 @@ see the same machine load. Prints a Markdown table of medians.
 import argparse
 import json
 import os
-import shutil
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
@@ -35,6 +32,7 @@ from sqlalchemy.engine import make_url
 from sqlmodel import Session, col, select
 from streamlit.testing.v1 import AppTest
 
+from benchmarks.alternating import alternate, table
 from models.annotation import Annotation
 from models.db import make_engine
 from models.geo import Municipality
@@ -199,28 +197,6 @@ def one_round(args: argparse.Namespace) -> dict[str, float]:
         return measure(url)
 
 
-def in_tree(tree: Path, args: argparse.Namespace) -> dict[str, float]:
-    """One round in a process of its own, by the copy of this script in `tree`, on that
-    tree's code (each round a fresh process: no engine or cache kept from the last)."""
-    if tree != ROOT:
-        shutil.copy(Path(__file__), tree / "benchmarks" / "whole_thread.py")
-    command = [sys.executable, "-m", "benchmarks.whole_thread", "--one-round",
-               "--comments", str(args.comments), "--others", str(args.others)]  # fmt: skip
-    command += ["--postgres"] if args.postgres else []
-    done = subprocess.run(command, cwd=tree, env={**os.environ, "PYTHONPATH": str(tree)},
-                          capture_output=True, text=True, check=True)  # fmt: skip
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
-def table(runs: dict[str, list[dict[str, float]]]) -> str:
-    names = list(runs)
-    lines = ["| measure | " + " | ".join(names) + " |", "| --- |" + " ---: |" * len(names)]
-    for key, label in MEASURES.items():
-        values = [f"{statistics.median(r[key] for r in runs[name]):,.0f}" for name in names]
-        lines.append(f"| {label} | " + " | ".join(values) + " |")
-    return "\n".join(lines)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--comments", type=int, default=150)
@@ -233,13 +209,10 @@ def main() -> None:
     if args.one_round:
         print(json.dumps(one_round(args)))
         return
-    trees = {"before": args.before.resolve()} if args.before else {}
-    trees["this"] = ROOT
-    runs: dict[str, list[dict[str, float]]] = {name: [] for name in trees}
-    for _ in range(args.rounds):
-        for name, tree in trees.items():
-            runs[name].append(in_tree(tree, args))
-    print(table(runs))
+    options = ["--comments", str(args.comments), "--others", str(args.others)]
+    options += ["--postgres"] if args.postgres else []
+    runs = alternate(Path(__file__), options, before=args.before, rounds=args.rounds)
+    print(table(runs, MEASURES))
 
 
 if __name__ == "__main__":
