@@ -4,6 +4,8 @@ Every decision is an audit event and a training label; every write checks the ve
 moderator saw (optimistic lock), so two moderators never silently overwrite each other.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy import update
@@ -90,16 +92,11 @@ def review_posts(
     scope: Scope = EVERYWHERE,
 ) -> list[Post]:
     """Bulk review: all decisions apply, or none (a conflict on any raises). Commits."""
-    try:
-        posts = [
+    with _all_or_nothing(session):
+        return [
             review_post(session, decision=decision, actor=actor, user_id=user_id, scope=scope)
             for decision in decisions
         ]
-    except BaseException:
-        session.rollback()
-        raise
-    session.commit()
-    return posts
 
 
 @dataclass(frozen=True)
@@ -127,7 +124,7 @@ def review_each(
     every other decision alone (`review_each_alone`'s step); the result is the same."""
     decided: list[int] = []
     skipped: list[int] = []
-    try:
+    with _all_or_nothing(session):
         rest = decisions
         while rest:
             batch = review_batch(session, decisions=rest, actor=actor, user_id=user_id,
@@ -140,10 +137,6 @@ def review_each(
                 (decided if alone else skipped).append(rest[0].post_id)
                 taken = 1
             rest = rest[taken:]
-    except BaseException:
-        session.rollback()
-        raise
-    session.commit()
     return EachReviewed(decided, skipped)
 
 
@@ -159,15 +152,22 @@ def review_each_alone(
     must match (tests/triage/test_review_each.py), a few writes and reads per post. Commits."""
     decided: list[int] = []
     skipped: list[int] = []
-    try:
+    with _all_or_nothing(session):
         for decision in decisions:
             alone = _review_alone(session, decision, actor=actor, user_id=user_id, scope=scope)
             (decided if alone else skipped).append(decision.post_id)
+    return EachReviewed(decided, skipped)
+
+
+@contextmanager
+def _all_or_nothing(session: Session) -> Iterator[None]:
+    """Commits what the block did, or rolls all of it back on any error (and re-raises)."""
+    try:
+        yield
     except BaseException:
         session.rollback()
         raise
     session.commit()
-    return EachReviewed(decided, skipped)
 
 
 def _review_alone(
