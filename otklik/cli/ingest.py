@@ -99,7 +99,9 @@ def ingest_vk_dump(
     role: SourceRole = ROLE,
     annotate: bool = ANNOTATE,
 ) -> None:
-    """Import saved wall.get / newsfeed.search / wall.getComments responses (or a list)."""
+    """Import saved wall.get / newsfeed.search / wall.getComments responses (or a list).
+
+    A file of one page joins that page's source (its VK owner id), whichever file came first."""
     with Session(get_engine()) as session:
         source = page_dump_source(
             session,
