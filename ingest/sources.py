@@ -2,7 +2,7 @@
 
 from sqlmodel import Session, select
 
-from models.source import Source, SourceCreate, SourceRole, SourceStatus
+from models.source import Source, SourceCreate, SourceKind, SourceRole, SourceStatus
 
 
 def get_or_create_source(session: Session, *, source: SourceCreate) -> Source:
@@ -16,6 +16,32 @@ def get_or_create_source(session: Session, *, source: SourceCreate) -> Source:
     session.add(created)
     session.flush()
     return created
+
+
+def page_dump_source(
+    session: Session, *, kind: SourceKind, owner: str | None, name: str, path: str
+) -> Source:
+    """The one source of a VK page whose saved responses are imported file by file.
+
+    A page's wall file and its comments file are one source, keyed by the page's VK owner id
+    (`target`): the role guess and a thread's view see all of its items. A source an earlier
+    import keyed by its file path is taken over (its target becomes the owner id). A file of
+    several pages (a `newsfeed.search`) stays keyed by its path. The caller commits."""
+    if owner is None:
+        return get_or_create_source(session, source=SourceCreate(kind=kind, name=name, target=path))
+    found = (
+        session.exec(select(Source).where(Source.kind == kind, Source.target == owner)).first()
+        or session.exec(select(Source).where(Source.kind == kind, Source.target == path)).first()
+    )
+    if found is None:
+        return get_or_create_source(
+            session, source=SourceCreate(kind=kind, name=name, target=owner)
+        )
+    if found.target != owner:
+        found.target = owner
+        session.add(found)
+        session.flush()
+    return found
 
 
 def set_source_enabled(session: Session, *, source_id: int, enabled: bool) -> Source | None:

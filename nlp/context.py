@@ -53,6 +53,22 @@ def source_role(session: Session, *, source_id: int) -> str | None:
     return guessed
 
 
+def guess_again(session: Session, *, source_id: int) -> str | None:
+    """The source's guessed role, guessed again over all its items now that more came in (a
+    page's comments file after its wall file); a role an operator set is kept, and so is
+    the old guess when the items no longer tell. The caller commits."""
+    source = session.get(Source, source_id)
+    if source is None or not source.role_guessed:
+        return source.role if source else None
+    previous = source.role
+    source.role, source.role_guessed = None, False
+    guessed = source_role(session, source_id=source_id)
+    if guessed is None:
+        source.role, source.role_guessed = previous, True
+        session.add(source)
+    return source.role
+
+
 def answered_posts(
     session: Session, *, posts: list[Post], parents: dict[int, Post] | None = None
 ) -> list[tuple[Post, Post]]:

@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from models.annotation import Annotation
 from models.incident import Incident, IncidentPost
-from models.post import Post, ReviewStatus
+from models.post import Post, PostSighting, ReviewStatus
 from models.search import post_search_filter
 from models.source import Source
 from triage.scope import EVERYWHERE, Scope
@@ -186,18 +186,27 @@ def _queue_order() -> tuple[Any, ...]:
 
 
 def _in_thread(source_id: int, key: str) -> Any:
-    """The post `key` of a source, its comments, and the replies to those comments."""
+    """The post `key` of a source, its comments, and the replies to those comments; the
+    post itself also when another source stored it first and this one saw it too (a wall
+    crawled, then the page's comments imported: `models.post_store`)."""
     under = aliased(Post)
     comments = select(under.external_id).where(
         under.source_id == source_id, under.parent_external_id == key
     )
-    return and_(
-        Post.source_id == source_id,
-        or_(
-            Post.external_id == key,
-            Post.parent_external_id == key,
-            Post.parent_external_id.in_(comments),  # type: ignore[union-attr]
+    seen_here = select(PostSighting.post_id).where(
+        PostSighting.source_id == source_id,  # type: ignore[arg-type]
+        PostSighting.external_id == key,  # type: ignore[arg-type]
+    )
+    return or_(
+        and_(
+            Post.source_id == source_id,
+            or_(
+                Post.external_id == key,
+                Post.parent_external_id == key,
+                Post.parent_external_id.in_(comments),  # type: ignore[union-attr]
+            ),
         ),
+        Post.id.in_(seen_here),  # type: ignore[union-attr]
     )
 
 

@@ -22,8 +22,8 @@ from ingest.exports.table import (
     read_table,
 )
 from ingest.exports.telegram_desktop import import_telegram_export
-from ingest.exports.vk_dump import import_vk_dump
-from ingest.sources import get_or_create_source, set_source_role
+from ingest.exports.vk_dump import dump_owner, import_vk_dump
+from ingest.sources import get_or_create_source, page_dump_source, set_source_role
 from ingest.telegram.client import make_telegram_client
 from ingest.telegram.login import (
     MAX_CODE_ATTEMPTS,
@@ -34,6 +34,7 @@ from ingest.telegram.login import (
 )
 from models.crawl import close_abandoned_runs
 from models.source import Source, SourceCreate, SourceKind, SourceRole
+from nlp.context import guess_again
 from otklik.cli.progress import progress_bar
 from otklik.crawl_guard import guard_for
 from otklik.runtime import get_engine
@@ -98,11 +99,23 @@ def ingest_vk_dump(
     role: SourceRole = ROLE,
     annotate: bool = ANNOTATE,
 ) -> None:
-    """Import saved wall.get / newsfeed.search / wall.getComments responses (or a list)."""
+    """Import saved wall.get / newsfeed.search / wall.getComments responses (or a list).
+
+    A file of one page joins that page's source (its VK owner id), whichever file came first."""
     with Session(get_engine()) as session:
-        source = _file_source(session, SourceKind.VK_DUMP, path, source_name, role)
+        source = page_dump_source(
+            session,
+            kind=SourceKind.VK_DUMP,
+            owner=dump_owner(path),
+            name=source_name or path.name,
+            path=str(path.resolve()),
+        )
+        _set_role(session, source, role)
         with progress_bar(f"importing {path.name}") as advance:
             result = import_vk_dump(session, source_id=source.id or 0, path=path, on_record=advance)
+        if result.new_ids:  # the page's guess sees its new items too (its comments file)
+            guess_again(session, source_id=source.id or 0)
+            session.commit()
     report(result, annotate=annotate)
 
 
@@ -351,10 +364,15 @@ def _file_source(
     source = get_or_create_source(
         session, source=SourceCreate(kind=kind, name=name or path.name, target=str(path.resolve()))
     )
+    _set_role(session, source, role)
+    return source
+
+
+def _set_role(session: Session, source: Source, role: SourceRole | None) -> None:
+    """The operator's `--role`, if given; commits the source either way."""
     if role is not None:
         set_source_role(session, source_id=source.id or 0, role=role)
     session.commit()
-    return source
 
 
 def report(result: ImportResult, *, annotate: bool = False) -> None:

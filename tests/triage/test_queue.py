@@ -5,7 +5,7 @@ import pytest
 from sqlmodel import Session
 
 from models.clock import frozen_at
-from models.post import Post, ReviewStatus
+from models.post import Post, PostSighting, ReviewStatus
 from models.search import MAX_QUERY_CHARS, MAX_QUERY_WORDS, clean_query
 from tests.triage import factories as f
 from triage.queue import QueueFilters, matching_posts, review_queue
@@ -223,6 +223,48 @@ def test_one_thread_is_the_post_its_comments_and_their_replies(session: Session)
 
     assert {item.post_id for item in page.items} == {ids["post"], ids["comment"], ids["reply"]}
     assert page.total == 3
+
+
+def test_a_thread_lists_its_post_stored_by_another_source(session: Session) -> None:
+    """A wall post stored by its wall's source, seen again by the source its comments came
+    in (one post, once; `models.post_store`): the comments' thread still shows it."""
+    perm = f.municipality(session, "Пермский городской округ")
+    wall, comments = f.source(session, "wall"), f.source(session, "comments", "vk_dump")
+    post = f.annotated_post(
+        session,
+        source_id=wall,
+        municipality_id=perm,
+        confidence=0.5,
+        text="Перекрыли улицу Кирова на ремонт",
+        external_id="-9_40",
+    )
+    stored = session.get(Post, post)
+    assert stored is not None
+    stored.network_key = "vk:-9_40"
+    session.add(PostSighting(post_id=post, source_id=comments, external_id="-9_40"))
+    comment = f.annotated_post(
+        session,
+        source_id=comments,
+        municipality_id=perm,
+        confidence=0.5,
+        text="Опять перекрыли",
+        external_id="-9_40_1",
+        parent_external_id="-9_40",
+    )
+    unseen = f.annotated_post(
+        session,
+        source_id=wall,
+        municipality_id=perm,
+        confidence=0.5,
+        text="На Кирова 5 прорвало трубу",
+        external_id="-9_41",
+    )
+    session.commit()
+    triage_posts(session, post_ids=[post, comment, unseen], thresholds=Thresholds())
+
+    page = review_queue(session, filters=QueueFilters(thread=(comments, "-9_40")), page_size=10)
+
+    assert {item.post_id for item in page.items} == {post, comment}
 
 
 def test_matching_posts_are_every_page_of_the_filtered_queue_in_order(session: Session) -> None:
