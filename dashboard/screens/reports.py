@@ -232,7 +232,7 @@ if kept_list:
         _kept_card(kept_row)
     if not kept:
         st.info("Обращений, закрытых автоматически с сохранённым ответом, нет.")
-    picks = {row.report_id: f"№{row.report_id}: {row.title[:80]}" for row in kept}
+    picks = {row.report_id: f"№{row.report_id}: {views.short_title(row.title)}" for row in kept}
 else:
     right.selectbox("Срок", list(DUE_FILTERS), format_func=DUE_FILTERS.__getitem__,
                     key="rep_due")  # fmt: skip
@@ -258,7 +258,7 @@ else:
         st.info(NO_REPORTS)
     else:
         st.info("Обращений с такими условиями нет.")
-    picks = {row.id: f"№{row.id}: {row.title[:80]}" for row in rows}
+    picks = {row.id: f"№{row.id}: {views.short_title(row.title)}" for row in rows}
 
 chosen = _chosen_report()
 by_id = dict(picks)
@@ -341,7 +341,7 @@ st.markdown(
 )
 st.page_link(
     "screens/incidents.py",
-    label=f"Инцидент №{incident.id}: {incident.title[:80]} "
+    label=f"Инцидент №{incident.id}: {views.short_title(incident.title)} "
     f"({views.empty_reason(incident) or f'постов: {incident.post_count}'})",
     icon=":material/report:",
     query_params={"incident": str(incident.id)},
