@@ -342,6 +342,28 @@ def test_bulk_not_signal_and_status_filter(
     assert "Найдено: 2." in app.caption[0].value
 
 
+def test_a_not_signal_shows_no_topic_in_the_list(
+    signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]], engine: Engine
+) -> None:
+    """A post the model called not a signal keeps the topic it scored, but the list's Тема
+    reads «—»: «Водоснабжение» beside «не сигналы» read as a signal about water."""
+    first = seeded["posts"][0]
+    with Session(engine) as session:
+        annotation = _current(engine, first)
+        annotation.is_signal = False
+        session.add(annotation)
+        post = session.get_one(Post, first)
+        post.review_status = ReviewStatus.NOT_SIGNAL
+        session.add(post)
+        session.commit()
+    app = open_page(signed_in("moderator"), "queue")
+    app.selectbox(key="q_status").select(ReviewStatus.NOT_SIGNAL).run()
+    assert not app.exception
+    shown = app.dataframe[0].value
+    assert list(shown["№"]) == [first] and list(shown["Тема"]) == ["—"]
+    assert _current(engine, first).topic_code == "zhkh.water"  # kept: only not shown
+
+
 def test_filters_narrow_the_queue(
     signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]]
 ) -> None:
