@@ -449,7 +449,8 @@ def queue_panel(filters: QueueFilters) -> None:
     listing, detail = st.columns([3, 2])  # at 1,366 px: the list 600 px, the post 400
     with listing:
         table_area, pager = st.container(), st.container()
-    queue, answered = _load(filters, widgets.page_number("q_page", container=pager) + 1)
+    queue, answered = _load(filters, widgets.page_number("q_page") + 1)
+    widgets.page_box("q_page", more=queue.pages > 1, container=pager)
     found = queue_rest.count_text(queue)
     last = st.session_state.pop(actions.LAST_ACTION, None)
     head.caption(

@@ -227,7 +227,8 @@ if kept_list:
         "сигналами или перенесены в другой инцидент. Ответ исполнителя сохранён; "
         "действовать по нему (проверять, публиковать) больше не нужно."
     )
-    kept = _kept_page(widgets.page_number("rep_kept_page", container=pages))
+    kept = _kept_page(widgets.page_number("rep_kept_page"))
+    widgets.page_box("rep_kept_page", more=len(kept) == PAGE_SIZE, container=pages)
     for kept_row in kept:
         _kept_card(kept_row)
     if not kept:
@@ -236,8 +237,9 @@ if kept_list:
 else:
     right.selectbox("Срок", list(DUE_FILTERS), format_func=DUE_FILTERS.__getitem__,
                     key="rep_due")  # fmt: skip
-    page = widgets.page_number("rep_page", container=pages)
+    page = widgets.page_number("rep_page")
     rows, total = _page_rows(moment, page)
+    widgets.page_box("rep_page", more=total > PAGE_SIZE, container=pages)
     # the grid's toolbar shows over what is just above it: this line, not the page box
     st.caption(f"Найдено: {total}. Страница {page + 1} из {max(1, -(-total // PAGE_SIZE))}.")
     if rows:
