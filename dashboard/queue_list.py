@@ -78,7 +78,9 @@ def rows(items: list[QueueItem], *, answered: set[int]) -> list[dict[str, Any]]:
             "Муниципалитет": short_name(views.municipality_name(item.municipality_id))
             if item.municipality_id
             else "—",
-            "Тема": text_width.fit(short_topic(views.topic_name(item.topic_code)), TOPIC_PX),
+            "Тема": "—"  # the model (or a moderator) found no signal: its topic means nothing
+            if item.is_signal is False
+            else text_width.fit(short_topic(views.topic_name(item.topic_code)), TOPIC_PX),
             "Текст": (ANSWERED if item.post_id in answered else "")
             + " ".join(item.text.split())[:TEXT_CHARS],
         }

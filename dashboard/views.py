@@ -256,8 +256,14 @@ def report_link(report_id: int | None, word: str = "обращение") -> str:
     return f"[{word} №{report_id}](reports?report={report_id})"
 
 
+def short_title(title: str) -> str:
+    """An incident's title as a link or a choice shows it: at most 80 characters, cut after
+    a word with «…» («…жалобы на…», not «…жалобы на о»)."""
+    return columns.shorten(title, 80)
+
+
 def incident_label(incident: Incident) -> str:
-    return f"№{incident.id}: {incident.title[:80]}"
+    return f"№{incident.id}: {short_title(incident.title)}"
 
 
 # Why an incident with no posts (`triage.emptied.is_empty`) is still there: on its card, and

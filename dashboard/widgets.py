@@ -16,9 +16,17 @@ from models.post import Post, PostKind
 from triage.export import ExportFormat, column_names, export_rows
 
 
-def page_number(key: str, *, container: Any = st) -> int:
-    """A zero-based page index chosen by the user (shown one-based), in `container`."""
-    return int(container.number_input("Страница", min_value=1, value=1, step=1, key=key)) - 1
+def page_number(key: str) -> int:
+    """The zero-based page index the box `key` holds (`page_box`; 0 before it was shown)."""
+    return int(st.session_state.get(key, 1)) - 1
+
+
+def page_box(key: str, *, more: bool, container: Any = st) -> None:
+    """The «Страница» box (shown one-based) in `container`, when there is something to page
+    through: `more` than one page, or a page past the first to come back from. Not shown, its
+    value goes with it: the list is on its first page."""
+    if more or page_number(key) > 0:
+        container.number_input("Страница", min_value=1, value=1, step=1, key=key)
 
 
 def post_card(post: Post, annotation: Annotation | None = None, *, linked: bool = False) -> None:

@@ -36,6 +36,9 @@ INCIDENT_FIELDS = ("status", "post_count", "merged_into_id", "priority")
 TITLE_CHARS = 120
 # A link says nothing of the problem and would take a title's width: «фото тут (https://…)».
 _LINK = re.compile(r"\s*\(?(?:https?://|www\.)[^\s()]+\)?")
+# What a post puts before its first word («❗️Из пожара…», «🔥 Горит…», «‼️»): the title starts
+# at its first letter or digit, or at the opening quote or bracket right before it («Дом»).
+_LEAD = re.compile(r"^[\W_]*?(?=[«\"'(\[„“]*[^\W_])")
 
 
 def create_incident(
@@ -571,7 +574,8 @@ def _move_reports(
 
 
 def title_from(text: str) -> str:
-    """An incident's title made from a post's text: one line without links, at most
-    `TITLE_CHARS`; the text as it is when it is nothing but links."""
+    """An incident's title made from a post's text: one line without links, from its first
+    letter or digit, at most `TITLE_CHARS`; the text as it is when it is nothing but links."""
     flat = " ".join(_LINK.sub("", text).split()) or " ".join(text.split())
+    flat = _LEAD.sub("", flat, count=1)  # no letter or digit at all: the text kept whole
     return flat if len(flat) <= TITLE_CHARS else flat[: TITLE_CHARS - 1] + "…"

@@ -74,7 +74,7 @@ municipality = right.selectbox(
     key="inc_mun",
 )
 filters = IncidentFilters(status=status, category_code=category, municipality_id=municipality)
-page = widgets.page_number("inc_page", container=pages)
+page = widgets.page_number("inc_page")
 with resources.session() as db:
     incidents, total = incidents_page(
         db,
@@ -85,6 +85,7 @@ with resources.session() as db:
         after=paging.previous(CURSORS, filters, page),
     )
 paging.remember(CURSORS, filters, page, incident_cursor(incidents))
+widgets.page_box("inc_page", more=total > PAGE_SIZE, container=pages)
 st.caption(f"Найдено: {total}. Страница {page + 1} из {max(1, -(-total // PAGE_SIZE))}.")
 if incidents:
     shown = status is None  # one status chosen: the filter says it, not a column

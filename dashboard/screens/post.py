@@ -61,7 +61,7 @@ st.caption(
 if incident is not None:
     st.page_link(
         "screens/incidents.py",
-        label=f"Инцидент №{incident.id}: {incident.title[:80]}",
+        label=f"Инцидент №{incident.id}: {views.short_title(incident.title)}",
         icon=":material/report:",
         query_params={"incident": str(incident.id)},
     )

@@ -13,6 +13,7 @@ import streamlit as st
 from dashboard import (
     actions,
     auth,
+    columns,
     failure,
     hints,
     keyboard,
@@ -40,6 +41,14 @@ from triage.reports import open_report
 from triage.same_place import duplicated_report, neighbours, returned_problem
 
 PAGE_SIZE = 20
+# A runner-up topic below a tenth is not offered: on a real day's crawl (3,943 posts) 88% of
+# the stored runner-ups were below 0.1 (median 0.04: the rest of a 100-topic taxonomy's
+# probability), a road accident offered «Нестационарная торговля» at 0.02, and the topics
+# the moderators chose instead of the model's were runner-ups at 0.26 and 0.29.
+ALTERNATIVE_FLOOR = 0.1
+# A runner-up's name as its button shows it whole with the figure after it: the post's side
+# cut «Нестационарная торговля (киоски, павильоны, сезонная …» at some 55 characters.
+ALTERNATIVE_NAME_CHARS = 40
 CURSORS_KEY = "q_cursors"  # (filters, page) -> where that page ended, for the next page
 Reviewed = TypeVar("Reviewed")  # what a review returns: the posts, or each one's outcome
 REST_KEY = "q_rest_question"  # a whole thread's or incident's decision waiting for «Да»
@@ -182,12 +191,18 @@ def _alternatives(item: QueueItem, annotation: Annotation | None, items: list[Qu
     """The model's runner-up topics as one-click corrections (active topics only)."""
     offered = (annotation.reasons or {}).get("alternatives", []) if annotation else []
     known = resources.offered_topics()
-    offered = [a for a in offered if known.get(a.get("topic"), (None,))[0] == a.get("category")]
+    offered = [
+        a
+        for a in offered
+        if known.get(a.get("topic"), (None,))[0] == a.get("category")
+        and a.get("confidence", 0.0) >= ALTERNATIVE_FLOOR
+    ]
     if not offered:
         return
     st.caption("Или тема:")
     for number, alternative in enumerate(offered):
         name = views.topic_name(alternative["topic"])
+        label = columns.shorten(name, ALTERNATIVE_NAME_CHARS)  # the figure after it stays seen
         decision = Decision(
             post_id=item.post_id,
             expected_version=item.version,
@@ -195,10 +210,10 @@ def _alternatives(item: QueueItem, annotation: Annotation | None, items: list[Qu
             topic_code=alternative["topic"],
         )
         st.button(
-            f"{name} ({views.confidence(alternative['confidence'])})",
+            f"{label} ({views.confidence(alternative['confidence'])})",
             key=f"q_alt_{item.post_id}_{number}",
-            help="Исправить тему на этот вариант модели (муниципалитет не меняется);"
-            " в скобках — уверенность модели в этой теме",
+            help=f"«{name}»: исправить тему на этот вариант модели (муниципалитет не"
+            " меняется); в скобках — уверенность модели в этой теме",
             on_click=_decide,
             args=([decision], f"Пост №{item.post_id}: тема исправлена на «{name}».", items),
         )
@@ -434,7 +449,8 @@ def queue_panel(filters: QueueFilters) -> None:
     listing, detail = st.columns([3, 2])  # at 1,366 px: the list 600 px, the post 400
     with listing:
         table_area, pager = st.container(), st.container()
-    queue, answered = _load(filters, widgets.page_number("q_page", container=pager) + 1)
+    queue, answered = _load(filters, widgets.page_number("q_page") + 1)
+    widgets.page_box("q_page", more=queue.pages > 1, container=pager)
     found = queue_rest.count_text(queue)
     last = st.session_state.pop(actions.LAST_ACTION, None)
     head.caption(

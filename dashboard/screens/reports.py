@@ -227,17 +227,19 @@ if kept_list:
         "сигналами или перенесены в другой инцидент. Ответ исполнителя сохранён; "
         "действовать по нему (проверять, публиковать) больше не нужно."
     )
-    kept = _kept_page(widgets.page_number("rep_kept_page", container=pages))
+    kept = _kept_page(widgets.page_number("rep_kept_page"))
+    widgets.page_box("rep_kept_page", more=len(kept) == PAGE_SIZE, container=pages)
     for kept_row in kept:
         _kept_card(kept_row)
     if not kept:
         st.info("Обращений, закрытых автоматически с сохранённым ответом, нет.")
-    picks = {row.report_id: f"№{row.report_id}: {row.title[:80]}" for row in kept}
+    picks = {row.report_id: f"№{row.report_id}: {views.short_title(row.title)}" for row in kept}
 else:
     right.selectbox("Срок", list(DUE_FILTERS), format_func=DUE_FILTERS.__getitem__,
                     key="rep_due")  # fmt: skip
-    page = widgets.page_number("rep_page", container=pages)
+    page = widgets.page_number("rep_page")
     rows, total = _page_rows(moment, page)
+    widgets.page_box("rep_page", more=total > PAGE_SIZE, container=pages)
     # the grid's toolbar shows over what is just above it: this line, not the page box
     st.caption(f"Найдено: {total}. Страница {page + 1} из {max(1, -(-total // PAGE_SIZE))}.")
     if rows:
@@ -258,7 +260,7 @@ else:
         st.info(NO_REPORTS)
     else:
         st.info("Обращений с такими условиями нет.")
-    picks = {row.id: f"№{row.id}: {row.title[:80]}" for row in rows}
+    picks = {row.id: f"№{row.id}: {views.short_title(row.title)}" for row in rows}
 
 chosen = _chosen_report()
 by_id = dict(picks)
@@ -341,7 +343,7 @@ st.markdown(
 )
 st.page_link(
     "screens/incidents.py",
-    label=f"Инцидент №{incident.id}: {incident.title[:80]} "
+    label=f"Инцидент №{incident.id}: {views.short_title(incident.title)} "
     f"({views.empty_reason(incident) or f'постов: {incident.post_count}'})",
     icon=":material/report:",
     query_params={"incident": str(incident.id)},

@@ -250,11 +250,11 @@ def test_a_runner_up_topic_is_one_click(
         assert (label.post_id, label.topic_code) == (post_id, "roads.pits")
 
 
-def test_a_runner_up_topic_the_model_all_but_rules_out_is_not_shown_at_zero(
+def test_a_runner_up_topic_the_model_all_but_rules_out_is_not_offered(
     signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]], engine: Engine
 ) -> None:
-    """A runner-up at 0.0012 (or stored as 0.0) reads «<0,01»: «0,00» would say the model
-    rules it out."""
+    """A runner-up below `ALTERNATIVE_FLOOR` (0.1) is no button: a road accident was offered
+    «Нестационарная торговля (0,02)»."""
     post_id = seeded["posts"][2]
     with Session(engine) as session:
         annotation = session.exec(select(Annotation).where(Annotation.post_id == post_id)).one()
@@ -262,7 +262,7 @@ def test_a_runner_up_topic_the_model_all_but_rules_out_is_not_shown_at_zero(
             **(annotation.reasons or {}),
             "alternatives": [
                 {"topic": "roads.pits", "category": "roads", "confidence": 0.31},
-                {"topic": "zhkh.water", "category": "zhkh", "confidence": 0.0012},
+                {"topic": "zhkh.water", "category": "zhkh", "confidence": 0.02},
                 {"topic": "zhkh.power", "category": "zhkh", "confidence": 0.0},  # rounded
             ],
         }
@@ -270,9 +270,25 @@ def test_a_runner_up_topic_the_model_all_but_rules_out_is_not_shown_at_zero(
         session.commit()
     app = _show(open_page(signed_in("moderator"), "queue"), post_id)
     offered = [b.label for b in app.button if str(b.key).startswith(f"q_alt_{post_id}_")]
-    assert offered == [
-        "Ямы на дорогах (0,31)", "Водоснабжение (<0,01)", "Электроснабжение (<0,01)",
-    ]  # fmt: skip
+    assert offered == ["Ямы на дорогах (0,31)"]
+
+
+def test_a_long_runner_up_topic_name_is_cut_before_its_figure(
+    signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]], engine: Engine
+) -> None:
+    """The button cuts the name, not the figure: «Ямы на дорогах (ремонт, …» hid «(0,31)»."""
+    with Session(engine) as session:
+        topic = session.get_one(Topic, "roads.pits")
+        topic.name = "Ямы на дорогах (ремонт покрытия, обочины, тротуары и дворовые проезды)"
+        session.add(topic)
+        session.commit()
+    post_id = seeded["posts"][2]
+    app = _show(open_page(signed_in("moderator"), "queue"), post_id)
+    [button] = [b for b in app.button if str(b.key).startswith(f"q_alt_{post_id}_")]
+    assert button.label == "Ямы на дорогах (ремонт покрытия… (0,31)"
+    assert "«Ямы на дорогах (ремонт покрытия, обочины, тротуары и дворовые проезды)»" in str(
+        button.help
+    )
 
 
 def test_confidences_are_written_with_a_decimal_comma(
@@ -324,6 +340,28 @@ def test_bulk_not_signal_and_status_filter(
     ]
     app.selectbox(key="q_status").select(ReviewStatus.NOT_SIGNAL).run()
     assert "Найдено: 2." in app.caption[0].value
+
+
+def test_a_not_signal_shows_no_topic_in_the_list(
+    signed_in: Callable[[str], AppTest], seeded: dict[str, list[int]], engine: Engine
+) -> None:
+    """A post the model called not a signal keeps the topic it scored, but the list's Тема
+    reads «—»: «Водоснабжение» beside «не сигналы» read as a signal about water."""
+    first = seeded["posts"][0]
+    with Session(engine) as session:
+        annotation = _current(engine, first)
+        annotation.is_signal = False
+        session.add(annotation)
+        post = session.get_one(Post, first)
+        post.review_status = ReviewStatus.NOT_SIGNAL
+        session.add(post)
+        session.commit()
+    app = open_page(signed_in("moderator"), "queue")
+    app.selectbox(key="q_status").select(ReviewStatus.NOT_SIGNAL).run()
+    assert not app.exception
+    shown = app.dataframe[0].value
+    assert list(shown["№"]) == [first] and list(shown["Тема"]) == ["—"]
+    assert _current(engine, first).topic_code == "zhkh.water"  # kept: only not shown
 
 
 def test_filters_narrow_the_queue(

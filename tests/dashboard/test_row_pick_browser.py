@@ -48,7 +48,8 @@ def _tick(browser: Browser, row: int) -> str:
 
 def _toolbar_overlap(browser: Browser) -> float:
     """With the mouse over the list, the area (px²) its toolbar (search, download,
-    fullscreen) covers of the «Страница» box: the toolbar is drawn over what is above it."""
+    fullscreen) covers of the boxes above it (the filters, the «Страница» box when the list
+    has pages): the toolbar is drawn over what is above it."""
     grid = browser.evaluate(
         "(() => { const r = document.querySelector('[data-testid=stDataFrame]')"
         ".getBoundingClientRect(); return {x: r.x + r.width / 2, y: r.y + r.height / 2}; })()"
@@ -66,11 +67,13 @@ def _toolbar_overlap(browser: Browser) -> float:
         browser.evaluate(
             """(() => {
   const bar = document.querySelector('[data-testid=stElementToolbar]').getBoundingClientRect();
-  const box = [...document.querySelectorAll('[data-testid=stNumberInput]')]
-    .find(e => e.innerText.includes('Страница')).getBoundingClientRect();
-  const w = Math.min(bar.right, box.right) - Math.max(bar.left, box.left);
-  const h = Math.min(bar.bottom, box.bottom) - Math.max(bar.top, box.top);
-  return Math.max(0, w) * Math.max(0, h);
+  const boxes = [...document.querySelectorAll(
+    '[data-testid=stNumberInput], [data-testid=stSelectbox]')].map(e => e.getBoundingClientRect());
+  return boxes.reduce((sum, box) => {
+    const w = Math.min(bar.right, box.right) - Math.max(bar.left, box.left);
+    const h = Math.min(bar.bottom, box.bottom) - Math.max(bar.top, box.top);
+    return sum + Math.max(0, w) * Math.max(0, h);
+  }, 0);
 })()"""
         )
     )

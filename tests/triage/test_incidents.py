@@ -205,6 +205,10 @@ def test_merge_moves_the_source_reports_to_the_target(session: Session) -> None:
          "Смотрите и — снова нет света"),
         ("https://vk.com/wall-7_9", "https://vk.com/wall-7_9"),  # nothing but a link: kept
         ("я" * 130, "я" * 119 + "…"),
+        ("\u2757\ufe0fИз окна дым", "Из окна дым"),  # a pictograph and its selector
+        ("\U0001f525\U0001f525 Горит трава", "Горит трава"),
+        ("\u203c\ufe0f «Сквер» без света", "«Сквер» без света"),  # its opening quote kept
+        ("\U0001f525\U0001f525", "\U0001f525\U0001f525"),  # nothing else: kept whole
     ],
 )  # fmt: skip
 def test_a_title_is_one_line_without_links(text: str, title: str) -> None:
