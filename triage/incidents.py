@@ -422,10 +422,10 @@ def retitle_if_left(
     derived: written in one UPDATE, not audited (it is a post's text, see `INCIDENT_FIELDS`)
     and not a change of the version an operator's next action is checked against.
     """
-    derived = title_from(post.text)
     incident = session.get_one(Incident, incident_id)
     if not bears_title_of(incident, text=post.text):
         return
+    derived = incident.title
     first = earliest_post(session, incident_id=incident_id)
     if first is None:
         return
@@ -450,7 +450,8 @@ def retitle_if_left(
 def bears_title_of(incident: Incident, *, text: str) -> bool:
     """Whether the incident is still titled after a post of this text (and not merged away):
     the post leaving it names it no more (`retitle_if_left`)."""
-    return incident.title == title_from(text) and incident.status != IncidentStatus.MERGED
+    titles = (title_from(text), _cut(_flat(text)))  # the second: made before stop 36
+    return incident.title in titles and incident.status != IncidentStatus.MERGED
 
 
 def _labelled_after(
@@ -576,6 +577,13 @@ def _move_reports(
 def title_from(text: str) -> str:
     """An incident's title made from a post's text: one line without links, from its first
     letter or digit, at most `TITLE_CHARS`; the text as it is when it is nothing but links."""
-    flat = " ".join(_LINK.sub("", text).split()) or " ".join(text.split())
-    flat = _LEAD.sub("", flat, count=1)  # no letter or digit at all: the text kept whole
-    return flat if len(flat) <= TITLE_CHARS else flat[: TITLE_CHARS - 1] + "…"
+    return _cut(_LEAD.sub("", _flat(text), count=1))  # no letter or digit: kept whole
+
+
+def _flat(text: str) -> str:
+    """One line without links; the text as it is when it is nothing but links."""
+    return " ".join(_LINK.sub("", text).split()) or " ".join(text.split())
+
+
+def _cut(title: str) -> str:
+    return title if len(title) <= TITLE_CHARS else title[: TITLE_CHARS - 1] + "…"

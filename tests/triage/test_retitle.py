@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 from sqlmodel import Session
 
@@ -20,7 +21,7 @@ from triage.incidents import (
     move_post,
     split_incident,
 )
-from triage.moderation import correct_post
+from triage.moderation import Decision, correct_post, review_each
 from triage.reports import create_report
 
 # Dark lamps at one house, misread as a burst pipe: the first post of the housing incident.
@@ -150,6 +151,30 @@ def test_a_split_off_first_post_titles_both_incidents_right(session: Session) ->
 
     assert _stored_title(session, housing.id or 0) == PIPE
     assert _stored_title(session, new.id or 0) == MISREAD
+
+
+@pytest.mark.parametrize("batched", [False, True], ids=["alone", "batched"])
+def test_a_title_made_with_the_post_s_leading_symbols_still_follows_its_post(
+    session: Session, batched: bool
+) -> None:
+    """An incident titled before titles started at the first letter (stop 36) kept the
+    post's leading symbols; its title post leaving still retitles it, decided alone or in a
+    whole thread's batch."""
+    _world(session)
+    posts = [_post(session, f"‼️ {MISREAD}", hours=0), _post(session, PIPE, hours=1)]
+    housing = _incident(session, posts)
+    housing.title = f"‼️ {MISREAD}"  # as it was made then
+    session.add(housing)
+    session.commit()
+
+    if batched:
+        version = session.get_one(Post, posts[0]).version
+        review_each(session, decisions=[Decision(posts[0], version, is_signal=False)],
+                    actor="anna", user_id=None)  # fmt: skip
+    else:
+        f.not_a_signal(session, posts[0])
+
+    assert _stored_title(session, housing.id or 0) == PIPE
 
 
 def test_a_title_edited_by_hand_is_kept(session: Session) -> None:
