@@ -12,6 +12,7 @@ AGENCY_TYPE_NAMES = {
     "consumer_protection": "защита прав потребителей",
     "culture_department": "управление культуры",
     "education_department": "управление образования",
+    "emergency_service": "служба МЧС",
     "environment_ministry": "министерство природных ресурсов",
     "gas_utility": "газовая служба",
     "health_ministry": "министерство здравоохранения",

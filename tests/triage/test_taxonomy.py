@@ -44,7 +44,7 @@ def _imported(session: Session) -> None:
 def test_the_default_file_imports_and_round_trips(session: Session) -> None:
     first = import_taxonomy(session, _default(), replace=True, actor="admin", user_id=None)
     session.commit()
-    assert (len(first.added), first.updated, first.deactivated) == (28 + 197, [], [])
+    assert (len(first.added), first.updated, first.deactivated) == (28 + 198, [], [])
     potholes = session.get(Topic, "roads_potholes")
     assert potholes is not None and (potholes.category_code, potholes.sla_hours) == ("roads", 72)
     exported = export_taxonomy(session)
@@ -53,7 +53,7 @@ def test_the_default_file_imports_and_round_trips(session: Session) -> None:
         c["code"] for c in _default()["categories"]
     ]
     again = import_taxonomy(session, exported, replace=True, actor="admin", user_id=None)
-    assert (again.added, again.updated, again.deactivated, again.unchanged) == ([], [], [], 225)
+    assert (again.added, again.updated, again.deactivated, again.unchanged) == ([], [], [], 226)
 
 
 def test_replace_deactivates_what_the_file_leaves_out(session: Session) -> None:
@@ -71,10 +71,10 @@ def test_replace_deactivates_what_the_file_leaves_out(session: Session) -> None:
     assert result.added == ["roads_noise_screens"]
     assert result.updated == ["roads_potholes"]
     assert "roads_snow" in result.deactivated and "housing" in result.deactivated
-    assert len(result.deactivated) == 27 + 197 - len(roads["topics"]) + 1  # + roads_snow
+    assert len(result.deactivated) == 27 + 198 - len(roads["topics"]) + 1  # + roads_snow
     snow = session.get(Topic, "roads_snow")
     assert snow is not None and snow.active is False  # kept: posts and reports refer to it
-    assert _count(session, Topic) == 198
+    assert _count(session, Topic) == 199
     events = session.exec(select(AuditEvent).where(AuditEvent.action == "deactivate")).all()
     assert {e.after["code"] for e in events if e.after} == set(result.deactivated)
     update = session.exec(select(AuditEvent).where(AuditEvent.action == "update")).one()
