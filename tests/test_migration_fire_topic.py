@@ -7,9 +7,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, text
 
-from models.db import make_engine
 from otklik import migrate
-from tests.conftest import POSTGRES_ADMIN_URL
+from tests.empty_database import empty_database
 
 BEFORE = "loop_s19"  # the head this branch's migration follows
 DATABASE = f"otklik_test_fire_topic_{os.getpid()}"
@@ -18,21 +17,8 @@ FIRES = "safety_fires_emergencies"
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def old_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    if request.param == "sqlite":
-        engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    with empty_database(request.param, folder=tmp_path, name=DATABASE) as engine:
         yield engine
-        engine.dispose()
-        return
-    admin = make_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{DATABASE}"'))
-        connection.execute(text(f'CREATE DATABASE "{DATABASE}"'))
-    engine = make_engine(POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{DATABASE}")
-    yield engine
-    engine.dispose()
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE "{DATABASE}" WITH (FORCE)'))
-    admin.dispose()
 
 
 def _topics(engine: Engine) -> list[tuple[object, ...]]:
