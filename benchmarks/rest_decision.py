@@ -81,8 +81,8 @@ def _post(source_id: int, start: datetime, n: int) -> Post:
     return Post(
         source_id=source_id,
         external_id=f"{NEWS}_{n}",
-        text=f"запись {n}: во дворе дома {n} нет воды",
-        text_original=f"запись {n}: во дворе дома {n} нет воды",
+        text=f"запись {n}: в доме {n} нет воды",
+        text_original=f"запись {n}: в доме {n} нет воды",
         kind=PostKind.COMMENT,
         thread_position=ThreadPosition.COMMENT,
         parent_external_id=NEWS,

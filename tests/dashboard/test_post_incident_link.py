@@ -10,7 +10,7 @@ from models.incident import Incident, IncidentPost
 from tests.dashboard.conftest import open_page
 
 LONG_TITLE = (
-    "Во дворе дома на соседней улице снова переполнены контейнеры, жители пишут жалобы на "
+    "У подъезда на соседней улице снова переполнены контейнеры, жители пишут жалобы на "
     "отсутствие вывоза уже неделю"
 )
 
@@ -32,6 +32,6 @@ def test_the_incident_link_is_cut_after_a_word(
     assert not app.exception
     labels = [e.proto.label for e in app.get("page_link") if e.proto.label.startswith("Инцидент")]
     assert labels == [
-        f"Инцидент №{number}: Во дворе дома на соседней улице снова переполнены контейнеры, "
-        "жители пишут…"
+        f"Инцидент №{number}: У подъезда на соседней улице снова переполнены контейнеры, "
+        "жители пишут жалобы…"
     ]

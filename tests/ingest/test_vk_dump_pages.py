@@ -43,7 +43,7 @@ def _comments(path: Path, owner: int) -> Path:
     """The same page's `wall.getComments` under its post 10, one of them the page's answer."""
     return _save(path, [
         {"id": 500, "owner_id": owner, "post_id": 10, "from_id": 7001, "date": DAY + 120,
-         "text": "У нас воды нет уже второй день"},
+         "text": "Второй день сидим без воды в доме"},
         {"id": 501, "owner_id": owner, "post_id": 10, "from_id": owner, "date": DAY + 180,
          "text": "Передали в управляющую компанию", "reply_to_comment": 500},
     ])  # fmt: skip

@@ -36,7 +36,7 @@ PROBLEMS = [
     "У кого ещё нет газа?",  # an echo of a shared problem, in words
     "Яма у второго подъезда",  # a thing broken
     "Во дворе сплошной гололёд",
-    "Мусор так и не вывезли",
+    "Контейнеры до сих пор не вывезли",
     "Опять холодно в квартире",  # a complaint cue («опять») and cold
     "Почините фонарь во дворе",  # a demand
     "Требуется ремонт качелей",
@@ -78,7 +78,7 @@ def test_address_shapes(text: str, address: bool) -> None:
         PostContext(position="comment", source_role="authority"),
         PostContext(position="comment", source_role="media"),
         PostContext(position="post", source_role="residents"),
-        PostContext(position="reply", parent_text="Когда уберут снег во дворе на Ленина, 5?"),
+        PostContext(position="reply", parent_text="Когда расчистят снег у дома на Ленина, 5?"),
     ],
 )
 @pytest.mark.parametrize("text", CHATTER)
