@@ -343,7 +343,7 @@ def test_an_empty_rubricator_is_filled_from_the_default_file(
     assert not app.data_editor
     _upload(app, (DATA_DIR / "taxonomy.json").read_bytes(), replace=False)
     assert _successes(app) == [
-        "Импорт выполнен: добавлено 225, изменено 0, отключено 0, без изменений 0."
+        "Импорт выполнен: добавлено 226, изменено 0, отключено 0, без изменений 0."
     ]
     assert app.selectbox(key="tax_category").value == "roads"
     assert "roads_potholes" in list(app.data_editor[0].value["code"])
