@@ -4,7 +4,9 @@ import hashlib
 import re
 from typing import Any
 
+import pandas as pd
 import streamlit as st
+from pandas.io.formats.style import Styler
 
 from dashboard import text_width, views
 from dashboard.charts import short_name
@@ -29,6 +31,10 @@ ANSWERED = "↩ "
 TOPIC_PX = 122
 LEAST_TEXT_PX = 96  # what the grid grows from: on a narrower screen nothing scrolls sideways
 TOPIC_END = re.compile(r"\s*[/(:,;]")  # «Прорыв трубы/трубопровода» -> «Прорыв трубы»
+# The post open beside the list, marked in it, so that a moderator stepping with J / K (or
+# coming back from a decision) sees where in the page they are; a ticked row is drawn
+# in the grid's own pale red, this pale yellow stays apart from it (both: orange).
+CURRENT_STYLE = "background-color: #fff3c4"
 
 
 def short_topic(name: str) -> str:
@@ -88,6 +94,14 @@ def rows(items: list[QueueItem], *, answered: set[int]) -> list[dict[str, Any]]:
     ]
 
 
+def marked(shown: list[dict[str, Any]], *, at: int) -> Styler:
+    """The list's rows with row `at` (the current post) marked; every other row plain."""
+    frame = pd.DataFrame(shown, columns=list(shown[0]) if shown else None)
+    return frame.style.apply(
+        lambda row: [CURRENT_STYLE if row.name == at else ""] * len(row), axis=1
+    )
+
+
 def table_key(items: list[QueueItem]) -> str:
     """The list grid's key: the same while no row is ticked, so after a decision the browser
     updates the grid in place instead of building a new one (a third of a decision's time);
@@ -107,13 +121,19 @@ def table_key(items: list[QueueItem]) -> str:
 
 def _ticked(key: str) -> bool:
     """Whether the grid under `key` has rows ticked."""
+    return bool(ticked_rows(key))
+
+
+def ticked_rows(key: str) -> list[int]:
+    """The rows ticked in the grid under `key`, as the browser last sent them: known before
+    the grid is drawn, so the current post (which a new tick opens) can be marked in it."""
     state = st.session_state.get(key)
     if state is None:
-        return False
+        return []
     try:
-        return bool(state["selection"]["rows"])
-    except (KeyError, TypeError):
-        return False
+        return [int(row) for row in state["selection"]["rows"]]
+    except (KeyError, TypeError, ValueError):
+        return []
 
 
 def height(count: int) -> int:

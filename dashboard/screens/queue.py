@@ -464,11 +464,13 @@ def queue_panel(filters: QueueFilters) -> None:
         st.info(_nothing_left(filters))
         return
     items = queue.items
+    key = queue_list.table_key(items)
+    rows_chosen = queue_list.ticked_rows(key)  # the browser's, before the grid is drawn
+    current = queue_list.current(items, rows_chosen, table=key)
     with table_area:
-        key = queue_list.table_key(items)
         shown = queue_list.rows(items, answered=answered)
-        table = st.dataframe(
-            shown,
+        st.dataframe(
+            queue_list.marked(shown, at=items.index(current)),
             key=key,
             on_select="rerun",
             selection_mode="multi-row",
@@ -477,7 +479,6 @@ def queue_panel(filters: QueueFilters) -> None:
             height=queue_list.height(len(items)),
             width="stretch",
         )
-        rows_chosen = list(table.selection.rows)
         if can_review:
             _bulk(queue_list.selected(items, rows_chosen), items)
             # one post alone: its own buttons decide it, «Все 1 …» would only repeat them
@@ -485,7 +486,7 @@ def queue_panel(filters: QueueFilters) -> None:
             if (filters.thread is not None or filters.incident_id is not None) and not alone:
                 _rest(queue, filters, "в ветке" if filters.thread is not None else "в инциденте")
     with detail:
-        _current_details(queue_list.current(items, rows_chosen, table=key), items)
+        _current_details(current, items)
 
 
 keyboard.search_on_slash()
