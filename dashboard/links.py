@@ -17,3 +17,8 @@ def original_url(post: Post, *, source_kind: str | None) -> str | None:
     if source_kind == SourceKind.TELEGRAM_EXPORT and found:
         return f"https://t.me/c/{found[1]}/{found[2]}"
     return None
+
+
+def markdown_url(url: str) -> str:
+    """`url` safe inside a markdown link's brackets: what would end or break it escaped."""
+    return url.replace(" ", "%20").replace("(", "%28").replace(")", "%29").replace("<", "%3C")

@@ -2,6 +2,7 @@
 
 import tempfile
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -29,33 +30,50 @@ def page_box(key: str, *, more: bool, container: Any = st) -> None:
         container.number_input("Страница", min_value=1, value=1, step=1, key=key)
 
 
-def post_card(post: Post, annotation: Annotation | None = None, *, linked: bool = False) -> None:
+def post_card(
+    post: Post,
+    annotation: Annotation | None = None,
+    *,
+    linked: bool = False,
+    text_key: str | None = None,
+) -> None:
     """A post with its place and the model's cues highlighted; text always escaped.
 
-    `linked`: the number opens the post's own page (its address can be shared)."""
+    `linked`: the number opens the post's own page (its address can be shared).
+    `text_key`: the text's own container key (`density.SCROLLED_TEXT_KEY`: a long text
+    scrolls inside the card, so what is under it stays on the screen)."""
     with st.container(border=True):
         source = resources.sources().get(post.source_id, f"источник №{post.source_id}")
         published = views.local_time(post.published_at)
         number = f"пост №{post.id}"
         if linked:
             number = f"[{number}](post?id={post.id})"
-        st.caption(f"{number} · {escape_markdown(source)} · {published} · {views.reach(post)}")
-        st.markdown(highlight(post.text, views.marks(annotation)))
         url = links.original_url(post, source_kind=resources.source_kinds().get(post.source_id))
-        if url:
-            st.link_button("Открыть оригинал", url)
-        else:
-            st.caption("Ссылки на оригинал нет: пост загружен из файла.")
+        # the original's link on the card's first line: a button of its own under the text
+        # took a row, and under a long post in the queue pushed the decisions off the screen
+        original = f"[открыть оригинал]({links.markdown_url(url)})" if url else "из файла"
+        st.caption(
+            f"{number} · {escape_markdown(source)} · {published} · {views.reach(post)} · {original}"
+        )
+        with st.container(key=text_key) if text_key else nullcontext():
+            st.markdown(highlight(post.text, views.marks(annotation)))
 
 
 THREAD_PARAM = "thread"  # ?thread=<source id>:<the post's external id>
 INCIDENT_PARAM = "incident"  # the queue's ?incident=N: that incident's posts
 PARENT_CHARS = 300  # the parent's text shown above a comment: enough to know what it answers
+# In the queue, two lines beside the list at 1,366 px after the parent's number, source and
+# time: a news post's 300 characters took seven and pushed the decision buttons under the
+# screen's edge (the whole parent is a click away: its number and «вся ветка в очереди»).
+QUEUE_PARENT_CHARS = 110
 
 
-def in_reply_to(post: Post, parent: Post | None, *, thread_link: bool = False) -> None:
-    """What a comment or reply answers, above it: «у нас тоже» means nothing alone.
-    `thread_link`: the queue's link to its whole thread there (`thread_address`)."""
+def in_reply_to(
+    post: Post, parent: Post | None, *, thread_link: bool = False, chars: int = PARENT_CHARS
+) -> None:
+    """What a comment or reply answers, above it (at most `chars` of the parent's text):
+    «у нас тоже» means nothing alone. `thread_link`: the queue's link to its whole thread
+    there (`thread_address`)."""
     if not post.parent_external_id:
         return
     thread = f" · [вся ветка в очереди]({thread_address(post, parent)})" if thread_link else ""
@@ -65,8 +83,8 @@ def in_reply_to(post: Post, parent: Post | None, *, thread_link: bool = False) -
     what = "комментарий" if parent.kind == PostKind.COMMENT else "пост"
     source = resources.sources().get(parent.source_id, f"источник №{parent.source_id}")
     text = " ".join(parent.text.split())
-    if len(text) > PARENT_CHARS:
-        text = text[:PARENT_CHARS].rsplit(" ", 1)[0] + " …"
+    if len(text) > chars:
+        text = text[:chars].rsplit(" ", 1)[0] + " …"
     st.caption(
         f"↳ В ответ на [{what} №{parent.id}](post?id={parent.id}) · {escape_markdown(source)} · "
         f"{views.local_time(parent.published_at)}: «{escape_markdown(text)}»{thread}"

@@ -14,6 +14,7 @@ from dashboard import (
     actions,
     auth,
     columns,
+    density,
     failure,
     hints,
     keyboard,
@@ -342,8 +343,8 @@ def _current_details(item: QueueItem, items: list[QueueItem]) -> None:
         report = open_report(db, incident_id=incident.id or 0) if incident else None
     reported = duplicated_report(nearby)
     returned = returned_problem(incident, nearby) if incident and reported is None else None
-    widgets.in_reply_to(post, parent, thread_link=True)
-    widgets.post_card(post, annotation)
+    widgets.in_reply_to(post, parent, thread_link=True, chars=widgets.QUEUE_PARENT_CHARS)
+    widgets.post_card(post, annotation, text_key=density.SCROLLED_TEXT_KEY)
     widgets.public_answers(answers)
     st.caption(_suggestion(item, annotation, report))
     if reported is not None:

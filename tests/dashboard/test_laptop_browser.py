@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from benchmarks.console_browser import FIRST_POST
 from models.annotation import Annotation
 from models.clock import now
 from models.crawl import CrawlRun
@@ -422,3 +423,46 @@ def test_the_queue_s_title_and_decisions_fit_a_laptop_screen(
         assert layout["gap"] <= 32, layout  # 24 px beside the sidebar (was 80): the list's texts
         assert None not in layout["buttons"] and max(layout["buttons"]) <= layout["height"], layout
         assert layout["collapse"], layout
+
+
+# The current post's text box: its height, the height of all its text, and its text.
+TEXT_BOX = """(() => { const b = document.querySelector('.st-key-q_post_text');
+  return b && {shown: b.clientHeight, whole: b.scrollHeight, text: b.innerText}; })()"""
+ORIGINAL_LINKS = """[...document.querySelectorAll('a')]
+  .filter(a => a.innerText === 'открыть оригинал').map(a => a.getAttribute('href'))"""
+
+
+def test_a_long_post_under_a_long_post_leaves_the_decisions_on_a_laptop_screen(
+    console: str, seeded: dict[str, list[int]], engine: Engine, tmp_path: Path
+) -> None:
+    """A real crawl's news posts run to 1,500 characters and more, and comments quote them:
+    the decision buttons went under a 768-px screen's edge. The post's text now scrolls
+    inside its card (all of it there), the parent is quoted in two lines, and the original's
+    link is on the card's first line."""
+    with Session(engine) as session:
+        posts = [session.get(Post, post_id) for post_id in seeded["posts"]]
+        source_id = posts[0].source_id  # type: ignore[union-attr]
+        quoted = PostCreate(external_id="news-1", text=LONG_POST * 3, text_original="-",
+                            published_at=now() - timedelta(hours=5))  # fmt: skip
+        store_posts(session, source_id=source_id, posts=[quoted])  # stored, not in the queue
+        for post in posts:
+            assert post is not None
+            post.text = f"{LONG_POST * 5} Конец жалобы."
+            post.parent_external_id = "news-1"
+            session.add(post)
+        session.commit()
+    with chromium(tmp_path / "profile") as browser:
+        _laptop(browser, console, "moderator")
+        browser.wait_for_text("В ответ на", timeout=60)
+        browser.settle()
+        browser.screenshot(ARTIFACTS / "queue-long-post-1366x768.png")
+        layout = browser.evaluate(LAYOUT)
+        assert None not in layout["buttons"] and max(layout["buttons"]) <= layout["height"], layout
+        box = browser.evaluate(TEXT_BOX)
+        assert box["whole"] > box["shown"] * 2, box  # it scrolls, and nothing was cut off
+        assert box["text"].rstrip().endswith("Конец жалобы."), box["text"][-80:]
+        current = browser.evaluate(FIRST_POST)
+        with Session(engine) as session:
+            shown = session.get(Post, current)
+            assert shown is not None and shown.url
+            assert browser.evaluate(ORIGINAL_LINKS) == [shown.url]
