@@ -31,10 +31,6 @@ ANSWERED = "↩ "
 TOPIC_PX = 122
 LEAST_TEXT_PX = 96  # what the grid grows from: on a narrower screen nothing scrolls sideways
 TOPIC_END = re.compile(r"\s*[/(:,;]")  # «Прорыв трубы/трубопровода» -> «Прорыв трубы»
-# The post open beside the list, marked in it, so that a moderator stepping with J / K (or
-# coming back from a decision) sees where in the page they are; a ticked row is drawn
-# in the grid's own pale red, this pale yellow stays apart from it (both: orange).
-CURRENT_STYLE = "background-color: #fff3c4"
 
 
 def short_topic(name: str) -> str:
@@ -95,11 +91,10 @@ def rows(items: list[QueueItem], *, answered: set[int]) -> list[dict[str, Any]]:
 
 
 def marked(shown: list[dict[str, Any]], *, at: int) -> Styler:
-    """The list's rows with row `at` (the current post) marked; every other row plain."""
+    """The list's rows with row `at` (the current post) marked (`views.OPENED_STYLE`), so
+    that a moderator stepping with J / K, or back from a decision, sees where they are."""
     frame = pd.DataFrame(shown, columns=list(shown[0]) if shown else None)
-    return frame.style.apply(
-        lambda row: [CURRENT_STYLE if row.name == at else ""] * len(row), axis=1
-    )
+    return views.marked_row(frame.style, at)
 
 
 def table_key(items: list[QueueItem]) -> str:

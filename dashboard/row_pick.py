@@ -12,13 +12,26 @@ from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
+from pandas.io.formats.style import Styler
+
+from dashboard import views
 
 
-def table(data: Any, *, name: str, ids: list[int], param: str, **options: Any) -> None:
-    """`data` as a single-row-select grid whose ticked row's id becomes `?param=id`."""
+def table(
+    data: Styler,
+    *,
+    name: str,
+    ids: list[int],
+    param: str,
+    opened: int | None = None,
+    **options: Any,
+) -> None:
+    """`data` as a single-row-select grid whose ticked row's id becomes `?param=id`; the
+    row of the item `opened` below it marked (`views.OPENED_STYLE`), however it was opened:
+    a tick, the box under the list, a link from another page."""
     key = _key(name, ids)
     st.dataframe(
-        data,
+        views.marked_row(data, ids.index(opened) if opened in ids else None),
         key=key,
         on_select=_opener(key, ids, param),
         selection_mode="single-row",

@@ -520,7 +520,7 @@ def report_columns(rows: list[ReportRow]) -> dict[str, Any]:
     return columns.config(report_widths(rows), numbers={"№": "%d"}, notes=REPORT_NOTES)
 
 
-def reports_table(rows: list[ReportRow], *, at: datetime) -> Any:
+def reports_table(rows: list[ReportRow], *, at: datetime) -> Styler:
     """Reports with their time left first; overdue rows in red. At 1,366 px every column
     fits (`report_columns`): the problem cut with «…», the agency named so that it differs
     from the others (`agency_names`), the municipality short and whole, the deadline without
@@ -554,6 +554,18 @@ def _report_place(row: ReportRow) -> str:
 
 
 OVERDUE_STYLE = "background-color: #ffebee; color: #b71c1c"
+# The item open beside or under a list (the queue's current post, the incident or report
+# shown below its list): its row pale yellow, apart from a ticked row's pale red.
+OPENED_STYLE = "background-color: #fff3c4"
+
+
+def marked_row(styler: Styler, at: int | None) -> Styler:
+    """`styler` with row `at` (by position; None: none) drawn as the open item's."""
+    if at is None:
+        return styler
+    return styler.apply(lambda row: [OPENED_STYLE if row.name == at else ""] * len(row), axis=1)
+
+
 # the agency owes an answer and the clock runs (not paused waiting for the citizen)
 RUNNING = frozenset({"new", "sent", "in_progress", "reopened"})
 CLOSED = {"resolved", "rejected", "duplicate", "not_in_competence", "withdrawn"}

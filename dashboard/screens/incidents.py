@@ -87,6 +87,7 @@ with resources.session() as db:
 paging.remember(CURSORS, filters, page, incident_cursor(incidents))
 widgets.page_box("inc_page", more=total > PAGE_SIZE, container=pages)
 st.caption(f"Найдено: {total}. Страница {page + 1} из {max(1, -(-total // PAGE_SIZE))}.")
+chosen_id = _chosen_incident()
 if incidents:
     shown = status is None  # one status chosen: the filter says it, not a column
     row_pick.table(
@@ -94,6 +95,7 @@ if incidents:
         name=TABLE,
         ids=[incident.id for incident in incidents],
         param="incident",
+        opened=chosen_id,
         hide_index=True,
         width="stretch",
         column_config=views.incident_columns(incidents, with_status=shown),
@@ -102,7 +104,6 @@ else:
     st.info("Инцидентов с такими условиями нет.")
 
 by_id = {incident.id: incident for incident in incidents}
-chosen_id = _chosen_incident()
 if chosen_id is not None and chosen_id not in by_id:
     with resources.session() as db:
         linked = db.get(Incident, chosen_id)

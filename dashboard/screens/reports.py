@@ -248,6 +248,7 @@ else:
             name=TABLE,
             ids=[row.id for row in rows],
             param="report",
+            opened=_chosen_report(),
             hide_index=True,
             width="stretch",
             column_config=views.report_columns(rows),

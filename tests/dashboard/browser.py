@@ -14,6 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import websocket
+from PIL import Image, ImageColor
+
+from dashboard import views
+from dashboard.queue_list import ROW_PX
 
 CHROMIUM_FLAGS = (
     "--headless",
@@ -296,3 +300,27 @@ def chromium(profile_dir: Path) -> Iterator[Browser]:
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+# Where the list's grid is drawn, and its rows' height (the grid is a canvas: its rows are
+# read off a screenshot, as a moderator sees them).
+GRID = """(() => { const r = document.querySelector('[data-testid=stDataFrame]')
+  .getBoundingClientRect(); return [r.left, r.top, r.right]; })()"""
+
+
+def marked_rows(browser: Browser, path: Path, rows: int) -> list[int]:
+    """The rows (0 = the first) of the page's first list drawn in the open item's colour
+    (`views.OPENED_STYLE`): more than half of a line across the row's columns, a few pixels
+    under its top (above the letters)."""
+    left, top, right = browser.evaluate(GRID)
+    browser.screenshot(path)
+    picture = Image.open(path).convert("RGB")
+    wanted = ImageColor.getrgb(views.OPENED_STYLE.split(":")[1].strip())
+    marked = []
+    for row in range(rows):
+        y = int(top + ROW_PX * (row + 1) + 6)
+        strip = [picture.getpixel((x, y)) for x in range(int(left) + 40, int(right) - 10, 4)]
+        near = [p for p in strip if max(abs(a - b) for a, b in zip(p, wanted, strict=True)) < 8]
+        if len(near) > len(strip) // 2:
+            marked.append(row)
+    return marked

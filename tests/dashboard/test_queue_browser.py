@@ -6,17 +6,15 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from PIL import Image, ImageColor
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from benchmarks.console_browser import FIRST_POST, VISIBLE_POSTS
-from dashboard import queue_list
 from models.annotation import Annotation
 from models.clock import now
 from models.post import PipelineStage, Post, PostCreate, ReviewStatus
 from models.post_store import store_posts
-from tests.dashboard.browser import Browser, chromium
+from tests.dashboard.browser import Browser, chromium, marked_rows
 from tests.dashboard.conftest import PASSWORD
 from tests.dashboard.test_browser import ARTIFACTS
 from triage.moderation import confirm_post
@@ -234,29 +232,6 @@ def test_a_refusal_in_the_queue_is_gone_once_the_next_decision_is_made(
         assert _status(engine, following) == ReviewStatus.CONFIRMED
 
 
-# Where the list's grid is drawn, and its rows' height (the grid is a canvas: its rows are
-# read off a screenshot, as a moderator sees them).
-GRID = """(() => { const r = document.querySelector('[data-testid=stDataFrame]')
-  .getBoundingClientRect(); return [r.left, r.top, r.right]; })()"""
-
-
-def _marked_rows(browser: Browser, path: Path, rows: int) -> list[int]:
-    """The list's rows (0 = the first) drawn in the current post's colour: more than half of
-    a line across the row's columns, a few pixels under its top (above the letters)."""
-    left, top, right = browser.evaluate(GRID)
-    browser.screenshot(path)
-    picture = Image.open(path).convert("RGB")
-    wanted = ImageColor.getrgb(queue_list.CURRENT_STYLE.split(":")[1].strip())
-    marked = []
-    for row in range(rows):
-        y = int(top + queue_list.ROW_PX * (row + 1) + 6)
-        strip = [picture.getpixel((x, y)) for x in range(int(left) + 40, int(right) - 10, 4)]
-        near = [p for p in strip if max(abs(a - b) for a, b in zip(p, wanted, strict=True)) < 8]
-        if len(near) > len(strip) // 2:
-            marked.append(row)
-    return marked
-
-
 def test_the_current_post_is_marked_in_the_list_and_the_mark_follows_the_keys(
     console: str, crowded: list[int], tmp_path: Path
 ) -> None:
@@ -265,13 +240,13 @@ def test_the_current_post_is_marked_in_the_list_and_the_mark_follows_the_keys(
     with chromium(tmp_path / "profile") as browser:
         _sign_in(browser, console)
         shot = tmp_path / "queue.png"
-        assert _marked_rows(browser, shot, 10) == [0]
+        assert marked_rows(browser, shot, 10) == [0]
         first = _current(browser)
         _press(browser, "J")
         browser.wait_for(f"{FIRST_POST} !== {first}")
         _settle(browser)
-        assert _marked_rows(browser, shot, 10) == [1]
+        assert marked_rows(browser, shot, 10) == [1]
         _press(browser, "K")
         browser.wait_for(f"{FIRST_POST} === {first}")
         _settle(browser)
-        assert _marked_rows(browser, shot, 10) == [0]
+        assert marked_rows(browser, shot, 10) == [0]
