@@ -51,7 +51,9 @@ def post_card(
         url = links.original_url(post, source_kind=resources.source_kinds().get(post.source_id))
         # the original's link on the card's first line: a button of its own under the text
         # took a row, and under a long post in the queue pushed the decisions off the screen
-        original = f"[открыть оригинал]({links.markdown_url(url)})" if url else "из файла"
+        original = (
+            f"[открыть оригинал]({links.markdown_url(url)})" if url else "ссылки нет: из файла"
+        )
         st.caption(
             f"{number} · {escape_markdown(source)} · {published} · {views.reach(post)} · {original}"
         )
