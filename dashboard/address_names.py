@@ -35,11 +35,12 @@ def human_address(key: str, span: str | None = None) -> str:
     street, house = split_key(key)
     if not street:  # a blank key: nothing to write as a street
         return " ".join((span or "").split()) or "не найден"
-    kind, gender, names = _read_span(span or "", len(street))
+    kind, gender, names = _read_span(span or "", street)
     if span and len(names) != len(street):
         return " ".join(span.split()).strip(" ,.;:")  # no name to read in it: as written
     if len(names) != len(street):
-        names = [_capital(lemma) for lemma in street[:-1]] + [_name_from_lemma(street[-1])]
+        names = [_first_word_from_lemma(lemma) for lemma in street[:-1]]
+        names.append(_name_from_lemma(street[-1]))
     else:
         names = [_name(word, lemma, gender) for word, lemma in zip(names, street, strict=True)]
     if street[-1] == "линия":  # «18-я линия В.О.»: the type is in the name
@@ -57,18 +58,28 @@ def split_key(key: str) -> tuple[list[str], str | None]:
     return words, None
 
 
-def _read_span(span: str, count: int) -> tuple[str, Gender, list[str]]:
-    """The street's type (abbreviated), its gender and the first `count` name words."""
+def _read_span(span: str, street: list[str]) -> tuple[str, Gender, list[str]]:
+    """The street's type (abbreviated), its gender and the name words, one per `street`
+    lemma. A type word is the name's when the key holds it («на Набережной 3», key
+    «набережный 3»: a street named Набережная, not an embankment with no name)."""
     kind, gender, names = "ул.", Gender.FEMININE, []
     typed = False
     for word in WORD.findall(span):
         bare = word.lower().rstrip(".")
         street_type = next((t for t in READ_TYPES if t[0].fullmatch(bare)), None)
+        if street_type and len(names) < len(street) and _same_stem(bare, street[len(names)]):
+            street_type = None
         if street_type is not None and not typed:
             kind, gender, typed = street_type[1], street_type[2], True
-        elif street_type is None and not OTHER_WORDS.fullmatch(bare) and len(names) < count:
+        elif street_type is None and not OTHER_WORDS.fullmatch(bare) and len(names) < len(street):
             names.append(word.rstrip("."))
     return kind, gender, names
+
+
+def _same_stem(word: str, lemma: str) -> bool:
+    """«набережной», «набережный»: the word is a form of the lemma (no figure in either)."""
+    stem = min(len(lemma), len(word)) - 2
+    return stem >= 4 and word[:1].isalpha() and word[:stem] == lemma.replace("ё", "е")[:stem]
 
 
 def _name(word: str, lemma: str, gender: Gender) -> str:
@@ -101,6 +112,14 @@ def _with_letters_of(word: str, form: str) -> str:
             break
         same += 1
     return _capital(word[:same] + form[same:])
+
+
+def _first_word_from_lemma(lemma: str) -> str:
+    """A key's word before its last with no span to read: an adjective in the feminine
+    («малый подьяческий» -> «Малая Подьяческая»), any other word capitalised («карла»)."""
+    if ADJECTIVE_LEMMA.fullmatch(lemma):
+        return _capital(_adjective(lemma, Gender.FEMININE))
+    return _capital(lemma)
 
 
 def _name_from_lemma(lemma: str) -> str:

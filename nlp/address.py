@@ -110,6 +110,9 @@ STATION_OR_DISTRICT = re.compile(
 # «по Бабушкина»: a place name of a surname's shape in the genitive, a street named after a
 # person (a town after «на»/«по» takes another case: «на Саратов», «по Саратову»)
 SURNAME_ENDINGS = ("ин", "ын", "ов", "ев", "ёв")
+# an adjective's lemma the dictionary gives beside the one street names use («Большая»: «больший»
+# and «большой», equally likely)
+ADJECTIVE_LEMMAS = {"больший": "большой"}
 # words before «на» that take a person, not a place: «похож на Есенина», «жалоба на Иванова»
 PERSON_AFTER = ("похож", "жалоб", "жалу", "жалова", "заявлени", "надежд", "надея", "смотр",
                 "ссыла", "подписа", "равня", "обид", "злит", "зол")  # fmt: skip
@@ -218,13 +221,25 @@ class AddressParser:
         out = []
         for match in BARE_STREET.finditer(text):
             name = match.group("name")
-            if not self._street_like(name, sentence_start=_sentence_start(text, match.start())):
+            # a name opening quotes is read as at a sentence's start: «ТСЖ "Советская, 18"» is
+            # the house's, «"Столовая 41"», «ООО "Жилкомсервис 2"» are firms
+            start = match.start()
+            opening = _sentence_start(text, start) or (start > 0 and text[start - 1] in '"«')
+            if not self._street_like(name, sentence_start=opening):
                 continue
+            before = _CAPITAL_BEFORE.search(text, 0, start)
+            if (
+                before
+                and not _sentence_start(text, before.start())
+                and self._feminine_adjective(before.group(1))
+            ):
+                # «на Большой Морской 5», «Красной Армии 5»: the adjective is the name's too
+                name, start = f"{before.group(1)} {name}", before.start()
             house, problem = _house(match.group("h"), match.group("l"))
             street = self.street_key(name)
             if house is not None and street is not None:
-                out.append((match.start(), match.end(), Address(street, house, match.group(0),
-                                                                problem)))  # fmt: skip
+                out.append((start, match.end(), Address(street, house, text[start : match.end()],
+                                                        problem)))  # fmt: skip
         adjectives = ADJECTIVE_THEN_HOUSE.finditer(text) if _COMMA_THEN_HOUSE.search(text) else ()
         for match in adjectives:
             address = self._adjective_then_house(text, match)
@@ -421,8 +436,19 @@ class AddressParser:
         ) or not any(p.tag.POS for p in parses)
 
     def _feminine_adjective(self, word: str) -> bool:
+        """«Юбилейной», and «Литейной», «Луговой», «Набережной», which the dictionary reads
+        first as a noun or a masculine adjective: a feminine singular adjective by any parse,
+        no surname's («Толстой»)."""
         parses = self.lemmatizer.parses(word.lower())
-        return bool(parses) and parses[0].tag.POS == "ADJF" and "femn" in parses[0].tag
+        if not parses or {"Surn", "Name", "Patr"} & parses[0].tag.grammemes:
+            return False
+        if parses[0].tag.POS == "ADJF" and "femn" in parses[0].tag:
+            return True
+        return any(
+            p.tag.POS == "ADJF" and "femn" in p.tag and "sing" in p.tag
+            and not {"Abbr", "Fixd"} & p.tag.grammemes and self.lemmatizer.from_dictionary(p)
+            for p in parses
+        )  # fmt: skip
 
     def _agrees(self, word: str) -> bool:
         """A feminine singular noun or adjective in an oblique case: the adjective before it
@@ -446,6 +472,8 @@ class AddressParser:
         tag = parses[0].tag
         if "Surn" in tag or "Name" in tag or (tag.POS == "ADJF" and "femn" in tag):
             return True  # «Ленина 15», «Шоссейная 5»
+        if not sentence_start and self._feminine_adjective(name):
+            return True  # «по Межевой 3», «парадная Тверская 20» («Выходной, 7 утра» starts one)
         return not sentence_start and tag.POS == "NOUN" and "gent" in tag  # «Мира 3»
 
     def _pronoun_or_particle(self, name: str) -> bool:
@@ -459,10 +487,29 @@ class AddressParser:
 
     def street_key(self, name: str) -> str | None:
         parts = [p for p in re.split(r"\s+", name.replace("ё", "е")) if p]
-        lemmas = [
-            p.lower() if p[:1].isdigit() else self.lemmatizer.lemma(p.strip(".")) for p in parts
-        ]
+        lemmas = [p.lower() if p[:1].isdigit() else self.street_word(p.strip(".")) for p in parts]
         return " ".join(re.sub(r"-(?:го|й|я|е|ой)$", "", lemma) for lemma in lemmas) or None
+
+    def street_word(self, word: str) -> str:
+        """One word of a street's name, the same in every case: an adjective's lemma
+        whenever the word can be one («Тверская», «на Тверской» -> «тверской», where the
+        dictionary reads the nominative as a town; «Литейной», «Набережной» -> «литейный»,
+        «набережный»; «Большая», «Большой» -> «большой»), unless it can be a surname or a
+        first name («Толстого» -> «толстой», «Горького» -> «горький»)."""
+        lemma = self.lemmatizer.lemma(word)
+        parses = self.lemmatizer.parses(word.lower().replace("ё", "е"))
+        if any({"Surn", "Name", "Patr"} & p.tag.grammemes for p in parses):
+            return lemma
+        scores: dict[str, float] = {}
+        for p in parses:
+            if p.tag.POS == "ADJF" and "Poss" not in p.tag:
+                normal = p.normal_form.replace("ё", "е")
+                normal = ADJECTIVE_LEMMAS.get(normal, normal)
+                scores[normal] = scores.get(normal, 0.0) + p.score
+        lemma = ADJECTIVE_LEMMAS.get(lemma, lemma)
+        if not scores or lemma in scores:
+            return lemma  # «Садовой» -> «садовый»; «Заводская» stays «заводский», not «заводской»
+        return max(scores.items(), key=lambda item: (item[1], item[0]))[0]
 
 
 def _house(

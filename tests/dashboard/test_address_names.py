@@ -27,6 +27,10 @@ from dashboard.views import address_text
         ("1 красноармейский 5", "1-я Красноармейская 5", "ул. 1-я Красноармейская, д. 5"),
         ("18 линия 21", "18-я линия В.О., дом 21", "18-я линия, д. 21"),
         ("река мойка 12", "наб. реки Мойки 12", "наб. реки Мойки, д. 12"),
+        ("большой морской 5", "на Большой Морской 5", "ул. Большая Морская, д. 5"),
+        # a street named Набережная: its type word is the name the key holds
+        ("набережный 3", "на Набережной 3", "ул. Набережная, д. 3"),
+        ("набережный 3", "ул. Набережная 3", "ул. Набережная, д. 3"),
         ("на", "На улице", "На улице"),  # the parser took «На» for a street: shown as written
     ],
 )
@@ -42,6 +46,7 @@ def test_an_address_reads_as_the_post_wrote_it(key: str, span: str, shown: str) 
         ("победа 3", "ул. Победы, д. 3"),
         ("бруснева 7", "ул. Бруснева, д. 7"),  # read as a feminine name: not «Брусневы»
         ("шоссейный", "ул. Шоссейная"),
+        ("малый подьяческий 3", "ул. Малая Подьяческая, д. 3"),  # each adjective feminine
     ],
 )
 def test_a_key_without_its_words_is_still_written_as_a_street(key: str, shown: str) -> None:

@@ -64,6 +64,45 @@ def test_the_same_problem_reworded_in_two_sources_is_one_incident(
     assert incident.post_count == 2
 
 
+@pytest.mark.parametrize(
+    ("first_text", "second_text", "key"),
+    [
+        (
+            "ул. Тверская, 20: прорвало трубу в подвале, вода стоит по щиколотку",
+            "на Тверской 20 из подвала так и не откачали воду после прорыва трубы",
+            "тверской 20",
+        ),
+        (
+            "ул. Большая Морская, 5 — прорвало трубу, затопило подвал",
+            "на Большой Морской 5 опять прорыв трубы, в подвале вода",
+            "большой морской 5",
+        ),
+    ],
+)
+def test_one_street_written_in_two_cases_is_one_incident(
+    session: Session,
+    lemmatize: Callable[[str], str] | None,
+    first_text: str,
+    second_text: str,
+    key: str,
+) -> None:
+    perm, _, vk, tg = _setup(session)
+    first = f.annotated_post(session, source_id=vk, municipality_id=perm, text=first_text)
+    second = f.annotated_post(
+        session,
+        source_id=tg,
+        municipality_id=perm,
+        published_at=f.MONDAY + timedelta(hours=5),
+        text=second_text,
+    )
+    session.commit()
+
+    triage_posts(session, post_ids=[first, second], thresholds=T, lemmatize=lemmatize)
+
+    assert _incident_of(session, first) == _incident_of(session, second)
+    assert session.get_one(IncidentPost, second).reason["address"] == key
+
+
 def test_different_problems_on_the_same_street_stay_apart(
     session: Session, lemmatize: Callable[[str], str] | None
 ) -> None:
