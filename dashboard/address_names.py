@@ -15,6 +15,8 @@ from nlp.street_types import STREET_TYPES, Gender
 READ_TYPES: tuple[tuple[re.Pattern[str], str, Gender], ...] = tuple(
     (re.compile("|".join(t.read)), t.abbreviation, t.gender) for t in STREET_TYPES
 )
+# «50-летия» in a span: one word for the key's two («50 лет»)
+ANNIVERSARY = re.compile(r"\d{1,3}-?лети[яеюи]")
 # Words of a span that are neither the street's type nor its name.
 OTHER_WORDS = re.compile(r"д|дом[аеу]?|№|к|корп|корпус|с|стр|строение|лит|литера|на|по|у|возле")
 WORD = re.compile(r"№|[0-9А-ЯЁа-яё]+(?:-[0-9А-ЯЁа-яё]+)*\.?")
@@ -41,11 +43,12 @@ def human_address(key: str, span: str | None = None) -> str:
     if len(names) != len(street):
         names = [_first_word_from_lemma(lemma) for lemma in street[:-1]]
         names.append(_name_from_lemma(street[-1]))
-    else:
+    elif "лет" not in street:
         names = [_name(word, lemma, gender) for word, lemma in zip(names, street, strict=True)]
+    # else «50 лет Октябрьской Революции»: the words after «лет» are genitive, kept as written
     if street[-1] == "линия":  # «18-я линия В.О.»: the type is in the name
         kind, names[-1] = "", "линия"
-    shown = f"{kind} {' '.join(names)}".strip()
+    shown = f"{kind} {' '.join(n for n in names if n)}".strip()
     return f"{shown}, д. {house}" if house else shown
 
 
@@ -73,6 +76,8 @@ def _read_span(span: str, street: list[str]) -> tuple[str, Gender, list[str]]:
             kind, gender, typed = street_type[1], street_type[2], True
         elif street_type is None and not OTHER_WORDS.fullmatch(bare) and len(names) < len(street):
             names.append(word.rstrip("."))
+            if ANNIVERSARY.fullmatch(bare) and street[len(names) : len(names) + 1] == ["лет"]:
+                names.append("")  # «50-летия» is the key's «50 лет»: two words written as one
     return kind, gender, names
 
 
@@ -85,7 +90,7 @@ def _same_stem(word: str, lemma: str) -> bool:
 def _name(word: str, lemma: str, gender: Gender) -> str:
     """A name word as the post wrote it, an adjective in its nominative: «Юбилейной» ->
     «Юбилейная», «Комсомольском» (проспекте) -> «Комсомольский»; «Ленина» stays."""
-    if word.lower() in ("реки", "канала"):  # «наб. реки Мойки»
+    if word.lower() in ("реки", "канала", "лет"):  # «наб. реки Мойки», «ул. 50 лет Октября»
         return word.lower()
     if not ADJECTIVE_LEMMA.fullmatch(lemma) or not ADJECTIVE_FORMS[gender].fullmatch(word):
         return _capital(word)
@@ -119,7 +124,7 @@ def _first_word_from_lemma(lemma: str) -> str:
     («малый подьяческий» -> «Малая Подьяческая»), any other word capitalised («карла»)."""
     if ADJECTIVE_LEMMA.fullmatch(lemma):
         return _capital(_adjective(lemma, Gender.FEMININE))
-    return _capital(lemma)
+    return lemma if lemma == "лет" else _capital(lemma)  # «50 лет Октября»
 
 
 def _name_from_lemma(lemma: str) -> str:

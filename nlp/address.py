@@ -37,6 +37,18 @@ CUED_STREET = re.compile(
     rf"(?![\d\w]|-?(?:х|е|ого|ых|го)\b|\s*(?:год|лет|руб|час|мин|%|км|м\b|человек))"
     rf"{_PARTS})?"
 )
+# «ул. 50 лет Октября, 12», «50-летия ВЛКСМ 3», «проспект 60-летия Октября»: a street named for an
+# anniversary (keyed «50 лет октябрь» in either wording); a house is needed without a type word
+_MONTHS = "января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря"
+_ABBREVIATION = r"[А-ЯЁ]{2,6}(?![А-ЯЁа-яё])"  # «ВЛКСМ», «СССР»
+ANNIVERSARY_WORD = re.compile(r"(\d{1,3})\s*-?\s*(?:лет|лети[яеюи])(?![а-яё])")
+ANNIVERSARY = re.compile(
+    rf"(?<![\w-])(?P<cue>{_CUE}\s*)?(?P<name>\d{{1,3}}\s*-?\s*(?:лет|лети[яеюи])\s+"
+    rf"(?:[А-ЯЁ][а-яё]+(?:ой|ей)\s+{_WORD}|{_WORD}(?:\s+{_ABBREVIATION})?|{_ABBREVIATION}))"
+    rf"(?:\s*,?\s*(?:{_HOUSE_CUE}\s*)?(?P<h>\d{{1,3}})(?:\s*-?\s*(?P<l>[абвгдежАБВГДЕЖ]){_NOT_A_WORD})?"
+    rf"(?![\d\w]|-\d|\s*(?:год|лет|руб|час|мин|%|км|м\b|человек|"
+    rf"{_MONTHS})){_PARTS})?"
+)
 # «Коммунистическая улица», «на Коммунистической улице»
 NAME_THEN_CUE = re.compile(
     rf"(?P<name>(?:\d{{1,2}}-?[йяе]\s+)?{_WORD})\s+(?:{AFTER_NAME})\b"
@@ -172,7 +184,16 @@ class AddressParser:
 
     def _cued(self, text: str) -> list[tuple[int, int, Address]]:
         out = []
+        for match in ANNIVERSARY.finditer(text) if "лет" in text else ():  # 2 µs a text saved
+            if match.group("cue") is None and match.group("h") is None:
+                continue  # «за 30 лет Советской власти»: no street without a type or a house
+            street = self.street_key(match.group("name"))
+            house, problem = _house(match.group("h"), match.group("l"), *match.groups()[4:7])
+            out.append((match.start(), match.end(), Address(street, house, match.group(0).strip(),
+                                                            problem)))  # fmt: skip
         for match in CUED_STREET.finditer(text):
+            if any(s <= match.start() < e for s, e, _ in out):
+                continue
             street = self.street_key(match.group("name"))
             house, problem = _house(match.group("h"), match.group(3), *match.groups()[3:6])
             out.append((match.start(), match.end(), Address(street, house, match.group(0).strip(),
@@ -227,7 +248,7 @@ class AddressParser:
             opening = _sentence_start(text, start) or (start > 0 and text[start - 1] in '"«')
             if not self._street_like(name, sentence_start=opening):
                 continue
-            before = _CAPITAL_BEFORE.search(text, 0, start)
+            before = _CAPITAL_BEFORE.search(text, max(0, start - 40), start)
             if (
                 before
                 and not _sentence_start(text, before.start())
@@ -486,8 +507,12 @@ class AddressParser:
         return tag.POS in FUNCTION_WORDS or "Apro" in tag
 
     def street_key(self, name: str) -> str | None:
-        parts = [p for p in re.split(r"\s+", name.replace("ё", "е")) if p]
-        lemmas = [p.lower() if p[:1].isdigit() else self.street_word(p.strip(".")) for p in parts]
+        name = ANNIVERSARY_WORD.sub(r"\1 лет", name.replace("ё", "е"))  # «50-летия» -> «50 лет»
+        parts = [p for p in re.split(r"\s+", name) if p]
+        lemmas = [
+            p.lower() if p[:1].isdigit() or p == "лет" else self.street_word(p.strip("."))
+            for p in parts
+        ]
         return " ".join(re.sub(r"-(?:го|й|я|е|ой)$", "", lemma) for lemma in lemmas) or None
 
     def street_word(self, word: str) -> str:
