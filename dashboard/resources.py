@@ -11,7 +11,9 @@ from models.source import Source
 from models.taxonomy import Category, Topic
 from nlp.lemmas import Lemmatizer
 from otklik.settings import Settings, get_settings
+from otklik.wiring import thresholds_from_settings
 from triage.calendar import WorkCalendar, calendar_from_settings
+from triage.regroup import Regrouping
 from triage.taxonomy import retired_topics
 
 REFERENCE_TTL_SECONDS = 300
@@ -140,6 +142,23 @@ def calendar() -> WorkCalendar:
 def lemmatizer() -> Lemmatizer:
     """pymorphy3 with its word cache, loaded once per process."""
     return Lemmatizer()
+
+
+def lemmatize_text(text: str) -> str:
+    """A text's lemmas by `lemmatizer()`, loaded at the first call (one function for the
+    process, so grouping's cache of compared texts is shared across reruns)."""
+    return lemmatizer().lemmatize_text(text)
+
+
+@st.cache_resource
+def regrouping() -> Regrouping:
+    """How a moderator's correction groups its post again: with the thresholds, calendar
+    and lemmas the pipeline groups new posts with (`OTKLIK_TRIAGE_*`)."""
+    return Regrouping(
+        thresholds=thresholds_from_settings(settings()),
+        calendar=calendar(),
+        lemmatize=lemmatize_text,
+    )
 
 
 def clear_reference_data() -> None:

@@ -29,9 +29,8 @@ from triage.emptied import close_if_empty
 from triage.errors import ConflictError, NotFound
 from triage.incidents import leave_incident
 from triage.locking import claim, load
-from triage.regroup import regroup_post
+from triage.regroup import DEFAULT, Regrouping, regroup_post
 from triage.scope import EVERYWHERE, Scope, require_municipality_scope
-from triage.thresholds import Thresholds
 
 
 def review_post(
@@ -41,7 +40,7 @@ def review_post(
     actor: str,
     user_id: int | None,
     scope: Scope = EVERYWHERE,
-    thresholds: Thresholds | None = None,
+    tools: Regrouping = DEFAULT,
 ) -> Post:
     """Apply one decision (confirm / correct / not a signal). The caller commits.
 
@@ -67,7 +66,7 @@ def review_post(
         _detach(session, post=post, actor=actor, user_id=user_id)
     elif status == ReviewStatus.CORRECTED:
         regroup_post(session, post=post, annotation=new, actor=actor, user_id=user_id,
-                     thresholds=thresholds)  # fmt: skip
+                     tools=tools)  # fmt: skip
     session.add(training_label(post_id=post.id or 0, text=post.text, labels=labels,
                                user_id=user_id))  # fmt: skip
     record_event(
@@ -90,11 +89,14 @@ def review_posts(
     actor: str,
     user_id: int | None,
     scope: Scope = EVERYWHERE,
+    tools: Regrouping = DEFAULT,
 ) -> list[Post]:
     """Bulk review: all decisions apply, or none (a conflict on any raises). Commits."""
     with _all_or_nothing(session):
         return [
-            review_post(session, decision=decision, actor=actor, user_id=user_id, scope=scope)
+            review_post(
+                session, decision=decision, actor=actor, user_id=user_id, scope=scope, tools=tools
+            )
             for decision in decisions
         ]
 
@@ -115,6 +117,7 @@ def review_each(
     actor: str,
     user_id: int | None,
     scope: Scope = EVERYWHERE,
+    tools: Regrouping = DEFAULT,
 ) -> EachReviewed:
     """Bulk review where each post stands alone: a post changed by someone else since its
     version was read, or removed, is skipped and named; the others are decided as
@@ -133,7 +136,8 @@ def review_each(
             skipped += batch.skipped
             taken = batch.taken
             if taken == 0:
-                alone = _review_alone(session, rest[0], actor=actor, user_id=user_id, scope=scope)
+                alone = _review_alone(session, rest[0], actor=actor, user_id=user_id,
+                                      scope=scope, tools=tools)  # fmt: skip
                 (decided if alone else skipped).append(rest[0].post_id)
                 taken = 1
             rest = rest[taken:]
@@ -147,6 +151,7 @@ def review_each_alone(
     actor: str,
     user_id: int | None,
     scope: Scope = EVERYWHERE,
+    tools: Regrouping = DEFAULT,
 ) -> EachReviewed:
     """`review_each`, one post after another (each in a savepoint): what the batched path
     must match (tests/triage/test_review_each.py), a few writes and reads per post. Commits."""
@@ -154,7 +159,8 @@ def review_each_alone(
     skipped: list[int] = []
     with _all_or_nothing(session):
         for decision in decisions:
-            alone = _review_alone(session, decision, actor=actor, user_id=user_id, scope=scope)
+            alone = _review_alone(session, decision, actor=actor, user_id=user_id, scope=scope,
+                                  tools=tools)  # fmt: skip
             (decided if alone else skipped).append(decision.post_id)
     return EachReviewed(decided, skipped)
 
@@ -171,12 +177,19 @@ def _all_or_nothing(session: Session) -> Iterator[None]:
 
 
 def _review_alone(
-    session: Session, decision: Decision, *, actor: str, user_id: int | None, scope: Scope
+    session: Session,
+    decision: Decision,
+    *,
+    actor: str,
+    user_id: int | None,
+    scope: Scope,
+    tools: Regrouping,
 ) -> bool:
     """Decide one post in a savepoint; False (rolled back) if it changed meanwhile or is gone."""
     try:
         with session.begin_nested():
-            review_post(session, decision=decision, actor=actor, user_id=user_id, scope=scope)
+            review_post(session, decision=decision, actor=actor, user_id=user_id, scope=scope,
+                        tools=tools)  # fmt: skip
     except (ConflictError, NotFound):
         return False
     return True

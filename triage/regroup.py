@@ -13,6 +13,8 @@ had taken it out of an incident still empty, it goes back there, and that incide
 again (`triage.emptied.reopen_if_refilled`). Every step is audited.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
@@ -31,6 +33,20 @@ from triage.reopening import comeback_report, reopen_if_resolved
 from triage.thresholds import Thresholds
 
 
+@dataclass(frozen=True)
+class Regrouping:
+    """What grouping a corrected post again needs besides the session, the same as
+    `triage.stage` groups a new post with: the deployment's thresholds, its working calendar
+    and the lemmatizer texts are compared by (`triage.similarity`; without one, stems)."""
+
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    calendar: WorkCalendar | None = None
+    lemmatize: Callable[[str], str] | None = None
+
+
+DEFAULT = Regrouping()
+
+
 def regroup_post(
     session: Session,
     *,
@@ -38,26 +54,23 @@ def regroup_post(
     annotation: Annotation,
     actor: str,
     user_id: int | None,
-    thresholds: Thresholds | None = None,
-    calendar: WorkCalendar | None = None,
+    tools: Regrouping = DEFAULT,
 ) -> Incident | None:
     """Group a corrected post again; returns its incident."""
     link = session.get(IncidentPost, post.id)
     if link is None:
         return group_unlinked(session, post=post, annotation=annotation, actor=actor,
-                              user_id=user_id, thresholds=thresholds,
-                              calendar=calendar)  # fmt: skip
+                              user_id=user_id, tools=tools)  # fmt: skip
     old = session.get_one(Incident, link.incident_id)
     if all(getattr(old, f) == getattr(annotation, f) for f in LABELS):
         return old
     leave_incident(session, link=link, post=post, actor=actor, user_id=user_id)
-    match = find_match(
-        session, post=post, annotation=annotation, thresholds=thresholds or Thresholds()
-    )
+    match = find_match(session, post=post, annotation=annotation, thresholds=tools.thresholds,
+                       lemmatize=tools.lemmatize)  # fmt: skip
     reason = {"rule": "correction", "from_incident_id": old.id}
     if match is not None:
         return _into_match(session, match=match, post=post, left=old, reason=reason,
-                           actor=actor, user_id=user_id, calendar=calendar)  # fmt: skip
+                           actor=actor, user_id=user_id, calendar=tools.calendar)  # fmt: skip
     if old.post_count == 0:
         attach_post(session, incident=old, post=post, reason=reason, similarity=None,
                     attached_by=actor, user_id=user_id)  # fmt: skip
@@ -76,20 +89,18 @@ def group_unlinked(
     annotation: Annotation,
     actor: str,
     user_id: int | None,
-    thresholds: Thresholds | None = None,
-    calendar: WorkCalendar | None = None,
+    tools: Regrouping = DEFAULT,
 ) -> Incident | None:
     """A post of no incident, now a signal: into the incident it matches, else back into the
     empty one a «Не сигнал» took it out of, else a new one. None if it is still no signal."""
     if not annotation.is_signal:
         return None
-    match = find_match(
-        session, post=post, annotation=annotation, thresholds=thresholds or Thresholds()
-    )
+    match = find_match(session, post=post, annotation=annotation, thresholds=tools.thresholds,
+                       lemmatize=tools.lemmatize)  # fmt: skip
     if match is not None:
         return _into_match(session, match=match, post=post, left=None,
                            reason={"rule": "correction"}, actor=actor, user_id=user_id,
-                           calendar=calendar)  # fmt: skip
+                           calendar=tools.calendar)  # fmt: skip
     left = incident_left(session, post_id=post.id or 0)
     if left is not None and left.post_count == 0:
         attach_post(session, incident=left, post=post, similarity=None, attached_by=actor,

@@ -2,6 +2,12 @@
 
 The address is compared separately (see `triage.address`), so two different problems on
 the same street do not look alike just because they share the street name.
+
+Texts are compared by their content words (lemmas, or crude stems without a lemmatizer),
+not by character n-grams: on long posts the trigram profiles of any two Russian texts
+converge (96 % of random pairs of long Stavropol posts scored above the join threshold),
+so unrelated news of one town glued into one incident. Shared words do not converge that
+way (see BENCHMARKS.md, «One incident per problem: words, not letters»).
 """
 
 import math
@@ -28,6 +34,7 @@ _PLACE_WORDS = """
     городе поселок поселке деревня деревне село селе микрорайон микрорайоне возле около
     рядом напротив прямо вечером утром ночью сегодня вчера жители жителей люди"""
 STOPWORDS = frozenset(_STOPWORDS_TEXT.split()) | frozenset(_PLACE_WORDS.split())
+_ENDING_LETTERS = "аеиоуыэюяйь"
 
 
 def content_words(text: str, lemmatize: Callable[[str], str] | None = None) -> list[str]:
@@ -38,40 +45,33 @@ def content_words(text: str, lemmatize: Callable[[str], str] | None = None) -> l
     return [w for w in _WORD.findall(text) if w not in STOPWORDS and len(w) > 2]
 
 
-def char_grams(words: list[str], n: int = 3) -> Counter[str]:
-    """Character n-grams inside words (padded), robust to Russian endings."""
-    grams: Counter[str] = Counter()
-    for word in words:
-        padded = f" {word} "
-        grams.update(padded[i : i + n] for i in range(len(padded) - n + 1))
-    return grams
-
-
-def cosine(left: Counter[str], right: Counter[str]) -> float:
-    if not left or not right:
-        return 0.0
-    dot = sum(count * right[gram] for gram, count in left.items() if gram in right)
-    norm = math.sqrt(sum(c * c for c in left.values())) * math.sqrt(
-        sum(c * c for c in right.values())
-    )
-    return dot / norm
+def stem(word: str) -> str:
+    """A crude stem for comparing words without a lemmatizer: at most six letters, with the
+    trailing vowels (and й, ь) cut, so «яма» / «ямы» / «ямой» and «пожар» / «пожаре» meet."""
+    head = word[:6]
+    cut = head.rstrip(_ENDING_LETTERS)
+    return cut if len(cut) >= 2 else head
 
 
 def text_similarity(left: str, right: str, lemmatize: Callable[[str], str] | None = None) -> float:
-    """Cosine of the character-trigram profiles of two texts' content words (0..1)."""
-    left_grams, left_norm = _profile(left, lemmatize)
-    right_grams, right_norm = _profile(right, lemmatize)
-    if not left_grams or not right_grams:
+    """Cosine of two texts' content-word counts (0..1): lemmas when `lemmatize` is given,
+    otherwise `stem`s."""
+    left_words, left_norm = _profile(left, lemmatize)
+    right_words, right_norm = _profile(right, lemmatize)
+    if not left_words or not right_words:
         return 0.0
+    if len(left_words) > len(right_words):
+        left_words, right_words = right_words, left_words
     dot = sum(
-        count * right_grams[gram] for gram, count in left_grams.items() if gram in right_grams
+        count * right_words[word] for word, count in left_words.items() if word in right_words
     )
     return dot / (left_norm * right_norm)
 
 
 @lru_cache(maxsize=8192)
 def _profile(text: str, lemmatize: Callable[[str], str] | None) -> tuple[Counter[str], float]:
-    """A text's trigram profile and its norm, cached: grouping compares the same member
-    texts again and again, and lemmatizing is the costly part (callers never mutate it)."""
-    grams = char_grams(content_words(text, lemmatize))
-    return grams, math.sqrt(sum(c * c for c in grams.values()))
+    """A text's word counts and their norm, cached: grouping compares the same member texts
+    again and again, and lemmatizing is the costly part (callers never mutate it)."""
+    words = content_words(text, lemmatize)
+    counts = Counter(words if lemmatize is not None else map(stem, words))
+    return counts, math.sqrt(sum(c * c for c in counts.values()))

@@ -127,7 +127,12 @@ def _review(
     st.session_state.pop(REST_KEY, None)
     return actions.perform(
         lambda db: review(
-            db, decisions=decisions, actor=login.username, user_id=login.user_id, scope=login.scope
+            db,
+            decisions=decisions,
+            actor=login.username,
+            user_id=login.user_id,
+            scope=login.scope,
+            tools=resources.regrouping(),
         ),
         done=done,
         right=Right.REVIEW_POSTS,

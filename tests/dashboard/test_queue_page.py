@@ -3,10 +3,12 @@ filters — checked in the database."""
 
 from collections.abc import Callable
 
+import pytest
 from sqlalchemy import Engine, event
 from sqlmodel import Session, col, select
 from streamlit.testing.v1 import AppTest
 
+from dashboard import resources
 from models.annotation import Annotation
 from models.audit import AuditEvent
 from models.geo import Municipality
@@ -15,10 +17,16 @@ from models.learning import TrainingLabel
 from models.post import Post, ReviewStatus
 from models.report import Report, ReportStatus
 from models.taxonomy import Topic
+from nlp.lemmas import Lemmatizer
+from otklik.settings import get_settings
 from tests.dashboard.conftest import open_page
+from tests.triage.factories import annotated_post
 from triage.calendar import WorkCalendar
 from triage.moderation import confirm_post
 from triage.reports import create_report
+from triage.similarity import text_similarity
+from triage.stage import triage_posts
+from triage.thresholds import Thresholds
 
 
 def _status(engine: Engine, post_id: int) -> str:
@@ -591,3 +599,50 @@ def test_a_mangled_thread_or_incident_address_shows_the_whole_queue(
         assert not app.exception, (param, value)
         assert not app.info, (param, value)  # no banner: nothing was narrowed
         assert sorted(_listed(app)) == sorted(seeded["posts"]), (param, value)
+
+
+OUTAGE = "С утра нет света во всём Краснокамске, электричество отключили без предупреждения"
+AGAIN = "Опять отключили электричество, света нет уже пять часов"
+
+
+@pytest.mark.parametrize("threshold", ["0.25", "0.99"])
+def test_a_correction_is_grouped_with_the_deployments_threshold_and_lemmas(
+    signed_in: Callable[[str], AppTest],
+    seeded: dict[str, list[int]],
+    engine: Engine,
+    lemmatizer: Lemmatizer,
+    monkeypatch: pytest.MonkeyPatch,
+    threshold: str,
+) -> None:
+    """A post corrected in the console is grouped again as the pipeline groups: with
+    `OTKLIK_TRIAGE_GROUP_SIMILARITY` and by lemmas."""
+    monkeypatch.setenv("OTKLIK_TRIAGE_GROUP_SIMILARITY", threshold)
+    get_settings.cache_clear()
+    resources.regrouping.clear()
+    with Session(engine) as session:
+        [krasnokamsk] = session.exec(
+            select(Municipality.id).where(Municipality.name.startswith("Краснокамский"))  # type: ignore[union-attr]
+        ).all()
+        vk = session.exec(select(Post.source_id)).first() or 0
+        outage = annotated_post(session, source_id=vk, municipality_id=krasnokamsk,
+                                category="zhkh", topic="zhkh.power", text=OUTAGE)  # fmt: skip
+        misread = annotated_post(session, source_id=vk, municipality_id=krasnokamsk,
+                                 category="roads", topic="roads.pits", text=AGAIN)  # fmt: skip
+        session.commit()
+        triage_posts(session, post_ids=[outage, misread], thresholds=Thresholds())
+    try:
+        app = _edit(open_page(signed_in("moderator"), "queue"), misread)
+        app.selectbox(key=f"q_cat_{misread}").select("zhkh").run()
+        app.selectbox(key=f"q_topic_{misread}").select("zhkh.power").run()
+        app.button(key=f"q_fix_{misread}").click().run()
+        assert not app.exception
+    finally:
+        resources.regrouping.clear()
+    with Session(engine) as session:
+        link = session.get_one(IncidentPost, misread)
+        joined = link.incident_id == session.get_one(IncidentPost, outage).incident_id
+    assert joined is (threshold == "0.25")
+    if joined:
+        assert link.reason["cosine"] == round(
+            text_similarity(AGAIN, OUTAGE, lemmatizer.lemmatize_text), 3
+        )

@@ -11,9 +11,10 @@ def lemmatizer() -> Lemmatizer:
     return Lemmatizer()
 
 
-@pytest.fixture(params=["characters", "lemmas"])
+@pytest.fixture(params=["stems", "lemmas"])
 def lemmatize(request: pytest.FixtureRequest) -> Callable[[str], str] | None:
-    """Grouping compares raw words or their lemmas; both must group the same way."""
-    if request.param == "characters":
+    """Grouping compares words' crude stems (no lemmatizer) or their lemmas; both must group
+    the same way."""
+    if request.param == "stems":
         return None
     return request.getfixturevalue("lemmatizer").lemmatize_text  # type: ignore[no-any-return]

@@ -1,5 +1,7 @@
+import csv
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -373,3 +375,36 @@ def test_a_confused_category_joins_on_words_only_as_the_same_problem(
 
     assert _incident_of(session, pipe) != _incident_of(session, heap)
     assert _incident_of(session, darker) == _incident_of(session, dark)
+
+
+# Real posts of Stavropol's VK publics (`social/stavropol_vk_posts.csv`, by row): two
+# stories each told by two publics, and four different road stories of one city and week.
+STORIES = {"education": [117, 207], "safety": [151, 810]}
+ROAD_STORIES = [126, 137, 296, 293]  # storm drains, a jam in the rain, a lorry, a scooter
+
+
+def test_long_posts_join_by_story_not_by_the_language_they_share(
+    session: Session, shared_data: Path, lemmatize: Callable[[str], str] | None
+) -> None:
+    """Long texts share most of their letter trigrams whatever they say: compared by them,
+    the four road stories were one incident. Compared by their words, each stands alone,
+    while the same story from two publics is still one incident."""
+    with (shared_data / "social" / "stavropol_vk_posts.csv").open(encoding="utf-8") as handle:
+        texts = [row["text"] for row in csv.DictReader(handle)]
+    stavropol, _, vk, _ = _setup(session)
+    rows = [(row, category) for category, rows in STORIES.items() for row in rows]
+    rows += [(row, "roads") for row in ROAD_STORIES]
+    ids: dict[int, int] = {}
+    for hour, (row, category) in enumerate(rows):
+        ids[row] = f.annotated_post(session, source_id=vk, municipality_id=stavropol,
+                                    category=category, topic=None, text=texts[row],
+                                    published_at=f.MONDAY + timedelta(hours=hour))  # fmt: skip
+    session.commit()
+
+    triage_posts(session, post_ids=list(ids.values()), thresholds=T, lemmatize=lemmatize)
+
+    incident = {row: _incident_of(session, post_id) for row, post_id in ids.items()}
+    for first, second in STORIES.values():
+        assert incident[first] == incident[second]
+    assert len({incident[row] for row in ROAD_STORIES}) == len(ROAD_STORIES)
+    assert len(set(incident.values())) == len(STORIES) + len(ROAD_STORIES)

@@ -14,13 +14,16 @@ from models.notification import NoticeKind, Notification
 from models.post import Post
 from models.report import Report, ReportStatus, current_answer
 from models.taxonomy import Category, Topic
+from nlp.lemmas import Lemmatizer
 from tests.triage import factories as f
 from triage.calendar import WorkCalendar
 from triage.errors import InvalidTransition
 from triage.incidents import move_post
 from triage.lifecycle import change_status
-from triage.moderation import correct_post, mark_not_signal
+from triage.moderation import Decision, correct_post, mark_not_signal, review_posts
+from triage.regroup import Regrouping
 from triage.reports import CLOSED_STATUSES, create_report, set_answer
+from triage.similarity import text_similarity
 from triage.stage import triage_posts
 from triage.thresholds import Thresholds
 
@@ -568,3 +571,40 @@ def test_a_post_of_an_incident_without_a_report_reopens_the_resolved_one(
     assert _open_at(session, resolved.incident_id) == [resolved.id]
     assert _reasons(session, resolved.id or 0, "reopen_evidence") == [{"post_id": misread}]
     assert _reopened_notices(session, resolved.id or 0) != []
+
+
+OUTAGE = "С утра нет света во всём посёлке, электричество отключили без предупреждения"
+AGAIN = "Опять отключили электричество, света нет уже пять часов"
+
+
+@pytest.mark.parametrize("threshold", [0.25, 0.99])
+def test_a_correction_groups_by_the_deployments_threshold_and_lemmas(
+    session: Session, lemmatizer: Lemmatizer, threshold: float
+) -> None:
+    """A correction is grouped as the pipeline groups: with the configured threshold
+    (`OTKLIK_TRIAGE_GROUP_SIMILARITY`) and by lemmas, not the defaults and stems."""
+    _electricity(session)
+    village = f.municipality(session, "Пермский муниципальный округ")
+    vk = f.source(session)
+    outage = f.annotated_post(session, source_id=vk, municipality_id=village,
+                              category="electricity", topic="electricity_outage",
+                              text=OUTAGE)  # fmt: skip
+    misread = f.annotated_post(session, source_id=vk, municipality_id=village,
+                               category="roads", topic="roads_potholes", text=AGAIN,
+                               published_at=f.MONDAY + timedelta(hours=2))  # fmt: skip
+    session.commit()
+    triage_posts(session, post_ids=[outage, misread], thresholds=T)
+    tools = Regrouping(thresholds=Thresholds(group_similarity=threshold),
+                       lemmatize=lemmatizer.lemmatize_text)  # fmt: skip
+
+    post = session.get_one(Post, misread)
+    decision = Decision(post_id=misread, expected_version=post.version,
+                        category_code="electricity", topic_code="electricity_outage")  # fmt: skip
+    review_posts(session, decisions=[decision], actor="anna", user_id=None, tools=tools)
+
+    joined = _incident(session, misread).id == _incident(session, outage).id
+    assert joined is (threshold < 0.5)
+    if joined:
+        cosine = session.get_one(IncidentPost, misread).reason["cosine"]
+        assert cosine == round(text_similarity(AGAIN, OUTAGE, lemmatizer.lemmatize_text), 3)
+        assert cosine != round(text_similarity(AGAIN, OUTAGE), 3)
