@@ -100,6 +100,8 @@ FUNCTION_WORDS = frozenset({"PREP", "CONJ", "PRCL", "INTJ", "NPRO"})
 PREPOSITION_STREET = re.compile(rf"(?<![\w-])(?:[Нн]а|[Пп]о)\s+(?P<name>{_WORD})")
 # «по Кирочной ул.»: a street's type right after the name
 STREET_TYPE_NEXT = re.compile(rf"\s*(?:{AFTER_NAME}|{AFTER_NAME_ABBREVIATED})(?![а-яё])")
+# «на Лермонтова, 15»: «на»/«по» right before a name
+AFTER_PREPOSITION = re.compile(r"(?<![\w-])(?:[Нн]а|[Пп]о)\s+$")
 # «д. 103 по Московскому пр.»: «по» right after a lone house, before its street
 HOUSE_THEN_PREPOSITION = re.compile(r"\s*,?\s*(?P<prep>[Пп]о)\s+")
 # «№7 и №10», «23 до дома 25а», «17, 19»: the words between two houses named together
@@ -122,6 +124,7 @@ STATION_OR_DISTRICT = re.compile(
 # «по Бабушкина»: a place name of a surname's shape in the genitive, a street named after a
 # person (a town after «на»/«по» takes another case: «на Саратов», «по Саратову»)
 SURNAME_ENDINGS = ("ин", "ын", "ов", "ев", "ёв")
+_ADJECTIVE_ENDINGS = ("ий", "ый", "ой")
 # an adjective's lemma the dictionary gives beside the one street names use («Большая»: «больший»
 # and «большой», equally likely)
 ADJECTIVE_LEMMAS = {"больший": "большой"}
@@ -143,6 +146,17 @@ class Address:
         if self.street is None:
             return None
         return f"{self.street} {self.house}" if self.house else self.street
+
+
+def town_genitive(word: str, lemma: str) -> bool:
+    """«Лермонтова», «Чайковского»: `word` is the genitive of a town named after a person
+    (`lemma` «лермонтов», «чайковский»). After «на» / «по» a town takes another case («на
+    Лермонтов», «в Лермонтове», «по Лермонтову»), so there it is the street named after
+    that person: «Авария на Лермонтова», «по Чайковского не проехать»."""
+    word, lemma = word.lower().replace("ё", "е"), lemma.lower().replace("ё", "е")
+    if lemma.endswith(SURNAME_ENDINGS):
+        return word == f"{lemma}а"
+    return lemma.endswith(_ADJECTIVE_ENDINGS) and word == f"{lemma[:-2]}ого"
 
 
 class AddressParser:
@@ -246,7 +260,8 @@ class AddressParser:
             # the house's, «"Столовая 41"», «ООО "Жилкомсервис 2"» are firms
             start = match.start()
             opening = _sentence_start(text, start) or (start > 0 and text[start - 1] in '"«')
-            if not self._street_like(name, sentence_start=opening):
+            preposition = AFTER_PREPOSITION.search(text, max(0, start - 4), start) is not None
+            if not self._street_like(name, sentence_start=opening, after_preposition=preposition):
                 continue
             before = _CAPITAL_BEFORE.search(text, max(0, start - 40), start)
             if (
@@ -375,10 +390,13 @@ class AddressParser:
         surname or a noun in the genitive («на Ломоносова», «на Пятилетки»); never a town (a
         feminine adjective is no masculine town's form: «по Октябрьской» is no «Октябрьский»)."""
         name = match.group("name")
+        lemma = self.lemmatizer.lemma(name)
         if re.search(r"-[А-ЯЁ]", name) or (
-            self.is_place(self.lemmatizer.lemma(name)) and not self._feminine_adjective(name)
+            self.is_place(lemma)
+            and not self._feminine_adjective(name)
+            and not town_genitive(name, lemma)
         ):
-            return None  # «на Перми», «на Джилы-Су»
+            return None  # «на Перми», «на Джилы-Су»; «на Лермонтова» is a street
         named = self._named_after_person(text, match)
         if named is not None:
             return named
@@ -480,12 +498,12 @@ class AddressParser:
             for p in self.lemmatizer.parses(word.lower())
         )  # fmt: skip
 
-    def _street_like(self, name: str, *, sentence_start: bool) -> bool:
+    def _street_like(self, name: str, *, sentence_start: bool, after_preposition: bool) -> bool:
         """A bare capitalised word before a number is a street when it is a surname, a
         feminine adjective, or a noun in the genitive («Мира») not starting a sentence; never
-        a town."""
+        a town, unless it is a town's genitive after «на»/«по» («на Лермонтова, 15»)."""
         lemma = self.lemmatizer.lemma(name)
-        if self.is_place(lemma):
+        if self.is_place(lemma) and not (after_preposition and town_genitive(name, lemma)):
             return False
         parses = self.lemmatizer.parses(name.lower())
         if not parses:

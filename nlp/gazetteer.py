@@ -11,6 +11,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from models.geo import Municipality, Settlement, Street
+from nlp.address import town_genitive
 from nlp.lemmas import Lemmatizer, stem_key
 from nlp.text import Token, words
 
@@ -30,6 +31,8 @@ STREET_NOUNS_AFTER = frozenset(
     {"ул", "улица", "площадь", "проспект", "переулок", "бульвар", "шоссе", "набережная", "тракт",
      "проезд"}
 )  # fmt: skip
+# «на Лермонтова», «по Чайковского»: a town's genitive after these is a street's name
+STREET_PREPOSITIONS = frozenset({"на", "по"})
 ADJECTIVE_ENDING = re.compile(r"(?:[ая]я|[оеы]й|ий|[ое]е|[ео]го|[ео]му|[ео]м|[ыи]м|[ую]ю|ой|ей)$")
 # Words after an ОКТМО поселение's adjective: «Беличанский сельсовет», «Тюндюковское сельское
 # поселение». Not «городской»/«округ», which would read «Березниковского городского округа»
@@ -245,7 +248,14 @@ def _matches_at(
     previous = found[i - 1].text.lower().rstrip(".") if i else ""
     if previous in STREET_CUES:
         return False
+    if size == 1 and previous in STREET_PREPOSITIONS and street_named_after(found[i], pattern):
+        return False  # «на Лермонтова»: the street, not the town
     return size > 1 or not names_a_street(found, i, lemma_sets)
+
+
+def street_named_after(token: Token, pattern: Pattern) -> bool:
+    """The one-word town name written in the genitive (`nlp.address.town_genitive`)."""
+    return any(town_genitive(token.text, lemma) for lemma in pattern.elements[0])
 
 
 def names_a_street(found: list[Token], i: int, lemma_sets: list[frozenset[str]]) -> bool:

@@ -5,7 +5,15 @@ import re
 from dataclasses import dataclass, field
 
 from nlp.address import AddressParser
-from nlp.gazetteer import STREET_CUES, Gazetteer, Match, names_a_street, place_root
+from nlp.gazetteer import (
+    STREET_CUES,
+    STREET_PREPOSITIONS,
+    Gazetteer,
+    Match,
+    names_a_street,
+    place_root,
+    street_named_after,
+)
 from nlp.ner import LocationTagger
 from nlp.text import Token, clean_text, words
 
@@ -386,9 +394,12 @@ class MunicipalityResolver:
             if len(token.text) < 5 or not token.text[:1].isupper():
                 continue
             close = self.gazetteer.closest_name(lemmatizer.lemma(token.text), FUZZY_CUTOFF)
-            if close is not None:
-                mid = close.municipality_id
-                return self._resolution(mid, token.text, FUZZY_CONFIDENCE, "fuzzy", {})
+            if close is None:
+                continue
+            if previous.text.lower() in STREET_PREPOSITIONS and street_named_after(token, close):
+                continue  # «по Чайковского»: the street
+            mid = close.municipality_id
+            return self._resolution(mid, token.text, FUZZY_CONFIDENCE, "fuzzy", {})
         return None
 
     def _from_ner(self, text: str) -> Resolution | None:

@@ -207,5 +207,22 @@ def test_a_town_before_a_number_is_no_street(parser: AddressParser) -> None:
     assert parser.keys("Березники 5 дней без воды") == []
 
 
+@pytest.mark.parametrize(
+    ("text", "keys"),
+    [
+        ("на Чайковского, 12 нет воды", ["чайковский 12"]),
+        ("по Чайковского не проехать", ["чайковский"]),
+        ("в Чайковском отключили свет", []),  # the town
+        ("из Чайковского 15 человек", []),  # the town: «из» takes its genitive
+    ],
+)
+def test_a_town_named_after_a_person_in_the_genitive_after_na_or_po_is_a_street(
+    parser: AddressParser, text: str, keys: list[str]
+) -> None:
+    """A town takes no genitive after «на»/«по» («на Чайковский», «по Чайковскому»): «на
+    Чайковского» is the street named after the composer, as «на Лермонтова» in Ставрополь."""
+    assert parser.keys(text) == keys
+
+
 def test_transliterated_text_gives_no_address_and_no_error(parser: AddressParser) -> None:
     assert parser.parse("Vchera na ulitse Lenina 5 ne bylo vody") == []
