@@ -1,58 +1,41 @@
 """Municipalities and address keys of real texts under several regions' gazetteers, to compare
 two trees: what reading «на Лермонтова» as a street (not the town Лермонтов) changes.
 
-    .venv/bin/python benchmarks/town_streets.py --out /tmp/after.json
+    export OTKLIK_SHARED_DATA=$PWD/../shared/data
+    PYTHONPATH=. .venv/bin/python benchmarks/town_streets.py --out /tmp/after.json
     PYTHONPATH=/tmp/oldtree .venv/bin/python benchmarks/town_streets.py \\
-        --out /tmp/before.json     # the same file run on the other tree's nlp/
-    .venv/bin/python benchmarks/town_streets.py --compare /tmp/before.json /tmp/after.json [--show]
+        --out /tmp/before.json     # this file run on the other tree's code (a git worktree)
+    PYTHONPATH=. .venv/bin/python benchmarks/town_streets.py --compare /tmp/before.json \\
+        /tmp/after.json [--show]
 
-Texts: every `text` of `benchmarks.address_keys.FILES`. Each is read as the annotator reads it
-(`MunicipalityResolver.resolve`, `AddressParser.keys` with the gazetteer's `names_place`)
-under each region of `--regions` (ОКТМО 2019 and the city list, `nlp.geo_import.import_region`):
-by default Ставропольский край (07), Курская (38), Санкт-Петербург (40), Москва (45) and
-Пермский край (57), the regions whose texts the shared data holds. `--compare` counts the
-texts whose municipality or keys differ between two runs; `--show` prints them with the
-words around the change, to be read (texts stay on the screen, never in the repository).
+Texts: every shared text `benchmarks.address_keys.texts` reads, each read as the annotator
+reads it (`MunicipalityResolver.resolve`, `AddressParser.keys` with the gazetteer's
+`names_place`) under each region of `--regions` (ОКТМО 2019 and the city list,
+`nlp.geo_import.import_region`): by default Ставропольский край (07), Курская (38),
+Санкт-Петербург (40), Москва (45) and Пермский край (57), the regions whose texts the shared
+data holds. `--compare` counts the texts whose municipality or keys differ between two runs;
+`--show` prints them with the words around the change, to be read (texts stay on the screen,
+never in the repository).
 """
 
 import argparse
-import csv
-import gzip
 import json
 import tempfile
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 from sqlmodel import Session, SQLModel, create_engine
 
 import models  # noqa: F401
+from benchmarks.address_keys import texts
+from benchmarks.nlp_common import SHARED
 from nlp.address import MAX_ADDRESS_CHARS, AddressParser
 from nlp.gazetteer import Gazetteer
 from nlp.geo_import import import_region
 from nlp.lemmas import Lemmatizer
 from nlp.resolver import MunicipalityResolver
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
-FILES = [
-    "social/moscow_tg_moskvach.csv",
-    "social/spb_cur_incidents_2022.csv",
-    "social/spb_vk_comments_sample.csv",
-    "social/stavropol_vk_comments.csv",
-    "social/stavropol_vk_posts.csv",
-    "appeals/kursk_train.csv",
-    "appeals/spb_train.csv.gz",
-]
 REGIONS = ["07", "38", "40", "45", "57"]
-
-
-def texts(shared: Path) -> Iterator[tuple[str, str]]:
-    for name in FILES:
-        opener = gzip.open if name.endswith(".gz") else open
-        with opener(shared / name, "rt", encoding="utf-8") as handle:
-            for row, record in enumerate(csv.DictReader(handle)):
-                if record.get("text"):
-                    yield f"{name}:{row}", record["text"]
 
 
 def gazetteer(shared: Path, region: str, lemmatizer: Lemmatizer) -> Gazetteer:
@@ -74,7 +57,7 @@ def gazetteer(shared: Path, region: str, lemmatizer: Lemmatizer) -> Gazetteer:
 def read(shared: Path, regions: list[str]) -> dict[str, list[object]]:
     """{"region|file:row": [municipality, span, keys]} for every text with any of them."""
     lemmatizer = Lemmatizer()
-    every = list(texts(shared))
+    every = list(texts())
     out: dict[str, list[object]] = {}
     for region in regions:
         places = gazetteer(shared, region, lemmatizer)
@@ -89,13 +72,13 @@ def read(shared: Path, regions: list[str]) -> dict[str, list[object]]:
     return out
 
 
-def compare(before_path: Path, after_path: Path, shared: Path, show: bool) -> None:
+def compare(before_path: Path, after_path: Path, show: bool) -> None:
     before = json.loads(before_path.read_text(encoding="utf-8"))
     after = json.loads(after_path.read_text(encoding="utf-8"))
     empty = [None, None, []]
     changed = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
     kinds: Counter[str] = Counter()
-    text_of = dict(texts(shared)) if show else {}
+    text_of = dict(texts()) if show else {}
     for key in changed:
         old, new = before.get(key, empty), after.get(key, empty)
         kind = []
@@ -123,12 +106,11 @@ def main() -> None:
     parser.add_argument("--compare", type=Path, nargs=2, metavar=("BEFORE", "AFTER"))
     parser.add_argument("--regions", nargs="+", default=REGIONS, help="ОКТМО region codes")
     parser.add_argument("--show", action="store_true", help="print each changed text's answers")
-    parser.add_argument("--shared", type=Path, default=SHARED, help="../shared/data")
     args = parser.parse_args()
     if args.compare:
-        compare(*args.compare, shared=args.shared, show=args.show)
+        compare(*args.compare, show=args.show)
     elif args.out:
-        args.out.write_text(json.dumps(read(args.shared, args.regions), ensure_ascii=False))
+        args.out.write_text(json.dumps(read(SHARED, args.regions), ensure_ascii=False))
     else:
         parser.error("--out or --compare")
 
