@@ -18,6 +18,9 @@ them in a scratch SQLite database, exactly as in production (72-hour window, add
 related problem, text similarity). Note what is and is not measured: the topic is the
 portal's label, not the classifier's guess; the address is parsed from text, not copied.
 
+`--group-similarity T` groups with another text-similarity threshold than the default
+(`OTKLIK_TRIAGE_GROUP_SIMILARITY`), to see what a deployment's choice would do.
+
 Baseline: exact-address matching — the same `address` string within a 72-hour chain,
 whatever the reason. Figures: pairwise precision/recall/F1 over pairs of appeals put in one
 incident, and B-cubed precision/recall/F1.
@@ -84,6 +87,7 @@ def through_product(
     *,
     topics: bool = True,
     why: dict[int, dict[str, object]] | None = None,
+    thresholds: Thresholds | None = None,
 ) -> list[int]:
     """Incident label of each row; `why`, when given, receives each row's join reason."""
     parser = AddressParser(lemmatizer)
@@ -92,7 +96,7 @@ def through_product(
         SQLModel.metadata.create_all(engine)
         with Session(engine) as session:
             ids = _store(session, rows, parser, topics=topics)
-            triage_posts(session, post_ids=ids, thresholds=Thresholds(),
+            triage_posts(session, post_ids=ids, thresholds=thresholds or Thresholds(),
                          lemmatize=lemmatizer.lemmatize_text)  # fmt: skip
             links = dict(
                 session.execute(select(IncidentPost.post_id, IncidentPost.incident_id)).all()
@@ -242,17 +246,24 @@ def main() -> None:
         "--false-joins", type=int, default=None, metavar="N",
         help="error analysis: count the false joins by kind and print N of them",
     )  # fmt: skip
+    parser.add_argument(
+        "--group-similarity", type=float, default=Thresholds().group_similarity,
+        help="the text similarity a post needs to join (OTKLIK_TRIAGE_GROUP_SIMILARITY)",
+    )  # fmt: skip
     args = parser.parse_args()
     rows = load(args.rows)
     truth = chained(rows, lambda r: f"{r['address']}|{r['reason']}")
     baseline = chained(rows, lambda r: r["address"])
     started = time.perf_counter()
     why: dict[int, dict[str, object]] = {}
-    product = through_product(rows, Lemmatizer(), topics=not args.no_topics, why=why)
+    thresholds = Thresholds(group_similarity=args.group_similarity)
+    product = through_product(rows, Lemmatizer(), topics=not args.no_topics, why=why,
+                              thresholds=thresholds)  # fmt: skip
     seconds = time.perf_counter() - started
     report = {
         "appeals": len(rows),
         "topics": "none" if args.no_topics else "the portal's reason",
+        "group_similarity": args.group_similarity,
         "from": rows[0]["created_dt"][:10],
         "to": rows[-1]["created_dt"][:10],
         "true_incidents": len(set(truth)),
