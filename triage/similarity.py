@@ -7,7 +7,7 @@ Texts are compared by their content words (lemmas, or crude stems without a lemm
 not by character n-grams: on long posts the trigram profiles of any two Russian texts
 converge (96 % of random pairs of long Stavropol posts scored above the join threshold),
 so unrelated news of one town glued into one incident. Shared words do not converge that
-way (see BENCHMARKS.md, «One incident per problem: words, not letters»).
+way (BENCHMARKS.md, «Stop 40: one incident per story — words, not letters»).
 """
 
 import math
