@@ -63,7 +63,6 @@ def trigram_similarity(lemmatize: Callable[[str], str]) -> Measure:
             return 0.0
         return sum(c * b[g] for g, c in a.items() if g in b) / (a_norm * b_norm)
 
-    measure.cache = cache  # type: ignore[attr-defined]
     return measure
 
 

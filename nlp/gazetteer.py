@@ -248,14 +248,19 @@ def _matches_at(
     previous = found[i - 1].text.lower().rstrip(".") if i else ""
     if previous in STREET_CUES:
         return False
-    if size == 1 and previous in STREET_PREPOSITIONS and street_named_after(found[i], pattern):
+    if street_named_after(previous, found[i], pattern):
         return False  # «на Лермонтова»: the street, not the town
     return size > 1 or not names_a_street(found, i, lemma_sets)
 
 
-def street_named_after(token: Token, pattern: Pattern) -> bool:
-    """The one-word town name written in the genitive (`nlp.address.town_genitive`)."""
-    return any(town_genitive(token.text, lemma) for lemma in pattern.elements[0])
+def street_named_after(previous: str, token: Token, pattern: Pattern) -> bool:
+    """A one-word town name in the genitive right after «на»/«по» (`previous`, lower case):
+    the street named after the town's person (`nlp.address.town_genitive`)."""
+    return (
+        previous in STREET_PREPOSITIONS
+        and len(pattern.elements) == 1
+        and any(town_genitive(token.text, lemma) for lemma in pattern.elements[0])
+    )
 
 
 def names_a_street(found: list[Token], i: int, lemma_sets: list[frozenset[str]]) -> bool:

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from nlp.address import AddressParser
 from nlp.gazetteer import (
     STREET_CUES,
-    STREET_PREPOSITIONS,
     Gazetteer,
     Match,
     names_a_street,
@@ -396,7 +395,7 @@ class MunicipalityResolver:
             close = self.gazetteer.closest_name(lemmatizer.lemma(token.text), FUZZY_CUTOFF)
             if close is None:
                 continue
-            if previous.text.lower() in STREET_PREPOSITIONS and street_named_after(token, close):
+            if street_named_after(previous.text.lower(), token, close):
                 continue  # «по Чайковского»: the street
             mid = close.municipality_id
             return self._resolution(mid, token.text, FUZZY_CONFIDENCE, "fuzzy", {})
