@@ -40,9 +40,28 @@ ADJECTIVE_ENDING = re.compile(r"(?:[ая]я|[оеы]й|ий|[ое]е|[ео]го|
 SETTLEMENT_TYPE_WORDS = frozenset({"сельсовет", "поселение", "сельский", "с/с", "с/п", "поссовет"})
 ADJECTIVE_SETTLEMENT_KINDS = frozenset({"сельсовет", "поселение"})
 _TYPE_NAME_WORDS = TYPE_WORDS | {"город", "зато", "посёлок", "поселок", "село", "деревня"}
+# A city of federal significance lists its formations by type and own name («муниципальный
+# округ Митино», «поселок Шушары», «поселение Сосенское»); residents write the own name.
+_FORMATION_TYPE = re.compile(
+    r"^(?:муниципальн\w+\s+(?:округ|образование)|городской\s+округ|посе?ё?лок|поселение)\s+"
+    r"(?:округ\s+)?",
+    re.I,
+)
+# What must stand before an own name that is also a common word: «в Печатниках», «п. Шушары»,
+# «СПб, Металлострой».
+OWN_NAME_CUES = frozenset(
+    {"в", "во", "п", "пос", "поселок", "посёлок", "мо", "спб", "петербург", "москва"}
+)
+# What may stand before an own name in adjective form: «МО Рыбацкое», «п. Песочный».
+_OWN_ADJECTIVE_CUES = {
+    "муниципальн": frozenset({"мо", "муниципальный"}),
+    "посе": frozenset({"п", "пос", "поселок", "посёлок"}),
+}
 
 # How much a match of each kind is worth (the resolver's confidence before adjustments).
-KIND_SCORES = {"name": 0.95, "variant": 0.95, "center": 0.9, "settlement": 0.85, "adjective": 0.85}
+KIND_SCORES = {
+    "name": 0.95, "variant": 0.95, "center": 0.9, "own": 0.9, "settlement": 0.85, "adjective": 0.85
+}  # fmt: skip
 
 
 def gazetteer_stamp(session: Session) -> tuple[int, ...]:
@@ -60,10 +79,12 @@ def gazetteer_stamp(session: Session) -> tuple[int, ...]:
 @dataclass(frozen=True, slots=True)
 class Pattern:
     municipality_id: int
-    kind: str  # name, variant, center, settlement, adjective
+    kind: str  # name, variant, center, own (a formation's own name), settlement, adjective
     label: str  # the gazetteer spelling
     elements: tuple[frozenset[str], ...]  # acceptable lemmas per word
     needs_capital: bool  # the name is also a common word ("Оса", "Чайковский")
+    exact: bool = False  # elements are word forms as written, not lemmas («Митино», «Митине»)
+    cued: bool = False  # only after `OWN_NAME_CUES`: «в Печатниках», not «Союза Печатников»
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +162,37 @@ class Gazetteer:
         adjective = _leading_adjective(municipality.name)
         if adjective:
             self.add_adjective(mid, adjective, municipality.name)
+        own = formation_own_name(municipality.name)
+        if own is not None:
+            self._add_own_name(mid, own, municipality.name)
+
+    def _add_own_name(self, municipality_id: int, own: str, label: str) -> None:
+        """A formation by its own name: «в Митино», «Восточное Измайлово», «п. Шушары» as it
+        stands; an adjective («Останкинский», «Рыбацкое», «Песочный») only with a word that
+        makes it a place: «Останкинский район», «МО Рыбацкое», «п. Песочный», «Сосенское
+        поселение» (alone it is a street's, a station's or any word's: «на Тверской»)."""
+        kind = label.lower()
+        if " " in own or not ADJECTIVE_ENDING.search(own.lower()):
+            self._register(self._own_noun(municipality_id, own))
+            return
+        if kind.startswith("поселение"):
+            self.add_settlement_adjective(municipality_id, own)
+            return
+        if kind.startswith("муниципальн"):
+            self.add_adjective(municipality_id, own, label)
+        for prefix, cues in _OWN_ADJECTIVE_CUES.items():
+            if kind.startswith(prefix):
+                elements = (cues, self.lemmatizer.lemma_set(own))
+                self._register(Pattern(municipality_id, "adjective", label, elements, False))
+
+    def _own_noun(self, municipality_id: int, own: str) -> Pattern:
+        plain = own.lower().replace("ё", "е")
+        if " " not in plain and plain.endswith("о"):  # «Митина», «Смолячкова»: surnames' forms
+            forms = (frozenset({plain, plain[:-1] + "е"}),)
+            return Pattern(municipality_id, "own", own, forms, True, exact=True)
+        elements = tuple(self.lemmatizer.lemma_set(t.text) for t in words(own))
+        cued = len(elements) == 1 and self._is_common_word(own)  # «Печатники», «Сокол»
+        return Pattern(municipality_id, "own", own, elements, True, cued=cued)
 
     def add(self, municipality_id: int, kind: str, name: str, *, fuzzy: bool = True) -> None:
         tokens = [t.text for t in words(name)]
@@ -201,8 +253,9 @@ class Gazetteer:
         return found[0] if len(found) == 1 else None
 
     def names_place(self, lemma: str) -> bool:
-        """Whether a one-word place name has this lemma («пермь»): a town, not a street."""
-        return any(len(p.elements) == 1 for p in self._index.get(lemma, ()))
+        """Whether a one-word place name has this lemma («пермь»): a town, not a street. Not an
+        okrug's own name: «ул. Арбат, 10» is a street of the okrug Арбат."""
+        return any(len(p.elements) == 1 and p.kind != "own" for p in self._index.get(lemma, ()))
 
     def _register(self, pattern: Pattern) -> None:
         for lemma in pattern.elements[0]:
@@ -221,7 +274,7 @@ class Gazetteer:
         matches: list[Match] = []
         for i, lemmas in enumerate(lemma_sets):
             for pattern in self._candidates(lemmas):
-                if _matches_at(pattern, found, lemma_sets, i):
+                if _matches_at(pattern, text, found, lemma_sets, i):
                     stop = found[i + len(pattern.elements) - 1].stop
                     start = found[i].start
                     matches.append(Match(pattern, start, stop, text[start:stop]))
@@ -235,7 +288,7 @@ class Gazetteer:
 
 
 def _matches_at(
-    pattern: Pattern, found: list[Token], lemma_sets: list[frozenset[str]], i: int
+    pattern: Pattern, text: str, found: list[Token], lemma_sets: list[frozenset[str]], i: int
 ) -> bool:
     size = len(pattern.elements)
     if i + size > len(found):
@@ -243,14 +296,23 @@ def _matches_at(
     for offset, element in enumerate(pattern.elements):
         if not (element & lemma_sets[i + offset]):
             return False
+        if pattern.exact and found[i + offset].text.lower().replace("ё", "е") not in element:
+            return False
     if pattern.needs_capital and not found[i].text[:1].isupper():
         return False
     previous = found[i - 1].text.lower().rstrip(".") if i else ""
+    if pattern.cued and previous not in OWN_NAME_CUES and not _heads_text(text, found, i):
+        return False
     if previous in STREET_CUES:
         return False
     if street_named_after(previous, found[i], pattern):
         return False  # «на Лермонтова»: the street, not the town
     return size > 1 or not names_a_street(found, i, lemma_sets)
+
+
+def _heads_text(text: str, found: list[Token], i: int) -> bool:
+    """The text's first word, a comma after it: an address's head («Шушары, ул. Школьная»)."""
+    return i == 0 and text[found[0].stop : found[0].stop + 1] == ","
 
 
 def street_named_after(previous: str, token: Token, pattern: Pattern) -> bool:
@@ -272,6 +334,17 @@ def names_a_street(found: list[Token], i: int, lemma_sets: list[frozenset[str]])
     if not ADJECTIVE_ENDING.search(found[i].text.lower()):
         return False
     return bool(lemma_sets[following] & STREET_NOUNS_AFTER)
+
+
+def formation_own_name(name: str) -> str | None:
+    """«муниципальный округ Митино» -> «Митино», «поселение «Мосрентген»» -> «Мосрентген»;
+    None for other names, for numbers («муниципальный округ № 7») and for a street's name
+    («муниципальный округ Проспект Вернадского»: the avenue crosses several okrugs)."""
+    match = _FORMATION_TYPE.match(name)
+    own = name[match.end() :].strip(' «»"') if match else ""
+    if not own[:1].isalpha() or own.split()[0].lower().rstrip(".") in STREET_CUES:
+        return None
+    return own
 
 
 def _leading_adjective(name: str) -> str | None:

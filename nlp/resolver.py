@@ -37,6 +37,8 @@ _ROUTE_AFTER = re.compile(r"^\s*(?:\([^)]{0,20}\)\s*)?[-–—]\s*(?:[А-ЯЁ]|�
 _QUOTED = re.compile(r"^[»\"”']")
 # «в туже цветовую гамму что и в Курске», «как в Москве»: a comparison, not the place.
 _COMPARISON = re.compile(r"\b(?:как|что|чем)\s+(?:и\s+)?(?:в|во)\s*$", re.I)
+# «ЖК Полюстрово парк», «УК Пороховые»: a place's name given to a housing estate or a firm
+_ORGANISATION_BEFORE = re.compile(r"\b(?:жк|ук|тсж|жск|снт|тц|трц)\s*[«\"']?\s*$", re.I)
 _REGION_AFTER = re.compile(r"^\s*(?:обл\b|област)", re.I)
 _SETTLEMENT_CUE_BEFORE = re.compile(
     r"(?:\b(?:г|гор|пос|п|с|д|дер|рп|пгт)\.|\b(?:п|пгт|рп|пос)\s"
@@ -317,7 +319,8 @@ class MunicipalityResolver:
     def _strong(self, text: str, match: Match) -> bool:
         """Named as a place by its type: «в городе Льгов», «пос. Глушково», «Льговского
         района»; such a mention outweighs towns named in passing."""
-        if match.pattern.kind in {"adjective", "name", "variant"} and len(match.span.split()) > 1:
+        named = match.pattern.kind in {"adjective", "name", "variant", "own"}
+        if named and len(match.span.split()) > 1:
             return True
         return bool(_SETTLEMENT_CUE_BEFORE.search(text[max(0, match.start - 40) : match.start]))
 
@@ -335,11 +338,17 @@ class MunicipalityResolver:
             return "quoted or the region"
         if _COMPARISON.search(before):
             return "a comparison"
+        if _ORGANISATION_BEFORE.search(before) and not self._genitive(match.span):
+            return "an organisation's name"  # «УК Пороховые»; not «УК Курска» (of Kursk)
         if match.pattern.kind in {"center", "settlement"} and self._person(match.span):
             return "a person's name"
         if match.pattern.kind == "settlement" and self._adjective(match.span):
             return "an adjective with no settlement word before it"  # «Кировский» (a district)
         return None
+
+    def _genitive(self, span: str) -> bool:
+        word = span.split()[0].lower()
+        return any("gent" in p.tag for p in self.gazetteer.lemmatizer.parses(word))
 
     def _adjective(self, span: str) -> bool:
         lemmatizer = self.gazetteer.lemmatizer
@@ -382,7 +391,9 @@ class MunicipalityResolver:
         return Resolution(**{**found.__dict__, "confidence": round(found.confidence * 0.8, 3)})
 
     def _fuzzy(self, found: list[Token]) -> Resolution | None:
-        """A capitalised word within a letter or two of a town: "Краснокамкске"."""
+        """A capitalised word within a letter or two of a town: "Краснокамкске". A word the
+        dictionary knows is no misspelling: «Академика Павлова» is not Павловск, «в Очаковских
+        банях» not Чайковский."""
         lemmatizer = self.gazetteer.lemmatizer
         for i, (previous, token) in enumerate(itertools.pairwise(found)):
             if previous.text.lower().rstrip(".") in STREET_CUES:
@@ -390,7 +401,7 @@ class MunicipalityResolver:
             following = [frozenset({lemmatizer.lemma(t.text)}) for t in found[i + 1 : i + 3]]
             if names_a_street(found[i + 1 : i + 3], 0, following):
                 continue  # «на Александровской площади»: a square, not Александровск
-            if len(token.text) < 5 or not token.text[:1].isupper():
+            if len(token.text) < 5 or not token.text[:1].isupper() or self._known_word(token.text):
                 continue
             close = self.gazetteer.closest_name(lemmatizer.lemma(token.text), FUZZY_CUTOFF)
             if close is None:

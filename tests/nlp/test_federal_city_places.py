@@ -1,0 +1,137 @@
+"""A city of federal significance: the ОКТМО list names its formations by type and own name
+(«муниципальный округ Митино», «поселок Шушары»), and residents write the own name. Read with
+the real ОКТМО list of Москва (45) and Санкт-Петербург (40), imported as `otklik geo import`
+does."""
+
+import gzip
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from sqlmodel import Session, SQLModel, create_engine
+
+from nlp.address import AddressParser
+from nlp.gazetteer import Gazetteer, formation_own_name
+from nlp.geo_import import import_region
+from nlp.lemmas import Lemmatizer
+from nlp.resolver import MunicipalityResolver
+
+
+def _region(shared_data: Path, lemmatizer: Lemmatizer, code: str) -> Iterator[Gazetteer]:
+    engine = create_engine("sqlite://")
+    SQLModel.metadata.create_all(engine)
+    with Session(engine) as session:
+        import_region(
+            session,
+            oktmo_path=shared_data / "gazetteer" / "oktmo_municipal_formations_2019.json",
+            cities_path=shared_data / "gazetteer" / "hflabs_city.csv",
+            region_code=code,
+        )
+        yield Gazetteer.from_session(session, lemmatizer=lemmatizer)
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def moscow(shared_data: Path, lemmatizer: Lemmatizer) -> Iterator[Gazetteer]:
+    yield from _region(shared_data, lemmatizer, "45")
+
+
+@pytest.fixture(scope="module")
+def petersburg(shared_data: Path, lemmatizer: Lemmatizer) -> Iterator[Gazetteer]:
+    yield from _region(shared_data, lemmatizer, "40")
+
+
+@pytest.mark.parametrize(
+    ("name", "own"),
+    [
+        ("муниципальный округ Митино", "Митино"),
+        ("муниципальный округ Восточное Измайлово", "Восточное Измайлово"),
+        ("муниципальный округ округ Морской", "Морской"),
+        ("поселок Лисий Нос", "Лисий Нос"),
+        ("поселение «Мосрентген»", "Мосрентген"),
+        ("муниципальное образование Савелки", "Савелки"),
+        ("муниципальный округ № 7", None),  # a number is no name
+        ("муниципальный округ Проспект Вернадского", None),  # an avenue across several okrugs
+        ("Чусовской городской округ", None),
+        ("город Колпино", None),  # a town: its centre is already its name
+    ],
+)
+def test_formation_own_name(name: str, own: str | None) -> None:
+    assert formation_own_name(name) == own
+
+
+MOSCOW = [
+    ("В Митино выпал первый снег", "муниципальный округ Митино"),
+    ("во дворе в Митине не убирают снег", "муниципальный округ Митино"),
+    ("В Северном Бутово пенсионерка застряла в лифте", "муниципальный округ Северное Бутово"),
+    ("💡В Останкинском районе нет электричества", "муниципальный округ Останкинский"),
+    ("в Печатниках прорвало трубу", "муниципальный округ Печатники"),
+    ("Москва, Печатники, ул. Гурьянова 4 — яма", "муниципальный округ Печатники"),
+    ("Сосенское поселение: не вывозят мусор", "поселение Сосенское"),
+]
+MOSCOW_NONE = [
+    "на Тверской улице яма",  # a street, not the okrug Тверской
+    "на Тверской опять пробка",
+    "По адресу Союза Печатников 3 не горит свет",  # common words: only after «в», «МО»…
+    "печатники из типографии жалуются",
+    "улица Митина, 5 — прорвало трубу",  # a surname's form, not «Митино»
+    "Аэропорт закрыт на прилёт",
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), MOSCOW)
+def test_moscow_okrugs_by_their_own_names(moscow: Gazetteer, text: str, expected: str) -> None:
+    assert MunicipalityResolver(moscow).resolve(text).municipality_name == expected
+
+
+@pytest.mark.parametrize("text", MOSCOW_NONE)
+def test_own_names_that_are_other_words(moscow: Gazetteer, text: str) -> None:
+    found = MunicipalityResolver(moscow).resolve(text)
+    assert found.municipality_name is None, found.why
+
+
+def test_an_okrugs_name_leaves_its_streets_alone(moscow: Gazetteer, lemmatizer: Lemmatizer) -> None:
+    """«ул. Арбат, 10» is a street of the okrug Арбат: its address key stays."""
+    parser = AddressParser(lemmatizer, is_place=moscow.names_place)
+    assert parser.keys("ул. Арбат, 10 — не убран снег") == ["арбат 10"]
+
+
+PETERSBURG = [
+    ("п. Шушары, ул. Школьная 8 — мусор", "поселок Шушары"),
+    ("Шушары, на выезде неисправен светофор", "поселок Шушары"),
+    ("Прошу настроить освещение улиц в Горелово", "муниципальный округ Горелово"),
+    ("МО Рыбацкое убирают снег во дворах плохо", "муниципальный округ Рыбацкое"),
+    ("в школе 475 в п. Парголово мало мест", "поселок Парголово"),
+]
+PETERSBURG_NONE = [
+    "огромное количество комаров в парадной №2",  # not «Комарово»
+    "обрезка кустов у дома по улице Смолячкова 14",  # a street named after a person
+    "в лифте 5 секции ЖК Полюстрово парк сломан поручень",  # an estate's name
+    "у входа со стороны улицы Академика Павлова рассыпан песок",  # no misspelt Павловск
+    "Звёздная улица, дом 5: протекает крыша",
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), PETERSBURG)
+def test_petersburg_formations(petersburg: Gazetteer, text: str, expected: str) -> None:
+    assert MunicipalityResolver(petersburg).resolve(text).municipality_name == expected
+
+
+@pytest.mark.parametrize("text", PETERSBURG_NONE)
+def test_petersburg_words_that_are_no_place(petersburg: Gazetteer, text: str) -> None:
+    found = MunicipalityResolver(petersburg).resolve(text)
+    assert found.municipality_name is None, found.why
+
+
+# Real appeals of «Наш Санкт-Петербург» (data row of spb_train.csv.gz -> the portal's okrug)
+REAL = {4748: "поселок Шушары", 21186: "муниципальный округ Горелово", 12664: None}
+
+
+def test_real_petersburg_appeals(petersburg: Gazetteer, shared_data: Path) -> None:
+    with gzip.open(shared_data / "appeals" / "spb_train.csv.gz", "rt", encoding="utf-8") as f:
+        frame = pd.read_csv(f, dtype=str, usecols=["text", "municipality"])
+    resolver = MunicipalityResolver(petersburg)
+    for row, expected in REAL.items():
+        assert resolver.resolve(frame["text"][row]).municipality_name == expected, row
+    assert frame["municipality"][12664] == "муниципальный округ Аптекарский остров"
