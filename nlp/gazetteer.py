@@ -52,6 +52,7 @@ _FORMATION_TYPE = re.compile(
 OWN_NAME_CUES = frozenset(
     {"в", "во", "п", "пос", "поселок", "посёлок", "мо", "спб", "петербург", "москва"}
 )
+_DISTRICT_WORDS = frozenset({"район", "р-н", "р-на", "р-не"})
 # What may stand before an own name in adjective form: «МО Рыбацкое», «п. Песочный».
 _OWN_ADJECTIVE_CUES = {
     "муниципальн": frozenset({"мо", "муниципальный"}),
@@ -178,8 +179,9 @@ class Gazetteer:
         if kind.startswith("поселение"):
             self.add_settlement_adjective(municipality_id, own)
             return
-        if kind.startswith("муниципальн"):
-            self.add_adjective(municipality_id, own, label)
+        if kind.startswith("муниципальн"):  # «район», not «округ»: «в Восточном округе» is
+            elements = (self.lemmatizer.lemma_set(own), _DISTRICT_WORDS)  # Moscow's ВАО
+            self._register(Pattern(municipality_id, "adjective", label, elements, False))
         for prefix, cues in _OWN_ADJECTIVE_CUES.items():
             if kind.startswith(prefix):
                 elements = (cues, self.lemmatizer.lemma_set(own))
