@@ -9,7 +9,7 @@ the municipal okrug, town or посёлок the portal placed it in.
 Data: ../shared/data/appeals/spb_train.csv.gz (48,678 appeals of «Наш Санкт-Петербург»), the
 rows whose `municipality` is one of the ОКТМО list's formations of region 40 (its name as the
 list spells it). The gazetteer is region 40 imported by the code of `otklik geo import`
-(ОКТМО 2019 and the city list) into a scratch SQLite database; each text is resolved with no
+(ОКТМО 2019 and the city list; `benchmarks.town_streets.gazetteer`); each text is resolved with no
 source prior, as `MunicipalityResolver.resolve` reads a post.
 
 Precision is over every answer. "Names its place" (the recall denominator) is decided without
@@ -23,39 +23,18 @@ on the screen, never in the repository).
 import argparse
 import gzip
 import re
-import tempfile
 from collections import Counter
-from pathlib import Path
 
 import pandas as pd
-from sqlmodel import Session, SQLModel, create_engine
 
-import models  # noqa: F401
 from benchmarks.nlp_common import SHARED
-from nlp.gazetteer import Gazetteer
-from nlp.geo_import import import_region
+from benchmarks.town_streets import gazetteer
 from nlp.lemmas import Lemmatizer, stem_key
 from nlp.resolver import MunicipalityResolver
 
 REGION = "40"
 _TYPE = re.compile(r"^(?:муниципальный округ|город|поселок|посёлок)\s+", re.I)
 _WORD = re.compile(r"[а-яё]+")
-
-
-def gazetteer(lemmatizer: Lemmatizer) -> Gazetteer:
-    with tempfile.TemporaryDirectory() as scratch:
-        engine = create_engine(f"sqlite:///{Path(scratch) / 'geo.db'}")
-        SQLModel.metadata.create_all(engine)
-        with Session(engine) as session:
-            import_region(
-                session,
-                oktmo_path=SHARED / "gazetteer" / "oktmo_municipal_formations_2019.json",
-                cities_path=SHARED / "gazetteer" / "hflabs_city.csv",
-                region_code=REGION,
-            )
-            found = Gazetteer.from_session(session, lemmatizer=lemmatizer)
-        engine.dispose()
-    return found
 
 
 def appeals(part: str) -> pd.DataFrame:
@@ -83,7 +62,7 @@ def main() -> None:
     parser.add_argument("--show", choices=["wrong", "missed"], help="print these rows (dev only)")
     args = parser.parse_args()
     lemmatizer = Lemmatizer()
-    places = gazetteer(lemmatizer)
+    places = gazetteer(SHARED, REGION, lemmatizer)
     known = {name for name in places.municipalities.values()}
     resolver = MunicipalityResolver(places)
     rows = appeals(args.part)
