@@ -69,6 +69,7 @@ MOSCOW = [
     ("в Печатниках прорвало трубу", "муниципальный округ Печатники"),
     ("Москва, Печатники, ул. Гурьянова 4 — яма", "муниципальный округ Печатники"),
     ("Сосенское поселение: не вывозят мусор", "поселение Сосенское"),
+    ("V Mitino net sveta", "муниципальный округ Митино"),  # transliterated
 ]
 MOSCOW_NONE = [
     "на Тверской улице яма",  # a street, not the okrug Тверской
@@ -90,6 +91,14 @@ def test_moscow_okrugs_by_their_own_names(moscow: Gazetteer, text: str, expected
 def test_own_names_that_are_other_words(moscow: Gazetteer, text: str) -> None:
     found = MunicipalityResolver(moscow).resolve(text)
     assert found.municipality_name is None, found.why
+
+
+def test_two_okrugs_are_no_answer(moscow: Gazetteer) -> None:
+    found = MunicipalityResolver(moscow).resolve("в Митино и в Марьино нет света")
+    assert found.municipality_name is None
+    assert found.why == (
+        "several places named: муниципальный округ Марьино, муниципальный округ Митино"
+    )
 
 
 def test_an_okrugs_name_leaves_its_streets_alone(moscow: Gazetteer, lemmatizer: Lemmatizer) -> None:
