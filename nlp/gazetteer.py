@@ -43,7 +43,7 @@ _TYPE_NAME_WORDS = TYPE_WORDS | {"город", "зато", "посёлок", "п
 # A city of federal significance lists its formations by type and own name («муниципальный
 # округ Митино», «поселок Шушары», «поселение Сосенское»); residents write the own name.
 _FORMATION_TYPE = re.compile(
-    r"^(?:муниципальн\w+\s+(?:округ|образование)|городской\s+округ|посе?ё?лок|поселение)\s+"
+    r"^(?:муниципальн\w+\s+(?:округ|образование)|городской\s+округ|пос[её]лок|поселение)\s+"
     r"(?:округ\s+)?",
     re.I,
 )
@@ -55,8 +55,9 @@ OWN_NAME_CUES = frozenset(
 _DISTRICT_WORDS = frozenset({"район", "р-н", "р-на", "р-не"})
 # What may stand before an own name in adjective form: «МО Рыбацкое», «п. Песочный».
 _OWN_ADJECTIVE_CUES = {
-    "муниципальн": frozenset({"мо", "муниципальный"}),
-    "посе": frozenset({"п", "пос", "поселок", "посёлок"}),
+    "муниципальный": frozenset({"мо", "муниципальный"}),
+    "муниципальное": frozenset({"мо", "муниципальный"}),
+    "поселок": frozenset({"п", "пос", "поселок", "посёлок"}),
 }
 
 # How much a match of each kind is worth (the resolver's confidence before adjustments).
@@ -172,20 +173,20 @@ class Gazetteer:
         stands; an adjective («Останкинский», «Рыбацкое», «Песочный») only with a word that
         makes it a place: «Останкинский район», «МО Рыбацкое», «п. Песочный», «Сосенское
         поселение» (alone it is a street's, a station's or any word's: «на Тверской»)."""
-        kind = label.lower()
         if " " in own or not ADJECTIVE_ENDING.search(own.lower()):
             self._register(self._own_noun(municipality_id, own))
             return
-        if kind.startswith("поселение"):
+        kind = label.split()[0].lower().replace("ё", "е")  # муниципальный, поселок, поселение
+        if kind == "поселение":
             self.add_settlement_adjective(municipality_id, own)
             return
+        adjective = self.lemmatizer.lemma_set(own)
         if kind.startswith("муниципальн"):  # «район», not «округ»: «в Восточном округе» is
-            elements = (self.lemmatizer.lemma_set(own), _DISTRICT_WORDS)  # Moscow's ВАО
-            self._register(Pattern(municipality_id, "adjective", label, elements, False))
-        for prefix, cues in _OWN_ADJECTIVE_CUES.items():
-            if kind.startswith(prefix):
-                elements = (cues, self.lemmatizer.lemma_set(own))
-                self._register(Pattern(municipality_id, "adjective", label, elements, False))
+            district = (adjective, _DISTRICT_WORDS)  # Moscow's administrative okrug (ВАО)
+            self._register(Pattern(municipality_id, "adjective", label, district, False))
+        if kind in _OWN_ADJECTIVE_CUES:
+            cued = (_OWN_ADJECTIVE_CUES[kind], adjective)
+            self._register(Pattern(municipality_id, "adjective", label, cued, False))
 
     def _own_noun(self, municipality_id: int, own: str) -> Pattern:
         plain = own.lower().replace("ё", "е")
