@@ -61,36 +61,49 @@ def test_formation_own_name(name: str, own: str | None) -> None:
     assert formation_own_name(name) == own
 
 
-MOSCOW = [
-    ("В Митино выпал первый снег", "муниципальный округ Митино"),
-    ("во дворе в Митине не убирают снег", "муниципальный округ Митино"),
-    ("В Северном Бутово пенсионерка застряла в лифте", "муниципальный округ Северное Бутово"),
-    ("💡В Останкинском районе нет электричества", "муниципальный округ Останкинский"),
-    ("в Печатниках прорвало трубу", "муниципальный округ Печатники"),
-    ("Москва, Печатники, ул. Гурьянова 4 — яма", "муниципальный округ Печатники"),
-    ("Сосенское поселение: не вывозят мусор", "поселение Сосенское"),
-    ("V Mitino net sveta", "муниципальный округ Митино"),  # transliterated
+# (region fixture, text, the municipality or None); None where the words name no place
+MOSCOW = "moscow"
+PETERSBURG = "petersburg"
+CASES = [
+    (MOSCOW, "В Митино выпал первый снег", "муниципальный округ Митино"),
+    (MOSCOW, "во дворе в Митине не убирают снег", "муниципальный округ Митино"),
+    (
+        MOSCOW,
+        "В Северном Бутово пенсионерка застряла в лифте",
+        "муниципальный округ Северное Бутово",
+    ),
+    (MOSCOW, "💡В Останкинском районе нет электричества", "муниципальный округ Останкинский"),
+    (MOSCOW, "в Печатниках прорвало трубу", "муниципальный округ Печатники"),
+    (MOSCOW, "Москва, Печатники, ул. Гурьянова 4 — яма", "муниципальный округ Печатники"),
+    (MOSCOW, "Сосенское поселение: не вывозят мусор", "поселение Сосенское"),
+    (MOSCOW, "V Mitino net sveta", "муниципальный округ Митино"),  # transliterated
+    (MOSCOW, "на Тверской улице яма", None),  # a street, not the okrug Тверской
+    (MOSCOW, "на Тверской опять пробка", None),
+    (MOSCOW, "По адресу Союза Печатников 3 не горит свет", None),  # common words: after «в»…
+    (MOSCOW, "печатники из типографии жалуются", None),
+    (MOSCOW, "улица Митина, 5 — прорвало трубу", None),  # a surname's form, not «Митино»
+    (MOSCOW, "Аэропорт закрыт на прилёт", None),
+    (MOSCOW, "в Восточном округе Москвы отключили воду", None),  # the administrative okrug
+    (PETERSBURG, "п. Шушары, ул. Школьная 8 — мусор", "поселок Шушары"),
+    (PETERSBURG, "Шушары, на выезде неисправен светофор", "поселок Шушары"),
+    (PETERSBURG, "Прошу настроить освещение улиц в Горелово", "муниципальный округ Горелово"),
+    (PETERSBURG, "МО Рыбацкое убирают снег во дворах плохо", "муниципальный округ Рыбацкое"),
+    (PETERSBURG, "в школе 475 в п. Парголово мало мест", "поселок Парголово"),
+    (PETERSBURG, "огромное количество комаров в парадной №2", None),  # not «Комарово»
+    (PETERSBURG, "обрезка кустов у дома по улице Смолячкова 14", None),  # a person's street
+    (PETERSBURG, "в лифте 5 секции ЖК Полюстрово парк сломан поручень", None),  # an estate
+    (PETERSBURG, "у входа со стороны улицы Академика Павлова рассыпан песок", None),  # Павловск
+    (PETERSBURG, "Звёздная улица, дом 5: протекает крыша", None),
 ]
-MOSCOW_NONE = [
-    "на Тверской улице яма",  # a street, not the okrug Тверской
-    "на Тверской опять пробка",
-    "По адресу Союза Печатников 3 не горит свет",  # common words: only after «в», «МО»…
-    "печатники из типографии жалуются",
-    "улица Митина, 5 — прорвало трубу",  # a surname's form, not «Митино»
-    "Аэропорт закрыт на прилёт",
-    "в Восточном округе Москвы отключили воду",  # the administrative okrug (ВАО)
-]
 
 
-@pytest.mark.parametrize(("text", "expected"), MOSCOW)
-def test_moscow_okrugs_by_their_own_names(moscow: Gazetteer, text: str, expected: str) -> None:
-    assert MunicipalityResolver(moscow).resolve(text).municipality_name == expected
-
-
-@pytest.mark.parametrize("text", MOSCOW_NONE)
-def test_own_names_that_are_other_words(moscow: Gazetteer, text: str) -> None:
-    found = MunicipalityResolver(moscow).resolve(text)
-    assert found.municipality_name is None, found.why
+@pytest.mark.parametrize(("region", "text", "expected"), CASES)
+def test_formations_by_their_own_names(
+    request: pytest.FixtureRequest, region: str, text: str, expected: str | None
+) -> None:
+    places: Gazetteer = request.getfixturevalue(region)
+    found = MunicipalityResolver(places).resolve(text)
+    assert found.municipality_name == expected, found.why
 
 
 def test_two_okrugs_are_no_answer(moscow: Gazetteer) -> None:
@@ -105,33 +118,6 @@ def test_an_okrugs_name_leaves_its_streets_alone(moscow: Gazetteer, lemmatizer: 
     """«ул. Арбат, 10» is a street of the okrug Арбат: its address key stays."""
     parser = AddressParser(lemmatizer, is_place=moscow.names_place)
     assert parser.keys("ул. Арбат, 10 — не убран снег") == ["арбат 10"]
-
-
-PETERSBURG = [
-    ("п. Шушары, ул. Школьная 8 — мусор", "поселок Шушары"),
-    ("Шушары, на выезде неисправен светофор", "поселок Шушары"),
-    ("Прошу настроить освещение улиц в Горелово", "муниципальный округ Горелово"),
-    ("МО Рыбацкое убирают снег во дворах плохо", "муниципальный округ Рыбацкое"),
-    ("в школе 475 в п. Парголово мало мест", "поселок Парголово"),
-]
-PETERSBURG_NONE = [
-    "огромное количество комаров в парадной №2",  # not «Комарово»
-    "обрезка кустов у дома по улице Смолячкова 14",  # a street named after a person
-    "в лифте 5 секции ЖК Полюстрово парк сломан поручень",  # an estate's name
-    "у входа со стороны улицы Академика Павлова рассыпан песок",  # no misspelt Павловск
-    "Звёздная улица, дом 5: протекает крыша",
-]
-
-
-@pytest.mark.parametrize(("text", "expected"), PETERSBURG)
-def test_petersburg_formations(petersburg: Gazetteer, text: str, expected: str) -> None:
-    assert MunicipalityResolver(petersburg).resolve(text).municipality_name == expected
-
-
-@pytest.mark.parametrize("text", PETERSBURG_NONE)
-def test_petersburg_words_that_are_no_place(petersburg: Gazetteer, text: str) -> None:
-    found = MunicipalityResolver(petersburg).resolve(text)
-    assert found.municipality_name is None, found.why
 
 
 # Real appeals of «Наш Санкт-Петербург» (data row of spb_train.csv.gz -> the portal's okrug)
